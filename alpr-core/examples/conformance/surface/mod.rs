@@ -1,0 +1,41 @@
+//! The Rust API as a conformance surface: each suite's adapter turns a case's input into core
+//! calls and the result into the answer object. One module per suite family.
+
+use serde_json::{Value, json};
+
+use alpr_core::Error;
+
+mod plate;
+
+/// Runs cases through `alpr-core` directly.
+pub(crate) struct RustSurface;
+
+impl alpr_conformance::Surface for RustSurface {
+    fn answer(&mut self, suite: &str, case: &Value) -> Result<Value, String> {
+        match suite {
+            "normalize" => plate::normalize(case),
+            "jurisdiction" => plate::jurisdiction(case),
+            _ => Err(format!("suite {suite} is not implemented by the Rust runner")),
+        }
+    }
+}
+
+/// The answer for a failed operation: its code and, where known, its position.
+pub(crate) fn error_answer(e: &Error) -> Value {
+    let mut v = json!({ "error": e.code().as_str() });
+    let p = e.position();
+    if let Some(c) = p.character {
+        v["position"] = json!(c);
+    }
+    if let Some(l) = p.line {
+        v["error_line"] = json!(l);
+    }
+    v
+}
+
+/// A string field of a case.
+pub(crate) fn str_field<'a>(case: &'a Value, key: &str) -> Result<&'a str, String> {
+    case.get(key)
+        .and_then(Value::as_str)
+        .ok_or_else(|| format!("case has no string {key}"))
+}

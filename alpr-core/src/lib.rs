@@ -1,0 +1,56 @@
+//! `alpr-core` makes the rules of an Automated License Plate Reader deployment executable: plate
+//! normalization, hot-list ingest and matching, the hit workflow, officer hot plates, retention
+//! and legal holds, access control, a tamper-evident audit log, sharing and partial-plate search,
+//! as the Sacramento Police Department's General Order 525.08 and California law require.
+//!
+//! It is pure: it parses bytes handed to it and returns values; it reads no clock (time is an
+//! argument) and does no I/O. The C ABI (`alpr-ffi`) and the Python package (`alpr-py`) are thin
+//! skins over it.
+//!
+//! ```
+//! use alpr_core::{normalize, Jurisdiction};
+//! let read = normalize("7abc-123")?;
+//! assert_eq!(read.plate.to_string(), "7ABC123");
+//! assert_eq!(Jurisdiction::parse(" ca ")?.as_str(), "CA");
+//! # Ok::<(), alpr_core::Error>(())
+//! ```
+//!
+//! # Overview
+//!
+//! - [`plate`]: [`Plate`] (packed, `Copy`), [`Jurisdiction`], [`PlateType`], [`normalize`].
+//! - [`pattern`]: `?`/`*` patterns for list entries and partial-plate search.
+//! - [`hotlist`]: list kinds, categories, entries.
+//! - [`policy`]: the policy profile, every number of the specification as data.
+//! - [`time`]: calendar arithmetic in the agency time zone.
+//! - [`error`]: the one error taxonomy ([`Code`], [`Error`]) shared by every surface.
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+pub mod error;
+pub mod hotlist;
+pub mod pattern;
+pub mod plate;
+pub mod policy;
+pub mod time;
+
+pub use error::{Code, Error, Position, Result};
+pub use pattern::{Pattern, PatternLimits, PlateOrPattern};
+pub use plate::{Jurisdiction, Normalized, PLATE_MAX_LEN, Plate, PlateType, normalize};
+pub use policy::Policy;
+
+/// The library version (`CARGO_PKG_VERSION`).
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+#[cfg(test)]
+mod tests {
+    /// The core types may be shared across threads and survive a caught panic.
+    #[test]
+    fn core_types_are_send_sync_unwind_safe() {
+        fn assert_all<T: Send + Sync + std::panic::UnwindSafe + std::panic::RefUnwindSafe>() {}
+        assert_all::<crate::Plate>();
+        assert_all::<crate::Error>();
+        assert_all::<crate::Policy>();
+        assert_all::<crate::Pattern>();
+        assert_all::<crate::hotlist::Entry>();
+    }
+}

@@ -1,0 +1,3 @@
+//! Integration tests of `alpr-core`: the conformance vectors through the Rust API.
+
+mod conformance;

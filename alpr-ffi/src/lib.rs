@@ -1,0 +1,25 @@
+//! The stable C ABI of `alpr`: a thin skin over `alpr-core` for vendor camera SDKs and VMS
+//! software in C and C++. The header `include/alpr.h` is generated from this crate by a pinned
+//! cbindgen and committed; it is the primary documentation of the ABI.
+//!
+//! # Conventions
+//!
+//! - Every function returns an `alpr_status` (`ALPR_STATUS_OK` = 0) unless documented otherwise.
+//! - Strings in are `const uint8_t *ptr, size_t len`, validated as UTF-8
+//!   (`ALPR_STATUS_INVALID_UTF8`); a NULL pointer is accepted only with length 0.
+//! - Strings out are copied, NUL-terminated, into caller buffers; `*out_n` receives the length
+//!   without the NUL, also when the buffer is too small (`ALPR_STATUS_INSUFFICIENT_SIZE`), so a
+//!   caller can retry with `*out_n + 1` bytes.
+//! - Other outputs are written only on `ALPR_STATUS_OK`.
+//! - A panic inside the library never unwinds into C: it returns `ALPR_STATUS_PANIC`.
+//! - `alpr_last_error_message` copies the calling thread's last failure detail.
+//! - Times cross as `int64_t` Unix milliseconds.
+#![allow(non_camel_case_types)]
+#![deny(missing_docs)]
+
+mod boundary;
+pub mod error;
+pub mod plate;
+pub mod version;
+
+pub use error::alpr_status;

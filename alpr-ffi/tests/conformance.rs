@@ -1,0 +1,22 @@
+//! The conformance vectors of `tests/vectors` through the C ABI, as a `cargo test`.
+
+#[path = "../examples/conformance/surface/mod.rs"]
+#[allow(dead_code)]
+mod surface;
+
+/// Suites the C surface implements; every one of them must pass every vector.
+const SUITES: &[&str] = &["normalize", "jurisdiction"];
+
+#[test]
+fn vectors_pass() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/vectors");
+    let mut cases = alpr_conformance::load_dir(&dir).expect("vectors load");
+    cases.retain(|c| SUITES.contains(&c.suite.as_str()));
+    assert!(cases.len() > 20, "the vectors are present");
+    let t = alpr_conformance::run_cases(&cases, &mut surface::CSurface);
+    assert_eq!(
+        t.failed, 0,
+        "{} conformance cases failed (see the lines above)",
+        t.failed
+    );
+}

@@ -1,0 +1,4 @@
+//! Integration tests of the C ABI through the rlib: conformance vectors and hostile input.
+
+mod abi;
+mod conformance;

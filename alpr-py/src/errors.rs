@@ -1,0 +1,180 @@
+//! Exceptions: one family class per block of core codes under `alpr.AlprError`, and one leaf class
+//! per code (`InvalidCharacterError`, `ConfirmationRequiredError`, …) generated from the core's
+//! [`Code::ALL`] table at import, so a new code can never be missing in Python. Every instance
+//! carries `.code` (the snake_case name) and `.position` (a dict of line/column/character/index).
+
+use pyo3::create_exception;
+use pyo3::exceptions::PyException;
+use pyo3::prelude::*;
+use pyo3::sync::PyOnceLock;
+use pyo3::types::{PyDict, PyType};
+
+use alpr_core::Code;
+
+create_exception!(
+    alpr,
+    AlprError,
+    PyException,
+    "Base class of every alpr error; `.code` is the stable snake_case code."
+);
+create_exception!(
+    alpr,
+    InvalidPlateError,
+    AlprError,
+    "A plate, jurisdiction or plate type that does not normalize (100s)."
+);
+create_exception!(
+    alpr,
+    HotListError,
+    AlprError,
+    "A hot list, pattern or file that cannot be loaded (200s)."
+);
+create_exception!(
+    alpr,
+    HitWorkflowError,
+    AlprError,
+    "A refused hit event or an invalid hot plate (300s)."
+);
+create_exception!(
+    alpr,
+    AccessError,
+    AlprError,
+    "A denial by access control, sharing or the audit log (400s)."
+);
+create_exception!(
+    alpr,
+    RecordsError,
+    AlprError,
+    "A public-records or operations rule violated (500s)."
+);
+create_exception!(
+    alpr,
+    PolicyError,
+    AlprError,
+    "An invalid argument, policy profile or file (900s)."
+);
+
+/// The family class of a code: by its number block, as the C header documents them.
+fn family_of(py: Python<'_>, code: Code) -> Bound<'_, PyType> {
+    match code.number() {
+        100..=199 => py.get_type::<InvalidPlateError>(),
+        200..=299 => py.get_type::<HotListError>(),
+        300..=399 => py.get_type::<HitWorkflowError>(),
+        400..=499 => py.get_type::<AccessError>(),
+        500..=599 => py.get_type::<RecordsError>(),
+        _ => py.get_type::<PolicyError>(),
+    }
+}
+
+/// `invalid_character` → `InvalidCharacterError`.
+pub(crate) fn class_name(code: Code) -> String {
+    let mut out = String::new();
+    for part in code.as_str().split('_') {
+        let mut cs = part.chars();
+        if let Some(first) = cs.next() {
+            out.push(first.to_ascii_uppercase());
+            out.extend(cs);
+        }
+    }
+    out.push_str("Error");
+    out
+}
+
+/// The leaf classes, in the order of [`Code::ALL`].
+static LEAVES: PyOnceLock<Vec<Py<PyType>>> = PyOnceLock::new();
+
+fn leaves(py: Python<'_>) -> PyResult<&Vec<Py<PyType>>> {
+    LEAVES.get_or_try_init(py, || {
+        Code::ALL
+            .iter()
+            .map(|&c| {
+                let name = format!("alpr.{}", class_name(c));
+                let doc = format!("`{}` ({}): {}.", c.as_str(), c.number(), c.description());
+                let doc = std::ffi::CString::new(doc).unwrap_or_default();
+                let name = std::ffi::CString::new(name).unwrap_or_default();
+                PyErr::new_type(py, &name, Some(&doc), Some(&family_of(py, c)), None)
+            })
+            .collect()
+    })
+}
+
+/// The leaf exception class of a code.
+fn class_of(py: Python<'_>, code: Code) -> PyResult<Bound<'_, PyType>> {
+    let i = Code::ALL.iter().position(|&c| c == code).unwrap_or(0);
+    Ok(leaves(py)?[i].bind(py).clone())
+}
+
+/// Converts a core error into the Python exception of its code, with `.code` and `.position`.
+pub(crate) fn to_py(py: Python<'_>, e: &alpr_core::Error) -> PyErr {
+    let cls = match class_of(py, e.code()) {
+        Ok(c) => c,
+        Err(err) => return err,
+    };
+    let err = PyErr::from_type(cls, e.to_string());
+    let value = err.value(py);
+    let pos = PyDict::new(py);
+    let p = e.position();
+    for (k, v) in [
+        ("line", p.line),
+        ("column", p.column),
+        ("character", p.character),
+        ("index", p.index),
+    ] {
+        if let Some(Err(x)) = v.map(|v| pos.set_item(k, v)) {
+            return x;
+        }
+    }
+    if let Err(x) = value
+        .setattr("code", e.code().as_str())
+        .and_then(|()| value.setattr("position", pos))
+    {
+        return x;
+    }
+    err
+}
+
+/// Extension trait: `core_result.py_err(py)?`.
+pub(crate) trait IntoPy<T> {
+    /// Maps a core error to its Python exception.
+    fn py_err(self, py: Python<'_>) -> PyResult<T>;
+}
+
+impl<T> IntoPy<T> for alpr_core::Result<T> {
+    fn py_err(self, py: Python<'_>) -> PyResult<T> {
+        self.map_err(|e| to_py(py, &e))
+    }
+}
+
+/// Every code as `(number, name, exception class)`, for tests that check the three tables agree.
+#[pyfunction]
+pub(crate) fn codes(py: Python<'_>) -> PyResult<Vec<(u32, &'static str, Bound<'_, PyType>)>> {
+    Code::ALL
+        .iter()
+        .map(|&c| Ok((c.number(), c.as_str(), class_of(py, c)?)))
+        .collect()
+}
+
+/// Compares an answer with a conformance case (both JSON text) with the shared comparator;
+/// returns `None` when they agree, else the failure description. For `python -m alpr.conformance`.
+#[pyfunction]
+pub(crate) fn conformance_check(suite: &str, case_json: &str, answer_json: &str) -> PyResult<Option<String>> {
+    let bad = |e: serde_json::Error| pyo3::exceptions::PyValueError::new_err(e.to_string());
+    let case: serde_json::Value = serde_json::from_str(case_json).map_err(bad)?;
+    let answer: serde_json::Value = serde_json::from_str(answer_json).map_err(bad)?;
+    Ok(alpr_conformance::check(suite, &case, &answer).err())
+}
+
+pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    let py = m.py();
+    m.add("AlprError", py.get_type::<AlprError>())?;
+    m.add("InvalidPlateError", py.get_type::<InvalidPlateError>())?;
+    m.add("HotListError", py.get_type::<HotListError>())?;
+    m.add("HitWorkflowError", py.get_type::<HitWorkflowError>())?;
+    m.add("AccessError", py.get_type::<AccessError>())?;
+    m.add("RecordsError", py.get_type::<RecordsError>())?;
+    m.add("PolicyError", py.get_type::<PolicyError>())?;
+    for (&c, cls) in Code::ALL.iter().zip(leaves(py)?) {
+        m.add(class_name(c).as_str(), cls.bind(py))?;
+    }
+    Ok(())
+}
