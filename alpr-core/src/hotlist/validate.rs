@@ -1,0 +1,321 @@
+//! Ingest validation (R-LIST-6, R-LIST-8): raw entries in, validated entries and an explanation of
+//! every rejected record out.
+
+use std::collections::{BTreeMap, HashMap};
+
+use crate::error::{Code, Error, Position, Result};
+use crate::hotlist::{Category, Caution, Entry, ListKind, ListMeta, Vehicle};
+use crate::pattern::PlateOrPattern;
+use crate::plate::{Jurisdiction, PlateType};
+use crate::policy::Policy;
+use crate::time::{self, Instant};
+
+/// An entry as a source hands it over: every field is text, nothing is checked yet.
+///
+/// This is the shape of the conformance vectors' entries and of a CSV row; the file parsers
+/// produce it too, so every source goes through the same [`validate_entry`].
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+pub struct RawEntry {
+    /// The plate text (normalized by §1).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub plate: Option<String>,
+    /// The pattern text (§3.4); a pattern without wildcards is a plate.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pattern: Option<String>,
+    /// Jurisdiction code (`state` in CSV files).
+    #[serde(skip_serializing_if = "Option::is_none", alias = "state")]
+    pub jurisdiction: Option<String>,
+    /// NCIC plate type (`type` in CSV files).
+    #[serde(skip_serializing_if = "Option::is_none", alias = "type")]
+    pub plate_type: Option<String>,
+    /// Category name (§2.1); when absent or empty the load's default category applies.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub category: Option<String>,
+    /// NCIC number or case number.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub record_id: Option<String>,
+    /// `YYYY-MM-DD` or `YYYYMMDD`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub incident_date: Option<String>,
+    /// RFC 3339 time.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expires_at: Option<String>,
+    /// Vehicle description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub vehicle: Option<Vehicle>,
+    /// Caution flags.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub caution: Option<Caution>,
+    /// Free attributes.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub attributes: BTreeMap<String, String>,
+}
+
+/// One rejected record: where and why.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct Rejection {
+    /// Where: `index` for entries handed over as values, `line` (and `column`) for files.
+    pub position: Position,
+    /// Why.
+    pub code: Code,
+}
+
+/// What a load did: how many entries it kept, which records it rejected and why, how many
+/// duplicates it folded (R-LIST-6).
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
+pub struct LoadReport {
+    /// Distinct entries kept.
+    pub accepted: usize,
+    /// Every rejected record, in input order.
+    pub rejected: Vec<Rejection>,
+    /// Duplicate records folded into an earlier entry.
+    pub merged: usize,
+}
+
+fn trimmed(s: Option<&String>) -> Option<&str> {
+    s.map(|s| s.trim()).filter(|s| !s.is_empty())
+}
+
+/// Validates one raw entry for a list of `kind` (R-LIST-6, R-LIST-8, R-MATCH-6).
+///
+/// `default_category` applies when the entry names none (the category given with a load, e.g.
+/// `stolen_vehicle` for a CLEW SVS file); without one the category is `other`.
+///
+/// # Errors
+/// The first failed rule, in this order: the key (`pattern_not_allowed` for a pattern in a
+/// `standard` list, the normalization codes, `invalid_pattern`, `pattern_too_broad`,
+/// `placeholder_plate`), `invalid_jurisdiction`, `invalid_plate_type`, `invalid_category`,
+/// `category_forbidden`, `invalid_date`.
+pub fn validate_entry(
+    raw: &RawEntry,
+    kind: ListKind,
+    default_category: Option<Category>,
+    policy: &Policy,
+) -> Result<Entry> {
+    let key = match (trimmed(raw.plate.as_ref()), trimmed(raw.pattern.as_ref())) {
+        (Some(_), Some(_)) => {
+            return Err(Error::new(Code::InvalidField).with_detail("both a plate and a pattern"));
+        }
+        (None, None) => return Err(Error::new(Code::Empty).with_detail("no plate or pattern")),
+        (Some(p), None) => PlateOrPattern::Plate(crate::plate::normalize(p)?.plate),
+        (None, Some(p)) => {
+            if kind == ListKind::Standard && (p.contains('?') || p.contains('*')) {
+                return Err(Error::new(Code::PatternNotAllowed));
+            }
+            PlateOrPattern::parse(p, policy.pattern_limits())?
+        }
+    };
+    if let PlateOrPattern::Plate(p) = &key {
+        let text = p.to_string();
+        if policy.placeholder_plates.contains(&text) {
+            return Err(Error::new(Code::PlaceholderPlate));
+        }
+    }
+    let jurisdiction = trimmed(raw.jurisdiction.as_ref())
+        .map(Jurisdiction::parse)
+        .transpose()?;
+    let plate_type = trimmed(raw.plate_type.as_ref()).map(PlateType::parse).transpose()?;
+    let category = match trimmed(raw.category.as_ref()) {
+        Some(c) => Category::parse(c)?,
+        None => default_category.unwrap_or(Category::Other),
+    };
+    if policy.forbidden_categories.contains(&category) {
+        return Err(Error::new(Code::CategoryForbidden));
+    }
+    let incident_date = trimmed(raw.incident_date.as_ref())
+        .map(|d| {
+            if d.len() == 8 {
+                time::parse_yyyymmdd(d)
+            } else {
+                time::parse_date(d)
+            }
+        })
+        .transpose()?;
+    let expires_at = trimmed(raw.expires_at.as_ref()).map(time::parse_instant).transpose()?;
+    Ok(Entry {
+        key,
+        jurisdiction,
+        plate_type,
+        category,
+        record_id: trimmed(raw.record_id.as_ref()).map(str::to_owned),
+        incident_date,
+        vehicle: raw.vehicle.clone().unwrap_or_default(),
+        expires_at,
+        caution: raw.caution.unwrap_or_default(),
+        attributes: raw.attributes.clone(),
+    })
+}
+
+/// Validates a whole list: every record through [`validate_entry`], duplicates (same key,
+/// jurisdiction, plate type and category) folded into the first, and the load refused as a whole
+/// with `too_many_rejected` when more than the policy's `max_rejected_fraction` of records fail.
+///
+/// `positions[i]` says where record `i` came from (an index, or a file line); when `positions`
+/// is shorter than `raws`, the index is used.
+///
+/// # Errors
+/// `too_many_rejected`, with the counts in the detail.
+pub fn validate_entries(
+    raws: &[RawEntry],
+    positions: &[Position],
+    kind: ListKind,
+    default_category: Option<Category>,
+    policy: &Policy,
+) -> Result<(Vec<Entry>, LoadReport)> {
+    let mut entries: Vec<Entry> = Vec::with_capacity(raws.len());
+    let mut seen: HashMap<(PlateOrPattern, Option<Jurisdiction>, Option<PlateType>, Category), usize> =
+        HashMap::with_capacity(raws.len());
+    let mut report = LoadReport::default();
+    for (i, raw) in raws.iter().enumerate() {
+        let position = positions.get(i).copied().unwrap_or(Position {
+            index: Some(i as u32),
+            ..Position::default()
+        });
+        match validate_entry(raw, kind, default_category, policy) {
+            Ok(e) => {
+                let dedup_key = (e.key.clone(), e.jurisdiction, e.plate_type, e.category);
+                if let std::collections::hash_map::Entry::Vacant(slot) = seen.entry(dedup_key) {
+                    slot.insert(entries.len());
+                    entries.push(e);
+                } else {
+                    report.merged += 1;
+                }
+            }
+            Err(e) => report.rejected.push(Rejection {
+                position: merge_position(position, e.position()),
+                code: e.code(),
+            }),
+        }
+    }
+    report.accepted = entries.len();
+    check_rejected_fraction(raws.len(), report.rejected.len(), policy)?;
+    Ok((entries, report))
+}
+
+/// Fails with `too_many_rejected` when `rejected / total` exceeds the policy's fraction.
+///
+/// # Errors
+/// `too_many_rejected`.
+pub fn check_rejected_fraction(total: usize, rejected: usize, policy: &Policy) -> Result<()> {
+    if total > 0 && (rejected as f64) / (total as f64) > policy.max_rejected_fraction {
+        return Err(Error::new(Code::TooManyRejected).with_detail(format!(
+            "{rejected} of {total} records rejected, more than the policy's {}",
+            policy.max_rejected_fraction
+        )));
+    }
+    Ok(())
+}
+
+/// The record's position, refined by the error's own (a character within the field).
+fn merge_position(record: Position, inner: Position) -> Position {
+    Position {
+        line: record.line.or(inner.line),
+        column: record.column.or(inner.column),
+        character: inner.character.or(record.character),
+        index: record.index.or(inner.index),
+    }
+}
+
+/// One immutable version of a list: its metadata and validated entries. A new version replaces the
+/// old one whole (R-LIST-4).
+#[derive(Clone, Debug)]
+pub struct ListVersion {
+    meta: ListMeta,
+    entries: Vec<Entry>,
+}
+
+impl ListVersion {
+    /// Builds a version from raw entries (see [`validate_entries`]).
+    ///
+    /// # Errors
+    /// `too_many_rejected`.
+    pub fn from_raw(meta: ListMeta, raws: &[RawEntry], policy: &Policy) -> Result<(ListVersion, LoadReport)> {
+        let (entries, report) = validate_entries(raws, &[], meta.kind, None, policy)?;
+        Ok((ListVersion::new(meta, entries), report))
+    }
+
+    /// A version of already validated entries.
+    pub fn new(meta: ListMeta, entries: Vec<Entry>) -> ListVersion {
+        ListVersion { meta, entries }
+    }
+
+    /// Its metadata.
+    pub fn meta(&self) -> &ListMeta {
+        &self.meta
+    }
+
+    /// Its entries, in load order.
+    pub fn entries(&self) -> &[Entry] {
+        &self.entries
+    }
+
+    /// Age at `now`.
+    pub fn age(&self, now: Instant) -> chrono::Duration {
+        now - self.meta.loaded_at
+    }
+
+    /// Whether the version is stale at `now` (R-LIST-5): older than its kind's maximum age.
+    pub fn is_stale(&self, now: Instant, policy: &Policy) -> bool {
+        policy
+            .max_age_hours
+            .of(self.meta.kind)
+            .is_some_and(|h| self.age(now) > chrono::Duration::hours(i64::from(h)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn raw(plate: &str, cat: &str) -> RawEntry {
+        RawEntry {
+            plate: Some(plate.into()),
+            jurisdiction: Some("CA".into()),
+            category: Some(cat.into()),
+            ..RawEntry::default()
+        }
+    }
+
+    #[test]
+    fn rejects_and_merges() {
+        let p = Policy {
+            max_rejected_fraction: 1.0,
+            ..Policy::sacramento()
+        };
+        let raws = vec![
+            raw("7ABC123", "stolen_vehicle"),
+            raw("UNK", "stolen_vehicle"),
+            RawEntry {
+                pattern: Some("7AB*".into()),
+                category: Some("stolen_vehicle".into()),
+                ..RawEntry::default()
+            },
+            raw("7abc-123", "stolen_vehicle"),
+            raw("AB/1", "stolen_vehicle"),
+            raw("7ABC123", "wanted_person"),
+            raw("7ABC124", "no_such"),
+        ];
+        let (entries, report) = validate_entries(&raws, &[], ListKind::Standard, None, &p).unwrap();
+        assert_eq!(entries.len(), 2);
+        assert_eq!(report.merged, 1);
+        let codes: Vec<(Option<u32>, Code)> = report.rejected.iter().map(|r| (r.position.index, r.code)).collect();
+        assert_eq!(
+            codes,
+            vec![
+                (Some(1), Code::PlaceholderPlate),
+                (Some(2), Code::PatternNotAllowed),
+                (Some(4), Code::InvalidCharacter),
+                (Some(6), Code::InvalidCategory)
+            ]
+        );
+        assert_eq!(report.rejected[2].position.character, Some(2));
+    }
+
+    #[test]
+    fn too_many_rejected() {
+        let raws = vec![raw("7ABC123", "stolen_vehicle"), raw("UNK", "stolen_vehicle")];
+        let e = validate_entries(&raws, &[], ListKind::Standard, None, &Policy::sacramento()).unwrap_err();
+        assert_eq!(e.code(), Code::TooManyRejected);
+    }
+}
