@@ -185,6 +185,17 @@ typedef uint32_t alpr_status;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
 
+// A policy profile: every number of the specification as data. Immutable; may be used from
+// multiple threads simultaneously. Free with `alpr_policy_free`; objects built with it (a
+// registry) keep their own reference, so it may be freed right after.
+typedef struct alpr_policy alpr_policy;
+
+// The set of hot lists in force, governed by one policy. May be used from multiple threads
+// simultaneously: loading a new version of a list replaces the old one atomically, and every
+// match sees either the whole old version or the whole new one (R-LIST-4). Free with
+// `alpr_registry_free`.
+typedef struct alpr_registry alpr_registry;
+
 // Where the last failure happened: each field is a 1-based line or column, a 0-based character
 // (Unicode scalar value) or record index, or -1 when not known.
 typedef struct alpr_position {
@@ -265,6 +276,98 @@ alpr_status alpr_jurisdiction_normalize(const uint8_t *raw,
                                         uint8_t *buf,
                                         size_t buf_len,
                                         size_t *out_n);
+
+// Gives the built-in profile `sacramento-525.08` in `*policy_out`.
+//
+// # Returns
+// `ALPR_STATUS_OK`; `ALPR_STATUS_NULL_PARAMETER`.
+//
+// # Safety
+// `policy_out` must be valid for writes.
+alpr_status alpr_policy_default(const struct alpr_policy **policy_out);
+
+// Parses a TOML profile (fields left out keep the built-in values; unknown fields are errors).
+//
+// # Returns
+// `ALPR_STATUS_OK`; `ALPR_STATUS_INVALID_POLICY` (the detail names the field);
+// `ALPR_STATUS_INVALID_UTF8`; `ALPR_STATUS_NULL_PARAMETER`.
+//
+// # Safety
+// `text` must point to `text_len` readable bytes; `policy_out` must be valid for writes.
+alpr_status alpr_policy_from_toml(const uint8_t *text,
+                                  size_t text_len,
+                                  const struct alpr_policy **policy_out);
+
+// Parses a JSON profile (as `alpr_policy_from_toml`).
+//
+// # Returns
+// As `alpr_policy_from_toml`.
+//
+// # Safety
+// As `alpr_policy_from_toml`.
+alpr_status alpr_policy_from_json(const uint8_t *text,
+                                  size_t text_len,
+                                  const struct alpr_policy **policy_out);
+
+// A new profile: `policy` with the fields of a JSON object replaced (`{"max_edits": 1}`).
+//
+// # Returns
+// `ALPR_STATUS_OK`; `ALPR_STATUS_INVALID_POLICY`; `ALPR_STATUS_INVALID_UTF8`;
+// `ALPR_STATUS_NULL_PARAMETER`.
+//
+// # Safety
+// `policy` must be a live policy; `json` must point to `json_len` readable bytes; `policy_out`
+// must be valid for writes.
+alpr_status alpr_policy_with_overrides_json(const struct alpr_policy *policy,
+                                            const uint8_t *json,
+                                            size_t json_len,
+                                            const struct alpr_policy **policy_out);
+
+// Copies the profile's name (e.g. `sacramento-525.08`) into `buf` (see the string-out rules).
+//
+// # Returns
+// `ALPR_STATUS_OK`; `ALPR_STATUS_INSUFFICIENT_SIZE`; `ALPR_STATUS_NULL_PARAMETER`.
+//
+// # Safety
+// `policy` must be a live policy; `buf` must point to `buf_len` writable bytes; `out_n` must be
+// valid for writes.
+alpr_status alpr_policy_name(const struct alpr_policy *policy,
+                             uint8_t *buf,
+                             size_t buf_len,
+                             size_t *out_n);
+
+// Releases a policy; NULL is a no-op.
+//
+// # Safety
+// `policy` must be NULL or a live policy, not used again by the caller.
+void alpr_policy_free(const struct alpr_policy *policy);
+
+// A new, empty registry governed by `policy` (NULL for the built-in `sacramento-525.08`). The
+// registry keeps its own reference to the policy.
+//
+// # Returns
+// `ALPR_STATUS_OK`; `ALPR_STATUS_NULL_PARAMETER` when `registry_out` is NULL.
+//
+// # Safety
+// `policy` must be NULL or a live policy; `registry_out` must be valid for writes.
+alpr_status alpr_registry_new(const struct alpr_policy *policy,
+                              const struct alpr_registry **registry_out);
+
+// The number of lists in force in `*count_out`.
+//
+// # Returns
+// `ALPR_STATUS_OK`; `ALPR_STATUS_NULL_PARAMETER`.
+//
+// # Safety
+// `registry` must be a live registry; `count_out` must be valid for writes.
+alpr_status alpr_registry_list_count(const struct alpr_registry *registry, size_t *count_out);
+
+// Releases a registry; NULL is a no-op. Lists in use by a running match stay alive until it
+// returns.
+//
+// # Safety
+// `registry` must be NULL or a live registry, not used again by the caller.
+void alpr_registry_free(const struct alpr_registry *registry);
 
 // The library version, e.g. `"0.1.0"`: static NUL-terminated text, never freed. Thread-safe.
 const char *alpr_version_string(void);

@@ -280,10 +280,10 @@ pub fn vector_dirs(args: &[String]) -> Vec<PathBuf> {
 }
 
 /// A runner's whole `main`: loads the directories named on the command line (see
-/// [`vector_dirs`]), runs them, prints `N passed, M failed` and returns the exit code.
+/// [`vector_dirs`]), runs them, prints `SURFACE: N passed, M failed` and returns the exit code.
 ///
 /// `--suite NAME` (repeatable) restricts the run to those suites.
-pub fn main_with(surface: &mut dyn Surface) -> std::process::ExitCode {
+pub fn main_with(surface_name: &str, surface: &mut dyn Surface) -> std::process::ExitCode {
     let mut args: Vec<String> = Vec::new();
     let mut only: Vec<String> = Vec::new();
     let mut it = std::env::args().skip(1);
@@ -311,7 +311,7 @@ pub fn main_with(surface: &mut dyn Surface) -> std::process::ExitCode {
             }
         }
     }
-    println!("{} passed, {} failed", totals.passed, totals.failed);
+    println!("{surface_name}: {} passed, {} failed", totals.passed, totals.failed);
     if totals.failed == 0 && totals.passed > 0 {
         std::process::ExitCode::SUCCESS
     } else {

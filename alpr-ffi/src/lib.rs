@@ -19,7 +19,10 @@
 
 mod boundary;
 pub mod error;
+mod handle;
 pub mod plate;
+pub mod policy;
+pub mod registry;
 pub mod version;
 
 pub use error::alpr_status;

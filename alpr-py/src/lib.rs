@@ -5,6 +5,8 @@ use pyo3::prelude::*;
 
 mod errors;
 mod plate;
+mod policy;
+mod registry;
 
 /// The extension module.
 #[pymodule(gil_used = false)]
@@ -16,6 +18,12 @@ mod _alpr {
 
     #[pymodule_export]
     use crate::errors::{codes, conformance_check};
+
+    #[pymodule_export]
+    use crate::policy::PyPolicy;
+
+    #[pymodule_export]
+    use crate::registry::PyRegistry;
 
     #[pymodule_init]
     fn init(m: &Bound<'_, PyModule>) -> PyResult<()> {

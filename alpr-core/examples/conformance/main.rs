@@ -5,5 +5,5 @@
 mod surface;
 
 fn main() -> std::process::ExitCode {
-    alpr_conformance::main_with(&mut surface::RustSurface)
+    alpr_conformance::main_with("rust", &mut surface::RustSurface)
 }

@@ -5,5 +5,5 @@
 mod surface;
 
 fn main() -> std::process::ExitCode {
-    alpr_conformance::main_with(&mut surface::CSurface)
+    alpr_conformance::main_with("c-abi", &mut surface::CSurface)
 }

@@ -68,7 +68,7 @@ def main(argv: list[str]) -> int:
     if only:
         cases = [c for c in cases if c[0] in only]
     passed, failed = run(cases)
-    print(f"{passed} passed, {failed} failed")
+    print(f"python: {passed} passed, {failed} failed")
     return 0 if failed == 0 and passed > 0 else 1
 
 
