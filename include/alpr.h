@@ -185,6 +185,11 @@ typedef uint32_t alpr_status;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
 
+// What a load did: the number of distinct entries kept, the duplicates folded, and each rejected
+// record with its position and code. Owned by the caller; free with `alpr_load_report_free`. Not
+// for concurrent use.
+typedef struct alpr_load_report alpr_load_report;
+
 // A policy profile: every number of the specification as data. Immutable; may be used from
 // multiple threads simultaneously. Free with `alpr_policy_free`; objects built with it (a
 // registry) keep their own reference, so it may be freed right after.
@@ -368,6 +373,57 @@ alpr_status alpr_registry_list_count(const struct alpr_registry *registry, size_
 // # Safety
 // `registry` must be NULL or a live registry, not used again by the caller.
 void alpr_registry_free(const struct alpr_registry *registry);
+
+// Loads a list given as JSON text — `{"id", "kind", "priority", "loaded_at", "source"?,
+// "entries": [{"plate" | "pattern", "jurisdiction"?, "plate_type"?, "category"?, …}]}` — validates
+// it with the registry's policy and, if the load as a whole succeeds, puts it in force in place of
+// the previous version of the same id (atomically for concurrent matches). `*report_out` (when not
+// NULL) receives the load report on `ALPR_STATUS_OK`.
+//
+// # Returns
+// `ALPR_STATUS_OK`; `ALPR_STATUS_TOO_MANY_REJECTED` (the previous version stays in force);
+// `ALPR_STATUS_INVALID_ARGUMENT` for JSON that is not such a list (`alpr_last_error_position`
+// gives line and column); `ALPR_STATUS_INVALID_UTF8`; `ALPR_STATUS_NULL_PARAMETER`.
+//
+// # Safety
+// `registry` must be a live registry; `json` must point to `json_len` readable bytes;
+// `report_out` must be NULL or valid for writes. Thread-safe.
+alpr_status alpr_registry_load_json(const struct alpr_registry *registry,
+                                    const uint8_t *json,
+                                    size_t json_len,
+                                    struct alpr_load_report **report_out);
+
+// The counts of a load report: distinct entries accepted, duplicates merged, records rejected.
+// Each out-pointer may be NULL.
+//
+// # Returns
+// `ALPR_STATUS_OK`; `ALPR_STATUS_NULL_PARAMETER` when `report` is NULL.
+//
+// # Safety
+// `report` must be a live report; each out-pointer NULL or valid for writes.
+alpr_status alpr_load_report_counts(const struct alpr_load_report *report,
+                                    size_t *accepted_out,
+                                    size_t *merged_out,
+                                    size_t *rejected_out);
+
+// The `i`-th rejected record (in input order): its code (an `alpr_status` value) and position.
+//
+// # Returns
+// `ALPR_STATUS_OK`; `ALPR_STATUS_INVALID_ARGUMENT` when `i` is out of range;
+// `ALPR_STATUS_NULL_PARAMETER`.
+//
+// # Safety
+// `report` must be a live report; `code_out` and `position_out` valid for writes.
+alpr_status alpr_load_report_rejected(const struct alpr_load_report *report,
+                                      size_t i,
+                                      uint32_t *code_out,
+                                      struct alpr_position *position_out);
+
+// Frees a load report; NULL is a no-op.
+//
+// # Safety
+// `report` must be NULL or a live report, not used again.
+void alpr_load_report_free(struct alpr_load_report *report);
 
 // The library version, e.g. `"0.1.0"`: static NUL-terminated text, never freed. Thread-safe.
 const char *alpr_version_string(void);

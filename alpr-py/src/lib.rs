@@ -23,7 +23,7 @@ mod _alpr {
     use crate::policy::PyPolicy;
 
     #[pymodule_export]
-    use crate::registry::PyRegistry;
+    use crate::registry::{PyLoadReport, PyRegistry};
 
     #[pymodule_init]
     fn init(m: &Bound<'_, PyModule>) -> PyResult<()> {

@@ -44,9 +44,38 @@ static bool test_registry(void) {
   return true;
 }
 
+static bool test_load_json(void) {
+  const alpr_registry *r = NULL;
+  alpr_load_report *rep = NULL;
+  size_t accepted = 0, merged = 0, rejected = 0, count = 0;
+  uint32_t code = 0;
+  alpr_position pos;
+  const char *list =
+      "{\"id\": \"SVS\", \"kind\": \"standard\", \"priority\": 10, \"loaded_at\": \"2026-11-28T08:00:00-08:00\","
+      " \"entries\": [{\"plate\": \"7ABC123\", \"jurisdiction\": \"CA\"}, {\"plate\": \"7abc 123\", \"jurisdiction\": \"CA\"}]}";
+  const char *bad =
+      "{\"id\": \"SVS\", \"kind\": \"standard\", \"priority\": 10, \"loaded_at\": \"2026-11-28T08:00:00-08:00\","
+      " \"entries\": [{\"plate\": \"UNK\"}]}";
+  CHECK(alpr_registry_new(NULL, &r) == ALPR_STATUS_OK);
+  CHECK(alpr_registry_load_json(r, STR(list), &rep) == ALPR_STATUS_OK);
+  CHECK(alpr_load_report_counts(rep, &accepted, &merged, &rejected) == ALPR_STATUS_OK);
+  CHECK(accepted == 1 && merged == 1 && rejected == 0);
+  CHECK(alpr_load_report_rejected(rep, 0, &code, &pos) == ALPR_STATUS_INVALID_ARGUMENT);
+  alpr_load_report_free(rep);
+  rep = NULL;
+  /* A load that fails as a whole leaves the previous version in force and gives no report. */
+  CHECK(alpr_registry_load_json(r, STR(bad), &rep) == ALPR_STATUS_TOO_MANY_REJECTED && rep == NULL);
+  CHECK(alpr_registry_list_count(r, &count) == ALPR_STATUS_OK && count == 1);
+  CHECK(alpr_registry_load_json(r, STR("{\"id\":"), NULL) == ALPR_STATUS_INVALID_ARGUMENT);
+  CHECK(alpr_last_error_position(&pos) == ALPR_STATUS_OK && pos.line == 1);
+  alpr_load_report_free(NULL);
+  alpr_registry_free(r);
+  return true;
+}
+
 int main(void) {
   int failed = 0, passed = 0;
-  bool (*tests[])(void) = {test_default_and_name, test_toml_and_overrides, test_registry};
+  bool (*tests[])(void) = {test_default_and_name, test_toml_and_overrides, test_registry, test_load_json};
   for (size_t i = 0; i < sizeof tests / sizeof tests[0]; i++) {
     if (tests[i]()) passed++; else failed++;
   }

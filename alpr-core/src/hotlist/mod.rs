@@ -7,7 +7,7 @@ mod validate;
 #[allow(unused_imports)] // Used by the modules that define their own vocabularies.
 pub(crate) use model::vocab;
 pub use model::{Category, Caution, Entry, ListKind, ListMeta, Vehicle};
-pub use registry::{Registry, Snapshot};
+pub use registry::{RawList, Registry, Snapshot};
 pub use validate::{
     ListVersion, LoadReport, RawEntry, Rejection, check_rejected_fraction, validate_entries, validate_entry,
 };

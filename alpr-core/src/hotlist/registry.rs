@@ -9,8 +9,53 @@
 use std::collections::BTreeMap;
 use std::sync::{Arc, RwLock};
 
-use crate::hotlist::ListVersion;
+use crate::error::{Code, Error, Result};
+use crate::hotlist::{ListMeta, ListVersion, LoadReport, RawEntry};
 use crate::policy::Policy;
+
+/// A list handed over as a value: its metadata and raw entries. This is the shape of the
+/// conformance vectors' `list` and of the JSON load functions of the C ABI and Python.
+#[derive(Clone, Debug, serde::Deserialize, serde::Serialize)]
+
+pub struct RawList {
+    /// Metadata (`id`, `kind`, `priority`, `loaded_at`, optional `source`, `generated_at`).
+    #[serde(flatten)]
+    pub meta: ListMeta,
+    /// The raw entries.
+    #[serde(default)]
+    pub entries: Vec<RawEntry>,
+}
+
+impl RawList {
+    /// Parses a list from JSON text.
+    ///
+    /// # Errors
+    /// `invalid_argument` with the line and column of the JSON error.
+    pub fn from_json(text: &str) -> Result<RawList> {
+        serde_json::from_str(text).map_err(|e| {
+            Error::new(Code::InvalidArgument)
+                .at_line(u32::try_from(e.line()).unwrap_or(u32::MAX))
+                .at_column(u32::try_from(e.column()).unwrap_or(u32::MAX))
+                .with_detail(format!("list JSON: {}", e.classify_text()))
+        })
+    }
+}
+
+/// A short, input-free description of a serde_json error's kind.
+trait ClassifyText {
+    fn classify_text(&self) -> &'static str;
+}
+
+impl ClassifyText for serde_json::Error {
+    fn classify_text(&self) -> &'static str {
+        match self.classify() {
+            serde_json::error::Category::Io => "read error",
+            serde_json::error::Category::Syntax => "syntax error",
+            serde_json::error::Category::Data => "a field is missing, unknown or of the wrong type",
+            serde_json::error::Category::Eof => "unexpected end of input",
+        }
+    }
+}
 
 /// The lists in force at one moment: id → version. Immutable.
 pub type Snapshot = Arc<BTreeMap<String, Arc<ListVersion>>>;
@@ -53,6 +98,18 @@ impl Registry {
         old
     }
 
+    /// Validates a list with the registry's policy and, if the load as a whole succeeds, puts it
+    /// in force (replacing the previous version of the same id). A failed load leaves the
+    /// previous version in force.
+    ///
+    /// # Errors
+    /// `too_many_rejected` (nothing changes).
+    pub fn load(&self, meta: ListMeta, raws: &[RawEntry]) -> Result<LoadReport> {
+        let (version, report) = ListVersion::from_raw(meta, raws, &self.policy)?;
+        self.install(version);
+        Ok(report)
+    }
+
     /// Takes a list out of force; returns it.
     pub fn remove(&self, id: &str) -> Option<Arc<ListVersion>> {
         let mut guard = self.current.write().unwrap_or_else(std::sync::PoisonError::into_inner);
@@ -71,5 +128,42 @@ impl Registry {
 impl Default for Registry {
     fn default() -> Self {
         Registry::new(Arc::new(Policy::sacramento()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const LIST: &str = r#"{"id": "SVS", "kind": "standard", "priority": 10, "loaded_at": "2026-11-28T08:00:00-08:00",
+        "entries": [{"plate": "7ABC123", "jurisdiction": "CA", "category": "stolen_vehicle"},
+                    {"plate": "UNK", "jurisdiction": "CA", "category": "stolen_vehicle"}]}"#;
+
+    #[test]
+    fn failed_load_keeps_the_previous_version() {
+        let reg = Registry::default();
+        let ok = RawList::from_json(&LIST.replace(
+            r#"{"plate": "UNK", "jurisdiction": "CA", "category": "stolen_vehicle"}"#,
+            r#"{"plate": "8XYZ999"}"#,
+        ))
+        .unwrap();
+        let report = reg.load(ok.meta, &ok.entries).unwrap();
+        assert_eq!(report.accepted, 2);
+        let before = reg.get("SVS").unwrap();
+        let bad = RawList::from_json(LIST).unwrap();
+        assert_eq!(bad.meta.loaded_at.to_rfc3339(), "2026-11-28T16:00:00+00:00");
+        assert_eq!(
+            reg.load(bad.meta, &bad.entries).unwrap_err().code(),
+            Code::TooManyRejected
+        );
+        assert!(Arc::ptr_eq(&before, &reg.get("SVS").unwrap()));
+    }
+
+    #[test]
+    fn json_errors_have_positions_and_no_input() {
+        let e = RawList::from_json("{\"id\": \"SVS\",\n \"kind\": \"SECRETPLATE\"}").unwrap_err();
+        assert_eq!(e.code(), Code::InvalidArgument);
+        assert_eq!(e.position().line, Some(2));
+        assert!(!e.to_string().contains("SECRET"));
     }
 }

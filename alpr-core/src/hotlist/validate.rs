@@ -52,13 +52,35 @@ pub struct RawEntry {
     pub attributes: BTreeMap<String, String>,
 }
 
-/// One rejected record: where and why.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+/// One rejected record: where and why. Serializes flat: `{"index": 2, "error": "placeholder_plate"}`
+/// or `{"line": 3, "column": 1, "error": …}`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Rejection {
     /// Where: `index` for entries handed over as values, `line` (and `column`) for files.
     pub position: Position,
     /// Why.
     pub code: Code,
+}
+
+impl serde::Serialize for Rejection {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let p = self.position;
+        let fields = [
+            ("index", p.index),
+            ("line", p.line),
+            ("column", p.column),
+            ("character", p.character),
+        ];
+        let mut m = s.serialize_map(None)?;
+        for (k, v) in fields {
+            if let Some(v) = v {
+                m.serialize_entry(k, &v)?;
+            }
+        }
+        m.serialize_entry("error", &self.code)?;
+        m.end()
+    }
 }
 
 /// What a load did: how many entries it kept, which records it rejected and why, how many
