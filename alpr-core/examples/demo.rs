@@ -5,7 +5,7 @@
 
 use alpr_core::{Policy, normalize};
 
-const READS: &str = include_str!("../data/sample_reads.txt");
+const READS: &str = include_str!("../data/reads.csv");
 
 fn main() {
     let policy = Policy::sacramento();
