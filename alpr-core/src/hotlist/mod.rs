@@ -2,6 +2,7 @@
 
 pub mod format;
 mod health;
+mod json;
 mod model;
 mod registry;
 mod validate;
