@@ -2,6 +2,7 @@
 //! thousands of versions (and fails some loads); every snapshot holds, for every list, one whole
 //! version, never a mix, never a missing list, and versions never go backwards.
 
+use std::fmt::Write as _;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -15,9 +16,9 @@ const ENTRIES: u32 = 40;
 fn clew(v: u32) -> Vec<u8> {
     let mut s = String::from("DATE11/28/2026 06:00\n");
     for i in 0..ENTRIES {
-        s.push_str(&format!("{:<8}CA{:02}20181105\n", format!("A{i:05}"), v % 100));
+        let _ = writeln!(s, "{:<8}CA{:02}20181105", format!("A{i:05}"), v % 100);
     }
-    s.push_str(&format!("TOTAL RECORD {ENTRIES:07}\n"));
+    let _ = writeln!(s, "TOTAL RECORD {ENTRIES:07}");
     s.into_bytes()
 }
 
@@ -54,7 +55,7 @@ fn readers_see_whole_versions_across_thousands_of_swaps() {
                         let stamp = v.meta().loaded_at.timestamp();
                         assert!(stamp >= last[k], "versions never go backwards");
                         last[k] = stamp;
-                        let version = (stamp - 1_800_000_000) as u32;
+                        let version = u32::try_from(stamp - 1_800_000_000).unwrap();
                         assert_eq!(v.entries().len(), ENTRIES as usize, "a whole version");
                         let county = format!("{:02}", version % 100);
                         assert!(
