@@ -25,6 +25,27 @@
 /* MAJOR * 10000 + MINOR * 100 + PATCH, as alpr_version_number() returns. */
 #define ALPR_VERSION_NUMBER ((ALPR_VERSION_MAJOR * 10000) + (ALPR_VERSION_MINOR * 100) + ALPR_VERSION_PATCH)
 
+// CSV with a header row (`format` argument of the load functions).
+#define ALPR_FORMAT_CSV 0
+
+// CA DOJ CLEW fixed width (`svs.tbl`, `sfr.tbl`, `slr.tbl`).
+#define ALPR_FORMAT_CA_DOJ_CLEW 1
+
+// NCIC LPR extract, fixed width.
+#define ALPR_FORMAT_NCIC_EXTRACT 2
+
+// A `standard` list (CA DOJ / NCIC): `kind` argument of the load functions.
+#define ALPR_LIST_KIND_STANDARD 0
+
+// A `special` list (informational only).
+#define ALPR_LIST_KIND_SPECIAL 1
+
+// The officers' `hot_plate` list.
+#define ALPR_LIST_KIND_HOT_PLATE 2
+
+// A `covert` list.
+#define ALPR_LIST_KIND_COVERT 3
+
 // The longest normalized plate, in bytes (without the NUL).
 #define ALPR_PLATE_MAX_LEN 10
 
@@ -100,6 +121,8 @@ enum alpr_status
   ALPR_STATUS_FORMULA_INJECTION = 216,
   // No list with that id is loaded.
   ALPR_STATUS_UNKNOWN_LIST = 217,
+  // A file with a header (and footer) but not one record.
+  ALPR_STATUS_NO_RECORDS = 218,
   // The event is not allowed in the hit's current status (R-HIT-6).
   ALPR_STATUS_INVALID_TRANSITION = 300,
   // The hit must be acknowledged first (R-HIT-6).
@@ -214,6 +237,28 @@ typedef struct alpr_position {
   int64_t index;
 } alpr_position;
 
+// The health of one list at a moment (R-LIST-5), filled by `alpr_registry_list_health`.
+typedef struct alpr_list_health {
+  // `ALPR_LIST_KIND_*`.
+  uint32_t kind;
+  // 0 = most urgent … 100.
+  uint32_t priority;
+  // Distinct entries in force.
+  size_t entries;
+  // When this version was downloaded, Unix ms.
+  int64_t loaded_at_ms;
+  // Whether `generated_at_ms` is set.
+  bool has_generated_at;
+  // When the source generated it (the CLEW header time), Unix ms; 0 when unknown.
+  int64_t generated_at_ms;
+  // `now - loaded_at`, ms.
+  int64_t age_ms;
+  // The kind's maximum age in hours; -1 when it has none.
+  int64_t max_age_hours;
+  // Older than its kind's maximum age (still matched; hits carry `stale`).
+  bool stale;
+} alpr_list_health;
+
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
@@ -246,6 +291,130 @@ alpr_status alpr_last_error_message(uint8_t *buf, size_t buf_len, size_t *out_n)
 // # Safety
 // `out` must be NULL or valid for writes.
 alpr_status alpr_last_error_position(struct alpr_position *out);
+
+// Parses a hot-list file given as bytes (`ALPR_FORMAT_*`), validates it with the registry's
+// policy and, if the load as a whole succeeds, puts it in force as list `id` in place of its
+// previous version, atomically for concurrent matches (R-LIST-4). The bytes are UTF-8 with an
+// optional byte-order mark and `\n` or `\r\n` line ends (R-LIST-7).
+//
+// `kind` is an `ALPR_LIST_KIND_*`; `category` (NULL/0 for none) is the category of records
+// that name none, e.g. `stolen_vehicle` for a CLEW SVS file; `source` is free text (NULL/0 for
+// none). `*report_out` (when not NULL) receives the load report on `ALPR_STATUS_OK`; its
+// rejections carry line, column and code. The bytes are not kept.
+//
+// # Returns
+// `ALPR_STATUS_OK`; on a whole-file failure the previous version stays in force and
+// `alpr_last_error_position` gives the line: `ALPR_STATUS_INVALID_UTF8`, `ALPR_STATUS_EMPTY_FILE`,
+// `ALPR_STATUS_NO_RECORDS`, `ALPR_STATUS_INVALID_HEADER`, `ALPR_STATUS_MISSING_COLUMN`,
+// `ALPR_STATUS_TRUNCATED_FILE`, `ALPR_STATUS_RECORD_COUNT_MISMATCH`, `ALPR_STATUS_INVALID_DATE`
+// (CLEW header), `ALPR_STATUS_LINE_TOO_LONG` (CSV header), `ALPR_STATUS_TOO_MANY_REJECTED`;
+// `ALPR_STATUS_INVALID_ARGUMENT` (unknown format or kind, empty id, time out of range),
+// `ALPR_STATUS_INVALID_CATEGORY`; `ALPR_STATUS_NULL_PARAMETER`.
+//
+// # Safety
+// `registry` must be a live registry; each (pointer, length) pair must be NULL with length 0 or
+// point to that many readable bytes; `report_out` must be NULL or valid for writes. Thread-safe.
+alpr_status alpr_registry_load_bytes(const struct alpr_registry *registry,
+                                     uint32_t format,
+                                     const uint8_t *id,
+                                     size_t id_len,
+                                     uint32_t kind,
+                                     uint8_t priority,
+                                     int64_t loaded_at_ms,
+                                     const uint8_t *category,
+                                     size_t category_len,
+                                     const uint8_t *source,
+                                     size_t source_len,
+                                     const uint8_t *bytes,
+                                     size_t len,
+                                     struct alpr_load_report **report_out);
+
+// `alpr_registry_load_bytes` reading the file at `path` (UTF-8, `path_len` bytes, no NUL needed).
+// Reading is the only I/O; the file is read whole before parsing, so a file being rewritten is
+// either loaded whole or fails (`truncated_file` for a cut-off CLEW download).
+//
+// # Returns
+// As `alpr_registry_load_bytes`, and `ALPR_STATUS_IO` when the file cannot be read.
+//
+// # Safety
+// As `alpr_registry_load_bytes`, with `path` for `bytes`.
+alpr_status alpr_registry_load_path(const struct alpr_registry *registry,
+                                    uint32_t format,
+                                    const uint8_t *id,
+                                    size_t id_len,
+                                    uint32_t kind,
+                                    uint8_t priority,
+                                    int64_t loaded_at_ms,
+                                    const uint8_t *category,
+                                    size_t category_len,
+                                    const uint8_t *source,
+                                    size_t source_len,
+                                    const uint8_t *path,
+                                    size_t path_len,
+                                    struct alpr_load_report **report_out);
+
+// The file's generation time (the CLEW header) of a load report: `*has_out` is false when the
+// format has none (CSV, NCIC extract, JSON lists), and `*ms_out` is then 0.
+//
+// # Returns
+// `ALPR_STATUS_OK`; `ALPR_STATUS_NULL_PARAMETER`.
+//
+// # Safety
+// `report` must be a live report; `has_out` and `ms_out` valid for writes.
+alpr_status alpr_load_report_generated_at(const struct alpr_load_report *report,
+                                          bool *has_out,
+                                          int64_t *ms_out);
+
+// The number of distinct entries of list `id` in force (to read them back with
+// `alpr_registry_list_entry_json`).
+//
+// # Returns
+// `ALPR_STATUS_OK`; `ALPR_STATUS_UNKNOWN_LIST`; `ALPR_STATUS_NULL_PARAMETER`.
+//
+// # Safety
+// `registry` must be a live registry; `id` must point to `id_len` readable bytes; `count_out`
+// must be valid for writes. Thread-safe.
+alpr_status alpr_registry_list_entry_count(const struct alpr_registry *registry,
+                                           const uint8_t *id,
+                                           size_t id_len,
+                                           size_t *count_out);
+
+// The `i`-th entry (in file order) of list `id` in force as a JSON object: `plate` or
+// `pattern`, and where set `jurisdiction`, `plate_type`, `category`, `record_id`,
+// `incident_date` (`YYYY-MM-DD`), `expires_at`, `vehicle` {`year`, `make`, `model`, `color`,
+// `style`}, `caution`, `attributes`. Meant for administration tools and tests, not for the
+// match path. The text contains plates: handle it as personal data.
+//
+// # Returns
+// `ALPR_STATUS_OK`; `ALPR_STATUS_INSUFFICIENT_SIZE` (`*out_n` has the length; retry with
+// `*out_n + 1` bytes); `ALPR_STATUS_UNKNOWN_LIST`; `ALPR_STATUS_INVALID_ARGUMENT` when `i` is out
+// of range; `ALPR_STATUS_NULL_PARAMETER`.
+//
+// # Safety
+// `registry` must be a live registry; `id` must point to `id_len` readable bytes; `buf` must be
+// NULL (with `buf_len` 0) or point to `buf_len` writable bytes; `out_n` valid for writes.
+alpr_status alpr_registry_list_entry_json(const struct alpr_registry *registry,
+                                          const uint8_t *id,
+                                          size_t id_len,
+                                          size_t i,
+                                          uint8_t *buf,
+                                          size_t buf_len,
+                                          size_t *out_n);
+
+// The health of list `id` at `now_ms` (R-LIST-5) into `*health_out`.
+//
+// # Returns
+// `ALPR_STATUS_OK`; `ALPR_STATUS_UNKNOWN_LIST`; `ALPR_STATUS_INVALID_ARGUMENT` (time out of
+// range); `ALPR_STATUS_NULL_PARAMETER`.
+//
+// # Safety
+// `registry` must be a live registry; `id` must point to `id_len` readable bytes; `health_out`
+// must be valid for writes. Thread-safe.
+alpr_status alpr_registry_list_health(const struct alpr_registry *registry,
+                                      const uint8_t *id,
+                                      size_t id_len,
+                                      int64_t now_ms,
+                                      struct alpr_list_health *health_out);
 
 // Normalizes raw plate text (OCR output, a list field, a person's typing) to the canonical plate
 // (SPEC R-NORM-1…9) and copies it NUL-terminated into `buf` (`ALPR_PLATE_BUF_LEN` bytes always

@@ -4,6 +4,7 @@
 use pyo3::prelude::*;
 
 mod errors;
+mod hotlist;
 mod plate;
 mod policy;
 mod registry;

@@ -1,5 +1,8 @@
 """Type stubs of the extension module ``alpr._alpr`` (hand-written; checked by stubtest)."""
 
+import datetime
+import os
+
 __version__: str
 
 class AlprError(Exception):
@@ -40,6 +43,20 @@ class Registry:
     def list_ids(self) -> list[str]: ...
     def __len__(self) -> int: ...
     def load_list(self, list: dict[str, object] | str) -> LoadReport: ...
+    def load_file(
+        self,
+        path_or_bytes: bytes | str | os.PathLike[str],
+        format: str,
+        *,
+        id: str,
+        kind: str,
+        priority: int,
+        loaded_at: datetime.datetime,
+        category: str | None = None,
+        source: str = "",
+    ) -> LoadReport: ...
+    def entries(self, id: str) -> list[dict[str, object]]: ...
+    def health(self, now: datetime.datetime) -> list[dict[str, object]]: ...
 
 class LoadReport:
     @property
@@ -48,3 +65,5 @@ class LoadReport:
     def merged(self) -> int: ...
     @property
     def rejected(self) -> list[dict[str, int | str]]: ...
+    @property
+    def generated_at(self) -> datetime.datetime | None: ...

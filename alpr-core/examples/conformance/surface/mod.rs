@@ -5,6 +5,7 @@ use serde_json::{Value, json};
 
 use alpr_core::Error;
 
+mod hotlist;
 mod plate;
 
 /// Runs cases through `alpr-core` directly.
@@ -15,6 +16,8 @@ impl alpr_conformance::Surface for RustSurface {
         match suite {
             "normalize" => plate::normalize(case),
             "jurisdiction" => plate::jurisdiction(case),
+            "hotlist_load" => hotlist::load(case),
+            "hotlist_file" => hotlist::file(case),
             _ => Err(format!("suite {suite} is not implemented by the Rust runner")),
         }
     }

@@ -6,6 +6,7 @@ use serde_json::{Value, json};
 
 use alpr::alpr_status;
 
+mod hotlist;
 mod plate;
 
 /// Runs cases through the exported C functions.
@@ -16,6 +17,8 @@ impl alpr_conformance::Surface for CSurface {
         match suite {
             "normalize" => plate::normalize(case),
             "jurisdiction" => plate::jurisdiction(case),
+            "hotlist_load" => hotlist::load(case),
+            "hotlist_file" => hotlist::file(case),
             _ => Err(format!("suite {suite} is not implemented by the C ABI runner")),
         }
     }

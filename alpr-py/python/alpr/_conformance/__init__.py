@@ -7,9 +7,11 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from alpr._conformance import plate
+from alpr._conformance import hotlist, plate
 
 SUITES: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "normalize": plate.normalize_case,
     "jurisdiction": plate.jurisdiction_case,
+    "hotlist_load": hotlist.load_case,
+    "hotlist_file": hotlist.file_case,
 }
