@@ -5,7 +5,14 @@
 mod surface;
 
 /// Suites the C surface implements; every one of them must pass every vector.
-const SUITES: &[&str] = &["normalize", "jurisdiction"];
+const SUITES: &[&str] = &[
+    "normalize",
+    "jurisdiction",
+    "hot_plate",
+    "hit_workflow",
+    "operations",
+    "public_records",
+];
 
 #[test]
 fn vectors_pass() {

@@ -6,6 +6,7 @@ use serde_json::{Value, json};
 use alpr_core::Error;
 
 mod plate;
+mod workflow;
 
 /// Runs cases through `alpr-core` directly.
 pub(crate) struct RustSurface;
@@ -15,6 +16,10 @@ impl alpr_conformance::Surface for RustSurface {
         match suite {
             "normalize" => plate::normalize(case),
             "jurisdiction" => plate::jurisdiction(case),
+            "hot_plate" => workflow::hot_plate(case),
+            "hit_workflow" => workflow::hit_workflow(case),
+            "operations" => workflow::operations(case),
+            "public_records" => workflow::public_records(case),
             _ => Err(format!("suite {suite} is not implemented by the Rust runner")),
         }
     }
