@@ -688,6 +688,26 @@ pub fn dispatch_packet(input: &DispatchInput, policy: &Policy) -> DispatchPacket
     }
 }
 
+/// Parses a JSON text into one of the serde shapes of this module and its siblings (a
+/// [`DispatchInput`], a hot-plate form, a citizen, shift checks), as the skins receive them.
+///
+/// # Errors
+/// `invalid_argument` with the line and column of the fault; the detail names the kind of fault
+/// but never echoes the input (it may hold a plate).
+pub fn from_json_text<T: serde::de::DeserializeOwned>(text: &str) -> Result<T> {
+    serde_json::from_str(text).map_err(|e| {
+        let what = match e.classify() {
+            serde_json::error::Category::Io | serde_json::error::Category::Eof => "JSON text ends early",
+            serde_json::error::Category::Syntax => "JSON syntax error",
+            serde_json::error::Category::Data => "JSON value of the wrong shape or an unknown field",
+        };
+        Error::new(Code::InvalidArgument)
+            .at_line(u32::try_from(e.line()).unwrap_or(u32::MAX))
+            .at_column(u32::try_from(e.column()).unwrap_or(u32::MAX))
+            .with_detail(what)
+    })
+}
+
 impl DispatchPacket {
     /// The packet as JSON text.
     pub fn to_json(&self) -> String {
@@ -864,6 +884,17 @@ mod tests {
         let e: Event = serde_json::from_str(r#"{"event":"close","outcome":"not_recovered"}"#).unwrap();
         assert_eq!(e.kind(), EventKind::Close);
         assert!(serde_json::from_str::<Event>(r#"{"event":"fly"}"#).is_err());
+    }
+
+    #[test]
+    fn json_errors_never_echo_input() {
+        let e = from_json_text::<DispatchInput>(r#"{"list_kind": "7ABC123"}"#).unwrap_err();
+        assert_eq!(e.code(), Code::InvalidArgument);
+        assert!(!e.to_string().contains("7ABC"));
+        assert_eq!(e.position().line, Some(1));
+        let d: DispatchInput =
+            from_json_text(r#"{"list_kind": "hot_plate", "category": "other", "origin": "fixed"}"#).unwrap();
+        assert_eq!(d.workflow(&Policy::sacramento()).call_types(), ["POD"]);
     }
 
     #[test]

@@ -67,7 +67,6 @@ pub(crate) unsafe fn arc_free<C: Castable>(ptr: *const C) {
 }
 
 /// Moves a value into a new `Box` handle.
-#[allow(dead_code)] // Used by the handle types of later modules (hits, lists).
 pub(crate) fn box_into_ptr<C: Castable>(value: C::Rust) -> *mut C {
     Box::into_raw(Box::new(value)).cast::<C>()
 }
@@ -77,7 +76,6 @@ pub(crate) fn box_into_ptr<C: Castable>(value: C::Rust) -> *mut C {
 /// # Safety
 /// `ptr` must be NULL or a live handle from [`box_into_ptr`] of the same `C`, not used
 /// concurrently.
-#[allow(dead_code)] // Used by the handle types of later modules (hits, lists).
 pub(crate) unsafe fn box_mut<'a, C: Castable>(ptr: *mut C, name: &'static str) -> Result<&'a mut C::Rust, FfiError> {
     if ptr.is_null() {
         return Err(FfiError::null(name));
@@ -90,7 +88,6 @@ pub(crate) unsafe fn box_mut<'a, C: Castable>(ptr: *mut C, name: &'static str) -
 ///
 /// # Safety
 /// As [`box_mut`], without concurrent mutation.
-#[allow(dead_code)] // Used by the handle types of later modules (hits, lists).
 pub(crate) unsafe fn box_ref<'a, C: Castable>(ptr: *const C, name: &'static str) -> Result<&'a C::Rust, FfiError> {
     if ptr.is_null() {
         return Err(FfiError::null(name));
@@ -103,7 +100,6 @@ pub(crate) unsafe fn box_ref<'a, C: Castable>(ptr: *const C, name: &'static str)
 ///
 /// # Safety
 /// `ptr` must be NULL or a live handle of the same `C`, not used again afterwards.
-#[allow(dead_code)] // Used by the handle types of later modules (hits, lists).
 pub(crate) unsafe fn box_free<C: Castable>(ptr: *mut C) {
     if !ptr.is_null() {
         // SAFETY: the caller gives back the box it owned.

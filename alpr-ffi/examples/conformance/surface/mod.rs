@@ -7,6 +7,7 @@ use serde_json::{Value, json};
 use alpr::alpr_status;
 
 mod plate;
+mod workflow;
 
 /// Runs cases through the exported C functions.
 pub(crate) struct CSurface;
@@ -16,6 +17,10 @@ impl alpr_conformance::Surface for CSurface {
         match suite {
             "normalize" => plate::normalize(case),
             "jurisdiction" => plate::jurisdiction(case),
+            "hot_plate" => workflow::hot_plate(case),
+            "hit_workflow" => workflow::hit_workflow(case),
+            "operations" => workflow::operations(case),
+            "public_records" => workflow::public_records(case),
             _ => Err(format!("suite {suite} is not implemented by the C ABI runner")),
         }
     }
