@@ -238,14 +238,15 @@ pub struct HitWorkflow {
     stops: u32,
     violations: Vec<Code>,
     call_types: Vec<String>,
+    /// Shared, so that the copy each event is applied to costs no string copies.
     #[serde(skip)]
-    calls: CallTypes,
+    calls: std::sync::Arc<CallTypes>,
 }
 
 impl HitWorkflow {
     /// A new hit in status `alerted`, with the call types of the policy (R-HIT-8).
     pub fn new(list_kind: ListKind, category: Category, origin: Origin, policy: &Policy) -> HitWorkflow {
-        let calls = CallTypes::from_policy(policy);
+        let calls = std::sync::Arc::new(CallTypes::from_policy(policy));
         HitWorkflow {
             list_kind,
             category,
