@@ -208,6 +208,12 @@ typedef uint32_t alpr_status;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
 
+// One hit walking through the workflow of R-HIT-6, with its dispatch packet. Created with
+// `alpr_hit_new` or `alpr_hit_new_json` in status `alerted`; each event call either succeeds
+// (`ALPR_STATUS_OK`) or returns the refusal's status and changes nothing. Owned by the caller
+// (free with `alpr_hit_free`); not safe for concurrent use: one thread at a time.
+typedef struct alpr_hit alpr_hit;
+
 // What a load did: the number of distinct entries kept, the duplicates folded, and each rejected
 // record with its position and code. Owned by the caller; free with `alpr_load_report_free`. Not
 // for concurrent use.
@@ -416,6 +422,90 @@ alpr_status alpr_registry_list_health(const struct alpr_registry *registry,
                                       int64_t now_ms,
                                       struct alpr_list_health *health_out);
 
+// Whether a device's inspection is due and overdue (R-OPS-1): `last_inspected` and `today` are
+// `YYYY-MM-DD` dates in the agency zone; overdue when the last inspection is more than the
+// policy's interval (3 calendar months) ago, due from the day it is exactly that.
+//
+// # Returns
+// `ALPR_STATUS_OK`; `ALPR_STATUS_INVALID_DATE`; `ALPR_STATUS_INVALID_UTF8`;
+// `ALPR_STATUS_NULL_PARAMETER`.
+//
+// # Safety
+// `policy` must be NULL or a live policy; the dates must point to their lengths in readable
+// bytes; `due_out` and `overdue_out` must be valid for writes.
+alpr_status alpr_inspection_check(const struct alpr_policy *policy,
+                                  const uint8_t *last_inspected,
+                                  size_t last_inspected_len,
+                                  const uint8_t *today,
+                                  size_t today_len,
+                                  bool *due_out,
+                                  bool *overdue_out);
+
+// The shift-start checklist (R-OPS-2): `checks_json` is an object of check name → boolean
+// (`{"cameras_affixed": true, "gps_green": false, …}`); the policy's checks that are false or
+// missing fail. Copies `{"ready": bool, "failed": [names in the policy's order]}` into `buf`.
+//
+// # Returns
+// `ALPR_STATUS_OK`; `ALPR_STATUS_INSUFFICIENT_SIZE`; `ALPR_STATUS_INVALID_ARGUMENT` (malformed
+// JSON); `ALPR_STATUS_INVALID_UTF8`; `ALPR_STATUS_NULL_PARAMETER`.
+//
+// # Safety
+// `policy` must be NULL or a live policy; `checks_json` must point to `checks_json_len` readable
+// bytes; `buf` must point to `buf_len` writable bytes; `out_n` must be valid for writes.
+alpr_status alpr_shift_start_json(const struct alpr_policy *policy,
+                                  const uint8_t *checks_json,
+                                  size_t checks_json_len,
+                                  uint8_t *buf,
+                                  size_t buf_len,
+                                  size_t *out_n);
+
+// The end-of-shift flag (R-OPS-2, G.O. §C.5.d): `*upload_unverified_out` is true unless the
+// unit's detections were checked in LEARN during the shift.
+//
+// # Returns
+// `ALPR_STATUS_OK`; `ALPR_STATUS_NULL_PARAMETER`.
+//
+// # Safety
+// `upload_unverified_out` must be valid for writes.
+alpr_status alpr_shift_end(bool checked_in_learn, bool *upload_unverified_out);
+
+// The out-of-service rule for damaged or inoperable equipment (R-OPS-3, G.O. §B.5), as JSON:
+// `{"out_of_service": true, "operator_may_repair": false, "notify": ["alpr_administrator",
+// "psit"], "crime_report_required": vandalism}`.
+//
+// # Returns
+// `ALPR_STATUS_OK`; `ALPR_STATUS_INSUFFICIENT_SIZE`; `ALPR_STATUS_NULL_PARAMETER`.
+//
+// # Safety
+// `buf` must point to `buf_len` writable bytes; `out_n` must be valid for writes.
+alpr_status alpr_damaged_equipment_json(bool vandalism,
+                                        uint8_t *buf,
+                                        size_t buf_len,
+                                        size_t *out_n);
+
+// A public-records request for POD video or detections (R-PRA-1): `citizen_json` is an object
+// with optional `name`, `phone`, `email`, `description` (NULL with length 0 for none). Copies
+// `{"channels": {phone, phone_hours, email, web}, "violations": [codes], "record": {…} or null}`
+// into `buf`: the clerk's channels from the policy always; when `refused_referral`, what the
+// refused-referral record lacks, or the record itself.
+//
+// # Returns
+// `ALPR_STATUS_OK` (whatever the violations); `ALPR_STATUS_INSUFFICIENT_SIZE`;
+// `ALPR_STATUS_INVALID_ARGUMENT` (malformed JSON); `ALPR_STATUS_INVALID_UTF8`;
+// `ALPR_STATUS_NULL_PARAMETER`.
+//
+// # Safety
+// `policy` must be NULL or a live policy; `citizen_json` must be NULL (with length 0) or point to
+// `citizen_json_len` readable bytes; `buf` must point to `buf_len` writable bytes; `out_n` must be
+// valid for writes.
+alpr_status alpr_pra_request_json(const struct alpr_policy *policy,
+                                  bool refused_referral,
+                                  const uint8_t *citizen_json,
+                                  size_t citizen_json_len,
+                                  uint8_t *buf,
+                                  size_t buf_len,
+                                  size_t *out_n);
+
 // Normalizes raw plate text (OCR output, a list field, a person's typing) to the canonical plate
 // (SPEC R-NORM-1…9) and copies it NUL-terminated into `buf` (`ALPR_PLATE_BUF_LEN` bytes always
 // suffice). `*out_n` receives its length; `*folded_out`, when not NULL, whether a fullwidth,
@@ -600,6 +690,241 @@ const char *alpr_version_string(void);
 // The library version as `MAJOR * 10000 + MINOR * 100 + PATCH`, to compare with the header's
 // `ALPR_VERSION_NUMBER` at run time. Thread-safe.
 uint32_t alpr_version_number(void);
+
+// A new hit in status `alerted` from the list kind (`standard`, `special`, `hot_plate`,
+// `covert`), the entry's category (`stolen_vehicle`, …) and the read's origin (`vehicle`,
+// `fixed`, `desktop`), under `policy` (NULL for the built-in `sacramento-525.08`; the call
+// types come from it). Its dispatch packet has no match explanation: use `alpr_hit_new_json`
+// for one.
+//
+// # Returns
+// `ALPR_STATUS_OK`; `ALPR_STATUS_INVALID_ARGUMENT` (unknown kind or origin);
+// `ALPR_STATUS_INVALID_CATEGORY`; `ALPR_STATUS_INVALID_UTF8`; `ALPR_STATUS_NULL_PARAMETER`.
+//
+// # Safety
+// `policy` must be NULL or a live policy; each string must point to its length in readable
+// bytes; `hit_out` must be valid for writes.
+alpr_status alpr_hit_new(const struct alpr_policy *policy,
+                         const uint8_t *list_kind,
+                         size_t list_kind_len,
+                         const uint8_t *category,
+                         size_t category_len,
+                         const uint8_t *origin,
+                         size_t origin_len,
+                         struct alpr_hit **hit_out);
+
+// A new hit from a JSON object in the core's `DispatchInput` shape: `list_kind`, `category`,
+// `origin` (required) and the match explanation and entry a matcher gives (`list_id`, `entry`,
+// `entry_jurisdiction`, `match_kind`, `positions`, `jurisdiction_outcome`, `tier`, `stale`,
+// `plate_type_mismatch`, `list_age_seconds`, `observed_at`, `device_id`, `record_id`, `vehicle`,
+// `caution`).
+//
+// # Returns
+// `ALPR_STATUS_OK`; `ALPR_STATUS_INVALID_ARGUMENT` (malformed JSON, with its line and column in
+// `alpr_last_error_position`); `ALPR_STATUS_INVALID_UTF8`; `ALPR_STATUS_NULL_PARAMETER`.
+//
+// # Safety
+// `policy` must be NULL or a live policy; `json` must point to `json_len` readable bytes;
+// `hit_out` must be valid for writes.
+alpr_status alpr_hit_new_json(const struct alpr_policy *policy,
+                              const uint8_t *json,
+                              size_t json_len,
+                              struct alpr_hit **hit_out);
+
+// `acknowledge`: `alerted` → `acknowledged`.
+//
+// # Returns
+// `ALPR_STATUS_OK`; `ALPR_STATUS_INVALID_TRANSITION` from any other status;
+// `ALPR_STATUS_NULL_PARAMETER`.
+//
+// # Safety
+// `hit` must be a live hit, not used concurrently.
+alpr_status alpr_hit_acknowledge(struct alpr_hit *hit);
+
+// `broadcast`: from `acknowledged` (a car) or `confirmed` → `broadcast` (R-HIT-4).
+//
+// # Returns
+// `ALPR_STATUS_OK`; `ALPR_STATUS_INFORMATIONAL_ONLY` (special or covert hit);
+// `ALPR_STATUS_NOT_ACKNOWLEDGED`; `ALPR_STATUS_CONFIRMATION_REQUIRED` (a desk origin before
+// confirmation); `ALPR_STATUS_INVALID_TRANSITION`; `ALPR_STATUS_NULL_PARAMETER`.
+//
+// # Safety
+// `hit` must be a live hit, not used concurrently.
+alpr_status alpr_hit_broadcast(struct alpr_hit *hit);
+
+// `mdc_query`: the plate was run on the car's MDC. Status unchanged; for a car before any
+// broadcast, records the violation `mdc_query_before_broadcast` (R-HIT-4; not refused).
+//
+// # Returns
+// `ALPR_STATUS_OK`; `ALPR_STATUS_INVALID_TRANSITION` on a closed hit;
+// `ALPR_STATUS_NULL_PARAMETER`.
+//
+// # Safety
+// `hit` must be a live hit, not used concurrently.
+alpr_status alpr_hit_mdc_query(struct alpr_hit *hit);
+
+// `record_basis`: an independent reasonable suspicion or probable cause was recorded.
+//
+// # Returns
+// `ALPR_STATUS_OK`; `ALPR_STATUS_NULL_PARAMETER`.
+//
+// # Safety
+// `hit` must be a live hit, not used concurrently.
+alpr_status alpr_hit_record_basis(struct alpr_hit *hit);
+
+// `stop`: allowed only once the hit was confirmed (and not rejected) and a basis recorded
+// (R-HIT-1). Status unchanged.
+//
+// # Returns
+// `ALPR_STATUS_OK`; `ALPR_STATUS_CONFIRMATION_REQUIRED`;
+// `ALPR_STATUS_INDEPENDENT_BASIS_REQUIRED`; `ALPR_STATUS_NULL_PARAMETER`.
+//
+// # Safety
+// `hit` must be a live hit, not used concurrently.
+alpr_status alpr_hit_stop(struct alpr_hit *hit);
+
+// `confirm` with the CLETS/NCIC response: from `acknowledged` or `broadcast`, `rejected` with
+// disposition `record_not_active`, `incorrect_read` or `wrong_jurisdiction` (checked in that
+// order), else `confirmed`.
+//
+// # Returns
+// `ALPR_STATUS_OK` (also when the response rejects the hit: see `alpr_hit_status`);
+// `ALPR_STATUS_NOT_ACKNOWLEDGED`; `ALPR_STATUS_INVALID_TRANSITION`; `ALPR_STATUS_NULL_PARAMETER`.
+//
+// # Safety
+// `hit` must be a live hit, not used concurrently.
+alpr_status alpr_hit_confirm(struct alpr_hit *hit,
+                             bool record_active,
+                             bool plate_verified,
+                             bool jurisdiction_verified,
+                             bool occupied);
+
+// `reject` with a disposition (`correct_read`, `incorrect_read`, `wrong_jurisdiction`,
+// `record_not_active`, `duplicate`, `dismissed`): from `acknowledged`, `broadcast` or
+// `confirmed` → `rejected`.
+//
+// # Returns
+// `ALPR_STATUS_OK`; `ALPR_STATUS_NOT_ACKNOWLEDGED`; `ALPR_STATUS_INVALID_TRANSITION`;
+// `ALPR_STATUS_INVALID_ARGUMENT` (unknown disposition); `ALPR_STATUS_INVALID_UTF8`;
+// `ALPR_STATUS_NULL_PARAMETER`.
+//
+// # Safety
+// `hit` must be a live hit, not used concurrently; `disposition` must point to
+// `disposition_len` readable bytes.
+alpr_status alpr_hit_reject(struct alpr_hit *hit,
+                            const uint8_t *disposition,
+                            size_t disposition_len);
+
+// `close` with an outcome (`recovered`, `not_recovered`, `other`): any status but `closed` →
+// `closed`.
+//
+// # Returns
+// `ALPR_STATUS_OK`; `ALPR_STATUS_INVALID_TRANSITION`; `ALPR_STATUS_INVALID_ARGUMENT` (unknown
+// outcome); `ALPR_STATUS_INVALID_UTF8`; `ALPR_STATUS_NULL_PARAMETER`.
+//
+// # Safety
+// `hit` must be a live hit, not used concurrently; `outcome` must point to `outcome_len`
+// readable bytes.
+alpr_status alpr_hit_close(struct alpr_hit *hit, const uint8_t *outcome, size_t outcome_len);
+
+// Copies the hit's status (`alerted`, `acknowledged`, `broadcast`, `confirmed`, `rejected`,
+// `closed`) into `buf` (see the string-out rules; 16 bytes always suffice).
+//
+// # Returns
+// `ALPR_STATUS_OK`; `ALPR_STATUS_INSUFFICIENT_SIZE`; `ALPR_STATUS_NULL_PARAMETER`.
+//
+// # Safety
+// `hit` must be a live hit; `buf` must point to `buf_len` writable bytes; `out_n` must be valid
+// for writes.
+alpr_status alpr_hit_status(const struct alpr_hit *hit,
+                            uint8_t *buf,
+                            size_t buf_len,
+                            size_t *out_n);
+
+// Copies the hit's disposition (empty when none yet) into `buf` (see the string-out rules).
+//
+// # Returns
+// `ALPR_STATUS_OK`; `ALPR_STATUS_INSUFFICIENT_SIZE`; `ALPR_STATUS_NULL_PARAMETER`.
+//
+// # Safety
+// As `alpr_hit_status`.
+alpr_status alpr_hit_disposition(const struct alpr_hit *hit,
+                                 uint8_t *buf,
+                                 size_t buf_len,
+                                 size_t *out_n);
+
+// Copies the violations recorded on the hit (R-HIT-4: `ALPR_STATUS_MDC_QUERY_BEFORE_BROADCAST`),
+// as status numbers, into `codes_out`; `*out_n` receives their count (also when `cap` is too
+// small). Print them with `alpr_status_str`.
+//
+// # Returns
+// `ALPR_STATUS_OK`; `ALPR_STATUS_INSUFFICIENT_SIZE`; `ALPR_STATUS_NULL_PARAMETER`.
+//
+// # Safety
+// `hit` must be a live hit; `codes_out` must be NULL (with `cap` 0) or point to `cap` writable
+// `uint32_t`; `out_n` must be valid for writes.
+alpr_status alpr_hit_violations(const struct alpr_hit *hit,
+                                uint32_t *codes_out_ptr,
+                                size_t cap,
+                                size_t *out_n);
+
+// Copies the hit's call types (R-HIT-8, e.g. `["POD","503P/503T"]`) as a JSON array of strings
+// into `buf` (see the string-out rules).
+//
+// # Returns
+// `ALPR_STATUS_OK`; `ALPR_STATUS_INSUFFICIENT_SIZE`; `ALPR_STATUS_NULL_PARAMETER`.
+//
+// # Safety
+// As `alpr_hit_status`.
+alpr_status alpr_hit_call_types_json(const struct alpr_hit *hit,
+                                     uint8_t *buf,
+                                     size_t buf_len,
+                                     size_t *out_n);
+
+// Copies the hit's dispatch packet (R-HIT-2, R-HIT-3) as JSON into `buf`: `requires_confirmation`,
+// `informational`, `alert`, `confirm_before_broadcast`, `call_for_service` (`call_type`,
+// `priority`, or null), `steps` (G.O. §C.2.b), `match` (kind, positions, jurisdiction, tier,
+// stale, plate_type_mismatch, list_age_seconds) and `entry` (plate, jurisdiction, category,
+// record_id, vehicle, caution). Call with `buf_len` 0 to learn the size in `*out_n`.
+//
+// # Returns
+// `ALPR_STATUS_OK`; `ALPR_STATUS_INSUFFICIENT_SIZE`; `ALPR_STATUS_NULL_PARAMETER`.
+//
+// # Safety
+// As `alpr_hit_status`.
+alpr_status alpr_hit_dispatch_packet_json(const struct alpr_hit *hit,
+                                          uint8_t *buf,
+                                          size_t buf_len,
+                                          size_t *out_n);
+
+// Releases a hit; NULL is a no-op.
+//
+// # Safety
+// `hit` must be NULL or a live hit, not used again by the caller.
+void alpr_hit_free(struct alpr_hit *hit);
+
+// Validates an officer's hot-plate form (R-HOTPLATE-1…5), given as a JSON object (`plate`,
+// `jurisdiction`, `plate_type`, `category`, `entered_at`, `expires_at` as RFC 3339,
+// `distribution` a number or `"all"`, `also_entered_in`, `officer_name`, `contact_phone`,
+// `case_number`, `synopsis`, `vehicle`, `caution`), under `policy` (NULL for the built-in
+// profile). *Every* violation is copied as a status number into `codes_out` and counted in
+// `*out_n`; a valid form has 0.
+//
+// # Returns
+// `ALPR_STATUS_OK` (whatever the violations); `ALPR_STATUS_INSUFFICIENT_SIZE` (`*out_n` is the
+// count needed; 16 always suffice); `ALPR_STATUS_INVALID_ARGUMENT` (malformed JSON);
+// `ALPR_STATUS_INVALID_UTF8`; `ALPR_STATUS_NULL_PARAMETER`.
+//
+// # Safety
+// `policy` must be NULL or a live policy; `json` must point to `json_len` readable bytes;
+// `codes_out_ptr` must be NULL (with `cap` 0) or point to `cap` writable `uint32_t`; `out_n`
+// must be valid for writes.
+alpr_status alpr_hot_plate_validate_json(const struct alpr_policy *policy,
+                                         const uint8_t *json,
+                                         size_t json_len,
+                                         uint32_t *codes_out_ptr,
+                                         size_t cap,
+                                         size_t *out_n);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -21,9 +21,11 @@ mod boundary;
 pub mod error;
 mod handle;
 pub mod hotlist;
+pub mod ops;
 pub mod plate;
 pub mod policy;
 pub mod registry;
 pub mod version;
+pub mod workflow;
 
 pub use error::alpr_status;

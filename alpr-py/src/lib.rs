@@ -8,6 +8,7 @@ mod hotlist;
 mod plate;
 mod policy;
 mod registry;
+mod workflow;
 
 /// The extension module.
 #[pymodule(gil_used = false)]
@@ -25,6 +26,11 @@ mod _alpr {
 
     #[pymodule_export]
     use crate::registry::{PyLoadReport, PyRegistry};
+
+    #[pymodule_export]
+    use crate::workflow::{
+        PyHit, damaged_equipment, inspection, public_records_request, shift_end, shift_start, validate_hot_plate,
+    };
 
     #[pymodule_init]
     fn init(m: &Bound<'_, PyModule>) -> PyResult<()> {

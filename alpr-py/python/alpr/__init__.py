@@ -16,6 +16,7 @@ from alpr import _alpr
 from alpr._alpr import (
     AccessError,
     AlprError,
+    Hit,
     HitWorkflowError,
     HotListError,
     InvalidPlateError,
@@ -25,9 +26,15 @@ from alpr._alpr import (
     RecordsError,
     Registry,
     __version__,
+    damaged_equipment,
+    inspection,
     jurisdiction,
     normalize,
     normalize_ex,
+    public_records_request,
+    shift_end,
+    shift_start,
+    validate_hot_plate,
 )
 
 # Leaf exception classes, one per code (generated from the core's table at import).
@@ -38,6 +45,7 @@ del _number, _name, _cls
 __all__ = [
     "AccessError",
     "AlprError",
+    "Hit",
     "HitWorkflowError",
     "HotListError",
     "InvalidPlateError",
@@ -47,7 +55,13 @@ __all__ = [
     "RecordsError",
     "Registry",
     "__version__",
+    "damaged_equipment",
+    "inspection",
     "jurisdiction",
     "normalize",
     "normalize_ex",
+    "public_records_request",
+    "shift_end",
+    "shift_start",
+    "validate_hot_plate",
 ]

@@ -7,6 +7,7 @@ use alpr_core::Error;
 
 mod hotlist;
 mod plate;
+mod workflow;
 
 /// Runs cases through `alpr-core` directly.
 pub(crate) struct RustSurface;
@@ -18,6 +19,10 @@ impl alpr_conformance::Surface for RustSurface {
             "jurisdiction" => plate::jurisdiction(case),
             "hotlist_load" => hotlist::load(case),
             "hotlist_file" => hotlist::file(case),
+            "hot_plate" => workflow::hot_plate(case),
+            "hit_workflow" => workflow::hit_workflow(case),
+            "operations" => workflow::operations(case),
+            "public_records" => workflow::public_records(case),
             _ => Err(format!("suite {suite} is not implemented by the Rust runner")),
         }
     }

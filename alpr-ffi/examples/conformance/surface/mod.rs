@@ -8,6 +8,7 @@ use alpr::alpr_status;
 
 mod hotlist;
 mod plate;
+mod workflow;
 
 /// Runs cases through the exported C functions.
 pub(crate) struct CSurface;
@@ -19,6 +20,10 @@ impl alpr_conformance::Surface for CSurface {
             "jurisdiction" => plate::jurisdiction(case),
             "hotlist_load" => hotlist::load(case),
             "hotlist_file" => hotlist::file(case),
+            "hot_plate" => workflow::hot_plate(case),
+            "hit_workflow" => workflow::hit_workflow(case),
+            "operations" => workflow::operations(case),
+            "public_records" => workflow::public_records(case),
             _ => Err(format!("suite {suite} is not implemented by the C ABI runner")),
         }
     }
