@@ -2,10 +2,13 @@
 
 use criterion::Criterion;
 
+mod hotlist;
+mod hotlist_data;
 mod normalize;
 
 fn main() {
     let mut c = Criterion::default().configure_from_args();
     normalize::define(&mut c);
+    hotlist::define(&mut c);
     c.final_summary();
 }
