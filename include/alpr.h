@@ -422,6 +422,34 @@ alpr_status alpr_registry_list_health(const struct alpr_registry *registry,
                                       int64_t now_ms,
                                       struct alpr_list_health *health_out);
 
+// The findings of `alpr_policy`'s `check` — settings contradicting General Order 525.08 or
+// California law — as a JSON array of `{"code", "field", "detail"}` (`[]` when none) copied
+// into `buf` (see the string-out rules).
+//
+// # Returns
+// `ALPR_STATUS_OK`; `ALPR_STATUS_INSUFFICIENT_SIZE`; `ALPR_STATUS_NULL_PARAMETER`.
+//
+// # Safety
+// `policy` must be a live policy; `buf` must be NULL (with `buf_len` 0) or point to `buf_len`
+// writable bytes; `out_n` must be valid for writes.
+alpr_status alpr_policy_check_json(const struct alpr_policy *policy,
+                                   uint8_t *buf,
+                                   size_t buf_len,
+                                   size_t *out_n);
+
+// As `alpr_policy_check_json` for the registry's policy, plus a `forbidden_category_loaded`
+// finding for each list in force holding entries of a forbidden category.
+//
+// # Returns
+// `ALPR_STATUS_OK`; `ALPR_STATUS_INSUFFICIENT_SIZE`; `ALPR_STATUS_NULL_PARAMETER`.
+//
+// # Safety
+// `registry` must be a live registry; `buf` and `out_n` as for `alpr_policy_check_json`.
+alpr_status alpr_registry_check_policy_json(const struct alpr_registry *registry,
+                                            uint8_t *buf,
+                                            size_t buf_len,
+                                            size_t *out_n);
+
 // Whether a device's inspection is due and overdue (R-OPS-1): `last_inspected` and `today` are
 // `YYYY-MM-DD` dates in the agency zone; overdue when the last inspection is more than the
 // policy's interval (3 calendar months) ago, due from the day it is exactly that.

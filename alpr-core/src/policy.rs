@@ -12,6 +12,9 @@ use std::collections::BTreeMap;
 
 use chrono_tz::Tz;
 
+mod check;
+pub use check::{Finding, FindingCode};
+
 use crate::error::{Code, Error, Result};
 use crate::hotlist::{Category, ListKind};
 use crate::pattern::PatternLimits;

@@ -384,3 +384,53 @@ pub unsafe extern "C" fn alpr_registry_list_health(
         unsafe { write_out(health_out, out, "health_out") }
     })
 }
+
+/// The findings of `alpr_policy`'s `check` — settings contradicting General Order 525.08 or
+/// California law — as a JSON array of `{"code", "field", "detail"}` (`[]` when none) copied
+/// into `buf` (see the string-out rules).
+///
+/// # Returns
+/// `ALPR_STATUS_OK`; `ALPR_STATUS_INSUFFICIENT_SIZE`; `ALPR_STATUS_NULL_PARAMETER`.
+///
+/// # Safety
+/// `policy` must be a live policy; `buf` must be NULL (with `buf_len` 0) or point to `buf_len`
+/// writable bytes; `out_n` must be valid for writes.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn alpr_policy_check_json(
+    policy: *const crate::policy::alpr_policy,
+    buf: *mut u8,
+    buf_len: usize,
+    out_n: *mut usize,
+) -> alpr_status {
+    ffi_boundary!({
+        // SAFETY: the caller's guarantees are passed on.
+        let p = unsafe { arc_ref(policy, "policy")? };
+        let text = serde_json::to_string(&p.check()).unwrap_or_else(|_| "[]".to_owned());
+        // SAFETY: as above.
+        unsafe { str_out(&text, buf, buf_len, out_n) }
+    })
+}
+
+/// As `alpr_policy_check_json` for the registry's policy, plus a `forbidden_category_loaded`
+/// finding for each list in force holding entries of a forbidden category.
+///
+/// # Returns
+/// `ALPR_STATUS_OK`; `ALPR_STATUS_INSUFFICIENT_SIZE`; `ALPR_STATUS_NULL_PARAMETER`.
+///
+/// # Safety
+/// `registry` must be a live registry; `buf` and `out_n` as for `alpr_policy_check_json`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn alpr_registry_check_policy_json(
+    registry: *const alpr_registry,
+    buf: *mut u8,
+    buf_len: usize,
+    out_n: *mut usize,
+) -> alpr_status {
+    ffi_boundary!({
+        // SAFETY: the caller's guarantees are passed on.
+        let r = unsafe { arc_ref(registry, "registry")? };
+        let text = serde_json::to_string(&r.check_policy()).unwrap_or_else(|_| "[]".to_owned());
+        // SAFETY: as above.
+        unsafe { str_out(&text, buf, buf_len, out_n) }
+    })
+}

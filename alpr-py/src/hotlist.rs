@@ -151,3 +151,41 @@ impl PyLoadReport {
         self.inner.generated_at
     }
 }
+
+/// Findings as dicts: ``code``, ``field``, ``detail``.
+fn findings(py: Python<'_>, f: Vec<alpr_core::policy::Finding>) -> PyResult<Vec<Bound<'_, PyDict>>> {
+    f.into_iter()
+        .map(|f| {
+            let d = PyDict::new(py);
+            d.set_item("code", f.code.as_str())?;
+            d.set_item("field", f.field)?;
+            d.set_item("detail", f.detail)?;
+            Ok(d)
+        })
+        .collect()
+}
+
+#[pymethods]
+impl crate::policy::PyPolicy {
+    /// The settings of this profile that contradict General Order 525.08 or California law
+    /// (a max age above the order's, hot plates longer than 30 days, the California overlay off
+    /// for a California agency, …).
+    ///
+    /// Returns:
+    ///     list[dict]: each finding's ``code``, ``field`` and ``detail``; empty when none.
+    fn check<'py>(&self, py: Python<'py>) -> PyResult<Vec<Bound<'py, PyDict>>> {
+        findings(py, self.inner.check())
+    }
+}
+
+#[pymethods]
+impl PyRegistry {
+    /// ``Policy.check()`` of the registry's policy plus a ``forbidden_category_loaded`` finding
+    /// for each list in force holding entries of a forbidden category.
+    ///
+    /// Returns:
+    ///     list[dict]: each finding's ``code``, ``field`` and ``detail``.
+    fn check_policy<'py>(&self, py: Python<'py>) -> PyResult<Vec<Bound<'py, PyDict>>> {
+        findings(py, self.inner.check_policy())
+    }
+}

@@ -97,3 +97,11 @@ def test_arbitrary_bytes_never_crash(data, fmt):
         load(reg, data, fmt)
     except alpr.AlprError as e:
         assert e.code
+
+
+def test_policy_check_findings():
+    assert alpr.Policy().check() == []
+    p = alpr.Policy().with_overrides('{"hot_plate_max_days": 45, "california_overlay": false}')
+    assert [f["code"] for f in p.check()] == ["hot_plate_days_above_order", "california_overlay_off"]
+    assert p.check()[0]["field"] == "hot_plate_max_days"
+    assert alpr.Registry(p).check_policy() == p.check()

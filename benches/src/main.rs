@@ -2,6 +2,8 @@
 
 use criterion::Criterion;
 
+mod hotlist;
+mod hotlist_data;
 mod normalize;
 mod workflow;
 
@@ -9,5 +11,6 @@ fn main() {
     let mut c = Criterion::default().configure_from_args();
     normalize::define(&mut c);
     workflow::define(&mut c);
+    hotlist::define(&mut c);
     c.final_summary();
 }

@@ -135,6 +135,24 @@ impl Registry {
         self.snapshot().values().map(|v| v.health(now, &self.policy)).collect()
     }
 
+    /// The policy's findings ([`Policy::check`]) and, for each list in force holding entries of a
+    /// category the policy forbids, a `forbidden_category_loaded` finding naming the list.
+    pub fn check_policy(&self) -> Vec<crate::policy::Finding> {
+        let mut out = self.policy.check();
+        for (id, v) in self.snapshot().iter() {
+            for c in &self.policy.forbidden_categories {
+                if v.entries().iter().any(|e| e.category == *c) {
+                    out.push(crate::policy::Finding {
+                        code: crate::policy::FindingCode::ForbiddenCategoryLoaded,
+                        field: "forbidden_categories",
+                        detail: format!("list {id} holds {c} entries"),
+                    });
+                }
+            }
+        }
+        out
+    }
+
     /// Takes a list out of force; returns it.
     pub fn remove(&self, id: &str) -> Option<Arc<ListVersion>> {
         let mut guard = self.current.write().unwrap_or_else(std::sync::PoisonError::into_inner);
@@ -182,6 +200,42 @@ mod tests {
             Code::TooManyRejected
         );
         assert!(Arc::ptr_eq(&before, &reg.get("SVS").unwrap()));
+    }
+
+    #[test]
+    fn forbidden_categories_in_force_are_findings() {
+        let policy = Policy {
+            forbidden_categories: vec![crate::hotlist::Category::ImmigrationViolator],
+            ..Policy::sacramento()
+        };
+        let reg = Registry::new(Arc::new(policy));
+        assert!(reg.check_policy().is_empty());
+        // A version validated under another policy, installed directly.
+        let list = RawList::from_json(
+            &LIST
+                .replace("stolen_vehicle", "immigration_violator")
+                .replace("UNK", "8XYZ999"),
+        )
+        .unwrap();
+        let (v, _) = ListVersion::from_raw(list.meta, &list.entries, &Policy::sacramento()).unwrap();
+        reg.install(v);
+        let f = reg.check_policy();
+        assert_eq!(f.len(), 1);
+        assert_eq!(f[0].code.as_str(), "forbidden_category_loaded");
+        assert_eq!(f[0].detail, "list SVS holds immigration_violator entries");
+    }
+
+    #[test]
+    fn health_reports_age_and_staleness() {
+        let reg = Registry::default();
+        let list = RawList::from_json(&LIST.replace("UNK", "8XYZ999")).unwrap();
+        let loaded = list.meta.loaded_at;
+        reg.load(list.meta, &list.entries).unwrap();
+        let h = reg.health(loaded + chrono::Duration::hours(12));
+        assert_eq!((h[0].entries, h[0].age_seconds, h[0].stale), (2, 12 * 3600, false));
+        assert_eq!(h[0].max_age_hours, Some(12));
+        let h = reg.health(loaded + chrono::Duration::hours(12) + chrono::Duration::seconds(1));
+        assert!(h[0].stale);
     }
 
     #[test]

@@ -235,6 +235,35 @@ fn packed_key(p: crate::plate::Plate, e: &Entry) -> u128 {
         | (e.category as u128)
 }
 
+/// A fast hasher for the packed 128-bit dedup keys (folded multiply; the keys are not chosen by an
+/// attacker who could profit from collisions: a file's author can only slow their own load).
+#[derive(Clone, Copy, Default)]
+struct KeyHasher(u64);
+
+impl std::hash::Hasher for KeyHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.write_u64(u64::from(b));
+        }
+    }
+
+    fn write_u64(&mut self, x: u64) {
+        let m = u128::from(self.0 ^ x) * 0x9E37_79B9_7F4A_7C15;
+        self.0 = (m as u64) ^ ((m >> 64) as u64);
+    }
+
+    fn write_u128(&mut self, x: u128) {
+        self.write_u64(x as u64);
+        self.write_u64((x >> 64) as u64);
+    }
+}
+
+type KeySet = HashSet<u128, std::hash::BuildHasherDefault<KeyHasher>>;
+
 /// Streaming validation: records go in one at a time (from a file parser or a list of values),
 /// validated entries and the report come out. Memory is the entries plus a 16-byte key a
 /// distinct plate.
@@ -243,7 +272,7 @@ pub(crate) struct Validator<'p> {
     default_category: Option<Category>,
     policy: &'p Policy,
     entries: Vec<Entry>,
-    plates: HashSet<u128>,
+    plates: KeySet,
     patterns: HashSet<(PlateOrPattern, Option<Jurisdiction>, Option<PlateType>, Category)>,
     report: LoadReport,
     total: usize,
@@ -262,7 +291,7 @@ impl<'p> Validator<'p> {
             default_category,
             policy,
             entries: Vec::with_capacity(capacity),
-            plates: HashSet::with_capacity(capacity),
+            plates: KeySet::with_capacity_and_hasher(capacity, std::hash::BuildHasherDefault::default()),
             patterns: HashSet::new(),
             report: LoadReport::default(),
             total: 0,

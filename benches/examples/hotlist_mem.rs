@@ -1,0 +1,79 @@
+//! Peak and final heap of loading the benchmark files: `cargo run --release -p alpr-benches
+//! --example hotlist_mem`. A counting allocator tracks live bytes; the input file is allocated
+//! before the baseline, so the figures are the load's own.
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Instant;
+
+#[path = "../src/hotlist_data.rs"]
+mod data;
+
+struct Counting;
+
+static LIVE: AtomicUsize = AtomicUsize::new(0);
+static PEAK: AtomicUsize = AtomicUsize::new(0);
+
+// SAFETY: delegates to the system allocator; only counts.
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, l: Layout) -> *mut u8 {
+        let live = LIVE.fetch_add(l.size(), Ordering::Relaxed) + l.size();
+        PEAK.fetch_max(live, Ordering::Relaxed);
+        // SAFETY: same contract as the caller's.
+        unsafe { System.alloc(l) }
+    }
+    unsafe fn dealloc(&self, p: *mut u8, l: Layout) {
+        LIVE.fetch_sub(l.size(), Ordering::Relaxed);
+        // SAFETY: same contract as the caller's.
+        unsafe { System.dealloc(p, l) }
+    }
+}
+
+#[global_allocator]
+static A: Counting = Counting;
+
+/// CPU time of this thread (user + system), seconds, from /proc (the machine is shared, so wall
+/// time overstates the work).
+fn cpu_seconds() -> f64 {
+    let stat = std::fs::read_to_string("/proc/thread-self/stat").unwrap_or_default();
+    let after = stat.rsplit(')').next().unwrap_or("");
+    let f: Vec<&str> = after.split_whitespace().collect();
+    let ticks = |i: usize| f.get(i).and_then(|s| s.parse::<f64>().ok()).unwrap_or(0.0);
+    // Fields 14 and 15 of stat (utime, stime) are 12 and 13 after the command name; 100 Hz.
+    (ticks(11) + ticks(12)) / 100.0
+}
+
+fn main() {
+    let policy = alpr_core::Policy::sacramento();
+    let n = 1_000_000;
+    for (name, format, bytes) in [
+        ("csv", alpr_core::hotlist::Format::Csv, data::csv(n)),
+        ("clew", alpr_core::hotlist::Format::CaDojClew, data::clew(n)),
+    ] {
+        let base = LIVE.load(Ordering::Relaxed);
+        PEAK.store(base, Ordering::Relaxed);
+        let t = Instant::now();
+        let cpu = cpu_seconds();
+        let (v, r) = alpr_core::hotlist::load_bytes(
+            format,
+            &bytes,
+            data::meta(),
+            Some(alpr_core::hotlist::Category::StolenVehicle),
+            &policy,
+        )
+        .expect("loads");
+        let secs = t.elapsed().as_secs_f64();
+        let cpu = cpu_seconds() - cpu;
+        let fin = LIVE.load(Ordering::Relaxed) - base;
+        let peak = PEAK.load(Ordering::Relaxed) - base;
+        println!(
+            "{name}: {} entries, input {:.1} MB, wall {secs:.3} s, cpu {cpu:.2} s, final structure {:.1} MB, peak {:.1} MB ({:.2}x)",
+            r.accepted,
+            bytes.len() as f64 / 1e6,
+            fin as f64 / 1e6,
+            peak as f64 / 1e6,
+            peak as f64 / fin as f64
+        );
+        drop(v);
+    }
+}

@@ -1,0 +1,154 @@
+/* Hot-list files from C: loads from bytes and from a path, whole-file failures that keep the
+ * previous version, rejections with line/column/code, entries read back, health, policy check. */
+#include <stdio.h>
+
+#include "alpr.h"
+#include "test_main.h"
+
+#define LOADED_MS 1764345600000LL /* 2025-11-28T16:00:00Z */
+#define HOUR_MS 3600000LL
+
+static const char CLEW[] =
+    "DATE11/28/2026 06:00\n7ABC123 CA3420181105\nXYZ999  CA0220180430\nTOTAL RECORD 0000002\n";
+
+static alpr_status load(const alpr_registry *r, uint32_t format, const char *data, size_t len,
+                        alpr_load_report **rep) {
+  return alpr_registry_load_bytes(r, format, STR("SVS"), ALPR_LIST_KIND_STANDARD, 10, LOADED_MS,
+                                  STR("stolen_vehicle"), STR("CA DOJ"), (const uint8_t *)data, len, rep);
+}
+
+static bool test_clew_bytes_entries_and_health(void) {
+  const alpr_registry *r = NULL;
+  alpr_load_report *rep = NULL;
+  size_t accepted = 0, merged = 0, rejected = 0, count = 0, n = 0;
+  bool has = false;
+  int64_t gen = 0;
+  char buf[256];
+  alpr_list_health h;
+  CHECK(alpr_registry_new(NULL, &r) == ALPR_STATUS_OK);
+  CHECK(load(r, ALPR_FORMAT_CA_DOJ_CLEW, CLEW, strlen(CLEW), &rep) == ALPR_STATUS_OK);
+  CHECK(alpr_load_report_counts(rep, &accepted, &merged, &rejected) == ALPR_STATUS_OK);
+  CHECK(accepted == 2 && merged == 0 && rejected == 0);
+  CHECK(alpr_load_report_generated_at(rep, &has, &gen) == ALPR_STATUS_OK);
+  CHECK(has && gen == 1795874400000LL); /* 2026-11-28T06:00-08:00 */
+  CHECK(alpr_load_report_generated_at(rep, NULL, &gen) == ALPR_STATUS_NULL_PARAMETER);
+  alpr_load_report_free(rep);
+
+  CHECK(alpr_registry_list_entry_count(r, STR("SVS"), &count) == ALPR_STATUS_OK && count == 2);
+  CHECK(alpr_registry_list_entry_count(r, STR("NOPE"), &count) == ALPR_STATUS_UNKNOWN_LIST);
+  CHECK(alpr_registry_list_entry_json(r, STR("SVS"), 0, (uint8_t *)buf, 8, &n) == ALPR_STATUS_INSUFFICIENT_SIZE);
+  CHECK(n > 8 && n < sizeof buf);
+  CHECK(alpr_registry_list_entry_json(r, STR("SVS"), 0, (uint8_t *)buf, sizeof buf, &n) == ALPR_STATUS_OK);
+  CHECK(strstr(buf, "\"plate\":\"7ABC123\"") != NULL && strstr(buf, "\"county\":\"34\"") != NULL);
+  CHECK(alpr_registry_list_entry_json(r, STR("SVS"), 2, (uint8_t *)buf, sizeof buf, &n) ==
+        ALPR_STATUS_INVALID_ARGUMENT);
+
+  CHECK(alpr_registry_list_health(r, STR("SVS"), LOADED_MS + 11 * HOUR_MS, &h) == ALPR_STATUS_OK);
+  CHECK(h.kind == ALPR_LIST_KIND_STANDARD && h.priority == 10 && h.entries == 2);
+  CHECK(h.loaded_at_ms == LOADED_MS && h.has_generated_at && h.age_ms == 11 * HOUR_MS);
+  CHECK(h.max_age_hours == 12 && !h.stale);
+  CHECK(alpr_registry_list_health(r, STR("SVS"), LOADED_MS + 13 * HOUR_MS, &h) == ALPR_STATUS_OK && h.stale);
+  CHECK(alpr_registry_list_health(r, STR("X"), LOADED_MS, &h) == ALPR_STATUS_UNKNOWN_LIST);
+  CHECK(alpr_registry_list_health(r, STR("SVS"), LOADED_MS, NULL) == ALPR_STATUS_NULL_PARAMETER);
+  alpr_registry_free(r);
+  return true;
+}
+
+static bool test_whole_file_failures_keep_the_previous_version(void) {
+  const alpr_registry *r = NULL;
+  alpr_load_report *rep = NULL;
+  alpr_position pos;
+  size_t count = 0;
+  static const char cut[] = "DATE11/28/2026 06:00\n8ABC123 CA3420181105\n";
+  static const char bad_utf8[] = "plate\n7ABC123\n8\xff\n";
+  CHECK(alpr_registry_new(NULL, &r) == ALPR_STATUS_OK);
+  CHECK(load(r, ALPR_FORMAT_CA_DOJ_CLEW, CLEW, strlen(CLEW), NULL) == ALPR_STATUS_OK);
+  CHECK(load(r, ALPR_FORMAT_CA_DOJ_CLEW, cut, strlen(cut), &rep) == ALPR_STATUS_TRUNCATED_FILE && rep == NULL);
+  CHECK(alpr_last_error_position(&pos) == ALPR_STATUS_OK && pos.line == 3);
+  CHECK(load(r, ALPR_FORMAT_CSV, bad_utf8, strlen(bad_utf8), &rep) == ALPR_STATUS_INVALID_UTF8);
+  CHECK(alpr_last_error_position(&pos) == ALPR_STATUS_OK && pos.line == 3);
+  CHECK(load(r, ALPR_FORMAT_CSV, "", 0, &rep) == ALPR_STATUS_EMPTY_FILE);
+  CHECK(load(r, ALPR_FORMAT_CSV, "plate\n", 6, &rep) == ALPR_STATUS_NO_RECORDS);
+  CHECK(load(r, 7, CLEW, strlen(CLEW), &rep) == ALPR_STATUS_INVALID_ARGUMENT);
+  CHECK(alpr_registry_load_bytes(r, ALPR_FORMAT_CSV, STR("SVS"), 9, 10, LOADED_MS, NULL, 0, NULL, 0,
+                                 (const uint8_t *)CLEW, strlen(CLEW), &rep) == ALPR_STATUS_INVALID_ARGUMENT);
+  CHECK(alpr_registry_load_bytes(r, ALPR_FORMAT_CSV, STR("SVS"), 0, 10, LOADED_MS, STR("bicycle"), NULL, 0,
+                                 (const uint8_t *)CLEW, strlen(CLEW), &rep) == ALPR_STATUS_INVALID_CATEGORY);
+  CHECK(load(NULL, ALPR_FORMAT_CSV, CLEW, strlen(CLEW), &rep) == ALPR_STATUS_NULL_PARAMETER);
+  CHECK(alpr_registry_list_entry_count(r, STR("SVS"), &count) == ALPR_STATUS_OK && count == 2);
+  alpr_registry_free(r);
+  return true;
+}
+
+static bool test_csv_rejections_and_path(void) {
+  const alpr_policy *base = NULL, *p = NULL;
+  const alpr_registry *r = NULL;
+  alpr_load_report *rep = NULL;
+  size_t accepted = 0, merged = 0, rejected = 0;
+  uint32_t code = 0;
+  alpr_position pos;
+  static const char csv[] = "plate,state,make\n7ABC123,CA,=CMD()\nUNK,CA,\n8XYZ999,CA,Ford\n8XYZ999,CA,\n";
+  /* Run from the repository root (as `make c-test` does); target/c holds the test binaries. */
+  static const char path[] = "target/c/test_hotlist_svs.tbl";
+  FILE *f = NULL;
+  CHECK(alpr_policy_default(&base) == ALPR_STATUS_OK);
+  CHECK(alpr_policy_with_overrides_json(base, STR("{\"max_rejected_fraction\": 1.0}"), &p) == ALPR_STATUS_OK);
+  alpr_policy_free(base);
+  CHECK(alpr_registry_new(p, &r) == ALPR_STATUS_OK);
+  alpr_policy_free(p);
+  CHECK(load(r, ALPR_FORMAT_CSV, csv, strlen(csv), &rep) == ALPR_STATUS_OK);
+  CHECK(alpr_load_report_counts(rep, &accepted, &merged, &rejected) == ALPR_STATUS_OK);
+  CHECK(accepted == 1 && merged == 1 && rejected == 2);
+  CHECK(alpr_load_report_rejected(rep, 0, &code, &pos) == ALPR_STATUS_OK);
+  CHECK(code == ALPR_STATUS_FORMULA_INJECTION && pos.line == 2 && pos.column == 3);
+  CHECK(alpr_load_report_rejected(rep, 1, &code, &pos) == ALPR_STATUS_OK);
+  CHECK(code == ALPR_STATUS_PLACEHOLDER_PLATE && pos.line == 3 && pos.column == 1);
+  alpr_load_report_free(rep);
+  rep = NULL;
+
+  f = fopen(path, "wb");
+  CHECK(f != NULL);
+  CHECK(fwrite(CLEW, 1, strlen(CLEW), f) == strlen(CLEW));
+  fclose(f);
+  CHECK(alpr_registry_load_path(r, ALPR_FORMAT_CA_DOJ_CLEW, STR("SVS"), ALPR_LIST_KIND_STANDARD, 10, LOADED_MS,
+                                STR("stolen_vehicle"), NULL, 0, STR(path), &rep) == ALPR_STATUS_OK);
+  CHECK(alpr_load_report_counts(rep, &accepted, NULL, NULL) == ALPR_STATUS_OK && accepted == 2);
+  alpr_load_report_free(rep);
+  remove(path);
+  CHECK(alpr_registry_load_path(r, ALPR_FORMAT_CA_DOJ_CLEW, STR("SVS"), ALPR_LIST_KIND_STANDARD, 10, LOADED_MS,
+                                NULL, 0, NULL, 0, STR(path), NULL) == ALPR_STATUS_IO);
+  alpr_registry_free(r);
+  return true;
+}
+
+static bool test_policy_check(void) {
+  const alpr_policy *base = NULL, *p = NULL;
+  const alpr_registry *r = NULL;
+  char buf[512];
+  size_t n = 0;
+  CHECK(alpr_policy_default(&base) == ALPR_STATUS_OK);
+  CHECK(alpr_policy_check_json(base, (uint8_t *)buf, sizeof buf, &n) == ALPR_STATUS_OK);
+  CHECK(strcmp(buf, "[]") == 0);
+  CHECK(alpr_policy_with_overrides_json(base, STR("{\"hot_plate_max_days\": 45}"), &p) == ALPR_STATUS_OK);
+  CHECK(alpr_policy_check_json(p, (uint8_t *)buf, sizeof buf, &n) == ALPR_STATUS_OK);
+  CHECK(strstr(buf, "\"code\":\"hot_plate_days_above_order\"") != NULL);
+  CHECK(alpr_policy_check_json(p, NULL, 0, &n) == ALPR_STATUS_INSUFFICIENT_SIZE && n > 0);
+  CHECK(alpr_registry_new(p, &r) == ALPR_STATUS_OK);
+  CHECK(alpr_registry_check_policy_json(r, (uint8_t *)buf, sizeof buf, &n) == ALPR_STATUS_OK);
+  CHECK(strstr(buf, "hot_plate_days_above_order") != NULL);
+  alpr_registry_free(r);
+  alpr_policy_free(p);
+  alpr_policy_free(base);
+  return true;
+}
+
+int main(void) {
+  int failed = 0, passed = 0;
+  bool (*tests[])(void) = {test_clew_bytes_entries_and_health, test_whole_file_failures_keep_the_previous_version,
+                           test_csv_rejections_and_path, test_policy_check};
+  for (size_t i = 0; i < sizeof tests / sizeof tests[0]; i++) {
+    if (tests[i]()) passed++; else failed++;
+  }
+  printf("test_hotlist: %d passed, %d failed\n", passed, failed);
+  return failed != 0;
+}
