@@ -209,10 +209,10 @@ typedef uint32_t alpr_status;
 #endif // __cplusplus
 
 // One hit walking through the workflow of R-HIT-6, with its dispatch packet. Created with
-// `alpr_hit_new` or `alpr_hit_new_json` in status `alerted`; each event call either succeeds
+// `alpr_hit_workflow_new` or `alpr_hit_workflow_new_json` in status `alerted`; each event call either succeeds
 // (`ALPR_STATUS_OK`) or returns the refusal's status and changes nothing. Owned by the caller
-// (free with `alpr_hit_free`); not safe for concurrent use: one thread at a time.
-typedef struct alpr_hit alpr_hit;
+// (free with `alpr_hit_workflow_free`); not safe for concurrent use: one thread at a time.
+typedef struct alpr_hit_workflow alpr_hit_workflow;
 
 // What a load did: the number of distinct entries kept, the duplicates folded, and each rejected
 // record with its position and code. Owned by the caller; free with `alpr_load_report_free`. Not
@@ -722,7 +722,7 @@ uint32_t alpr_version_number(void);
 // A new hit in status `alerted` from the list kind (`standard`, `special`, `hot_plate`,
 // `covert`), the entry's category (`stolen_vehicle`, …) and the read's origin (`vehicle`,
 // `fixed`, `desktop`), under `policy` (NULL for the built-in `sacramento-525.08`; the call
-// types come from it). Its dispatch packet has no match explanation: use `alpr_hit_new_json`
+// types come from it). Its dispatch packet has no match explanation: use `alpr_hit_workflow_new_json`
 // for one.
 //
 // # Returns
@@ -732,14 +732,14 @@ uint32_t alpr_version_number(void);
 // # Safety
 // `policy` must be NULL or a live policy; each string must point to its length in readable
 // bytes; `hit_out` must be valid for writes.
-alpr_status alpr_hit_new(const struct alpr_policy *policy,
-                         const uint8_t *list_kind,
-                         size_t list_kind_len,
-                         const uint8_t *category,
-                         size_t category_len,
-                         const uint8_t *origin,
-                         size_t origin_len,
-                         struct alpr_hit **hit_out);
+alpr_status alpr_hit_workflow_new(const struct alpr_policy *policy,
+                                  const uint8_t *list_kind,
+                                  size_t list_kind_len,
+                                  const uint8_t *category,
+                                  size_t category_len,
+                                  const uint8_t *origin,
+                                  size_t origin_len,
+                                  struct alpr_hit_workflow **hit_out);
 
 // A new hit from a JSON object in the core's `DispatchInput` shape: `list_kind`, `category`,
 // `origin` (required) and the match explanation and entry a matcher gives (`list_id`, `entry`,
@@ -754,10 +754,10 @@ alpr_status alpr_hit_new(const struct alpr_policy *policy,
 // # Safety
 // `policy` must be NULL or a live policy; `json` must point to `json_len` readable bytes;
 // `hit_out` must be valid for writes.
-alpr_status alpr_hit_new_json(const struct alpr_policy *policy,
-                              const uint8_t *json,
-                              size_t json_len,
-                              struct alpr_hit **hit_out);
+alpr_status alpr_hit_workflow_new_json(const struct alpr_policy *policy,
+                                       const uint8_t *json,
+                                       size_t json_len,
+                                       struct alpr_hit_workflow **hit_out);
 
 // `acknowledge`: `alerted` → `acknowledged`.
 //
@@ -767,7 +767,7 @@ alpr_status alpr_hit_new_json(const struct alpr_policy *policy,
 //
 // # Safety
 // `hit` must be a live hit, not used concurrently.
-alpr_status alpr_hit_acknowledge(struct alpr_hit *hit);
+alpr_status alpr_hit_workflow_acknowledge(struct alpr_hit_workflow *hit);
 
 // `broadcast`: from `acknowledged` (a car) or `confirmed` → `broadcast` (R-HIT-4).
 //
@@ -778,7 +778,7 @@ alpr_status alpr_hit_acknowledge(struct alpr_hit *hit);
 //
 // # Safety
 // `hit` must be a live hit, not used concurrently.
-alpr_status alpr_hit_broadcast(struct alpr_hit *hit);
+alpr_status alpr_hit_workflow_broadcast(struct alpr_hit_workflow *hit);
 
 // `mdc_query`: the plate was run on the car's MDC. Status unchanged; for a car before any
 // broadcast, records the violation `mdc_query_before_broadcast` (R-HIT-4; not refused).
@@ -789,7 +789,7 @@ alpr_status alpr_hit_broadcast(struct alpr_hit *hit);
 //
 // # Safety
 // `hit` must be a live hit, not used concurrently.
-alpr_status alpr_hit_mdc_query(struct alpr_hit *hit);
+alpr_status alpr_hit_workflow_mdc_query(struct alpr_hit_workflow *hit);
 
 // `record_basis`: an independent reasonable suspicion or probable cause was recorded.
 //
@@ -798,7 +798,7 @@ alpr_status alpr_hit_mdc_query(struct alpr_hit *hit);
 //
 // # Safety
 // `hit` must be a live hit, not used concurrently.
-alpr_status alpr_hit_record_basis(struct alpr_hit *hit);
+alpr_status alpr_hit_workflow_record_basis(struct alpr_hit_workflow *hit);
 
 // `stop`: allowed only once the hit was confirmed (and not rejected) and a basis recorded
 // (R-HIT-1). Status unchanged.
@@ -809,23 +809,23 @@ alpr_status alpr_hit_record_basis(struct alpr_hit *hit);
 //
 // # Safety
 // `hit` must be a live hit, not used concurrently.
-alpr_status alpr_hit_stop(struct alpr_hit *hit);
+alpr_status alpr_hit_workflow_stop(struct alpr_hit_workflow *hit);
 
 // `confirm` with the CLETS/NCIC response: from `acknowledged` or `broadcast`, `rejected` with
 // disposition `record_not_active`, `incorrect_read` or `wrong_jurisdiction` (checked in that
 // order), else `confirmed`.
 //
 // # Returns
-// `ALPR_STATUS_OK` (also when the response rejects the hit: see `alpr_hit_status`);
+// `ALPR_STATUS_OK` (also when the response rejects the hit: see `alpr_hit_workflow_status`);
 // `ALPR_STATUS_NOT_ACKNOWLEDGED`; `ALPR_STATUS_INVALID_TRANSITION`; `ALPR_STATUS_NULL_PARAMETER`.
 //
 // # Safety
 // `hit` must be a live hit, not used concurrently.
-alpr_status alpr_hit_confirm(struct alpr_hit *hit,
-                             bool record_active,
-                             bool plate_verified,
-                             bool jurisdiction_verified,
-                             bool occupied);
+alpr_status alpr_hit_workflow_confirm(struct alpr_hit_workflow *hit,
+                                      bool record_active,
+                                      bool plate_verified,
+                                      bool jurisdiction_verified,
+                                      bool occupied);
 
 // `reject` with a disposition (`correct_read`, `incorrect_read`, `wrong_jurisdiction`,
 // `record_not_active`, `duplicate`, `dismissed`): from `acknowledged`, `broadcast` or
@@ -839,9 +839,9 @@ alpr_status alpr_hit_confirm(struct alpr_hit *hit,
 // # Safety
 // `hit` must be a live hit, not used concurrently; `disposition` must point to
 // `disposition_len` readable bytes.
-alpr_status alpr_hit_reject(struct alpr_hit *hit,
-                            const uint8_t *disposition,
-                            size_t disposition_len);
+alpr_status alpr_hit_workflow_reject(struct alpr_hit_workflow *hit,
+                                     const uint8_t *disposition,
+                                     size_t disposition_len);
 
 // `close` with an outcome (`recovered`, `not_recovered`, `other`): any status but `closed` →
 // `closed`.
@@ -853,7 +853,9 @@ alpr_status alpr_hit_reject(struct alpr_hit *hit,
 // # Safety
 // `hit` must be a live hit, not used concurrently; `outcome` must point to `outcome_len`
 // readable bytes.
-alpr_status alpr_hit_close(struct alpr_hit *hit, const uint8_t *outcome, size_t outcome_len);
+alpr_status alpr_hit_workflow_close(struct alpr_hit_workflow *hit,
+                                    const uint8_t *outcome,
+                                    size_t outcome_len);
 
 // Copies the hit's status (`alerted`, `acknowledged`, `broadcast`, `confirmed`, `rejected`,
 // `closed`) into `buf` (see the string-out rules; 16 bytes always suffice).
@@ -864,10 +866,10 @@ alpr_status alpr_hit_close(struct alpr_hit *hit, const uint8_t *outcome, size_t 
 // # Safety
 // `hit` must be a live hit; `buf` must point to `buf_len` writable bytes; `out_n` must be valid
 // for writes.
-alpr_status alpr_hit_status(const struct alpr_hit *hit,
-                            uint8_t *buf,
-                            size_t buf_len,
-                            size_t *out_n);
+alpr_status alpr_hit_workflow_status(const struct alpr_hit_workflow *hit,
+                                     uint8_t *buf,
+                                     size_t buf_len,
+                                     size_t *out_n);
 
 // Copies the hit's disposition (empty when none yet) into `buf` (see the string-out rules).
 //
@@ -875,11 +877,11 @@ alpr_status alpr_hit_status(const struct alpr_hit *hit,
 // `ALPR_STATUS_OK`; `ALPR_STATUS_INSUFFICIENT_SIZE`; `ALPR_STATUS_NULL_PARAMETER`.
 //
 // # Safety
-// As `alpr_hit_status`.
-alpr_status alpr_hit_disposition(const struct alpr_hit *hit,
-                                 uint8_t *buf,
-                                 size_t buf_len,
-                                 size_t *out_n);
+// As `alpr_hit_workflow_status`.
+alpr_status alpr_hit_workflow_disposition(const struct alpr_hit_workflow *hit,
+                                          uint8_t *buf,
+                                          size_t buf_len,
+                                          size_t *out_n);
 
 // Copies the violations recorded on the hit (R-HIT-4: `ALPR_STATUS_MDC_QUERY_BEFORE_BROADCAST`),
 // as status numbers, into `codes_out`; `*out_n` receives their count (also when `cap` is too
@@ -891,10 +893,10 @@ alpr_status alpr_hit_disposition(const struct alpr_hit *hit,
 // # Safety
 // `hit` must be a live hit; `codes_out` must be NULL (with `cap` 0) or point to `cap` writable
 // `uint32_t`; `out_n` must be valid for writes.
-alpr_status alpr_hit_violations(const struct alpr_hit *hit,
-                                uint32_t *codes_out_ptr,
-                                size_t cap,
-                                size_t *out_n);
+alpr_status alpr_hit_workflow_violations(const struct alpr_hit_workflow *hit,
+                                         uint32_t *codes_out_ptr,
+                                         size_t cap,
+                                         size_t *out_n);
 
 // Copies the hit's call types (R-HIT-8, e.g. `["POD","503P/503T"]`) as a JSON array of strings
 // into `buf` (see the string-out rules).
@@ -903,11 +905,11 @@ alpr_status alpr_hit_violations(const struct alpr_hit *hit,
 // `ALPR_STATUS_OK`; `ALPR_STATUS_INSUFFICIENT_SIZE`; `ALPR_STATUS_NULL_PARAMETER`.
 //
 // # Safety
-// As `alpr_hit_status`.
-alpr_status alpr_hit_call_types_json(const struct alpr_hit *hit,
-                                     uint8_t *buf,
-                                     size_t buf_len,
-                                     size_t *out_n);
+// As `alpr_hit_workflow_status`.
+alpr_status alpr_hit_workflow_call_types_json(const struct alpr_hit_workflow *hit,
+                                              uint8_t *buf,
+                                              size_t buf_len,
+                                              size_t *out_n);
 
 // Copies the hit's dispatch packet (R-HIT-2, R-HIT-3) as JSON into `buf`: `requires_confirmation`,
 // `informational`, `alert`, `confirm_before_broadcast`, `call_for_service` (`call_type`,
@@ -919,17 +921,17 @@ alpr_status alpr_hit_call_types_json(const struct alpr_hit *hit,
 // `ALPR_STATUS_OK`; `ALPR_STATUS_INSUFFICIENT_SIZE`; `ALPR_STATUS_NULL_PARAMETER`.
 //
 // # Safety
-// As `alpr_hit_status`.
-alpr_status alpr_hit_dispatch_packet_json(const struct alpr_hit *hit,
-                                          uint8_t *buf,
-                                          size_t buf_len,
-                                          size_t *out_n);
+// As `alpr_hit_workflow_status`.
+alpr_status alpr_hit_workflow_dispatch_packet_json(const struct alpr_hit_workflow *hit,
+                                                   uint8_t *buf,
+                                                   size_t buf_len,
+                                                   size_t *out_n);
 
 // Releases a hit; NULL is a no-op.
 //
 // # Safety
 // `hit` must be NULL or a live hit, not used again by the caller.
-void alpr_hit_free(struct alpr_hit *hit);
+void alpr_hit_workflow_free(struct alpr_hit_workflow *hit);
 
 // Validates an officer's hot-plate form (R-HOTPLATE-1…5), given as a JSON object (`plate`,
 // `jurisdiction`, `plate_type`, `category`, `entered_at`, `expires_at` as RFC 3339,

@@ -14,20 +14,20 @@ use crate::handle::{Castable, arc_clone, box_free, box_into_ptr, box_mut, box_re
 use crate::policy::alpr_policy;
 
 /// One hit walking through the workflow of R-HIT-6, with its dispatch packet. Created with
-/// `alpr_hit_new` or `alpr_hit_new_json` in status `alerted`; each event call either succeeds
+/// `alpr_hit_workflow_new` or `alpr_hit_workflow_new_json` in status `alerted`; each event call either succeeds
 /// (`ALPR_STATUS_OK`) or returns the refusal's status and changes nothing. Owned by the caller
-/// (free with `alpr_hit_free`); not safe for concurrent use: one thread at a time.
-pub struct alpr_hit {
+/// (free with `alpr_hit_workflow_free`); not safe for concurrent use: one thread at a time.
+pub struct alpr_hit_workflow {
     _private: [u8; 0],
 }
 
-/// What an `alpr_hit` points to.
+/// What an `alpr_hit_workflow` points to.
 pub(crate) struct HitHandle {
     workflow: HitWorkflow,
     packet_json: String,
 }
 
-impl Castable for alpr_hit {
+impl Castable for alpr_hit_workflow {
     type Rust = HitHandle;
 }
 
@@ -48,7 +48,11 @@ pub(crate) unsafe fn policy_or_default(policy: *const alpr_policy) -> Result<Arc
 ///
 /// # Safety
 /// `hit_out` must be NULL or valid for writes.
-unsafe fn new_hit(input: &DispatchInput, policy: &Policy, hit_out: *mut *mut alpr_hit) -> Result<(), FfiError> {
+unsafe fn new_hit(
+    input: &DispatchInput,
+    policy: &Policy,
+    hit_out: *mut *mut alpr_hit_workflow,
+) -> Result<(), FfiError> {
     if hit_out.is_null() {
         return Err(FfiError::null("hit_out"));
     }
@@ -57,14 +61,14 @@ unsafe fn new_hit(input: &DispatchInput, policy: &Policy, hit_out: *mut *mut alp
         packet_json: workflow::dispatch_packet(input, policy).to_json(),
     };
     // SAFETY: checked non-NULL; valid for writes per the contract.
-    unsafe { hit_out.write(box_into_ptr::<alpr_hit>(handle)) };
+    unsafe { hit_out.write(box_into_ptr::<alpr_hit_workflow>(handle)) };
     Ok(())
 }
 
 /// A new hit in status `alerted` from the list kind (`standard`, `special`, `hot_plate`,
 /// `covert`), the entry's category (`stolen_vehicle`, …) and the read's origin (`vehicle`,
 /// `fixed`, `desktop`), under `policy` (NULL for the built-in `sacramento-525.08`; the call
-/// types come from it). Its dispatch packet has no match explanation: use `alpr_hit_new_json`
+/// types come from it). Its dispatch packet has no match explanation: use `alpr_hit_workflow_new_json`
 /// for one.
 ///
 /// # Returns
@@ -75,7 +79,7 @@ unsafe fn new_hit(input: &DispatchInput, policy: &Policy, hit_out: *mut *mut alp
 /// `policy` must be NULL or a live policy; each string must point to its length in readable
 /// bytes; `hit_out` must be valid for writes.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn alpr_hit_new(
+pub unsafe extern "C" fn alpr_hit_workflow_new(
     policy: *const alpr_policy,
     list_kind: *const u8,
     list_kind_len: usize,
@@ -83,7 +87,7 @@ pub unsafe extern "C" fn alpr_hit_new(
     category_len: usize,
     origin: *const u8,
     origin_len: usize,
-    hit_out: *mut *mut alpr_hit,
+    hit_out: *mut *mut alpr_hit_workflow,
 ) -> alpr_status {
     ffi_boundary!({
         // SAFETY: the caller's guarantees are passed on.
@@ -116,11 +120,11 @@ pub unsafe extern "C" fn alpr_hit_new(
 /// `policy` must be NULL or a live policy; `json` must point to `json_len` readable bytes;
 /// `hit_out` must be valid for writes.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn alpr_hit_new_json(
+pub unsafe extern "C" fn alpr_hit_workflow_new_json(
     policy: *const alpr_policy,
     json: *const u8,
     json_len: usize,
-    hit_out: *mut *mut alpr_hit,
+    hit_out: *mut *mut alpr_hit_workflow,
 ) -> alpr_status {
     ffi_boundary!({
         // SAFETY: the caller's guarantees are passed on.
@@ -137,7 +141,7 @@ pub unsafe extern "C" fn alpr_hit_new_json(
 ///
 /// # Safety
 /// `hit` must be NULL or a live hit, not used concurrently.
-unsafe fn apply(hit: *mut alpr_hit, event: Event) -> Result<(), FfiError> {
+unsafe fn apply(hit: *mut alpr_hit_workflow, event: Event) -> Result<(), FfiError> {
     // SAFETY: the caller's guarantee is passed on.
     let h = unsafe { box_mut(hit, "hit")? };
     Ok(h.workflow.apply(event)?)
@@ -152,7 +156,7 @@ unsafe fn apply(hit: *mut alpr_hit, event: Event) -> Result<(), FfiError> {
 /// # Safety
 /// `hit` must be a live hit, not used concurrently.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn alpr_hit_acknowledge(hit: *mut alpr_hit) -> alpr_status {
+pub unsafe extern "C" fn alpr_hit_workflow_acknowledge(hit: *mut alpr_hit_workflow) -> alpr_status {
     // SAFETY: the caller's guarantee is passed on.
     ffi_boundary!({ unsafe { apply(hit, Event::Acknowledge) } })
 }
@@ -167,7 +171,7 @@ pub unsafe extern "C" fn alpr_hit_acknowledge(hit: *mut alpr_hit) -> alpr_status
 /// # Safety
 /// `hit` must be a live hit, not used concurrently.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn alpr_hit_broadcast(hit: *mut alpr_hit) -> alpr_status {
+pub unsafe extern "C" fn alpr_hit_workflow_broadcast(hit: *mut alpr_hit_workflow) -> alpr_status {
     // SAFETY: the caller's guarantee is passed on.
     ffi_boundary!({ unsafe { apply(hit, Event::Broadcast) } })
 }
@@ -182,7 +186,7 @@ pub unsafe extern "C" fn alpr_hit_broadcast(hit: *mut alpr_hit) -> alpr_status {
 /// # Safety
 /// `hit` must be a live hit, not used concurrently.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn alpr_hit_mdc_query(hit: *mut alpr_hit) -> alpr_status {
+pub unsafe extern "C" fn alpr_hit_workflow_mdc_query(hit: *mut alpr_hit_workflow) -> alpr_status {
     // SAFETY: the caller's guarantee is passed on.
     ffi_boundary!({ unsafe { apply(hit, Event::MdcQuery) } })
 }
@@ -195,7 +199,7 @@ pub unsafe extern "C" fn alpr_hit_mdc_query(hit: *mut alpr_hit) -> alpr_status {
 /// # Safety
 /// `hit` must be a live hit, not used concurrently.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn alpr_hit_record_basis(hit: *mut alpr_hit) -> alpr_status {
+pub unsafe extern "C" fn alpr_hit_workflow_record_basis(hit: *mut alpr_hit_workflow) -> alpr_status {
     // SAFETY: the caller's guarantee is passed on.
     ffi_boundary!({ unsafe { apply(hit, Event::RecordBasis) } })
 }
@@ -210,7 +214,7 @@ pub unsafe extern "C" fn alpr_hit_record_basis(hit: *mut alpr_hit) -> alpr_statu
 /// # Safety
 /// `hit` must be a live hit, not used concurrently.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn alpr_hit_stop(hit: *mut alpr_hit) -> alpr_status {
+pub unsafe extern "C" fn alpr_hit_workflow_stop(hit: *mut alpr_hit_workflow) -> alpr_status {
     // SAFETY: the caller's guarantee is passed on.
     ffi_boundary!({ unsafe { apply(hit, Event::Stop) } })
 }
@@ -220,14 +224,14 @@ pub unsafe extern "C" fn alpr_hit_stop(hit: *mut alpr_hit) -> alpr_status {
 /// order), else `confirmed`.
 ///
 /// # Returns
-/// `ALPR_STATUS_OK` (also when the response rejects the hit: see `alpr_hit_status`);
+/// `ALPR_STATUS_OK` (also when the response rejects the hit: see `alpr_hit_workflow_status`);
 /// `ALPR_STATUS_NOT_ACKNOWLEDGED`; `ALPR_STATUS_INVALID_TRANSITION`; `ALPR_STATUS_NULL_PARAMETER`.
 ///
 /// # Safety
 /// `hit` must be a live hit, not used concurrently.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn alpr_hit_confirm(
-    hit: *mut alpr_hit,
+pub unsafe extern "C" fn alpr_hit_workflow_confirm(
+    hit: *mut alpr_hit_workflow,
     record_active: bool,
     plate_verified: bool,
     jurisdiction_verified: bool,
@@ -256,8 +260,8 @@ pub unsafe extern "C" fn alpr_hit_confirm(
 /// `hit` must be a live hit, not used concurrently; `disposition` must point to
 /// `disposition_len` readable bytes.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn alpr_hit_reject(
-    hit: *mut alpr_hit,
+pub unsafe extern "C" fn alpr_hit_workflow_reject(
+    hit: *mut alpr_hit_workflow,
     disposition: *const u8,
     disposition_len: usize,
 ) -> alpr_status {
@@ -280,7 +284,11 @@ pub unsafe extern "C" fn alpr_hit_reject(
 /// `hit` must be a live hit, not used concurrently; `outcome` must point to `outcome_len`
 /// readable bytes.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn alpr_hit_close(hit: *mut alpr_hit, outcome: *const u8, outcome_len: usize) -> alpr_status {
+pub unsafe extern "C" fn alpr_hit_workflow_close(
+    hit: *mut alpr_hit_workflow,
+    outcome: *const u8,
+    outcome_len: usize,
+) -> alpr_status {
     ffi_boundary!({
         // SAFETY: the caller's guarantees are passed on.
         let o = Outcome::parse(unsafe { str_in(outcome, outcome_len)? })?;
@@ -299,8 +307,8 @@ pub unsafe extern "C" fn alpr_hit_close(hit: *mut alpr_hit, outcome: *const u8, 
 /// `hit` must be a live hit; `buf` must point to `buf_len` writable bytes; `out_n` must be valid
 /// for writes.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn alpr_hit_status(
-    hit: *const alpr_hit,
+pub unsafe extern "C" fn alpr_hit_workflow_status(
+    hit: *const alpr_hit_workflow,
     buf: *mut u8,
     buf_len: usize,
     out_n: *mut usize,
@@ -319,10 +327,10 @@ pub unsafe extern "C" fn alpr_hit_status(
 /// `ALPR_STATUS_OK`; `ALPR_STATUS_INSUFFICIENT_SIZE`; `ALPR_STATUS_NULL_PARAMETER`.
 ///
 /// # Safety
-/// As `alpr_hit_status`.
+/// As `alpr_hit_workflow_status`.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn alpr_hit_disposition(
-    hit: *const alpr_hit,
+pub unsafe extern "C" fn alpr_hit_workflow_disposition(
+    hit: *const alpr_hit_workflow,
     buf: *mut u8,
     buf_len: usize,
     out_n: *mut usize,
@@ -379,8 +387,8 @@ pub(crate) unsafe fn codes_out(
 /// `hit` must be a live hit; `codes_out` must be NULL (with `cap` 0) or point to `cap` writable
 /// `uint32_t`; `out_n` must be valid for writes.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn alpr_hit_violations(
-    hit: *const alpr_hit,
+pub unsafe extern "C" fn alpr_hit_workflow_violations(
+    hit: *const alpr_hit_workflow,
     codes_out_ptr: *mut u32,
     cap: usize,
     out_n: *mut usize,
@@ -400,10 +408,10 @@ pub unsafe extern "C" fn alpr_hit_violations(
 /// `ALPR_STATUS_OK`; `ALPR_STATUS_INSUFFICIENT_SIZE`; `ALPR_STATUS_NULL_PARAMETER`.
 ///
 /// # Safety
-/// As `alpr_hit_status`.
+/// As `alpr_hit_workflow_status`.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn alpr_hit_call_types_json(
-    hit: *const alpr_hit,
+pub unsafe extern "C" fn alpr_hit_workflow_call_types_json(
+    hit: *const alpr_hit_workflow,
     buf: *mut u8,
     buf_len: usize,
     out_n: *mut usize,
@@ -427,10 +435,10 @@ pub unsafe extern "C" fn alpr_hit_call_types_json(
 /// `ALPR_STATUS_OK`; `ALPR_STATUS_INSUFFICIENT_SIZE`; `ALPR_STATUS_NULL_PARAMETER`.
 ///
 /// # Safety
-/// As `alpr_hit_status`.
+/// As `alpr_hit_workflow_status`.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn alpr_hit_dispatch_packet_json(
-    hit: *const alpr_hit,
+pub unsafe extern "C" fn alpr_hit_workflow_dispatch_packet_json(
+    hit: *const alpr_hit_workflow,
     buf: *mut u8,
     buf_len: usize,
     out_n: *mut usize,
@@ -448,7 +456,7 @@ pub unsafe extern "C" fn alpr_hit_dispatch_packet_json(
 /// # Safety
 /// `hit` must be NULL or a live hit, not used again by the caller.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn alpr_hit_free(hit: *mut alpr_hit) {
+pub unsafe extern "C" fn alpr_hit_workflow_free(hit: *mut alpr_hit_workflow) {
     // SAFETY: the caller gives back the handle it owned.
     ffi_boundary!(default = (), { unsafe { box_free(hit) } });
 }

@@ -5,90 +5,90 @@
 #include "alpr.h"
 #include "test_main.h"
 
-static bool status_is(const alpr_hit *hit, const char *want) {
+static bool status_is(const alpr_hit_workflow *hit, const char *want) {
   uint8_t buf[16];
   size_t n = 0;
-  if (alpr_hit_status(hit, buf, sizeof buf, &n) != ALPR_STATUS_OK) return false;
+  if (alpr_hit_workflow_status(hit, buf, sizeof buf, &n) != ALPR_STATUS_OK) return false;
   return strcmp((const char *)buf, want) == 0 && n == strlen(want);
 }
 
 static bool test_car_hit_to_stop(void) {
-  alpr_hit *hit = NULL;
+  alpr_hit_workflow *hit = NULL;
   uint8_t buf[64];
   size_t n = 0;
   uint32_t codes[4];
-  CHECK(alpr_hit_new(NULL, STR("standard"), STR("stolen_vehicle"), STR("vehicle"), &hit) == ALPR_STATUS_OK);
+  CHECK(alpr_hit_workflow_new(NULL, STR("standard"), STR("stolen_vehicle"), STR("vehicle"), &hit) == ALPR_STATUS_OK);
   CHECK(status_is(hit, "alerted"));
-  CHECK(alpr_hit_broadcast(hit) == ALPR_STATUS_NOT_ACKNOWLEDGED);
-  CHECK(alpr_hit_acknowledge(hit) == ALPR_STATUS_OK);
-  CHECK(alpr_hit_mdc_query(hit) == ALPR_STATUS_OK); /* recorded, not refused */
-  CHECK(alpr_hit_stop(hit) == ALPR_STATUS_CONFIRMATION_REQUIRED);
+  CHECK(alpr_hit_workflow_broadcast(hit) == ALPR_STATUS_NOT_ACKNOWLEDGED);
+  CHECK(alpr_hit_workflow_acknowledge(hit) == ALPR_STATUS_OK);
+  CHECK(alpr_hit_workflow_mdc_query(hit) == ALPR_STATUS_OK); /* recorded, not refused */
+  CHECK(alpr_hit_workflow_stop(hit) == ALPR_STATUS_CONFIRMATION_REQUIRED);
   CHECK(status_is(hit, "acknowledged"));
-  CHECK(alpr_hit_broadcast(hit) == ALPR_STATUS_OK);
-  CHECK(alpr_hit_confirm(hit, true, true, true, true) == ALPR_STATUS_OK);
+  CHECK(alpr_hit_workflow_broadcast(hit) == ALPR_STATUS_OK);
+  CHECK(alpr_hit_workflow_confirm(hit, true, true, true, true) == ALPR_STATUS_OK);
   CHECK(status_is(hit, "confirmed"));
-  CHECK(alpr_hit_stop(hit) == ALPR_STATUS_INDEPENDENT_BASIS_REQUIRED);
-  CHECK(alpr_hit_record_basis(hit) == ALPR_STATUS_OK);
-  CHECK(alpr_hit_stop(hit) == ALPR_STATUS_OK);
-  CHECK(alpr_hit_violations(hit, codes, 4, &n) == ALPR_STATUS_OK && n == 1);
+  CHECK(alpr_hit_workflow_stop(hit) == ALPR_STATUS_INDEPENDENT_BASIS_REQUIRED);
+  CHECK(alpr_hit_workflow_record_basis(hit) == ALPR_STATUS_OK);
+  CHECK(alpr_hit_workflow_stop(hit) == ALPR_STATUS_OK);
+  CHECK(alpr_hit_workflow_violations(hit, codes, 4, &n) == ALPR_STATUS_OK && n == 1);
   CHECK(codes[0] == ALPR_STATUS_MDC_QUERY_BEFORE_BROADCAST);
   CHECK(strcmp(alpr_status_str(codes[0]), "mdc_query_before_broadcast") == 0);
-  CHECK(alpr_hit_violations(hit, NULL, 0, &n) == ALPR_STATUS_INSUFFICIENT_SIZE && n == 1);
-  CHECK(alpr_hit_call_types_json(hit, buf, sizeof buf, &n) == ALPR_STATUS_OK);
+  CHECK(alpr_hit_workflow_violations(hit, NULL, 0, &n) == ALPR_STATUS_INSUFFICIENT_SIZE && n == 1);
+  CHECK(alpr_hit_workflow_call_types_json(hit, buf, sizeof buf, &n) == ALPR_STATUS_OK);
   CHECK(strcmp((const char *)buf, "[\"POD\",\"503P/503T\"]") == 0);
-  CHECK(alpr_hit_close(hit, STR("recovered")) == ALPR_STATUS_OK);
-  CHECK(alpr_hit_close(hit, STR("recovered")) == ALPR_STATUS_INVALID_TRANSITION);
-  CHECK(alpr_hit_close(hit, STR("lost")) == ALPR_STATUS_INVALID_ARGUMENT);
+  CHECK(alpr_hit_workflow_close(hit, STR("recovered")) == ALPR_STATUS_OK);
+  CHECK(alpr_hit_workflow_close(hit, STR("recovered")) == ALPR_STATUS_INVALID_TRANSITION);
+  CHECK(alpr_hit_workflow_close(hit, STR("lost")) == ALPR_STATUS_INVALID_ARGUMENT);
   CHECK(status_is(hit, "closed"));
-  alpr_hit_free(hit);
-  alpr_hit_free(NULL);
+  alpr_hit_workflow_free(hit);
+  alpr_hit_workflow_free(NULL);
   return true;
 }
 
 static bool test_desk_hit_and_rejection(void) {
-  alpr_hit *hit = NULL;
+  alpr_hit_workflow *hit = NULL;
   uint8_t buf[32];
   size_t n = 0;
-  CHECK(alpr_hit_new(NULL, STR("hot_plate"), STR("felony_vehicle"), STR("desktop"), &hit) == ALPR_STATUS_OK);
-  CHECK(alpr_hit_acknowledge(hit) == ALPR_STATUS_OK);
-  CHECK(alpr_hit_broadcast(hit) == ALPR_STATUS_CONFIRMATION_REQUIRED);
-  CHECK(alpr_hit_confirm(hit, true, false, true, false) == ALPR_STATUS_OK);
+  CHECK(alpr_hit_workflow_new(NULL, STR("hot_plate"), STR("felony_vehicle"), STR("desktop"), &hit) == ALPR_STATUS_OK);
+  CHECK(alpr_hit_workflow_acknowledge(hit) == ALPR_STATUS_OK);
+  CHECK(alpr_hit_workflow_broadcast(hit) == ALPR_STATUS_CONFIRMATION_REQUIRED);
+  CHECK(alpr_hit_workflow_confirm(hit, true, false, true, false) == ALPR_STATUS_OK);
   CHECK(status_is(hit, "rejected"));
-  CHECK(alpr_hit_disposition(hit, buf, sizeof buf, &n) == ALPR_STATUS_OK);
+  CHECK(alpr_hit_workflow_disposition(hit, buf, sizeof buf, &n) == ALPR_STATUS_OK);
   CHECK(strcmp((const char *)buf, "incorrect_read") == 0);
-  CHECK(alpr_hit_record_basis(hit) == ALPR_STATUS_OK);
-  CHECK(alpr_hit_stop(hit) == ALPR_STATUS_CONFIRMATION_REQUIRED);
-  CHECK(alpr_hit_reject(hit, STR("duplicate")) == ALPR_STATUS_INVALID_TRANSITION);
-  alpr_hit_free(hit);
+  CHECK(alpr_hit_workflow_record_basis(hit) == ALPR_STATUS_OK);
+  CHECK(alpr_hit_workflow_stop(hit) == ALPR_STATUS_CONFIRMATION_REQUIRED);
+  CHECK(alpr_hit_workflow_reject(hit, STR("duplicate")) == ALPR_STATUS_INVALID_TRANSITION);
+  alpr_hit_workflow_free(hit);
   return true;
 }
 
 static bool test_bad_arguments(void) {
-  alpr_hit *hit = NULL;
+  alpr_hit_workflow *hit = NULL;
   size_t n = 0;
-  CHECK(alpr_hit_new(NULL, STR("nope"), STR("stolen_vehicle"), STR("vehicle"), &hit) == ALPR_STATUS_INVALID_ARGUMENT);
-  CHECK(alpr_hit_new(NULL, STR("standard"), STR("nope"), STR("vehicle"), &hit) == ALPR_STATUS_INVALID_CATEGORY);
-  CHECK(alpr_hit_new(NULL, STR("standard"), STR("stolen_vehicle"), STR("vehicle"), NULL) == ALPR_STATUS_NULL_PARAMETER);
+  CHECK(alpr_hit_workflow_new(NULL, STR("nope"), STR("stolen_vehicle"), STR("vehicle"), &hit) == ALPR_STATUS_INVALID_ARGUMENT);
+  CHECK(alpr_hit_workflow_new(NULL, STR("standard"), STR("nope"), STR("vehicle"), &hit) == ALPR_STATUS_INVALID_CATEGORY);
+  CHECK(alpr_hit_workflow_new(NULL, STR("standard"), STR("stolen_vehicle"), STR("vehicle"), NULL) == ALPR_STATUS_NULL_PARAMETER);
   CHECK(hit == NULL);
-  CHECK(alpr_hit_acknowledge(NULL) == ALPR_STATUS_NULL_PARAMETER);
-  CHECK(alpr_hit_status(NULL, NULL, 0, &n) == ALPR_STATUS_NULL_PARAMETER);
-  CHECK(alpr_hit_new_json(NULL, STR("{\"list_kind\": 7}"), &hit) == ALPR_STATUS_INVALID_ARGUMENT);
+  CHECK(alpr_hit_workflow_acknowledge(NULL) == ALPR_STATUS_NULL_PARAMETER);
+  CHECK(alpr_hit_workflow_status(NULL, NULL, 0, &n) == ALPR_STATUS_NULL_PARAMETER);
+  CHECK(alpr_hit_workflow_new_json(NULL, STR("{\"list_kind\": 7}"), &hit) == ALPR_STATUS_INVALID_ARGUMENT);
   return true;
 }
 
 static bool test_dispatch_packet(void) {
-  alpr_hit *hit = NULL;
+  alpr_hit_workflow *hit = NULL;
   size_t n = 0;
   char *buf;
   const char *input =
       "{\"list_id\": \"SVS\", \"list_kind\": \"standard\", \"category\": \"stolen_vehicle\", "
       "\"origin\": \"fixed\", \"match_kind\": \"confusable\", \"positions\": [3], \"tier\": \"moderate\", "
       "\"vehicle\": {\"make\": \"HOND\", \"color\": \"BLK\"}, \"caution\": {\"armed_dangerous\": true}}";
-  CHECK(alpr_hit_new_json(NULL, STR(input), &hit) == ALPR_STATUS_OK);
-  CHECK(alpr_hit_dispatch_packet_json(hit, NULL, 0, &n) == ALPR_STATUS_INSUFFICIENT_SIZE && n > 100);
+  CHECK(alpr_hit_workflow_new_json(NULL, STR(input), &hit) == ALPR_STATUS_OK);
+  CHECK(alpr_hit_workflow_dispatch_packet_json(hit, NULL, 0, &n) == ALPR_STATUS_INSUFFICIENT_SIZE && n > 100);
   buf = malloc(n + 1);
   CHECK(buf != NULL);
-  CHECK(alpr_hit_dispatch_packet_json(hit, (uint8_t *)buf, n + 1, &n) == ALPR_STATUS_OK);
+  CHECK(alpr_hit_workflow_dispatch_packet_json(hit, (uint8_t *)buf, n + 1, &n) == ALPR_STATUS_OK);
   CHECK(strstr(buf, "\"call_type\":\"POD\"") != NULL);
   CHECK(strstr(buf, "\"priority\":4") != NULL);
   CHECK(strstr(buf, "\"requires_confirmation\":true") != NULL);
@@ -96,7 +96,7 @@ static bool test_dispatch_packet(void) {
   CHECK(strstr(buf, "\"armed_dangerous\":true") != NULL);
   CHECK(strstr(buf, "\"positions\":[3]") != NULL);
   free(buf);
-  alpr_hit_free(hit);
+  alpr_hit_workflow_free(hit);
   return true;
 }
 

@@ -7,9 +7,10 @@ use alpr::alpr_status;
 use alpr::ops::{alpr_inspection_check, alpr_pra_request_json, alpr_shift_start_json};
 use alpr::policy::{alpr_policy, alpr_policy_free, alpr_policy_with_overrides_json};
 use alpr::workflow::{
-    alpr_hit, alpr_hit_acknowledge, alpr_hit_broadcast, alpr_hit_call_types_json, alpr_hit_close, alpr_hit_confirm,
-    alpr_hit_free, alpr_hit_mdc_query, alpr_hit_new, alpr_hit_record_basis, alpr_hit_reject, alpr_hit_status,
-    alpr_hit_stop, alpr_hit_violations, alpr_hot_plate_validate_json,
+    alpr_hit_workflow, alpr_hit_workflow_acknowledge, alpr_hit_workflow_broadcast, alpr_hit_workflow_call_types_json,
+    alpr_hit_workflow_close, alpr_hit_workflow_confirm, alpr_hit_workflow_free, alpr_hit_workflow_mdc_query,
+    alpr_hit_workflow_new, alpr_hit_workflow_record_basis, alpr_hit_workflow_reject, alpr_hit_workflow_status,
+    alpr_hit_workflow_stop, alpr_hit_workflow_violations, alpr_hot_plate_validate_json,
 };
 
 use super::status_name;
@@ -99,16 +100,16 @@ fn status_of_number(n: u32) -> String {
 }
 
 /// Owns a hit handle.
-struct Hit(*mut alpr_hit);
+struct Hit(*mut alpr_hit_workflow);
 
 impl Drop for Hit {
     fn drop(&mut self) {
         // SAFETY: a live hit owned by this value.
-        unsafe { alpr_hit_free(self.0) };
+        unsafe { alpr_hit_workflow_free(self.0) };
     }
 }
 
-fn step(hit: *mut alpr_hit, s: &Value) -> Result<alpr_status, String> {
+fn step(hit: *mut alpr_hit_workflow, s: &Value) -> Result<alpr_status, String> {
     let event = s.get("event").and_then(Value::as_str).ok_or("step has no event")?;
     let text = |k: &str| s.get(k).and_then(Value::as_str).unwrap_or("").to_owned();
     let flag = |k: &str| {
@@ -120,12 +121,12 @@ fn step(hit: *mut alpr_hit, s: &Value) -> Result<alpr_status, String> {
     // SAFETY: hit is live and used by this thread only; strings are valid for their lengths.
     Ok(unsafe {
         match event {
-            "acknowledge" => alpr_hit_acknowledge(hit),
-            "broadcast" => alpr_hit_broadcast(hit),
-            "mdc_query" => alpr_hit_mdc_query(hit),
-            "record_basis" => alpr_hit_record_basis(hit),
-            "stop" => alpr_hit_stop(hit),
-            "confirm" => alpr_hit_confirm(
+            "acknowledge" => alpr_hit_workflow_acknowledge(hit),
+            "broadcast" => alpr_hit_workflow_broadcast(hit),
+            "mdc_query" => alpr_hit_workflow_mdc_query(hit),
+            "record_basis" => alpr_hit_workflow_record_basis(hit),
+            "stop" => alpr_hit_workflow_stop(hit),
+            "confirm" => alpr_hit_workflow_confirm(
                 hit,
                 flag("record_active"),
                 flag("plate_verified"),
@@ -134,11 +135,11 @@ fn step(hit: *mut alpr_hit, s: &Value) -> Result<alpr_status, String> {
             ),
             "reject" => {
                 let d = text("disposition");
-                alpr_hit_reject(hit, d.as_ptr(), d.len())
+                alpr_hit_workflow_reject(hit, d.as_ptr(), d.len())
             }
             "close" => {
                 let o = text("outcome");
-                alpr_hit_close(hit, o.as_ptr(), o.len())
+                alpr_hit_workflow_close(hit, o.as_ptr(), o.len())
             }
             other => return Err(format!("unknown event {other}")),
         }
@@ -150,10 +151,10 @@ pub(crate) fn hit_workflow(case: &Value) -> Result<Value, String> {
     let h = case.get("hit").ok_or("case has no hit")?;
     let field = |k: &str| h.get(k).and_then(Value::as_str).unwrap_or("").to_owned();
     let (kind, cat, origin) = (field("list_kind"), field("category"), field("origin"));
-    let mut raw: *mut alpr_hit = std::ptr::null_mut();
+    let mut raw: *mut alpr_hit_workflow = std::ptr::null_mut();
     // SAFETY: strings valid for their lengths; raw is a valid out-pointer.
     let st = unsafe {
-        alpr_hit_new(
+        alpr_hit_workflow_new(
             policy.0,
             kind.as_ptr(),
             kind.len(),
@@ -165,26 +166,26 @@ pub(crate) fn hit_workflow(case: &Value) -> Result<Value, String> {
         )
     };
     if st != alpr_status::Ok {
-        return Err(format!("alpr_hit_new: {}", status_name(st)));
+        return Err(format!("alpr_hit_workflow_new: {}", status_name(st)));
     }
     let hit = Hit(raw);
     let mut steps = Vec::new();
     for s in case.get("steps").and_then(Value::as_array).ok_or("case has no steps")? {
         let st = step(hit.0, s)?;
         // SAFETY: hit is live; the closure's buffers are valid for their lengths.
-        let status = string_out(|b, l, n| unsafe { alpr_hit_status(hit.0, b, l, n) })?;
+        let status = string_out(|b, l, n| unsafe { alpr_hit_workflow_status(hit.0, b, l, n) })?;
         steps.push(json!({ "result": status_name(st), "status": status }));
     }
     let mut codes = [0u32; 8];
     let mut n = 0usize;
     // SAFETY: hit is live; codes and n are valid.
-    let st = unsafe { alpr_hit_violations(hit.0, codes.as_mut_ptr(), codes.len(), &raw mut n) };
+    let st = unsafe { alpr_hit_workflow_violations(hit.0, codes.as_mut_ptr(), codes.len(), &raw mut n) };
     if st != alpr_status::Ok {
-        return Err(format!("alpr_hit_violations: {}", status_name(st)));
+        return Err(format!("alpr_hit_workflow_violations: {}", status_name(st)));
     }
     let violations: Vec<String> = codes[..n].iter().map(|&c| status_of_number(c)).collect();
     // SAFETY: hit is live; the closure's buffers are valid for their lengths.
-    let call_types = json_out(|b, l, n| unsafe { alpr_hit_call_types_json(hit.0, b, l, n) })?;
+    let call_types = json_out(|b, l, n| unsafe { alpr_hit_workflow_call_types_json(hit.0, b, l, n) })?;
     Ok(json!({ "steps": steps, "violations": violations, "call_types": call_types }))
 }
 
