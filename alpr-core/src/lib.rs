@@ -21,6 +21,7 @@
 //! - [`pattern`]: `?`/`*` patterns for list entries and partial-plate search.
 //! - [`hotlist`]: list kinds, categories, entries.
 //! - [`policy`]: the policy profile, every number of the specification as data.
+//! - [`search`]: partial-plate search over stored detections ([`search::DetectionStore`]).
 //! - [`time`]: calendar arithmetic in the agency time zone.
 //! - [`error`]: the one error taxonomy ([`Code`], [`Error`]) shared by every surface.
 #![forbid(unsafe_code)]
@@ -31,6 +32,7 @@ pub mod hotlist;
 pub mod pattern;
 pub mod plate;
 pub mod policy;
+pub mod search;
 pub mod time;
 
 pub use error::{Code, Error, Position, Result};

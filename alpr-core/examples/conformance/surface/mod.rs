@@ -6,6 +6,7 @@ use serde_json::{Value, json};
 use alpr_core::Error;
 
 mod plate;
+mod search;
 
 /// Runs cases through `alpr-core` directly.
 pub(crate) struct RustSurface;
@@ -15,6 +16,7 @@ impl alpr_conformance::Surface for RustSurface {
         match suite {
             "normalize" => plate::normalize(case),
             "jurisdiction" => plate::jurisdiction(case),
+            "search" => search::search(case),
             _ => Err(format!("suite {suite} is not implemented by the Rust runner")),
         }
     }
