@@ -462,6 +462,61 @@ impl DetectionStoreBuilder {
     }
 }
 
+/// One detection in the JSON shape of [`DetectionStore::from_json`].
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DetectionJson {
+    id: u64,
+    plate: String,
+    observed_at: String,
+    lat: f64,
+    lon: f64,
+    #[serde(default)]
+    jurisdiction: Option<String>,
+    #[serde(default)]
+    device_id: Option<String>,
+}
+
+impl DetectionStore {
+    /// Builds a store from a JSON array of detections, each
+    /// `{"id", "plate", "observed_at" (RFC 3339), "lat", "lon"}` with optional `"jurisdiction"`
+    /// and `"device_id"`. Plates and jurisdictions are normalized (R-NORM).
+    ///
+    /// # Errors
+    /// `invalid_argument` for text that is not such an array; otherwise the code of the first bad
+    /// detection (a plate's normalization code, `invalid_jurisdiction`, `invalid_date`,
+    /// `invalid_argument` for coordinates or a repeated id), with its position `index`.
+    pub fn from_json(text: &str) -> Result<DetectionStore> {
+        let rows: Vec<DetectionJson> = serde_json::from_str(text).map_err(|e| {
+            Error::new(Code::InvalidArgument).with_detail(format!(
+                "not a JSON array of detections (line {}, column {})",
+                e.line(),
+                e.column()
+            ))
+        })?;
+        let mut b = DetectionStoreBuilder::with_capacity(rows.len());
+        for (i, d) in rows.iter().enumerate() {
+            let at_index = |e: Error| {
+                let p = e.position();
+                e.with_position(Position {
+                    index: Some(u32::try_from(i).unwrap_or(u32::MAX)),
+                    ..p
+                })
+            };
+            let plate = crate::plate::normalize(&d.plate).map_err(at_index)?.plate;
+            let jurisdiction = d
+                .jurisdiction
+                .as_deref()
+                .map(Jurisdiction::parse)
+                .transpose()
+                .map_err(at_index)?;
+            let at = crate::time::parse_instant(&d.observed_at).map_err(at_index)?;
+            b.push(d.id, plate, jurisdiction, at, d.lat, d.lon, d.device_id.as_deref())?;
+        }
+        b.build()
+    }
+}
+
 /// Distinct plates ordered by their reversed text, for suffix ranges.
 #[derive(Clone, Debug, Default)]
 struct SuffixOrder {
@@ -560,6 +615,70 @@ impl TrigramIndex {
 #[allow(non_snake_case)]
 fn Plate(packed: u64) -> Plate {
     Plate::from_packed(packed).unwrap_or_else(|| unreachable!("the dictionary holds plates"))
+}
+
+/// Checks packed plates against a pattern without unpacking them: length bounds and the literals
+/// of the segment before the first `*` (from the start) and after the last (from the end). For a
+/// pattern with at most one `*` that check is the whole match; with two, [`Pattern::matches_codes`]
+/// decides what passes it.
+struct Verifier<'p> {
+    pat: &'p Pattern,
+    min_len: usize,
+    max_len: usize,
+    head: Vec<(usize, u64)>,
+    tail: Vec<(usize, u64)>,
+    exact: bool,
+}
+
+impl<'p> Verifier<'p> {
+    fn new(pat: &'p Pattern) -> Verifier<'p> {
+        let tokens = pat.tokens();
+        let segs: Vec<&[Token]> = tokens.split(|t| *t == Token::Star).collect();
+        let lits = |seg: &[Token]| -> Vec<(usize, u64)> {
+            seg.iter()
+                .enumerate()
+                .filter_map(|(i, t)| match t {
+                    Token::Literal(c) => Some((i, u64::from(*c))),
+                    _ => None,
+                })
+                .collect()
+        };
+        let head = lits(segs[0]);
+        let tail = if segs.len() > 1 {
+            let last = segs[segs.len() - 1];
+            lits(last).into_iter().map(|(i, c)| (last.len() - 1 - i, c)).collect()
+        } else {
+            Vec::new()
+        };
+        Verifier {
+            pat,
+            min_len: pat.min_len(),
+            max_len: pat.fixed_len().unwrap_or(PLATE_MAX_LEN),
+            head,
+            tail,
+            exact: segs.len() <= 2,
+        }
+    }
+
+    #[inline]
+    fn matches(&self, packed: u64) -> bool {
+        let n = PLATE_MAX_LEN - packed.trailing_zeros() as usize / 6;
+        if n < self.min_len || n > self.max_len {
+            return false;
+        }
+        let code = |i: usize| (packed >> (6 * (PLATE_MAX_LEN - 1 - i))) & 0x3f;
+        if !self.head.iter().all(|&(i, c)| code(i) == c) || !self.tail.iter().all(|&(j, c)| code(n - 1 - j) == c) {
+            return false;
+        }
+        if self.exact {
+            return true;
+        }
+        let mut codes = [0u8; PLATE_MAX_LEN];
+        for (i, c) in codes.iter_mut().enumerate().take(n) {
+            *c = code(i) as u8;
+        }
+        self.pat.matches_codes(&codes[..n])
+    }
 }
 
 /// Where the candidates of a pattern come from.
@@ -750,7 +869,8 @@ impl DetectionStore {
 
     fn matching_pattern(&self, pat: &Pattern) -> Vec<u32> {
         let source = self.best_source(pat);
-        let ok = |pid: u32| pat.matches(Plate(self.plates[pid as usize]));
+        let v = Verifier::new(pat);
+        let ok = |pid: u32| v.matches(self.plates[pid as usize]);
         let mut out: Vec<u32> = match source {
             Source::Range(r) => (r.start as u32..r.end as u32).filter(|&p| ok(p)).collect(),
             Source::Suffix(r) => self.suffix.pids[r].iter().copied().filter(|&p| ok(p)).collect(),
@@ -959,6 +1079,36 @@ mod tests {
         assert_eq!(s2.row(0), s.row(0));
         assert_eq!(s2.row(1), s.row(1));
         assert_eq!(s2.distinct_plates(), 2);
+    }
+
+    #[test]
+    fn from_json_normalizes_and_reports_the_index() {
+        let s = DetectionStore::from_json(
+            r#"[{"id": 4, "plate": "7abc-123", "observed_at": "2026-11-27T10:00:00-08:00", "lat": 1.5, "lon": 2.5,
+                 "jurisdiction": "ca", "device_id": "pod-3"}]"#,
+        )
+        .unwrap();
+        let r = s.row(0);
+        assert_eq!(r.plate.to_string(), "7ABC123");
+        assert_eq!(r.jurisdiction.map(|j| j.as_str().to_owned()), Some("CA".to_owned()));
+        assert_eq!(
+            (r.device_id, r.observed_at()),
+            (Some("pod-3"), t("2026-11-27T10:00:00-08:00"))
+        );
+        let e = DetectionStore::from_json(
+            r#"[{"id": 1, "plate": "ABC", "observed_at": "2026-11-27T10:00:00Z", "lat": 0, "lon": 0},
+                {"id": 2, "plate": "A/B", "observed_at": "2026-11-27T10:00:00Z", "lat": 0, "lon": 0}]"#,
+        )
+        .unwrap_err();
+        assert_eq!(
+            (e.code(), e.position().index, e.position().character),
+            (Code::InvalidCharacter, Some(1), Some(1))
+        );
+        assert_eq!(
+            DetectionStore::from_json("{}").unwrap_err().code(),
+            Code::InvalidArgument
+        );
+        assert!(DetectionStore::from_json("[]").unwrap().is_empty());
     }
 
     #[test]

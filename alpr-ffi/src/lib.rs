@@ -23,6 +23,7 @@ mod handle;
 pub mod plate;
 pub mod policy;
 pub mod registry;
+pub mod search;
 pub mod version;
 
 pub use error::alpr_status;

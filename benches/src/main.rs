@@ -3,9 +3,11 @@
 use criterion::Criterion;
 
 mod normalize;
+mod search;
 
 fn main() {
     let mut c = Criterion::default().configure_from_args();
     normalize::define(&mut c);
+    search::define(&mut c);
     c.final_summary();
 }

@@ -7,6 +7,7 @@ use serde_json::{Value, json};
 use alpr::alpr_status;
 
 mod plate;
+mod search;
 
 /// Runs cases through the exported C functions.
 pub(crate) struct CSurface;
@@ -16,6 +17,7 @@ impl alpr_conformance::Surface for CSurface {
         match suite {
             "normalize" => plate::normalize(case),
             "jurisdiction" => plate::jurisdiction(case),
+            "search" => search::search(case),
             _ => Err(format!("suite {suite} is not implemented by the C ABI runner")),
         }
     }
