@@ -7,6 +7,7 @@ mod errors;
 mod plate;
 mod policy;
 mod registry;
+mod search;
 
 /// The extension module.
 #[pymodule(gil_used = false)]
@@ -24,6 +25,9 @@ mod _alpr {
 
     #[pymodule_export]
     use crate::registry::PyRegistry;
+
+    #[pymodule_export]
+    use crate::search::PyDetectionStore;
 
     #[pymodule_init]
     fn init(m: &Bound<'_, PyModule>) -> PyResult<()> {

@@ -16,6 +16,7 @@ from alpr import _alpr
 from alpr._alpr import (
     AccessError,
     AlprError,
+    DetectionStore,
     HitWorkflowError,
     HotListError,
     InvalidPlateError,
@@ -28,6 +29,7 @@ from alpr._alpr import (
     normalize,
     normalize_ex,
 )
+from alpr._tables import detection_store_from_table
 
 # Leaf exception classes, one per code (generated from the core's table at import).
 for _number, _name, _cls in _alpr.codes():
@@ -37,6 +39,7 @@ del _number, _name, _cls
 __all__ = [
     "AccessError",
     "AlprError",
+    "DetectionStore",
     "HitWorkflowError",
     "HotListError",
     "InvalidPlateError",
@@ -45,6 +48,7 @@ __all__ = [
     "RecordsError",
     "Registry",
     "__version__",
+    "detection_store_from_table",
     "jurisdiction",
     "normalize",
     "normalize_ex",

@@ -1,5 +1,8 @@
 """Type stubs of the extension module ``alpr._alpr`` (hand-written; checked by stubtest)."""
 
+import datetime
+from typing import Any, Sequence
+
 __version__: str
 
 class AlprError(Exception):
@@ -39,3 +42,41 @@ class Registry:
     def policy(self) -> Policy: ...
     def list_ids(self) -> list[str]: ...
     def __len__(self) -> int: ...
+
+class DetectionStore:
+    def __init__(
+        self,
+        ids: Sequence[int],
+        plates: Sequence[str],
+        observed_at: Sequence[datetime.datetime] | Sequence[int],
+        lat: Sequence[float],
+        lon: Sequence[float],
+        *,
+        jurisdictions: Sequence[str | None] | None = None,
+        device_ids: Sequence[str | None] | None = None,
+    ) -> None: ...
+    @staticmethod
+    def from_json(text: str) -> DetectionStore: ...
+    def __len__(self) -> int: ...
+    def search_ids(
+        self,
+        pattern: str,
+        *,
+        now: datetime.datetime,
+        start: datetime.datetime | None = None,
+        end: datetime.datetime | None = None,
+        near: tuple[float, float, float] | None = None,
+        holds: Sequence[int] | None = None,
+        policy: Policy | None = None,
+    ) -> list[int]: ...
+    def search(
+        self,
+        pattern: str,
+        *,
+        now: datetime.datetime,
+        start: datetime.datetime | None = None,
+        end: datetime.datetime | None = None,
+        near: tuple[float, float, float] | None = None,
+        holds: Sequence[int] | None = None,
+        policy: Policy | None = None,
+    ) -> Any: ...
