@@ -69,7 +69,9 @@ impl PyDetectionStore {
             Err(_) => observed_at.try_iter()?.map(|v| time_ms(&v?)).collect::<PyResult<_>>()?,
         };
         let n = ids.len();
-        let same = [plates.len(), observed.len(), lat.len(), lon.len()].iter().all(|&l| l == n)
+        let same = [plates.len(), observed.len(), lat.len(), lon.len()]
+            .iter()
+            .all(|&l| l == n)
             && jurisdictions.as_ref().is_none_or(|j| j.len() == n)
             && device_ids.as_ref().is_none_or(|d| d.len() == n);
         if !same {
