@@ -114,6 +114,7 @@ pub(crate) fn define(c: &mut Criterion) {
         ("literal_prefix", "7AB?1?3"),
         ("leading_wildcard", "?ABC12?"),
         ("star", "EV*74"),
+        ("floating_star", "*ABC1*"),
         ("exact", stored.as_str()),
     ] {
         let term = PlateOrPattern::parse(pat, policy.pattern_limits()).expect("valid pattern");
