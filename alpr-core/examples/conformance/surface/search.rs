@@ -72,7 +72,11 @@ fn run(case: &Value) -> Result<Result<Vec<u64>, Error>, String> {
     let held: HashSet<u64> = case
         .get("holds")
         .and_then(Value::as_array)
-        .map(|a| a.iter().filter_map(Value::as_u64).collect())
+        .map(|a| {
+            a.iter()
+                .filter_map(|h| h.as_u64().or_else(|| h.get("id").and_then(Value::as_u64)))
+                .collect()
+        })
         .unwrap_or_default();
     let q = case.get("query").ok_or("no query")?;
     let query = || -> Result<DetectionQuery, Error> {

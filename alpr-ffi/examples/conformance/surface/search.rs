@@ -99,7 +99,11 @@ pub(crate) fn search(case: &Value) -> Result<Value, String> {
     let held: Vec<u64> = case
         .get("holds")
         .and_then(Value::as_array)
-        .map(|a| a.iter().filter_map(Value::as_u64).collect())
+        .map(|a| {
+            a.iter()
+                .filter_map(|h| h.as_u64().or_else(|| h.get("id").and_then(Value::as_u64)))
+                .collect()
+        })
         .unwrap_or_default();
     let q = case.get("query").ok_or("no query")?;
     let pattern = str_field(q, "pattern")?;

@@ -37,7 +37,7 @@ def search_case(case: dict[str, Any]) -> dict[str, Any]:
             start=_time(q["from"]) if "from" in q else None,
             end=_time(q["to"]) if "to" in q else None,
             near=(near["lat"], near["lon"], near["radius_m"]) if near else None,
-            holds=case.get("holds", []),
+            holds=[h["id"] if isinstance(h, dict) else h for h in case.get("holds", [])],
             policy=policy,
         )
     except alpr.AlprError as e:
