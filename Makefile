@@ -68,7 +68,7 @@ c-test: $(RELEASE_LIB)
 $(VENV)/.ready: Makefile
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet 'maturin>=1.8,<2' 'pytest>=8' 'hypothesis>=6'
+	$(PY) -m pip install --quiet 'maturin>=1.8,<2' 'pytest>=8' 'hypothesis>=6' 'pyarrow>=15'
 	touch $@
 
 ## py-test: build the wheel, install it in the venv, run pytest.
@@ -89,5 +89,4 @@ bench:
 	$(CARGO) bench -p alpr-benches
 
 # Suites whose runners are implemented on all three surfaces; the rest land with their issues.
-SUITE_ARGS := --suite normalize --suite jurisdiction --suite hotlist_load --suite hotlist_file --suite hot_plate --suite hit_workflow --suite operations --suite public_records
-
+SUITE_ARGS := --suite normalize --suite jurisdiction --suite hotlist_load --suite hotlist_file --suite hot_plate --suite hit_workflow --suite operations --suite public_records --suite search

@@ -208,6 +208,10 @@ typedef uint32_t alpr_status;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
 
+// An immutable, indexed set of stored detections. May be used from multiple threads
+// simultaneously. Free with `alpr_detection_store_free`.
+typedef struct alpr_detection_store alpr_detection_store;
+
 // One hit walking through the workflow of R-HIT-6, with its dispatch packet. Created with
 // `alpr_hit_workflow_new` or `alpr_hit_workflow_new_json` in status `alerted`; each event call either succeeds
 // (`ALPR_STATUS_OK`) or returns the refusal's status and changes nothing. Owned by the caller
@@ -711,6 +715,95 @@ alpr_status alpr_load_report_rejected(const struct alpr_load_report *report,
 // # Safety
 // `report` must be NULL or a live report, not used again.
 void alpr_load_report_free(struct alpr_load_report *report);
+
+// Builds a store from `n` detections given as columns: `ids` (unique), `plates[i]` (pointer to
+// `plate_lens[i]` bytes of UTF-8, normalized as R-NORM), `observed_ms` (Unix milliseconds),
+// `lat`, `lon` (degrees). Every array is read during the call only.
+//
+// # Returns
+// `ALPR_STATUS_OK`; a normalization status (`ALPR_STATUS_INVALID_CHARACTER`, …) for a bad
+// plate; `ALPR_STATUS_INVALID_ARGUMENT` for a coordinate outside its range, a time out of range
+// or an id given twice — all with the detection's position `index`
+// (`alpr_last_error_position`); `ALPR_STATUS_INVALID_UTF8`; `ALPR_STATUS_NULL_PARAMETER`.
+//
+// # Safety
+// Each array must point to `n` readable elements (NULL allowed when `n` is 0); each
+// `plates[i]` to `plate_lens[i]` readable bytes; `store_out` must be valid for writes.
+alpr_status alpr_detection_store_new(const uint64_t *ids,
+                                     const uint8_t *const *plates,
+                                     const size_t *plate_lens,
+                                     const int64_t *observed_ms,
+                                     const double *lat,
+                                     const double *lon,
+                                     size_t n,
+                                     const struct alpr_detection_store **store_out);
+
+// Builds a store from a JSON array of detections, each `{"id", "plate", "observed_at"
+// (RFC 3339), "lat", "lon"}` with optional `"jurisdiction"` and `"device_id"`.
+//
+// # Returns
+// `ALPR_STATUS_OK`; `ALPR_STATUS_INVALID_ARGUMENT` for text that is not such an array; the
+// status of the first bad detection with its position `index`; `ALPR_STATUS_INVALID_UTF8`;
+// `ALPR_STATUS_NULL_PARAMETER`.
+//
+// # Safety
+// `json` must point to `json_len` readable bytes; `store_out` must be valid for writes.
+alpr_status alpr_detection_store_from_json(const uint8_t *json,
+                                           size_t json_len,
+                                           const struct alpr_detection_store **store_out);
+
+// The number of detections in `*len_out`.
+//
+// # Returns
+// `ALPR_STATUS_OK`; `ALPR_STATUS_NULL_PARAMETER`.
+//
+// # Safety
+// `store` must be a live store; `len_out` must be valid for writes.
+alpr_status alpr_detection_store_len(const struct alpr_detection_store *store, size_t *len_out);
+
+// Partial-plate search (R-SEARCH-1): the ids of the detections whose plate matches `pattern`
+// (`?` one character, `*` zero or more; without wildcards an exact plate), observed in
+// `[from_ms, to_ms)` (`INT64_MIN` / `INT64_MAX`: open), within `radius_m` metres of
+// (`lat`, `lon`) when `has_near` is non-zero, and not due for purge at `now_ms` under the
+// `detection` retention rule of `policy` (NULL: the built-in profile) unless their id is one of
+// the `held_len` ids at `held` (R-RET-6). The ids are written ascending to `ids_out`.
+//
+// This call neither decides access nor writes an audit record: the caller does both first
+// (R-SEARCH-1, R-AUDIT-3).
+//
+// # Returns
+// `ALPR_STATUS_OK`; `ALPR_STATUS_INSUFFICIENT_SIZE` when more than `cap` ids match (`*n_out`
+// holds the number needed, `ids_out` is untouched); `ALPR_STATUS_PATTERN_TOO_BROAD`,
+// `ALPR_STATUS_INVALID_PATTERN` or a normalization status for the pattern;
+// `ALPR_STATUS_INVALID_ARGUMENT` for a window ending before it starts, a time out of range or a
+// point or radius outside its domain; `ALPR_STATUS_INVALID_UTF8`; `ALPR_STATUS_NULL_PARAMETER`.
+//
+// # Safety
+// `store` must be a live store; `policy` NULL or a live policy; `pattern` must point to
+// `pattern_len` readable bytes; `held` to `held_len` readable ids (NULL when 0); `ids_out` to
+// `cap` writable ids (NULL when 0); `n_out` must be valid for writes. Thread-safe.
+alpr_status alpr_detection_store_search(const struct alpr_detection_store *store,
+                                        const struct alpr_policy *policy,
+                                        const uint8_t *pattern,
+                                        size_t pattern_len,
+                                        int64_t from_ms,
+                                        int64_t to_ms,
+                                        uint32_t has_near,
+                                        double lat,
+                                        double lon,
+                                        double radius_m,
+                                        int64_t now_ms,
+                                        const uint64_t *held,
+                                        size_t held_len,
+                                        uint64_t *ids_out,
+                                        size_t cap,
+                                        size_t *n_out);
+
+// Releases a store; NULL is a no-op.
+//
+// # Safety
+// `store` must be NULL or a live store, not used again by the caller.
+void alpr_detection_store_free(const struct alpr_detection_store *store);
 
 // The library version, e.g. `"0.1.0"`: static NUL-terminated text, never freed. Thread-safe.
 const char *alpr_version_string(void);

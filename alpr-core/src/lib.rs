@@ -25,6 +25,7 @@
 //! - [`ops`]: inspections, shift checks, out-of-service (R-OPS).
 //! - [`records`]: public-records referrals (R-PRA).
 //! - [`policy`]: the policy profile, every number of the specification as data.
+//! - [`search`]: partial-plate search over stored detections ([`search::DetectionStore`]).
 //! - [`time`]: calendar arithmetic in the agency time zone.
 //! - [`error`]: the one error taxonomy ([`Code`], [`Error`]) shared by every surface.
 #![forbid(unsafe_code)]
@@ -38,6 +39,7 @@ pub mod pattern;
 pub mod plate;
 pub mod policy;
 pub mod records;
+pub mod search;
 pub mod time;
 pub mod workflow;
 

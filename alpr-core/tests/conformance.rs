@@ -14,6 +14,7 @@ const SUITES: &[&str] = &[
     "hit_workflow",
     "operations",
     "public_records",
+    "search",
 ];
 
 #[test]

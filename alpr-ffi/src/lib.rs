@@ -25,6 +25,7 @@ pub mod ops;
 pub mod plate;
 pub mod policy;
 pub mod registry;
+pub mod search;
 pub mod version;
 pub mod workflow;
 

@@ -8,6 +8,7 @@ mod hotlist;
 mod plate;
 mod policy;
 mod registry;
+mod search;
 mod workflow;
 
 /// The extension module.
@@ -31,6 +32,9 @@ mod _alpr {
     use crate::workflow::{
         PyHit, damaged_equipment, inspection, public_records_request, shift_end, shift_start, validate_hot_plate,
     };
+
+    #[pymodule_export]
+    use crate::search::PyDetectionStore;
 
     #[pymodule_init]
     fn init(m: &Bound<'_, PyModule>) -> PyResult<()> {

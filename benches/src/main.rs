@@ -5,6 +5,7 @@ use criterion::Criterion;
 mod hotlist;
 mod hotlist_data;
 mod normalize;
+mod search;
 mod workflow;
 
 fn main() {
@@ -12,5 +13,6 @@ fn main() {
     normalize::define(&mut c);
     workflow::define(&mut c);
     hotlist::define(&mut c);
+    search::define(&mut c);
     c.final_summary();
 }

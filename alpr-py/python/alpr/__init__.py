@@ -17,6 +17,7 @@ from alpr._alpr import (
     AccessError,
     AlprError,
     Hit,
+    DetectionStore,
     HitWorkflowError,
     HotListError,
     InvalidPlateError,
@@ -36,6 +37,7 @@ from alpr._alpr import (
     shift_start,
     validate_hot_plate,
 )
+from alpr._tables import detection_store_from_table
 
 # Leaf exception classes, one per code (generated from the core's table at import).
 for _number, _name, _cls in _alpr.codes():
@@ -46,6 +48,7 @@ __all__ = [
     "AccessError",
     "AlprError",
     "Hit",
+    "DetectionStore",
     "HitWorkflowError",
     "HotListError",
     "InvalidPlateError",
@@ -57,6 +60,7 @@ __all__ = [
     "__version__",
     "damaged_equipment",
     "inspection",
+    "detection_store_from_table",
     "jurisdiction",
     "normalize",
     "normalize_ex",

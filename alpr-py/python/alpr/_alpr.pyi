@@ -3,7 +3,8 @@
 import datetime
 import datetime as _dt
 import os
-from typing import Any
+
+from typing import Any, Sequence
 
 __version__: str
 
@@ -144,3 +145,41 @@ def public_records_request(
     description: str | None = None,
     policy: Policy | None = None,
 ) -> dict[str, Any]: ...
+
+class DetectionStore:
+    def __init__(
+        self,
+        ids: Sequence[int],
+        plates: Sequence[str],
+        observed_at: Sequence[datetime.datetime] | Sequence[int],
+        lat: Sequence[float],
+        lon: Sequence[float],
+        *,
+        jurisdictions: Sequence[str | None] | None = None,
+        device_ids: Sequence[str | None] | None = None,
+    ) -> None: ...
+    @staticmethod
+    def from_json(text: str) -> DetectionStore: ...
+    def __len__(self) -> int: ...
+    def search_ids(
+        self,
+        pattern: str,
+        *,
+        now: datetime.datetime,
+        start: datetime.datetime | None = None,
+        end: datetime.datetime | None = None,
+        near: tuple[float, float, float] | None = None,
+        holds: Sequence[int] | None = None,
+        policy: Policy | None = None,
+    ) -> list[int]: ...
+    def search(
+        self,
+        pattern: str,
+        *,
+        now: datetime.datetime,
+        start: datetime.datetime | None = None,
+        end: datetime.datetime | None = None,
+        near: tuple[float, float, float] | None = None,
+        holds: Sequence[int] | None = None,
+        policy: Policy | None = None,
+    ) -> Any: ...

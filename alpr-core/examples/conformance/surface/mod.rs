@@ -7,6 +7,7 @@ use alpr_core::Error;
 
 mod hotlist;
 mod plate;
+mod search;
 mod workflow;
 
 /// Runs cases through `alpr-core` directly.
@@ -23,6 +24,7 @@ impl alpr_conformance::Surface for RustSurface {
             "hit_workflow" => workflow::hit_workflow(case),
             "operations" => workflow::operations(case),
             "public_records" => workflow::public_records(case),
+            "search" => search::search(case),
             _ => Err(format!("suite {suite} is not implemented by the Rust runner")),
         }
     }

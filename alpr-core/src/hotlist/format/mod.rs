@@ -137,7 +137,7 @@ pub(crate) fn decode(bytes: &[u8]) -> Result<&str> {
             .at_column(u32::try_from(column).unwrap_or(u32::MAX))
             .with_detail("file is not valid UTF-8")
     })?;
-    if text.bytes().all(|b| b.is_ascii_whitespace()) {
+    if text.chars().all(char::is_whitespace) {
         return Err(Error::new(Code::EmptyFile).with_detail("file has no content"));
     }
     Ok(text)

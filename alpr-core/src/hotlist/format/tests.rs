@@ -154,6 +154,21 @@ fn too_many_rejected_counts_parser_rejections() {
     assert_eq!(e.code(), Code::TooManyRejected);
 }
 
+/// Regression: a CSV file of white space that the decoder's blank test did not know (a vertical
+/// tab, an em space) made the header search loop forever at the end of the input.
+#[test]
+fn whitespace_only_files_are_empty_not_a_hang() {
+    for fmt in [Format::Csv, Format::CaDojClew, Format::NcicExtract] {
+        for text in [&b"\x0b"[..], "\u{2003}\n".as_bytes(), b"\n\x0b\n\x0c"] {
+            assert_eq!(load(fmt, text).unwrap_err().code(), Code::EmptyFile, "{fmt:?} {text:?}");
+        }
+        // White space around a separator is a (bad) record, never a hang.
+        if let Ok((v, report)) = load(fmt, b"\x0b,\x0b") {
+            assert!(v.entries().is_empty() && report.accepted == 0);
+        }
+    }
+}
+
 #[test]
 fn decoding() {
     assert_eq!(whole(Format::Csv, b""), (Code::EmptyFile, None));

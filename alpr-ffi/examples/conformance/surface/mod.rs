@@ -8,6 +8,7 @@ use alpr::alpr_status;
 
 mod hotlist;
 mod plate;
+mod search;
 mod workflow;
 
 /// Runs cases through the exported C functions.
@@ -24,6 +25,7 @@ impl alpr_conformance::Surface for CSurface {
             "hit_workflow" => workflow::hit_workflow(case),
             "operations" => workflow::operations(case),
             "public_records" => workflow::public_records(case),
+            "search" => search::search(case),
             _ => Err(format!("suite {suite} is not implemented by the C ABI runner")),
         }
     }

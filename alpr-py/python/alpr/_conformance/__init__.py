@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from alpr._conformance import hotlist, plate, workflow
+from alpr._conformance import hotlist, plate, search, workflow
 
 SUITES: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "normalize": plate.normalize_case,
@@ -18,4 +18,5 @@ SUITES: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "hit_workflow": workflow.hit_workflow_case,
     "operations": workflow.operations_case,
     "public_records": workflow.public_records_case,
+    "search": search.search_case,
 }

@@ -1,0 +1,256 @@
+//! Partial-plate search over stored detections (R-SEARCH-1, R-MATCH-7, R-RET-6).
+//!
+//! This is the pure search: it neither decides access nor writes the audit record that
+//! R-SEARCH-1 requires before a search; the guarded entry point does both first.
+
+use std::collections::HashSet;
+
+use alpr_core::search::{DetectionQuery, DetectionStore, DetectionStoreBuilder, Near, Retention, instant_of_ms};
+use alpr_core::{Code, Error, PlateOrPattern, Position};
+
+use crate::alpr_status;
+use crate::boundary::{ffi_boundary, str_in, write_out};
+use crate::error::FfiError;
+use crate::handle::{Castable, arc_free, arc_into_ptr, arc_ref};
+use crate::policy::alpr_policy;
+
+/// An immutable, indexed set of stored detections. May be used from multiple threads
+/// simultaneously. Free with `alpr_detection_store_free`.
+pub struct alpr_detection_store {
+    _private: [u8; 0],
+}
+
+impl Castable for alpr_detection_store {
+    type Rust = DetectionStore;
+}
+
+/// Borrows `n` elements at `ptr` (NULL only with `n == 0`).
+///
+/// # Safety
+/// `ptr` must be NULL or point to `n` readable, initialized elements that stay valid for 'a.
+unsafe fn slice_in<'a, T>(ptr: *const T, n: usize, name: &'static str) -> Result<&'a [T], FfiError> {
+    if n == 0 {
+        return Ok(&[]);
+    }
+    if ptr.is_null() {
+        return Err(FfiError::null(name));
+    }
+    // SAFETY: non-NULL, and the caller guarantees n readable elements for 'a.
+    Ok(unsafe { std::slice::from_raw_parts(ptr, n) })
+}
+
+fn at_index(e: Error, i: usize) -> Error {
+    let p = e.position();
+    e.with_position(Position {
+        index: Some(u32::try_from(i).unwrap_or(u32::MAX)),
+        ..p
+    })
+}
+
+/// Builds a store from `n` detections given as columns: `ids` (unique), `plates[i]` (pointer to
+/// `plate_lens[i]` bytes of UTF-8, normalized as R-NORM), `observed_ms` (Unix milliseconds),
+/// `lat`, `lon` (degrees). Every array is read during the call only.
+///
+/// # Returns
+/// `ALPR_STATUS_OK`; a normalization status (`ALPR_STATUS_INVALID_CHARACTER`, …) for a bad
+/// plate; `ALPR_STATUS_INVALID_ARGUMENT` for a coordinate outside its range, a time out of range
+/// or an id given twice — all with the detection's position `index`
+/// (`alpr_last_error_position`); `ALPR_STATUS_INVALID_UTF8`; `ALPR_STATUS_NULL_PARAMETER`.
+///
+/// # Safety
+/// Each array must point to `n` readable elements (NULL allowed when `n` is 0); each
+/// `plates[i]` to `plate_lens[i]` readable bytes; `store_out` must be valid for writes.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn alpr_detection_store_new(
+    ids: *const u64,
+    plates: *const *const u8,
+    plate_lens: *const usize,
+    observed_ms: *const i64,
+    lat: *const f64,
+    lon: *const f64,
+    n: usize,
+    store_out: *mut *const alpr_detection_store,
+) -> alpr_status {
+    ffi_boundary!({
+        if store_out.is_null() {
+            return Err(FfiError::null("store_out"));
+        }
+        // SAFETY (all five): the caller guarantees n readable elements in each array.
+        let ids = unsafe { slice_in(ids, n, "ids")? };
+        // SAFETY: as above.
+        let plates = unsafe { slice_in(plates, n, "plates")? };
+        // SAFETY: as above.
+        let plate_lens = unsafe { slice_in(plate_lens, n, "plate_lens")? };
+        // SAFETY: as above.
+        let observed = unsafe { slice_in(observed_ms, n, "observed_ms")? };
+        // SAFETY: as above.
+        let lat = unsafe { slice_in(lat, n, "lat")? };
+        // SAFETY: as above.
+        let lon = unsafe { slice_in(lon, n, "lon")? };
+        let mut b = DetectionStoreBuilder::with_capacity(n);
+        for i in 0..n {
+            // SAFETY: the caller guarantees plate_lens[i] readable bytes at plates[i].
+            let text = unsafe { str_in(plates[i], plate_lens[i])? };
+            let plate = alpr_core::normalize(text).map_err(|e| at_index(e, i))?.plate;
+            if instant_of_ms(observed[i]).is_none() {
+                return Err(at_index(Error::new(Code::InvalidArgument).with_detail("time out of range"), i).into());
+            }
+            b.push_ms(ids[i], plate, None, observed[i], lat[i], lon[i], None)?;
+        }
+        let store = b.build()?;
+        // SAFETY: checked non-NULL; valid for writes per the contract.
+        unsafe { write_out(store_out, arc_into_ptr(store), "store_out") }
+    })
+}
+
+/// Builds a store from a JSON array of detections, each `{"id", "plate", "observed_at"
+/// (RFC 3339), "lat", "lon"}` with optional `"jurisdiction"` and `"device_id"`.
+///
+/// # Returns
+/// `ALPR_STATUS_OK`; `ALPR_STATUS_INVALID_ARGUMENT` for text that is not such an array; the
+/// status of the first bad detection with its position `index`; `ALPR_STATUS_INVALID_UTF8`;
+/// `ALPR_STATUS_NULL_PARAMETER`.
+///
+/// # Safety
+/// `json` must point to `json_len` readable bytes; `store_out` must be valid for writes.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn alpr_detection_store_from_json(
+    json: *const u8,
+    json_len: usize,
+    store_out: *mut *const alpr_detection_store,
+) -> alpr_status {
+    ffi_boundary!({
+        if store_out.is_null() {
+            return Err(FfiError::null("store_out"));
+        }
+        // SAFETY: the caller's guarantee on json is passed on.
+        let text = unsafe { str_in(json, json_len)? };
+        let store = DetectionStore::from_json(text)?;
+        // SAFETY: checked non-NULL; valid for writes per the contract.
+        unsafe { write_out(store_out, arc_into_ptr(store), "store_out") }
+    })
+}
+
+/// The number of detections in `*len_out`.
+///
+/// # Returns
+/// `ALPR_STATUS_OK`; `ALPR_STATUS_NULL_PARAMETER`.
+///
+/// # Safety
+/// `store` must be a live store; `len_out` must be valid for writes.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn alpr_detection_store_len(
+    store: *const alpr_detection_store,
+    len_out: *mut usize,
+) -> alpr_status {
+    ffi_boundary!({
+        // SAFETY: the caller's guarantees are passed on.
+        let s = unsafe { arc_ref(store, "store")? };
+        // SAFETY: as above.
+        unsafe { write_out(len_out, s.len(), "len_out") }
+    })
+}
+
+/// Partial-plate search (R-SEARCH-1): the ids of the detections whose plate matches `pattern`
+/// (`?` one character, `*` zero or more; without wildcards an exact plate), observed in
+/// `[from_ms, to_ms)` (`INT64_MIN` / `INT64_MAX`: open), within `radius_m` metres of
+/// (`lat`, `lon`) when `has_near` is non-zero, and not due for purge at `now_ms` under the
+/// `detection` retention rule of `policy` (NULL: the built-in profile) unless their id is one of
+/// the `held_len` ids at `held` (R-RET-6). The ids are written ascending to `ids_out`.
+///
+/// This call neither decides access nor writes an audit record: the caller does both first
+/// (R-SEARCH-1, R-AUDIT-3).
+///
+/// # Returns
+/// `ALPR_STATUS_OK`; `ALPR_STATUS_INSUFFICIENT_SIZE` when more than `cap` ids match (`*n_out`
+/// holds the number needed, `ids_out` is untouched); `ALPR_STATUS_PATTERN_TOO_BROAD`,
+/// `ALPR_STATUS_INVALID_PATTERN` or a normalization status for the pattern;
+/// `ALPR_STATUS_INVALID_ARGUMENT` for a window ending before it starts, a time out of range or a
+/// point or radius outside its domain; `ALPR_STATUS_INVALID_UTF8`; `ALPR_STATUS_NULL_PARAMETER`.
+///
+/// # Safety
+/// `store` must be a live store; `policy` NULL or a live policy; `pattern` must point to
+/// `pattern_len` readable bytes; `held` to `held_len` readable ids (NULL when 0); `ids_out` to
+/// `cap` writable ids (NULL when 0); `n_out` must be valid for writes. Thread-safe.
+#[unsafe(no_mangle)]
+#[allow(clippy::too_many_arguments)]
+pub unsafe extern "C" fn alpr_detection_store_search(
+    store: *const alpr_detection_store,
+    policy: *const alpr_policy,
+    pattern: *const u8,
+    pattern_len: usize,
+    from_ms: i64,
+    to_ms: i64,
+    has_near: u32,
+    lat: f64,
+    lon: f64,
+    radius_m: f64,
+    now_ms: i64,
+    held: *const u64,
+    held_len: usize,
+    ids_out: *mut u64,
+    cap: usize,
+    n_out: *mut usize,
+) -> alpr_status {
+    ffi_boundary!({
+        // SAFETY: the caller's guarantees are passed on.
+        let s = unsafe { arc_ref(store, "store")? };
+        let default_policy;
+        let policy = if policy.is_null() {
+            default_policy = alpr_core::Policy::sacramento();
+            &default_policy
+        } else {
+            // SAFETY: non-NULL and live per the contract.
+            unsafe { arc_ref(policy, "policy")? }
+        };
+        if n_out.is_null() {
+            return Err(FfiError::null("n_out"));
+        }
+        // SAFETY: the caller's guarantee on pattern is passed on.
+        let text = unsafe { str_in(pattern, pattern_len)? };
+        // SAFETY: the caller's guarantee on held is passed on.
+        let held: HashSet<u64> = unsafe { slice_in(held, held_len, "held")? }.iter().copied().collect();
+        let time = |ms: i64, open: i64| -> Result<Option<alpr_core::time::Instant>, Error> {
+            if ms == open {
+                return Ok(None);
+            }
+            instant_of_ms(ms)
+                .map(Some)
+                .ok_or_else(|| Error::new(Code::InvalidArgument).with_detail("time out of range"))
+        };
+        let query = DetectionQuery {
+            term: PlateOrPattern::parse(text, policy.pattern_limits())?,
+            from: time(from_ms, i64::MIN)?,
+            to: time(to_ms, i64::MAX)?,
+            near: (has_near != 0).then_some(Near { lat, lon, radius_m }),
+        };
+        let now = time(now_ms, i64::MIN)?.ok_or_else(|| Error::new(Code::InvalidArgument).with_detail("no now"))?;
+        let ids = s.search_ids(&query, &Retention::for_detections(policy, now, held))?;
+        // SAFETY: checked non-NULL; writable per the contract.
+        unsafe { *n_out = ids.len() };
+        if ids.len() > cap {
+            return Err(FfiError {
+                message: format!("insufficient_size: {} ids match, room for {cap}", ids.len()),
+                ..FfiError::insufficient(ids.len())
+            });
+        }
+        if !ids.is_empty() {
+            if ids_out.is_null() {
+                return Err(FfiError::null("ids_out"));
+            }
+            // SAFETY: ids_out has cap >= ids.len() writable elements and does not overlap ids.
+            unsafe { std::ptr::copy_nonoverlapping(ids.as_ptr(), ids_out, ids.len()) };
+        }
+        Ok(())
+    })
+}
+
+/// Releases a store; NULL is a no-op.
+///
+/// # Safety
+/// `store` must be NULL or a live store, not used again by the caller.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn alpr_detection_store_free(store: *const alpr_detection_store) {
+    // SAFETY: the caller gives back its reference.
+    ffi_boundary!(default = (), { unsafe { arc_free(store) } });
+}

@@ -1,0 +1,125 @@
+"""Partial-plate search over a DetectionStore (R-SEARCH-1, R-MATCH-7, R-RET-6)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import fnmatch
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import alpr
+
+PT = dt.timezone(dt.timedelta(hours=-8))
+NOW = dt.datetime(2026, 11, 28, 12, 0, tzinfo=PT)
+
+
+def _store() -> alpr.DetectionStore:
+    return alpr.DetectionStore(
+        [1, 2, 3, 4, 5],
+        ["7ABC123", "7abd-129", "7ABC1234", "8ABC123", "7ABC125"],
+        [
+            dt.datetime(2026, 11, 27, 10, tzinfo=PT),
+            dt.datetime(2026, 11, 27, 11, tzinfo=PT),
+            dt.datetime(2026, 11, 26, 9, tzinfo=PT),
+            dt.datetime(2026, 11, 20, 9, tzinfo=PT),
+            dt.datetime(2024, 6, 1, 16, tzinfo=dt.timezone.utc),
+        ],
+        [38.5816, 38.582, 38.6, 38.5816, 38.5816],
+        [-121.4944, -121.495, -121.4944, -121.4944, -121.4944],
+        device_ids=["pod-1", None, None, None, None],
+    )
+
+
+def test_patterns_window_radius() -> None:
+    s = _store()
+    assert len(s) == 5
+    assert s.search_ids("7AB?12?", now=NOW) == [1, 2]
+    assert s.search_ids("*C12*", now=NOW) == [1, 3, 4]
+    start, end = dt.datetime(2026, 11, 26, tzinfo=PT), dt.datetime(2026, 11, 28, tzinfo=PT)
+    assert s.search_ids("*C12*", now=NOW, start=start, end=end) == [1, 3]
+    assert s.search_ids("7AB*", now=NOW, near=(38.5816, -121.4944, 500.0)) == [1, 2]
+    assert s.search_ids("7abc 123", now=NOW) == [1]
+
+
+def test_retention_and_holds() -> None:
+    s = _store()
+    assert s.search_ids("7ABC12?", now=NOW) == [1]
+    assert s.search_ids("7ABC12?", now=NOW, holds=[5]) == [1, 5]
+    keep = alpr.Policy().with_overrides('{"retention": {"detection": {"keep_at_least": "2y", "delete_after": null}}}')
+    assert s.search_ids("7ABC12?", now=NOW, policy=keep) == [1, 5]
+
+
+def test_search_returns_an_arrow_table() -> None:
+    pa = pytest.importorskip("pyarrow")
+    t = _store().search("7AB*", now=NOW)
+    assert isinstance(t, pa.Table)
+    assert t.column_names == ["id", "plate", "observed_at", "lat", "lon", "jurisdiction", "device_id"]
+    assert t.column("id").to_pylist() == [1, 2, 3]
+    assert t.column("plate").to_pylist() == ["7ABC123", "7ABD129", "7ABC1234"]
+    assert t.column("observed_at").to_pylist()[0] == dt.datetime(2026, 11, 27, 18, tzinfo=dt.timezone.utc)
+    assert t.column("device_id").to_pylist() == ["pod-1", None, None]
+    assert t.schema.field("observed_at").type == pa.timestamp("ms", tz="UTC")
+
+
+def test_from_tables() -> None:
+    pa = pytest.importorskip("pyarrow")
+    table = pa.table(
+        {
+            "id": [10, 11, 12],
+            "plate": ["EV74", "EVX7474", "EV7"],
+            "observed_at": pa.array([NOW - dt.timedelta(days=1)] * 3, type=pa.timestamp("us", tz="UTC")),
+            "lat": [0.0, 0.0, 0.0],
+            "lon": [0.0, 0.0, 0.0],
+        }
+    )
+    assert alpr.detection_store_from_table(table).search_ids("EV*74", now=NOW) == [10, 11]
+    naive = table.set_column(2, "observed_at", pa.array([dt.datetime(2026, 1, 1)] * 3))
+    with pytest.raises(ValueError):
+        alpr.detection_store_from_table(naive)
+    with pytest.raises(ValueError):
+        alpr.detection_store_from_table(table.drop_columns(["lat"]))
+    with pytest.raises(TypeError):
+        alpr.detection_store_from_table([1, 2])
+    ms = table.set_column(2, "observed_at", pa.array([1_795_800_000_000] * 3))
+    assert alpr.detection_store_from_table(ms).search_ids("EV7*", now=NOW) == [10, 12]
+
+
+def test_errors() -> None:
+    s = _store()
+    with pytest.raises(alpr.PatternTooBroadError):
+        s.search_ids("7*", now=NOW)
+    with pytest.raises(alpr.InvalidPatternError):
+        s.search_ids("A*B*C*D", now=NOW)
+    with pytest.raises(alpr.InvalidArgumentError):
+        s.search_ids("7AB*", now=NOW, start=NOW, end=NOW - dt.timedelta(seconds=1))
+    with pytest.raises(alpr.InvalidArgumentError):
+        s.search_ids("7AB*", now=NOW, near=(0.0, 0.0, -1.0))
+    with pytest.raises(alpr.InvalidCharacterError) as e:
+        alpr.DetectionStore([1, 2], ["ABC", "A/B"], [0, 0], [0.0, 0.0], [0.0, 0.0])
+    assert e.value.position["index"] == 1
+    with pytest.raises(alpr.InvalidArgumentError):
+        alpr.DetectionStore([1, 1], ["ABC", "ABD"], [0, 0], [0.0, 0.0], [0.0, 0.0])
+    with pytest.raises(alpr.InvalidArgumentError):
+        alpr.DetectionStore([1], ["ABC", "ABD"], [0, 0], [0.0, 0.0], [0.0, 0.0])
+    with pytest.raises(alpr.InvalidArgumentError):
+        alpr.DetectionStore.from_json("{}")
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    plates=st.lists(st.text("AB12", min_size=1, max_size=6), min_size=1, max_size=40),
+    pattern=st.text("AB12?*", min_size=3, max_size=7),
+)
+def test_agrees_with_fnmatch(plates: list[str], pattern: str) -> None:
+    n = len(plates)
+    recent = int(NOW.timestamp() * 1000) - 1000
+    s = alpr.DetectionStore(list(range(n)), plates, [recent] * n, [0.0] * n, [0.0] * n)
+    keep = alpr.Policy().with_overrides('{"pattern_min_literals": 1, "pattern_max_stars": 7}')
+    try:
+        got = s.search_ids(pattern, now=NOW, policy=keep)
+    except alpr.AlprError:
+        return
+    want = [i for i, p in enumerate(plates) if fnmatch.fnmatchcase(p, pattern)]
+    assert got == want

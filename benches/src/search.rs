@@ -1,0 +1,138 @@
+//! `search/*`: partial-plate search (R-SEARCH-1) over 10,000,000 stored detections of 4,000,000
+//! distinct synthetic US-style plates (deterministic seed), one core, returning sorted row ids.
+//!
+//! Sizes are fixed; set `ALPR_BENCH_SEARCH_ROWS` / `ALPR_BENCH_SEARCH_PLATES` only for a quick
+//! local look (the figures in `benches/README.md` are at the full size).
+
+use std::collections::HashSet;
+use std::hint::black_box;
+use std::time::{Duration, Instant as Clock};
+
+use alpr_core::search::{DetectionQuery, DetectionStore, DetectionStoreBuilder, Retention};
+use alpr_core::{Plate, PlateOrPattern, Policy};
+use criterion::Criterion;
+
+/// SplitMix64: a small deterministic generator (no dependency, same sequence everywhere).
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+}
+
+const LETTERS: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ";
+const DIGITS: &[u8] = b"0123456789";
+const ALNUM: &[u8] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ";
+
+/// One synthetic US-style plate: California `1ABC234` (half), `ABC1234`, `ABC123`, `123ABC`,
+/// `AB12345`, and vanity plates of 2 to 7 characters.
+fn plate(rng: &mut Rng) -> Plate {
+    let mut b = Vec::with_capacity(8);
+    let mut pick = |set: &[u8], rng: &mut Rng| b.push(set[rng.below(set.len() as u64) as usize]);
+    let shape = rng.below(100);
+    let fmt: &[&[u8]] = match shape {
+        0..50 => &[b"123456789", LETTERS, LETTERS, LETTERS, DIGITS, DIGITS, DIGITS],
+        50..70 => &[LETTERS, LETTERS, LETTERS, DIGITS, DIGITS, DIGITS, DIGITS],
+        70..80 => &[LETTERS, LETTERS, LETTERS, DIGITS, DIGITS, DIGITS],
+        80..85 => &[DIGITS, DIGITS, DIGITS, LETTERS, LETTERS, LETTERS],
+        85..90 => &[LETTERS, LETTERS, DIGITS, DIGITS, DIGITS, DIGITS, DIGITS],
+        _ => &[ALNUM; 7][..2 + rng.below(6) as usize],
+    };
+    for set in fmt {
+        pick(set, rng);
+    }
+    Plate::from_canonical(&b).expect("generated plates are canonical")
+}
+
+/// Two years of detections up to `NOW_MS` (2026-11-28T12:00:00-08:00).
+const NOW_MS: i64 = 1_795_896_000_000;
+const SPAN_MS: i64 = 2 * 365 * 86_400_000;
+
+fn env_or(name: &str, default: usize) -> usize {
+    std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
+}
+
+/// The store of the benchmark: `rows` detections of `plates` distinct plates (each plate at least
+/// once), times uniform over two years, positions around Sacramento.
+pub(crate) fn store(rows: usize, plates: usize) -> DetectionStore {
+    let mut rng = Rng(0x5EED_A1B2_C3D4_E5F6);
+    let mut seen = HashSet::with_capacity(plates);
+    let mut distinct = Vec::with_capacity(plates);
+    while distinct.len() < plates {
+        let p = plate(&mut rng);
+        if seen.insert(p) {
+            distinct.push(p);
+        }
+    }
+    drop(seen);
+    let mut b = DetectionStoreBuilder::with_capacity(rows);
+    for i in 0..rows {
+        let p = if i < plates {
+            distinct[i]
+        } else {
+            distinct[rng.below(plates as u64) as usize]
+        };
+        let t = NOW_MS - rng.below(SPAN_MS.cast_unsigned()).cast_signed();
+        let lat = 38.58 + (rng.below(40_000) as f64 - 20_000.0) * 1e-5;
+        let lon = -121.49 + (rng.below(40_000) as f64 - 20_000.0) * 1e-5;
+        b.push_ms(i as u64, p, None, t, lat, lon, None)
+            .expect("valid detection");
+    }
+    b.build().expect("unique ids")
+}
+
+pub(crate) fn define(c: &mut Criterion) {
+    let rows = env_or("ALPR_BENCH_SEARCH_ROWS", 10_000_000);
+    let plates = env_or("ALPR_BENCH_SEARCH_PLATES", 4_000_000);
+    let t0 = Clock::now();
+    let s = store(rows, plates);
+    eprintln!(
+        "search: built a store of {} detections, {} distinct plates in {:.2?}",
+        s.len(),
+        s.distinct_plates(),
+        t0.elapsed()
+    );
+    let policy = Policy::sacramento();
+    let now = alpr_core::search::instant_of_ms(NOW_MS).expect("valid time");
+    let retention = Retention::for_detections(&policy, now, HashSet::new());
+    let month_from = alpr_core::search::instant_of_ms(NOW_MS - 30 * 86_400_000);
+    let mut g = c.benchmark_group("search");
+    g.sample_size(50)
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(3));
+    // An exact search for a plate that is stored (row 1234 of the generated data).
+    let stored = s.row(1234).plate.to_string();
+    for (name, pat) in [
+        ("literal_prefix", "7AB?1?3"),
+        ("leading_wildcard", "?ABC12?"),
+        ("star", "EV*74"),
+        ("floating_star", "*ABC1*"),
+        ("exact", stored.as_str()),
+    ] {
+        let term = PlateOrPattern::parse(pat, policy.pattern_limits()).expect("valid pattern");
+        let all = DetectionQuery::new(term.clone());
+        let mut win = DetectionQuery::new(term);
+        win.from = month_from;
+        win.to = Some(now);
+        eprintln!(
+            "search: {name}: {} rows; {} in the last 30 days",
+            s.search(&all, &retention).expect("valid query").len(),
+            s.search(&win, &retention).expect("valid query").len()
+        );
+        g.bench_function(name, |b| {
+            b.iter(|| s.search(black_box(&all), &retention).expect("valid query"));
+        });
+        g.bench_function(format!("{name}_window_30d"), |b| {
+            b.iter(|| s.search(black_box(&win), &retention).expect("valid query"));
+        });
+    }
+    g.finish();
+}

@@ -1,0 +1,140 @@
+/* Partial-plate search over a detection store from C (R-SEARCH-1, R-RET-6). */
+#include <stdint.h>
+
+#include "alpr.h"
+#include "test_main.h"
+
+/* 2026-11-28T12:00:00-08:00 in Unix milliseconds. */
+#define NOW_MS INT64_C(1795896000000)
+#define HOUR_MS INT64_C(3600000)
+#define DAY_MS (24 * HOUR_MS)
+
+static const uint64_t IDS[] = {1, 2, 3, 4, 5};
+static const char *PLATES[] = {"7ABC123", "7abd-129", "7ABC1234", "8ABC123", "7ABC125"};
+static const double LAT[] = {38.5816, 38.582, 38.6, 38.5816, 38.5816};
+static const double LON[] = {-121.4944, -121.495, -121.4944, -121.4944, -121.4944};
+
+static bool make_store(const alpr_detection_store **s) {
+  const uint8_t *ptrs[5];
+  size_t lens[5];
+  int64_t observed[5] = {NOW_MS - 26 * HOUR_MS, NOW_MS - 25 * HOUR_MS, NOW_MS - 2 * DAY_MS - 3 * HOUR_MS,
+                         NOW_MS - 8 * DAY_MS, NOW_MS - 900 * DAY_MS};
+  for (size_t i = 0; i < 5; i++) {
+    ptrs[i] = (const uint8_t *)PLATES[i];
+    lens[i] = strlen(PLATES[i]);
+  }
+  CHECK(alpr_detection_store_new(IDS, ptrs, lens, observed, LAT, LON, 5, s) == ALPR_STATUS_OK);
+  return true;
+}
+
+static alpr_status search(const alpr_detection_store *s, const char *pattern, int64_t from, int64_t to,
+                          uint64_t *ids, size_t cap, size_t *n) {
+  return alpr_detection_store_search(s, NULL, STR(pattern), from, to, 0, 0.0, 0.0, 0.0, NOW_MS, NULL, 0, ids, cap,
+                                     n);
+}
+
+static bool test_patterns_and_window(void) {
+  const alpr_detection_store *s = NULL;
+  uint64_t ids[8];
+  size_t n = 0, len = 0;
+  CHECK(make_store(&s));
+  CHECK(alpr_detection_store_len(s, &len) == ALPR_STATUS_OK && len == 5);
+  CHECK(search(s, "7AB?12?", INT64_MIN, INT64_MAX, ids, 8, &n) == ALPR_STATUS_OK);
+  CHECK(n == 2 && ids[0] == 1 && ids[1] == 2);
+  CHECK(search(s, "*C12*", INT64_MIN, INT64_MAX, ids, 8, &n) == ALPR_STATUS_OK);
+  CHECK(n == 3 && ids[0] == 1 && ids[1] == 3 && ids[2] == 4);
+  /* from inclusive, to exclusive */
+  CHECK(search(s, "*C12*", NOW_MS - 2 * DAY_MS - 3 * HOUR_MS, NOW_MS - 26 * HOUR_MS, ids, 8, &n) == ALPR_STATUS_OK);
+  CHECK(n == 1 && ids[0] == 3);
+  /* exact plate, normalized */
+  CHECK(search(s, "7abc 123", INT64_MIN, INT64_MAX, ids, 8, &n) == ALPR_STATUS_OK);
+  CHECK(n == 1 && ids[0] == 1);
+  alpr_detection_store_free(s);
+  return true;
+}
+
+static bool test_retention_holds_and_radius(void) {
+  const alpr_detection_store *s = NULL;
+  uint64_t ids[8], held[] = {5};
+  size_t n = 0;
+  CHECK(make_store(&s));
+  /* id 5 is 900 days old: due for purge (R-RET-6) unless held */
+  CHECK(search(s, "7ABC12?", INT64_MIN, INT64_MAX, ids, 8, &n) == ALPR_STATUS_OK && n == 1 && ids[0] == 1);
+  CHECK(alpr_detection_store_search(s, NULL, STR("7ABC12?"), INT64_MIN, INT64_MAX, 0, 0, 0, 0, NOW_MS, held, 1, ids,
+                                    8, &n) == ALPR_STATUS_OK);
+  CHECK(n == 2 && ids[0] == 1 && ids[1] == 5);
+  CHECK(alpr_detection_store_search(s, NULL, STR("7AB*"), INT64_MIN, INT64_MAX, 1, 38.5816, -121.4944, 500.0, NOW_MS,
+                                    NULL, 0, ids, 8, &n) == ALPR_STATUS_OK);
+  CHECK(n == 2 && ids[0] == 1 && ids[1] == 2);
+  alpr_detection_store_free(s);
+  return true;
+}
+
+static bool test_buffer_protocol_and_errors(void) {
+  const alpr_detection_store *s = NULL;
+  uint64_t ids[1] = {42};
+  size_t n = 0;
+  alpr_position pos;
+  CHECK(make_store(&s));
+  CHECK(search(s, "*C12*", INT64_MIN, INT64_MAX, ids, 1, &n) == ALPR_STATUS_INSUFFICIENT_SIZE);
+  CHECK(n == 3 && ids[0] == 42);
+  CHECK(search(s, "*C12*", INT64_MIN, INT64_MAX, NULL, 0, &n) == ALPR_STATUS_INSUFFICIENT_SIZE && n == 3);
+  CHECK(search(s, "ZZZ*", INT64_MIN, INT64_MAX, NULL, 0, &n) == ALPR_STATUS_OK && n == 0);
+  CHECK(search(s, "7*", INT64_MIN, INT64_MAX, ids, 1, &n) == ALPR_STATUS_PATTERN_TOO_BROAD);
+  CHECK(search(s, "A*B*C*D", INT64_MIN, INT64_MAX, ids, 1, &n) == ALPR_STATUS_INVALID_PATTERN);
+  CHECK(search(s, "7AB*", NOW_MS, NOW_MS - 1, ids, 1, &n) == ALPR_STATUS_INVALID_ARGUMENT);
+  CHECK(alpr_detection_store_search(s, NULL, STR("7AB*"), INT64_MIN, INT64_MAX, 1, 95.0, 0, 1, NOW_MS, NULL, 0, ids,
+                                    1, &n) == ALPR_STATUS_INVALID_ARGUMENT);
+  CHECK(search(NULL, "7AB*", INT64_MIN, INT64_MAX, ids, 1, &n) == ALPR_STATUS_NULL_PARAMETER);
+  CHECK(search(s, "7AB*", INT64_MIN, INT64_MAX, ids, 1, NULL) == ALPR_STATUS_NULL_PARAMETER);
+  alpr_detection_store_free(s);
+
+  /* bad rows report their index */
+  {
+    const uint64_t dup[] = {1, 1};
+    const uint8_t *ptrs[] = {(const uint8_t *)"ABC123", (const uint8_t *)"AB/123"};
+    size_t lens[] = {6, 6};
+    int64_t t[] = {0, 0};
+    double z[] = {0, 0}, bad_lat[] = {0, 91};
+    const uint64_t two[] = {1, 2};
+    CHECK(alpr_detection_store_new(two, ptrs, lens, t, z, z, 2, &s) == ALPR_STATUS_INVALID_CHARACTER);
+    CHECK(alpr_last_error_position(&pos) == ALPR_STATUS_OK && pos.index == 1 && pos.character == 2);
+    ptrs[1] = (const uint8_t *)"ABC124";
+    CHECK(alpr_detection_store_new(two, ptrs, lens, t, bad_lat, z, 2, &s) == ALPR_STATUS_INVALID_ARGUMENT);
+    CHECK(alpr_last_error_position(&pos) == ALPR_STATUS_OK && pos.index == 1);
+    CHECK(alpr_detection_store_new(dup, ptrs, lens, t, z, z, 2, &s) == ALPR_STATUS_INVALID_ARGUMENT);
+    CHECK(alpr_detection_store_new(NULL, ptrs, lens, t, z, z, 2, &s) == ALPR_STATUS_NULL_PARAMETER);
+    CHECK(alpr_detection_store_new(NULL, NULL, NULL, NULL, NULL, NULL, 0, &s) == ALPR_STATUS_OK);
+    alpr_detection_store_free(s);
+  }
+  alpr_detection_store_free(NULL);
+  return true;
+}
+
+static bool test_from_json(void) {
+  const alpr_detection_store *s = NULL;
+  uint64_t ids[4];
+  size_t n = 0;
+  const char *json =
+      "[{\"id\": 10, \"plate\": \"EV74\", \"observed_at\": \"2026-11-27T10:00:00-08:00\", \"lat\": 1, \"lon\": 2},"
+      " {\"id\": 11, \"plate\": \"EVX7474\", \"observed_at\": \"2026-11-27T10:00:00-08:00\", \"lat\": 1, \"lon\": 2,"
+      "  \"jurisdiction\": \"CA\", \"device_id\": \"pod-1\"},"
+      " {\"id\": 12, \"plate\": \"EV7\", \"observed_at\": \"2026-11-27T10:00:00-08:00\", \"lat\": 1, \"lon\": 2}]";
+  CHECK(alpr_detection_store_from_json(STR(json), &s) == ALPR_STATUS_OK);
+  CHECK(search(s, "EV*74", INT64_MIN, INT64_MAX, ids, 4, &n) == ALPR_STATUS_OK);
+  CHECK(n == 2 && ids[0] == 10 && ids[1] == 11);
+  alpr_detection_store_free(s);
+  CHECK(alpr_detection_store_from_json(STR("{\"id\": 1}"), &s) == ALPR_STATUS_INVALID_ARGUMENT);
+  return true;
+}
+
+int main(void) {
+  int failed = 0, passed = 0;
+  bool (*tests[])(void) = {test_patterns_and_window, test_retention_holds_and_radius, test_buffer_protocol_and_errors,
+                           test_from_json};
+  for (size_t i = 0; i < sizeof tests / sizeof tests[0]; i++) {
+    if (tests[i]()) passed++; else failed++;
+  }
+  printf("test_search: %d passed, %d failed\n", passed, failed);
+  return failed != 0;
+}
