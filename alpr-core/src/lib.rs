@@ -21,16 +21,24 @@
 //! - [`pattern`]: `?`/`*` patterns for list entries and partial-plate search.
 //! - [`hotlist`]: list kinds, categories, entries.
 //! - [`policy`]: the policy profile, every number of the specification as data.
+//! - [`retention`]: data classes, legal holds, purge plans and receipts (R-RET).
+//! - [`access`]: deny-by-default access decisions and the access review (R-ACCESS).
+//! - [`audit`]: the hash-chained audit log, its stores and the quarterly report (R-AUDIT).
+//! - [`sharing`]: sharing decisions with the California overlay (R-SHARE).
 //! - [`time`]: calendar arithmetic in the agency time zone.
 //! - [`error`]: the one error taxonomy ([`Code`], [`Error`]) shared by every surface.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+pub mod access;
+pub mod audit;
 pub mod error;
 pub mod hotlist;
 pub mod pattern;
 pub mod plate;
 pub mod policy;
+pub mod retention;
+pub mod sharing;
 pub mod time;
 
 pub use error::{Code, Error, Position, Result};

@@ -5,6 +5,7 @@ use serde_json::{Value, json};
 
 use alpr_core::Error;
 
+mod governance;
 mod plate;
 
 /// Runs cases through `alpr-core` directly.
@@ -15,6 +16,9 @@ impl alpr_conformance::Surface for RustSurface {
         match suite {
             "normalize" => plate::normalize(case),
             "jurisdiction" => plate::jurisdiction(case),
+            "retention" => governance::retention(case),
+            "access" => governance::access(case),
+            "sharing" => governance::sharing(case),
             _ => Err(format!("suite {suite} is not implemented by the Rust runner")),
         }
     }
