@@ -187,6 +187,9 @@ pub(crate) fn sharing(case: &Value) -> Result<Value, String> {
     };
     // SAFETY: live policy, not used again.
     unsafe { alpr::policy::alpr_policy_free(p) };
+    if st == alpr_status::InsufficientSize {
+        return Err("approver role longer than 63 bytes".to_owned());
+    }
     if st != alpr_status::Ok {
         return Ok(error_answer(st));
     }
