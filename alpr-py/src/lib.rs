@@ -4,6 +4,7 @@
 use pyo3::prelude::*;
 
 mod errors;
+mod governance;
 mod plate;
 mod policy;
 mod registry;
@@ -21,6 +22,11 @@ mod _alpr {
 
     #[pymodule_export]
     use crate::policy::PyPolicy;
+
+    #[pymodule_export]
+    use crate::governance::{
+        PyAuditLog, PyAuditReport, PyPurgePlan, access_review_json, decide_access_json, decide_sharing_json, purge_plan,
+    };
 
     #[pymodule_export]
     use crate::registry::PyRegistry;

@@ -7,9 +7,12 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from alpr._conformance import plate
+from alpr._conformance import governance, plate
 
 SUITES: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "normalize": plate.normalize_case,
     "jurisdiction": plate.jurisdiction_case,
+    "retention": governance.retention_case,
+    "access": governance.access_case,
+    "sharing": governance.sharing_case,
 }
