@@ -262,11 +262,8 @@ impl RetentionRules {
                     self.delete_after(r.class, r.captured_at).is_some_and(|d| d <= now)
                 });
                 if past {
-                    if holds.contains(r.id) {
-                        plan.held.insert(r.id);
-                    } else {
-                        plan.due.insert(r.id);
-                    }
+                    // Split into due and held after the loop, with bitmap operations.
+                    plan.due.insert(r.id);
                 } else if earliest_pending[i].is_none_or(|e| t < e) && !holds.contains(r.id) {
                     earliest_pending[i] = Some(t);
                 }
@@ -274,11 +271,14 @@ impl RetentionRules {
                 let past = classify(keep_cut[i], t, &|| {
                     self.keep_until(r.class, r.captured_at).is_some_and(|d| d <= now)
                 });
-                if past && !holds.contains(r.id) {
+                if past {
                     plan.eligible.insert(r.id);
                 }
             }
         }
+        plan.held = &plan.due & holds;
+        plan.due -= holds;
+        plan.eligible -= holds;
         // Deadlines are in capture order except within the band, so the earliest deadline is that
         // of a pending record within the band of the earliest pending capture.
         if earliest_pending.iter().any(Option::is_some) {
@@ -288,7 +288,8 @@ impl RetentionRules {
                     continue;
                 };
                 let t = r.captured_at.timestamp_millis();
-                if t > e.saturating_add(EXACT_BAND_MS) || holds.contains(r.id) {
+                // Pending records are captured at or after `e`; earlier ones are past.
+                if t < *e || t > e.saturating_add(EXACT_BAND_MS) || holds.contains(r.id) {
                     continue;
                 }
                 if let Some(d) = self.delete_after(r.class, r.captured_at)
