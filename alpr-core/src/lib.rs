@@ -60,5 +60,11 @@ mod tests {
         assert_all::<crate::Policy>();
         assert_all::<crate::Pattern>();
         assert_all::<crate::hotlist::Entry>();
+        assert_all::<crate::retention::RetentionRules>();
+        assert_all::<crate::retention::PurgePlan>();
+        assert_all::<crate::audit::AuditLog<crate::audit::MemoryStore>>();
+        assert_all::<crate::audit::AuditLog<crate::audit::FileStore>>();
+        assert_all::<crate::access::Decision>();
+        assert_all::<crate::sharing::SharingDecision>();
     }
 }

@@ -149,11 +149,11 @@ static bool test_access_and_sharing(void) {
 }
 
 int main(void) {
-  int failed = 0;
-  failed += !test_audit_memory();
-  failed += !test_audit_file_tamper();
-  failed += !test_purge_plan();
-  failed += !test_access_and_sharing();
-  printf("test_governance: %d failed\n", failed);
+  int failed = 0, passed = 0;
+  bool (*tests[])(void) = {test_audit_memory, test_audit_file_tamper, test_purge_plan, test_access_and_sharing};
+  for (size_t i = 0; i < sizeof tests / sizeof tests[0]; i++) {
+    if (tests[i]()) passed++; else failed++;
+  }
+  printf("test_governance: %d passed, %d failed\n", passed, failed);
   return failed != 0;
 }
