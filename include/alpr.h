@@ -25,6 +25,39 @@
 /* MAJOR * 10000 + MINOR * 100 + PATCH, as alpr_version_number() returns. */
 #define ALPR_VERSION_NUMBER ((ALPR_VERSION_MAJOR * 10000) + (ALPR_VERSION_MINOR * 100) + ALPR_VERSION_PATCH)
 
+// Outcome `allow` of an audit record.
+#define ALPR_OUTCOME_ALLOW 0
+
+// Outcome `deny`.
+#define ALPR_OUTCOME_DENY 1
+
+// Outcome `needs_approval`.
+#define ALPR_OUTCOME_NEEDS_APPROVAL 2
+
+// Outcome `ok` (an operation carried out).
+#define ALPR_OUTCOME_OK 3
+
+// Outcome `failed`.
+#define ALPR_OUTCOME_FAILED 4
+
+// The `due` set of a purge plan (past delete-after, not held).
+#define ALPR_PURGE_DUE 0
+
+// The `held` set (past delete-after, under legal hold).
+#define ALPR_PURGE_HELD 1
+
+// The `eligible` set (past keep-at-least, no delete-after, not held).
+#define ALPR_PURGE_ELIGIBLE 2
+
+// Sharing decision `allow`.
+#define ALPR_SHARE_ALLOW 0
+
+// Sharing decision `deny`.
+#define ALPR_SHARE_DENY 1
+
+// Sharing decision `needs_approval`.
+#define ALPR_SHARE_NEEDS_APPROVAL 2
+
 // CSV with a header row (`format` argument of the load functions).
 #define ALPR_FORMAT_CSV 0
 
@@ -208,6 +241,10 @@ typedef uint32_t alpr_status;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
 
+// A hash-chained audit log (memory or append-only file). Appends are serialized by an internal
+// lock, so it may be used from multiple threads simultaneously. Free with `alpr_audit_log_free`.
+typedef struct alpr_audit_log alpr_audit_log;
+
 // An immutable, indexed set of stored detections. May be used from multiple threads
 // simultaneously. Free with `alpr_detection_store_free`.
 typedef struct alpr_detection_store alpr_detection_store;
@@ -228,6 +265,10 @@ typedef struct alpr_load_report alpr_load_report;
 // registry) keep their own reference, so it may be freed right after.
 typedef struct alpr_policy alpr_policy;
 
+// A purge plan: exact sets of ids. Immutable; may be used from multiple threads simultaneously.
+// Free with `alpr_purge_plan_free`.
+typedef struct alpr_purge_plan alpr_purge_plan;
+
 // The set of hot lists in force, governed by one policy. May be used from multiple threads
 // simultaneously: loading a new version of a list replaces the old one atomically, and every
 // match sees either the whole old version or the whole new one (R-LIST-4). Free with
@@ -246,6 +287,57 @@ typedef struct alpr_position {
   // 0-based index of a record handed over as a value, or -1.
   int64_t index;
 } alpr_position;
+
+// One audit record to append. Optional strings are absent when their pointer is NULL.
+typedef struct alpr_audit_record {
+  // When it happened, Unix milliseconds.
+  int64_t time_ms;
+  // User id (UTF-8).
+  const uint8_t *user;
+  // Its length.
+  size_t user_len;
+  // Agency.
+  const uint8_t *agency;
+  // Its length.
+  size_t agency_len;
+  // Action (`query_detections`, `share`, `purge`, …).
+  const uint8_t *action;
+  // Its length.
+  size_t action_len;
+  // Purpose, or NULL.
+  const uint8_t *purpose;
+  // Its length.
+  size_t purpose_len;
+  // Case number, or NULL.
+  const uint8_t *case_number;
+  // Its length.
+  size_t case_number_len;
+  // Query terms, or NULL.
+  const uint8_t *query_terms;
+  // Their length.
+  size_t query_terms_len;
+  // `ALPR_OUTCOME_*`.
+  uint32_t outcome;
+} alpr_audit_record;
+
+// The head of an audit log: the last record's sequence number (0 when empty) and its SHA-256
+// chain hash. Export it to detect a cut tail later.
+typedef struct alpr_audit_head {
+  // Sequence number of the last record.
+  uint64_t sequence;
+  // Its chain hash.
+  uint8_t hash[32];
+} alpr_audit_head;
+
+// One record for a purge plan.
+typedef struct alpr_retention_record {
+  // The record's id.
+  uint64_t id;
+  // Its data class, from `alpr_retention_class`.
+  uint32_t class_id;
+  // When it was captured, Unix milliseconds.
+  int64_t captured_at_ms;
+} alpr_retention_record;
 
 // The health of one list at a moment (R-LIST-5), filled by `alpr_registry_list_health`.
 typedef struct alpr_list_health {
@@ -301,6 +393,190 @@ alpr_status alpr_last_error_message(uint8_t *buf, size_t buf_len, size_t *out_n)
 // # Safety
 // `out` must be NULL or valid for writes.
 alpr_status alpr_last_error_position(struct alpr_position *out);
+
+// A new, empty audit log in memory.
+//
+// # Returns
+// `ALPR_STATUS_OK`; `ALPR_STATUS_NULL_PARAMETER`.
+//
+// # Safety
+// `log_out` must be valid for writes.
+alpr_status alpr_audit_log_new_memory(const struct alpr_audit_log **log_out);
+
+// Opens (creating if missing) an append-only audit file and verifies its chain. Each append is
+// written as one line and synced to disk before it returns.
+//
+// # Returns
+// `ALPR_STATUS_OK`; `ALPR_STATUS_IO`; `ALPR_STATUS_AUDIT_TORN_RECORD` (a crash cut the last
+// line); `ALPR_STATUS_AUDIT_CHAIN_BROKEN` (the file was changed; `alpr_last_error_position`
+// gives the first broken record's index); `ALPR_STATUS_INVALID_UTF8`; `ALPR_STATUS_NULL_PARAMETER`.
+//
+// # Safety
+// `path` must point to `path_len` readable bytes; `log_out` must be valid for writes.
+alpr_status alpr_audit_log_open_file(const uint8_t *path,
+                                     size_t path_len,
+                                     const struct alpr_audit_log **log_out);
+
+// Appends a record and writes the new head to `*head_out` (may be NULL). Fails closed: when the
+// store cannot take the record the status is `ALPR_STATUS_AUDIT_WRITE_FAILED` and the audited
+// operation must not proceed.
+//
+// # Returns
+// `ALPR_STATUS_OK`; `ALPR_STATUS_AUDIT_WRITE_FAILED`; `ALPR_STATUS_INVALID_ARGUMENT` (an unknown
+// outcome or a time out of range); `ALPR_STATUS_INVALID_UTF8`; `ALPR_STATUS_NULL_PARAMETER`.
+//
+// # Safety
+// `log` must be a live log; `record` must point to a valid record whose string pointers are each
+// NULL (optional fields only) or point to their length in readable bytes; `head_out` must be
+// NULL or valid for writes.
+alpr_status alpr_audit_log_append(const struct alpr_audit_log *log,
+                                  const struct alpr_audit_record *record,
+                                  struct alpr_audit_head *head_out);
+
+// The log's current head.
+//
+// # Returns
+// `ALPR_STATUS_OK`; `ALPR_STATUS_NULL_PARAMETER`.
+//
+// # Safety
+// `log` must be a live log; `head_out` must be valid for writes.
+alpr_status alpr_audit_log_head(const struct alpr_audit_log *log, struct alpr_audit_head *head_out);
+
+// Verifies the whole hash chain, and against an exported head when `expected` is not NULL.
+// Writes the verified head to `*head_out` (may be NULL).
+//
+// # Returns
+// `ALPR_STATUS_OK`; `ALPR_STATUS_AUDIT_CHAIN_BROKEN` (`alpr_last_error_position` gives the
+// 0-based index of the first broken record); `ALPR_STATUS_AUDIT_TRUNCATED` (the log ends before
+// `expected`); `ALPR_STATUS_AUDIT_TORN_RECORD`; `ALPR_STATUS_IO`; `ALPR_STATUS_NULL_PARAMETER`.
+//
+// # Safety
+// `log` must be a live log; `expected` must be NULL or point to a head; `head_out` must be NULL
+// or valid for writes.
+alpr_status alpr_audit_log_verify(const struct alpr_audit_log *log,
+                                  const struct alpr_audit_head *expected,
+                                  struct alpr_audit_head *head_out);
+
+// Releases a log (a file log's file is closed when the last reference goes); NULL is a no-op.
+//
+// # Safety
+// `log` must be NULL or a live log, not used again by the caller.
+void alpr_audit_log_free(const struct alpr_audit_log *log);
+
+// The id of a data class (`detection`, `pod_video`, `hit`, `audit_record`, or one of the
+// policy's own) for `alpr_retention_record.class_id`.
+//
+// # Returns
+// `ALPR_STATUS_OK`; `ALPR_STATUS_INVALID_ARGUMENT` for a class the policy does not define;
+// `ALPR_STATUS_INVALID_UTF8`; `ALPR_STATUS_NULL_PARAMETER`.
+//
+// # Safety
+// `policy` must be a live policy; `name` must point to `name_len` readable bytes; `class_out`
+// must be valid for writes.
+alpr_status alpr_retention_class(const struct alpr_policy *policy,
+                                 const uint8_t *name,
+                                 size_t name_len,
+                                 uint32_t *class_out);
+
+// Computes the purge plan (R-RET-4) over `records` at `now_ms`, with the ids in `holds` under
+// legal hold. Records of a class id the policy does not define are ignored.
+//
+// # Returns
+// `ALPR_STATUS_OK`; `ALPR_STATUS_INVALID_ARGUMENT` (a time out of range, with the record's index
+// in `alpr_last_error_position`); `ALPR_STATUS_NULL_PARAMETER`.
+//
+// # Safety
+// `policy` must be a live policy; `records` must point to `records_len` records and `holds` to
+// `holds_len` ids (each may be NULL with length 0); `plan_out` must be valid for writes.
+alpr_status alpr_purge_plan_new(const struct alpr_policy *policy,
+                                const struct alpr_retention_record *records,
+                                size_t records_len,
+                                const uint64_t *holds,
+                                size_t holds_len,
+                                int64_t now_ms,
+                                const struct alpr_purge_plan **plan_out);
+
+// Copies one set of a plan (`ALPR_PURGE_DUE`, `_HELD`, `_ELIGIBLE`) in ascending order into
+// `ids`; `*ids_n` receives the set's size, also when `ids_cap` is too small.
+//
+// # Returns
+// `ALPR_STATUS_OK`; `ALPR_STATUS_INSUFFICIENT_SIZE`; `ALPR_STATUS_INVALID_ARGUMENT` (unknown set);
+// `ALPR_STATUS_NULL_PARAMETER`.
+//
+// # Safety
+// `plan` must be a live plan; `ids` must be NULL (with `ids_cap` 0) or point to `ids_cap`
+// writable ids; `ids_n` must be valid for writes.
+alpr_status alpr_purge_plan_ids(const struct alpr_purge_plan *plan,
+                                uint32_t set,
+                                uint64_t *ids,
+                                size_t ids_cap,
+                                size_t *ids_n);
+
+// The earliest time a record not yet due becomes due: `*has_out` is false when none will.
+//
+// # Returns
+// `ALPR_STATUS_OK`; `ALPR_STATUS_NULL_PARAMETER`.
+//
+// # Safety
+// `plan` must be a live plan; `at_ms_out` and `has_out` must be valid for writes.
+alpr_status alpr_purge_plan_next_due_at(const struct alpr_purge_plan *plan,
+                                        int64_t *at_ms_out,
+                                        bool *has_out);
+
+// Releases a plan; NULL is a no-op.
+//
+// # Safety
+// `plan` must be NULL or a live plan, not used again by the caller.
+void alpr_purge_plan_free(const struct alpr_purge_plan *plan);
+
+// Decides an access request (R-ACCESS-1…4). `user_json` is `{"id","agency","roles":[…],
+// "account","trained_on":"YYYY-MM-DD","clearance":bool}`; `request_json` is `{"action",
+// "purpose","case_number","approval":{"approver_role","reference"}}`. Every failed check is
+// written to `reasons` as a status number (`ALPR_STATUS_NOT_TRAINED`, …); `*allowed_out` is true
+// when there is none. 16 reasons always suffice.
+//
+// # Returns
+// `ALPR_STATUS_OK` (for a denial too); `ALPR_STATUS_INVALID_ARGUMENT` (malformed JSON);
+// `ALPR_STATUS_INSUFFICIENT_SIZE`; `ALPR_STATUS_INVALID_UTF8`; `ALPR_STATUS_NULL_PARAMETER`.
+//
+// # Safety
+// `policy` must be a live policy; the JSON pointers must point to their length in readable
+// bytes; `allowed_out` and `reasons_n` must be valid for writes; `reasons` must point to
+// `reasons_cap` writable values (or be NULL with 0).
+alpr_status alpr_access_decide_json(const struct alpr_policy *policy,
+                                    const uint8_t *user_json,
+                                    size_t user_json_len,
+                                    const uint8_t *request_json,
+                                    size_t request_json_len,
+                                    int64_t now_ms,
+                                    bool *allowed_out,
+                                    uint32_t *reasons,
+                                    size_t reasons_cap,
+                                    size_t *reasons_n);
+
+// Decides a share (R-SHARE-1…3). `request_json` is `{"data":"detections"|"hits"|
+// "special_hot_list","recipient":{"name","kind","jurisdiction","learn_member"},"approvals":
+// [{"role","reference"}]}`. Writes `ALPR_SHARE_*` to `*decision_out`, the approver role still
+// needed (empty when none) into `approver`, and the reasons as status numbers.
+//
+// # Returns
+// `ALPR_STATUS_OK`; `ALPR_STATUS_INVALID_ARGUMENT` (malformed JSON, unknown data);
+// `ALPR_STATUS_INSUFFICIENT_SIZE`; `ALPR_STATUS_INVALID_UTF8`; `ALPR_STATUS_NULL_PARAMETER`.
+//
+// # Safety
+// `policy` must be a live policy; `request_json` must point to its length in readable bytes;
+// `decision_out`, `approver_n` and `reasons_n` must be valid for writes; `approver` must point to
+// `approver_cap` writable bytes; `reasons` to `reasons_cap` writable values (or NULL with 0).
+alpr_status alpr_sharing_decide_json(const struct alpr_policy *policy,
+                                     const uint8_t *request_json,
+                                     size_t request_json_len,
+                                     uint32_t *decision_out,
+                                     uint8_t *approver,
+                                     size_t approver_cap,
+                                     size_t *approver_n,
+                                     uint32_t *reasons,
+                                     size_t reasons_cap,
+                                     size_t *reasons_n);
 
 // Parses a hot-list file given as bytes (`ALPR_FORMAT_*`), validates it with the registry's
 // policy and, if the load as a whole succeeds, puts it in force as list `id` in place of its

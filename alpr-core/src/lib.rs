@@ -26,11 +26,17 @@
 //! - [`records`]: public-records referrals (R-PRA).
 //! - [`policy`]: the policy profile, every number of the specification as data.
 //! - [`search`]: partial-plate search over stored detections ([`search::DetectionStore`]).
+//! - [`retention`]: data classes, legal holds, purge plans and receipts (R-RET).
+//! - [`access`]: deny-by-default access decisions and the access review (R-ACCESS).
+//! - [`audit`]: the hash-chained audit log, its stores and the quarterly report (R-AUDIT).
+//! - [`sharing`]: sharing decisions with the California overlay (R-SHARE).
 //! - [`time`]: calendar arithmetic in the agency time zone.
 //! - [`error`]: the one error taxonomy ([`Code`], [`Error`]) shared by every surface.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+pub mod access;
+pub mod audit;
 pub mod error;
 pub mod hotlist;
 pub mod hotplate;
@@ -39,7 +45,9 @@ pub mod pattern;
 pub mod plate;
 pub mod policy;
 pub mod records;
+pub mod retention;
 pub mod search;
+pub mod sharing;
 pub mod time;
 pub mod workflow;
 
@@ -62,5 +70,11 @@ mod tests {
         assert_all::<crate::Policy>();
         assert_all::<crate::Pattern>();
         assert_all::<crate::hotlist::Entry>();
+        assert_all::<crate::retention::RetentionRules>();
+        assert_all::<crate::retention::PurgePlan>();
+        assert_all::<crate::audit::AuditLog<crate::audit::MemoryStore>>();
+        assert_all::<crate::audit::AuditLog<crate::audit::FileStore>>();
+        assert_all::<crate::access::Decision>();
+        assert_all::<crate::sharing::SharingDecision>();
     }
 }

@@ -19,6 +19,7 @@
 
 mod boundary;
 pub mod error;
+pub mod governance;
 mod handle;
 pub mod hotlist;
 pub mod ops;

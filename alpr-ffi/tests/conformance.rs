@@ -15,6 +15,9 @@ const SUITES: &[&str] = &[
     "operations",
     "public_records",
     "search",
+    "retention",
+    "access",
+    "sharing",
 ];
 
 #[test]

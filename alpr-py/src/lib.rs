@@ -4,6 +4,7 @@
 use pyo3::prelude::*;
 
 mod errors;
+mod governance;
 mod hotlist;
 mod plate;
 mod policy;
@@ -31,6 +32,11 @@ mod _alpr {
     #[pymodule_export]
     use crate::workflow::{
         PyHit, damaged_equipment, inspection, public_records_request, shift_end, shift_start, validate_hot_plate,
+    };
+
+    #[pymodule_export]
+    use crate::governance::{
+        PyAuditLog, PyAuditReport, PyPurgePlan, access_review_json, decide_access_json, decide_sharing_json, purge_plan,
     };
 
     #[pymodule_export]

@@ -2,6 +2,7 @@
 
 use criterion::Criterion;
 
+mod governance;
 mod hotlist;
 mod hotlist_data;
 mod normalize;
@@ -14,5 +15,6 @@ fn main() {
     workflow::define(&mut c);
     hotlist::define(&mut c);
     search::define(&mut c);
+    governance::define(&mut c);
     c.final_summary();
 }

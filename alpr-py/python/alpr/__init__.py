@@ -12,12 +12,20 @@ Errors are raised as subclasses of :class:`AlprError`: one family class per bloc
 Messages never contain plate text.
 """
 
+import datetime as _dt
+import json as _json
+from typing import Any as _Any, Mapping as _Mapping, Sequence as _Sequence
+
 from alpr import _alpr
 from alpr._alpr import (
     AccessError,
     AlprError,
     Hit,
     DetectionStore,
+    AuditLog,
+    AuditReport,
+    PurgePlan,
+    purge_plan,
     HitWorkflowError,
     HotListError,
     InvalidPlateError,
@@ -44,11 +52,86 @@ for _number, _name, _cls in _alpr.codes():
     globals()[_cls.__name__] = _cls
 del _number, _name, _cls
 
+
+
+def _default(o: object) -> str:
+    if isinstance(o, (_dt.date, _dt.datetime)):
+        return o.isoformat()
+    raise TypeError(f"{type(o).__name__} is not JSON serializable")
+
+
+def _dumps(o: object) -> str:
+    return _json.dumps(o, default=_default)
+
+
+def decide_access(
+    user: _Mapping[str, _Any],
+    request: _Mapping[str, _Any],
+    now: _dt.datetime,
+    policy: Policy | None = None,
+    *,
+    audit: AuditLog | None = None,
+) -> dict[str, _Any]:
+    """Decides an access request (R-ACCESS-1…4): deny by default, every failed check listed.
+
+    Args:
+        user: ``{"id", "agency", "roles", "account", "trained_on" (date), "clearance"}``.
+        request: ``{"action", "purpose", "case_number", "approval": {"approver_role", "reference"}}``.
+        now: the time of the request (timezone-aware).
+        policy: the profile; the built-in ``sacramento-525.08`` when omitted.
+        audit: when given, the decision is written to this log first (fail closed).
+
+    Returns:
+        ``{"decision": "allow" | "deny", "reasons": [code, ...]}``.
+
+    Raises:
+        InvalidArgumentError: malformed input.
+        AuditWriteFailedError: the decision could not be audited.
+    """
+    if audit is not None:
+        return _json.loads(audit.decide_access_json(_dumps(user), _dumps(request), now, policy))
+    return _json.loads(_alpr.decide_access_json(_dumps(user), _dumps(request), now, policy))
+
+
+def decide_sharing(request: _Mapping[str, _Any], policy: Policy | None = None) -> dict[str, _Any]:
+    """Decides a share (R-SHARE-1…3) with the California overlay of the policy.
+
+    Args:
+        request: ``{"data", "recipient": {"name", "kind", "jurisdiction", "learn_member"}, "approvals"}``.
+        policy: the profile; the built-in ``sacramento-525.08`` when omitted.
+
+    Returns:
+        ``{"decision": "allow" | "deny" | "needs_approval", "approver": str | None, "reasons": [...]}``.
+
+    Raises:
+        InvalidArgumentError: malformed input.
+    """
+    return _json.loads(_alpr.decide_sharing_json(_dumps(request), policy))
+
+
+def access_review(
+    users: _Sequence[_Mapping[str, _Any]], now: _dt.datetime, policy: Policy | None = None
+) -> list[dict[str, _Any]]:
+    """The active accounts idle for the policy's review period (R-ACCESS-5), by user id.
+
+    Raises:
+        InvalidArgumentError: malformed input.
+    """
+    return _json.loads(_alpr.access_review_json(_dumps(list(users)), now, policy))
+
+
 __all__ = [
     "AccessError",
     "AlprError",
     "Hit",
     "DetectionStore",
+    "AuditLog",
+    "AuditReport",
+    "PurgePlan",
+    "access_review",
+    "decide_access",
+    "decide_sharing",
+    "purge_plan",
     "HitWorkflowError",
     "HotListError",
     "InvalidPlateError",

@@ -3,8 +3,7 @@
 import datetime
 import datetime as _dt
 import os
-
-from typing import Any, Sequence
+from typing import Any, Mapping, Sequence
 
 __version__: str
 
@@ -183,3 +182,70 @@ class DetectionStore:
         holds: Sequence[int] | None = None,
         policy: Policy | None = None,
     ) -> Any: ...
+
+class PurgePlan:
+    @property
+    def due(self) -> list[int]: ...
+    @property
+    def held(self) -> list[int]: ...
+    @property
+    def eligible(self) -> list[int]: ...
+    @property
+    def next_due_at(self) -> datetime.datetime | None: ...
+    def receipt(self, purged_at: datetime.datetime) -> dict[str, Any]: ...
+
+def purge_plan(
+    records: Sequence[tuple[int, str, datetime.datetime]],
+    holds: Sequence[int],
+    now: datetime.datetime,
+    policy: Policy | None = None,
+) -> PurgePlan: ...
+def decide_access_json(
+    user_json: str, request_json: str, now: datetime.datetime, policy: Policy | None = None
+) -> str: ...
+def access_review_json(users_json: str, now: datetime.datetime, policy: Policy | None = None) -> str: ...
+def decide_sharing_json(request_json: str, policy: Policy | None = None) -> str: ...
+
+class AuditReport:
+    def to_dict(self) -> dict[str, Any]: ...
+    def users_csv(self) -> str: ...
+    def sample_csv(self) -> str: ...
+
+class AuditLog:
+    def __init__(self) -> None: ...
+    @staticmethod
+    def open_file(path: str | os.PathLike[str]) -> AuditLog: ...
+    def append(
+        self,
+        time: datetime.datetime,
+        user: str,
+        agency: str,
+        action: str,
+        outcome: str,
+        *,
+        purpose: str | None = None,
+        case_number: str | None = None,
+        query_terms: str | None = None,
+        reasons: Sequence[str] | None = None,
+        details: Mapping[str, str] | None = None,
+    ) -> tuple[int, str]: ...
+    @property
+    def head(self) -> tuple[int, str]: ...
+    def verify(self, expected: tuple[int, str] | None = None) -> tuple[int, str]: ...
+    def decide_sharing_json(
+        self, user: str, agency: str, request_json: str, now: datetime.datetime, policy: Policy | None = None
+    ) -> str: ...
+    def decide_access_json(
+        self, user_json: str, request_json: str, now: datetime.datetime, policy: Policy | None = None
+    ) -> str: ...
+    def record_purge(self, plan: PurgePlan, purged_at: datetime.datetime, user: str, agency: str) -> dict[str, Any]: ...
+    def report(
+        self,
+        policy: Policy | None = None,
+        *,
+        start: datetime.datetime | None = None,
+        end: datetime.datetime | None = None,
+        seed: int = 0,
+        sample_size: int = 0,
+    ) -> AuditReport: ...
+    def __len__(self) -> int: ...

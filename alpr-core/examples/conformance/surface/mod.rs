@@ -5,6 +5,7 @@ use serde_json::{Value, json};
 
 use alpr_core::Error;
 
+mod governance;
 mod hotlist;
 mod plate;
 mod search;
@@ -25,6 +26,9 @@ impl alpr_conformance::Surface for RustSurface {
             "operations" => workflow::operations(case),
             "public_records" => workflow::public_records(case),
             "search" => search::search(case),
+            "retention" => governance::retention(case),
+            "access" => governance::access(case),
+            "sharing" => governance::sharing(case),
             _ => Err(format!("suite {suite} is not implemented by the Rust runner")),
         }
     }

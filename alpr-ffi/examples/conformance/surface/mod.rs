@@ -6,6 +6,7 @@ use serde_json::{Value, json};
 
 use alpr::alpr_status;
 
+mod governance;
 mod hotlist;
 mod plate;
 mod search;
@@ -26,6 +27,9 @@ impl alpr_conformance::Surface for CSurface {
             "operations" => workflow::operations(case),
             "public_records" => workflow::public_records(case),
             "search" => search::search(case),
+            "retention" => governance::retention(case),
+            "access" => governance::access(case),
+            "sharing" => governance::sharing(case),
             _ => Err(format!("suite {suite} is not implemented by the C ABI runner")),
         }
     }

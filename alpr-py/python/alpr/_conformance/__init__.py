@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from alpr._conformance import hotlist, plate, search, workflow
+from alpr._conformance import governance, hotlist, plate, search, workflow
 
 SUITES: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "normalize": plate.normalize_case,
@@ -19,4 +19,7 @@ SUITES: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "operations": workflow.operations_case,
     "public_records": workflow.public_records_case,
     "search": search.search_case,
+    "retention": governance.retention_case,
+    "access": governance.access_case,
+    "sharing": governance.sharing_case,
 }

@@ -1,0 +1,704 @@
+//! Retention (purge plans), access decisions, the audit log and sharing decisions from C.
+//!
+//! The audit log's hot path (`alpr_audit_log_append`) takes a plain C struct; the access and
+//! sharing requests, which are deep structures, cross as JSON text in the core's serde shape.
+
+use std::sync::Mutex;
+
+use alpr_core::audit::{AuditLog, AuditRecord, AuditStore, FileStore, Head, MemoryStore, Outcome};
+use alpr_core::retention::{ClassId, PlanRecord, PurgePlan, RetentionRules};
+use alpr_core::{Code, Error};
+
+use crate::alpr_status;
+use crate::boundary::{bytes_in, ffi_boundary, str_in, str_out, write_out};
+use crate::error::FfiError;
+use crate::handle::{Castable, arc_free, arc_into_ptr, arc_ref};
+use crate::policy::alpr_policy;
+
+/// Outcome `allow` of an audit record.
+pub const ALPR_OUTCOME_ALLOW: u32 = 0;
+/// Outcome `deny`.
+pub const ALPR_OUTCOME_DENY: u32 = 1;
+/// Outcome `needs_approval`.
+pub const ALPR_OUTCOME_NEEDS_APPROVAL: u32 = 2;
+/// Outcome `ok` (an operation carried out).
+pub const ALPR_OUTCOME_OK: u32 = 3;
+/// Outcome `failed`.
+pub const ALPR_OUTCOME_FAILED: u32 = 4;
+
+/// The `due` set of a purge plan (past delete-after, not held).
+pub const ALPR_PURGE_DUE: u32 = 0;
+/// The `held` set (past delete-after, under legal hold).
+pub const ALPR_PURGE_HELD: u32 = 1;
+/// The `eligible` set (past keep-at-least, no delete-after, not held).
+pub const ALPR_PURGE_ELIGIBLE: u32 = 2;
+
+/// Sharing decision `allow`.
+pub const ALPR_SHARE_ALLOW: u32 = 0;
+/// Sharing decision `deny`.
+pub const ALPR_SHARE_DENY: u32 = 1;
+/// Sharing decision `needs_approval`.
+pub const ALPR_SHARE_NEEDS_APPROVAL: u32 = 2;
+
+fn ms(t: alpr_core::time::Instant) -> i64 {
+    t.timestamp_millis()
+}
+
+fn instant(ms: i64, what: &'static str) -> Result<alpr_core::time::Instant, FfiError> {
+    chrono::DateTime::from_timestamp_millis(ms)
+        .ok_or_else(|| FfiError::from(Error::new(Code::InvalidArgument).with_detail(format!("{what} out of range"))))
+}
+
+// ------------------------------------------------------------------------------------------------
+// Audit log
+
+/// The head of an audit log: the last record's sequence number (0 when empty) and its SHA-256
+/// chain hash. Export it to detect a cut tail later.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default)]
+pub struct alpr_audit_head {
+    /// Sequence number of the last record.
+    pub sequence: u64,
+    /// Its chain hash.
+    pub hash: [u8; 32],
+}
+
+impl From<Head> for alpr_audit_head {
+    fn from(h: Head) -> alpr_audit_head {
+        alpr_audit_head {
+            sequence: h.sequence,
+            hash: h.hash,
+        }
+    }
+}
+
+/// One audit record to append. Optional strings are absent when their pointer is NULL.
+#[repr(C)]
+#[derive(Clone, Copy, Debug)]
+pub struct alpr_audit_record {
+    /// When it happened, Unix milliseconds.
+    pub time_ms: i64,
+    /// User id (UTF-8).
+    pub user: *const u8,
+    /// Its length.
+    pub user_len: usize,
+    /// Agency.
+    pub agency: *const u8,
+    /// Its length.
+    pub agency_len: usize,
+    /// Action (`query_detections`, `share`, `purge`, …).
+    pub action: *const u8,
+    /// Its length.
+    pub action_len: usize,
+    /// Purpose, or NULL.
+    pub purpose: *const u8,
+    /// Its length.
+    pub purpose_len: usize,
+    /// Case number, or NULL.
+    pub case_number: *const u8,
+    /// Its length.
+    pub case_number_len: usize,
+    /// Query terms, or NULL.
+    pub query_terms: *const u8,
+    /// Their length.
+    pub query_terms_len: usize,
+    /// `ALPR_OUTCOME_*`.
+    pub outcome: u32,
+}
+
+type Log = Mutex<AuditLog<Box<dyn AuditStore + Send>>>;
+
+/// A hash-chained audit log (memory or append-only file). Appends are serialized by an internal
+/// lock, so it may be used from multiple threads simultaneously. Free with `alpr_audit_log_free`.
+pub struct alpr_audit_log {
+    _private: [u8; 0],
+}
+
+impl Castable for alpr_audit_log {
+    type Rust = Log;
+}
+
+fn new_log(store: Box<dyn AuditStore + Send>) -> Result<*const alpr_audit_log, FfiError> {
+    Ok(arc_into_ptr::<alpr_audit_log>(Mutex::new(AuditLog::open(store)?)))
+}
+
+fn lock(log: &Log) -> std::sync::MutexGuard<'_, AuditLog<Box<dyn AuditStore + Send>>> {
+    // A panic while holding the lock cannot leave the chain half-written: append updates the
+    // head only after the store accepted the entry.
+    log.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// A new, empty audit log in memory.
+///
+/// # Returns
+/// `ALPR_STATUS_OK`; `ALPR_STATUS_NULL_PARAMETER`.
+///
+/// # Safety
+/// `log_out` must be valid for writes.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn alpr_audit_log_new_memory(log_out: *mut *const alpr_audit_log) -> alpr_status {
+    ffi_boundary!({
+        if log_out.is_null() {
+            return Err(FfiError::null("log_out"));
+        }
+        let log = new_log(Box::new(MemoryStore::new()))?;
+        // SAFETY: checked non-NULL; valid for writes per the contract.
+        unsafe { write_out(log_out, log, "log_out") }
+    })
+}
+
+/// Opens (creating if missing) an append-only audit file and verifies its chain. Each append is
+/// written as one line and synced to disk before it returns.
+///
+/// # Returns
+/// `ALPR_STATUS_OK`; `ALPR_STATUS_IO`; `ALPR_STATUS_AUDIT_TORN_RECORD` (a crash cut the last
+/// line); `ALPR_STATUS_AUDIT_CHAIN_BROKEN` (the file was changed; `alpr_last_error_position`
+/// gives the first broken record's index); `ALPR_STATUS_INVALID_UTF8`; `ALPR_STATUS_NULL_PARAMETER`.
+///
+/// # Safety
+/// `path` must point to `path_len` readable bytes; `log_out` must be valid for writes.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn alpr_audit_log_open_file(
+    path: *const u8,
+    path_len: usize,
+    log_out: *mut *const alpr_audit_log,
+) -> alpr_status {
+    ffi_boundary!({
+        // SAFETY: the caller's guarantee on path is passed on.
+        let path = unsafe { str_in(path, path_len)? };
+        if log_out.is_null() {
+            return Err(FfiError::null("log_out"));
+        }
+        let log = new_log(Box::new(FileStore::open(path)?))?;
+        // SAFETY: checked non-NULL; valid for writes per the contract.
+        unsafe { write_out(log_out, log, "log_out") }
+    })
+}
+
+/// Borrows an optional string (NULL = absent).
+///
+/// # Safety
+/// As `str_in`.
+unsafe fn opt_str(ptr: *const u8, len: usize) -> Result<Option<String>, FfiError> {
+    if ptr.is_null() {
+        return Ok(None);
+    }
+    // SAFETY: the caller's guarantee is passed on.
+    Ok(Some(unsafe { str_in(ptr, len)? }.to_owned()))
+}
+
+/// Appends a record and writes the new head to `*head_out` (may be NULL). Fails closed: when the
+/// store cannot take the record the status is `ALPR_STATUS_AUDIT_WRITE_FAILED` and the audited
+/// operation must not proceed.
+///
+/// # Returns
+/// `ALPR_STATUS_OK`; `ALPR_STATUS_AUDIT_WRITE_FAILED`; `ALPR_STATUS_INVALID_ARGUMENT` (an unknown
+/// outcome or a time out of range); `ALPR_STATUS_INVALID_UTF8`; `ALPR_STATUS_NULL_PARAMETER`.
+///
+/// # Safety
+/// `log` must be a live log; `record` must point to a valid record whose string pointers are each
+/// NULL (optional fields only) or point to their length in readable bytes; `head_out` must be
+/// NULL or valid for writes.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn alpr_audit_log_append(
+    log: *const alpr_audit_log,
+    record: *const alpr_audit_record,
+    head_out: *mut alpr_audit_head,
+) -> alpr_status {
+    ffi_boundary!({
+        // SAFETY: the caller's guarantee on log is passed on.
+        let log = unsafe { arc_ref(log, "log")? };
+        if record.is_null() {
+            return Err(FfiError::null("record"));
+        }
+        // SAFETY: checked non-NULL; the caller guarantees it points to a valid record.
+        let r = unsafe { &*record };
+        let outcome = Outcome::from_index(r.outcome)
+            .ok_or_else(|| Error::new(Code::InvalidArgument).with_detail("unknown outcome"))?;
+        // SAFETY (all below): the caller guarantees each pointer/length pair.
+        let mut rec = AuditRecord::new(
+            instant(r.time_ms, "time_ms")?,
+            unsafe { str_in(r.user, r.user_len)? },
+            unsafe { str_in(r.agency, r.agency_len)? },
+            unsafe { str_in(r.action, r.action_len)? },
+            outcome,
+        );
+        rec.purpose = unsafe { opt_str(r.purpose, r.purpose_len)? };
+        rec.case_number = unsafe { opt_str(r.case_number, r.case_number_len)? };
+        rec.query_terms = unsafe { opt_str(r.query_terms, r.query_terms_len)? };
+        let head = lock(log).append(rec)?;
+        if !head_out.is_null() {
+            // SAFETY: non-NULL, valid for writes per the contract.
+            unsafe { head_out.write(head.into()) };
+        }
+        Ok(())
+    })
+}
+
+/// The log's current head.
+///
+/// # Returns
+/// `ALPR_STATUS_OK`; `ALPR_STATUS_NULL_PARAMETER`.
+///
+/// # Safety
+/// `log` must be a live log; `head_out` must be valid for writes.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn alpr_audit_log_head(
+    log: *const alpr_audit_log,
+    head_out: *mut alpr_audit_head,
+) -> alpr_status {
+    ffi_boundary!({
+        // SAFETY: the caller's guarantee on log is passed on.
+        let log = unsafe { arc_ref(log, "log")? };
+        let head = lock(log).head();
+        // SAFETY: the caller's guarantee on head_out is passed on.
+        unsafe { write_out(head_out, head.into(), "head_out") }
+    })
+}
+
+/// Verifies the whole hash chain, and against an exported head when `expected` is not NULL.
+/// Writes the verified head to `*head_out` (may be NULL).
+///
+/// # Returns
+/// `ALPR_STATUS_OK`; `ALPR_STATUS_AUDIT_CHAIN_BROKEN` (`alpr_last_error_position` gives the
+/// 0-based index of the first broken record); `ALPR_STATUS_AUDIT_TRUNCATED` (the log ends before
+/// `expected`); `ALPR_STATUS_AUDIT_TORN_RECORD`; `ALPR_STATUS_IO`; `ALPR_STATUS_NULL_PARAMETER`.
+///
+/// # Safety
+/// `log` must be a live log; `expected` must be NULL or point to a head; `head_out` must be NULL
+/// or valid for writes.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn alpr_audit_log_verify(
+    log: *const alpr_audit_log,
+    expected: *const alpr_audit_head,
+    head_out: *mut alpr_audit_head,
+) -> alpr_status {
+    ffi_boundary!({
+        // SAFETY: the caller's guarantee on log is passed on.
+        let log = unsafe { arc_ref(log, "log")? };
+        let expected = if expected.is_null() {
+            None
+        } else {
+            // SAFETY: non-NULL; the caller guarantees it points to a head.
+            let e = unsafe { *expected };
+            Some(Head {
+                sequence: e.sequence,
+                hash: e.hash,
+            })
+        };
+        let head = lock(log).verify(expected.as_ref())?;
+        if !head_out.is_null() {
+            // SAFETY: non-NULL, valid for writes per the contract.
+            unsafe { head_out.write(head.into()) };
+        }
+        Ok(())
+    })
+}
+
+/// Releases a log (a file log's file is closed when the last reference goes); NULL is a no-op.
+///
+/// # Safety
+/// `log` must be NULL or a live log, not used again by the caller.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn alpr_audit_log_free(log: *const alpr_audit_log) {
+    // SAFETY: the caller gives back its reference.
+    ffi_boundary!(default = (), { unsafe { arc_free(log) } });
+}
+
+// ------------------------------------------------------------------------------------------------
+// Retention
+
+/// One record for a purge plan.
+#[repr(C)]
+#[derive(Clone, Copy, Debug)]
+pub struct alpr_retention_record {
+    /// The record's id.
+    pub id: u64,
+    /// Its data class, from `alpr_retention_class`.
+    pub class_id: u32,
+    /// When it was captured, Unix milliseconds.
+    pub captured_at_ms: i64,
+}
+
+/// A purge plan: exact sets of ids. Immutable; may be used from multiple threads simultaneously.
+/// Free with `alpr_purge_plan_free`.
+pub struct alpr_purge_plan {
+    _private: [u8; 0],
+}
+
+impl Castable for alpr_purge_plan {
+    type Rust = PurgePlan;
+}
+
+/// The id of a data class (`detection`, `pod_video`, `hit`, `audit_record`, or one of the
+/// policy's own) for `alpr_retention_record.class_id`.
+///
+/// # Returns
+/// `ALPR_STATUS_OK`; `ALPR_STATUS_INVALID_ARGUMENT` for a class the policy does not define;
+/// `ALPR_STATUS_INVALID_UTF8`; `ALPR_STATUS_NULL_PARAMETER`.
+///
+/// # Safety
+/// `policy` must be a live policy; `name` must point to `name_len` readable bytes; `class_out`
+/// must be valid for writes.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn alpr_retention_class(
+    policy: *const alpr_policy,
+    name: *const u8,
+    name_len: usize,
+    class_out: *mut u32,
+) -> alpr_status {
+    ffi_boundary!({
+        // SAFETY: the caller's guarantees are passed on.
+        let policy = unsafe { arc_ref(policy, "policy")? };
+        // SAFETY: as above.
+        let name = unsafe { str_in(name, name_len)? };
+        let c = RetentionRules::from_policy(policy).class(name)?;
+        // SAFETY: the caller's guarantee on class_out is passed on.
+        unsafe { write_out(class_out, u32::from(c.0), "class_out") }
+    })
+}
+
+/// Computes the purge plan (R-RET-4) over `records` at `now_ms`, with the ids in `holds` under
+/// legal hold. Records of a class id the policy does not define are ignored.
+///
+/// # Returns
+/// `ALPR_STATUS_OK`; `ALPR_STATUS_INVALID_ARGUMENT` (a time out of range, with the record's index
+/// in `alpr_last_error_position`); `ALPR_STATUS_NULL_PARAMETER`.
+///
+/// # Safety
+/// `policy` must be a live policy; `records` must point to `records_len` records and `holds` to
+/// `holds_len` ids (each may be NULL with length 0); `plan_out` must be valid for writes.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn alpr_purge_plan_new(
+    policy: *const alpr_policy,
+    records: *const alpr_retention_record,
+    records_len: usize,
+    holds: *const u64,
+    holds_len: usize,
+    now_ms: i64,
+    plan_out: *mut *const alpr_purge_plan,
+) -> alpr_status {
+    ffi_boundary!({
+        // SAFETY: the caller's guarantee on policy is passed on.
+        let policy = unsafe { arc_ref(policy, "policy")? };
+        let records: &[alpr_retention_record] = if records.is_null() {
+            if records_len != 0 {
+                return Err(FfiError::null("records"));
+            }
+            &[]
+        } else {
+            // SAFETY: non-NULL; the caller guarantees records_len records.
+            unsafe { std::slice::from_raw_parts(records, records_len) }
+        };
+        let holds: &[u64] = if holds.is_null() {
+            if holds_len != 0 {
+                return Err(FfiError::null("holds"));
+            }
+            &[]
+        } else {
+            // SAFETY: non-NULL; the caller guarantees holds_len ids.
+            unsafe { std::slice::from_raw_parts(holds, holds_len) }
+        };
+        let rules = RetentionRules::from_policy(policy);
+        let mut plan_records = Vec::with_capacity(records.len());
+        for (i, r) in records.iter().enumerate() {
+            let captured_at = instant(r.captured_at_ms, "captured_at_ms").map_err(|_| {
+                Error::new(Code::InvalidArgument)
+                    .at_index(i as u32)
+                    .with_detail("time out of range")
+            })?;
+            plan_records.push(PlanRecord {
+                id: r.id,
+                class: ClassId(u8::try_from(r.class_id).unwrap_or(u8::MAX)),
+                captured_at,
+            });
+        }
+        let plan = rules.plan(
+            &plan_records,
+            &holds.iter().copied().collect(),
+            instant(now_ms, "now_ms")?,
+        );
+        // SAFETY: the caller's guarantee on plan_out is passed on.
+        unsafe { write_out(plan_out, arc_into_ptr::<alpr_purge_plan>(plan), "plan_out") }
+    })
+}
+
+/// Copies one set of a plan (`ALPR_PURGE_DUE`, `_HELD`, `_ELIGIBLE`) in ascending order into
+/// `ids`; `*ids_n` receives the set's size, also when `ids_cap` is too small.
+///
+/// # Returns
+/// `ALPR_STATUS_OK`; `ALPR_STATUS_INSUFFICIENT_SIZE`; `ALPR_STATUS_INVALID_ARGUMENT` (unknown set);
+/// `ALPR_STATUS_NULL_PARAMETER`.
+///
+/// # Safety
+/// `plan` must be a live plan; `ids` must be NULL (with `ids_cap` 0) or point to `ids_cap`
+/// writable ids; `ids_n` must be valid for writes.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn alpr_purge_plan_ids(
+    plan: *const alpr_purge_plan,
+    set: u32,
+    ids: *mut u64,
+    ids_cap: usize,
+    ids_n: *mut usize,
+) -> alpr_status {
+    ffi_boundary!({
+        // SAFETY: the caller's guarantee on plan is passed on.
+        let plan = unsafe { arc_ref(plan, "plan")? };
+        let bitmap = match set {
+            ALPR_PURGE_DUE => &plan.due,
+            ALPR_PURGE_HELD => &plan.held,
+            ALPR_PURGE_ELIGIBLE => &plan.eligible,
+            _ => {
+                return Err(Error::new(Code::InvalidArgument)
+                    .with_detail("unknown purge set")
+                    .into());
+            }
+        };
+        let n = usize::try_from(bitmap.len()).unwrap_or(usize::MAX);
+        // SAFETY: the caller's guarantee on ids_n is passed on.
+        unsafe { write_out(ids_n, n, "ids_n")? };
+        if ids_cap < n {
+            return Err(FfiError::insufficient(n));
+        }
+        if n > 0 {
+            if ids.is_null() {
+                return Err(FfiError::null("ids"));
+            }
+            // SAFETY: non-NULL with at least n writable ids (checked above).
+            let out = unsafe { std::slice::from_raw_parts_mut(ids, n) };
+            for (o, id) in out.iter_mut().zip(bitmap.iter()) {
+                *o = id;
+            }
+        }
+        Ok(())
+    })
+}
+
+/// The earliest time a record not yet due becomes due: `*has_out` is false when none will.
+///
+/// # Returns
+/// `ALPR_STATUS_OK`; `ALPR_STATUS_NULL_PARAMETER`.
+///
+/// # Safety
+/// `plan` must be a live plan; `at_ms_out` and `has_out` must be valid for writes.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn alpr_purge_plan_next_due_at(
+    plan: *const alpr_purge_plan,
+    at_ms_out: *mut i64,
+    has_out: *mut bool,
+) -> alpr_status {
+    ffi_boundary!({
+        // SAFETY: the caller's guarantee on plan is passed on.
+        let plan = unsafe { arc_ref(plan, "plan")? };
+        if at_ms_out.is_null() {
+            return Err(FfiError::null("at_ms_out"));
+        }
+        // SAFETY: the caller's guarantees on the out-pointers are passed on.
+        unsafe {
+            write_out(has_out, plan.next_due_at.is_some(), "has_out")?;
+            write_out(at_ms_out, plan.next_due_at.map_or(0, ms), "at_ms_out")
+        }
+    })
+}
+
+/// Releases a plan; NULL is a no-op.
+///
+/// # Safety
+/// `plan` must be NULL or a live plan, not used again by the caller.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn alpr_purge_plan_free(plan: *const alpr_purge_plan) {
+    // SAFETY: the caller gives back its reference.
+    ffi_boundary!(default = (), { unsafe { arc_free(plan) } });
+}
+
+// ------------------------------------------------------------------------------------------------
+// Access and sharing
+
+fn json<T: serde::de::DeserializeOwned>(text: &str, what: &str) -> Result<T, FfiError> {
+    serde_json::from_str(text)
+        .map_err(|e| FfiError::from(Error::new(Code::InvalidArgument).with_detail(format!("{what}: {e}"))))
+}
+
+/// Copies codes as status numbers into a caller array (`*n` always receives the count).
+///
+/// # Safety
+/// `out` must be NULL (with `cap` 0) or point to `cap` writable values; `n` valid for writes.
+unsafe fn codes_out(codes: &[Code], out: *mut u32, cap: usize, n: *mut usize) -> Result<(), FfiError> {
+    // SAFETY: the caller's guarantee on n is passed on.
+    unsafe { write_out(n, codes.len(), "reasons_n")? };
+    if cap < codes.len() {
+        return Err(FfiError::insufficient(codes.len()));
+    }
+    if !codes.is_empty() {
+        if out.is_null() {
+            return Err(FfiError::null("reasons"));
+        }
+        // SAFETY: non-NULL with at least codes.len() writable values (checked above).
+        let o = unsafe { std::slice::from_raw_parts_mut(out, codes.len()) };
+        for (o, c) in o.iter_mut().zip(codes) {
+            *o = c.number();
+        }
+    }
+    Ok(())
+}
+
+/// Decides an access request (R-ACCESS-1…4). `user_json` is `{"id","agency","roles":[…],
+/// "account","trained_on":"YYYY-MM-DD","clearance":bool}`; `request_json` is `{"action",
+/// "purpose","case_number","approval":{"approver_role","reference"}}`. Every failed check is
+/// written to `reasons` as a status number (`ALPR_STATUS_NOT_TRAINED`, …); `*allowed_out` is true
+/// when there is none. 16 reasons always suffice.
+///
+/// # Returns
+/// `ALPR_STATUS_OK` (for a denial too); `ALPR_STATUS_INVALID_ARGUMENT` (malformed JSON);
+/// `ALPR_STATUS_INSUFFICIENT_SIZE`; `ALPR_STATUS_INVALID_UTF8`; `ALPR_STATUS_NULL_PARAMETER`.
+///
+/// # Safety
+/// `policy` must be a live policy; the JSON pointers must point to their length in readable
+/// bytes; `allowed_out` and `reasons_n` must be valid for writes; `reasons` must point to
+/// `reasons_cap` writable values (or be NULL with 0).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn alpr_access_decide_json(
+    policy: *const alpr_policy,
+    user_json: *const u8,
+    user_json_len: usize,
+    request_json: *const u8,
+    request_json_len: usize,
+    now_ms: i64,
+    allowed_out: *mut bool,
+    reasons: *mut u32,
+    reasons_cap: usize,
+    reasons_n: *mut usize,
+) -> alpr_status {
+    ffi_boundary!({
+        // SAFETY: the caller's guarantees are passed on.
+        let policy = unsafe { arc_ref(policy, "policy")? };
+        // SAFETY: as above.
+        let user: alpr_core::access::User = json(unsafe { str_in(user_json, user_json_len)? }, "user")?;
+        // SAFETY: as above.
+        let request: alpr_core::access::AccessRequest =
+            json(unsafe { str_in(request_json, request_json_len)? }, "request")?;
+        if allowed_out.is_null() {
+            return Err(FfiError::null("allowed_out"));
+        }
+        let d = alpr_core::access::decide(&user, &request, instant(now_ms, "now_ms")?, policy);
+        // SAFETY: the caller's guarantees on the outputs are passed on.
+        unsafe {
+            codes_out(&d.reasons, reasons, reasons_cap, reasons_n)?;
+            write_out(allowed_out, d.allowed(), "allowed_out")
+        }
+    })
+}
+
+/// Decides a share (R-SHARE-1…3). `request_json` is `{"data":"detections"|"hits"|
+/// "special_hot_list","recipient":{"name","kind","jurisdiction","learn_member"},"approvals":
+/// [{"role","reference"}]}`. Writes `ALPR_SHARE_*` to `*decision_out`, the approver role still
+/// needed (empty when none) into `approver`, and the reasons as status numbers.
+///
+/// # Returns
+/// `ALPR_STATUS_OK`; `ALPR_STATUS_INVALID_ARGUMENT` (malformed JSON, unknown data);
+/// `ALPR_STATUS_INSUFFICIENT_SIZE`; `ALPR_STATUS_INVALID_UTF8`; `ALPR_STATUS_NULL_PARAMETER`.
+///
+/// # Safety
+/// `policy` must be a live policy; `request_json` must point to its length in readable bytes;
+/// `decision_out`, `approver_n` and `reasons_n` must be valid for writes; `approver` must point to
+/// `approver_cap` writable bytes; `reasons` to `reasons_cap` writable values (or NULL with 0).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn alpr_sharing_decide_json(
+    policy: *const alpr_policy,
+    request_json: *const u8,
+    request_json_len: usize,
+    decision_out: *mut u32,
+    approver: *mut u8,
+    approver_cap: usize,
+    approver_n: *mut usize,
+    reasons: *mut u32,
+    reasons_cap: usize,
+    reasons_n: *mut usize,
+) -> alpr_status {
+    ffi_boundary!({
+        // SAFETY: the caller's guarantees are passed on.
+        let policy = unsafe { arc_ref(policy, "policy")? };
+        // SAFETY: as above.
+        let text = unsafe { bytes_in(request_json, request_json_len)? };
+        let text = std::str::from_utf8(text).map_err(|_| FfiError::from(Error::new(Code::InvalidUtf8)))?;
+        let request: alpr_core::sharing::ShareRequest = json(text, "request")?;
+        if decision_out.is_null() {
+            return Err(FfiError::null("decision_out"));
+        }
+        let d = alpr_core::sharing::decide(&request, policy)?;
+        let decision = match d.decision {
+            alpr_core::sharing::ShareDecision::Allow => ALPR_SHARE_ALLOW,
+            alpr_core::sharing::ShareDecision::Deny => ALPR_SHARE_DENY,
+            alpr_core::sharing::ShareDecision::NeedsApproval => ALPR_SHARE_NEEDS_APPROVAL,
+        };
+        // SAFETY: the caller's guarantees on the outputs are passed on.
+        unsafe {
+            str_out(d.approver.as_deref().unwrap_or(""), approver, approver_cap, approver_n)?;
+            codes_out(&d.reasons, reasons, reasons_cap, reasons_n)?;
+            write_out(decision_out, decision, "decision_out")
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn null_parameters_and_round_trip() {
+        let mut log: *const alpr_audit_log = std::ptr::null();
+        // SAFETY: valid out-pointer.
+        assert_eq!(unsafe { alpr_audit_log_new_memory(&raw mut log) }, alpr_status::Ok);
+        let user = "u1";
+        let rec = alpr_audit_record {
+            time_ms: 1_700_000_000_000,
+            user: user.as_ptr(),
+            user_len: user.len(),
+            agency: user.as_ptr(),
+            agency_len: 0,
+            action: user.as_ptr(),
+            action_len: 1,
+            purpose: std::ptr::null(),
+            purpose_len: 0,
+            case_number: std::ptr::null(),
+            case_number_len: 0,
+            query_terms: std::ptr::null(),
+            query_terms_len: 0,
+            outcome: ALPR_OUTCOME_OK,
+        };
+        let mut head = alpr_audit_head::default();
+        // SAFETY: live log and valid pointers.
+        unsafe {
+            assert_eq!(
+                alpr_audit_log_append(log, &raw const rec, &raw mut head),
+                alpr_status::Ok
+            );
+            assert_eq!(head.sequence, 1);
+            let bad = alpr_audit_record { outcome: 99, ..rec };
+            assert_eq!(
+                alpr_audit_log_append(log, &raw const bad, &raw mut head),
+                alpr_status::InvalidArgument
+            );
+            assert_eq!(
+                alpr_audit_log_append(log, std::ptr::null(), &raw mut head),
+                alpr_status::NullParameter
+            );
+            assert_eq!(
+                alpr_audit_log_verify(log, &raw const head, std::ptr::null_mut()),
+                alpr_status::Ok
+            );
+            let ahead = alpr_audit_head { sequence: 2, ..head };
+            assert_eq!(
+                alpr_audit_log_verify(log, &raw const ahead, std::ptr::null_mut()),
+                alpr_status::AuditTruncated
+            );
+            assert_eq!(
+                alpr_audit_log_head(std::ptr::null(), &raw mut head),
+                alpr_status::NullParameter
+            );
+            alpr_audit_log_free(log);
+            alpr_audit_log_free(std::ptr::null());
+            alpr_purge_plan_free(std::ptr::null());
+        }
+    }
+}

@@ -1,0 +1,54 @@
+"""Suites ``retention``, ``access`` and ``sharing``."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+
+import alpr
+from alpr._conformance.plate import error_answer
+
+
+def _policy(case: dict[str, Any]) -> alpr.Policy:
+    p = alpr.Policy()
+    if "policy" in case:
+        p = p.with_overrides(json.dumps(case["policy"]))
+    return p
+
+
+def _t(s: str) -> datetime:
+    return datetime.fromisoformat(s.replace("Z", "+00:00"))
+
+
+def retention_case(case: dict[str, Any]) -> dict[str, Any]:
+    try:
+        plan = alpr.purge_plan(
+            [(r["id"], r["class"], _t(r["captured_at"])) for r in case["records"]],
+            case.get("holds", []),
+            _t(case["now"]),
+            _policy(case),
+        )
+    except alpr.AlprError as e:
+        return error_answer(e)
+    nxt = plan.next_due_at
+    return {
+        "due": plan.due,
+        "held": plan.held,
+        "eligible": plan.eligible,
+        "next_due_at": None if nxt is None else nxt.isoformat(),
+    }
+
+
+def access_case(case: dict[str, Any]) -> dict[str, Any]:
+    try:
+        return alpr.decide_access(case["user"], case["request"], _t(case["now"]), _policy(case))
+    except alpr.AlprError as e:
+        return error_answer(e)
+
+
+def sharing_case(case: dict[str, Any]) -> dict[str, Any]:
+    try:
+        return alpr.decide_sharing(case["request"], _policy(case))
+    except alpr.AlprError as e:
+        return error_answer(e)

@@ -1,0 +1,110 @@
+"""Retention, access, the audit log and sharing from Python."""
+
+from datetime import date, datetime, timedelta, timezone
+
+import pytest
+from hypothesis import given, settings, strategies as st
+
+import alpr
+
+PST = timezone(timedelta(hours=-8))
+NOW = datetime(2026, 11, 28, 12, 0, tzinfo=PST)
+
+
+def test_purge_plan_leap_day_and_holds():
+    recs = [
+        (7, "detection", datetime(2024, 2, 29, 10, 0, tzinfo=PST)),
+        (8, "detection", datetime(2020, 1, 1, tzinfo=timezone.utc)),
+        (9, "pod_video", datetime(2025, 11, 1, tzinfo=timezone.utc)),
+    ]
+    plan = alpr.purge_plan(recs, [8], datetime(2026, 2, 28, 10, 0, tzinfo=PST))
+    assert (plan.due, plan.held, plan.eligible) == ([7], [8], [9])
+    before = alpr.purge_plan(recs[:1], [], datetime(2026, 2, 28, 9, 59, 59, tzinfo=PST))
+    assert before.due == [] and before.next_due_at == datetime(2026, 2, 28, 10, 0, tzinfo=PST)
+    receipt = plan.receipt(NOW)
+    assert receipt["count"] == 1 and len(receipt["ids_sha256"]) == 64
+    with pytest.raises(alpr.InvalidArgumentError) as info:
+        alpr.purge_plan([(1, "nope", NOW)], [], NOW)
+    assert info.value.position.get("index") == 0
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 50), st.integers(-2000, 2000)), max_size=40), st.sets(st.integers(0, 50)))
+def test_plan_sets_are_disjoint_and_match_the_rule(recs, holds):
+    records = [(i, "detection", NOW - timedelta(days=730) + timedelta(hours=h)) for i, h in recs]
+    plan = alpr.purge_plan(records, sorted(holds), NOW)
+    for i, _, t in records:
+        past = t <= NOW - timedelta(days=730)  # two calendar years back from 2026-11-28 is 730 days
+        if past:
+            assert i in (plan.held if i in holds else plan.due)
+    assert not set(plan.due) & set(holds)
+
+
+def test_access_lists_every_failure_and_audits():
+    user = {"id": "u1", "agency": "SPD", "roles": ["dispatcher"], "account": "disabled", "clearance": True}
+    d = alpr.decide_access(user, {"action": "query_detections"}, NOW)
+    assert d == {
+        "decision": "deny",
+        "reasons": ["account_inactive", "not_trained", "action_not_permitted", "purpose_required"],
+    }
+    ok_user = dict(user, roles=["investigator"], account="active", trained_on=date(2025, 6, 1))
+    log = alpr.AuditLog()
+    d = alpr.decide_access(
+        ok_user, {"action": "query_detections", "purpose": "crime_canvass", "case_number": "26-1"}, NOW, audit=log
+    )
+    assert d["decision"] == "allow" and len(log) == 1
+    review = alpr.access_review([dict(ok_user, last_active_at=(NOW - timedelta(days=91)).isoformat())], NOW)
+    assert [r["user"] for r in review] == ["u1"]
+
+
+def test_sharing_overlay_and_audit():
+    req = {
+        "data": "detections",
+        "recipient": {"name": "Reno PD", "kind": "local", "jurisdiction": "NV", "learn_member": True},
+        "approvals": [],
+    }
+    assert alpr.decide_sharing(req)["decision"] == "deny"
+    off = alpr.Policy().with_overrides('{"california_overlay": false}')
+    assert alpr.decide_sharing(req, off)["decision"] == "allow"
+    log = alpr.AuditLog()
+    import json
+
+    d = json.loads(log.decide_sharing_json("u1", "SPD", json.dumps(req), NOW))
+    assert d["reasons"] == ["recipient_not_permitted"] and log.head[0] == 1
+
+
+def test_audit_file_tamper_truncation_and_report(tmp_path):
+    path = tmp_path / "audit.jsonl"
+    log = alpr.AuditLog.open_file(path)
+    for i in range(20):
+        log.append(
+            NOW + timedelta(seconds=i),
+            f"u{i % 3}",
+            "SPD",
+            "query_detections",
+            "deny" if i % 4 == 0 else "allow",
+            purpose="stolen_vehicle",
+            case_number=None if i % 2 else "26-9",
+            reasons=["purpose_required"] if i % 4 == 0 else None,
+        )
+    head = log.head
+    assert log.verify(head) == head
+    rep = log.report(seed=7, sample_size=3)
+    data = rep.to_dict()
+    assert data["records"] == 20 and len(data["sample"]) == 3
+    assert sum(u["denied"] for u in data["users"]) == 5
+    assert rep.users_csv().startswith("user,agency,queries")
+    assert log.report(seed=7, sample_size=3).sample_csv() == rep.sample_csv()
+    del log
+    lines = path.read_bytes().splitlines(keepends=True)
+    path.write_bytes(b"".join(lines[:15]))
+    with pytest.raises(alpr.AuditTruncatedError):
+        alpr.AuditLog.open_file(path).verify(head)
+    lines[3] = lines[3].replace(b'"u0"', b'"u9"')
+    path.write_bytes(b"".join(lines))
+    with pytest.raises(alpr.AuditChainBrokenError) as info:
+        alpr.AuditLog.open_file(path)
+    assert info.value.position.get("index") == 3
+    path.write_bytes(b"".join(lines)[:-5])
+    with pytest.raises(alpr.AuditTornRecordError):
+        alpr.AuditLog.open_file(path)
