@@ -20,6 +20,8 @@
 //! - [`plate`]: [`Plate`] (packed, `Copy`), [`Jurisdiction`], [`PlateType`], [`normalize`].
 //! - [`pattern`]: `?`/`*` patterns for list entries and partial-plate search.
 //! - [`hotlist`]: list kinds, categories, entries.
+//! - [`index`]: the compiled per-version match index.
+//! - [`matching`]: reads, hits, [`matching::Matcher`] (SPEC §3).
 //! - [`policy`]: the policy profile, every number of the specification as data.
 //! - [`time`]: calendar arithmetic in the agency time zone.
 //! - [`error`]: the one error taxonomy ([`Code`], [`Error`]) shared by every surface.
@@ -28,6 +30,8 @@
 
 pub mod error;
 pub mod hotlist;
+pub mod index;
+pub mod matching;
 pub mod pattern;
 pub mod plate;
 pub mod policy;

@@ -5,6 +5,7 @@ use serde_json::{Value, json};
 
 use alpr_core::Error;
 
+mod matching;
 mod plate;
 
 /// Runs cases through `alpr-core` directly.
@@ -15,6 +16,7 @@ impl alpr_conformance::Surface for RustSurface {
         match suite {
             "normalize" => plate::normalize(case),
             "jurisdiction" => plate::jurisdiction(case),
+            "match" => matching::match_case(case),
             _ => Err(format!("suite {suite} is not implemented by the Rust runner")),
         }
     }
