@@ -2,10 +2,12 @@
 
 use criterion::Criterion;
 
+mod matching;
 mod normalize;
 
 fn main() {
     let mut c = Criterion::default().configure_from_args();
     normalize::define(&mut c);
+    matching::define(&mut c);
     c.final_summary();
 }
