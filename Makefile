@@ -89,4 +89,4 @@ bench:
 	$(CARGO) bench -p alpr-benches
 
 # Suites whose runners are implemented on all three surfaces; the rest land with their issues.
-SUITE_ARGS := --suite normalize --suite jurisdiction
+SUITE_ARGS := --suite normalize --suite jurisdiction --suite match

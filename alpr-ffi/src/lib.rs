@@ -20,6 +20,7 @@
 mod boundary;
 pub mod error;
 mod handle;
+pub mod matching;
 pub mod plate;
 pub mod policy;
 pub mod registry;

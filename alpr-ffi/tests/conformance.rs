@@ -5,7 +5,7 @@
 mod surface;
 
 /// Suites the C surface implements; every one of them must pass every vector.
-const SUITES: &[&str] = &["normalize", "jurisdiction"];
+const SUITES: &[&str] = &["normalize", "jurisdiction", "match"];
 
 #[test]
 fn vectors_pass() {

@@ -6,6 +6,7 @@ use serde_json::{Value, json};
 
 use alpr::alpr_status;
 
+mod matching;
 mod plate;
 
 /// Runs cases through the exported C functions.
@@ -16,6 +17,7 @@ impl alpr_conformance::Surface for CSurface {
         match suite {
             "normalize" => plate::normalize(case),
             "jurisdiction" => plate::jurisdiction(case),
+            "match" => matching::match_case(case),
             _ => Err(format!("suite {suite} is not implemented by the C ABI runner")),
         }
     }
