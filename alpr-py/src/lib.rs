@@ -4,6 +4,7 @@
 use pyo3::prelude::*;
 
 mod errors;
+mod matching;
 mod plate;
 mod policy;
 mod registry;
@@ -24,6 +25,9 @@ mod _alpr {
 
     #[pymodule_export]
     use crate::registry::{PyLoadReport, PyRegistry};
+
+    #[pymodule_export]
+    use crate::matching::PyHit;
 
     #[pymodule_init]
     fn init(m: &Bound<'_, PyModule>) -> PyResult<()> {

@@ -16,6 +16,7 @@ from alpr import _alpr
 from alpr._alpr import (
     AccessError,
     AlprError,
+    Hit,
     HitWorkflowError,
     HotListError,
     InvalidPlateError,
@@ -38,6 +39,7 @@ del _number, _name, _cls
 __all__ = [
     "AccessError",
     "AlprError",
+    "Hit",
     "HitWorkflowError",
     "HotListError",
     "InvalidPlateError",

@@ -1,5 +1,9 @@
 """Type stubs of the extension module ``alpr._alpr`` (hand-written; checked by stubtest)."""
 
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
 __version__: str
 
 class AlprError(Exception):
@@ -40,6 +44,59 @@ class Registry:
     def list_ids(self) -> list[str]: ...
     def __len__(self) -> int: ...
     def load_list(self, list: dict[str, object] | str) -> LoadReport: ...
+    def match(
+        self,
+        plate: str,
+        *,
+        jurisdiction: str | None = None,
+        plate_type: str | None = None,
+        observed_at: datetime,
+        origin: str = "vehicle",
+        now: datetime,
+    ) -> list[Hit]: ...
+    def match_batch(
+        self,
+        plates: Sequence[str] | Any,
+        *,
+        jurisdiction: str | None = None,
+        plate_type: str | None = None,
+        observed_at: datetime | Sequence[datetime] | Any,
+        origin: str = "vehicle",
+        now: datetime,
+        on_error: str = "raise",
+        as_table: bool = False,
+    ) -> list[dict[str, Any]] | Any: ...
+
+class Hit:
+    @property
+    def list(self) -> str: ...
+    @property
+    def list_kind(self) -> str: ...
+    @property
+    def priority(self) -> int: ...
+    @property
+    def entry(self) -> str: ...
+    @property
+    def entry_index(self) -> int: ...
+    @property
+    def kind(self) -> str: ...
+    @property
+    def positions(self) -> tuple[int, ...]: ...
+    @property
+    def jurisdiction(self) -> str: ...
+    @property
+    def plate_type_mismatch(self) -> bool: ...
+    @property
+    def stale(self) -> bool: ...
+    @property
+    def tier(self) -> str: ...
+    @property
+    def category(self) -> str: ...
+    @property
+    def list_age(self) -> timedelta: ...
+    @property
+    def read_index(self) -> int | None: ...
+    def explain(self) -> dict[str, Any]: ...
 
 class LoadReport:
     @property

@@ -7,9 +7,10 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from alpr._conformance import plate
+from alpr._conformance import matching, plate
 
 SUITES: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "normalize": plate.normalize_case,
     "jurisdiction": plate.jurisdiction_case,
+    "match": matching.match_case,
 }
