@@ -313,28 +313,56 @@ impl Index {
             return;
         }
         let (codes, n) = codes_of(read);
+        let mask = (1usize << self.del_bits) - 1;
+        // First every deletion string's hash, then every first slot (independent loads the CPU
+        // overlaps), then the probe walks: memory-level parallelism instead of 8 serial misses.
+        let mut hashes = [0u64; 64];
+        let mut count = 0usize;
+        let mut overflow = false;
         for_each_deletion(&codes[..n], max_edits.min(self.params.max_edits), &mut |s| {
-            let h = mix(pack_codes(s));
+            if count < hashes.len() {
+                hashes[count] = mix(pack_codes(s));
+                count += 1;
+            } else {
+                overflow = true;
+            }
+        });
+        let mut firsts = [0u64; 64];
+        for k in 0..count {
+            firsts[k] = self.del[(hashes[k] >> (64 - self.del_bits)) as usize];
+        }
+        let mut walk = |h: u64, first: u64| {
             let fp = h & 0xFFFF_FFFF_0000_0000;
-            let mask = (1usize << self.del_bits) - 1;
             let mut i = (h >> (64 - self.del_bits)) as usize;
-            loop {
-                let v = self.del[i];
-                if v == u64::MAX {
-                    break;
-                }
+            let mut v = first;
+            while v != u64::MAX {
                 if v & 0xFFFF_FFFF_0000_0000 == fp {
                     f(v as u32);
                 }
                 i = (i + 1) & mask;
+                v = self.del[i];
             }
-        });
+        };
+        for k in 0..count {
+            walk(hashes[k], firsts[k]);
+        }
+        if overflow {
+            // Deep deletion neighbourhoods (max_edits >= 2 on long plates): the rest, serially.
+            let mut seen = 0usize;
+            for_each_deletion(&codes[..n], max_edits.min(self.params.max_edits), &mut |s| {
+                seen += 1;
+                if seen > hashes.len() {
+                    let h = mix(pack_codes(s));
+                    walk(h, self.del[(h >> (64 - self.del_bits)) as usize]);
+                }
+            });
+        }
     }
 
-    /// Calls `f(entry id, pattern)` for every pattern entry that could match the read (a
-    /// superset); the caller checks the pattern.
-    pub(crate) fn pattern_candidates(&self, codes: &[u8], f: impl FnMut(u32)) {
-        self.patterns.candidates(codes, f);
+    /// Calls `f(entry id)` for every pattern entry the read (as 6-bit codes) matches; an entry
+    /// may be reported more than once.
+    pub(crate) fn pattern_matches(&self, codes: &[u8], f: impl FnMut(u32)) {
+        self.patterns.matching(codes, f);
     }
 }
 
@@ -438,54 +466,170 @@ struct Shape {
     len: u8,
 }
 
+/// A multiply-shift hasher for the small integer keys of the pattern tables (std's SipHash
+/// costs more than the whole probe).
+#[derive(Default, Clone, Copy)]
+struct MulHasher(u64);
+
+impl std::hash::Hasher for MulHasher {
+    fn finish(&self) -> u64 {
+        mix(self.0)
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 << 8 | u64::from(b)).rotate_left(5);
+        }
+    }
+    fn write_u32(&mut self, v: u32) {
+        self.0 = u64::from(v);
+    }
+}
+
+type FastMap<K, V> = HashMap<K, V, std::hash::BuildHasherDefault<MulHasher>>;
+
+/// Packed anchor text → range of `PatternIndex::compiled`.
+type AnchorTable = FastMap<u32, (u32, u32)>;
+
+/// Token codes of a compiled pattern: 1..=36 literals, these two wildcards.
+const ONE: u8 = 62;
+const STAR: u8 = 63;
+
+/// A pattern compiled for the candidate check: its entry id, length bounds and tokens, stored
+/// contiguously so that checking a candidate touches one cache line, not the entry.
+#[derive(Clone, Copy, Debug)]
+struct Compiled {
+    id: u32,
+    min_len: u8,
+    max_len: u8,
+    n: u8,
+    tokens: [u8; 2 * PLATE_MAX_LEN + 4],
+}
+
+impl Compiled {
+    fn new(id: u32, p: &Pattern) -> Compiled {
+        let mut tokens = [0u8; 2 * PLATE_MAX_LEN + 4];
+        let mut n = 0;
+        for (t, slot) in p.tokens().iter().zip(tokens.iter_mut()) {
+            *slot = match *t {
+                Token::Literal(c) => c,
+                Token::One => ONE,
+                Token::Star => STAR,
+            };
+            n += 1;
+        }
+        Compiled {
+            id,
+            min_len: p.min_len() as u8,
+            max_len: p.fixed_len().map_or(u8::MAX, |l| l as u8),
+            n,
+            tokens,
+        }
+    }
+
+    #[inline]
+    fn matches(&self, s: &[u8]) -> bool {
+        let len = s.len();
+        if len < usize::from(self.min_len) || len > usize::from(self.max_len) {
+            return false;
+        }
+        glob_codes(&self.tokens[..usize::from(self.n)], s)
+    }
+}
+
+/// Two-pointer glob over compiled tokens (one backtrack point per star).
+fn glob_codes(tokens: &[u8], s: &[u8]) -> bool {
+    let (mut t, mut i) = (0usize, 0usize);
+    let mut star: Option<(usize, usize)> = None;
+    while i < s.len() {
+        match tokens.get(t) {
+            Some(&STAR) => {
+                star = Some((t, i));
+                t += 1;
+            }
+            Some(&c) if c == ONE || c == s[i] => {
+                t += 1;
+                i += 1;
+            }
+            _ => match star {
+                Some((st, si)) => {
+                    t = st + 1;
+                    i = si + 1;
+                    star = Some((st, si + 1));
+                }
+                None => return false,
+            },
+        }
+    }
+    tokens[t..].iter().all(|&x| x == STAR)
+}
+
 /// Patterns filed by anchor.
 #[derive(Clone, Debug, Default)]
 struct PatternIndex {
-    /// The shapes in use, each with its table: packed anchor text → pattern entry ids.
-    shapes: Vec<(Shape, HashMap<u32, Vec<u32>>)>,
-    /// Patterns with no literal run: checked for every read.
-    scan: Vec<u32>,
-    /// Length bounds of every pattern entry by id (min, max), for a cheap first filter.
-    count: usize,
+    /// The shapes in use, each with its table: packed anchor text → range of `compiled`.
+    shapes: Vec<(Shape, AnchorTable)>,
+    /// Compiled patterns, grouped by (shape, anchor text); those without a literal run last.
+    compiled: Vec<Compiled>,
+    /// Start of the patterns with no literal run (checked for every read).
+    scan_from: usize,
 }
 
 impl PatternIndex {
     fn len(&self) -> usize {
-        self.count
+        self.compiled.len()
     }
 
     fn heap_bytes(&self) -> usize {
-        self.shapes
-            .iter()
-            .map(|(_, m)| m.capacity() * 40 + m.values().map(|v| v.capacity() * 4).sum::<usize>())
-            .sum::<usize>()
-            + self.scan.capacity() * 4
+        self.shapes.iter().map(|(_, m)| m.capacity() * 16).sum::<usize>()
+            + self.compiled.capacity() * std::mem::size_of::<Compiled>()
     }
 
     fn build(entries: &[Entry]) -> PatternIndex {
-        let mut by_shape: HashMap<Shape, HashMap<u32, Vec<u32>>> = HashMap::new();
-        let mut idx = PatternIndex::default();
+        let mut anchored: Vec<(Shape, u32, Compiled)> = Vec::new();
+        let mut scan: Vec<Compiled> = Vec::new();
         for (id, e) in entries.iter().enumerate() {
             let PlateOrPattern::Pattern(p) = &e.key else { continue };
-            idx.count += 1;
+            let c = Compiled::new(id as u32, p);
             match anchor_of(p) {
-                Some((shape, text)) => by_shape
-                    .entry(shape)
-                    .or_default()
-                    .entry(text)
-                    .or_default()
-                    .push(id as u32),
-                None => idx.scan.push(id as u32),
+                Some((shape, text)) => anchored.push((shape, text, c)),
+                None => scan.push(c),
             }
         }
-        let mut shapes: Vec<_> = by_shape.into_iter().collect();
-        shapes.sort_by_key(|(s, _)| *s);
-        idx.shapes = shapes;
+        anchored.sort_by_key(|(shape, text, c)| (*shape, *text, c.id));
+        let mut idx = PatternIndex::default();
+        let mut i = 0;
+        while i < anchored.len() {
+            let (shape, text, _) = anchored[i];
+            let start = idx.compiled.len() as u32;
+            while i < anchored.len() && anchored[i].0 == shape && anchored[i].1 == text {
+                idx.compiled.push(anchored[i].2);
+                i += 1;
+            }
+            if idx.shapes.last().is_none_or(|(s, _)| *s != shape) {
+                idx.shapes.push((shape, AnchorTable::default()));
+            }
+            if let Some((_, table)) = idx.shapes.last_mut() {
+                table.insert(text, (start, idx.compiled.len() as u32));
+            }
+        }
+        idx.scan_from = idx.compiled.len();
+        idx.compiled.extend(scan);
         idx
     }
 
-    fn candidates(&self, codes: &[u8], mut f: impl FnMut(u32)) {
+    /// Calls `f(entry id)` for every pattern that matches `codes` (an entry may come twice when
+    /// a floating anchor occurs twice in the read).
+    fn matching(&self, codes: &[u8], mut f: impl FnMut(u32)) {
         let n = codes.len();
+        let mut check = |range: Option<&(u32, u32)>| {
+            if let Some(&(a, b)) = range {
+                for c in &self.compiled[a as usize..b as usize] {
+                    if c.matches(codes) {
+                        f(c.id);
+                    }
+                }
+            }
+        };
         for (shape, table) in &self.shapes {
             let len = usize::from(shape.len);
             if n < len {
@@ -494,37 +638,27 @@ impl PatternIndex {
             match shape.at {
                 AnchorAt::Start(i) => {
                     let i = usize::from(i);
-                    if i + len <= n
-                        && let Some(ids) = table.get(&pack_anchor(&codes[i..i + len]))
-                    {
-                        for &id in ids {
-                            f(id);
-                        }
+                    if i + len <= n {
+                        check(table.get(&pack_anchor(&codes[i..i + len])));
                     }
                 }
                 AnchorAt::End(e) => {
                     let e = usize::from(e);
-                    if e + len <= n
-                        && let Some(ids) = table.get(&pack_anchor(&codes[n - e - len..n - e]))
-                    {
-                        for &id in ids {
-                            f(id);
-                        }
+                    if e + len <= n {
+                        check(table.get(&pack_anchor(&codes[n - e - len..n - e])));
                     }
                 }
                 AnchorAt::Floating => {
                     for i in 0..=n - len {
-                        if let Some(ids) = table.get(&pack_anchor(&codes[i..i + len])) {
-                            for &id in ids {
-                                f(id);
-                            }
-                        }
+                        check(table.get(&pack_anchor(&codes[i..i + len])));
                     }
                 }
             }
         }
-        for &id in &self.scan {
-            f(id);
+        for c in &self.compiled[self.scan_from..] {
+            if c.matches(codes) {
+                f(c.id);
+            }
         }
     }
 }
@@ -574,13 +708,4 @@ fn anchor_of(p: &Pattern) -> Option<(Shape, u32)> {
         i = j;
     }
     best.map(|(_, _, shape, text)| (shape, text))
-}
-
-/// The plate codes of a read, for pattern matching.
-pub(crate) fn pattern_matches(p: &Pattern, codes: &[u8]) -> bool {
-    let min = p.min_len();
-    if codes.len() < min || (p.fixed_len().is_some_and(|l| l != codes.len())) {
-        return false;
-    }
-    p.matches_codes(codes)
 }

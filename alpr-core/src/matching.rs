@@ -409,7 +409,12 @@ impl Matcher {
         }
         if p.max_edits > 0 && read_codes.len() >= usize::from(p.min_edit_length) {
             let (ec, en) = index::codes_of(entry);
-            if let Some(positions) = edit_within(read_codes, &ec[..en], p.max_edits) {
+            let found = if p.max_edits == 1 {
+                within_one(read_codes, &ec[..en])
+            } else {
+                edit_within(read_codes, &ec[..en], p.max_edits)
+            };
+            if let Some(positions) = found {
                 return Some(Classified {
                     kind: MatchKind::Edit,
                     positions,
@@ -547,11 +552,8 @@ impl Matcher {
             });
         }
         // Patterns.
-        index.pattern_candidates(ctx.codes, |id| {
-            let Some(PlateOrPattern::Pattern(pat)) = entries.get(id as usize).map(|e| &e.key) else {
-                return;
-            };
-            if index::pattern_matches(pat, ctx.codes) && !out[seg..].iter().any(|h| h.entry_index == id) {
+        index.pattern_matches(ctx.codes, |id| {
+            if !out[seg..].iter().any(|h| h.entry_index == id) {
                 emit(
                     id,
                     Classified {
@@ -572,6 +574,18 @@ struct Ctx<'a> {
     codes: &'a [u8],
     key: u64,
     now: Instant,
+}
+
+/// [`edit_within`] for `k = 1` in one linear pass: the single substituted, extra or missing
+/// character's read position (the first place the two differ), or `None` beyond one edit.
+pub(crate) fn within_one(a: &[u8], b: &[u8]) -> Option<Positions> {
+    let i = a.iter().zip(b).take_while(|(x, y)| x == y).count();
+    let ok = match a.len().cmp(&b.len()) {
+        Ordering::Equal => i == a.len() || a[i + 1..] == b[i + 1..],
+        Ordering::Greater => a.len() == b.len() + 1 && a[i + 1..] == b[i..],
+        Ordering::Less => b.len() == a.len() + 1 && a[i..] == b[i + 1..],
+    };
+    ok.then(|| Positions(if i == a.len() && a.len() == b.len() { 0 } else { 1 << i }))
 }
 
 /// The Levenshtein distance of `a` (the read) and `b` when it is at most `k`, with the read
@@ -1113,6 +1127,20 @@ mod tests {
             let want: Vec<(u32, Flat)> =
                 [0u32, 1].iter().flat_map(|&i| expected.iter().map(move |f| (i, f.clone()))).collect();
             prop_assert_eq!(rows, want);
+        }
+
+        #[test]
+        fn within_one_agrees_with_the_dp(a in plate_text(), b in plate_text(), cut in 0usize..8, c in proptest::sample::select(ALPHA)) {
+            // Near neighbours too, not only random pairs.
+            let mut near = a.as_bytes().to_vec();
+            let i = cut % near.len();
+            near.insert(i, c);
+            for other in [b.as_bytes(), &near, &a.as_bytes()[..a.len() - 1]] {
+                prop_assert_eq!(within_one(a.as_bytes(), other).is_some(), lev(a.as_bytes(), other) <= 1);
+                if let Some(p) = within_one(a.as_bytes(), other) {
+                    prop_assert!(p.len() <= 1 && p.iter().all(|x| x <= a.len()));
+                }
+            }
         }
 
         #[test]
