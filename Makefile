@@ -89,4 +89,5 @@ bench:
 	$(CARGO) bench -p alpr-benches
 
 # Suites whose runners are implemented on all three surfaces; the rest land with their issues.
-SUITE_ARGS := --suite normalize --suite jurisdiction --suite match
+SUITE_ARGS := --suite normalize --suite jurisdiction --suite hotlist_load --suite hotlist_file --suite hot_plate --suite hit_workflow --suite operations --suite public_records --suite match
+

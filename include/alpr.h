@@ -25,6 +25,27 @@
 /* MAJOR * 10000 + MINOR * 100 + PATCH, as alpr_version_number() returns. */
 #define ALPR_VERSION_NUMBER ((ALPR_VERSION_MAJOR * 10000) + (ALPR_VERSION_MINOR * 100) + ALPR_VERSION_PATCH)
 
+// CSV with a header row (`format` argument of the load functions).
+#define ALPR_FORMAT_CSV 0
+
+// CA DOJ CLEW fixed width (`svs.tbl`, `sfr.tbl`, `slr.tbl`).
+#define ALPR_FORMAT_CA_DOJ_CLEW 1
+
+// NCIC LPR extract, fixed width.
+#define ALPR_FORMAT_NCIC_EXTRACT 2
+
+// A `standard` list (CA DOJ / NCIC): `kind` argument of the load functions.
+#define ALPR_LIST_KIND_STANDARD 0
+
+// A `special` list (informational only).
+#define ALPR_LIST_KIND_SPECIAL 1
+
+// The officers' `hot_plate` list.
+#define ALPR_LIST_KIND_HOT_PLATE 2
+
+// A `covert` list.
+#define ALPR_LIST_KIND_COVERT 3
+
 // Match kind `exact`.
 #define ALPR_MATCH_KIND_EXACT 0
 
@@ -63,18 +84,6 @@
 
 // Origin `desktop` (TAS on a desk).
 #define ALPR_ORIGIN_DESKTOP 2
-
-// List kinds, as `alpr_hit.list_kind`: `standard`.
-#define ALPR_LIST_KIND_STANDARD 0
-
-// List kind `special`.
-#define ALPR_LIST_KIND_SPECIAL 1
-
-// List kind `hot_plate`.
-#define ALPR_LIST_KIND_HOT_PLATE 2
-
-// List kind `covert`.
-#define ALPR_LIST_KIND_COVERT 3
 
 // `alpr_hit.flags`: the list is stale (R-LIST-5).
 #define ALPR_HIT_STALE 1
@@ -167,6 +176,8 @@ enum alpr_status
   ALPR_STATUS_FORMULA_INJECTION = 216,
   // No list with that id is loaded.
   ALPR_STATUS_UNKNOWN_LIST = 217,
+  // A file with a header (and footer) but not one record.
+  ALPR_STATUS_NO_RECORDS = 218,
   // The event is not allowed in the hit's current status (R-HIT-6).
   ALPR_STATUS_INVALID_TRANSITION = 300,
   // The hit must be acknowledged first (R-HIT-6).
@@ -281,6 +292,28 @@ typedef struct alpr_position {
   int64_t index;
 } alpr_position;
 
+// The health of one list at a moment (R-LIST-5), filled by `alpr_registry_list_health`.
+typedef struct alpr_list_health {
+  // `ALPR_LIST_KIND_*`.
+  uint32_t kind;
+  // 0 = most urgent … 100.
+  uint32_t priority;
+  // Distinct entries in force.
+  size_t entries;
+  // When this version was downloaded, Unix ms.
+  int64_t loaded_at_ms;
+  // Whether `generated_at_ms` is set.
+  bool has_generated_at;
+  // When the source generated it (the CLEW header time), Unix ms; 0 when unknown.
+  int64_t generated_at_ms;
+  // `now - loaded_at`, ms.
+  int64_t age_ms;
+  // The kind's maximum age in hours; -1 when it has none.
+  int64_t max_age_hours;
+  // Older than its kind's maximum age (still matched; hits carry `stale`).
+  bool stale;
+} alpr_list_health;
+
 // One read to match. Plain data; the library does not keep any pointer after the call.
 typedef struct alpr_read {
   // Raw plate text (UTF-8, not NUL-terminated).
@@ -370,6 +403,130 @@ alpr_status alpr_last_error_message(uint8_t *buf, size_t buf_len, size_t *out_n)
 // `out` must be NULL or valid for writes.
 alpr_status alpr_last_error_position(struct alpr_position *out);
 
+// Parses a hot-list file given as bytes (`ALPR_FORMAT_*`), validates it with the registry's
+// policy and, if the load as a whole succeeds, puts it in force as list `id` in place of its
+// previous version, atomically for concurrent matches (R-LIST-4). The bytes are UTF-8 with an
+// optional byte-order mark and `\n` or `\r\n` line ends (R-LIST-7).
+//
+// `kind` is an `ALPR_LIST_KIND_*`; `category` (NULL/0 for none) is the category of records
+// that name none, e.g. `stolen_vehicle` for a CLEW SVS file; `source` is free text (NULL/0 for
+// none). `*report_out` (when not NULL) receives the load report on `ALPR_STATUS_OK`; its
+// rejections carry line, column and code. The bytes are not kept.
+//
+// # Returns
+// `ALPR_STATUS_OK`; on a whole-file failure the previous version stays in force and
+// `alpr_last_error_position` gives the line: `ALPR_STATUS_INVALID_UTF8`, `ALPR_STATUS_EMPTY_FILE`,
+// `ALPR_STATUS_NO_RECORDS`, `ALPR_STATUS_INVALID_HEADER`, `ALPR_STATUS_MISSING_COLUMN`,
+// `ALPR_STATUS_TRUNCATED_FILE`, `ALPR_STATUS_RECORD_COUNT_MISMATCH`, `ALPR_STATUS_INVALID_DATE`
+// (CLEW header), `ALPR_STATUS_LINE_TOO_LONG` (CSV header), `ALPR_STATUS_TOO_MANY_REJECTED`;
+// `ALPR_STATUS_INVALID_ARGUMENT` (unknown format or kind, empty id, time out of range),
+// `ALPR_STATUS_INVALID_CATEGORY`; `ALPR_STATUS_NULL_PARAMETER`.
+//
+// # Safety
+// `registry` must be a live registry; each (pointer, length) pair must be NULL with length 0 or
+// point to that many readable bytes; `report_out` must be NULL or valid for writes. Thread-safe.
+alpr_status alpr_registry_load_bytes(const struct alpr_registry *registry,
+                                     uint32_t format,
+                                     const uint8_t *id,
+                                     size_t id_len,
+                                     uint32_t kind,
+                                     uint8_t priority,
+                                     int64_t loaded_at_ms,
+                                     const uint8_t *category,
+                                     size_t category_len,
+                                     const uint8_t *source,
+                                     size_t source_len,
+                                     const uint8_t *bytes,
+                                     size_t len,
+                                     struct alpr_load_report **report_out);
+
+// `alpr_registry_load_bytes` reading the file at `path` (UTF-8, `path_len` bytes, no NUL needed).
+// Reading is the only I/O; the file is read whole before parsing, so a file being rewritten is
+// either loaded whole or fails (`truncated_file` for a cut-off CLEW download).
+//
+// # Returns
+// As `alpr_registry_load_bytes`, and `ALPR_STATUS_IO` when the file cannot be read.
+//
+// # Safety
+// As `alpr_registry_load_bytes`, with `path` for `bytes`.
+alpr_status alpr_registry_load_path(const struct alpr_registry *registry,
+                                    uint32_t format,
+                                    const uint8_t *id,
+                                    size_t id_len,
+                                    uint32_t kind,
+                                    uint8_t priority,
+                                    int64_t loaded_at_ms,
+                                    const uint8_t *category,
+                                    size_t category_len,
+                                    const uint8_t *source,
+                                    size_t source_len,
+                                    const uint8_t *path,
+                                    size_t path_len,
+                                    struct alpr_load_report **report_out);
+
+// The file's generation time (the CLEW header) of a load report: `*has_out` is false when the
+// format has none (CSV, NCIC extract, JSON lists), and `*ms_out` is then 0.
+//
+// # Returns
+// `ALPR_STATUS_OK`; `ALPR_STATUS_NULL_PARAMETER`.
+//
+// # Safety
+// `report` must be a live report; `has_out` and `ms_out` valid for writes.
+alpr_status alpr_load_report_generated_at(const struct alpr_load_report *report,
+                                          bool *has_out,
+                                          int64_t *ms_out);
+
+// The number of distinct entries of list `id` in force (to read them back with
+// `alpr_registry_list_entry_json`).
+//
+// # Returns
+// `ALPR_STATUS_OK`; `ALPR_STATUS_UNKNOWN_LIST`; `ALPR_STATUS_NULL_PARAMETER`.
+//
+// # Safety
+// `registry` must be a live registry; `id` must point to `id_len` readable bytes; `count_out`
+// must be valid for writes. Thread-safe.
+alpr_status alpr_registry_list_entry_count(const struct alpr_registry *registry,
+                                           const uint8_t *id,
+                                           size_t id_len,
+                                           size_t *count_out);
+
+// The `i`-th entry (in file order) of list `id` in force as a JSON object: `plate` or
+// `pattern`, and where set `jurisdiction`, `plate_type`, `category`, `record_id`,
+// `incident_date` (`YYYY-MM-DD`), `expires_at`, `vehicle` {`year`, `make`, `model`, `color`,
+// `style`}, `caution`, `attributes`. Meant for administration tools and tests, not for the
+// match path. The text contains plates: handle it as personal data.
+//
+// # Returns
+// `ALPR_STATUS_OK`; `ALPR_STATUS_INSUFFICIENT_SIZE` (`*out_n` has the length; retry with
+// `*out_n + 1` bytes); `ALPR_STATUS_UNKNOWN_LIST`; `ALPR_STATUS_INVALID_ARGUMENT` when `i` is out
+// of range; `ALPR_STATUS_NULL_PARAMETER`.
+//
+// # Safety
+// `registry` must be a live registry; `id` must point to `id_len` readable bytes; `buf` must be
+// NULL (with `buf_len` 0) or point to `buf_len` writable bytes; `out_n` valid for writes.
+alpr_status alpr_registry_list_entry_json(const struct alpr_registry *registry,
+                                          const uint8_t *id,
+                                          size_t id_len,
+                                          size_t i,
+                                          uint8_t *buf,
+                                          size_t buf_len,
+                                          size_t *out_n);
+
+// The health of list `id` at `now_ms` (R-LIST-5) into `*health_out`.
+//
+// # Returns
+// `ALPR_STATUS_OK`; `ALPR_STATUS_UNKNOWN_LIST`; `ALPR_STATUS_INVALID_ARGUMENT` (time out of
+// range); `ALPR_STATUS_NULL_PARAMETER`.
+//
+// # Safety
+// `registry` must be a live registry; `id` must point to `id_len` readable bytes; `health_out`
+// must be valid for writes. Thread-safe.
+alpr_status alpr_registry_list_health(const struct alpr_registry *registry,
+                                      const uint8_t *id,
+                                      size_t id_len,
+                                      int64_t now_ms,
+                                      struct alpr_list_health *health_out);
+
 // Matches one read against the lists in force at `now_ms` (SPEC §3, R-MATCH-1…10) and copies
 // the hits, in the order of R-MATCH-9, into `hits_out`. `*hits_n` receives the number of hits —
 // also when `hits_cap` is too small (then `ALPR_STATUS_INSUFFICIENT_SIZE` and nothing is
@@ -455,6 +612,90 @@ const char *alpr_list_kind_str(uint32_t value);
 // # Returns
 // Static NUL-terminated text (never freed), or NULL for an unknown value. Thread-safe.
 const char *alpr_category_str(uint32_t value);
+
+// Whether a device's inspection is due and overdue (R-OPS-1): `last_inspected` and `today` are
+// `YYYY-MM-DD` dates in the agency zone; overdue when the last inspection is more than the
+// policy's interval (3 calendar months) ago, due from the day it is exactly that.
+//
+// # Returns
+// `ALPR_STATUS_OK`; `ALPR_STATUS_INVALID_DATE`; `ALPR_STATUS_INVALID_UTF8`;
+// `ALPR_STATUS_NULL_PARAMETER`.
+//
+// # Safety
+// `policy` must be NULL or a live policy; the dates must point to their lengths in readable
+// bytes; `due_out` and `overdue_out` must be valid for writes.
+alpr_status alpr_inspection_check(const struct alpr_policy *policy,
+                                  const uint8_t *last_inspected,
+                                  size_t last_inspected_len,
+                                  const uint8_t *today,
+                                  size_t today_len,
+                                  bool *due_out,
+                                  bool *overdue_out);
+
+// The shift-start checklist (R-OPS-2): `checks_json` is an object of check name → boolean
+// (`{"cameras_affixed": true, "gps_green": false, …}`); the policy's checks that are false or
+// missing fail. Copies `{"ready": bool, "failed": [names in the policy's order]}` into `buf`.
+//
+// # Returns
+// `ALPR_STATUS_OK`; `ALPR_STATUS_INSUFFICIENT_SIZE`; `ALPR_STATUS_INVALID_ARGUMENT` (malformed
+// JSON); `ALPR_STATUS_INVALID_UTF8`; `ALPR_STATUS_NULL_PARAMETER`.
+//
+// # Safety
+// `policy` must be NULL or a live policy; `checks_json` must point to `checks_json_len` readable
+// bytes; `buf` must point to `buf_len` writable bytes; `out_n` must be valid for writes.
+alpr_status alpr_shift_start_json(const struct alpr_policy *policy,
+                                  const uint8_t *checks_json,
+                                  size_t checks_json_len,
+                                  uint8_t *buf,
+                                  size_t buf_len,
+                                  size_t *out_n);
+
+// The end-of-shift flag (R-OPS-2, G.O. §C.5.d): `*upload_unverified_out` is true unless the
+// unit's detections were checked in LEARN during the shift.
+//
+// # Returns
+// `ALPR_STATUS_OK`; `ALPR_STATUS_NULL_PARAMETER`.
+//
+// # Safety
+// `upload_unverified_out` must be valid for writes.
+alpr_status alpr_shift_end(bool checked_in_learn, bool *upload_unverified_out);
+
+// The out-of-service rule for damaged or inoperable equipment (R-OPS-3, G.O. §B.5), as JSON:
+// `{"out_of_service": true, "operator_may_repair": false, "notify": ["alpr_administrator",
+// "psit"], "crime_report_required": vandalism}`.
+//
+// # Returns
+// `ALPR_STATUS_OK`; `ALPR_STATUS_INSUFFICIENT_SIZE`; `ALPR_STATUS_NULL_PARAMETER`.
+//
+// # Safety
+// `buf` must point to `buf_len` writable bytes; `out_n` must be valid for writes.
+alpr_status alpr_damaged_equipment_json(bool vandalism,
+                                        uint8_t *buf,
+                                        size_t buf_len,
+                                        size_t *out_n);
+
+// A public-records request for POD video or detections (R-PRA-1): `citizen_json` is an object
+// with optional `name`, `phone`, `email`, `description` (NULL with length 0 for none). Copies
+// `{"channels": {phone, phone_hours, email, web}, "violations": [codes], "record": {…} or null}`
+// into `buf`: the clerk's channels from the policy always; when `refused_referral`, what the
+// refused-referral record lacks, or the record itself.
+//
+// # Returns
+// `ALPR_STATUS_OK` (whatever the violations); `ALPR_STATUS_INSUFFICIENT_SIZE`;
+// `ALPR_STATUS_INVALID_ARGUMENT` (malformed JSON); `ALPR_STATUS_INVALID_UTF8`;
+// `ALPR_STATUS_NULL_PARAMETER`.
+//
+// # Safety
+// `policy` must be NULL or a live policy; `citizen_json` must be NULL (with length 0) or point to
+// `citizen_json_len` readable bytes; `buf` must point to `buf_len` writable bytes; `out_n` must be
+// valid for writes.
+alpr_status alpr_pra_request_json(const struct alpr_policy *policy,
+                                  bool refused_referral,
+                                  const uint8_t *citizen_json,
+                                  size_t citizen_json_len,
+                                  uint8_t *buf,
+                                  size_t buf_len,
+                                  size_t *out_n);
 
 // Normalizes raw plate text (OCR output, a list field, a person's typing) to the canonical plate
 // (SPEC R-NORM-1…9) and copies it NUL-terminated into `buf` (`ALPR_PLATE_BUF_LEN` bytes always
@@ -640,6 +881,241 @@ const char *alpr_version_string(void);
 // The library version as `MAJOR * 10000 + MINOR * 100 + PATCH`, to compare with the header's
 // `ALPR_VERSION_NUMBER` at run time. Thread-safe.
 uint32_t alpr_version_number(void);
+
+// A new hit in status `alerted` from the list kind (`standard`, `special`, `hot_plate`,
+// `covert`), the entry's category (`stolen_vehicle`, …) and the read's origin (`vehicle`,
+// `fixed`, `desktop`), under `policy` (NULL for the built-in `sacramento-525.08`; the call
+// types come from it). Its dispatch packet has no match explanation: use `alpr_hit_new_json`
+// for one.
+//
+// # Returns
+// `ALPR_STATUS_OK`; `ALPR_STATUS_INVALID_ARGUMENT` (unknown kind or origin);
+// `ALPR_STATUS_INVALID_CATEGORY`; `ALPR_STATUS_INVALID_UTF8`; `ALPR_STATUS_NULL_PARAMETER`.
+//
+// # Safety
+// `policy` must be NULL or a live policy; each string must point to its length in readable
+// bytes; `hit_out` must be valid for writes.
+alpr_status alpr_hit_new(const struct alpr_policy *policy,
+                         const uint8_t *list_kind,
+                         size_t list_kind_len,
+                         const uint8_t *category,
+                         size_t category_len,
+                         const uint8_t *origin,
+                         size_t origin_len,
+                         struct alpr_hit **hit_out);
+
+// A new hit from a JSON object in the core's `DispatchInput` shape: `list_kind`, `category`,
+// `origin` (required) and the match explanation and entry a matcher gives (`list_id`, `entry`,
+// `entry_jurisdiction`, `match_kind`, `positions`, `jurisdiction_outcome`, `tier`, `stale`,
+// `plate_type_mismatch`, `list_age_seconds`, `observed_at`, `device_id`, `record_id`, `vehicle`,
+// `caution`).
+//
+// # Returns
+// `ALPR_STATUS_OK`; `ALPR_STATUS_INVALID_ARGUMENT` (malformed JSON, with its line and column in
+// `alpr_last_error_position`); `ALPR_STATUS_INVALID_UTF8`; `ALPR_STATUS_NULL_PARAMETER`.
+//
+// # Safety
+// `policy` must be NULL or a live policy; `json` must point to `json_len` readable bytes;
+// `hit_out` must be valid for writes.
+alpr_status alpr_hit_new_json(const struct alpr_policy *policy,
+                              const uint8_t *json,
+                              size_t json_len,
+                              struct alpr_hit **hit_out);
+
+// `acknowledge`: `alerted` → `acknowledged`.
+//
+// # Returns
+// `ALPR_STATUS_OK`; `ALPR_STATUS_INVALID_TRANSITION` from any other status;
+// `ALPR_STATUS_NULL_PARAMETER`.
+//
+// # Safety
+// `hit` must be a live hit, not used concurrently.
+alpr_status alpr_hit_acknowledge(struct alpr_hit *hit);
+
+// `broadcast`: from `acknowledged` (a car) or `confirmed` → `broadcast` (R-HIT-4).
+//
+// # Returns
+// `ALPR_STATUS_OK`; `ALPR_STATUS_INFORMATIONAL_ONLY` (special or covert hit);
+// `ALPR_STATUS_NOT_ACKNOWLEDGED`; `ALPR_STATUS_CONFIRMATION_REQUIRED` (a desk origin before
+// confirmation); `ALPR_STATUS_INVALID_TRANSITION`; `ALPR_STATUS_NULL_PARAMETER`.
+//
+// # Safety
+// `hit` must be a live hit, not used concurrently.
+alpr_status alpr_hit_broadcast(struct alpr_hit *hit);
+
+// `mdc_query`: the plate was run on the car's MDC. Status unchanged; for a car before any
+// broadcast, records the violation `mdc_query_before_broadcast` (R-HIT-4; not refused).
+//
+// # Returns
+// `ALPR_STATUS_OK`; `ALPR_STATUS_INVALID_TRANSITION` on a closed hit;
+// `ALPR_STATUS_NULL_PARAMETER`.
+//
+// # Safety
+// `hit` must be a live hit, not used concurrently.
+alpr_status alpr_hit_mdc_query(struct alpr_hit *hit);
+
+// `record_basis`: an independent reasonable suspicion or probable cause was recorded.
+//
+// # Returns
+// `ALPR_STATUS_OK`; `ALPR_STATUS_NULL_PARAMETER`.
+//
+// # Safety
+// `hit` must be a live hit, not used concurrently.
+alpr_status alpr_hit_record_basis(struct alpr_hit *hit);
+
+// `stop`: allowed only once the hit was confirmed (and not rejected) and a basis recorded
+// (R-HIT-1). Status unchanged.
+//
+// # Returns
+// `ALPR_STATUS_OK`; `ALPR_STATUS_CONFIRMATION_REQUIRED`;
+// `ALPR_STATUS_INDEPENDENT_BASIS_REQUIRED`; `ALPR_STATUS_NULL_PARAMETER`.
+//
+// # Safety
+// `hit` must be a live hit, not used concurrently.
+alpr_status alpr_hit_stop(struct alpr_hit *hit);
+
+// `confirm` with the CLETS/NCIC response: from `acknowledged` or `broadcast`, `rejected` with
+// disposition `record_not_active`, `incorrect_read` or `wrong_jurisdiction` (checked in that
+// order), else `confirmed`.
+//
+// # Returns
+// `ALPR_STATUS_OK` (also when the response rejects the hit: see `alpr_hit_status`);
+// `ALPR_STATUS_NOT_ACKNOWLEDGED`; `ALPR_STATUS_INVALID_TRANSITION`; `ALPR_STATUS_NULL_PARAMETER`.
+//
+// # Safety
+// `hit` must be a live hit, not used concurrently.
+alpr_status alpr_hit_confirm(struct alpr_hit *hit,
+                             bool record_active,
+                             bool plate_verified,
+                             bool jurisdiction_verified,
+                             bool occupied);
+
+// `reject` with a disposition (`correct_read`, `incorrect_read`, `wrong_jurisdiction`,
+// `record_not_active`, `duplicate`, `dismissed`): from `acknowledged`, `broadcast` or
+// `confirmed` → `rejected`.
+//
+// # Returns
+// `ALPR_STATUS_OK`; `ALPR_STATUS_NOT_ACKNOWLEDGED`; `ALPR_STATUS_INVALID_TRANSITION`;
+// `ALPR_STATUS_INVALID_ARGUMENT` (unknown disposition); `ALPR_STATUS_INVALID_UTF8`;
+// `ALPR_STATUS_NULL_PARAMETER`.
+//
+// # Safety
+// `hit` must be a live hit, not used concurrently; `disposition` must point to
+// `disposition_len` readable bytes.
+alpr_status alpr_hit_reject(struct alpr_hit *hit,
+                            const uint8_t *disposition,
+                            size_t disposition_len);
+
+// `close` with an outcome (`recovered`, `not_recovered`, `other`): any status but `closed` →
+// `closed`.
+//
+// # Returns
+// `ALPR_STATUS_OK`; `ALPR_STATUS_INVALID_TRANSITION`; `ALPR_STATUS_INVALID_ARGUMENT` (unknown
+// outcome); `ALPR_STATUS_INVALID_UTF8`; `ALPR_STATUS_NULL_PARAMETER`.
+//
+// # Safety
+// `hit` must be a live hit, not used concurrently; `outcome` must point to `outcome_len`
+// readable bytes.
+alpr_status alpr_hit_close(struct alpr_hit *hit, const uint8_t *outcome, size_t outcome_len);
+
+// Copies the hit's status (`alerted`, `acknowledged`, `broadcast`, `confirmed`, `rejected`,
+// `closed`) into `buf` (see the string-out rules; 16 bytes always suffice).
+//
+// # Returns
+// `ALPR_STATUS_OK`; `ALPR_STATUS_INSUFFICIENT_SIZE`; `ALPR_STATUS_NULL_PARAMETER`.
+//
+// # Safety
+// `hit` must be a live hit; `buf` must point to `buf_len` writable bytes; `out_n` must be valid
+// for writes.
+alpr_status alpr_hit_status(const struct alpr_hit *hit,
+                            uint8_t *buf,
+                            size_t buf_len,
+                            size_t *out_n);
+
+// Copies the hit's disposition (empty when none yet) into `buf` (see the string-out rules).
+//
+// # Returns
+// `ALPR_STATUS_OK`; `ALPR_STATUS_INSUFFICIENT_SIZE`; `ALPR_STATUS_NULL_PARAMETER`.
+//
+// # Safety
+// As `alpr_hit_status`.
+alpr_status alpr_hit_disposition(const struct alpr_hit *hit,
+                                 uint8_t *buf,
+                                 size_t buf_len,
+                                 size_t *out_n);
+
+// Copies the violations recorded on the hit (R-HIT-4: `ALPR_STATUS_MDC_QUERY_BEFORE_BROADCAST`),
+// as status numbers, into `codes_out`; `*out_n` receives their count (also when `cap` is too
+// small). Print them with `alpr_status_str`.
+//
+// # Returns
+// `ALPR_STATUS_OK`; `ALPR_STATUS_INSUFFICIENT_SIZE`; `ALPR_STATUS_NULL_PARAMETER`.
+//
+// # Safety
+// `hit` must be a live hit; `codes_out` must be NULL (with `cap` 0) or point to `cap` writable
+// `uint32_t`; `out_n` must be valid for writes.
+alpr_status alpr_hit_violations(const struct alpr_hit *hit,
+                                uint32_t *codes_out_ptr,
+                                size_t cap,
+                                size_t *out_n);
+
+// Copies the hit's call types (R-HIT-8, e.g. `["POD","503P/503T"]`) as a JSON array of strings
+// into `buf` (see the string-out rules).
+//
+// # Returns
+// `ALPR_STATUS_OK`; `ALPR_STATUS_INSUFFICIENT_SIZE`; `ALPR_STATUS_NULL_PARAMETER`.
+//
+// # Safety
+// As `alpr_hit_status`.
+alpr_status alpr_hit_call_types_json(const struct alpr_hit *hit,
+                                     uint8_t *buf,
+                                     size_t buf_len,
+                                     size_t *out_n);
+
+// Copies the hit's dispatch packet (R-HIT-2, R-HIT-3) as JSON into `buf`: `requires_confirmation`,
+// `informational`, `alert`, `confirm_before_broadcast`, `call_for_service` (`call_type`,
+// `priority`, or null), `steps` (G.O. §C.2.b), `match` (kind, positions, jurisdiction, tier,
+// stale, plate_type_mismatch, list_age_seconds) and `entry` (plate, jurisdiction, category,
+// record_id, vehicle, caution). Call with `buf_len` 0 to learn the size in `*out_n`.
+//
+// # Returns
+// `ALPR_STATUS_OK`; `ALPR_STATUS_INSUFFICIENT_SIZE`; `ALPR_STATUS_NULL_PARAMETER`.
+//
+// # Safety
+// As `alpr_hit_status`.
+alpr_status alpr_hit_dispatch_packet_json(const struct alpr_hit *hit,
+                                          uint8_t *buf,
+                                          size_t buf_len,
+                                          size_t *out_n);
+
+// Releases a hit; NULL is a no-op.
+//
+// # Safety
+// `hit` must be NULL or a live hit, not used again by the caller.
+void alpr_hit_free(struct alpr_hit *hit);
+
+// Validates an officer's hot-plate form (R-HOTPLATE-1…5), given as a JSON object (`plate`,
+// `jurisdiction`, `plate_type`, `category`, `entered_at`, `expires_at` as RFC 3339,
+// `distribution` a number or `"all"`, `also_entered_in`, `officer_name`, `contact_phone`,
+// `case_number`, `synopsis`, `vehicle`, `caution`), under `policy` (NULL for the built-in
+// profile). *Every* violation is copied as a status number into `codes_out` and counted in
+// `*out_n`; a valid form has 0.
+//
+// # Returns
+// `ALPR_STATUS_OK` (whatever the violations); `ALPR_STATUS_INSUFFICIENT_SIZE` (`*out_n` is the
+// count needed; 16 always suffice); `ALPR_STATUS_INVALID_ARGUMENT` (malformed JSON);
+// `ALPR_STATUS_INVALID_UTF8`; `ALPR_STATUS_NULL_PARAMETER`.
+//
+// # Safety
+// `policy` must be NULL or a live policy; `json` must point to `json_len` readable bytes;
+// `codes_out_ptr` must be NULL (with `cap` 0) or point to `cap` writable `uint32_t`; `out_n`
+// must be valid for writes.
+alpr_status alpr_hot_plate_validate_json(const struct alpr_policy *policy,
+                                         const uint8_t *json,
+                                         size_t json_len,
+                                         uint32_t *codes_out_ptr,
+                                         size_t cap,
+                                         size_t *out_n);
 
 #ifdef __cplusplus
 }  // extern "C"

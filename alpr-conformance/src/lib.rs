@@ -319,6 +319,41 @@ pub fn main_with(surface_name: &str, surface: &mut dyn Surface) -> std::process:
     }
 }
 
+/// The bytes of a case's `text` (UTF-8) or `bytes_base64` (standard alphabet, padding optional):
+/// the file input of `hotlist_file`. A helper for the runners, not a comparison rule.
+///
+/// # Errors
+/// When the case has neither field, or the base64 is malformed.
+pub fn case_bytes(case: &Value) -> Result<Vec<u8>, String> {
+    if let Some(t) = case.get("text").and_then(Value::as_str) {
+        return Ok(t.as_bytes().to_vec());
+    }
+    let b64 = case
+        .get("bytes_base64")
+        .and_then(Value::as_str)
+        .ok_or("case has neither text nor bytes_base64")?;
+    let mut out = Vec::with_capacity(b64.len() * 3 / 4);
+    let (mut acc, mut bits) = (0u32, 0u32);
+    for c in b64.bytes().filter(|c| !c.is_ascii_whitespace() && *c != b'=') {
+        let v = match c {
+            b'A'..=b'Z' => c - b'A',
+            b'a'..=b'z' => c - b'a' + 26,
+            b'0'..=b'9' => c - b'0' + 52,
+            b'+' | b'-' => 62,
+            b'/' | b'_' => 63,
+            _ => return Err("bytes_base64 is not base64".to_owned()),
+        };
+        acc = (acc << 6) | u32::from(v);
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((acc >> bits) as u8);
+            acc &= (1 << bits) - 1;
+        }
+    }
+    Ok(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -347,6 +382,18 @@ mod tests {
         let null_case = json!({"next_due_at": null});
         assert_eq!(check("retention", &null_case, &json!({})), Ok(()));
         assert!(check("retention", &null_case, &json!({"next_due_at": "2026-01-01T00:00:00Z"})).is_err());
+    }
+
+    #[test]
+    fn case_bytes_decodes_text_and_base64() {
+        assert_eq!(case_bytes(&json!({"text": "ab"})).unwrap(), b"ab");
+        assert_eq!(
+            case_bytes(&json!({"bytes_base64": "/wBh"})).unwrap(),
+            vec![0xFF, 0, b'a']
+        );
+        assert_eq!(case_bytes(&json!({"bytes_base64": "YWI="})).unwrap(), b"ab");
+        assert!(case_bytes(&json!({"bytes_base64": "!"})).is_err());
+        assert!(case_bytes(&json!({})).is_err());
     }
 
     #[test]

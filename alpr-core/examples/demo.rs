@@ -5,7 +5,7 @@
 
 use alpr_core::{Policy, normalize};
 
-const READS: &str = include_str!("../data/sample_reads.txt");
+const READS: &str = include_str!("../data/reads.csv");
 
 fn main() {
     let policy = Policy::sacramento();
@@ -16,11 +16,9 @@ fn main() {
         policy.version,
         policy.time_zone
     );
-    println!(
-        "\n== normalizing {} sample reads ==",
-        READS.lines().filter(|l| !l.starts_with('#')).count()
-    );
-    for (i, raw) in READS.lines().filter(|l| !l.starts_with('#')).enumerate() {
+    let reads: Vec<&str> = READS.lines().skip(1).filter_map(|l| l.split(',').next()).collect();
+    println!("\n== normalizing {} sample reads ==", reads.len());
+    for (i, raw) in reads.into_iter().enumerate() {
         match normalize(raw) {
             Ok(n) => println!(
                 "read {i:>2}: plate {}{}",

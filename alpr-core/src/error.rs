@@ -132,7 +132,9 @@ codes! {
     FormulaInjection = 216, "formula_injection", "cell starts like a spreadsheet formula";
     /// No list with that id is loaded.
     UnknownList = 217, "unknown_list", "no list with that id";
-    // Reserved for hot lists: 218-299.
+    /// A file with a header (and footer) but not one record: a failed export, never a real list.
+    NoRecords = 218, "no_records", "file has no records";
+    // Reserved for hot lists: 219-299.
 
     // 300s: matching, hits and their workflow, officer hot plates.
     /// The event is not allowed in the hit's current status (R-HIT-6).

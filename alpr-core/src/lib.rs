@@ -20,6 +20,10 @@
 //! - [`plate`]: [`Plate`] (packed, `Copy`), [`Jurisdiction`], [`PlateType`], [`normalize`].
 //! - [`pattern`]: `?`/`*` patterns for list entries and partial-plate search.
 //! - [`hotlist`]: list kinds, categories, entries.
+//! - [`workflow`]: the hit workflow (R-HIT) and the dispatch packet.
+//! - [`hotplate`]: officer-entered hot plates (R-HOTPLATE).
+//! - [`ops`]: inspections, shift checks, out-of-service (R-OPS).
+//! - [`records`]: public-records referrals (R-PRA).
 //! - [`index`]: the compiled per-version match index.
 //! - [`matching`]: reads, hits, [`matching::Matcher`] (SPEC §3).
 //! - [`policy`]: the policy profile, every number of the specification as data.
@@ -30,12 +34,16 @@
 
 pub mod error;
 pub mod hotlist;
+pub mod hotplate;
 pub mod index;
 pub mod matching;
+pub mod ops;
 pub mod pattern;
 pub mod plate;
 pub mod policy;
+pub mod records;
 pub mod time;
+pub mod workflow;
 
 pub use error::{Code, Error, Position, Result};
 pub use pattern::{Pattern, PatternLimits, PlateOrPattern};

@@ -38,17 +38,7 @@ use crate::plate::{self, Jurisdiction, PLATE_MAX_LEN, Plate, PlateType};
 use crate::policy::{MismatchAction, Policy};
 use crate::time::Instant;
 
-vocab! {
-    /// Where a read came from (§3).
-    Origin, Code::InvalidArgument, {
-        /// A car-mounted unit (CDMS).
-        Vehicle = "vehicle",
-        /// A POD or pole camera.
-        Fixed = "fixed",
-        /// TAS on a desk.
-        Desktop = "desktop",
-    }
-}
+pub use crate::workflow::Origin;
 
 vocab! {
     /// How a read matched an entry (§3.1), strongest first.

@@ -5,7 +5,17 @@
 mod surface;
 
 /// Suites the Rust surface implements; every one of them must pass every vector.
-const SUITES: &[&str] = &["normalize", "jurisdiction", "match"];
+const SUITES: &[&str] = &[
+    "normalize",
+    "jurisdiction",
+    "hotlist_load",
+    "hotlist_file",
+    "hot_plate",
+    "hit_workflow",
+    "operations",
+    "public_records",
+    "match",
+];
 
 #[test]
 fn vectors_pass() {

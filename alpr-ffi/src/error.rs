@@ -73,6 +73,8 @@ pub enum alpr_status {
     FormulaInjection = 216,
     /// No list with that id is loaded.
     UnknownList = 217,
+    /// A file with a header (and footer) but not one record.
+    NoRecords = 218,
     /// The event is not allowed in the hit's current status (R-HIT-6).
     InvalidTransition = 300,
     /// The hit must be acknowledged first (R-HIT-6).
@@ -179,6 +181,7 @@ pub const fn status_of(code: Code) -> alpr_status {
         Code::InvalidField => alpr_status::InvalidField,
         Code::FormulaInjection => alpr_status::FormulaInjection,
         Code::UnknownList => alpr_status::UnknownList,
+        Code::NoRecords => alpr_status::NoRecords,
         Code::InvalidTransition => alpr_status::InvalidTransition,
         Code::NotAcknowledged => alpr_status::NotAcknowledged,
         Code::ConfirmationRequired => alpr_status::ConfirmationRequired,

@@ -76,7 +76,6 @@ pub(crate) fn box_into_ptr<C: Castable>(value: C::Rust) -> *mut C {
 /// # Safety
 /// `ptr` must be NULL or a live handle from [`box_into_ptr`] of the same `C`, not used
 /// concurrently.
-#[allow(dead_code)] // Used by the handle types of later modules (hits, lists).
 pub(crate) unsafe fn box_mut<'a, C: Castable>(ptr: *mut C, name: &'static str) -> Result<&'a mut C::Rust, FfiError> {
     if ptr.is_null() {
         return Err(FfiError::null(name));

@@ -20,10 +20,13 @@
 mod boundary;
 pub mod error;
 mod handle;
+pub mod hotlist;
 pub mod matching;
+pub mod ops;
 pub mod plate;
 pub mod policy;
 pub mod registry;
 pub mod version;
+pub mod workflow;
 
 pub use error::alpr_status;

@@ -39,14 +39,6 @@ pub const ALPR_ORIGIN_VEHICLE: u32 = 0;
 pub const ALPR_ORIGIN_FIXED: u32 = 1;
 /// Origin `desktop` (TAS on a desk).
 pub const ALPR_ORIGIN_DESKTOP: u32 = 2;
-/// List kinds, as `alpr_hit.list_kind`: `standard`.
-pub const ALPR_LIST_KIND_STANDARD: u32 = 0;
-/// List kind `special`.
-pub const ALPR_LIST_KIND_SPECIAL: u32 = 1;
-/// List kind `hot_plate`.
-pub const ALPR_LIST_KIND_HOT_PLATE: u32 = 2;
-/// List kind `covert`.
-pub const ALPR_LIST_KIND_COVERT: u32 = 3;
 /// `alpr_hit.flags`: the list is stale (R-LIST-5).
 pub const ALPR_HIT_STALE: u32 = 1;
 /// `alpr_hit.flags`: both sides have a plate type and they differ (R-MATCH-4).
@@ -446,6 +438,7 @@ pub extern "C" fn alpr_category_str(value: u32) -> *const c_char {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::hotlist::ALPR_LIST_KIND_COVERT;
 
     #[test]
     fn name_tables_follow_the_core_vocabularies() {

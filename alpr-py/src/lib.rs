@@ -4,10 +4,12 @@
 use pyo3::prelude::*;
 
 mod errors;
+mod hotlist;
 mod matching;
 mod plate;
 mod policy;
 mod registry;
+mod workflow;
 
 /// The extension module.
 #[pymodule(gil_used = false)]
@@ -27,7 +29,12 @@ mod _alpr {
     use crate::registry::{PyLoadReport, PyRegistry};
 
     #[pymodule_export]
-    use crate::matching::PyHit;
+    use crate::workflow::{
+        PyHit, damaged_equipment, inspection, public_records_request, shift_end, shift_start, validate_hot_plate,
+    };
+
+    #[pymodule_export]
+    use crate::matching::PyMatchHit;
 
     #[pymodule_init]
     fn init(m: &Bound<'_, PyModule>) -> PyResult<()> {

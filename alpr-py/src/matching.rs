@@ -12,15 +12,16 @@ use alpr_core::{Jurisdiction, PlateType};
 use crate::errors::IntoPy;
 use crate::registry::PyRegistry;
 
-/// One hit: an entry of a list that a read matched, and why (R-MATCH-2). Immutable.
-#[pyclass(frozen, module = "alpr._alpr", name = "Hit")]
-pub(crate) struct PyHit {
+/// One match hit: an entry of a list that a read matched, and why (R-MATCH-2). Immutable.
+/// (``alpr.Hit`` is the hit *workflow*; ``Hit(..., details=hit.explain())`` starts one.)
+#[pyclass(frozen, module = "alpr._alpr", name = "MatchHit")]
+pub(crate) struct PyMatchHit {
     inner: Hit,
     read_index: Option<u32>,
 }
 
 #[pymethods]
-impl PyHit {
+impl PyMatchHit {
     /// The list id.
     #[getter]
     fn list(&self) -> &str {
@@ -105,7 +106,7 @@ impl PyHit {
     fn __repr__(&self) -> String {
         let h = &self.inner;
         format!(
-            "Hit(list={:?}, entry={:?}, kind={:?}, tier={:?}, jurisdiction={:?}, positions={:?}, \
+            "MatchHit(list={:?}, entry={:?}, kind={:?}, tier={:?}, jurisdiction={:?}, positions={:?}, \
              plate_type_mismatch={}, stale={}, category={:?}, priority={})",
             h.list_id(),
             h.entry_text(),
@@ -177,7 +178,7 @@ impl PyRegistry {
     ///     now: the current time (timezone-aware): list staleness is judged at it.
     ///
     /// Returns:
-    ///     list[Hit]: in the order of R-MATCH-9; empty when nothing hits.
+    ///     list[MatchHit]: in the order of R-MATCH-9; empty when nothing hits.
     ///
     /// Raises:
     ///     InvalidPlateError: the plate cannot be normalized (``InvalidCharacterError``,
@@ -194,7 +195,7 @@ impl PyRegistry {
         observed_at: &Bound<'_, PyAny>,
         origin: &str,
         now: &Bound<'_, PyAny>,
-    ) -> PyResult<Vec<PyHit>> {
+    ) -> PyResult<Vec<PyMatchHit>> {
         let a = attrs(py, jurisdiction, plate_type, origin)?;
         let (observed_at, now) = (to_utc(observed_at)?, to_utc(now)?);
         let read = Read {
@@ -206,7 +207,7 @@ impl PyRegistry {
         let hits = self.inner.match_read(&read, now).py_err(py)?;
         Ok(hits
             .into_iter()
-            .map(|inner| PyHit {
+            .map(|inner| PyMatchHit {
                 inner,
                 read_index: None,
             })

@@ -52,7 +52,7 @@ impl PyRegistry {
 /// What a load did.
 #[pyclass(frozen, module = "alpr._alpr", name = "LoadReport")]
 pub(crate) struct PyLoadReport {
-    inner: alpr_core::hotlist::LoadReport,
+    pub(crate) inner: alpr_core::hotlist::LoadReport,
 }
 
 #[pymethods]

@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use std::sync::{Arc, RwLock};
 
 use crate::error::{Code, Error, Result};
-use crate::hotlist::{ListMeta, ListVersion, LoadReport, RawEntry};
+use crate::hotlist::{Category, Format, ListHealth, ListMeta, ListVersion, LoadReport, RawEntry};
 use crate::matching::{BatchOutput, Hit, Matcher, Read};
 use crate::policy::Policy;
 use crate::time::Instant;
@@ -112,6 +112,30 @@ impl Registry {
         let (version, report) = ListVersion::from_raw(meta, raws, &self.policy)?;
         self.install(version);
         Ok(report)
+    }
+
+    /// Parses and validates a file (see [`load_bytes`](crate::hotlist::load_bytes)) and, if the
+    /// load as a whole succeeds, puts it in force in place of the previous version of the same id.
+    /// The version's `generated_at` is the file's own (CLEW header) when it has one.
+    ///
+    /// # Errors
+    /// The whole-file failures of [`crate::hotlist::format`] and `too_many_rejected`; the
+    /// previous version stays in force.
+    pub fn load_file(
+        &self,
+        format: Format,
+        bytes: &[u8],
+        meta: ListMeta,
+        default_category: Option<Category>,
+    ) -> Result<LoadReport> {
+        let (version, report) = crate::hotlist::load_bytes(format, bytes, meta, default_category, &self.policy)?;
+        self.install(version);
+        Ok(report)
+    }
+
+    /// The health of every list in force at `now` (R-LIST-5), in id order.
+    pub fn health(&self, now: Instant) -> Vec<ListHealth> {
+        self.snapshot().values().map(|v| v.health(now, &self.policy)).collect()
     }
 
     /// Takes a list out of force; returns it.

@@ -1,7 +1,7 @@
 //! Ingest validation (R-LIST-6, R-LIST-8): raw entries in, validated entries and an explanation of
 //! every rejected record out.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashSet};
 
 use crate::error::{Code, Error, Position, Result};
 use crate::hotlist::{Category, Caution, Entry, ListKind, ListMeta, Vehicle};
@@ -94,6 +94,9 @@ pub struct LoadReport {
     pub rejected: Vec<Rejection>,
     /// Duplicate records folded into an earlier entry.
     pub merged: usize,
+    /// When the source generated the file (the CLEW header time), if the format says.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub generated_at: Option<Instant>,
 }
 
 fn trimmed(s: Option<&String>) -> Option<&str> {
@@ -116,6 +119,17 @@ pub fn validate_entry(
     default_category: Option<Category>,
     policy: &Policy,
 ) -> Result<Entry> {
+    validate_owned(raw.clone(), kind, default_category, policy)
+}
+
+/// [`validate_entry`] on an owned raw entry: its strings move into the entry (the file loaders'
+/// path, which must not copy a million records' fields twice).
+pub(crate) fn validate_owned(
+    raw: RawEntry,
+    kind: ListKind,
+    default_category: Option<Category>,
+    policy: &Policy,
+) -> Result<Entry> {
     let key = match (trimmed(raw.plate.as_ref()), trimmed(raw.pattern.as_ref())) {
         (Some(_), Some(_)) => {
             return Err(Error::new(Code::InvalidField).with_detail("both a plate and a pattern"));
@@ -130,8 +144,8 @@ pub fn validate_entry(
         }
     };
     if let PlateOrPattern::Plate(p) = &key {
-        let text = p.to_string();
-        if policy.placeholder_plates.contains(&text) {
+        let (buf, n) = p.to_bytes();
+        if policy.placeholder_plates.iter().any(|s| s.as_bytes() == &buf[..n]) {
             return Err(Error::new(Code::PlaceholderPlate));
         }
     }
@@ -156,17 +170,27 @@ pub fn validate_entry(
         })
         .transpose()?;
     let expires_at = trimmed(raw.expires_at.as_ref()).map(time::parse_instant).transpose()?;
+    let record_id = raw.record_id.and_then(|s| {
+        let t = s.trim();
+        if t.is_empty() {
+            None
+        } else if t.len() == s.len() {
+            Some(s)
+        } else {
+            Some(t.to_owned())
+        }
+    });
     Ok(Entry {
         key,
         jurisdiction,
         plate_type,
         category,
-        record_id: trimmed(raw.record_id.as_ref()).map(str::to_owned),
+        record_id,
         incident_date,
-        vehicle: raw.vehicle.clone().unwrap_or_default(),
+        vehicle: raw.vehicle.unwrap_or_default(),
         expires_at,
         caution: raw.caution.unwrap_or_default(),
-        attributes: raw.attributes.clone(),
+        attributes: raw.attributes,
     })
 }
 
@@ -186,34 +210,111 @@ pub fn validate_entries(
     default_category: Option<Category>,
     policy: &Policy,
 ) -> Result<(Vec<Entry>, LoadReport)> {
-    let mut entries: Vec<Entry> = Vec::with_capacity(raws.len());
-    let mut seen: HashMap<(PlateOrPattern, Option<Jurisdiction>, Option<PlateType>, Category), usize> =
-        HashMap::with_capacity(raws.len());
-    let mut report = LoadReport::default();
+    let mut v = Validator::new(kind, default_category, policy, raws.len());
     for (i, raw) in raws.iter().enumerate() {
         let position = positions.get(i).copied().unwrap_or(Position {
             index: Some(i as u32),
             ..Position::default()
         });
-        match validate_entry(raw, kind, default_category, policy) {
+        v.push(raw.clone(), position);
+    }
+    v.finish()
+}
+
+/// The dedup key of a plate entry packed in 128 bits: plate (64), jurisdiction (16), plate type
+/// (16), category (8). Patterns (rare) use their own set.
+fn packed_key(p: crate::plate::Plate, e: &Entry) -> u128 {
+    let two = |s: Option<&str>| -> u128 {
+        s.map_or(0, |s| {
+            let b = s.as_bytes();
+            (u128::from(b.first().copied().unwrap_or(0)) << 8) | u128::from(b.get(1).copied().unwrap_or(0))
+        })
+    };
+    (u128::from(p.packed()) << 64)
+        | (two(e.jurisdiction.as_ref().map(Jurisdiction::as_str)) << 48)
+        | (two(e.plate_type.as_ref().map(PlateType::as_str)) << 32)
+        | (e.category as u128)
+}
+
+/// Streaming validation: records go in one at a time (from a file parser or a list of values),
+/// validated entries and the report come out. Memory is the entries plus a 16-byte key a
+/// distinct plate.
+pub(crate) struct Validator<'p> {
+    kind: ListKind,
+    default_category: Option<Category>,
+    policy: &'p Policy,
+    entries: Vec<Entry>,
+    plates: HashSet<u128>,
+    patterns: HashSet<(PlateOrPattern, Option<Jurisdiction>, Option<PlateType>, Category)>,
+    report: LoadReport,
+    total: usize,
+}
+
+impl<'p> Validator<'p> {
+    /// A validator expecting about `capacity` records.
+    pub(crate) fn new(
+        kind: ListKind,
+        default_category: Option<Category>,
+        policy: &'p Policy,
+        capacity: usize,
+    ) -> Validator<'p> {
+        Validator {
+            kind,
+            default_category,
+            policy,
+            entries: Vec::with_capacity(capacity),
+            plates: HashSet::with_capacity(capacity),
+            patterns: HashSet::new(),
+            report: LoadReport::default(),
+            total: 0,
+        }
+    }
+
+    /// One record and where it came from.
+    pub(crate) fn push(&mut self, raw: RawEntry, position: Position) {
+        self.total += 1;
+        match validate_owned(raw, self.kind, self.default_category, self.policy) {
             Ok(e) => {
-                let dedup_key = (e.key.clone(), e.jurisdiction, e.plate_type, e.category);
-                if let std::collections::hash_map::Entry::Vacant(slot) = seen.entry(dedup_key) {
-                    slot.insert(entries.len());
-                    entries.push(e);
+                let fresh = match &e.key {
+                    PlateOrPattern::Plate(p) => self.plates.insert(packed_key(*p, &e)),
+                    PlateOrPattern::Pattern(_) => {
+                        self.patterns
+                            .insert((e.key.clone(), e.jurisdiction, e.plate_type, e.category))
+                    }
+                };
+                if fresh {
+                    self.entries.push(e);
                 } else {
-                    report.merged += 1;
+                    self.report.merged += 1;
                 }
             }
-            Err(e) => report.rejected.push(Rejection {
+            Err(e) => self.report.rejected.push(Rejection {
                 position: merge_position(position, e.position()),
                 code: e.code(),
             }),
         }
     }
-    report.accepted = entries.len();
-    check_rejected_fraction(raws.len(), report.rejected.len(), policy)?;
-    Ok((entries, report))
+
+    /// A record the parser already rejected.
+    pub(crate) fn reject(&mut self, rejection: Rejection) {
+        self.total += 1;
+        self.report.rejected.push(rejection);
+    }
+
+    /// The rejections so far (for a caller that refines their positions).
+    pub(crate) fn rejected_mut(&mut self) -> &mut Vec<Rejection> {
+        &mut self.report.rejected
+    }
+
+    /// The entries and the report, or `too_many_rejected`.
+    pub(crate) fn finish(mut self) -> Result<(Vec<Entry>, LoadReport)> {
+        self.report.accepted = self.entries.len();
+        check_rejected_fraction(self.total, self.report.rejected.len(), self.policy)?;
+        if self.entries.capacity() > self.entries.len() + self.entries.len() / 8 + 16 {
+            self.entries.shrink_to_fit();
+        }
+        Ok((self.entries, self.report))
+    }
 }
 
 /// Fails with `too_many_rejected` when `rejected / total` exceeds the policy's fraction.

@@ -1,7 +1,10 @@
 """Type stubs of the extension module ``alpr._alpr`` (hand-written; checked by stubtest)."""
 
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from typing import Any
+import datetime
+import datetime as _dt
+import os
 from typing import Any
 
 __version__: str
@@ -44,30 +47,44 @@ class Registry:
     def list_ids(self) -> list[str]: ...
     def __len__(self) -> int: ...
     def load_list(self, list: dict[str, object] | str) -> LoadReport: ...
+    def load_file(
+        self,
+        path_or_bytes: bytes | str | os.PathLike[str],
+        format: str,
+        *,
+        id: str,
+        kind: str,
+        priority: int,
+        loaded_at: datetime.datetime,
+        category: str | None = None,
+        source: str = "",
+    ) -> LoadReport: ...
+    def entries(self, id: str) -> list[dict[str, object]]: ...
+    def health(self, now: datetime.datetime) -> list[dict[str, object]]: ...
     def match(
         self,
         plate: str,
         *,
         jurisdiction: str | None = None,
         plate_type: str | None = None,
-        observed_at: datetime,
+        observed_at: datetime.datetime,
         origin: str = "vehicle",
-        now: datetime,
-    ) -> list[Hit]: ...
+        now: datetime.datetime,
+    ) -> list[MatchHit]: ...
     def match_batch(
         self,
         plates: Sequence[str] | Any,
         *,
         jurisdiction: str | None = None,
         plate_type: str | None = None,
-        observed_at: datetime | Sequence[datetime] | Any,
+        observed_at: datetime.datetime | Sequence[datetime.datetime] | Any,
         origin: str = "vehicle",
-        now: datetime,
+        now: datetime.datetime,
         on_error: str = "raise",
         as_table: bool = False,
     ) -> list[dict[str, Any]] | Any: ...
 
-class Hit:
+class MatchHit:
     @property
     def list(self) -> str: ...
     @property
@@ -93,7 +110,7 @@ class Hit:
     @property
     def category(self) -> str: ...
     @property
-    def list_age(self) -> timedelta: ...
+    def list_age(self) -> datetime.timedelta: ...
     @property
     def read_index(self) -> int | None: ...
     def explain(self) -> dict[str, Any]: ...
@@ -105,3 +122,78 @@ class LoadReport:
     def merged(self) -> int: ...
     @property
     def rejected(self) -> list[dict[str, int | str]]: ...
+    @property
+    def generated_at(self) -> datetime.datetime | None: ...
+
+class Hit:
+    def __init__(
+        self,
+        list_kind: str,
+        category: str,
+        origin: str,
+        *,
+        policy: Policy | None = None,
+        details: dict[str, Any] | None = None,
+    ) -> None: ...
+    def acknowledge(self) -> None: ...
+    def mdc_query(self) -> None: ...
+    def broadcast(self) -> None: ...
+    def confirm(
+        self, record_active: bool, plate_verified: bool, jurisdiction_verified: bool, occupied: bool
+    ) -> None: ...
+    def reject(self, disposition: str) -> None: ...
+    def record_basis(self) -> None: ...
+    def stop(self) -> None: ...
+    def close(self, outcome: str) -> None: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def disposition(self) -> str | None: ...
+    @property
+    def outcome(self) -> str | None: ...
+    @property
+    def violations(self) -> list[str]: ...
+    @property
+    def call_types(self) -> list[str]: ...
+    @property
+    def list_kind(self) -> str: ...
+    @property
+    def category(self) -> str: ...
+    @property
+    def origin(self) -> str: ...
+    @property
+    def requires_confirmation(self) -> bool: ...
+    @property
+    def basis_recorded(self) -> bool: ...
+    def dispatch_packet(self) -> dict[str, Any]: ...
+    def dispatch_packet_json(self) -> str: ...
+
+def validate_hot_plate(
+    plate: str | None = None,
+    jurisdiction: str | None = None,
+    entered_at: _dt.datetime | str | None = None,
+    expires_at: _dt.datetime | str | None = None,
+    distribution: int | str | None = None,
+    also_entered_in: list[str] | None = None,
+    officer_name: str | None = None,
+    contact_phone: str | None = None,
+    case_number: str | None = None,
+    synopsis: str | None = None,
+    plate_type: str | None = None,
+    category: str | None = None,
+    policy: Policy | None = None,
+) -> list[str]: ...
+def inspection(
+    last_inspected: _dt.date | str, today: _dt.date | str, policy: Policy | None = None
+) -> dict[str, Any]: ...
+def shift_start(checks: dict[str, bool], policy: Policy | None = None) -> dict[str, Any]: ...
+def shift_end(checked_in_learn: bool) -> dict[str, Any]: ...
+def damaged_equipment(vandalism: bool = False) -> dict[str, Any]: ...
+def public_records_request(
+    refused_referral: bool = False,
+    name: str | None = None,
+    phone: str | None = None,
+    email: str | None = None,
+    description: str | None = None,
+    policy: Policy | None = None,
+) -> dict[str, Any]: ...

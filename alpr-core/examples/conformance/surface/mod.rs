@@ -5,8 +5,10 @@ use serde_json::{Value, json};
 
 use alpr_core::Error;
 
+mod hotlist;
 mod matching;
 mod plate;
+mod workflow;
 
 /// Runs cases through `alpr-core` directly.
 pub(crate) struct RustSurface;
@@ -16,6 +18,12 @@ impl alpr_conformance::Surface for RustSurface {
         match suite {
             "normalize" => plate::normalize(case),
             "jurisdiction" => plate::jurisdiction(case),
+            "hotlist_load" => hotlist::load(case),
+            "hotlist_file" => hotlist::file(case),
+            "hot_plate" => workflow::hot_plate(case),
+            "hit_workflow" => workflow::hit_workflow(case),
+            "operations" => workflow::operations(case),
+            "public_records" => workflow::public_records(case),
             "match" => matching::match_case(case),
             _ => Err(format!("suite {suite} is not implemented by the Rust runner")),
         }

@@ -6,8 +6,10 @@ use serde_json::{Value, json};
 
 use alpr::alpr_status;
 
+mod hotlist;
 mod matching;
 mod plate;
+mod workflow;
 
 /// Runs cases through the exported C functions.
 pub(crate) struct CSurface;
@@ -17,6 +19,12 @@ impl alpr_conformance::Surface for CSurface {
         match suite {
             "normalize" => plate::normalize(case),
             "jurisdiction" => plate::jurisdiction(case),
+            "hotlist_load" => hotlist::load(case),
+            "hotlist_file" => hotlist::file(case),
+            "hot_plate" => workflow::hot_plate(case),
+            "hit_workflow" => workflow::hit_workflow(case),
+            "operations" => workflow::operations(case),
+            "public_records" => workflow::public_records(case),
             "match" => matching::match_case(case),
             _ => Err(format!("suite {suite} is not implemented by the C ABI runner")),
         }

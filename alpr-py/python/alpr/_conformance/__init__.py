@@ -7,10 +7,16 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from alpr._conformance import matching, plate
+from alpr._conformance import hotlist, matching, plate, workflow
 
 SUITES: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "normalize": plate.normalize_case,
     "jurisdiction": plate.jurisdiction_case,
+    "hotlist_load": hotlist.load_case,
+    "hotlist_file": hotlist.file_case,
+    "hot_plate": workflow.hot_plate_case,
+    "hit_workflow": workflow.hit_workflow_case,
+    "operations": workflow.operations_case,
+    "public_records": workflow.public_records_case,
     "match": matching.match_case,
 }

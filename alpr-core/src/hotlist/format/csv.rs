@@ -1,0 +1,290 @@
+//! CSV hot lists (RFC 4180) with a header row naming the columns (R-LIST-7).
+//!
+//! Known columns (names compared case-insensitively, surrounding blanks ignored): `plate` or
+//! `pattern` (one required, else `missing_column`), `state` (or `jurisdiction`), `type` (or
+//! `plate_type`), `category`, `record_id`, `make`, `model`, `color`, `year`, `expires_at`. Any
+//! other column is kept as an attribute under its header name. Quoted fields may contain commas,
+//! doubled quotes and line ends; a record's line is the line it starts on.
+
+use super::{Columns, FileInfo, MAX_CSV_RECORD, Record, file_error, looks_like_formula, parse_year, reject};
+use crate::error::{Code, Result};
+use crate::hotlist::{RawEntry, Vehicle};
+use std::borrow::Cow;
+
+/// What a column holds.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Role {
+    Plate,
+    Pattern,
+    State,
+    Type,
+    Category,
+    RecordId,
+    Make,
+    Model,
+    Color,
+    Year,
+    ExpiresAt,
+    Attribute(String),
+}
+
+impl Role {
+    fn of(name: &str) -> Role {
+        match name.to_ascii_lowercase().as_str() {
+            "plate" => Role::Plate,
+            "pattern" => Role::Pattern,
+            "state" | "jurisdiction" => Role::State,
+            "type" | "plate_type" => Role::Type,
+            "category" => Role::Category,
+            "record_id" => Role::RecordId,
+            "make" => Role::Make,
+            "model" => Role::Model,
+            "color" => Role::Color,
+            "year" => Role::Year,
+            "expires_at" => Role::ExpiresAt,
+            _ => Role::Attribute(name.to_owned()),
+        }
+    }
+
+    /// Free text, where a formula-like start is refused.
+    fn is_free_text(&self) -> bool {
+        matches!(
+            self,
+            Role::RecordId | Role::Make | Role::Model | Role::Color | Role::Attribute(_)
+        )
+    }
+}
+
+/// A structural failure of one record: its code and 1-based field number.
+type SplitError = (Code, u32);
+
+/// Splits the record starting at byte `start` into `fields`; returns the offset after it and the
+/// number of line ends inside quoted fields.
+fn split<'a>(text: &'a str, start: usize, fields: &mut Vec<Cow<'a, str>>) -> Result<(usize, u32), SplitError> {
+    fields.clear();
+    let b = text.as_bytes();
+    let limit = (start + MAX_CSV_RECORD + 1).min(b.len());
+    let mut i = start;
+    let mut newlines = 0u32;
+    loop {
+        let col = fields.len() as u32 + 1;
+        if b.get(i) == Some(&b'"') {
+            let open = i;
+            i += 1;
+            let mut owned: Option<String> = None;
+            let mut seg = i;
+            loop {
+                let Some(q) = b[i.min(limit)..limit].iter().position(|&c| c == b'"').map(|q| q + i) else {
+                    return Err(if limit < b.len() {
+                        (Code::LineTooLong, col)
+                    } else {
+                        (Code::InvalidField, col)
+                    });
+                };
+                if b.get(q + 1) == Some(&b'"') {
+                    owned.get_or_insert_with(String::new).push_str(&text[seg..=q]);
+                    i = q + 2;
+                    seg = i;
+                    continue;
+                }
+                newlines += super::count_newlines(&b[open..q]) as u32;
+                fields.push(match owned {
+                    Some(mut o) => {
+                        o.push_str(&text[seg..q]);
+                        Cow::Owned(o)
+                    }
+                    None => Cow::Borrowed(&text[seg..q]),
+                });
+                i = q + 1;
+                break;
+            }
+            match b.get(i) {
+                Some(b',') => i += 1,
+                Some(b'\n') => return Ok((i + 1, newlines)),
+                Some(b'\r') if b.get(i + 1) == Some(&b'\n') => return Ok((i + 2, newlines)),
+                None => return Ok((i, newlines)),
+                Some(_) => return Err((Code::InvalidField, col)),
+            }
+        } else {
+            let end = b[i..]
+                .iter()
+                .position(|&c| c == b',' || c == b'\n')
+                .map_or(b.len(), |e| e + i);
+            if end - start > MAX_CSV_RECORD {
+                return Err((Code::LineTooLong, col));
+            }
+            let at_line_end = end == b.len() || b[end] == b'\n';
+            let mut cell = &text[i..end];
+            if at_line_end {
+                cell = cell.strip_suffix('\r').unwrap_or(cell);
+            }
+            if cell.contains('"') {
+                return Err((Code::InvalidField, col));
+            }
+            fields.push(Cow::Borrowed(cell));
+            if at_line_end {
+                return Ok(((end + 1).min(b.len()), newlines));
+            }
+            i = end + 1;
+        }
+    }
+}
+
+/// The offset after the physical line starting at `start`.
+fn next_line(text: &str, start: usize) -> usize {
+    text[start..].find('\n').map_or(text.len(), |i| start + i + 1)
+}
+
+/// Whether a split record is a blank line.
+fn is_blank(fields: &[Cow<'_, str>]) -> bool {
+    fields.len() == 1 && fields[0].trim().is_empty()
+}
+
+/// A cell's text, trimmed, owned without a copy when possible; `None` when blank.
+fn take(cell: Cow<'_, str>) -> Option<String> {
+    let t = cell.trim();
+    if t.is_empty() {
+        None
+    } else if t.len() == cell.len() {
+        Some(cell.into_owned())
+    } else {
+        Some(t.to_owned())
+    }
+}
+
+/// Parses a CSV file, handing each record to `sink`.
+pub(crate) fn parse(text: &str, sink: &mut dyn FnMut(Record)) -> Result<FileInfo> {
+    let mut fields: Vec<Cow<'_, str>> = Vec::with_capacity(16);
+    let mut pos = 0;
+    let mut line = 1u32;
+    let header_nl;
+    // The header: the first line that is not blank.
+    loop {
+        match split(text, pos, &mut fields) {
+            Err((Code::LineTooLong, _)) => return Err(file_error(Code::LineTooLong, line, "header line too long")),
+            Err(_) => return Err(file_error(Code::InvalidHeader, line, "header row has bad quoting")),
+            Ok((next, nl)) => {
+                pos = next;
+                if !is_blank(&fields) {
+                    header_nl = nl;
+                    break;
+                }
+                line += 1 + nl;
+            }
+        }
+    }
+    let header_line = line;
+    let mut roles: Vec<Role> = Vec::with_capacity(fields.len());
+    for (i, f) in fields.iter().enumerate() {
+        let name = f.trim();
+        if name.contains('\0') {
+            return Err(file_error(
+                Code::InvalidHeader,
+                header_line,
+                "NUL byte in the header row",
+            ));
+        }
+        let role = if name.is_empty() {
+            Role::Attribute(format!("column{}", i + 1))
+        } else {
+            Role::of(name)
+        };
+        if roles.contains(&role) {
+            return Err(file_error(Code::InvalidHeader, header_line, "a column is named twice"));
+        }
+        roles.push(role);
+    }
+    let col_of = |r: &Role| roles.iter().position(|x| x == r).map(|i| i as u32 + 1);
+    let columns = Columns {
+        plate: col_of(&Role::Plate),
+        pattern: col_of(&Role::Pattern),
+        jurisdiction: col_of(&Role::State),
+        plate_type: col_of(&Role::Type),
+        category: col_of(&Role::Category),
+        date: col_of(&Role::ExpiresAt),
+    };
+    if columns.plate.is_none() && columns.pattern.is_none() {
+        return Err(file_error(
+            Code::MissingColumn,
+            header_line,
+            "no plate or pattern column",
+        ));
+    }
+    line = header_line + 1 + header_nl;
+    let mut records = 0usize;
+    while pos < text.len() {
+        let start_line = line;
+        match split(text, pos, &mut fields) {
+            Err((code, col)) => {
+                // Resynchronize on the next physical line.
+                records += 1;
+                sink(reject(start_line, col, code));
+                pos = next_line(text, pos);
+                line += 1;
+            }
+            Ok((next, nl)) => {
+                pos = next;
+                line += 1 + nl;
+                if is_blank(&fields) {
+                    continue;
+                }
+                records += 1;
+                sink(record(start_line, &roles, &mut fields));
+            }
+        }
+    }
+    if records == 0 {
+        return Err(file_error(Code::NoRecords, header_line, "header row but no records"));
+    }
+    Ok(FileInfo {
+        generated_at: None,
+        columns,
+    })
+}
+
+/// One structurally sound record.
+fn record(line: u32, roles: &[Role], fields: &mut Vec<Cow<'_, str>>) -> Record {
+    if fields.len() > roles.len() {
+        if let Some(extra) = fields[roles.len()..].iter().position(|f| !f.trim().is_empty()) {
+            return reject(line, (roles.len() + extra) as u32 + 1, Code::InvalidField);
+        }
+        fields.truncate(roles.len());
+    }
+    for (i, f) in fields.iter().enumerate() {
+        let col = i as u32 + 1;
+        if f.contains('\0') {
+            return reject(line, col, Code::InvalidField);
+        }
+        if roles[i].is_free_text() && looks_like_formula(f) {
+            return reject(line, col, Code::FormulaInjection);
+        }
+    }
+    let mut raw = RawEntry::default();
+    let mut vehicle = Vehicle::default();
+    for (i, cell) in fields.drain(..).enumerate() {
+        let Some(v) = take(cell) else { continue };
+        match &roles[i] {
+            Role::Plate => raw.plate = Some(v),
+            Role::Pattern => raw.pattern = Some(v),
+            Role::State => raw.jurisdiction = Some(v),
+            Role::Type => raw.plate_type = Some(v),
+            Role::Category => raw.category = Some(v),
+            Role::RecordId => raw.record_id = Some(v),
+            Role::Make => vehicle.make = Some(v),
+            Role::Model => vehicle.model = Some(v),
+            Role::Color => vehicle.color = Some(v),
+            Role::Year => match parse_year(&v) {
+                Some(y) => vehicle.year = Some(y),
+                None => return reject(line, i as u32 + 1, Code::InvalidField),
+            },
+            Role::ExpiresAt => raw.expires_at = Some(v),
+            Role::Attribute(name) => {
+                raw.attributes.insert(name.clone(), v);
+            }
+        }
+    }
+    if !vehicle.is_empty() {
+        raw.vehicle = Some(vehicle);
+    }
+    Record::Entry(raw, line)
+}

@@ -1,0 +1,335 @@
+//! Hot-list file formats (R-LIST-7): bytes in, validated list versions out.
+//!
+//! Every format is read the same way: the bytes must be UTF-8 (an optional byte-order mark is
+//! dropped; a file that is not UTF-8 fails as a whole with `invalid_utf8` and its first bad line),
+//! lines end in `\n` or `\r\n`, blank lines are skipped. A parser turns each record line into a
+//! [`RawEntry`] and its position, or into a [`Rejection`] (a line too long, a NUL byte, a bad
+//! date, a formula-like cell, a short record); every raw entry then goes through the shared
+//! validation ([`validate_entry`](crate::hotlist::validate_entry)), so a file and a list handed
+//! over as values obey the same rules. Records stream from the parser into the validator: a
+//! million-line file never exists as a million raw entries at once.
+//!
+//! Whole-file failures (the load is refused, the previous version stays in force) carry the line
+//! where they were found: `invalid_utf8`, `empty_file`, `no_records`, `invalid_header`,
+//! `missing_column`, `truncated_file`, `record_count_mismatch`, `too_many_rejected`.
+//!
+//! The decisions where SPEC is silent (limits, NUL bytes, formula cells, header-only files) are
+//! in DESIGN.md, section "Hot-list files".
+
+mod clew;
+mod csv;
+mod ncic;
+
+use crate::error::{Code, Error, Position, Result};
+use std::fmt;
+
+use crate::hotlist::model::vocab;
+use crate::hotlist::validate::Validator;
+use crate::hotlist::{Category, ListMeta, ListVersion, LoadReport, RawEntry, Rejection};
+use crate::policy::Policy;
+use crate::time::Instant;
+
+vocab! {
+    /// A hot-list file format (R-LIST-7).
+    Format, Code::InvalidArgument, {
+        /// CSV (RFC 4180) with a header row naming the columns.
+        Csv = "csv",
+        /// CA DOJ CLEW fixed-width download (`svs.tbl`, `sfr.tbl`, `slr.tbl`).
+        CaDojClew = "ca_doj_clew",
+        /// NCIC LPR extract, fixed width, no header.
+        NcicExtract = "ncic_extract",
+    }
+}
+
+impl Format {
+    /// The format's number on the C ABI (its position in [`Format::ALL`]).
+    pub const fn number(self) -> u32 {
+        self as u32
+    }
+
+    /// The format with this C ABI number.
+    pub fn from_number(n: u32) -> Option<Format> {
+        Format::ALL.get(n as usize).copied()
+    }
+}
+
+/// Longest record line of the fixed-width formats, in bytes (a CLEW record is 20, an NCIC one
+/// about 70).
+pub const MAX_FIXED_LINE: usize = 256;
+/// Longest CSV record (all its physical lines), in bytes.
+pub const MAX_CSV_RECORD: usize = 8192;
+
+/// Where a file's fields are, by 1-based column (character in fixed-width files, field number in
+/// CSV): used to give a validation rejection the column of the field it is about.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct Columns {
+    pub(crate) plate: Option<u32>,
+    pub(crate) pattern: Option<u32>,
+    pub(crate) jurisdiction: Option<u32>,
+    pub(crate) plate_type: Option<u32>,
+    pub(crate) category: Option<u32>,
+    pub(crate) date: Option<u32>,
+}
+
+impl Columns {
+    /// The column a validation code is about.
+    fn of(&self, code: Code) -> Option<u32> {
+        match code {
+            Code::Empty | Code::InvalidCharacter | Code::TooLong | Code::PlaceholderPlate | Code::InvalidField => {
+                self.plate.or(self.pattern)
+            }
+            Code::PatternNotAllowed | Code::PatternTooBroad | Code::InvalidPattern => self.pattern.or(self.plate),
+            Code::InvalidJurisdiction => self.jurisdiction,
+            Code::InvalidPlateType => self.plate_type,
+            Code::InvalidCategory | Code::CategoryForbidden => self.category,
+            Code::InvalidDate => self.date,
+            _ => None,
+        }
+    }
+}
+
+/// What a parser hands to its sink for each record. Moved once into the validator, never stored,
+/// so the size difference of the variants costs nothing.
+#[allow(clippy::large_enum_variant)]
+pub(crate) enum Record {
+    /// A record to validate, from this 1-based line.
+    Entry(RawEntry, u32),
+    /// A record the parser rejected.
+    Rejected(Rejection),
+}
+
+/// What a parser learned about the file as a whole.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct FileInfo {
+    pub(crate) generated_at: Option<Instant>,
+    pub(crate) columns: Columns,
+}
+
+/// A rejection at a line and 1-based column.
+pub(crate) fn reject(line: u32, column: u32, code: Code) -> Record {
+    Record::Rejected(Rejection {
+        position: Position {
+            line: Some(line),
+            column: Some(column),
+            ..Position::default()
+        },
+        code,
+    })
+}
+
+/// A whole-file failure at a line.
+pub(crate) fn file_error(code: Code, line: u32, detail: &'static str) -> Error {
+    Error::new(code).at_line(line).with_detail(detail)
+}
+
+/// Decodes a file: drops a byte-order mark, checks UTF-8 (`invalid_utf8` at the first bad line
+/// and column), refuses an empty or blank file (`empty_file`).
+pub(crate) fn decode(bytes: &[u8]) -> Result<&str> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let text = std::str::from_utf8(bytes).map_err(|e| {
+        let good = &bytes[..e.valid_up_to()];
+        let line = count_newlines(good) + 1;
+        let start = good.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+        // The valid prefix of the line is UTF-8 by construction.
+        let column = std::str::from_utf8(&good[start..]).map_or(0, |s| s.chars().count()) + 1;
+        Error::new(Code::InvalidUtf8)
+            .at_line(u32::try_from(line).unwrap_or(u32::MAX))
+            .at_column(u32::try_from(column).unwrap_or(u32::MAX))
+            .with_detail("file is not valid UTF-8")
+    })?;
+    if text.bytes().all(|b| b.is_ascii_whitespace()) {
+        return Err(Error::new(Code::EmptyFile).with_detail("file has no content"));
+    }
+    Ok(text)
+}
+
+/// The lines of a text with their 1-based numbers, `\r\n` or `\n` removed. A final line end does
+/// not start another line.
+#[derive(Clone)]
+pub(crate) struct Lines<'a> {
+    rest: &'a str,
+    number: u32,
+}
+
+impl<'a> Lines<'a> {
+    pub(crate) fn new(text: &'a str) -> Lines<'a> {
+        Lines { rest: text, number: 0 }
+    }
+
+    /// The number of the last line returned.
+    pub(crate) fn number(&self) -> u32 {
+        self.number
+    }
+}
+
+impl<'a> Iterator for Lines<'a> {
+    type Item = (u32, &'a str);
+
+    fn next(&mut self) -> Option<(u32, &'a str)> {
+        if self.rest.is_empty() {
+            return None;
+        }
+        self.number = self.number.saturating_add(1);
+        let (line, rest) = match self.rest.find('\n') {
+            Some(i) => (&self.rest[..i], &self.rest[i + 1..]),
+            None => (self.rest, ""),
+        };
+        self.rest = rest;
+        Some((self.number, line.strip_suffix('\r').unwrap_or(line)))
+    }
+}
+
+/// The 1-based column (in characters) of a NUL in a line, if any.
+pub(crate) fn nul_column(line: &str) -> Option<u32> {
+    let i = line.find('\0')?;
+    Some(line[..i].chars().count() as u32 + 1)
+}
+
+/// Whether a free-text cell starts like a spreadsheet formula (`=`, `+`, `-`, `@`, or a tab or
+/// carriage return before one): the OWASP CSV-injection prefixes.
+pub(crate) fn looks_like_formula(cell: &str) -> bool {
+    let starts = |s: &str| matches!(s.as_bytes().first(), Some(b'=' | b'+' | b'-' | b'@'));
+    starts(cell) || matches!(cell.as_bytes().first(), Some(b'\t' | b'\r')) || starts(cell.trim_start())
+}
+
+/// A fixed-width line addressed by 0-based character columns.
+pub(crate) struct Fixed<'a> {
+    line: &'a str,
+    /// Byte offsets of each character and of the end, when the line is not ASCII.
+    offsets: Option<Vec<usize>>,
+}
+
+impl<'a> Fixed<'a> {
+    pub(crate) fn new(line: &'a str) -> Fixed<'a> {
+        let offsets = (!line.is_ascii()).then(|| {
+            let mut v: Vec<usize> = line.char_indices().map(|(i, _)| i).collect();
+            v.push(line.len());
+            v
+        });
+        Fixed { line, offsets }
+    }
+
+    /// The length in characters.
+    pub(crate) fn len(&self) -> usize {
+        self.offsets.as_ref().map_or(self.line.len(), |o| o.len() - 1)
+    }
+
+    /// Characters `start..end` (clipped to the line).
+    pub(crate) fn get(&self, start: usize, end: usize) -> &'a str {
+        let n = self.len();
+        let (s, e) = (start.min(n), end.min(n));
+        match &self.offsets {
+            None => &self.line[s..e],
+            Some(o) => &self.line[o[s]..o[e]],
+        }
+    }
+
+    /// Characters `start..end`, trimmed; `None` when blank.
+    pub(crate) fn field(&self, start: usize, end: usize) -> Option<&'a str> {
+        Some(self.get(start, end).trim()).filter(|s| !s.is_empty())
+    }
+}
+
+/// Parses a 1–4 digit vehicle year; `None` for other text.
+pub(crate) fn parse_year(s: &str) -> Option<u16> {
+    (!s.is_empty() && s.len() <= 4 && s.bytes().all(|b| b.is_ascii_digit()))
+        .then(|| s.parse().ok())
+        .flatten()
+}
+
+/// Runs a format's parser over decoded text, handing each record to `sink`.
+fn run(format: Format, text: &str, tz: chrono_tz::Tz, sink: &mut dyn FnMut(Record)) -> Result<FileInfo> {
+    match format {
+        Format::Csv => csv::parse(text, sink),
+        Format::CaDojClew => clew::parse(text, tz, sink),
+        Format::NcicExtract => ncic::parse(text, sink),
+    }
+}
+
+/// A file parsed but not yet validated: the raw entries with their positions, the records the
+/// parser already rejected, and the header time where the format has one.
+#[derive(Clone, Debug, Default)]
+pub struct ParsedFile {
+    /// The records to validate, in file order.
+    pub raws: Vec<RawEntry>,
+    /// `positions[i]` is the line of `raws[i]`.
+    pub positions: Vec<Position>,
+    /// Records rejected by the parser, with line, column and code.
+    pub rejected: Vec<Rejection>,
+    /// The file's generation time (CLEW header), if any.
+    pub generated_at: Option<Instant>,
+}
+
+/// Parses a file without validating its entries (for tools that inspect a file; loading uses
+/// [`load_bytes`], which streams instead of collecting). The policy gives the agency time zone.
+///
+/// # Errors
+/// The whole-file failures of the module documentation (but `too_many_rejected`).
+pub fn parse_bytes(format: Format, bytes: &[u8], policy: &Policy) -> Result<ParsedFile> {
+    let text = decode(bytes)?;
+    let mut out = ParsedFile::default();
+    let info = run(format, text, policy.time_zone, &mut |r| match r {
+        Record::Entry(raw, line) => {
+            out.raws.push(raw);
+            out.positions.push(Position::at_line(line));
+        }
+        Record::Rejected(rej) => out.rejected.push(rej),
+    })?;
+    out.generated_at = info.generated_at;
+    Ok(out)
+}
+
+/// Parses and validates a file into a list version (R-LIST-6, R-LIST-7).
+///
+/// `meta.generated_at` is replaced by the file's own time when the format has one (the CLEW
+/// header). `default_category` is the category of records that name none (a CLEW SVS file is
+/// `stolen_vehicle`); without one such records are `other`. The report lists every rejected
+/// record in file order with its line, column and code, and carries `generated_at`.
+///
+/// # Errors
+/// The whole-file failures of the module documentation, `too_many_rejected` when more than the
+/// policy's `max_rejected_fraction` of records were rejected (by the parser or by validation).
+pub fn load_bytes(
+    format: Format,
+    bytes: &[u8],
+    mut meta: ListMeta,
+    default_category: Option<Category>,
+    policy: &Policy,
+) -> Result<(ListVersion, LoadReport)> {
+    let text = decode(bytes)?;
+    // One record a line, nearly: a good capacity for the entries and the dedup set.
+    let estimate = memchr_count(text.as_bytes());
+    let mut v = Validator::new(meta.kind, default_category, policy, estimate);
+    let info = run(format, text, policy.time_zone, &mut |r| match r {
+        Record::Entry(raw, line) => v.push(raw, Position::at_line(line)),
+        Record::Rejected(rej) => v.reject(rej),
+    })?;
+    let rejected = v.rejected_mut();
+    for r in rejected.iter_mut() {
+        if r.position.column.is_none() {
+            r.position.column = info.columns.of(r.code);
+        }
+    }
+    // Parser and validation rejections interleave; report them in file order.
+    rejected.sort_by_key(|r| r.position.line);
+    let (entries, mut report) = v.finish()?;
+    if info.generated_at.is_some() {
+        meta.generated_at = info.generated_at;
+    }
+    report.generated_at = meta.generated_at;
+    Ok((ListVersion::new(meta, entries), report))
+}
+
+/// The number of line ends (a capacity estimate).
+fn memchr_count(b: &[u8]) -> usize {
+    count_newlines(b) + 1
+}
+
+/// The number of `\n` bytes (the compiler vectorizes this loop; no extra crate needed).
+#[allow(clippy::naive_bytecount)]
+pub(crate) fn count_newlines(b: &[u8]) -> usize {
+    b.iter().filter(|&&c| c == b'\n').count()
+}
+
+#[cfg(test)]
+mod tests;

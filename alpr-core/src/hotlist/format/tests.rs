@@ -1,0 +1,367 @@
+//! Tests of the file formats: every parser error path.
+
+use proptest::prelude::*;
+
+use super::*;
+use crate::hotlist::ListKind;
+
+fn meta(kind: ListKind) -> ListMeta {
+    ListMeta {
+        id: "T".into(),
+        kind,
+        priority: 10,
+        loaded_at: crate::time::parse_instant("2026-11-28T08:00:00-08:00").unwrap(),
+        source: String::new(),
+        generated_at: None,
+    }
+}
+
+fn lenient() -> Policy {
+    Policy {
+        max_rejected_fraction: 1.0,
+        ..Policy::sacramento()
+    }
+}
+
+fn load(format: Format, text: &[u8]) -> Result<(ListVersion, LoadReport)> {
+    load_bytes(
+        format,
+        text,
+        meta(ListKind::Standard),
+        Some(Category::StolenVehicle),
+        &lenient(),
+    )
+}
+
+/// (line, column, code) of every rejection.
+fn rejections(format: Format, text: &str) -> Vec<(u32, u32, Code)> {
+    let (_, r) = load(format, text.as_bytes()).unwrap();
+    r.rejected
+        .iter()
+        .map(|r| (r.position.line.unwrap(), r.position.column.unwrap_or(0), r.code))
+        .collect()
+}
+
+fn whole(format: Format, text: &[u8]) -> (Code, Option<u32>) {
+    let e = load(format, text).unwrap_err();
+    (e.code(), e.position().line)
+}
+
+const CLEW: &str = "DATE11/28/2026 06:00\n7ABC123 CA3420181105\nXYZ999  CA0220180430\nTOTAL RECORD 0000002\n";
+
+#[test]
+fn clew_reads_header_records_and_footer() {
+    let (v, r) = load(Format::CaDojClew, CLEW.as_bytes()).unwrap();
+    assert_eq!(r.accepted, 2);
+    assert_eq!(
+        r.generated_at.unwrap().to_rfc3339(),
+        "2026-11-28T14:00:00+00:00",
+        "header time is Pacific"
+    );
+    assert_eq!(v.meta().generated_at, r.generated_at);
+    let e = &v.entries()[0];
+    assert_eq!(e.key.to_string(), "7ABC123");
+    assert_eq!(e.category, Category::StolenVehicle);
+    assert_eq!(e.attributes.get("county").map(String::as_str), Some("34"));
+    assert_eq!(e.incident_date.unwrap().to_string(), "2018-11-05");
+}
+
+#[test]
+fn clew_crlf_and_bom() {
+    let text = format!("\u{feff}{}", CLEW.replace('\n', "\r\n"));
+    let (_, r) = load(Format::CaDojClew, text.as_bytes()).unwrap();
+    assert_eq!(r.accepted, 2);
+}
+
+#[test]
+fn clew_whole_file_failures() {
+    let cut = "DATE11/28/2026 06:00\n7ABC123 CA3420181105\n";
+    assert_eq!(whole(Format::CaDojClew, cut.as_bytes()), (Code::TruncatedFile, Some(3)));
+    let wrong = CLEW.replace("0000002", "0000003");
+    assert_eq!(
+        whole(Format::CaDojClew, wrong.as_bytes()),
+        (Code::RecordCountMismatch, Some(4))
+    );
+    let garbage = CLEW.replace("0000002", "00000x2");
+    assert_eq!(
+        whole(Format::CaDojClew, garbage.as_bytes()).0,
+        Code::RecordCountMismatch
+    );
+    let after = format!("{CLEW}8ABC123 CA3420181105\n");
+    assert_eq!(
+        whole(Format::CaDojClew, after.as_bytes()),
+        (Code::RecordCountMismatch, Some(5))
+    );
+    let no_header = CLEW.replace("DATE11/28/2026 06:00", "11/28/2026 06:00");
+    assert_eq!(
+        whole(Format::CaDojClew, no_header.as_bytes()),
+        (Code::InvalidHeader, Some(1))
+    );
+    let bad_shape = CLEW.replace("DATE11/28/2026 06:00", "DATE11/28/26 06:00");
+    assert_eq!(
+        whole(Format::CaDojClew, bad_shape.as_bytes()),
+        (Code::InvalidHeader, Some(1))
+    );
+    let bad_date = CLEW.replace("DATE11/28/2026 06:00", "DATE02/30/2026 06:00");
+    assert_eq!(
+        whole(Format::CaDojClew, bad_date.as_bytes()),
+        (Code::InvalidDate, Some(1))
+    );
+    let bad_time = CLEW.replace("DATE11/28/2026 06:00", "DATE11/28/2026 24:00");
+    assert_eq!(
+        whole(Format::CaDojClew, bad_time.as_bytes()),
+        (Code::InvalidDate, Some(1))
+    );
+    let empty = "DATE11/28/2026 06:00\nTOTAL RECORD 0000000\n";
+    assert_eq!(whole(Format::CaDojClew, empty.as_bytes()), (Code::NoRecords, Some(2)));
+    assert_eq!(
+        whole(Format::CaDojClew, b"DATE11/28/2026 06:00\n"),
+        (Code::TruncatedFile, Some(2))
+    );
+}
+
+#[test]
+fn clew_record_rejections() {
+    let long = format!("7ABC124 CA3420181105{}", " X".repeat(200));
+    let text = format!(
+        "DATE11/28/2026 06:00\n7ABC123 CA3420260230\nSHORT   CA34\n{long}\n7ABC125 CA\u{0}420181105\n7ABC126 CA=120181105\nUNK     CA3420181105\n7ABC127 ZZ3420181105\nTOTAL RECORD 0000007\n"
+    );
+    assert_eq!(
+        rejections(Format::CaDojClew, &text),
+        vec![
+            (2, 13, Code::InvalidDate),
+            (3, 13, Code::ShortRecord),
+            (4, 257, Code::LineTooLong),
+            (5, 11, Code::InvalidField),
+            (6, 11, Code::FormulaInjection),
+            (7, 1, Code::PlaceholderPlate),
+            (8, 9, Code::InvalidJurisdiction),
+        ]
+    );
+}
+
+#[test]
+fn too_many_rejected_counts_parser_rejections() {
+    let text = "DATE11/28/2026 06:00\n7ABC123 CA3420181105\n7ABC124 CA3420260230\nTOTAL RECORD 0000002\n";
+    let e = load_bytes(
+        Format::CaDojClew,
+        text.as_bytes(),
+        meta(ListKind::Standard),
+        None,
+        &Policy::sacramento(),
+    )
+    .unwrap_err();
+    assert_eq!(e.code(), Code::TooManyRejected);
+}
+
+#[test]
+fn decoding() {
+    assert_eq!(whole(Format::Csv, b""), (Code::EmptyFile, None));
+    assert_eq!(
+        whole(Format::NcicExtract, b"\xEF\xBB\xBF \r\n\n"),
+        (Code::EmptyFile, None)
+    );
+    let bad = b"plate\n7ABC123\n7AB\xFFC124\n";
+    let e = load(Format::Csv, bad).unwrap_err();
+    assert_eq!(
+        (e.code(), e.position().line, e.position().column),
+        (Code::InvalidUtf8, Some(3), Some(4))
+    );
+}
+
+#[test]
+fn csv_columns_quoting_and_attributes() {
+    let text = "Plate,State,type,category,record_id,make,model,color,year,expires_at,notes\r\n\
+                \"7ABC123\",CA,PC,,\"V1,23\",\"Hon\"\"da\",Civic,BLK,2009,2026-12-01T00:00:00Z,\"two\nlines\"\r\n\
+                \r\n\
+                8XYZ999,NV\r\n";
+    let (v, r) = load(Format::Csv, text.as_bytes()).unwrap();
+    assert_eq!((r.accepted, r.rejected.len()), (2, 0));
+    let e = &v.entries()[0];
+    assert_eq!(e.record_id.as_deref(), Some("V1,23"));
+    assert_eq!(e.vehicle.make.as_deref(), Some("Hon\"da"));
+    assert_eq!(e.vehicle.year, Some(2009));
+    assert_eq!(e.category, Category::StolenVehicle, "empty category takes the load's");
+    assert_eq!(e.attributes.get("notes").map(String::as_str), Some("two\nlines"));
+    assert!(e.expires_at.is_some());
+    let (v, _) = load_bytes(
+        Format::Csv,
+        b"plate\n7ABC123\n",
+        meta(ListKind::Standard),
+        None,
+        &lenient(),
+    )
+    .unwrap();
+    assert_eq!(v.entries()[0].category, Category::Other);
+}
+
+#[test]
+fn csv_whole_file_failures() {
+    assert_eq!(
+        whole(Format::Csv, b"state,category\nCA,x\n"),
+        (Code::MissingColumn, Some(1))
+    );
+    assert_eq!(whole(Format::Csv, b"\n\nstate\nCA\n"), (Code::MissingColumn, Some(3)));
+    assert_eq!(whole(Format::Csv, b"plate,state\n"), (Code::NoRecords, Some(1)));
+    assert_eq!(
+        whole(Format::Csv, b"plate,Plate\n7ABC123,x\n"),
+        (Code::InvalidHeader, Some(1))
+    );
+    assert_eq!(whole(Format::Csv, b"\"plate\n"), (Code::InvalidHeader, Some(1)));
+    assert_eq!(
+        whole(Format::Csv, b"pl\0ate,plate\nx,y\n"),
+        (Code::InvalidHeader, Some(1))
+    );
+    let long = format!("plate,{}\n7ABC123\n", "x".repeat(MAX_CSV_RECORD));
+    assert_eq!(whole(Format::Csv, long.as_bytes()), (Code::LineTooLong, Some(1)));
+}
+
+#[test]
+fn csv_record_rejections() {
+    let long = "y".repeat(MAX_CSV_RECORD);
+    let text = format!(
+        "plate,state,make,year,expires_at,note\n\
+         7ABC101,CA,=HYPERLINK(1),,,\n\
+         7ABC102,CA,,20x9,,\n\
+         7ABC103,CA,,,,@cmd\n\
+         7ABC104,CA,,,,,extra\n\
+         7ABC105,CA,a\"b,,,\n\
+         \"7ABC106\"x,CA,,,,\n\
+         7ABC107,CA,,,,\"{long}\"\n\
+         7ABC108,C\0A,,,,\n\
+         7ABC109,CA,,,2026-02-30T00:00:00Z,\n\
+         7ABC110,XX,,,,\n\
+         7ABC111,CA,,,,\"unterminated\n"
+    );
+    assert_eq!(
+        rejections(Format::Csv, &text),
+        vec![
+            (2, 3, Code::FormulaInjection),
+            (3, 4, Code::InvalidField),
+            (4, 6, Code::FormulaInjection),
+            (5, 7, Code::InvalidField),
+            (6, 3, Code::InvalidField),
+            (7, 1, Code::InvalidField),
+            (8, 6, Code::LineTooLong),
+            (9, 2, Code::InvalidField),
+            (10, 5, Code::InvalidDate),
+            (11, 2, Code::InvalidJurisdiction),
+            (12, 6, Code::InvalidField),
+        ]
+    );
+}
+
+#[test]
+fn csv_multiline_records_keep_their_first_line() {
+    let text = "plate,note\n7ABC123,\"a\nb\nc\"\nUNK,x\n";
+    assert_eq!(rejections(Format::Csv, text), vec![(5, 1, Code::PlaceholderPlate)]);
+}
+
+#[test]
+fn csv_patterns_follow_the_kind() {
+    let text = b"pattern,category\n7AB*,investigation\n";
+    let (_, r) = load_bytes(Format::Csv, text, meta(ListKind::Special), None, &lenient()).unwrap();
+    assert_eq!(r.accepted, 1);
+    let (_, r) = load(Format::Csv, text).unwrap();
+    assert_eq!(r.rejected[0].code, Code::PatternNotAllowed);
+    assert_eq!(r.rejected[0].position.column, Some(1));
+}
+
+const NCIC: &str = "V123456789LA057020020190509AB123456  CA2009MC2009YAMACYLMCBLK\n";
+
+#[test]
+fn ncic_reads_fixed_columns() {
+    let (v, r) = load(Format::NcicExtract, NCIC.as_bytes()).unwrap();
+    assert_eq!(r.accepted, 1);
+    let e = &v.entries()[0];
+    assert_eq!(e.key.to_string(), "AB123456");
+    assert_eq!(e.plate_type.unwrap().as_str(), "MC");
+    assert_eq!(e.record_id.as_deref(), Some("V123456789"));
+    assert_eq!(e.vehicle.year, Some(2009));
+    assert_eq!(e.vehicle.style.as_deref(), Some("MC"));
+    assert_eq!(e.vehicle.color.as_deref(), Some("BLK"));
+    assert_eq!(e.attributes.get("ori").map(String::as_str), Some("LA0570200"));
+    assert_eq!(e.attributes.get("liy").map(String::as_str), Some("2009"));
+    let oh = NCIC.replacen("CA2009", "0H2009", 1).replacen("V1234", "W1234", 1);
+    let (v, _) = load(Format::NcicExtract, oh.as_bytes()).unwrap();
+    assert_eq!(v.entries()[0].jurisdiction.unwrap().as_str(), "OH");
+    assert_eq!(v.entries()[0].category, Category::WantedPerson);
+    // A record cut after the state is complete enough.
+    let (v, _) = load(Format::NcicExtract, &NCIC.as_bytes()[..39]).unwrap();
+    assert!(v.entries()[0].vehicle.is_empty());
+}
+
+#[test]
+fn ncic_record_rejections() {
+    let lines = [
+        NCIC.trim_end().to_owned(),
+        NCIC[..38].to_owned(),
+        NCIC.replacen('V', "Q", 1).trim_end().to_owned(),
+        NCIC.replacen("20190509", "20190230", 1).trim_end().to_owned(),
+        NCIC.replacen("2009YAMA", "20x9YAMA", 1).trim_end().to_owned(),
+        NCIC.replacen("YAMA", "+SUM", 1).trim_end().to_owned(),
+        format!("{}{}", NCIC.trim_end(), "K".repeat(300)),
+        NCIC.replacen("AB12", "AB\u{0}2", 1).trim_end().to_owned(),
+        NCIC.replacen("CA2009", "QQ2009", 1).trim_end().to_owned(),
+    ];
+    let text = lines.join("\n");
+    assert_eq!(
+        rejections(Format::NcicExtract, &text),
+        vec![
+            (2, 39, Code::ShortRecord),
+            (3, 1, Code::InvalidCategory),
+            (4, 20, Code::InvalidDate),
+            (5, 46, Code::InvalidField),
+            (6, 50, Code::FormulaInjection),
+            (7, 257, Code::LineTooLong),
+            (8, 30, Code::InvalidField),
+            (9, 38, Code::InvalidJurisdiction),
+        ]
+    );
+}
+
+#[test]
+fn non_ascii_fixed_columns_count_characters() {
+    // An É in the ORI shifts bytes but not characters.
+    let text = NCIC.replacen("LA057", "LÉ057", 1);
+    let (v, _) = load(Format::NcicExtract, text.as_bytes()).unwrap();
+    assert_eq!(v.entries()[0].key.to_string(), "AB123456");
+}
+
+#[test]
+fn parse_bytes_collects_without_validating() {
+    let p = parse_bytes(Format::CaDojClew, CLEW.as_bytes(), &Policy::sacramento()).unwrap();
+    assert_eq!(p.raws.len(), 2);
+    assert_eq!(p.positions[1].line, Some(3));
+    assert!(p.generated_at.is_some());
+    assert_eq!(
+        Format::from_number(Format::NcicExtract.number()),
+        Some(Format::NcicExtract)
+    );
+    assert_eq!(Format::parse("ca_doj_clew").unwrap(), Format::CaDojClew);
+}
+
+proptest! {
+    #[test]
+    fn parsers_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..400)) {
+        for f in Format::ALL {
+            let _ = load(*f, &bytes);
+        }
+    }
+
+    #[test]
+    fn parsers_never_panic_on_near_valid_text(
+        lines in proptest::collection::vec("[ -~\"\r,0-9A-Z\u{e9}]{0,70}", 0..8),
+    ) {
+        let body = lines.join("\n");
+        for (f, text) in [
+            (Format::Csv, format!("plate,state,year,note\n{body}")),
+            (Format::CaDojClew, format!("DATE11/28/2026 06:00\n{body}\nTOTAL RECORD 0000003\n")),
+            (Format::NcicExtract, body.clone()),
+        ] {
+            if let Ok((v, r)) = load(f, text.as_bytes()) {
+                prop_assert_eq!(v.entries().len(), r.accepted);
+            }
+        }
+    }
+}

@@ -1,0 +1,153 @@
+//! Loading hot-list files into an `alpr.Registry`, reading entries back, list health.
+
+use std::sync::Arc;
+
+use chrono::{DateTime, FixedOffset, Utc};
+use pyo3::prelude::*;
+use pyo3::types::{PyBytes, PyDict};
+
+use alpr_core::hotlist::{Category, Format, ListKind, ListMeta};
+use alpr_core::{Code, Error};
+
+use crate::errors::IntoPy;
+use crate::registry::{PyLoadReport, PyRegistry};
+
+/// A JSON value as the equivalent Python object (through the `json` module).
+fn to_py<'py>(py: Python<'py>, v: &serde_json::Value) -> PyResult<Bound<'py, PyAny>> {
+    py.import("json")?.call_method1("loads", (v.to_string(),))
+}
+
+#[pymethods]
+impl PyRegistry {
+    /// Loads a hot-list file (R-LIST-7) and puts it in force as list ``id`` in place of its
+    /// previous version, atomically for concurrent matches (R-LIST-4).
+    ///
+    /// Args:
+    ///     path_or_bytes: the file's contents (``bytes``) or a path (``str`` or ``os.PathLike``).
+    ///     format: ``"csv"``, ``"ca_doj_clew"`` or ``"ncic_extract"``.
+    ///     id: the list id (``SVS``, ``NCIC``, ``SPECIAL-OOI``, …).
+    ///     kind: ``"standard"``, ``"special"``, ``"hot_plate"`` or ``"covert"``.
+    ///     priority: 0 (most urgent) … 100.
+    ///     loaded_at: when this version was downloaded (a timezone-aware ``datetime``).
+    ///     category: the category of records that name none (``"stolen_vehicle"`` for a CLEW
+    ///         SVS file); ``other`` when omitted.
+    ///     source: free text such as ``"CA DOJ"``.
+    ///
+    /// Returns:
+    ///     LoadReport: accepted and merged counts, every rejected record with ``line``,
+    ///     ``column`` and ``error``, and ``generated_at`` (the CLEW header time) where known.
+    ///
+    /// Raises:
+    ///     HotListError: a whole-file failure (``InvalidUtf8Error``, ``EmptyFileError``,
+    ///         ``NoRecordsError``, ``InvalidHeaderError``, ``MissingColumnError``,
+    ///         ``TruncatedFileError``, ``RecordCountMismatchError``, ``TooManyRejectedError``, …);
+    ///         ``.position["line"]`` says where. The previous version stays in force.
+    ///     InvalidArgumentError: an unknown format or kind, or an empty id.
+    ///     IoError: the path cannot be read.
+    #[pyo3(signature = (path_or_bytes, format, *, id, kind, priority, loaded_at, category=None, source=String::new()))]
+    #[allow(clippy::too_many_arguments)]
+    fn load_file(
+        &self,
+        py: Python<'_>,
+        path_or_bytes: &Bound<'_, PyAny>,
+        format: &str,
+        id: String,
+        kind: &str,
+        priority: u8,
+        loaded_at: DateTime<FixedOffset>,
+        category: Option<&str>,
+        source: String,
+    ) -> PyResult<PyLoadReport> {
+        let format = Format::parse(format).py_err(py)?;
+        let kind = ListKind::parse(kind).py_err(py)?;
+        let category = category
+            .filter(|c| !c.is_empty())
+            .map(Category::parse)
+            .transpose()
+            .py_err(py)?;
+        if id.trim().is_empty() {
+            return Err(Error::new(Code::InvalidArgument).with_detail("empty list id")).py_err(py);
+        }
+        let bytes: Vec<u8> = if let Ok(b) = path_or_bytes.cast::<PyBytes>() {
+            b.as_bytes().to_vec()
+        } else {
+            let path: std::path::PathBuf = path_or_bytes.extract()?;
+            py.detach(|| std::fs::read(&path))
+                .map_err(|e| Error::new(Code::Io).with_detail(format!("cannot read the file: {}", e.kind())))
+                .py_err(py)?
+        };
+        let meta = ListMeta {
+            id,
+            kind,
+            priority,
+            loaded_at: loaded_at.to_utc(),
+            source,
+            generated_at: None,
+        };
+        let reg = Arc::clone(&self.inner);
+        let report = py.detach(move || reg.load_file(format, &bytes, meta, category));
+        Ok(PyLoadReport {
+            inner: report.py_err(py)?,
+        })
+    }
+
+    /// The entries of list ``id`` in force, in load order, each as a dict: ``plate`` or
+    /// ``pattern``, and where set ``jurisdiction``, ``plate_type``, ``category``,
+    /// ``record_id``, ``incident_date`` (``YYYY-MM-DD``), ``expires_at``, ``vehicle``,
+    /// ``caution``, ``attributes``. For administration and tests; the dicts hold plates.
+    ///
+    /// Args:
+    ///     id: the list id.
+    ///
+    /// Returns:
+    ///     list[dict]: the entries.
+    ///
+    /// Raises:
+    ///     UnknownListError: no list with that id is in force.
+    fn entries<'py>(&self, py: Python<'py>, id: &str) -> PyResult<Vec<Bound<'py, PyAny>>> {
+        let v = self
+            .inner
+            .get(id)
+            .ok_or_else(|| Error::new(Code::UnknownList))
+            .py_err(py)?;
+        v.entries().iter().map(|e| to_py(py, &e.to_json())).collect()
+    }
+
+    /// The health of every list in force at ``now`` (R-LIST-5), in id order.
+    ///
+    /// Args:
+    ///     now: the moment (a timezone-aware ``datetime``).
+    ///
+    /// Returns:
+    ///     list[dict]: per list ``id``, ``kind``, ``priority``, ``entries``, ``loaded_at``,
+    ///     ``generated_at`` (or ``None``), ``age_seconds``, ``max_age_hours`` (or ``None``) and
+    ///     ``stale``; times are ``datetime`` objects in UTC.
+    fn health<'py>(&self, py: Python<'py>, now: DateTime<FixedOffset>) -> PyResult<Vec<Bound<'py, PyDict>>> {
+        self.inner
+            .health(now.to_utc())
+            .into_iter()
+            .map(|h| {
+                let d = PyDict::new(py);
+                d.set_item("id", h.id)?;
+                d.set_item("kind", h.kind.as_str())?;
+                d.set_item("priority", h.priority)?;
+                d.set_item("entries", h.entries)?;
+                d.set_item("loaded_at", h.loaded_at)?;
+                d.set_item("generated_at", h.generated_at)?;
+                d.set_item("age_seconds", h.age_seconds)?;
+                d.set_item("max_age_hours", h.max_age_hours)?;
+                d.set_item("stale", h.stale)?;
+                Ok(d)
+            })
+            .collect()
+    }
+}
+
+#[pymethods]
+impl PyLoadReport {
+    /// When the source generated the file (the CLEW header time, in UTC), or ``None``.
+    #[getter]
+    fn generated_at(&self) -> Option<DateTime<Utc>> {
+        self.inner.generated_at
+    }
+}

@@ -1,0 +1,99 @@
+"""Hot-list files through the Python API: loads from bytes and paths, whole-file failures that
+keep the previous version, entries read back, list health."""
+
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import alpr
+
+LOADED = datetime(2026, 11, 28, 8, 0, tzinfo=timezone(timedelta(hours=-8)))
+CLEW = b"DATE11/28/2026 06:00\n7ABC123 CA3420181105\nXYZ999  CA0220180430\nTOTAL RECORD 0000002\n"
+
+
+def load(reg: alpr.Registry, data, fmt="ca_doj_clew", **kw):
+    args = dict(id="SVS", kind="standard", priority=10, loaded_at=LOADED, category="stolen_vehicle")
+    args.update(kw)
+    return reg.load_file(data, fmt, **args)
+
+
+def test_clew_from_bytes_and_path(tmp_path):
+    reg = alpr.Registry()
+    report = load(reg, CLEW)
+    assert (report.accepted, report.merged, report.rejected) == (2, 0, [])
+    assert report.generated_at == datetime(2026, 11, 28, 14, 0, tzinfo=timezone.utc)
+    entries = reg.entries("SVS")
+    assert entries[0]["plate"] == "7ABC123"
+    assert entries[0]["attributes"] == {"county": "34"}
+    assert entries[1]["incident_date"] == "2018-04-30"
+    f = tmp_path / "svs.tbl"
+    f.write_bytes(CLEW.replace(b"7ABC123", b"7ABC999"))
+    load(reg, f)
+    assert reg.entries("SVS")[0]["plate"] == "7ABC999"
+    load(reg, str(f), id="SVS2")
+    assert reg.list_ids() == ["SVS", "SVS2"]
+
+
+def test_whole_file_failure_keeps_previous_version():
+    reg = alpr.Registry()
+    load(reg, CLEW)
+    with pytest.raises(alpr.TruncatedFileError) as e:
+        load(reg, CLEW.split(b"TOTAL")[0])
+    assert e.value.code == "truncated_file"
+    assert e.value.position["line"] == 4
+    with pytest.raises(alpr.RecordCountMismatchError):
+        load(reg, CLEW.replace(b"0000002", b"0000003"))
+    with pytest.raises(alpr.InvalidUtf8Error) as e:
+        load(reg, CLEW.replace(b"XYZ", b"X\xffZ"))
+    assert e.value.position["line"] == 3
+    assert [x["plate"] for x in reg.entries("SVS")] == ["7ABC123", "XYZ999"]
+
+
+def test_csv_rejections_have_line_column_and_code():
+    reg = alpr.Registry(alpr.Policy().with_overrides('{"max_rejected_fraction": 1.0}'))
+    data = b"plate,state,make\n7ABC123,CA,=CMD()\nUNK,CA,\n8XYZ999,CA,Ford\n"
+    report = load(reg, data, "csv", id="LOCAL", kind="special", category=None)
+    assert report.accepted == 1
+    assert report.generated_at is None
+    assert report.rejected == [
+        {"line": 2, "column": 3, "error": "formula_injection"},
+        {"line": 3, "column": 1, "error": "placeholder_plate"},
+    ]
+    assert reg.entries("LOCAL")[0]["vehicle"] == {"make": "Ford"}
+
+
+def test_arguments_are_checked():
+    reg = alpr.Registry()
+    with pytest.raises(alpr.InvalidArgumentError):
+        load(reg, CLEW, "xml")
+    with pytest.raises(alpr.InvalidArgumentError):
+        load(reg, CLEW, kind="urgent")
+    with pytest.raises(alpr.InvalidCategoryError):
+        load(reg, CLEW, category="stolen_bicycle")
+    with pytest.raises(alpr.IoError):
+        load(reg, "/nonexistent/svs.tbl")
+    with pytest.raises(alpr.UnknownListError):
+        reg.entries("NOPE")
+
+
+def test_health_reports_staleness():
+    reg = alpr.Registry()
+    load(reg, CLEW)
+    (h,) = reg.health(LOADED + timedelta(hours=11))
+    assert (h["id"], h["entries"], h["stale"], h["max_age_hours"]) == ("SVS", 2, False, 12)
+    assert h["age_seconds"] == 11 * 3600
+    assert h["generated_at"] == datetime(2026, 11, 28, 14, 0, tzinfo=timezone.utc)
+    (h,) = reg.health(LOADED + timedelta(hours=12, seconds=1))
+    assert h["stale"] is True
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.binary(max_size=300), st.sampled_from(["csv", "ca_doj_clew", "ncic_extract"]))
+def test_arbitrary_bytes_never_crash(data, fmt):
+    reg = alpr.Registry()
+    try:
+        load(reg, data, fmt)
+    except alpr.AlprError as e:
+        assert e.code
