@@ -331,6 +331,10 @@ fn column_times(col: &Bound<'_, PyAny>) -> PyResult<Vec<DateTime<Utc>>> {
 
 /// A timezone-aware `datetime` (any zone) as UTC; a naive one is a `TypeError`.
 fn to_utc(t: &Bound<'_, PyAny>) -> PyResult<DateTime<Utc>> {
+    // Fast path: pyo3 reads any aware datetime's UTC offset directly.
+    if let Ok(fixed) = t.extract::<DateTime<chrono::FixedOffset>>() {
+        return Ok(fixed.with_timezone(&Utc));
+    }
     if t.getattr("tzinfo")?.is_none() || t.call_method0("utcoffset")?.is_none() {
         return Err(pyo3::exceptions::PyTypeError::new_err(
             "a timezone-aware datetime is required",

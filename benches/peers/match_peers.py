@@ -6,8 +6,9 @@ Not part of ``make test``. Run with its own venv::
 
     python3 -m venv /tmp/peers-venv
     /tmp/peers-venv/bin/pip install rapidfuzz symspellpy
-    /tmp/peers-venv/bin/pip install target/wheels/alpr-*.whl    # after `make py-test`
-    /tmp/peers-venv/bin/python benches/peers/match_peers.py [--entries N]
+    # after `make py-test`; a private target keeps a venv shared with other checkouts intact
+    /tmp/peers-venv/bin/pip install --no-deps --target /tmp/alpr-matcher-py target/wheels/alpr-*.whl
+    PYTHONPATH=/tmp/alpr-matcher-py /tmp/peers-venv/bin/python benches/peers/match_peers.py [--entries N]
 
 Slow peers are subsampled (rapidfuzz: 20 reads, regex: 200 reads) and say so in their line.
 Prints medians of repeated runs, per read.
