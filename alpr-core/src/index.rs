@@ -204,43 +204,56 @@ impl std::fmt::Debug for Index {
 impl Index {
     /// Builds the index of `entries` for `params`.
     pub fn build(entries: &[Entry], params: IndexParams) -> Index {
-        // Look-alike table: sort (key, plate, id) so groups are contiguous and deterministic.
-        let mut keyed: Vec<(u64, u64, u32)> = entries
+        // Look-alike table, in three linear passes (no sort): file every plate's key and count
+        // its group, lay the groups out in slot order, then place the members. Members of a
+        // group keep entry order; matching sorts its hits, so that order never shows.
+        let plates: Vec<(u32, Plate)> = entries
             .iter()
             .enumerate()
             .filter_map(|(id, e)| match &e.key {
-                PlateOrPattern::Plate(p) => Some((params.confusion.key(*p), p.packed(), id as u32)),
+                PlateOrPattern::Plate(p) => Some((id as u32, *p)),
                 PlateOrPattern::Pattern(_) => None,
             })
             .collect();
-        keyed.sort_unstable();
-        let bits = slot_bits(keyed.len());
+        let bits = slot_bits(plates.len());
         let mask = (1usize << bits) - 1;
         let mut slots = vec![Slot::default(); 1 << bits];
-        let mut members = Vec::with_capacity(keyed.len());
-        let mut i = 0;
-        while i < keyed.len() {
-            let key = keyed[i].0;
-            let start = members.len() as u32;
-            let mut j = i;
-            while j < keyed.len() && keyed[j].0 == key {
-                members.push(Member {
-                    plate: keyed[j].1,
-                    id: keyed[j].2,
-                });
-                j += 1;
-            }
-            if let Some(last) = members.last_mut() {
-                last.plate |= LAST;
-            }
+        let mut cursor = vec![0u32; 1 << bits];
+        let mut slot_of: Vec<u32> = Vec::with_capacity(plates.len());
+        for &(_, p) in &plates {
+            let key = params.confusion.key(p);
             let mut s = (mix(key) >> (64 - bits)) as usize;
-            while slots[s].key != 0 {
+            loop {
+                let k = slots[s].key;
+                if k == key || k == 0 {
+                    break;
+                }
                 s = (s + 1) & mask;
             }
-            slots[s] = Slot { key, start };
-            i = j;
+            slots[s].key = key;
+            cursor[s] += 1;
+            slot_of.push(s as u32);
         }
-        drop(keyed);
+        let mut running = 0u32;
+        for (slot, c) in slots.iter_mut().zip(cursor.iter_mut()) {
+            if *c > 0 {
+                slot.start = running;
+                running += *c;
+                *c = slot.start;
+            }
+        }
+        let mut members = vec![Member::default(); plates.len()];
+        for (&(id, p), &s) in plates.iter().zip(&slot_of) {
+            let at = &mut cursor[s as usize];
+            members[*at as usize] = Member { plate: p.packed(), id };
+            *at += 1;
+        }
+        for (slot, &end) in slots.iter().zip(&cursor) {
+            if slot.key != 0 {
+                members[end as usize - 1].plate |= LAST;
+            }
+        }
+        drop((plates, slot_of, cursor));
 
         let (del_bits, del) = if params.max_edits > 0 {
             build_deletions(entries, params.max_edits)
