@@ -89,4 +89,4 @@ bench:
 	$(CARGO) bench -p alpr-benches
 
 # Suites whose runners are implemented on all three surfaces; the rest land with their issues.
-SUITE_ARGS := --suite normalize --suite jurisdiction --suite hotlist_load --suite hotlist_file --suite hot_plate --suite hit_workflow --suite operations --suite public_records --suite search --suite retention --suite access --suite sharing
+SUITE_ARGS := --suite normalize --suite jurisdiction --suite hotlist_load --suite hotlist_file --suite match --suite hot_plate --suite hit_workflow --suite operations --suite public_records --suite search --suite retention --suite access --suite sharing

@@ -79,6 +79,61 @@
 // A `covert` list.
 #define ALPR_LIST_KIND_COVERT 3
 
+// Match kind `exact`.
+#define ALPR_MATCH_KIND_EXACT 0
+
+// Match kind `confusable`.
+#define ALPR_MATCH_KIND_CONFUSABLE 1
+
+// Match kind `edit`.
+#define ALPR_MATCH_KIND_EDIT 2
+
+// Match kind `pattern`.
+#define ALPR_MATCH_KIND_PATTERN 3
+
+// Tier `strong`.
+#define ALPR_TIER_STRONG 0
+
+// Tier `moderate`.
+#define ALPR_TIER_MODERATE 1
+
+// Tier `weak`.
+#define ALPR_TIER_WEAK 2
+
+// Jurisdiction outcome `match`.
+#define ALPR_JURISDICTION_MATCH 0
+
+// Jurisdiction outcome `unknown`.
+#define ALPR_JURISDICTION_UNKNOWN 1
+
+// Jurisdiction outcome `mismatch`.
+#define ALPR_JURISDICTION_MISMATCH 2
+
+// Origin `vehicle` (a car-mounted unit).
+#define ALPR_ORIGIN_VEHICLE 0
+
+// Origin `fixed` (a POD or pole camera).
+#define ALPR_ORIGIN_FIXED 1
+
+// Origin `desktop` (TAS on a desk).
+#define ALPR_ORIGIN_DESKTOP 2
+
+// `alpr_hit.flags`: the list is stale (R-LIST-5).
+#define ALPR_HIT_STALE 1
+
+// `alpr_hit.flags`: both sides have a plate type and they differ (R-MATCH-4).
+#define ALPR_HIT_PLATE_TYPE_MISMATCH 2
+
+// Bytes of `alpr_hit.list_id`: ids up to 63 bytes, NUL-terminated (longer ids are cut at a
+// character boundary and `ALPR_HIT_LIST_ID_TRUNCATED` is set).
+#define ALPR_LIST_ID_BUF_LEN 64
+
+// `alpr_hit.flags`: the list id did not fit `list_id` and was cut.
+#define ALPR_HIT_LIST_ID_TRUNCATED 4
+
+// Bytes of `alpr_hit.entry`: a normalized plate or pattern (at most 22 characters) and its NUL.
+#define ALPR_ENTRY_BUF_LEN 24
+
 // The longest normalized plate, in bytes (without the NUL).
 #define ALPR_PLATE_MAX_LEN 10
 
@@ -360,6 +415,62 @@ typedef struct alpr_list_health {
   // Older than its kind's maximum age (still matched; hits carry `stale`).
   bool stale;
 } alpr_list_health;
+
+// One read to match. Plain data; the library does not keep any pointer after the call.
+typedef struct alpr_read {
+  // Raw plate text (UTF-8, not NUL-terminated).
+  const uint8_t *plate;
+  // Bytes at `plate`.
+  size_t plate_len;
+  // Two-letter jurisdiction code, or `{0, 0}` when unknown.
+  uint8_t jurisdiction[2];
+  // Two-character NCIC plate type, or `{0, 0}` when unknown.
+  uint8_t plate_type[2];
+  // One of `ALPR_ORIGIN_*`.
+  uint32_t origin;
+  // When the plate was seen, Unix milliseconds.
+  int64_t observed_at_ms;
+  // Device id (UTF-8), or NULL with length 0.
+  const uint8_t *device_id;
+  // Bytes at `device_id`.
+  size_t device_id_len;
+  // Latitude in degrees, or NaN when unknown (longitude is then ignored).
+  double lat;
+  // Longitude in degrees.
+  double lon;
+  // OCR confidence 0 to 1, or a negative value when unknown.
+  float confidence;
+} alpr_read;
+
+// One hit, as a value: everything a person deciding on it needs (R-MATCH-2).
+typedef struct alpr_hit {
+  // Index of the read (0 for `alpr_registry_match`).
+  size_t read_index;
+  // The list id, NUL-terminated.
+  uint8_t list_id[ALPR_LIST_ID_BUF_LEN];
+  // The entry's normalized plate or pattern (`7ABC123`, `7AB*`), NUL-terminated.
+  uint8_t entry[ALPR_ENTRY_BUF_LEN];
+  // The entry's index in its list version (load order after merging).
+  uint32_t entry_index;
+  // One of `ALPR_LIST_KIND_*`.
+  uint32_t list_kind;
+  // List priority (0 = most urgent).
+  uint32_t priority;
+  // One of `ALPR_MATCH_KIND_*`.
+  uint32_t kind;
+  // One of `ALPR_TIER_*` (after the stale drop).
+  uint32_t tier;
+  // One of `ALPR_JURISDICTION_*`.
+  uint32_t jurisdiction;
+  // Differing positions in the read: bit `i` is position `i` (0-based).
+  uint32_t positions;
+  // `ALPR_HIT_STALE`, `ALPR_HIT_PLATE_TYPE_MISMATCH`, `ALPR_HIT_LIST_ID_TRUNCATED`.
+  uint32_t flags;
+  // The entry's category: an index for `alpr_category_str`.
+  uint32_t category;
+  // The list's age at matching time, milliseconds.
+  int64_t list_age_ms;
+} alpr_hit;
 
 #ifdef __cplusplus
 extern "C" {
@@ -729,6 +840,92 @@ alpr_status alpr_registry_check_policy_json(const struct alpr_registry *registry
                                             uint8_t *buf,
                                             size_t buf_len,
                                             size_t *out_n);
+
+// Matches one read against the lists in force at `now_ms` (SPEC §3, R-MATCH-1…10) and copies
+// the hits, in the order of R-MATCH-9, into `hits_out`. `*hits_n` receives the number of hits —
+// also when `hits_cap` is too small (then `ALPR_STATUS_INSUFFICIENT_SIZE` and nothing is
+// copied: retry with `*hits_n` slots). Allocates nothing the caller must free.
+//
+// # Returns
+// `ALPR_STATUS_OK`; `ALPR_STATUS_EMPTY`, `ALPR_STATUS_INVALID_CHARACTER`,
+// `ALPR_STATUS_TOO_LONG` when the plate cannot be normalized (an unreadable read is an error,
+// not an empty result); `ALPR_STATUS_INVALID_JURISDICTION`, `ALPR_STATUS_INVALID_PLATE_TYPE`,
+// `ALPR_STATUS_INVALID_ARGUMENT` (origin or time out of range); `ALPR_STATUS_INVALID_UTF8`;
+// `ALPR_STATUS_INSUFFICIENT_SIZE`; `ALPR_STATUS_NULL_PARAMETER`.
+//
+// # Safety
+// `registry` must be a live registry; `read` must point to a valid `alpr_read` whose pointers
+// are valid for their lengths; `hits_out` must be valid for `hits_cap` writes (or NULL with
+// `hits_cap` 0); `hits_n` valid for writes. Thread-safe: any number of threads may match while
+// lists are loaded.
+alpr_status alpr_registry_match(const struct alpr_registry *registry,
+                                const struct alpr_read *read,
+                                int64_t now_ms,
+                                struct alpr_hit *hits_out,
+                                size_t hits_cap,
+                                size_t *hits_n);
+
+// Matches `reads_len` reads against one snapshot of the lists in force; the hits of read `i`
+// are exactly those `alpr_registry_match` gives for it, with `read_index = i`, grouped by read
+// in input order. `*hits_n` receives the total number of hits (also when `hits_cap` is too small:
+// `ALPR_STATUS_INSUFFICIENT_SIZE`, nothing copied).
+//
+// Reads that cannot be converted or normalized: when `statuses_out` is NULL the whole call fails
+// with the first such read's status (`alpr_last_error_position` gives its `index`); otherwise
+// `statuses_out[i]` receives each read's status (`ALPR_STATUS_OK` or its error) and the others are
+// matched.
+//
+// # Returns
+// As `alpr_registry_match`.
+//
+// # Safety
+// `reads` must point to `reads_len` valid `alpr_read`s (or be NULL with `reads_len` 0);
+// `statuses_out` NULL or valid for `reads_len` writes; otherwise as `alpr_registry_match`.
+// Thread-safe.
+alpr_status alpr_registry_match_batch(const struct alpr_registry *registry,
+                                      const struct alpr_read *reads,
+                                      size_t reads_len,
+                                      int64_t now_ms,
+                                      struct alpr_hit *hits_out,
+                                      size_t hits_cap,
+                                      size_t *hits_n,
+                                      uint32_t *statuses_out);
+
+// The snake_case name of an `ALPR_MATCH_KIND_*` value (`exact`, `confusable`, `edit`, `pattern`).
+//
+// # Returns
+// Static NUL-terminated text (never freed), or NULL for an unknown value. Thread-safe.
+const char *alpr_match_kind_str(uint32_t value);
+
+// The snake_case name of an `ALPR_TIER_*` value (`strong`, `moderate`, `weak`).
+//
+// # Returns
+// Static NUL-terminated text (never freed), or NULL for an unknown value. Thread-safe.
+const char *alpr_tier_str(uint32_t value);
+
+// The snake_case name of an `ALPR_JURISDICTION_*` outcome (`match`, `unknown`, `mismatch`).
+//
+// # Returns
+// Static NUL-terminated text (never freed), or NULL for an unknown value. Thread-safe.
+const char *alpr_jurisdiction_outcome_str(uint32_t value);
+
+// The snake_case name of an `ALPR_ORIGIN_*` value (`vehicle`, `fixed`, `desktop`).
+//
+// # Returns
+// Static NUL-terminated text (never freed), or NULL for an unknown value. Thread-safe.
+const char *alpr_origin_str(uint32_t value);
+
+// The snake_case name of an `ALPR_LIST_KIND_*` value.
+//
+// # Returns
+// Static NUL-terminated text (never freed), or NULL for an unknown value. Thread-safe.
+const char *alpr_list_kind_str(uint32_t value);
+
+// The snake_case name of an `alpr_hit.category` value (`stolen_vehicle`, …).
+//
+// # Returns
+// Static NUL-terminated text (never freed), or NULL for an unknown value. Thread-safe.
+const char *alpr_category_str(uint32_t value);
 
 // Whether a device's inspection is due and overdue (R-OPS-1): `last_inspected` and `today` are
 // `YYYY-MM-DD` dates in the agency zone; overdue when the last inspection is more than the

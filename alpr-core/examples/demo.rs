@@ -1,14 +1,31 @@
 //! `make demo`: the main job on the embedded default profile and the bundled sample data.
 //!
-//! Today: the policy profile and normalization of sample OCR reads. It grows into the whole
-//! pipeline (lists, matching, hits and their workflow) as those land.
+//! 1. The policy profile `sacramento-525.08` and its self-check.
+//! 2. Hot lists: a CA DOJ CLEW stolen-vehicle file and a Special Hot List CSV, loaded into a
+//!    registry (every rejected line explained), with their health.
+//! 3. A stream of OCR reads matched against the lists in force; each hit printed with its
+//!    explanation (kind, differing positions, jurisdiction outcome, tier).
+//! 4. The strongest actionable hit taken through the workflow of G.O. 525.08: acknowledge,
+//!    broadcast, a refused stop, confirmation, the independent basis, the stop, closing — with its
+//!    dispatch packet for CAD.
+//!
+//! All data is synthetic (`alpr-core/data/generate.py`); no real plates.
 
-use alpr_core::{Policy, normalize};
+use std::sync::Arc;
 
+use alpr_core::hotlist::{Category, Format, ListKind, ListMeta, Registry};
+use alpr_core::matching::{Origin, Read};
+use alpr_core::time::parse_instant;
+use alpr_core::workflow::{ClearsResponse, DispatchInput, Event, Outcome, dispatch_packet};
+use alpr_core::{Jurisdiction, Policy};
+
+const SVS: &[u8] = include_bytes!("../data/svs.tbl");
+const SPECIAL: &[u8] = include_bytes!("../data/special.csv");
 const READS: &str = include_str!("../data/reads.csv");
 
-fn main() {
-    let policy = Policy::sacramento();
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let policy = Arc::new(Policy::sacramento());
+    let now = parse_instant("2026-11-28T12:00:00-08:00")?;
     println!(
         "alpr {} — policy profile {} ({}), time zone {}",
         alpr_core::VERSION,
@@ -16,21 +33,128 @@ fn main() {
         policy.version,
         policy.time_zone
     );
-    let reads: Vec<&str> = READS.lines().skip(1).filter_map(|l| l.split(',').next()).collect();
-    println!("\n== normalizing {} sample reads ==", reads.len());
-    for (i, raw) in reads.into_iter().enumerate() {
-        match normalize(raw) {
-            Ok(n) => println!(
-                "read {i:>2}: plate {}{}",
-                n.plate,
-                if n.folded {
-                    "  (folded from look-alike characters)"
-                } else {
-                    ""
-                }
-            ),
-            // The error never echoes the read: plates are personal data.
-            Err(e) => println!("read {i:>2}: rejected: {e}"),
+    let findings = policy.check();
+    println!("policy check: {} finding(s)", findings.len());
+
+    println!("\n== hot lists ==");
+    let registry = Registry::new(Arc::clone(&policy));
+    let meta = |id: &str, kind, priority, source: &str| ListMeta {
+        id: id.to_owned(),
+        kind,
+        priority,
+        loaded_at: parse_instant("2026-11-28T06:05:00-08:00").unwrap_or(now),
+        source: source.to_owned(),
+        generated_at: None,
+    };
+    for (format, bytes, m, category) in [
+        (
+            Format::CaDojClew,
+            SVS,
+            meta("SVS", ListKind::Standard, 10, "CA DOJ"),
+            Some(Category::StolenVehicle),
+        ),
+        (
+            Format::Csv,
+            SPECIAL,
+            meta("SPECIAL-OOI", ListKind::Special, 50, "OOI unit"),
+            None,
+        ),
+    ] {
+        let id = m.id.clone();
+        let report = registry.load_file(format, bytes, m, category)?;
+        println!(
+            "{id:<12} accepted {:>5}, merged {}, rejected {}",
+            report.accepted,
+            report.merged,
+            report.rejected.len()
+        );
+        for r in &report.rejected {
+            println!("             rejected at {}: {}", r.position, r.code);
         }
     }
+    for h in registry.health(now) {
+        println!(
+            "health {:<12} {:<9} {:>5} entries, age {:>2} h, stale: {}",
+            h.id,
+            h.kind.as_str(),
+            h.entries,
+            h.age_seconds / 3600,
+            h.stale
+        );
+    }
+
+    println!("\n== matching {} reads ==", READS.lines().count() - 1);
+    let mut first_actionable = None;
+    let mut hits_total = 0;
+    for (i, line) in READS.lines().skip(1).enumerate() {
+        let mut cols = line.split(',');
+        let plate = cols.next().unwrap_or_default();
+        let mut read = Read::new(plate, parse_instant("2026-11-28T11:59:00-08:00")?);
+        read.jurisdiction = cols.next().and_then(|s| Jurisdiction::parse(s).ok());
+        read.origin = Origin::Vehicle;
+        read.device_id = Some("CAR-2231");
+        match registry.match_read(&read, now) {
+            Err(e) => println!("read {i:>3}: unreadable: {e}"),
+            Ok(hits) => {
+                for hit in &hits {
+                    hits_total += 1;
+                    let x = hit.explain();
+                    let positions: Vec<String> = x.positions.iter().map(ToString::to_string).collect();
+                    println!(
+                        "read {i:>3}: HIT list {:<11} kind {:<10} positions [{}] jurisdiction {:<8} tier {:<8} stale {}",
+                        x.list,
+                        x.kind.as_str(),
+                        positions.join(","),
+                        x.jurisdiction.as_str(),
+                        x.tier.as_str(),
+                        x.stale
+                    );
+                    let actionable = matches!(hit.list_kind(), ListKind::Standard | ListKind::HotPlate);
+                    if actionable && first_actionable.is_none() {
+                        first_actionable = Some(DispatchInput::from_hit(hit, &read));
+                    }
+                }
+            }
+        }
+    }
+    println!("{hits_total} hit(s); every one requires confirmation before any action (R-HIT-1)");
+
+    let Some(input) = first_actionable else {
+        println!("no actionable hit in the sample stream");
+        return Ok(());
+    };
+    println!("\n== one hit through the workflow (G.O. 525.08 §B.4, §C.1.d, §C.2, §D.4) ==");
+    let mut hit = input.workflow(&policy);
+    let confirm = Event::Confirm {
+        response: ClearsResponse::all(true),
+    };
+    for event in [
+        Event::Acknowledge,
+        Event::Broadcast,
+        Event::Stop,
+        confirm,
+        Event::Stop,
+        Event::RecordBasis,
+        Event::Stop,
+        Event::Close {
+            outcome: Outcome::Recovered,
+        },
+    ] {
+        let result = match hit.apply(event) {
+            Ok(()) => "ok".to_owned(),
+            Err(e) => format!("refused: {}", e.code()),
+        };
+        println!(
+            "{:<14} -> {:<38} status {}",
+            event.kind().as_str(),
+            result,
+            hit.status()
+        );
+    }
+    println!("call types: {:?}, violations: {:?}", hit.call_types(), hit.violations());
+    println!(
+        "\ndispatch packet for CAD:\n{}",
+        dispatch_packet(&input, &policy).to_json()
+    );
+    Ok(())
 }

@@ -24,6 +24,8 @@
 //! - [`hotplate`]: officer-entered hot plates (R-HOTPLATE).
 //! - [`ops`]: inspections, shift checks, out-of-service (R-OPS).
 //! - [`records`]: public-records referrals (R-PRA).
+//! - [`index`]: the compiled per-version match index.
+//! - [`matching`]: reads, hits, [`matching::Matcher`] (SPEC §3).
 //! - [`policy`]: the policy profile, every number of the specification as data.
 //! - [`search`]: partial-plate search over stored detections ([`search::DetectionStore`]).
 //! - [`retention`]: data classes, legal holds, purge plans and receipts (R-RET).
@@ -40,6 +42,8 @@ pub mod audit;
 pub mod error;
 pub mod hotlist;
 pub mod hotplate;
+pub mod index;
+pub mod matching;
 pub mod ops;
 pub mod pattern;
 pub mod plate;

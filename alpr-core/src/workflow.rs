@@ -535,6 +535,33 @@ impl DispatchInput {
         }
     }
 
+    /// The dispatch input of a matcher's hit for a read (R-HIT-2, R-MATCH-2): the list, the match
+    /// explanation and the entry, field for field.
+    pub fn from_hit(hit: &crate::matching::Hit, read: &crate::matching::Read<'_>) -> DispatchInput {
+        let entry = hit.entry();
+        DispatchInput {
+            list_id: hit.list_id().to_owned(),
+            list_kind: hit.list_kind(),
+            category: entry.category,
+            origin: read.origin,
+            entry: Some(hit.entry_text()),
+            entry_jurisdiction: entry.jurisdiction.map(|j| j.as_str().to_owned()),
+            entry_plate_type: entry.plate_type.map(|t| t.as_str().to_owned()),
+            match_kind: Some(hit.kind.as_str().to_owned()),
+            positions: hit.positions.iter().filter_map(|p| u8::try_from(p).ok()).collect(),
+            jurisdiction_outcome: Some(hit.jurisdiction.as_str().to_owned()),
+            tier: Some(hit.tier.as_str().to_owned()),
+            stale: hit.stale,
+            plate_type_mismatch: hit.plate_type_mismatch,
+            list_age_seconds: Some(hit.list_age.num_seconds()),
+            observed_at: Some(read.observed_at),
+            device_id: read.device_id.map(str::to_owned),
+            record_id: entry.record_id.clone(),
+            vehicle: entry.vehicle.clone(),
+            caution: entry.caution,
+        }
+    }
+
     /// The workflow of this hit, in status `alerted`.
     pub fn workflow(&self, policy: &Policy) -> HitWorkflow {
         HitWorkflow::new(self.list_kind, self.category, self.origin, policy)

@@ -22,6 +22,7 @@ pub mod error;
 pub mod governance;
 mod handle;
 pub mod hotlist;
+pub mod matching;
 pub mod ops;
 pub mod plate;
 pub mod policy;

@@ -10,6 +10,7 @@ const SUITES: &[&str] = &[
     "jurisdiction",
     "hotlist_load",
     "hotlist_file",
+    "match",
     "hot_plate",
     "hit_workflow",
     "operations",

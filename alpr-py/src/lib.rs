@@ -6,6 +6,7 @@ use pyo3::prelude::*;
 mod errors;
 mod governance;
 mod hotlist;
+mod matching;
 mod plate;
 mod policy;
 mod registry;
@@ -41,6 +42,9 @@ mod _alpr {
 
     #[pymodule_export]
     use crate::search::PyDetectionStore;
+
+    #[pymodule_export]
+    use crate::matching::PyMatchHit;
 
     #[pymodule_init]
     fn init(m: &Bound<'_, PyModule>) -> PyResult<()> {

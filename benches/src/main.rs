@@ -5,6 +5,7 @@ use criterion::Criterion;
 mod governance;
 mod hotlist;
 mod hotlist_data;
+mod matching;
 mod normalize;
 mod search;
 mod workflow;
@@ -16,5 +17,6 @@ fn main() {
     hotlist::define(&mut c);
     search::define(&mut c);
     governance::define(&mut c);
+    matching::define(&mut c);
     c.final_summary();
 }

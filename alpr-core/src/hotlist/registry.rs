@@ -11,6 +11,7 @@ use std::sync::{Arc, RwLock};
 
 use crate::error::{Code, Error, Result};
 use crate::hotlist::{Category, Format, ListHealth, ListMeta, ListVersion, LoadReport, RawEntry};
+use crate::matching::{BatchOutput, Hit, Matcher, Read};
 use crate::policy::Policy;
 use crate::time::Instant;
 
@@ -66,12 +67,14 @@ pub type Snapshot = Arc<BTreeMap<String, Arc<ListVersion>>>;
 pub struct Registry {
     policy: Arc<Policy>,
     current: RwLock<Snapshot>,
+    matcher: Matcher,
 }
 
 impl Registry {
     /// An empty registry governed by `policy`.
     pub fn new(policy: Arc<Policy>) -> Registry {
         Registry {
+            matcher: Matcher::new(Arc::clone(&policy)),
             policy,
             current: RwLock::new(Arc::new(BTreeMap::new())),
         }
@@ -160,6 +163,25 @@ impl Registry {
         let old = next.remove(id);
         *guard = Arc::new(next);
         old
+    }
+
+    /// The registry's policy prepared for matching.
+    pub fn matcher(&self) -> &Matcher {
+        &self.matcher
+    }
+
+    /// Matches one read against the lists in force now (see [`Matcher::match_read`]).
+    ///
+    /// # Errors
+    /// The normalization codes when the read's plate cannot be normalized.
+    pub fn match_read(&self, read: &Read<'_>, now: Instant) -> Result<Vec<Hit>> {
+        self.matcher.match_read(&self.snapshot(), read, now)
+    }
+
+    /// Matches many reads against one snapshot of the lists in force (see
+    /// [`Matcher::match_batch`]).
+    pub fn match_batch(&self, reads: &[Read<'_>], now: Instant) -> BatchOutput {
+        self.matcher.match_batch(&self.snapshot(), reads, now)
     }
 
     /// The version of one list in force now.

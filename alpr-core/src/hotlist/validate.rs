@@ -5,6 +5,7 @@ use std::collections::{BTreeMap, HashSet};
 
 use crate::error::{Code, Error, Position, Result};
 use crate::hotlist::{Category, Caution, Entry, ListKind, ListMeta, Vehicle};
+use crate::index::{Index, IndexParams};
 use crate::pattern::PlateOrPattern;
 use crate::plate::{Jurisdiction, PlateType};
 use crate::policy::Policy;
@@ -369,12 +370,13 @@ fn merge_position(record: Position, inner: Position) -> Position {
     }
 }
 
-/// One immutable version of a list: its metadata and validated entries. A new version replaces the
-/// old one whole (R-LIST-4).
+/// One immutable version of a list: its metadata, validated entries and their compiled match
+/// [`Index`]. A new version replaces the old one whole (R-LIST-4).
 #[derive(Clone, Debug)]
 pub struct ListVersion {
     meta: ListMeta,
     entries: Vec<Entry>,
+    index: Index,
 }
 
 impl ListVersion {
@@ -384,12 +386,25 @@ impl ListVersion {
     /// `too_many_rejected`.
     pub fn from_raw(meta: ListMeta, raws: &[RawEntry], policy: &Policy) -> Result<(ListVersion, LoadReport)> {
         let (entries, report) = validate_entries(raws, &[], meta.kind, None, policy)?;
-        Ok((ListVersion::new(meta, entries), report))
+        Ok((ListVersion::build(meta, entries, policy), report))
     }
 
-    /// A version of already validated entries.
+    /// A version of already validated entries, indexed for the built-in policy (see
+    /// [`ListVersion::build`] to index for another one).
     pub fn new(meta: ListMeta, entries: Vec<Entry>) -> ListVersion {
-        ListVersion { meta, entries }
+        ListVersion::build(meta, entries, &Policy::sacramento())
+    }
+
+    /// A version of already validated entries, indexed for matching under `policy` (its
+    /// confusion classes and `max_edits`).
+    pub fn build(meta: ListMeta, entries: Vec<Entry>, policy: &Policy) -> ListVersion {
+        let index = Index::build(&entries, IndexParams::of(policy));
+        ListVersion { meta, entries, index }
+    }
+
+    /// The compiled match index.
+    pub fn index(&self) -> &Index {
+        &self.index
     }
 
     /// Its metadata.

@@ -7,6 +7,7 @@ use alpr_core::Error;
 
 mod governance;
 mod hotlist;
+mod matching;
 mod plate;
 mod search;
 mod workflow;
@@ -29,6 +30,7 @@ impl alpr_conformance::Surface for RustSurface {
             "retention" => governance::retention(case),
             "access" => governance::access(case),
             "sharing" => governance::sharing(case),
+            "match" => matching::match_case(case),
             _ => Err(format!("suite {suite} is not implemented by the Rust runner")),
         }
     }

@@ -8,6 +8,7 @@ use alpr::alpr_status;
 
 mod governance;
 mod hotlist;
+mod matching;
 mod plate;
 mod search;
 mod workflow;
@@ -30,6 +31,7 @@ impl alpr_conformance::Surface for CSurface {
             "retention" => governance::retention(case),
             "access" => governance::access(case),
             "sharing" => governance::sharing(case),
+            "match" => matching::match_case(case),
             _ => Err(format!("suite {suite} is not implemented by the C ABI runner")),
         }
     }

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from alpr._conformance import governance, hotlist, plate, search, workflow
+from alpr._conformance import governance, hotlist, matching, plate, search, workflow
 
 SUITES: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "normalize": plate.normalize_case,
@@ -22,4 +22,5 @@ SUITES: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "retention": governance.retention_case,
     "access": governance.access_case,
     "sharing": governance.sharing_case,
+    "match": matching.match_case,
 }

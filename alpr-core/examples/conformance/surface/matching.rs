@@ -1,0 +1,56 @@
+//! Suite `match`: lists loaded with `Registry::load` under the case's policy, then
+//! `Registry::match_read`.
+
+use std::sync::Arc;
+
+use serde_json::{Value, json};
+
+use alpr_core::hotlist::{RawList, Registry};
+use alpr_core::matching::{Origin, Read};
+use alpr_core::{Jurisdiction, PlateType, Policy};
+
+use super::{error_answer, str_field};
+
+fn instant(case: &Value, key: &str) -> Result<alpr_core::time::Instant, String> {
+    alpr_core::time::parse_instant(str_field(case, key)?).map_err(|e| format!("{key}: {e}"))
+}
+
+pub(crate) fn match_case(case: &Value) -> Result<Value, String> {
+    let policy = match case.get("policy") {
+        Some(o) => Policy::sacramento().with_overrides(o).map_err(|e| e.to_string())?,
+        None => Policy::sacramento(),
+    };
+    let reg = Registry::new(Arc::new(policy));
+    for list in case.get("lists").and_then(Value::as_array).into_iter().flatten() {
+        let raw: RawList = RawList::from_json(&list.to_string()).map_err(|e| e.to_string())?;
+        reg.load(raw.meta, &raw.entries)
+            .map_err(|e| format!("list load failed: {e}"))?;
+    }
+    let now = instant(case, "now")?;
+    let r = case.get("read").ok_or("case has no read")?;
+    let opt = |k: &str| r.get(k).and_then(Value::as_str);
+    let read = Read {
+        jurisdiction: opt("jurisdiction")
+            .map(Jurisdiction::parse)
+            .transpose()
+            .map_err(|e| e.to_string())?,
+        plate_type: opt("plate_type")
+            .map(PlateType::parse)
+            .transpose()
+            .map_err(|e| e.to_string())?,
+        origin: opt("origin")
+            .map_or(Ok(Origin::Vehicle), Origin::parse)
+            .map_err(|e| e.to_string())?,
+        ..Read::new(str_field(r, "plate")?, instant(r, "observed_at")?)
+    };
+    Ok(match reg.match_read(&read, now) {
+        Ok(hits) => {
+            let hits: Vec<Value> = hits
+                .iter()
+                .map(|h| serde_json::to_value(h.explain()).unwrap_or_default())
+                .collect();
+            json!({ "hits": hits })
+        }
+        Err(e) => error_answer(&e),
+    })
+}

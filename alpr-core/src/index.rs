@@ -1,0 +1,724 @@
+//! The compiled, immutable index of one list version (SPEC §3, R-MATCH-1…10).
+//!
+//! Built once when a version is loaded and then shared read-only by any number of threads. It
+//! answers one question fast: *which entries could possibly hit this read?* — a superset of the
+//! true hits. The rules themselves (strongest kind, positions, tiers) are applied by
+//! [`crate::matching`] to each candidate, so the index can never change a result, only its cost.
+//!
+//! Four parts:
+//!
+//! - **Look-alike table** (exact and confusable together): every plate entry is filed under its
+//!   *confusion key*, the plate with each character replaced by its confusion class's
+//!   representative (`7A8C123` and `7ABC123` share the key). An exact match is a confusable match
+//!   with no differing position, so one probe finds both. Open addressing, linear probing, 12-byte
+//!   slots (key, start of the group), groups of plates stored contiguously.
+//! - **Deletion table** (edits, only when the policy enables them): SymSpell's idea. Every plate
+//!   entry is filed under each string obtained by deleting up to `max_edits` characters (itself
+//!   included); a read within `max_edits` of an entry shares at least one such string with it.
+//!   Slots hold a 32-bit fingerprint of the string and the entry id (8 bytes): a fingerprint
+//!   collision only costs a verification.
+//! - **Pattern table**: each pattern is filed under one *anchor*, a run of up to 3 literal
+//!   characters at a position fixed from the start or from the end of the plate, or floating
+//!   between stars; a read probes each anchor shape in use. Patterns without any literal run go
+//!   to a short list checked for every read.
+//!
+//! Memory, for a list of n plates: ≈ 12·2^⌈log2(1.33 n)⌉ + 12 n bytes for the look-alike table
+//! (about 37 bytes per entry at 1,000,000), plus 8·2^⌈log2(1.33 d)⌉ for d deletion strings when
+//! edits are on.
+
+use std::collections::HashMap;
+
+use crate::hotlist::Entry;
+use crate::pattern::{Pattern, PlateOrPattern, Token};
+use crate::plate::{self, PLATE_MAX_LEN, Plate};
+use crate::policy::Policy;
+
+/// Number of 6-bit codes (0 = end, 1..=36 the alphabet).
+const CODES: usize = 37;
+
+/// The flag bit marking the last plate of a group in the look-alike table (plates use 60 bits).
+const LAST: u64 = 1 << 63;
+
+/// The confusion relation of a policy: which pairs of characters are look-alikes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Confusion {
+    /// `mates[a]` has bit `b` set when `a` and `b` are in one class (and `a != b`).
+    mates: [u64; CODES],
+    /// The representative of each code under the transitive closure of the classes (a superset
+    /// of the relation, used only to group candidates).
+    rep: [u8; CODES],
+    /// A 64-bit fingerprint of the relation, to check cheaply that an index serves a matcher.
+    fingerprint: u64,
+}
+
+impl Confusion {
+    /// The relation of the policy's `confusion_classes`. Characters outside `A-Z0-9` (after
+    /// upper-casing) are ignored.
+    pub fn new(classes: &[String]) -> Confusion {
+        let mut mates = [0u64; CODES];
+        let mut rep: [u8; CODES] = std::array::from_fn(|i| i as u8);
+        for class in classes {
+            let codes: Vec<u8> = class
+                .chars()
+                .filter(char::is_ascii)
+                .map(|c| plate::char_code(c.to_ascii_uppercase() as u8))
+                .filter(|&c| c != 0)
+                .collect();
+            for &a in &codes {
+                for &b in &codes {
+                    if a != b {
+                        mates[a as usize] |= 1 << b;
+                    }
+                }
+                let (ra, rb) = (find(&mut rep, a), find(&mut rep, codes[0]));
+                if ra != rb {
+                    let (lo, hi) = (ra.min(rb), ra.max(rb));
+                    rep[hi as usize] = lo;
+                }
+            }
+        }
+        let mut flat = [0u8; CODES];
+        for (i, f) in flat.iter_mut().enumerate() {
+            *f = find(&mut rep, i as u8);
+        }
+        let fingerprint = mates
+            .iter()
+            .chain(flat.iter().map(|&r| u64::from(r)).collect::<Vec<_>>().iter())
+            .fold(0xcbf2_9ce4_8422_2325u64, |h, &v| mix(h ^ v));
+        Confusion {
+            mates,
+            rep: flat,
+            fingerprint,
+        }
+    }
+
+    /// Whether two distinct codes are look-alikes.
+    #[inline]
+    pub fn pair(&self, a: u8, b: u8) -> bool {
+        self.mates[a as usize] >> b & 1 == 1
+    }
+
+    /// The confusion key of a plate: every character replaced by its class representative.
+    #[inline]
+    pub fn key(&self, p: Plate) -> u64 {
+        let packed = p.packed();
+        let mut key = 0u64;
+        for i in 0..PLATE_MAX_LEN {
+            let shift = 6 * (PLATE_MAX_LEN - 1 - i);
+            let c = ((packed >> shift) & 0x3f) as usize;
+            key |= u64::from(self.rep[c.min(CODES - 1)]) << shift;
+        }
+        key
+    }
+}
+
+/// The representative of `a` in a union-find array.
+fn find(rep: &mut [u8; CODES], mut a: u8) -> u8 {
+    while rep[a as usize] != a {
+        a = rep[a as usize];
+    }
+    a
+}
+
+/// What an index was built for: the confusion classes and the largest edit distance indexed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct IndexParams {
+    /// The confusion relation.
+    pub confusion: Confusion,
+    /// The deletion depth of the deletion table (0 = no table).
+    pub max_edits: u8,
+}
+
+impl IndexParams {
+    /// The parameters a policy needs.
+    pub fn of(policy: &Policy) -> IndexParams {
+        IndexParams {
+            confusion: Confusion::new(&policy.confusion_classes),
+            max_edits: policy.max_edits,
+        }
+    }
+
+    /// Whether an index built with these parameters serves matching with `wanted` (the same
+    /// confusion relation, by fingerprint, and at least as deep a deletion table).
+    #[inline]
+    pub fn serves(&self, wanted: &IndexParams) -> bool {
+        wanted.max_edits <= self.max_edits && self.confusion.fingerprint == wanted.confusion.fingerprint
+    }
+}
+
+/// 64-bit mix of a key (multiply, xor-shift): cheap and good enough for linear probing.
+#[inline]
+fn mix(k: u64) -> u64 {
+    let k = (k ^ (k >> 31)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    k ^ (k >> 29)
+}
+
+/// The number of slot bits for `n` items at a load factor of at most 3/4.
+fn slot_bits(n: usize) -> u32 {
+    let want = (n + n / 3).max(4);
+    want.next_power_of_two().trailing_zeros()
+}
+
+/// One slot of the look-alike table: a confusion key (0 = empty) and the first member of its
+/// group. Packed to 12 bytes; fields are only ever copied out.
+#[derive(Clone, Copy, Default)]
+#[repr(C, packed)]
+struct Slot {
+    key: u64,
+    start: u32,
+}
+
+/// One member of a look-alike group: the plate (with [`LAST`] on the group's last member) and
+/// the entry id.
+#[derive(Clone, Copy, Default)]
+#[repr(C, packed)]
+struct Member {
+    plate: u64,
+    id: u32,
+}
+
+/// The compiled index of one list version. See the module documentation.
+#[derive(Clone)]
+pub struct Index {
+    params: IndexParams,
+    bits: u32,
+    slots: Vec<Slot>,
+    members: Vec<Member>,
+    /// Deletion table: `fingerprint << 32 | entry id`, `u64::MAX` = empty.
+    del_bits: u32,
+    del: Vec<u64>,
+    patterns: PatternIndex,
+}
+
+impl std::fmt::Debug for Index {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Index")
+            .field("members", &self.members.len())
+            .field("slots", &self.slots.len())
+            .field("deletion_slots", &self.del.len())
+            .field("patterns", &self.patterns.len())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Index {
+    /// Builds the index of `entries` for `params`.
+    pub fn build(entries: &[Entry], params: IndexParams) -> Index {
+        // Look-alike table, in three linear passes (no sort): file every plate's key and count
+        // its group, lay the groups out in slot order, then place the members. Members of a
+        // group keep entry order; matching sorts its hits, so that order never shows.
+        let plates: Vec<(u32, Plate)> = entries
+            .iter()
+            .enumerate()
+            .filter_map(|(id, e)| match &e.key {
+                PlateOrPattern::Plate(p) => Some((id as u32, *p)),
+                PlateOrPattern::Pattern(_) => None,
+            })
+            .collect();
+        let bits = slot_bits(plates.len());
+        let mask = (1usize << bits) - 1;
+        let mut slots = vec![Slot::default(); 1 << bits];
+        let mut cursor = vec![0u32; 1 << bits];
+        let mut slot_of: Vec<u32> = Vec::with_capacity(plates.len());
+        for &(_, p) in &plates {
+            let key = params.confusion.key(p);
+            let mut s = (mix(key) >> (64 - bits)) as usize;
+            loop {
+                let k = slots[s].key;
+                if k == key || k == 0 {
+                    break;
+                }
+                s = (s + 1) & mask;
+            }
+            slots[s].key = key;
+            cursor[s] += 1;
+            slot_of.push(s as u32);
+        }
+        let mut running = 0u32;
+        for (slot, c) in slots.iter_mut().zip(cursor.iter_mut()) {
+            if *c > 0 {
+                slot.start = running;
+                running += *c;
+                *c = slot.start;
+            }
+        }
+        let mut members = vec![Member::default(); plates.len()];
+        for (&(id, p), &s) in plates.iter().zip(&slot_of) {
+            let at = &mut cursor[s as usize];
+            members[*at as usize] = Member { plate: p.packed(), id };
+            *at += 1;
+        }
+        for (slot, &end) in slots.iter().zip(&cursor) {
+            if slot.key != 0 {
+                members[end as usize - 1].plate |= LAST;
+            }
+        }
+        drop((plates, slot_of, cursor));
+
+        let (del_bits, del) = if params.max_edits > 0 {
+            build_deletions(entries, params.max_edits)
+        } else {
+            (0, Vec::new())
+        };
+        let patterns = PatternIndex::build(entries);
+        Index {
+            params,
+            bits,
+            slots,
+            members,
+            del_bits,
+            del,
+            patterns,
+        }
+    }
+
+    /// The parameters the index was built with.
+    pub fn params(&self) -> &IndexParams {
+        &self.params
+    }
+
+    /// Heap bytes the index holds (slots, groups, deletion table, patterns).
+    pub fn heap_bytes(&self) -> usize {
+        self.slots.capacity() * std::mem::size_of::<Slot>()
+            + self.members.capacity() * std::mem::size_of::<Member>()
+            + self.del.capacity() * 8
+            + self.patterns.heap_bytes()
+    }
+
+    /// Calls `f(entry id, entry plate)` for every plate entry with the same confusion key as the
+    /// read (every exact and every confusable candidate, and more).
+    #[inline]
+    pub(crate) fn lookalikes(&self, read_key: u64, mut f: impl FnMut(u32, Plate)) {
+        if self.members.is_empty() {
+            return;
+        }
+        let mask = (1usize << self.bits) - 1;
+        let mut s = (mix(read_key) >> (64 - self.bits)) as usize;
+        loop {
+            let slot = self.slots[s];
+            let key = slot.key;
+            if key == read_key {
+                let mut m = slot.start as usize;
+                loop {
+                    let member = self.members[m];
+                    let packed = member.plate;
+                    if let Some(p) = Plate::from_packed(packed & !LAST) {
+                        f(member.id, p);
+                    }
+                    if packed & LAST != 0 {
+                        return;
+                    }
+                    m += 1;
+                }
+            }
+            if key == 0 {
+                return;
+            }
+            s = (s + 1) & mask;
+        }
+    }
+
+    /// Calls `f(entry id)` for every plate entry sharing a deletion string (up to `max_edits`
+    /// deletions) with the read; an entry may be reported more than once.
+    #[allow(clippy::many_single_char_names)] // Slot arithmetic: i, h, v are the usual names.
+    pub(crate) fn edit_candidates(&self, read: Plate, max_edits: u8, mut f: impl FnMut(u32)) {
+        if self.del.is_empty() {
+            return;
+        }
+        let (codes, n) = codes_of(read);
+        let mask = (1usize << self.del_bits) - 1;
+        // First every deletion string's hash, then every first slot (independent loads the CPU
+        // overlaps), then the probe walks: memory-level parallelism instead of 8 serial misses.
+        let mut hashes = [0u64; 64];
+        let mut count = 0usize;
+        let mut overflow = false;
+        for_each_deletion(&codes[..n], max_edits.min(self.params.max_edits), &mut |s| {
+            if count < hashes.len() {
+                hashes[count] = mix(pack_codes(s));
+                count += 1;
+            } else {
+                overflow = true;
+            }
+        });
+        let mut firsts = [0u64; 64];
+        for k in 0..count {
+            firsts[k] = self.del[(hashes[k] >> (64 - self.del_bits)) as usize];
+        }
+        let mut walk = |h: u64, first: u64| {
+            let fp = h & 0xFFFF_FFFF_0000_0000;
+            let mut i = (h >> (64 - self.del_bits)) as usize;
+            let mut v = first;
+            while v != u64::MAX {
+                if v & 0xFFFF_FFFF_0000_0000 == fp {
+                    f(v as u32);
+                }
+                i = (i + 1) & mask;
+                v = self.del[i];
+            }
+        };
+        for k in 0..count {
+            walk(hashes[k], firsts[k]);
+        }
+        if overflow {
+            // Deep deletion neighbourhoods (max_edits >= 2 on long plates): the rest, serially.
+            let mut seen = 0usize;
+            for_each_deletion(&codes[..n], max_edits.min(self.params.max_edits), &mut |s| {
+                seen += 1;
+                if seen > hashes.len() {
+                    let h = mix(pack_codes(s));
+                    walk(h, self.del[(h >> (64 - self.del_bits)) as usize]);
+                }
+            });
+        }
+    }
+
+    /// Calls `f(entry id)` for every pattern entry the read (as 6-bit codes) matches; an entry
+    /// may be reported more than once.
+    pub(crate) fn pattern_matches(&self, codes: &[u8], f: impl FnMut(u32)) {
+        self.patterns.matching(codes, f);
+    }
+}
+
+/// The 6-bit codes of a plate and its length.
+#[inline]
+pub(crate) fn codes_of(p: Plate) -> ([u8; PLATE_MAX_LEN], usize) {
+    let mut codes = [0u8; PLATE_MAX_LEN];
+    let n = p.len();
+    for (i, c) in codes.iter_mut().enumerate().take(n) {
+        *c = p.code_at(i);
+    }
+    (codes, n)
+}
+
+/// Packs up to 10 codes like a plate (the empty string packs to 0).
+#[inline]
+fn pack_codes(codes: &[u8]) -> u64 {
+    let mut packed = 0u64;
+    for i in 0..PLATE_MAX_LEN {
+        packed <<= 6;
+        if let Some(&c) = codes.get(i) {
+            packed |= u64::from(c);
+        }
+    }
+    packed
+}
+
+/// Calls `f` on `s` and on every string obtained by deleting up to `k` of its characters (each
+/// deletion set once; equal strings may repeat).
+fn for_each_deletion(s: &[u8], k: u8, f: &mut impl FnMut(&[u8])) {
+    f(s);
+    deletions_from(s, k, 0, f);
+}
+
+/// Deletions of up to `k` characters at positions `from..` (never emits `s` itself).
+#[allow(clippy::many_single_char_names)]
+fn deletions_from(s: &[u8], k: u8, from: usize, f: &mut impl FnMut(&[u8])) {
+    if k == 0 {
+        return;
+    }
+    for i in from..s.len() {
+        let n = s.len() - 1;
+        let mut t = [0u8; PLATE_MAX_LEN];
+        t[..i].copy_from_slice(&s[..i]);
+        t[i..n].copy_from_slice(&s[i + 1..]);
+        f(&t[..n]);
+        deletions_from(&t[..n], k - 1, i, f);
+    }
+}
+
+/// Builds the deletion table of the plate entries.
+fn build_deletions(entries: &[Entry], max_edits: u8) -> (u32, Vec<u64>) {
+    let mut items: Vec<u64> = Vec::new();
+    let mut seen: Vec<u64> = Vec::with_capacity(64);
+    for (id, e) in entries.iter().enumerate() {
+        let PlateOrPattern::Plate(p) = &e.key else { continue };
+        let (codes, n) = codes_of(*p);
+        seen.clear();
+        for_each_deletion(&codes[..n], max_edits, &mut |s| {
+            let h = mix(pack_codes(s));
+            if !seen.contains(&h) {
+                seen.push(h);
+            }
+        });
+        for &h in &seen {
+            // Slot position from the high bits (recomputed at insert time), fingerprint high 32.
+            items.push(h);
+            items.push(u64::from(id as u32));
+        }
+    }
+    let count = items.len() / 2;
+    let bits = slot_bits(count);
+    let mask = (1usize << bits) - 1;
+    let mut table = vec![u64::MAX; 1 << bits];
+    for pair in items.chunks_exact(2) {
+        let (h, id) = (pair[0], pair[1]);
+        let mut i = (h >> (64 - bits)) as usize;
+        while table[i] != u64::MAX {
+            i = (i + 1) & mask;
+        }
+        table[i] = (h & 0xFFFF_FFFF_0000_0000) | id;
+    }
+    (bits, table)
+}
+
+/// Where an anchor sits in the plate.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+enum AnchorAt {
+    /// At this character index from the start.
+    Start(u8),
+    /// Ending this many characters before the end (0 = the run is the plate's last characters).
+    End(u8),
+    /// Anywhere.
+    Floating,
+}
+
+/// An anchor shape: where, and how many literal characters.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+struct Shape {
+    at: AnchorAt,
+    len: u8,
+}
+
+/// A multiply-shift hasher for the small integer keys of the pattern tables (std's SipHash
+/// costs more than the whole probe).
+#[derive(Default, Clone, Copy)]
+struct MulHasher(u64);
+
+impl std::hash::Hasher for MulHasher {
+    fn finish(&self) -> u64 {
+        mix(self.0)
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 << 8 | u64::from(b)).rotate_left(5);
+        }
+    }
+    fn write_u32(&mut self, v: u32) {
+        self.0 = u64::from(v);
+    }
+}
+
+type FastMap<K, V> = HashMap<K, V, std::hash::BuildHasherDefault<MulHasher>>;
+
+/// Packed anchor text → range of `PatternIndex::compiled`.
+type AnchorTable = FastMap<u32, (u32, u32)>;
+
+/// Token codes of a compiled pattern: 1..=36 literals, these two wildcards.
+const ONE: u8 = 62;
+const STAR: u8 = 63;
+
+/// A pattern compiled for the candidate check: its entry id, length bounds and tokens, stored
+/// contiguously so that checking a candidate touches one cache line, not the entry.
+#[derive(Clone, Copy, Debug)]
+struct Compiled {
+    id: u32,
+    min_len: u8,
+    max_len: u8,
+    n: u8,
+    tokens: [u8; 2 * PLATE_MAX_LEN + 4],
+}
+
+impl Compiled {
+    fn new(id: u32, p: &Pattern) -> Compiled {
+        let mut tokens = [0u8; 2 * PLATE_MAX_LEN + 4];
+        let mut n = 0;
+        for (t, slot) in p.tokens().iter().zip(tokens.iter_mut()) {
+            *slot = match *t {
+                Token::Literal(c) => c,
+                Token::One => ONE,
+                Token::Star => STAR,
+            };
+            n += 1;
+        }
+        Compiled {
+            id,
+            min_len: p.min_len() as u8,
+            max_len: p.fixed_len().map_or(u8::MAX, |l| l as u8),
+            n,
+            tokens,
+        }
+    }
+
+    #[inline]
+    fn matches(&self, s: &[u8]) -> bool {
+        let len = s.len();
+        if len < usize::from(self.min_len) || len > usize::from(self.max_len) {
+            return false;
+        }
+        glob_codes(&self.tokens[..usize::from(self.n)], s)
+    }
+}
+
+/// Two-pointer glob over compiled tokens (one backtrack point per star).
+fn glob_codes(tokens: &[u8], s: &[u8]) -> bool {
+    let (mut t, mut i) = (0usize, 0usize);
+    let mut star: Option<(usize, usize)> = None;
+    while i < s.len() {
+        match tokens.get(t) {
+            Some(&STAR) => {
+                star = Some((t, i));
+                t += 1;
+            }
+            Some(&c) if c == ONE || c == s[i] => {
+                t += 1;
+                i += 1;
+            }
+            _ => match star {
+                Some((st, si)) => {
+                    t = st + 1;
+                    i = si + 1;
+                    star = Some((st, si + 1));
+                }
+                None => return false,
+            },
+        }
+    }
+    tokens[t..].iter().all(|&x| x == STAR)
+}
+
+/// Patterns filed by anchor.
+#[derive(Clone, Debug, Default)]
+struct PatternIndex {
+    /// The shapes in use, each with its table: packed anchor text → range of `compiled`.
+    shapes: Vec<(Shape, AnchorTable)>,
+    /// Compiled patterns, grouped by (shape, anchor text); those without a literal run last.
+    compiled: Vec<Compiled>,
+    /// Start of the patterns with no literal run (checked for every read).
+    scan_from: usize,
+}
+
+impl PatternIndex {
+    fn len(&self) -> usize {
+        self.compiled.len()
+    }
+
+    fn heap_bytes(&self) -> usize {
+        self.shapes.iter().map(|(_, m)| m.capacity() * 16).sum::<usize>()
+            + self.compiled.capacity() * std::mem::size_of::<Compiled>()
+    }
+
+    fn build(entries: &[Entry]) -> PatternIndex {
+        let mut anchored: Vec<(Shape, u32, Compiled)> = Vec::new();
+        let mut scan: Vec<Compiled> = Vec::new();
+        for (id, e) in entries.iter().enumerate() {
+            let PlateOrPattern::Pattern(p) = &e.key else { continue };
+            let c = Compiled::new(id as u32, p);
+            match anchor_of(p) {
+                Some((shape, text)) => anchored.push((shape, text, c)),
+                None => scan.push(c),
+            }
+        }
+        anchored.sort_by_key(|(shape, text, c)| (*shape, *text, c.id));
+        let mut idx = PatternIndex::default();
+        let mut i = 0;
+        while i < anchored.len() {
+            let (shape, text, _) = anchored[i];
+            let start = idx.compiled.len() as u32;
+            while i < anchored.len() && anchored[i].0 == shape && anchored[i].1 == text {
+                idx.compiled.push(anchored[i].2);
+                i += 1;
+            }
+            if idx.shapes.last().is_none_or(|(s, _)| *s != shape) {
+                idx.shapes.push((shape, AnchorTable::default()));
+            }
+            if let Some((_, table)) = idx.shapes.last_mut() {
+                table.insert(text, (start, idx.compiled.len() as u32));
+            }
+        }
+        idx.scan_from = idx.compiled.len();
+        idx.compiled.extend(scan);
+        idx
+    }
+
+    /// Calls `f(entry id)` for every pattern that matches `codes` (an entry may come twice when
+    /// a floating anchor occurs twice in the read).
+    fn matching(&self, codes: &[u8], mut f: impl FnMut(u32)) {
+        let n = codes.len();
+        let mut check = |range: Option<&(u32, u32)>| {
+            if let Some(&(a, b)) = range {
+                for c in &self.compiled[a as usize..b as usize] {
+                    if c.matches(codes) {
+                        f(c.id);
+                    }
+                }
+            }
+        };
+        for (shape, table) in &self.shapes {
+            let len = usize::from(shape.len);
+            if n < len {
+                continue;
+            }
+            match shape.at {
+                AnchorAt::Start(i) => {
+                    let i = usize::from(i);
+                    if i + len <= n {
+                        check(table.get(&pack_anchor(&codes[i..i + len])));
+                    }
+                }
+                AnchorAt::End(e) => {
+                    let e = usize::from(e);
+                    if e + len <= n {
+                        check(table.get(&pack_anchor(&codes[n - e - len..n - e])));
+                    }
+                }
+                AnchorAt::Floating => {
+                    for i in 0..=n - len {
+                        check(table.get(&pack_anchor(&codes[i..i + len])));
+                    }
+                }
+            }
+        }
+        for c in &self.compiled[self.scan_from..] {
+            if c.matches(codes) {
+                f(c.id);
+            }
+        }
+    }
+}
+
+/// Packs up to 3 codes.
+#[inline]
+fn pack_anchor(codes: &[u8]) -> u32 {
+    codes.iter().fold(0u32, |acc, &c| acc << 6 | u32::from(c))
+}
+
+/// The best anchor of a pattern: the longest (up to 3) literal run, preferring a position fixed
+/// from the start, then from the end, then floating. `None` without any literal.
+fn anchor_of(p: &Pattern) -> Option<(Shape, u32)> {
+    let tokens = p.tokens();
+    let first_star = tokens.iter().position(|t| *t == Token::Star);
+    let last_star = tokens.iter().rposition(|t| *t == Token::Star);
+    let mut best: Option<(u8, u8, Shape, u32)> = None; // (len, preference, shape, text)
+    let mut i = 0;
+    while i < tokens.len() {
+        if !matches!(tokens[i], Token::Literal(_)) {
+            i += 1;
+            continue;
+        }
+        let mut j = i;
+        while j < tokens.len() && matches!(tokens[j], Token::Literal(_)) {
+            j += 1;
+        }
+        // Within the run i..j, take windows of up to 3 literals.
+        let len = (j - i).min(3);
+        for w in i..=j - len {
+            let text: Vec<u8> = tokens[w..w + len]
+                .iter()
+                .map(|t| if let Token::Literal(c) = t { *c } else { 0 })
+                .collect();
+            let (at, pref) = if first_star.is_none_or(|s| w < s) {
+                (AnchorAt::Start(w as u8), 3)
+            } else if last_star.is_some_and(|s| w > s) {
+                (AnchorAt::End((tokens.len() - (w + len)) as u8), 2)
+            } else {
+                (AnchorAt::Floating, 1)
+            };
+            let cand = (len as u8, pref, Shape { at, len: len as u8 }, pack_anchor(&text));
+            if best.as_ref().is_none_or(|b| (cand.0, cand.1) > (b.0, b.1)) {
+                best = Some(cand);
+            }
+        }
+        i = j;
+    }
+    best.map(|(_, _, shape, text)| (shape, text))
+}

@@ -1,0 +1,31 @@
+"""Suite ``match``: lists loaded with ``Registry.load_list`` under the case's policy, then
+``Registry.match``."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+
+import alpr
+from alpr._conformance.plate import error_answer
+
+
+def match_case(case: dict[str, Any]) -> dict[str, Any]:
+    policy = alpr.Policy().with_overrides(json.dumps(case.get("policy", {})))
+    reg = alpr.Registry(policy)
+    for lst in case.get("lists", []):
+        reg.load_list(lst)
+    read = case["read"]
+    try:
+        hits = reg.match(
+            read["plate"],
+            jurisdiction=read.get("jurisdiction"),
+            plate_type=read.get("plate_type"),
+            observed_at=datetime.fromisoformat(read["observed_at"]),
+            origin=read.get("origin", "vehicle"),
+            now=datetime.fromisoformat(case["now"]),
+        )
+    except alpr.AlprError as e:
+        return error_answer(e)
+    return {"hits": [h.explain() for h in hits]}

@@ -1,0 +1,345 @@
+//! `alpr.Hit`, `Registry.match` and `Registry.match_batch` (SPEC §3).
+
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyList, PyTuple};
+
+use alpr_core::matching::{Hit, Origin, Read};
+use alpr_core::{Jurisdiction, PlateType};
+
+use crate::errors::IntoPy;
+use crate::registry::PyRegistry;
+
+/// One match hit: an entry of a list that a read matched, and why (R-MATCH-2). Immutable.
+/// (``alpr.Hit`` is the hit *workflow*; ``Hit(..., details=hit.explain())`` starts one.)
+#[pyclass(frozen, module = "alpr._alpr", name = "MatchHit")]
+pub(crate) struct PyMatchHit {
+    inner: Hit,
+    read_index: Option<u32>,
+}
+
+#[pymethods]
+impl PyMatchHit {
+    /// The list id.
+    #[getter]
+    fn list(&self) -> &str {
+        self.inner.list_id()
+    }
+    /// The list kind (``standard``, ``special``, ``hot_plate``, ``covert``).
+    #[getter]
+    fn list_kind(&self) -> &'static str {
+        self.inner.list_kind().as_str()
+    }
+    /// The list priority (0 = most urgent).
+    #[getter]
+    fn priority(&self) -> u8 {
+        self.inner.priority()
+    }
+    /// The entry's normalized plate or pattern (``7ABC123``, ``7AB*``).
+    #[getter]
+    fn entry(&self) -> String {
+        self.inner.entry_text()
+    }
+    /// The entry's index in its list version.
+    #[getter]
+    fn entry_index(&self) -> u32 {
+        self.inner.entry_index
+    }
+    /// ``exact``, ``confusable``, ``edit`` or ``pattern``.
+    #[getter]
+    fn kind(&self) -> &'static str {
+        self.inner.kind.as_str()
+    }
+    /// Differing positions in the read (0-based).
+    #[getter]
+    fn positions<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyTuple>> {
+        PyTuple::new(py, self.inner.positions.iter().collect::<Vec<_>>())
+    }
+    /// ``match``, ``unknown`` or ``mismatch``.
+    #[getter]
+    fn jurisdiction(&self) -> &'static str {
+        self.inner.jurisdiction.as_str()
+    }
+    /// Whether both sides have a plate type and they differ.
+    #[getter]
+    fn plate_type_mismatch(&self) -> bool {
+        self.inner.plate_type_mismatch
+    }
+    /// Whether the list is stale.
+    #[getter]
+    fn stale(&self) -> bool {
+        self.inner.stale
+    }
+    /// ``strong``, ``moderate`` or ``weak`` (after the stale drop).
+    #[getter]
+    fn tier(&self) -> &'static str {
+        self.inner.tier.as_str()
+    }
+    /// The entry's category.
+    #[getter]
+    fn category(&self) -> &'static str {
+        self.inner.category().as_str()
+    }
+    /// The list's age at matching time.
+    #[getter]
+    fn list_age(&self) -> chrono::Duration {
+        self.inner.list_age
+    }
+    /// The index of the read in a batch (``None`` for ``Registry.match``).
+    #[getter]
+    fn read_index(&self) -> Option<u32> {
+        self.read_index
+    }
+
+    /// The explanation as a plain dict: ``list``, ``list_kind``, ``priority``, ``entry``,
+    /// ``kind``, ``positions``, ``jurisdiction``, ``plate_type_mismatch``, ``stale``, ``tier``,
+    /// ``category``, ``list_age_seconds``.
+    ///
+    /// Returns:
+    ///     dict: JSON-serializable.
+    fn explain<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        explain_dict(py, &self.inner)
+    }
+
+    fn __repr__(&self) -> String {
+        let h = &self.inner;
+        format!(
+            "MatchHit(list={:?}, entry={:?}, kind={:?}, tier={:?}, jurisdiction={:?}, positions={:?}, \
+             plate_type_mismatch={}, stale={}, category={:?}, priority={})",
+            h.list_id(),
+            h.entry_text(),
+            h.kind.as_str(),
+            h.tier.as_str(),
+            h.jurisdiction.as_str(),
+            h.positions.iter().collect::<Vec<_>>(),
+            if h.plate_type_mismatch { "True" } else { "False" },
+            if h.stale { "True" } else { "False" },
+            h.category().as_str(),
+            h.priority(),
+        )
+    }
+}
+
+fn explain_dict<'py>(py: Python<'py>, h: &Hit) -> PyResult<Bound<'py, PyDict>> {
+    let e = h.explain();
+    let d = PyDict::new(py);
+    d.set_item("list", e.list)?;
+    d.set_item("list_kind", e.list_kind.as_str())?;
+    d.set_item("priority", e.priority)?;
+    d.set_item("entry", e.entry)?;
+    d.set_item("kind", e.kind.as_str())?;
+    d.set_item("positions", PyList::new(py, e.positions)?)?;
+    d.set_item("jurisdiction", e.jurisdiction.as_str())?;
+    d.set_item("plate_type_mismatch", e.plate_type_mismatch)?;
+    d.set_item("stale", e.stale)?;
+    d.set_item("tier", e.tier.as_str())?;
+    d.set_item("category", e.category.as_str())?;
+    d.set_item("list_age_seconds", e.list_age_seconds)?;
+    Ok(d)
+}
+
+/// The parsed optional read attributes shared by `match` and `match_batch`.
+struct Attrs {
+    jurisdiction: Option<Jurisdiction>,
+    plate_type: Option<PlateType>,
+    origin: Origin,
+}
+
+fn attrs(py: Python<'_>, jurisdiction: Option<&str>, plate_type: Option<&str>, origin: &str) -> PyResult<Attrs> {
+    Ok(Attrs {
+        jurisdiction: jurisdiction.map(Jurisdiction::parse).transpose().py_err(py)?,
+        plate_type: plate_type.map(PlateType::parse).transpose().py_err(py)?,
+        origin: Origin::parse(origin).py_err(py)?,
+    })
+}
+
+/// The strings of a column: a sequence of ``str``, or a pyarrow / pandas / polars column.
+fn column_strings(col: &Bound<'_, PyAny>) -> PyResult<Vec<String>> {
+    for method in ["to_pylist", "to_list", "tolist"] {
+        if col.hasattr(method)? {
+            return col.call_method0(method)?.extract();
+        }
+    }
+    col.try_iter()?.map(|x| x?.extract::<String>()).collect()
+}
+
+#[pymethods]
+impl PyRegistry {
+    /// Matches one read against the lists in force (SPEC §3).
+    ///
+    /// Args:
+    ///     plate: the raw plate text as read.
+    ///     jurisdiction: the read's two-letter jurisdiction, if known.
+    ///     plate_type: the read's NCIC plate type, if known.
+    ///     observed_at: when the plate was seen (timezone-aware).
+    ///     origin: ``"vehicle"``, ``"fixed"`` or ``"desktop"``.
+    ///     now: the current time (timezone-aware): list staleness is judged at it.
+    ///
+    /// Returns:
+    ///     list[MatchHit]: in the order of R-MATCH-9; empty when nothing hits.
+    ///
+    /// Raises:
+    ///     InvalidPlateError: the plate cannot be normalized (``InvalidCharacterError``,
+    ///         ``EmptyError``, ``TooLongError``), or the jurisdiction or plate type is invalid.
+    ///     PolicyError: an unknown origin (``InvalidArgumentError``).
+    #[pyo3(name = "match", signature = (plate, *, jurisdiction=None, plate_type=None, observed_at, origin="vehicle", now))]
+    #[allow(clippy::too_many_arguments)]
+    fn match_one(
+        &self,
+        py: Python<'_>,
+        plate: &str,
+        jurisdiction: Option<&str>,
+        plate_type: Option<&str>,
+        observed_at: &Bound<'_, PyAny>,
+        origin: &str,
+        now: &Bound<'_, PyAny>,
+    ) -> PyResult<Vec<PyMatchHit>> {
+        let a = attrs(py, jurisdiction, plate_type, origin)?;
+        let (observed_at, now) = (to_utc(observed_at)?, to_utc(now)?);
+        let read = Read {
+            jurisdiction: a.jurisdiction,
+            plate_type: a.plate_type,
+            origin: a.origin,
+            ..Read::new(plate, observed_at)
+        };
+        let hits = self.inner.match_read(&read, now).py_err(py)?;
+        Ok(hits
+            .into_iter()
+            .map(|inner| PyMatchHit {
+                inner,
+                read_index: None,
+            })
+            .collect())
+    }
+
+    /// Matches many reads against one snapshot of the lists in force; the hits of read ``i``
+    /// are exactly those ``match`` gives for it. Matching runs without the GIL.
+    ///
+    /// Args:
+    ///     plates: raw plate texts: a sequence of ``str`` or a pyarrow / pandas / polars column.
+    ///     jurisdiction: one jurisdiction for every read, if known.
+    ///     plate_type: one plate type for every read, if known.
+    ///     observed_at: when the plates were seen: one datetime, or one per plate.
+    ///     origin: ``"vehicle"``, ``"fixed"`` or ``"desktop"``.
+    ///     now: the current time.
+    ///     on_error: ``"raise"`` (default): the first unreadable plate raises, with
+    ///         ``position["index"]`` its index; ``"report"``: it yields a row
+    ///         ``{"read": i, "error": code}`` and the others are matched.
+    ///     as_table: return a ``pyarrow.Table`` instead of a list of dicts.
+    ///
+    /// Returns:
+    ///     list[dict] | pyarrow.Table: one row per hit, ``read`` (the read's index) followed by
+    ///     the fields of ``Hit.explain()``, grouped by read in input order.
+    ///
+    /// Raises:
+    ///     InvalidPlateError: as ``match`` (with ``on_error="raise"``).
+    ///     PolicyError: ``InvalidArgumentError`` for mismatched lengths or an unknown option.
+    #[pyo3(signature = (plates, *, jurisdiction=None, plate_type=None, observed_at, origin="vehicle", now, on_error="raise", as_table=false))]
+    #[allow(clippy::too_many_arguments)]
+    fn match_batch<'py>(
+        &self,
+        py: Python<'py>,
+        plates: &Bound<'py, PyAny>,
+        jurisdiction: Option<&str>,
+        plate_type: Option<&str>,
+        observed_at: &Bound<'py, PyAny>,
+        origin: &str,
+        now: &Bound<'py, PyAny>,
+        on_error: &str,
+        as_table: bool,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let invalid = |msg: &str| {
+            crate::errors::to_py(
+                py,
+                &alpr_core::Error::new(alpr_core::Code::InvalidArgument).with_detail(msg.to_owned()),
+            )
+        };
+        let report = match on_error {
+            "raise" => false,
+            "report" => true,
+            _ => return Err(invalid("on_error must be \"raise\" or \"report\"")),
+        };
+        let a = attrs(py, jurisdiction, plate_type, origin)?;
+        let now = to_utc(now)?;
+        let plates = column_strings(plates)?;
+        let times: Vec<DateTime<Utc>> = if let Ok(t) = to_utc(observed_at) {
+            vec![t; plates.len()]
+        } else {
+            column_times(observed_at)?
+        };
+        if times.len() != plates.len() {
+            return Err(invalid("observed_at must be one datetime or one per plate"));
+        }
+        let reg = Arc::clone(&self.inner);
+        let out = py.detach(move || {
+            let reads: Vec<Read<'_>> = plates
+                .iter()
+                .zip(&times)
+                .map(|(p, t)| Read {
+                    jurisdiction: a.jurisdiction,
+                    plate_type: a.plate_type,
+                    origin: a.origin,
+                    ..Read::new(p, *t)
+                })
+                .collect();
+            reg.match_batch(&reads, now)
+        });
+        if !report && let Some((i, e)) = out.errors.first() {
+            let mut e = e.clone();
+            e = e.at_index(*i);
+            return Err(crate::errors::to_py(py, &e));
+        }
+        let rows = PyList::empty(py);
+        let mut errors = out.errors.iter().peekable();
+        for bh in &out.hits {
+            while let Some((i, e)) = errors.next_if(|(i, _)| *i < bh.read) {
+                rows.append(error_row(py, *i, e)?)?;
+            }
+            let d = PyDict::new(py);
+            d.set_item("read", bh.read)?;
+            d.update(explain_dict(py, &bh.hit)?.as_mapping())?;
+            rows.append(d)?;
+        }
+        for (i, e) in errors {
+            rows.append(error_row(py, *i, e)?)?;
+        }
+        if as_table {
+            let pa = py.import("pyarrow")?;
+            return pa.getattr("Table")?.call_method1("from_pylist", (rows,));
+        }
+        Ok(rows.into_any())
+    }
+}
+
+fn error_row<'py>(py: Python<'py>, i: u32, e: &alpr_core::Error) -> PyResult<Bound<'py, PyDict>> {
+    let d = PyDict::new(py);
+    d.set_item("read", i)?;
+    d.set_item("error", e.code().as_str())?;
+    Ok(d)
+}
+
+fn column_times(col: &Bound<'_, PyAny>) -> PyResult<Vec<DateTime<Utc>>> {
+    for method in ["to_pylist", "to_list", "tolist"] {
+        if col.hasattr(method)? {
+            return col.call_method0(method)?.try_iter()?.map(|x| to_utc(&x?)).collect();
+        }
+    }
+    col.try_iter()?.map(|x| to_utc(&x?)).collect()
+}
+
+/// A timezone-aware `datetime` (any zone) as UTC; a naive one is a `TypeError`.
+fn to_utc(t: &Bound<'_, PyAny>) -> PyResult<DateTime<Utc>> {
+    // Fast path: pyo3 reads any aware datetime's UTC offset directly.
+    if let Ok(fixed) = t.extract::<DateTime<chrono::FixedOffset>>() {
+        return Ok(fixed.with_timezone(&Utc));
+    }
+    if t.getattr("tzinfo")?.is_none() || t.call_method0("utcoffset")?.is_none() {
+        return Err(pyo3::exceptions::PyTypeError::new_err(
+            "a timezone-aware datetime is required",
+        ));
+    }
+    let utc = t.py().import("datetime")?.getattr("timezone")?.getattr("utc")?;
+    t.call_method1("astimezone", (utc,))?.extract()
+}
