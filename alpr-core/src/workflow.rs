@@ -538,12 +538,23 @@ impl DispatchInput {
     /// The dispatch input of a matcher's hit for a read (R-HIT-2, R-MATCH-2): the list, the match
     /// explanation and the entry, field for field.
     pub fn from_hit(hit: &crate::matching::Hit, read: &crate::matching::Read<'_>) -> DispatchInput {
+        DispatchInput::from_hit_parts(hit, read.origin, Some(read.observed_at), read.device_id)
+    }
+
+    /// As [`DispatchInput::from_hit`], when only the read's origin (and, if known, its time and
+    /// device) is at hand.
+    pub fn from_hit_parts(
+        hit: &crate::matching::Hit,
+        origin: Origin,
+        observed_at: Option<Instant>,
+        device_id: Option<&str>,
+    ) -> DispatchInput {
         let entry = hit.entry();
         DispatchInput {
             list_id: hit.list_id().to_owned(),
             list_kind: hit.list_kind(),
             category: entry.category,
-            origin: read.origin,
+            origin,
             entry: Some(hit.entry_text()),
             entry_jurisdiction: entry.jurisdiction.map(|j| j.as_str().to_owned()),
             entry_plate_type: entry.plate_type.map(|t| t.as_str().to_owned()),
@@ -554,8 +565,8 @@ impl DispatchInput {
             stale: hit.stale,
             plate_type_mismatch: hit.plate_type_mismatch,
             list_age_seconds: Some(hit.list_age.num_seconds()),
-            observed_at: Some(read.observed_at),
-            device_id: read.device_id.map(str::to_owned),
+            observed_at,
+            device_id: device_id.map(str::to_owned),
             record_id: entry.record_id.clone(),
             vehicle: entry.vehicle.clone(),
             caution: entry.caution,

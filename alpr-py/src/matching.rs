@@ -22,6 +22,35 @@ pub(crate) struct PyMatchHit {
 
 #[pymethods]
 impl PyMatchHit {
+    /// Starts the workflow of this hit (R-HIT-1…8): a :class:`Hit` in status ``alerted`` whose
+    /// dispatch packet carries this match's explanation and entry.
+    ///
+    /// Args:
+    ///     origin: where the read came from: ``vehicle``, ``fixed`` or ``desktop``.
+    ///     observed_at: when the plate was seen, if the packet should say.
+    ///     device_id: the camera or car, if the packet should say.
+    ///     policy: the governing profile (call types, priorities); the built-in one by default.
+    ///
+    /// Raises:
+    ///     InvalidArgumentError: an unknown origin.
+    #[pyo3(signature = (origin="vehicle", *, observed_at=None, device_id=None, policy=None))]
+    fn workflow(
+        &self,
+        py: Python<'_>,
+        origin: &str,
+        observed_at: Option<chrono::DateTime<chrono::Utc>>,
+        device_id: Option<&str>,
+        policy: Option<&crate::policy::PyPolicy>,
+    ) -> PyResult<crate::workflow::PyHit> {
+        let origin = crate::errors::IntoPy::py_err(alpr_core::matching::Origin::parse(origin), py)?;
+        let input = alpr_core::workflow::DispatchInput::from_hit_parts(&self.inner, origin, observed_at, device_id);
+        let policy = policy.map_or_else(
+            || std::sync::Arc::new(alpr_core::Policy::sacramento()),
+            |p| std::sync::Arc::clone(&p.inner),
+        );
+        Ok(crate::workflow::PyHit::from_input(&input, &policy))
+    }
+
     /// The list id.
     #[getter]
     fn list(&self) -> &str {

@@ -98,6 +98,14 @@ pub(crate) struct PyHit {
 }
 
 impl PyHit {
+    /// A hit in status `alerted` for a dispatch input (used by `MatchHit.workflow`).
+    pub(crate) fn from_input(input: &DispatchInput, policy: &Policy) -> PyHit {
+        PyHit {
+            inner: Mutex::new(input.workflow(policy)),
+            packet_json: workflow::dispatch_packet(input, policy).to_json(),
+        }
+    }
+
     fn with<R>(&self, f: impl FnOnce(&mut HitWorkflow) -> R) -> R {
         let mut guard = self.inner.lock().unwrap_or_else(PoisonError::into_inner);
         f(&mut guard)

@@ -82,3 +82,18 @@ def test_batch_equals_singles(plates: list[str]) -> None:
         except alpr.AlprError as e:
             expected.append({"read": i, "error": e.code})
     assert rows == expected
+
+
+def test_a_match_hit_starts_its_workflow(reg: alpr.Registry) -> None:
+    (hit,) = [h for h in reg.match("7A8C123", jurisdiction="CA", observed_at=NOW, now=NOW) if h.kind == "confusable"]
+    wf = hit.workflow("desktop", observed_at=NOW, device_id="DESK-1")
+    assert isinstance(wf, alpr.Hit) and wf.status == "alerted" and wf.origin == "desktop"
+    packet = wf.dispatch_packet()
+    assert packet["match"]["kind"] == "confusable" and packet["match"]["positions"] == [2]
+    assert packet["entry"]["plate"] == "7ABC123" and packet["requires_confirmation"] is True
+    wf.acknowledge()
+    with pytest.raises(alpr.ConfirmationRequiredError):
+        wf.broadcast()  # a desk must confirm before broadcasting (R-HIT-4)
+    assert wf.status == "acknowledged"
+    with pytest.raises(alpr.InvalidArgumentError):
+        hit.workflow("bicycle")

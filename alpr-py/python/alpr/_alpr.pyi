@@ -85,6 +85,14 @@ class Registry:
     ) -> list[dict[str, Any]] | Any: ...
 
 class MatchHit:
+    def workflow(
+        self,
+        origin: str = "vehicle",
+        *,
+        observed_at: datetime.datetime | None = None,
+        device_id: str | None = None,
+        policy: Policy | None = None,
+    ) -> Hit: ...
     @property
     def list(self) -> str: ...
     @property
