@@ -80,13 +80,11 @@ py-test: $(VENV)/.ready
 
 ## conformance: the vectors through all three surfaces (plus any directory in ALPR_VECTORS).
 conformance: $(VENV)/.ready
-	$(CARGO) run --quiet --release -p alpr-core --example conformance -- $(VECTORS) $(SUITE_ARGS)
-	$(CARGO) run --quiet --release -p alpr-ffi --example conformance -- $(VECTORS) $(SUITE_ARGS)
-	$(PY) -m alpr.conformance $(VECTORS) $(SUITE_ARGS)
+	$(CARGO) run --quiet --release -p alpr-core --example conformance -- $(VECTORS)
+	$(CARGO) run --quiet --release -p alpr-ffi --example conformance -- $(VECTORS)
+	$(PY) -m alpr.conformance $(VECTORS)
 
 ## bench: the criterion benchmarks (slow; not part of `make test`).
 bench:
 	$(CARGO) bench -p alpr-benches
 
-# Suites whose runners are implemented on all three surfaces; the rest land with their issues.
-SUITE_ARGS := --suite normalize --suite jurisdiction --suite hotlist_load --suite hotlist_file --suite match --suite hot_plate --suite hit_workflow --suite operations --suite public_records --suite search --suite retention --suite access --suite sharing
