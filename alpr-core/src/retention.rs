@@ -160,7 +160,8 @@ impl RetentionRules {
         &self.policy_version
     }
 
-    fn rule(&self, class: ClassId) -> Option<&RetentionRule> {
+    /// The rule of a class.
+    pub fn rule(&self, class: ClassId) -> Option<&RetentionRule> {
         self.classes.get(usize::from(class.0)).map(|(_, r)| r)
     }
 

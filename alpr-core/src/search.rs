@@ -40,8 +40,8 @@ use crate::error::{Code, Error, Position, Result};
 use crate::pattern::{Pattern, PlateOrPattern, Token};
 use crate::plate::{Jurisdiction, PLATE_MAX_LEN, Plate};
 use crate::policy::Policy;
-use crate::time::{CalendarSpan, Instant, add_calendar};
-use chrono_tz::Tz;
+use crate::retention::{ClassId, RetentionRules};
+use crate::time::{CalendarSpan, Instant};
 
 /// The radius of the sphere for great-circle distances, in metres (the IUGG mean Earth radius).
 pub const EARTH_RADIUS_M: f64 = 6_371_008.8;
@@ -154,39 +154,51 @@ impl DetectionQuery {
     }
 }
 
-/// The delete-after rule of the `detection` class at one instant (R-RET-1, R-RET-2): a detection
-/// captured at `t` is due for purge when `t + delete_after`, counted in calendar terms in
-/// `time_zone`, is at or before `now`. A detection captured exactly `delete_after` before `now` is
-/// due.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// The retention rule of the `detection` class at one instant (R-RET-1, R-RET-2, R-RET-6): a
+/// detection is due when the retention module says so ([`RetentionRules::delete_after`] at or
+/// before `now`). Search only adds a band of capture times around the boundary so that it asks the
+/// rule for few rows; the rule itself lives once, in [`crate::retention`].
+#[derive(Clone, Debug)]
 pub struct DueRule {
+    rules: RetentionRules,
+    class: ClassId,
     /// The instant of the search.
     pub now: Instant,
-    /// The class's delete-after span.
-    pub delete_after: CalendarSpan,
-    /// The agency time zone.
-    pub time_zone: Tz,
 }
 
 impl DueRule {
+    /// The rule of `class` in `rules` at `now`; `None` when the class is unknown or has no
+    /// automatic deletion.
+    pub fn new(rules: RetentionRules, class: ClassId, now: Instant) -> Option<DueRule> {
+        rules.rule(class)?.delete_after?;
+        Some(DueRule { rules, class, now })
+    }
+
     /// Whether a detection captured at Unix millisecond `captured_ms` is due for purge.
-    ///
-    /// Interim: the retention module owns R-RET-2/R-RET-4; this states the same rule for search
-    /// and is to be replaced by the retention module's own test.
     pub fn is_due_ms(&self, captured_ms: i64) -> bool {
-        instant_of_ms(captured_ms).is_none_or(|t| add_calendar(t, self.delete_after, self.time_zone) <= self.now)
+        instant_of_ms(captured_ms).is_none_or(|t| self.rules.is_due(self.class, t, self.now, false))
     }
 
     /// Bounds `(lo, hi)` in Unix ms: every capture before `lo` is due, every capture at or after
     /// `hi` is not; in between, [`Self::is_due_ms`] decides. A calendar month lasts 28 to 31
     /// days, a year 365 or 366, and clamping or a time-zone change moves a date by less than 2
-    /// more days, so the band is a few days wide and holds few rows of any one plate.
+    /// more days, so the band is a few days wide and holds few rows of any one plate. The
+    /// effective span is the later of keep-at-least and delete-after.
     fn band_ms(&self) -> (i64, i64) {
         const DAY: i64 = 86_400_000;
-        let s = self.delete_after;
-        let (y, m, d) = (i64::from(s.years), i64::from(s.months), i64::from(s.days));
-        let longest = (y * 366 + m * 31 + d + 2).saturating_mul(DAY);
-        let shortest = (y * 365 + m * 28 + d - 2).saturating_mul(DAY);
+        let bounds = |s: CalendarSpan| {
+            let (y, m, d) = (i64::from(s.years), i64::from(s.months), i64::from(s.days));
+            (
+                (y * 366 + m * 31 + d + 2).saturating_mul(DAY),
+                (y * 365 + m * 28 + d - 2).saturating_mul(DAY),
+            )
+        };
+        let Some(rule) = self.rules.rule(self.class) else {
+            return (i64::MIN, i64::MIN);
+        };
+        let (kl, ks) = bounds(rule.keep_at_least);
+        let (dl, ds) = rule.delete_after.map_or((kl, ks), bounds);
+        let (longest, shortest) = (kl.max(dl), ks.max(ds));
         let now = floor_ms(self.now);
         (
             now.saturating_sub(longest),
@@ -197,7 +209,7 @@ impl DueRule {
 
 /// The retention boundary of a search (R-RET-6): detections due for purge under `rule` are never
 /// returned, unless their id is under legal hold (R-RET-3).
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default)]
 pub struct Retention {
     /// The delete-after rule at the time of the search; `None` when nothing is due.
     pub rule: Option<DueRule>,
@@ -222,21 +234,16 @@ impl Retention {
 
     /// Whether the detection `id` captured at `captured_ms` is visible.
     pub fn is_visible(&self, id: u64, captured_ms: i64) -> bool {
-        self.rule.is_none_or(|r| !r.is_due_ms(captured_ms)) || self.held.contains(&id)
+        self.rule.as_ref().is_none_or(|r| !r.is_due_ms(captured_ms)) || self.held.contains(&id)
     }
 }
 
-/// The delete-after rule of the policy's `detection` class at `now` (R-RET-1, R-RET-2); `None`
+/// The retention rule of the policy's `detection` class at `now` (R-RET-1, R-RET-2); `None`
 /// when the policy deletes no detections.
-///
-/// Interim: to be replaced by the retention module's boundary once it lands.
 pub fn detection_due_rule(policy: &Policy, now: Instant) -> Option<DueRule> {
-    let delete_after = policy.retention.get("detection")?.delete_after?;
-    Some(DueRule {
-        now,
-        delete_after,
-        time_zone: policy.time_zone,
-    })
+    let rules = RetentionRules::from_policy(policy);
+    let class = rules.class("detection").ok()?;
+    DueRule::new(rules, class, now)
 }
 
 /// One stored detection, as returned by [`DetectionStore::row`].
@@ -833,7 +840,7 @@ impl DetectionStore {
             n.validate()?;
         }
         let near = query.near;
-        let (band_lo, band_hi) = retention.rule.map_or((i64::MIN, i64::MIN), |r| r.band_ms());
+        let (band_lo, band_hi) = retention.rule.as_ref().map_or((i64::MIN, i64::MIN), DueRule::band_ms);
         let holds = !retention.held.is_empty();
         let pids = self.matching_plates(&query.term);
         let it = pids.into_iter().flat_map(move |pid| {
@@ -846,7 +853,7 @@ impl DetectionStore {
             (first..w.end)
                 .filter(move |&p| {
                     p >= hi
-                        || (p >= lo && retention.rule.is_none_or(|r| !r.is_due_ms(self.observed[p])))
+                        || (p >= lo && retention.rule.as_ref().is_none_or(|r| !r.is_due_ms(self.observed[p])))
                         || (holds && retention.held.contains(&self.ids[p]))
                 })
                 .filter(move |&p| {
@@ -991,7 +998,7 @@ mod tests {
         // No delete-after: nothing is due.
         let mut p2 = p.clone();
         p2.retention.get_mut("detection").unwrap().delete_after = None;
-        assert_eq!(detection_due_rule(&p2, t("2026-02-28T09:00:00-08:00")), None);
+        assert!(detection_due_rule(&p2, t("2026-02-28T09:00:00-08:00")).is_none());
     }
 
     #[test]
@@ -1175,11 +1182,13 @@ mod tests {
                     to: from.and_then(|f| instant_of_ms(f + len)),
                     near: radius.map(|radius_m| Near { lat: 0.0, lon: 0.0, radius_m }),
                 };
-                let rule = now.and_then(instant_of_ms).map(|now| DueRule {
-                    now,
-                    delete_after: CalendarSpan::days(span_days),
-                    time_zone: chrono_tz::America::Los_Angeles,
-                });
+                let mut policy = Policy::sacramento();
+                let span = CalendarSpan::days(span_days);
+                policy.retention.insert(
+                    "detection".to_owned(),
+                    crate::policy::RetentionRule { keep_at_least: span, delete_after: Some(span) },
+                );
+                let rule = now.and_then(instant_of_ms).and_then(|now| detection_due_rule(&policy, now));
                 let ret = Retention { rule, held };
                 prop_assert_eq!(s.search_ids(&q, &ret).unwrap(), naive(&rows, &q, &ret));
                 let by_rows: Vec<u64> = {
