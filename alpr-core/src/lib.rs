@@ -38,6 +38,7 @@
 #![deny(missing_docs)]
 
 pub mod access;
+pub mod analytics;
 pub mod audit;
 pub mod error;
 pub mod hotlist;
