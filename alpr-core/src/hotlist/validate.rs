@@ -1,7 +1,7 @@
 //! Ingest validation (R-LIST-6, R-LIST-8): raw entries in, validated entries and an explanation of
 //! every rejected record out.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 
 use crate::error::{Code, Error, Position, Result};
 use crate::hotlist::{Category, Caution, Entry, ListKind, ListMeta, Vehicle};
@@ -263,7 +263,8 @@ impl std::hash::Hasher for KeyHasher {
     }
 }
 
-type KeySet = HashSet<u128, std::hash::BuildHasherDefault<KeyHasher>>;
+/// Dedup key → index of the kept entry.
+type KeySet = HashMap<u128, u32, std::hash::BuildHasherDefault<KeyHasher>>;
 
 /// Streaming validation: records go in one at a time (from a file parser or a list of values),
 /// validated entries and the report come out. Memory is the entries plus a 16-byte key a
@@ -274,7 +275,7 @@ pub(crate) struct Validator<'p> {
     policy: &'p Policy,
     entries: Vec<Entry>,
     plates: KeySet,
-    patterns: HashSet<(PlateOrPattern, Option<Jurisdiction>, Option<PlateType>, Category)>,
+    patterns: HashMap<(PlateOrPattern, Option<Jurisdiction>, Option<PlateType>, Category), u32>,
     report: LoadReport,
     total: usize,
 }
@@ -293,7 +294,7 @@ impl<'p> Validator<'p> {
             policy,
             entries: Vec::with_capacity(capacity),
             plates: KeySet::with_capacity_and_hasher(capacity, std::hash::BuildHasherDefault::default()),
-            patterns: HashSet::new(),
+            patterns: HashMap::new(),
             report: LoadReport::default(),
             total: 0,
         }
@@ -304,17 +305,25 @@ impl<'p> Validator<'p> {
         self.total += 1;
         match validate_owned(raw, self.kind, self.default_category, self.policy) {
             Ok(e) => {
-                let fresh = match &e.key {
-                    PlateOrPattern::Plate(p) => self.plates.insert(packed_key(*p, &e)),
-                    PlateOrPattern::Pattern(_) => {
-                        self.patterns
-                            .insert((e.key.clone(), e.jurisdiction, e.plate_type, e.category))
-                    }
+                let next = u32::try_from(self.entries.len()).unwrap_or(u32::MAX);
+                let kept = match &e.key {
+                    PlateOrPattern::Plate(p) => *self.plates.entry(packed_key(*p, &e)).or_insert(next),
+                    PlateOrPattern::Pattern(_) => *self
+                        .patterns
+                        .entry((e.key.clone(), e.jurisdiction, e.plate_type, e.category))
+                        .or_insert(next),
                 };
-                if fresh {
+                if kept == next {
                     self.entries.push(e);
                 } else {
+                    // A merged duplicate keeps the later expiry (none = never), so the entry in
+                    // force does not depend on the order of the records (R-MATCH-10).
                     self.report.merged += 1;
+                    let k = &mut self.entries[kept as usize];
+                    k.expires_at = match (k.expires_at, e.expires_at) {
+                        (Some(a), Some(b)) => Some(a.max(b)),
+                        _ => None,
+                    };
                 }
             }
             Err(e) => self.report.rejected.push(Rejection {
@@ -441,6 +450,32 @@ mod tests {
             jurisdiction: Some("CA".into()),
             category: Some(cat.into()),
             ..RawEntry::default()
+        }
+    }
+
+    #[test]
+    fn merged_duplicates_keep_the_later_expiry_whatever_the_order() {
+        let p = Policy::sacramento();
+        let with = |exp: Option<&str>| RawEntry {
+            expires_at: exp.map(str::to_owned),
+            ..raw("7ABC123", "stolen_vehicle")
+        };
+        for (a, b, want) in [
+            (
+                Some("2026-12-01T00:00:00Z"),
+                Some("2026-12-05T00:00:00Z"),
+                Some("2026-12-05T00:00:00Z"),
+            ),
+            (Some("2026-12-01T00:00:00Z"), None, None),
+        ] {
+            for raws in [vec![with(a), with(b)], vec![with(b), with(a)]] {
+                let (entries, report) = validate_entries(&raws, &[], ListKind::HotPlate, None, &p).unwrap();
+                assert_eq!((entries.len(), report.merged), (1, 1));
+                assert_eq!(
+                    entries[0].expires_at,
+                    want.map(|w| crate::time::parse_instant(w).unwrap())
+                );
+            }
         }
     }
 
