@@ -13,7 +13,7 @@ use crate::error::{Code, Error, Result};
 use crate::hotlist::ListVersion;
 use crate::matching::{Hit, Matcher, Origin, Read};
 use crate::policy::Policy;
-use crate::search::{DetectionQuery, DetectionStore, Retention};
+use crate::search::{DetectionQuery, DetectionStore, Retention, ceil_ms};
 use crate::time::Instant;
 
 /// What a search's audit record says it looked for (SB 34 §1798.90.52: the query terms).
@@ -56,14 +56,27 @@ pub fn search_audited<S: AuditStore>(
     now: Instant,
     policy: &Policy,
 ) -> Result<Vec<u64>> {
+    authorize_detection_query(log, user, request, query_terms(query), now, policy)?;
+    store.search_ids(query, &Retention::for_detections(policy, now, held))
+}
+
+/// The access decision for a read of stored detections, written to the audit log with what was
+/// looked for before anything is read (R-SEARCH-1, R-AUDIT-3).
+fn authorize_detection_query<S: AuditStore>(
+    log: &mut AuditLog<S>,
+    user: &User,
+    request: &AccessRequest,
+    terms: String,
+    now: Instant,
+    policy: &Policy,
+) -> Result<()> {
     if !matches!(request.action.as_str(), "query_detections" | "query_own_detections") {
         return Err(Error::new(Code::InvalidArgument)
             .with_detail("a detection search is a query_detections or query_own_detections request"));
     }
     let mut audited = request.clone();
-    audited.query_terms = Some(query_terms(query));
-    authorize(log, user, &audited, now, policy)?;
-    store.search_ids(query, &Retention::for_detections(policy, now, held))
+    audited.query_terms = Some(terms);
+    authorize(log, user, &audited, now, policy).map(|_| ())
 }
 
 /// One retro-hit: a stored detection that an entry of a new list version hits.
@@ -75,11 +88,13 @@ pub struct RetroHit {
     pub hit: Hit,
 }
 
-/// Retro-hits (R-SEARCH-2): every stored detection observed in the `days` calendar-free 24-hour
-/// days before `now` (and not due for purge, unless held) matched against one list version with
-/// the same rules as live matching — each detection is a read with its own plate, jurisdiction,
-/// time and device, so expiries and staleness apply as they would have. Ordered by detection id,
-/// then by the hit order of R-MATCH-9.
+/// Retro-hits (R-SEARCH-2): every stored detection observed in the `days` 24-hour days before
+/// `now` (and not due for purge, unless held) matched against one list version with the same
+/// rules as live matching — each detection is a read with its own plate, jurisdiction, time and
+/// device, so expiries and staleness apply as they would have. Ordered by detection id, then by
+/// the hit order of R-MATCH-9.
+///
+/// This is the pure building block; [`retro_hits_audited`] is the run R-SEARCH-1 allows.
 ///
 /// # Errors
 /// None today for well-formed stores (every stored plate normalizes); the `Result` is kept for a
@@ -99,26 +114,62 @@ pub fn retro_hits(
     let matcher = Matcher::new(Arc::clone(policy));
     let mut out = Vec::new();
     let mut hits = Vec::new();
-    for r in 0..store.len() {
-        let row = store.row(u32::try_from(r).map_err(|_| Error::new(Code::InvalidArgument))?);
-        let observed_at = row.observed_at();
-        if observed_at < since || observed_at >= now || !retention.is_visible(row.id, row.observed_ms) {
-            continue;
+    // Plate by plate: the window is a binary search in each plate's time-sorted rows, and the
+    // plate's text is rendered once for all its detections.
+    for (plate, rows) in store.rows_by_plate(ceil_ms(since), ceil_ms(now)) {
+        let text = plate.to_string();
+        for r in rows {
+            let row = store.row(r);
+            if !retention.is_visible(row.id, row.observed_ms) {
+                continue;
+            }
+            let mut read = Read::new(&text, row.observed_at());
+            read.jurisdiction = row.jurisdiction;
+            read.origin = Origin::Fixed;
+            read.device_id = row.device_id;
+            hits.clear();
+            matcher.match_into(&snapshot, &read, now, &mut hits)?;
+            out.extend(hits.drain(..).map(|hit| RetroHit {
+                detection_id: row.id,
+                hit,
+            }));
         }
-        let text = row.plate.to_string();
-        let mut read = Read::new(&text, observed_at);
-        read.jurisdiction = row.jurisdiction;
-        read.origin = Origin::Fixed;
-        read.device_id = row.device_id;
-        hits.clear();
-        matcher.match_into(&snapshot, &read, now, &mut hits)?;
-        out.extend(hits.drain(..).map(|hit| RetroHit {
-            detection_id: row.id,
-            hit,
-        }));
     }
     out.sort_by(|a, b| a.detection_id.cmp(&b.detection_id).then_with(|| a.hit.order(&b.hit)));
     Ok(out)
+}
+
+/// What a retro-hits run's audit record says it looked for.
+fn retro_terms(list: &ListVersion, days: u32) -> String {
+    let meta = list.meta();
+    format!(
+        "retro_hits list={} loaded_at={} days={days}",
+        meta.id,
+        meta.loaded_at.to_rfc3339()
+    )
+}
+
+/// Retro-hits as R-SEARCH-1 requires any read of stored detections to run: the access decision
+/// for `request` (`query_detections` or `query_own_detections`, with its purpose) is written to
+/// the audit log with the list, its load time and the number of days first; only then
+/// [`retro_hits`] runs.
+///
+/// # Errors
+/// As [`search_audited`] for the decision and its record; then as [`retro_hits`].
+#[allow(clippy::too_many_arguments, clippy::implicit_hasher)] // Distinct inputs the order names.
+pub fn retro_hits_audited<S: AuditStore>(
+    store: &DetectionStore,
+    log: &mut AuditLog<S>,
+    user: &User,
+    request: &AccessRequest,
+    list: Arc<ListVersion>,
+    days: u32,
+    held: HashSet<u64>,
+    now: Instant,
+    policy: &Arc<Policy>,
+) -> Result<Vec<RetroHit>> {
+    authorize_detection_query(log, user, request, retro_terms(&list, days), now, policy)?;
+    retro_hits(store, list, days, held, now, policy)
 }
 
 #[cfg(test)]
@@ -250,5 +301,167 @@ mod tests {
         );
         let long = retro_hits(&store(), list, 1000, HashSet::from([3]), now, &policy).unwrap();
         assert_eq!(long.iter().map(|h| h.detection_id).collect::<Vec<_>>(), vec![1, 2, 3]);
+    }
+
+    #[test]
+    fn retro_hits_audited_records_the_run_first() {
+        let policy = Arc::new(Policy::sacramento());
+        let now = t("2026-11-28T12:00:00-08:00");
+        let raw = RawList::from_json(
+            r#"{"id": "SVS", "kind": "standard", "priority": 10, "loaded_at": "2026-11-28T08:00:00-08:00",
+                "entries": [{"plate": "7ABC123", "category": "stolen_vehicle"}]}"#,
+        )
+        .unwrap();
+        let (version, _) = ListVersion::from_raw(raw.meta, &raw.entries, &policy).unwrap();
+        let list = Arc::new(version);
+        let mut log = AuditLog::open(MemoryStore::new()).unwrap();
+        let ok: AccessRequest =
+            serde_json::from_str(r#"{"action": "query_detections", "purpose": "stolen_vehicle"}"#).unwrap();
+        let hits = retro_hits_audited(
+            &store(),
+            &mut log,
+            &investigator(),
+            &ok,
+            Arc::clone(&list),
+            30,
+            HashSet::new(),
+            now,
+            &policy,
+        )
+        .unwrap();
+        assert_eq!(hits.len(), 2);
+        let mut untrained = investigator();
+        untrained.trained_on = None;
+        let e = retro_hits_audited(
+            &store(),
+            &mut log,
+            &untrained,
+            &ok,
+            list,
+            30,
+            HashSet::new(),
+            now,
+            &policy,
+        )
+        .unwrap_err();
+        assert_eq!(e.code(), Code::AccessDenied);
+        let terms: Vec<_> = log
+            .store()
+            .entries()
+            .iter()
+            .map(|e| e.record.query_terms.clone().unwrap())
+            .collect();
+        assert_eq!(terms.len(), 2);
+        assert!(
+            terms
+                .iter()
+                .all(|t| t.starts_with("retro_hits list=SVS loaded_at=2026-11-28T16:00:00") && t.ends_with(" days=30"))
+        );
+        log.verify(None).unwrap();
+    }
+
+    mod differential {
+        use super::*;
+        use crate::hotlist::{ListMeta, RawEntry};
+        use crate::matching::match_read;
+        use proptest::prelude::*;
+
+        const ALPHA: &[u8] = b"0O18BAX";
+        const NOW_MS: i64 = 1_795_896_000_000; // 2026-11-28T20:00:00Z
+
+        fn text() -> impl Strategy<Value = String> {
+            proptest::collection::vec(proptest::sample::select(ALPHA), 3..5).prop_map(|v| String::from_utf8(v).unwrap())
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(128))]
+            /// Retro-hits give, detection by detection, what matching each visible detection of
+            /// the window alone gives (R-SEARCH-2), whatever the store's layout.
+            #[test]
+            fn retro_hits_agree_with_matching_each_row(
+                rows in proptest::collection::vec(
+                    (text(), prop_oneof![Just(None), Just(Some("CA")), Just(Some("NV"))], prop_oneof![-48i64..72, 0i64..27_000], any::<bool>()),
+                    0..40),
+                entries in proptest::collection::vec((text(), any::<prop::sample::Index>(), 0u8..4, 0u8..3), 0..8),
+                days in prop_oneof![0u32..4, 0u32..1_100],
+                hold_every in 1u64..5,
+            ) {
+                let policy = Arc::new(Policy::sacramento());
+                let now = crate::search::instant_of_ms(NOW_MS).unwrap();
+                let mut b = crate::search::DetectionStoreBuilder::new();
+                for (i, (plate, j, age_hours, dev)) in rows.iter().enumerate() {
+                    let p = crate::normalize(plate).unwrap().plate;
+                    let j = j.map(|j| crate::Jurisdiction::parse(j).unwrap());
+                    // Some rows in the future of `now` (negative ages): never in the window.
+                    let ms = NOW_MS - age_hours * 3_600_000 + 60_000 * i64::from(i as u8 % 3) - 60_000;
+                    b.push_ms(i as u64 * 7, p, j, ms, 38.5, -121.5, dev.then_some("pod-1")).unwrap();
+                }
+                let store = b.build().unwrap();
+                let raws: Vec<RawEntry> = entries
+                    .iter()
+                    .map(|(t, pick, how, exp)| {
+                        // Most entries come from a stored plate, some with a look-alike swapped in.
+                        let t = if *how == 3 || rows.is_empty() {
+                            t.clone()
+                        } else {
+                            let base = &rows[pick.index(rows.len())].0;
+                            if *exp == 2 { base.replacen('0', "O", 1) } else { base.clone() }
+                        };
+                        let mut e = RawEntry {
+                            category: Some("stolen_vehicle".into()),
+                            jurisdiction: (*how == 1).then(|| "CA".into()),
+                            expires_at: (*exp == 1).then(|| "2026-10-01T00:00:00Z".into()),
+                            ..RawEntry::default()
+                        };
+                        if *how == 2 {
+                            e.pattern = Some(format!("{}*", &t[..3]));
+                        } else {
+                            e.plate = Some(t);
+                        }
+                        e
+                    })
+                    .collect();
+                let meta = ListMeta {
+                    id: "NEW".into(),
+                    // A special list: patterns are allowed there.
+                    kind: crate::hotlist::ListKind::Special,
+                    priority: 10,
+                    // Loaded before some entries expire, so expiries cut some reads and not others.
+                    loaded_at: crate::time::parse_instant("2026-09-01T00:00:00Z").unwrap(),
+                    source: "test".into(),
+                    generated_at: None,
+                };
+                let Ok((version, _)) = ListVersion::from_raw(meta, &raws, &policy) else { return Ok(()) };
+                let list = Arc::new(version);
+                let held: HashSet<u64> = (0..rows.len() as u64).map(|i| i * 7).filter(|id| id % hold_every == 0).collect();
+                let got = retro_hits(&store, Arc::clone(&list), days, held.clone(), now, &policy).unwrap();
+                // The oracle: every row, in row order, matched alone.
+                let since = now - chrono::Duration::days(i64::from(days));
+                let retention = Retention::for_detections(&policy, now, held);
+                let snapshot = Arc::new(BTreeMap::from([(list.meta().id.clone(), list)]));
+                let mut want = Vec::new();
+                for r in 0..store.len() {
+                    let row = store.row(r as u32);
+                    let at = row.observed_at();
+                    if at < since || at >= now || !retention.is_visible(row.id, row.observed_ms) {
+                        continue;
+                    }
+                    let text = row.plate.to_string();
+                    let mut read = Read::new(&text, at);
+                    read.jurisdiction = row.jurisdiction;
+                    read.origin = Origin::Fixed;
+                    read.device_id = row.device_id;
+                    for h in match_read(&snapshot, &read, now, &policy).unwrap() {
+                        want.push((row.id, h.entry_text(), h.kind, h.tier, h.jurisdiction));
+                    }
+                }
+                want.sort_by_key(|w| w.0);
+                let got: Vec<_> = got
+                    .into_iter()
+                    .map(|h| (h.detection_id, h.hit.entry_text(), h.hit.kind, h.hit.tier, h.hit.jurisdiction))
+                    .collect();
+                prop_assert_eq!(got, want);
+            }
+        }
     }
 }

@@ -779,19 +779,18 @@ impl DetectionStore {
         }
     }
 
-    /// Every distinct plate stored, in plate order (for retro-hits with pattern entries).
-    pub fn plates(&self) -> impl Iterator<Item = Plate> + '_ {
-        self.plates.iter().map(|&p| Plate(p))
-    }
-
-    /// The rows of detections of exactly `plate` observed in `[from_ms, to_ms)`, oldest first
-    /// (for retro-hits, R-SEARCH-2: one binary search for the plate, one for the window).
-    pub fn rows_of_plate(&self, plate: Plate, from_ms: i64, to_ms: i64) -> impl Iterator<Item = u32> + '_ {
-        let r = match self.plates.binary_search(&plate.packed()) {
-            Ok(pid) => self.window(pid, from_ms, to_ms),
-            Err(_) => 0..0,
-        };
-        r.map(|p| self.row_of_pos[p])
+    /// Every distinct plate with a detection observed in `[from_ms, to_ms)`, in plate order, with
+    /// the rows of those detections, oldest first (for retro-hits, R-SEARCH-2: one pass over the
+    /// plates, one binary search per plate for the window).
+    pub fn rows_by_plate(
+        &self,
+        from_ms: i64,
+        to_ms: i64,
+    ) -> impl Iterator<Item = (Plate, impl ExactSizeIterator<Item = u32> + '_)> + '_ {
+        (0..self.plates.len()).filter_map(move |pid| {
+            let r = self.window(pid, from_ms, to_ms);
+            (!r.is_empty()).then(|| (Plate(self.plates[pid]), r.map(|p| self.row_of_pos[p])))
+        })
     }
 
     fn window(&self, pid: usize, from_ms: i64, to_ms: i64) -> std::ops::Range<usize> {
@@ -1053,10 +1052,15 @@ mod tests {
         });
         assert_eq!(s.search(&q, &ret).unwrap_err().code(), Code::InvalidArgument);
         // Retro-hits helper.
-        let rows: Vec<u32> = s
-            .rows_of_plate("7ABC123".parse().unwrap(), i64::MIN, i64::MAX)
+        let by_plate: Vec<(String, Vec<u32>)> = s
+            .rows_by_plate(i64::MIN, i64::MAX)
+            .map(|(p, rows)| (p.to_string(), rows.collect()))
             .collect();
-        assert_eq!(rows, vec![0]);
+        let total: usize = by_plate.iter().map(|(_, r)| r.len()).sum();
+        assert_eq!(total, s.len());
+        assert!(by_plate.windows(2).all(|w| w[0].0 != w[1].0));
+        assert!(by_plate.contains(&("7ABC123".to_owned(), vec![0])));
+        assert_eq!(s.rows_by_plate(0, 0).count(), 0);
     }
 
     #[test]
