@@ -310,6 +310,10 @@ typedef struct alpr_detection_store alpr_detection_store;
 // (free with `alpr_hit_workflow_free`); not safe for concurrent use: one thread at a time.
 typedef struct alpr_hit_workflow alpr_hit_workflow;
 
+// A read-only list of detection ids, ascending. Free with `alpr_id_list_free`. May be read from
+// multiple threads simultaneously.
+typedef struct alpr_id_list alpr_id_list;
+
 // What a load did: the number of distinct entries kept, the duplicates folded, and each rejected
 // record with its position and code. Owned by the caller; free with `alpr_load_report_free`. Not
 // for concurrent use.
@@ -329,6 +333,69 @@ typedef struct alpr_purge_plan alpr_purge_plan;
 // match sees either the whole old version or the whole new one (R-LIST-4). Free with
 // `alpr_registry_free`.
 typedef struct alpr_registry alpr_registry;
+
+// The retro-hits of one run, ordered by detection id, then by the hit order of R-MATCH-9.
+// Free with `alpr_retro_hits_free`. May be read from multiple threads simultaneously.
+typedef struct alpr_retro_hits alpr_retro_hits;
+
+// A partial-plate search (R-SEARCH-1): which plates, when and where. Plain data; the library
+// keeps no pointer after the call.
+typedef struct alpr_detection_query {
+  // A plate (exact search) or a pattern (`?` one character, `*` zero or more), UTF-8.
+  const uint8_t *pattern;
+  // Bytes at `pattern`.
+  size_t pattern_len;
+  // Earliest observation, Unix milliseconds, inclusive; `INT64_MIN`: open.
+  int64_t from_ms;
+  // End of the window, Unix milliseconds, exclusive; `INT64_MAX`: open.
+  int64_t to_ms;
+  // Whether to keep only detections within `radius_m` metres of (`lat`, `lon`) (canvassing).
+  bool has_near;
+  // Latitude of the point, degrees.
+  double lat;
+  // Longitude of the point, degrees.
+  double lon;
+  // Radius, metres (great-circle distance).
+  double radius_m;
+} alpr_detection_query;
+
+// One hit, as a value: everything a person deciding on it needs (R-MATCH-2).
+typedef struct alpr_hit {
+  // Index of the read (0 for `alpr_registry_match`).
+  size_t read_index;
+  // The list id, NUL-terminated.
+  uint8_t list_id[ALPR_LIST_ID_BUF_LEN];
+  // The entry's normalized plate or pattern (`7ABC123`, `7AB*`), NUL-terminated.
+  uint8_t entry[ALPR_ENTRY_BUF_LEN];
+  // The entry's index in its list version (load order after merging).
+  uint32_t entry_index;
+  // One of `ALPR_LIST_KIND_*`.
+  uint32_t list_kind;
+  // List priority (0 = most urgent).
+  uint32_t priority;
+  // One of `ALPR_MATCH_KIND_*`.
+  uint32_t kind;
+  // One of `ALPR_TIER_*` (after the stale drop).
+  uint32_t tier;
+  // One of `ALPR_JURISDICTION_*`.
+  uint32_t jurisdiction;
+  // Differing positions in the read: bit `i` is position `i` (0-based).
+  uint32_t positions;
+  // `ALPR_HIT_STALE`, `ALPR_HIT_PLATE_TYPE_MISMATCH`, `ALPR_HIT_LIST_ID_TRUNCATED`.
+  uint32_t flags;
+  // The entry's category: an index for `alpr_category_str`.
+  uint32_t category;
+  // The list's age at matching time, milliseconds.
+  int64_t list_age_ms;
+} alpr_hit;
+
+// One retro-hit: a stored detection and the hit an entry of the new list version gives it.
+typedef struct alpr_retro_hit {
+  // The detection's id.
+  uint64_t detection_id;
+  // The hit, as `alpr_registry_match` gives it (`read_index` is 0).
+  struct alpr_hit hit;
+} alpr_retro_hit;
 
 // Where the last failure happened: each field is a 1-based line or column, a 0-based character
 // (Unicode scalar value) or record index, or -1 when not known.
@@ -442,39 +509,114 @@ typedef struct alpr_read {
   float confidence;
 } alpr_read;
 
-// One hit, as a value: everything a person deciding on it needs (R-MATCH-2).
-typedef struct alpr_hit {
-  // Index of the read (0 for `alpr_registry_match`).
-  size_t read_index;
-  // The list id, NUL-terminated.
-  uint8_t list_id[ALPR_LIST_ID_BUF_LEN];
-  // The entry's normalized plate or pattern (`7ABC123`, `7AB*`), NUL-terminated.
-  uint8_t entry[ALPR_ENTRY_BUF_LEN];
-  // The entry's index in its list version (load order after merging).
-  uint32_t entry_index;
-  // One of `ALPR_LIST_KIND_*`.
-  uint32_t list_kind;
-  // List priority (0 = most urgent).
-  uint32_t priority;
-  // One of `ALPR_MATCH_KIND_*`.
-  uint32_t kind;
-  // One of `ALPR_TIER_*` (after the stale drop).
-  uint32_t tier;
-  // One of `ALPR_JURISDICTION_*`.
-  uint32_t jurisdiction;
-  // Differing positions in the read: bit `i` is position `i` (0-based).
-  uint32_t positions;
-  // `ALPR_HIT_STALE`, `ALPR_HIT_PLATE_TYPE_MISMATCH`, `ALPR_HIT_LIST_ID_TRUNCATED`.
-  uint32_t flags;
-  // The entry's category: an index for `alpr_category_str`.
-  uint32_t category;
-  // The list's age at matching time, milliseconds.
-  int64_t list_age_ms;
-} alpr_hit;
-
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
+
+// The guarded partial-plate search (R-SEARCH-1): decides the access request
+// (`{"action": "query_detections" | "query_own_detections", "purpose", "case_number",
+// "approval"}`) for the user (JSON as for `alpr_access_decide_json`), writes the decision with the
+// query terms to `log` — only then, and only when allowed, searches as
+// `alpr_detection_store_search` does, and writes the ids to a new list at `*ids_out`.
+//
+// For `query_own_detections` the caller keeps only the ids of the user's own devices.
+//
+// # Returns
+// `ALPR_STATUS_OK`; `ALPR_STATUS_ACCESS_DENIED` (the denial is audited; the last error message
+// lists every failed check); `ALPR_STATUS_AUDIT_WRITE_FAILED` (nothing searched);
+// `ALPR_STATUS_INVALID_ARGUMENT` (malformed JSON, an action that is not a detection query, a bad
+// window, point or time); the pattern's status (`ALPR_STATUS_PATTERN_TOO_BROAD`, …);
+// `ALPR_STATUS_INVALID_UTF8`; `ALPR_STATUS_NULL_PARAMETER`.
+//
+// # Safety
+// `store` and `log` must be live handles; `policy` NULL (the built-in profile) or live; the
+// JSON pointers must point to their length in readable bytes; `query` to a valid
+// `alpr_detection_query`; `held` to `held_len` readable ids (NULL when 0); `ids_out` must be
+// valid for writes. Thread-safe (appends to `log` are serialized).
+alpr_status alpr_detection_store_search_audited(const struct alpr_detection_store *store,
+                                                const struct alpr_audit_log *log,
+                                                const struct alpr_policy *policy,
+                                                const uint8_t *user_json,
+                                                size_t user_json_len,
+                                                const uint8_t *request_json,
+                                                size_t request_json_len,
+                                                const struct alpr_detection_query *query,
+                                                int64_t now_ms,
+                                                const uint64_t *held,
+                                                size_t held_len,
+                                                const struct alpr_id_list **ids_out);
+
+// Borrows the ids of a list: `*data_out` points to `*len_out` ids, ascending, valid until the
+// list is freed (NULL when empty).
+//
+// # Returns
+// `ALPR_STATUS_OK`; `ALPR_STATUS_NULL_PARAMETER`.
+//
+// # Safety
+// `list` must be a live list; `data_out` and `len_out` must be valid for writes.
+alpr_status alpr_id_list_data(const struct alpr_id_list *list,
+                              const uint64_t **data_out,
+                              size_t *len_out);
+
+// Releases a list; NULL is a no-op.
+//
+// # Safety
+// `list` must be NULL or a live list, not used again by the caller (nor any pointer borrowed
+// from it).
+void alpr_id_list_free(const struct alpr_id_list *list);
+
+// Retro-hits (R-SEARCH-2): matches the version of list `list_id` now in force in `registry`
+// against every detection of `store` observed in the `days` 24-hour days before `now_ms` and not
+// due for purge (unless its id is one of the `held_len` ids at `held`), with the rules of live
+// matching under the registry's policy — each detection is a read with its own plate,
+// jurisdiction, time and device. Like a search, the run is an access request
+// (`query_detections`, with its purpose) decided and written to `log` with the list, its load
+// time and the number of days before anything is read; the hits go to a new handle at
+// `*hits_out`.
+//
+// # Returns
+// `ALPR_STATUS_OK`; `ALPR_STATUS_UNKNOWN_LIST`; `ALPR_STATUS_ACCESS_DENIED` (audited);
+// `ALPR_STATUS_AUDIT_WRITE_FAILED` (nothing read); `ALPR_STATUS_INVALID_ARGUMENT` (malformed
+// JSON, an action that is not a detection query, a time out of range);
+// `ALPR_STATUS_INVALID_UTF8`; `ALPR_STATUS_NULL_PARAMETER`.
+//
+// # Safety
+// `registry`, `store` and `log` must be live handles; the JSON and `list_id` pointers must point
+// to their length in readable bytes; `held` to `held_len` readable ids (NULL when 0); `hits_out`
+// must be valid for writes. Thread-safe.
+alpr_status alpr_registry_retro_hits(const struct alpr_registry *registry,
+                                     const struct alpr_detection_store *store,
+                                     const struct alpr_audit_log *log,
+                                     const uint8_t *user_json,
+                                     size_t user_json_len,
+                                     const uint8_t *request_json,
+                                     size_t request_json_len,
+                                     const uint8_t *list_id,
+                                     size_t list_id_len,
+                                     uint32_t days,
+                                     int64_t now_ms,
+                                     const uint64_t *held,
+                                     size_t held_len,
+                                     const struct alpr_retro_hits **hits_out);
+
+// Borrows the retro-hits of a run: `*data_out` points to `*len_out` hits, valid until the handle
+// is freed (NULL when empty).
+//
+// # Returns
+// `ALPR_STATUS_OK`; `ALPR_STATUS_NULL_PARAMETER`.
+//
+// # Safety
+// `hits` must be a live handle; `data_out` and `len_out` must be valid for writes.
+alpr_status alpr_retro_hits_data(const struct alpr_retro_hits *hits,
+                                 const struct alpr_retro_hit **data_out,
+                                 size_t *len_out);
+
+// Releases retro-hits; NULL is a no-op.
+//
+// # Safety
+// `hits` must be NULL or a live handle, not used again by the caller (nor any pointer borrowed
+// from it).
+void alpr_retro_hits_free(const struct alpr_retro_hits *hits);
 
 // The snake_case name of a status (`"invalid_character"` for 101, `"ok"` for 0), as static
 // NUL-terminated text that is never freed; `"unknown_status"` for a number this library does not
@@ -664,6 +806,30 @@ alpr_status alpr_access_decide_json(const struct alpr_policy *policy,
                                     uint32_t *reasons,
                                     size_t reasons_cap,
                                     size_t *reasons_n);
+
+// Decides an access request as `alpr_access_decide_json` does and writes the decision to `log`
+// before answering (R-AUDIT-1, R-AUDIT-3): an allowed request whose record could not be written
+// is not allowed. Nothing is written when `reasons_cap` is too small (the count needed is in
+// `*reasons_n`; 16 always suffice), so a retry does not record the decision twice.
+//
+// # Returns
+// `ALPR_STATUS_OK` (for a denial too: it is recorded); `ALPR_STATUS_AUDIT_WRITE_FAILED` (do not
+// proceed); `ALPR_STATUS_INVALID_ARGUMENT` (malformed JSON, time out of range);
+// `ALPR_STATUS_INSUFFICIENT_SIZE`; `ALPR_STATUS_INVALID_UTF8`; `ALPR_STATUS_NULL_PARAMETER`.
+//
+// # Safety
+// `log` must be a live log; otherwise as `alpr_access_decide_json`. Thread-safe.
+alpr_status alpr_access_decide_audited_json(const struct alpr_audit_log *log,
+                                            const struct alpr_policy *policy,
+                                            const uint8_t *user_json,
+                                            size_t user_json_len,
+                                            const uint8_t *request_json,
+                                            size_t request_json_len,
+                                            int64_t now_ms,
+                                            bool *allowed_out,
+                                            uint32_t *reasons,
+                                            size_t reasons_cap,
+                                            size_t *reasons_n);
 
 // Decides a share (R-SHARE-1…3). `request_json` is `{"data":"detections"|"hits"|
 // "special_hot_list","recipient":{"name","kind","jurisdiction","learn_member"},"approvals":
@@ -1234,15 +1400,14 @@ alpr_status alpr_detection_store_from_json(const uint8_t *json,
 // `store` must be a live store; `len_out` must be valid for writes.
 alpr_status alpr_detection_store_len(const struct alpr_detection_store *store, size_t *len_out);
 
-// Partial-plate search (R-SEARCH-1): the ids of the detections whose plate matches `pattern`
-// (`?` one character, `*` zero or more; without wildcards an exact plate), observed in
-// `[from_ms, to_ms)` (`INT64_MIN` / `INT64_MAX`: open), within `radius_m` metres of
-// (`lat`, `lon`) when `has_near` is non-zero, and not due for purge at `now_ms` under the
-// `detection` retention rule of `policy` (NULL: the built-in profile) unless their id is one of
-// the `held_len` ids at `held` (R-RET-6). The ids are written ascending to `ids_out`.
+// Partial-plate search (R-SEARCH-1): the ids of the detections matching `query` and not due
+// for purge at `now_ms` under the `detection` retention rule of `policy` (NULL: the built-in
+// profile) unless their id is one of the `held_len` ids at `held` (R-RET-6). The ids are
+// written ascending to `ids_out`.
 //
-// This call neither decides access nor writes an audit record: the caller does both first
-// (R-SEARCH-1, R-AUDIT-3).
+// This call neither decides access nor writes an audit record: it is the building block for
+// callers that do both themselves. `alpr_detection_store_search_audited` is the search that
+// R-SEARCH-1 allows on its own.
 //
 // # Returns
 // `ALPR_STATUS_OK`; `ALPR_STATUS_INSUFFICIENT_SIZE` when more than `cap` ids match (`*n_out`
@@ -1252,19 +1417,12 @@ alpr_status alpr_detection_store_len(const struct alpr_detection_store *store, s
 // point or radius outside its domain; `ALPR_STATUS_INVALID_UTF8`; `ALPR_STATUS_NULL_PARAMETER`.
 //
 // # Safety
-// `store` must be a live store; `policy` NULL or a live policy; `pattern` must point to
-// `pattern_len` readable bytes; `held` to `held_len` readable ids (NULL when 0); `ids_out` to
-// `cap` writable ids (NULL when 0); `n_out` must be valid for writes. Thread-safe.
+// `store` must be a live store; `policy` NULL or a live policy; `query` must point to a valid
+// `alpr_detection_query`; `held` to `held_len` readable ids (NULL when 0); `ids_out` to `cap`
+// writable ids (NULL when 0); `n_out` must be valid for writes. Thread-safe.
 alpr_status alpr_detection_store_search(const struct alpr_detection_store *store,
                                         const struct alpr_policy *policy,
-                                        const uint8_t *pattern,
-                                        size_t pattern_len,
-                                        int64_t from_ms,
-                                        int64_t to_ms,
-                                        uint32_t has_near,
-                                        double lat,
-                                        double lon,
-                                        double radius_m,
+                                        const struct alpr_detection_query *query,
                                         int64_t now_ms,
                                         const uint64_t *held,
                                         size_t held_len,

@@ -106,7 +106,7 @@ pub struct alpr_audit_record {
     pub outcome: u32,
 }
 
-type Log = Mutex<AuditLog<Box<dyn AuditStore + Send>>>;
+pub(crate) type Log = Mutex<AuditLog<Box<dyn AuditStore + Send>>>;
 
 /// A hash-chained audit log (memory or append-only file). Appends are serialized by an internal
 /// lock, so it may be used from multiple threads simultaneously. Free with `alpr_audit_log_free`.
@@ -122,7 +122,7 @@ fn new_log(store: Box<dyn AuditStore + Send>) -> Result<*const alpr_audit_log, F
     Ok(arc_into_ptr::<alpr_audit_log>(Mutex::new(AuditLog::open(store)?)))
 }
 
-fn lock(log: &Log) -> std::sync::MutexGuard<'_, AuditLog<Box<dyn AuditStore + Send>>> {
+pub(crate) fn lock(log: &Log) -> std::sync::MutexGuard<'_, AuditLog<Box<dyn AuditStore + Send>>> {
     // A panic while holding the lock cannot leave the chain half-written: append updates the
     // head only after the store accepted the entry.
     log.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
@@ -514,7 +514,7 @@ pub unsafe extern "C" fn alpr_purge_plan_free(plan: *const alpr_purge_plan) {
 // ------------------------------------------------------------------------------------------------
 // Access and sharing
 
-fn json<T: serde::de::DeserializeOwned>(text: &str, what: &str) -> Result<T, FfiError> {
+pub(crate) fn json<T: serde::de::DeserializeOwned>(text: &str, what: &str) -> Result<T, FfiError> {
     serde_json::from_str(text)
         .map_err(|e| FfiError::from(Error::new(Code::InvalidArgument).with_detail(format!("{what}: {e}"))))
 }
@@ -523,7 +523,7 @@ fn json<T: serde::de::DeserializeOwned>(text: &str, what: &str) -> Result<T, Ffi
 ///
 /// # Safety
 /// `out` must be NULL (with `cap` 0) or point to `cap` writable values; `n` valid for writes.
-unsafe fn codes_out(codes: &[Code], out: *mut u32, cap: usize, n: *mut usize) -> Result<(), FfiError> {
+pub(crate) unsafe fn codes_out(codes: &[Code], out: *mut u32, cap: usize, n: *mut usize) -> Result<(), FfiError> {
     // SAFETY: the caller's guarantee on n is passed on.
     unsafe { write_out(n, codes.len(), "reasons_n")? };
     if cap < codes.len() {
@@ -581,6 +581,63 @@ pub unsafe extern "C" fn alpr_access_decide_json(
             return Err(FfiError::null("allowed_out"));
         }
         let d = alpr_core::access::decide(&user, &request, instant(now_ms, "now_ms")?, policy);
+        // SAFETY: the caller's guarantees on the outputs are passed on.
+        unsafe {
+            codes_out(&d.reasons, reasons, reasons_cap, reasons_n)?;
+            write_out(allowed_out, d.allowed(), "allowed_out")
+        }
+    })
+}
+
+/// Decides an access request as `alpr_access_decide_json` does and writes the decision to `log`
+/// before answering (R-AUDIT-1, R-AUDIT-3): an allowed request whose record could not be written
+/// is not allowed. Nothing is written when `reasons_cap` is too small (the count needed is in
+/// `*reasons_n`; 16 always suffice), so a retry does not record the decision twice.
+///
+/// # Returns
+/// `ALPR_STATUS_OK` (for a denial too: it is recorded); `ALPR_STATUS_AUDIT_WRITE_FAILED` (do not
+/// proceed); `ALPR_STATUS_INVALID_ARGUMENT` (malformed JSON, time out of range);
+/// `ALPR_STATUS_INSUFFICIENT_SIZE`; `ALPR_STATUS_INVALID_UTF8`; `ALPR_STATUS_NULL_PARAMETER`.
+///
+/// # Safety
+/// `log` must be a live log; otherwise as `alpr_access_decide_json`. Thread-safe.
+#[unsafe(no_mangle)]
+#[allow(clippy::too_many_arguments)]
+pub unsafe extern "C" fn alpr_access_decide_audited_json(
+    log: *const alpr_audit_log,
+    policy: *const alpr_policy,
+    user_json: *const u8,
+    user_json_len: usize,
+    request_json: *const u8,
+    request_json_len: usize,
+    now_ms: i64,
+    allowed_out: *mut bool,
+    reasons: *mut u32,
+    reasons_cap: usize,
+    reasons_n: *mut usize,
+) -> alpr_status {
+    ffi_boundary!({
+        // SAFETY: the caller's guarantees are passed on.
+        let log = unsafe { arc_ref(log, "log")? };
+        // SAFETY: as above.
+        let policy = unsafe { arc_ref(policy, "policy")? };
+        // SAFETY: as above.
+        let user: alpr_core::access::User = json(unsafe { str_in(user_json, user_json_len)? }, "user")?;
+        // SAFETY: as above.
+        let request: alpr_core::access::AccessRequest =
+            json(unsafe { str_in(request_json, request_json_len)? }, "request")?;
+        if allowed_out.is_null() {
+            return Err(FfiError::null("allowed_out"));
+        }
+        let now = instant(now_ms, "now_ms")?;
+        let d = alpr_core::access::decide(&user, &request, now, policy);
+        // Room first: a retry after INSUFFICIENT_SIZE must not write a second record.
+        if reasons_cap < d.reasons.len() {
+            // SAFETY: the caller's guarantee on reasons_n is passed on; nothing else is written.
+            unsafe { write_out(reasons_n, d.reasons.len(), "reasons_n")? };
+            return Err(FfiError::insufficient(d.reasons.len()));
+        }
+        lock(log).append(alpr_core::access::audit_record(&user, &request, &d, now))?;
         // SAFETY: the caller's guarantees on the outputs are passed on.
         unsafe {
             codes_out(&d.reasons, reasons, reasons_cap, reasons_n)?;

@@ -17,6 +17,7 @@
 #![allow(non_camel_case_types)]
 #![deny(missing_docs)]
 
+pub mod analytics;
 mod boundary;
 pub mod error;
 pub mod governance;

@@ -117,7 +117,7 @@ fn index_of<T: PartialEq>(all: &[T], v: &T) -> u32 {
     all.iter().position(|x| x == v).unwrap_or(0) as u32
 }
 
-fn hit_to_c(read_index: usize, h: &Hit) -> alpr_hit {
+pub(crate) fn hit_to_c(read_index: usize, h: &Hit) -> alpr_hit {
     let mut list_id = [0u8; ALPR_LIST_ID_BUF_LEN];
     let id = h.list_id();
     let mut cut = id.len().min(ALPR_LIST_ID_BUF_LEN - 1);

@@ -1,17 +1,20 @@
 //! Partial-plate search over stored detections (R-SEARCH-1, R-MATCH-7, R-RET-6).
 //!
-//! This is the pure search: it neither decides access nor writes the audit record that
-//! R-SEARCH-1 requires before a search; the guarded entry point does both first.
+//! `alpr_detection_store_search` is the pure search: it neither decides access nor writes the
+//! audit record that R-SEARCH-1 requires before a search; `alpr_detection_store_search_audited`
+//! (in the analytics module) does both first.
 
 use std::collections::HashSet;
+use std::sync::Arc;
 
 use alpr_core::search::{DetectionQuery, DetectionStore, DetectionStoreBuilder, Near, Retention, instant_of_ms};
-use alpr_core::{Code, Error, PlateOrPattern, Position};
+use alpr_core::time::Instant;
+use alpr_core::{Code, Error, PlateOrPattern, Policy, Position};
 
 use crate::alpr_status;
 use crate::boundary::{ffi_boundary, str_in, write_out};
 use crate::error::FfiError;
-use crate::handle::{Castable, arc_free, arc_into_ptr, arc_ref};
+use crate::handle::{Castable, arc_clone, arc_free, arc_into_ptr, arc_ref};
 use crate::policy::alpr_policy;
 
 /// An immutable, indexed set of stored detections. May be used from multiple threads
@@ -28,7 +31,7 @@ impl Castable for alpr_detection_store {
 ///
 /// # Safety
 /// `ptr` must be NULL or point to `n` readable, initialized elements that stay valid for 'a.
-unsafe fn slice_in<'a, T>(ptr: *const T, n: usize, name: &'static str) -> Result<&'a [T], FfiError> {
+pub(crate) unsafe fn slice_in<'a, T>(ptr: *const T, n: usize, name: &'static str) -> Result<&'a [T], FfiError> {
     if n == 0 {
         return Ok(&[]);
     }
@@ -151,15 +154,92 @@ pub unsafe extern "C" fn alpr_detection_store_len(
     })
 }
 
-/// Partial-plate search (R-SEARCH-1): the ids of the detections whose plate matches `pattern`
-/// (`?` one character, `*` zero or more; without wildcards an exact plate), observed in
-/// `[from_ms, to_ms)` (`INT64_MIN` / `INT64_MAX`: open), within `radius_m` metres of
-/// (`lat`, `lon`) when `has_near` is non-zero, and not due for purge at `now_ms` under the
-/// `detection` retention rule of `policy` (NULL: the built-in profile) unless their id is one of
-/// the `held_len` ids at `held` (R-RET-6). The ids are written ascending to `ids_out`.
+/// A partial-plate search (R-SEARCH-1): which plates, when and where. Plain data; the library
+/// keeps no pointer after the call.
+#[repr(C)]
+#[derive(Clone, Copy, Debug)]
+pub struct alpr_detection_query {
+    /// A plate (exact search) or a pattern (`?` one character, `*` zero or more), UTF-8.
+    pub pattern: *const u8,
+    /// Bytes at `pattern`.
+    pub pattern_len: usize,
+    /// Earliest observation, Unix milliseconds, inclusive; `INT64_MIN`: open.
+    pub from_ms: i64,
+    /// End of the window, Unix milliseconds, exclusive; `INT64_MAX`: open.
+    pub to_ms: i64,
+    /// Whether to keep only detections within `radius_m` metres of (`lat`, `lon`) (canvassing).
+    pub has_near: bool,
+    /// Latitude of the point, degrees.
+    pub lat: f64,
+    /// Longitude of the point, degrees.
+    pub lon: f64,
+    /// Radius, metres (great-circle distance).
+    pub radius_m: f64,
+}
+
+/// The policy at `policy`, or the built-in profile for NULL.
 ///
-/// This call neither decides access nor writes an audit record: the caller does both first
-/// (R-SEARCH-1, R-AUDIT-3).
+/// # Safety
+/// `policy` must be NULL or a live policy.
+pub(crate) unsafe fn policy_or_default(policy: *const alpr_policy) -> Result<Arc<Policy>, FfiError> {
+    if policy.is_null() {
+        return Ok(Arc::new(Policy::sacramento()));
+    }
+    // SAFETY: non-NULL and live per the contract.
+    unsafe { arc_clone(policy, "policy") }
+}
+
+fn time_of(ms: i64, what: &str) -> Result<Instant, Error> {
+    instant_of_ms(ms).ok_or_else(|| Error::new(Code::InvalidArgument).with_detail(format!("{what} out of range")))
+}
+
+/// Converts a C query, parsing its pattern under `policy`'s limits.
+///
+/// # Safety
+/// `query` must be NULL or point to a valid `alpr_detection_query` whose pattern is readable.
+pub(crate) unsafe fn query_in(query: *const alpr_detection_query, policy: &Policy) -> Result<DetectionQuery, FfiError> {
+    if query.is_null() {
+        return Err(FfiError::null("query"));
+    }
+    // SAFETY: non-NULL and valid per the contract.
+    let q = unsafe { &*query };
+    // SAFETY: the caller's guarantee on the pattern is passed on.
+    let text = unsafe { str_in(q.pattern, q.pattern_len)? };
+    let open = |ms: i64, open: i64, what: &str| (ms != open).then(|| time_of(ms, what)).transpose();
+    Ok(DetectionQuery {
+        term: PlateOrPattern::parse(text, policy.pattern_limits())?,
+        from: open(q.from_ms, i64::MIN, "from_ms")?,
+        to: open(q.to_ms, i64::MAX, "to_ms")?,
+        near: q.has_near.then_some(Near {
+            lat: q.lat,
+            lon: q.lon,
+            radius_m: q.radius_m,
+        }),
+    })
+}
+
+/// The time of the search and the held ids.
+///
+/// # Safety
+/// `held` must point to `held_len` readable ids (NULL when 0).
+pub(crate) unsafe fn now_and_holds(
+    now_ms: i64,
+    held: *const u64,
+    held_len: usize,
+) -> Result<(Instant, HashSet<u64>), FfiError> {
+    // SAFETY: the caller's guarantee on held is passed on.
+    let held = unsafe { slice_in(held, held_len, "held")? }.iter().copied().collect();
+    Ok((time_of(now_ms, "now_ms")?, held))
+}
+
+/// Partial-plate search (R-SEARCH-1): the ids of the detections matching `query` and not due
+/// for purge at `now_ms` under the `detection` retention rule of `policy` (NULL: the built-in
+/// profile) unless their id is one of the `held_len` ids at `held` (R-RET-6). The ids are
+/// written ascending to `ids_out`.
+///
+/// This call neither decides access nor writes an audit record: it is the building block for
+/// callers that do both themselves. `alpr_detection_store_search_audited` is the search that
+/// R-SEARCH-1 allows on its own.
 ///
 /// # Returns
 /// `ALPR_STATUS_OK`; `ALPR_STATUS_INSUFFICIENT_SIZE` when more than `cap` ids match (`*n_out`
@@ -169,22 +249,15 @@ pub unsafe extern "C" fn alpr_detection_store_len(
 /// point or radius outside its domain; `ALPR_STATUS_INVALID_UTF8`; `ALPR_STATUS_NULL_PARAMETER`.
 ///
 /// # Safety
-/// `store` must be a live store; `policy` NULL or a live policy; `pattern` must point to
-/// `pattern_len` readable bytes; `held` to `held_len` readable ids (NULL when 0); `ids_out` to
-/// `cap` writable ids (NULL when 0); `n_out` must be valid for writes. Thread-safe.
+/// `store` must be a live store; `policy` NULL or a live policy; `query` must point to a valid
+/// `alpr_detection_query`; `held` to `held_len` readable ids (NULL when 0); `ids_out` to `cap`
+/// writable ids (NULL when 0); `n_out` must be valid for writes. Thread-safe.
 #[unsafe(no_mangle)]
 #[allow(clippy::too_many_arguments)]
 pub unsafe extern "C" fn alpr_detection_store_search(
     store: *const alpr_detection_store,
     policy: *const alpr_policy,
-    pattern: *const u8,
-    pattern_len: usize,
-    from_ms: i64,
-    to_ms: i64,
-    has_near: u32,
-    lat: f64,
-    lon: f64,
-    radius_m: f64,
+    query: *const alpr_detection_query,
     now_ms: i64,
     held: *const u64,
     held_len: usize,
@@ -195,37 +268,16 @@ pub unsafe extern "C" fn alpr_detection_store_search(
     ffi_boundary!({
         // SAFETY: the caller's guarantees are passed on.
         let s = unsafe { arc_ref(store, "store")? };
-        let default_policy;
-        let policy = if policy.is_null() {
-            default_policy = alpr_core::Policy::sacramento();
-            &default_policy
-        } else {
-            // SAFETY: non-NULL and live per the contract.
-            unsafe { arc_ref(policy, "policy")? }
-        };
+        // SAFETY: as above.
+        let policy = unsafe { policy_or_default(policy)? };
         if n_out.is_null() {
             return Err(FfiError::null("n_out"));
         }
-        // SAFETY: the caller's guarantee on pattern is passed on.
-        let text = unsafe { str_in(pattern, pattern_len)? };
-        // SAFETY: the caller's guarantee on held is passed on.
-        let held: HashSet<u64> = unsafe { slice_in(held, held_len, "held")? }.iter().copied().collect();
-        let time = |ms: i64, open: i64| -> Result<Option<alpr_core::time::Instant>, Error> {
-            if ms == open {
-                return Ok(None);
-            }
-            instant_of_ms(ms)
-                .map(Some)
-                .ok_or_else(|| Error::new(Code::InvalidArgument).with_detail("time out of range"))
-        };
-        let query = DetectionQuery {
-            term: PlateOrPattern::parse(text, policy.pattern_limits())?,
-            from: time(from_ms, i64::MIN)?,
-            to: time(to_ms, i64::MAX)?,
-            near: (has_near != 0).then_some(Near { lat, lon, radius_m }),
-        };
-        let now = time(now_ms, i64::MIN)?.ok_or_else(|| Error::new(Code::InvalidArgument).with_detail("no now"))?;
-        let ids = s.search_ids(&query, &Retention::for_detections(policy, now, held))?;
+        // SAFETY: as above.
+        let query = unsafe { query_in(query, &policy)? };
+        // SAFETY: as above.
+        let (now, held) = unsafe { now_and_holds(now_ms, held, held_len)? };
+        let ids = s.search_ids(&query, &Retention::for_detections(&policy, now, held))?;
         // SAFETY: checked non-NULL; writable per the contract.
         unsafe { *n_out = ids.len() };
         if ids.len() > cap {

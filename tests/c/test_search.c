@@ -27,10 +27,29 @@ static bool make_store(const alpr_detection_store **s) {
   return true;
 }
 
+static alpr_detection_query query(const char *pattern, int64_t from, int64_t to) {
+  alpr_detection_query q;
+  memset(&q, 0, sizeof q);
+  q.pattern = (const uint8_t *)pattern;
+  q.pattern_len = strlen(pattern);
+  q.from_ms = from;
+  q.to_ms = to;
+  return q;
+}
+
+static alpr_detection_query near(const char *pattern, double lat, double lon, double radius_m) {
+  alpr_detection_query q = query(pattern, INT64_MIN, INT64_MAX);
+  q.has_near = true;
+  q.lat = lat;
+  q.lon = lon;
+  q.radius_m = radius_m;
+  return q;
+}
+
 static alpr_status search(const alpr_detection_store *s, const char *pattern, int64_t from, int64_t to,
                           uint64_t *ids, size_t cap, size_t *n) {
-  return alpr_detection_store_search(s, NULL, STR(pattern), from, to, 0, 0.0, 0.0, 0.0, NOW_MS, NULL, 0, ids, cap,
-                                     n);
+  alpr_detection_query q = query(pattern, from, to);
+  return alpr_detection_store_search(s, NULL, &q, NOW_MS, NULL, 0, ids, cap, n);
 }
 
 static bool test_patterns_and_window(void) {
@@ -57,14 +76,15 @@ static bool test_retention_holds_and_radius(void) {
   const alpr_detection_store *s = NULL;
   uint64_t ids[8], held[] = {5};
   size_t n = 0;
+  alpr_detection_query q;
   CHECK(make_store(&s));
   /* id 5 is 900 days old: due for purge (R-RET-6) unless held */
   CHECK(search(s, "7ABC12?", INT64_MIN, INT64_MAX, ids, 8, &n) == ALPR_STATUS_OK && n == 1 && ids[0] == 1);
-  CHECK(alpr_detection_store_search(s, NULL, STR("7ABC12?"), INT64_MIN, INT64_MAX, 0, 0, 0, 0, NOW_MS, held, 1, ids,
-                                    8, &n) == ALPR_STATUS_OK);
+  q = query("7ABC12?", INT64_MIN, INT64_MAX);
+  CHECK(alpr_detection_store_search(s, NULL, &q, NOW_MS, held, 1, ids, 8, &n) == ALPR_STATUS_OK);
   CHECK(n == 2 && ids[0] == 1 && ids[1] == 5);
-  CHECK(alpr_detection_store_search(s, NULL, STR("7AB*"), INT64_MIN, INT64_MAX, 1, 38.5816, -121.4944, 500.0, NOW_MS,
-                                    NULL, 0, ids, 8, &n) == ALPR_STATUS_OK);
+  q = near("7AB*", 38.5816, -121.4944, 500.0);
+  CHECK(alpr_detection_store_search(s, NULL, &q, NOW_MS, NULL, 0, ids, 8, &n) == ALPR_STATUS_OK);
   CHECK(n == 2 && ids[0] == 1 && ids[1] == 2);
   alpr_detection_store_free(s);
   return true;
@@ -75,6 +95,7 @@ static bool test_buffer_protocol_and_errors(void) {
   uint64_t ids[1] = {42};
   size_t n = 0;
   alpr_position pos;
+  alpr_detection_query q;
   CHECK(make_store(&s));
   CHECK(search(s, "*C12*", INT64_MIN, INT64_MAX, ids, 1, &n) == ALPR_STATUS_INSUFFICIENT_SIZE);
   CHECK(n == 3 && ids[0] == 42);
@@ -83,8 +104,9 @@ static bool test_buffer_protocol_and_errors(void) {
   CHECK(search(s, "7*", INT64_MIN, INT64_MAX, ids, 1, &n) == ALPR_STATUS_PATTERN_TOO_BROAD);
   CHECK(search(s, "A*B*C*D", INT64_MIN, INT64_MAX, ids, 1, &n) == ALPR_STATUS_INVALID_PATTERN);
   CHECK(search(s, "7AB*", NOW_MS, NOW_MS - 1, ids, 1, &n) == ALPR_STATUS_INVALID_ARGUMENT);
-  CHECK(alpr_detection_store_search(s, NULL, STR("7AB*"), INT64_MIN, INT64_MAX, 1, 95.0, 0, 1, NOW_MS, NULL, 0, ids,
-                                    1, &n) == ALPR_STATUS_INVALID_ARGUMENT);
+  q = near("7AB*", 95.0, 0, 1);
+  CHECK(alpr_detection_store_search(s, NULL, &q, NOW_MS, NULL, 0, ids, 1, &n) == ALPR_STATUS_INVALID_ARGUMENT);
+  CHECK(alpr_detection_store_search(s, NULL, NULL, NOW_MS, NULL, 0, ids, 1, &n) == ALPR_STATUS_NULL_PARAMETER);
   CHECK(search(NULL, "7AB*", INT64_MIN, INT64_MAX, ids, 1, &n) == ALPR_STATUS_NULL_PARAMETER);
   CHECK(search(s, "7AB*", INT64_MIN, INT64_MAX, ids, 1, NULL) == ALPR_STATUS_NULL_PARAMETER);
   alpr_detection_store_free(s);

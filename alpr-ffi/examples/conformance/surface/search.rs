@@ -109,25 +109,27 @@ pub(crate) fn search(case: &Value) -> Result<Value, String> {
     let pattern = str_field(q, "pattern")?;
     let near = q.get("near");
     let now = ms(str_field(case, "now")?)?;
-    let (from, to) = (opt_ms(q, "from", i64::MIN)?, opt_ms(q, "to", i64::MAX)?);
+    let query = alpr::search::alpr_detection_query {
+        pattern: pattern.as_ptr(),
+        pattern_len: pattern.len(),
+        from_ms: opt_ms(q, "from", i64::MIN)?,
+        to_ms: opt_ms(q, "to", i64::MAX)?,
+        has_near: near.is_some(),
+        lat: near.map_or(0.0, |v| num(v, "lat")),
+        lon: near.map_or(0.0, |v| num(v, "lon")),
+        radius_m: near.map_or(0.0, |v| num(v, "radius_m")),
+    };
     // First with no room, to learn the count (the documented retry protocol), then for real.
     let mut out: Vec<u64> = Vec::new();
     loop {
         let mut n = 0usize;
-        // SAFETY: the store is live; the policy NULL or live; pattern, held and out are valid
-        // for their lengths; n is a valid out-pointer.
+        // SAFETY: the store is live; the policy NULL or live; the query's pattern, held and out
+        // are valid for their lengths; n is a valid out-pointer.
         let st = unsafe {
             alpr::search::alpr_detection_store_search(
                 h.store,
                 h.policy,
-                pattern.as_ptr(),
-                pattern.len(),
-                from,
-                to,
-                u32::from(near.is_some()),
-                near.map_or(0.0, |v| num(v, "lat")),
-                near.map_or(0.0, |v| num(v, "lon")),
-                near.map_or(0.0, |v| num(v, "radius_m")),
+                &raw const query,
                 now,
                 held.as_ptr(),
                 held.len(),
