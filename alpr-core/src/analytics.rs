@@ -36,7 +36,8 @@ fn query_terms(query: &DetectionQuery) -> String {
 /// A partial-plate search as R-SEARCH-1 requires it: the access decision for `request` (a
 /// `query_detections` or `query_own_detections` action with its purpose) is made and written to
 /// the audit log with the query terms first; only an allowed and recorded request searches, and
-/// detections due for purge stay invisible unless held (R-RET-6). Returns detection ids, sorted.
+/// detections due for purge stay invisible unless held (R-RET-6). Returns the rows, ascending, as
+/// [`DetectionStore::search`] does (`store.row(r).id` is a row's detection id).
 ///
 /// For `query_own_detections` the caller restricts the result to the user's own devices (the
 /// store keeps each detection's `device_id`); the library does not know which devices are whose.
@@ -55,9 +56,9 @@ pub fn search_audited<S: AuditStore>(
     held: HashSet<u64>,
     now: Instant,
     policy: &Policy,
-) -> Result<Vec<u64>> {
+) -> Result<Vec<u32>> {
     authorize_detection_query(log, user, request, query_terms(query), now, policy)?;
-    store.search_ids(query, &Retention::for_detections(policy, now, held))
+    store.search(query, &Retention::for_detections(policy, now, held))
 }
 
 /// The access decision for a read of stored detections, written to the audit log with what was
@@ -222,7 +223,7 @@ mod tests {
                 &policy
             )
             .unwrap(),
-            vec![1]
+            vec![0] // row 0: id 1
         );
         assert_eq!(
             search_audited(
@@ -236,7 +237,7 @@ mod tests {
                 &policy
             )
             .unwrap(),
-            vec![1, 3]
+            vec![0, 2] // ids 1 and 3
         );
         let no_purpose: AccessRequest = serde_json::from_str(r#"{"action": "query_detections"}"#).unwrap();
         let e = search_audited(

@@ -115,7 +115,9 @@ pub unsafe extern "C" fn alpr_detection_store_search_audited(
         if ids_out.is_null() {
             return Err(FfiError::null("ids_out"));
         }
-        let ids = search_audited(s, &mut lock(log), &user, &request, &query, held, now, &policy)?;
+        let rows = search_audited(s, &mut lock(log), &user, &request, &query, held, now, &policy)?;
+        let mut ids: Vec<u64> = rows.into_iter().map(|r| s.row(r).id).collect();
+        ids.sort_unstable();
         // SAFETY: checked non-NULL; valid for writes per the contract.
         unsafe { write_out(ids_out, arc_into_ptr::<alpr_id_list>(ids), "ids_out") }
     })

@@ -186,7 +186,7 @@ pub(crate) fn decide_sharing_json(py: Python<'_>, request_json: &str, policy: Op
     Ok(to_json(&d))
 }
 
-type Log = Mutex<AuditLog<Box<dyn AuditStore + Send>>>;
+pub(crate) type Log = Mutex<AuditLog<Box<dyn AuditStore + Send>>>;
 
 /// A tamper-evident audit log (R-AUDIT-1…3): records chained by SHA-256, in memory
 /// (``AuditLog()``) or in an append-only file (``AuditLog.open_file(path)``). Appends are
@@ -197,8 +197,15 @@ pub(crate) struct PyAuditLog {
     inner: Arc<Log>,
 }
 
-fn lock(log: &Log) -> std::sync::MutexGuard<'_, AuditLog<Box<dyn AuditStore + Send>>> {
+pub(crate) fn lock(log: &Log) -> std::sync::MutexGuard<'_, AuditLog<Box<dyn AuditStore + Send>>> {
     log.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+impl PyAuditLog {
+    /// The shared log, for operations of other modules that audit before they act.
+    pub(crate) fn log(&self) -> Arc<Log> {
+        Arc::clone(&self.inner)
+    }
 }
 
 fn head_tuple(h: Head) -> (u64, String) {

@@ -10,6 +10,7 @@ use pyo3::prelude::*;
 use pyo3::types::{IntoPyDict, PyDict, PyList};
 
 use crate::errors::{IntoPy, to_py};
+use crate::governance::PyAuditLog;
 use crate::policy::PyPolicy;
 
 /// An immutable, indexed set of stored detections. Safe to share between threads.
@@ -189,35 +190,148 @@ impl PyDetectionStore {
     ) -> PyResult<Bound<'py, PyAny>> {
         let (query, retention) = prepare(py, pattern, now, start, end, near, holds, policy)?;
         let rows = py.detach(|| self.inner.search(&query, &retention)).py_err(py)?;
-        let pa = py.import("pyarrow")?;
-        let (mut id, mut plate, mut at, mut lat, mut lon, mut jur, mut dev) =
-            (vec![], vec![], vec![], vec![], vec![], vec![], vec![]);
-        for r in rows {
-            let d = self.inner.row(r);
-            id.push(d.id);
-            plate.push(d.plate.to_string());
-            at.push(d.observed_ms);
-            lat.push(d.lat);
-            lon.push(d.lon);
-            jur.push(d.jurisdiction.map(|j| j.as_str().to_owned()));
-            dev.push(d.device_id.map(str::to_owned));
-        }
-        let arr = |values: Bound<'py, PyList>, ty: Bound<'py, PyAny>| -> PyResult<Bound<'py, PyAny>> {
-            let kw = PyDict::new(py);
-            kw.set_item("type", ty)?;
-            pa.call_method("array", (values,), Some(&kw))
-        };
-        let cols = PyDict::new(py);
-        cols.set_item("id", arr(PyList::new(py, id)?, pa.call_method0("uint64")?)?)?;
-        cols.set_item("plate", arr(PyList::new(py, plate)?, pa.call_method0("string")?)?)?;
-        let ts = pa.call_method("timestamp", ("ms",), Some(&[("tz", "UTC")].into_py_dict(py)?))?;
-        cols.set_item("observed_at", arr(PyList::new(py, at)?, ts)?)?;
-        cols.set_item("lat", arr(PyList::new(py, lat)?, pa.call_method0("float64")?)?)?;
-        cols.set_item("lon", arr(PyList::new(py, lon)?, pa.call_method0("float64")?)?)?;
-        cols.set_item("jurisdiction", arr(PyList::new(py, jur)?, pa.call_method0("string")?)?)?;
-        cols.set_item("device_id", arr(PyList::new(py, dev)?, pa.call_method0("string")?)?)?;
-        pa.call_method1("table", (cols,))
+        rows_table(py, &self.inner, &rows)
     }
+
+    /// The guarded search (R-SEARCH-1): the access decision for ``user`` and ``request`` is
+    /// made and written to ``audit`` with the query terms first; only an allowed and recorded
+    /// request searches. Returns what ``search`` returns (or ``search_ids`` with
+    /// ``ids_only=True``).
+    ///
+    /// Args:
+    ///     pattern: as ``search``.
+    ///     audit: the ``AuditLog`` the decision is written to.
+    ///     user: ``{"id", "agency", "roles", "account", "trained_on", "clearance"}`` (a mapping
+    ///         or its JSON text).
+    ///     request: ``{"action": "query_detections" | "query_own_detections", "purpose",
+    ///         "case_number", "approval"}``. For ``query_own_detections`` keep only the rows of
+    ///         the user's own devices (``device_id``).
+    ///     now, start, end, near, holds, policy: as ``search``.
+    ///     ids_only: return the ids (``list[int]``, ascending) instead of a table.
+    ///
+    /// Raises:
+    ///     AccessDeniedError: the request is denied (recorded; the message lists every failed
+    ///         check).
+    ///     AuditWriteFailedError: the decision could not be recorded; nothing was searched.
+    ///     InvalidArgumentError: an action that is not a detection query, malformed user or
+    ///         request, a bad window or point.
+    ///     PatternTooBroadError, InvalidPatternError, InvalidPlateError: for the pattern.
+    #[pyo3(signature = (pattern, *, audit, user, request, now, start=None, end=None, near=None, holds=None, policy=None, ids_only=false))]
+    #[allow(clippy::too_many_arguments)]
+    fn search_audited<'py>(
+        &self,
+        py: Python<'py>,
+        pattern: &str,
+        audit: &PyAuditLog,
+        user: &Bound<'py, PyAny>,
+        request: &Bound<'py, PyAny>,
+        now: DateTime<FixedOffset>,
+        start: Option<DateTime<FixedOffset>>,
+        end: Option<DateTime<FixedOffset>>,
+        near: Option<(f64, f64, f64)>,
+        holds: Option<Vec<u64>>,
+        policy: Option<&PyPolicy>,
+        ids_only: bool,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let (user, request) = who(py, user, request)?;
+        let policy = policy_or_default(policy);
+        let query = query_of(py, pattern, start, end, near, &policy)?;
+        let held: HashSet<u64> = holds.unwrap_or_default().into_iter().collect();
+        let store = Arc::clone(&self.inner);
+        let log = audit.log();
+        let rows = py
+            .detach(move || {
+                alpr_core::analytics::search_audited(
+                    &store,
+                    &mut crate::governance::lock(&log),
+                    &user,
+                    &request,
+                    &query,
+                    held,
+                    now.to_utc(),
+                    &policy,
+                )
+            })
+            .py_err(py)?;
+        if ids_only {
+            let mut ids: Vec<u64> = rows.iter().map(|&r| self.inner.row(r).id).collect();
+            ids.sort_unstable();
+            return Ok(PyList::new(py, ids)?.into_any());
+        }
+        rows_table(py, &self.inner, &rows)
+    }
+}
+
+/// The user and the access request: mappings (serialized as the package serializes them) or
+/// JSON text.
+pub(crate) fn who(
+    py: Python<'_>,
+    user: &Bound<'_, PyAny>,
+    request: &Bound<'_, PyAny>,
+) -> PyResult<(alpr_core::access::User, alpr_core::access::AccessRequest)> {
+    let text = |o: &Bound<'_, PyAny>| -> PyResult<String> {
+        if let Ok(s) = o.extract::<String>() {
+            return Ok(s);
+        }
+        py.import("alpr")?.getattr("_dumps")?.call1((o,))?.extract()
+    };
+    let parse = |what: &str, t: String| Error::new(Code::InvalidArgument).with_detail(format!("{what}: {t}"));
+    let user = serde_json::from_str(&text(user)?).map_err(|e| to_py(py, &parse("user", e.to_string())))?;
+    let request = serde_json::from_str(&text(request)?).map_err(|e| to_py(py, &parse("request", e.to_string())))?;
+    Ok((user, request))
+}
+
+/// The rows of a store as a ``pyarrow.Table`` (the columns of ``DetectionStore.search``).
+fn rows_table<'py>(py: Python<'py>, store: &DetectionStore, rows: &[u32]) -> PyResult<Bound<'py, PyAny>> {
+    let pa = py.import("pyarrow")?;
+    let (mut id, mut plate, mut at, mut lat, mut lon, mut jur, mut dev) =
+        (vec![], vec![], vec![], vec![], vec![], vec![], vec![]);
+    for &r in rows {
+        let d = store.row(r);
+        id.push(d.id);
+        plate.push(d.plate.to_string());
+        at.push(d.observed_ms);
+        lat.push(d.lat);
+        lon.push(d.lon);
+        jur.push(d.jurisdiction.map(|j| j.as_str().to_owned()));
+        dev.push(d.device_id.map(str::to_owned));
+    }
+    let arr = |values: Bound<'py, PyList>, ty: Bound<'py, PyAny>| -> PyResult<Bound<'py, PyAny>> {
+        let kw = PyDict::new(py);
+        kw.set_item("type", ty)?;
+        pa.call_method("array", (values,), Some(&kw))
+    };
+    let cols = PyDict::new(py);
+    cols.set_item("id", arr(PyList::new(py, id)?, pa.call_method0("uint64")?)?)?;
+    cols.set_item("plate", arr(PyList::new(py, plate)?, pa.call_method0("string")?)?)?;
+    let ts = pa.call_method("timestamp", ("ms",), Some(&[("tz", "UTC")].into_py_dict(py)?))?;
+    cols.set_item("observed_at", arr(PyList::new(py, at)?, ts)?)?;
+    cols.set_item("lat", arr(PyList::new(py, lat)?, pa.call_method0("float64")?)?)?;
+    cols.set_item("lon", arr(PyList::new(py, lon)?, pa.call_method0("float64")?)?)?;
+    cols.set_item("jurisdiction", arr(PyList::new(py, jur)?, pa.call_method0("string")?)?)?;
+    cols.set_item("device_id", arr(PyList::new(py, dev)?, pa.call_method0("string")?)?)?;
+    pa.call_method1("table", (cols,))
+}
+
+fn policy_or_default(policy: Option<&PyPolicy>) -> Arc<alpr_core::Policy> {
+    policy.map_or_else(|| Arc::new(alpr_core::Policy::sacramento()), |p| Arc::clone(&p.inner))
+}
+
+fn query_of(
+    py: Python<'_>,
+    pattern: &str,
+    start: Option<DateTime<FixedOffset>>,
+    end: Option<DateTime<FixedOffset>>,
+    near: Option<(f64, f64, f64)>,
+    policy: &alpr_core::Policy,
+) -> PyResult<DetectionQuery> {
+    let term = PlateOrPattern::parse(pattern, policy.pattern_limits()).py_err(py)?;
+    Ok(DetectionQuery {
+        term,
+        from: start.map(|t| t.to_utc()),
+        to: end.map(|t| t.to_utc()),
+        near: near.map(|(lat, lon, radius_m)| Near { lat, lon, radius_m }),
+    })
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -231,20 +345,8 @@ fn prepare(
     holds: Option<Vec<u64>>,
     policy: Option<&PyPolicy>,
 ) -> PyResult<(DetectionQuery, Retention)> {
-    let default_policy;
-    let policy = if let Some(p) = policy {
-        &*p.inner
-    } else {
-        default_policy = alpr_core::Policy::sacramento();
-        &default_policy
-    };
-    let term = PlateOrPattern::parse(pattern, policy.pattern_limits()).py_err(py)?;
-    let query = DetectionQuery {
-        term,
-        from: start.map(|t| t.to_utc()),
-        to: end.map(|t| t.to_utc()),
-        near: near.map(|(lat, lon, radius_m)| Near { lat, lon, radius_m }),
-    };
+    let policy = policy_or_default(policy);
+    let query = query_of(py, pattern, start, end, near, &policy)?;
     let held: HashSet<u64> = holds.unwrap_or_default().into_iter().collect();
-    Ok((query, Retention::for_detections(policy, now.to_utc(), held)))
+    Ok((query, Retention::for_detections(&policy, now.to_utc(), held)))
 }

@@ -83,6 +83,19 @@ class Registry:
         on_error: str = "raise",
         as_table: bool = False,
     ) -> list[dict[str, Any]] | Any: ...
+    def retro_hits(
+        self,
+        store: DetectionStore,
+        list_id: str,
+        *,
+        days: int,
+        audit: AuditLog,
+        user: Mapping[str, Any] | str,
+        request: Mapping[str, Any] | str,
+        now: datetime.datetime,
+        holds: Sequence[int] | None = None,
+        as_table: bool = False,
+    ) -> list[dict[str, Any]] | Any: ...
 
 class MatchHit:
     def workflow(
@@ -242,6 +255,21 @@ class DetectionStore:
         near: tuple[float, float, float] | None = None,
         holds: Sequence[int] | None = None,
         policy: Policy | None = None,
+    ) -> Any: ...
+    def search_audited(
+        self,
+        pattern: str,
+        *,
+        audit: AuditLog,
+        user: Mapping[str, Any] | str,
+        request: Mapping[str, Any] | str,
+        now: datetime.datetime,
+        start: datetime.datetime | None = None,
+        end: datetime.datetime | None = None,
+        near: tuple[float, float, float] | None = None,
+        holds: Sequence[int] | None = None,
+        policy: Policy | None = None,
+        ids_only: bool = False,
     ) -> Any: ...
 
 class PurgePlan:
