@@ -188,6 +188,13 @@ impl Policy {
     /// The name of the built-in profile.
     pub const SACRAMENTO: &'static str = "sacramento-525.08";
 
+    /// The built-in profile `sacramento-525.08`, built once per process and shared (the
+    /// bindings' default when no policy is given; building one takes microseconds).
+    pub fn builtin() -> std::sync::Arc<Policy> {
+        static BUILTIN: std::sync::OnceLock<std::sync::Arc<Policy>> = std::sync::OnceLock::new();
+        std::sync::Arc::clone(BUILTIN.get_or_init(|| std::sync::Arc::new(Policy::sacramento())))
+    }
+
     /// The built-in profile `sacramento-525.08`.
     pub fn sacramento() -> Policy {
         let retention = [

@@ -625,15 +625,20 @@ fn Plate(packed: u64) -> Plate {
 }
 
 /// Checks packed plates against a pattern without unpacking them: length bounds and the literals
-/// of the segment before the first `*` (from the start) and after the last (from the end). For a
-/// pattern with at most one `*` that check is the whole match; with two, [`Pattern::matches_codes`]
-/// decides what passes it.
+/// of the segment before the first `*` (from the start) and after the last (from the end), each
+/// as one mask-and-compare on the packed value. For a pattern with at most one `*` that check is
+/// the whole match; with two, [`Pattern::matches_codes`] decides what passes it.
 struct Verifier<'p> {
     pat: &'p Pattern,
     min_len: usize,
     max_len: usize,
-    head: Vec<(usize, u64)>,
-    tail: Vec<(usize, u64)>,
+    // Literals of the first segment at their places in the packed value.
+    head_mask: u64,
+    head_val: u64,
+    // Literals of the last segment, counted from the end: character j from the end sits at bits
+    // 6j once the plate is shifted right by its padding.
+    tail_mask: u64,
+    tail_val: u64,
     exact: bool,
 }
 
@@ -641,45 +646,50 @@ impl<'p> Verifier<'p> {
     fn new(pat: &'p Pattern) -> Verifier<'p> {
         let tokens = pat.tokens();
         let segs: Vec<&[Token]> = tokens.split(|t| *t == Token::Star).collect();
-        let lits = |seg: &[Token]| -> Vec<(usize, u64)> {
-            seg.iter()
-                .enumerate()
-                .filter_map(|(i, t)| match t {
-                    Token::Literal(c) => Some((i, u64::from(*c))),
-                    _ => None,
-                })
-                .collect()
-        };
-        let head = lits(segs[0]);
-        let tail = if segs.len() > 1 {
+        let (mut head_mask, mut head_val, mut tail_mask, mut tail_val) = (0u64, 0u64, 0u64, 0u64);
+        for (i, t) in segs[0].iter().enumerate() {
+            if let Token::Literal(c) = t {
+                let shift = 6 * (PLATE_MAX_LEN - 1 - i);
+                head_mask |= 0x3f << shift;
+                head_val |= u64::from(*c) << shift;
+            }
+        }
+        if segs.len() > 1 {
             let last = segs[segs.len() - 1];
-            lits(last).into_iter().map(|(i, c)| (last.len() - 1 - i, c)).collect()
-        } else {
-            Vec::new()
-        };
+            for (i, t) in last.iter().enumerate() {
+                if let Token::Literal(c) = t {
+                    let shift = 6 * (last.len() - 1 - i);
+                    tail_mask |= 0x3f << shift;
+                    tail_val |= u64::from(*c) << shift;
+                }
+            }
+        }
         Verifier {
             pat,
             min_len: pat.min_len(),
             max_len: pat.fixed_len().unwrap_or(PLATE_MAX_LEN),
-            head,
-            tail,
+            head_mask,
+            head_val,
+            tail_mask,
+            tail_val,
             exact: segs.len() <= 2,
         }
     }
 
     #[inline]
     fn matches(&self, packed: u64) -> bool {
-        let n = PLATE_MAX_LEN - packed.trailing_zeros() as usize / 6;
+        let pad = packed.trailing_zeros() as usize / 6;
+        let n = PLATE_MAX_LEN - pad;
         if n < self.min_len || n > self.max_len {
             return false;
         }
-        let code = |i: usize| (packed >> (6 * (PLATE_MAX_LEN - 1 - i))) & 0x3f;
-        if !self.head.iter().all(|&(i, c)| code(i) == c) || !self.tail.iter().all(|&(j, c)| code(n - 1 - j) == c) {
+        if packed & self.head_mask != self.head_val || (packed >> (6 * pad)) & self.tail_mask != self.tail_val {
             return false;
         }
         if self.exact {
             return true;
         }
+        let code = |i: usize| (packed >> (6 * (PLATE_MAX_LEN - 1 - i))) & 0x3f;
         let mut codes = [0u8; PLATE_MAX_LEN];
         for (i, c) in codes.iter_mut().enumerate().take(n) {
             *c = code(i) as u8;

@@ -2,7 +2,7 @@
 
 use crate::alpr_status;
 use crate::boundary::{ffi_boundary, str_in, str_out, write_out};
-use crate::handle::{Castable, arc_free, arc_into_ptr, arc_ref};
+use crate::handle::{Castable, arc_free, arc_into_ptr, arc_ref, arc_to_ptr};
 
 /// A policy profile: every number of the specification as data. Immutable; may be used from
 /// multiple threads simultaneously. Free with `alpr_policy_free`; objects built with it (a
@@ -29,7 +29,7 @@ pub unsafe extern "C" fn alpr_policy_default(policy_out: *mut *const alpr_policy
             return Err(crate::error::FfiError::null("policy_out"));
         }
         // SAFETY: checked non-NULL; valid for writes per the contract.
-        unsafe { write_out(policy_out, arc_into_ptr(alpr_core::Policy::sacramento()), "policy_out") }
+        unsafe { write_out(policy_out, arc_to_ptr(alpr_core::Policy::builtin()), "policy_out") }
     })
 }
 

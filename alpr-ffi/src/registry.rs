@@ -1,7 +1,5 @@
 //! The registry of lists in force: the handle hot-list loading and matching share.
 
-use std::sync::Arc;
-
 use crate::alpr_status;
 use crate::boundary::{ffi_boundary, write_out};
 use crate::handle::{Castable, arc_clone, arc_free, arc_into_ptr, arc_ref, box_free, box_into_ptr, box_ref};
@@ -34,7 +32,7 @@ pub unsafe extern "C" fn alpr_registry_new(
 ) -> alpr_status {
     ffi_boundary!({
         let policy = if policy.is_null() {
-            Arc::new(alpr_core::Policy::sacramento())
+            alpr_core::Policy::builtin()
         } else {
             // SAFETY: non-NULL and live per the contract.
             unsafe { arc_clone(policy, "policy")? }

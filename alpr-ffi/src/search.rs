@@ -183,7 +183,7 @@ pub struct alpr_detection_query {
 /// `policy` must be NULL or a live policy.
 pub(crate) unsafe fn policy_or_default(policy: *const alpr_policy) -> Result<Arc<Policy>, FfiError> {
     if policy.is_null() {
-        return Ok(Arc::new(Policy::sacramento()));
+        return Ok(Policy::builtin());
     }
     // SAFETY: non-NULL and live per the contract.
     unsafe { arc_clone(policy, "policy") }

@@ -37,7 +37,7 @@ impl Castable for alpr_hit_workflow {
 /// `policy` must be NULL or a live policy.
 pub(crate) unsafe fn policy_or_default(policy: *const alpr_policy) -> Result<Arc<Policy>, FfiError> {
     if policy.is_null() {
-        Ok(Arc::new(Policy::sacramento()))
+        Ok(Policy::builtin())
     } else {
         // SAFETY: non-NULL and live per the caller's contract.
         unsafe { arc_clone(policy, "policy") }

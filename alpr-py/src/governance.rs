@@ -15,7 +15,7 @@ use crate::errors::{IntoPy, to_py};
 use crate::policy::PyPolicy;
 
 fn policy_of(policy: Option<&PyPolicy>) -> Arc<Policy> {
-    policy.map_or_else(|| Arc::new(Policy::sacramento()), |p| Arc::clone(&p.inner))
+    policy.map_or_else(Policy::builtin, |p| Arc::clone(&p.inner))
 }
 
 fn utc(t: DateTime<FixedOffset>) -> DateTime<Utc> {

@@ -22,7 +22,7 @@ impl PyPolicy {
     #[new]
     fn new() -> PyPolicy {
         PyPolicy {
-            inner: Arc::new(alpr_core::Policy::sacramento()),
+            inner: alpr_core::Policy::builtin(),
         }
     }
 

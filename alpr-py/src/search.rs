@@ -314,7 +314,7 @@ fn rows_table<'py>(py: Python<'py>, store: &DetectionStore, rows: &[u32]) -> PyR
 }
 
 fn policy_or_default(policy: Option<&PyPolicy>) -> Arc<alpr_core::Policy> {
-    policy.map_or_else(|| Arc::new(alpr_core::Policy::sacramento()), |p| Arc::clone(&p.inner))
+    policy.map_or_else(alpr_core::Policy::builtin, |p| Arc::clone(&p.inner))
 }
 
 fn query_of(

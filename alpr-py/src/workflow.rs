@@ -16,7 +16,7 @@ use crate::errors::{IntoPy, to_py};
 use crate::policy::PyPolicy;
 
 fn policy_of(policy: Option<&PyPolicy>) -> Arc<Policy> {
-    policy.map_or_else(|| Arc::new(Policy::sacramento()), |p| Arc::clone(&p.inner))
+    policy.map_or_else(Policy::builtin, |p| Arc::clone(&p.inner))
 }
 
 /// A serde value as a Python object (through JSON, so the shapes are exactly the core's).

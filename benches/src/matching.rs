@@ -135,7 +135,7 @@ pub(crate) fn data(n: usize) -> Data {
     }
 }
 
-fn entry(key: PlateOrPattern) -> Entry {
+pub(crate) fn entry(key: PlateOrPattern) -> Entry {
     Entry {
         key,
         jurisdiction: None,
@@ -150,7 +150,7 @@ fn entry(key: PlateOrPattern) -> Entry {
     }
 }
 
-fn meta(id: &str, kind: ListKind, now: alpr_core::time::Instant) -> ListMeta {
+pub(crate) fn meta(id: &str, kind: ListKind, now: alpr_core::time::Instant) -> ListMeta {
     ListMeta {
         id: id.to_owned(),
         kind,

@@ -53,7 +53,7 @@ fn plate(rng: &mut Rng) -> Plate {
 }
 
 /// Two years of detections up to `NOW_MS` (2026-11-28T12:00:00-08:00).
-const NOW_MS: i64 = 1_795_896_000_000;
+pub(crate) const NOW_MS: i64 = 1_795_896_000_000;
 const SPAN_MS: i64 = 2 * 365 * 86_400_000;
 
 fn env_or(name: &str, default: usize) -> usize {
@@ -132,6 +132,64 @@ pub(crate) fn define(c: &mut Criterion) {
         });
         g.bench_function(format!("{name}_window_30d"), |b| {
             b.iter(|| s.search(black_box(&win), &retention).expect("valid query"));
+        });
+    }
+    g.finish();
+    retro_hits(c, &s, &policy, now);
+}
+
+/// `retro_hits/*` (R-SEARCH-2): a new version of a 100,000-entry standard list (1,000 of its
+/// plates are stored plates, the rest drawn like them) against the detections of the last 7 and
+/// 30 days of the same store, one core, with the live matcher's default rules.
+fn retro_hits(c: &mut Criterion, s: &DetectionStore, policy: &Policy, now: alpr_core::time::Instant) {
+    use alpr_core::hotlist::{ListKind, ListVersion};
+    use std::sync::Arc;
+    let mut rng = Rng(0xB0B5_1DE5_0000_0001);
+    let stride = (s.distinct_plates() / 1000).max(1);
+    let stored: Vec<Plate> = s
+        .rows_by_plate(i64::MIN, i64::MAX)
+        .map(|(p, _)| p)
+        .step_by(stride)
+        .take(1000)
+        .collect();
+    let mut entries: Vec<_> = stored
+        .iter()
+        .map(|&p| crate::matching::entry(PlateOrPattern::Plate(p)))
+        .collect();
+    let mut seen: HashSet<Plate> = stored.into_iter().collect();
+    while entries.len() < 100_000 {
+        let p = plate(&mut rng);
+        if seen.insert(p) {
+            entries.push(crate::matching::entry(PlateOrPattern::Plate(p)));
+        }
+    }
+    let list = Arc::new(ListVersion::build(
+        crate::matching::meta("SVS-NEW", ListKind::Standard, now),
+        entries,
+        policy,
+    ));
+    let policy = Arc::new(policy.clone());
+    let mut g = c.benchmark_group("retro_hits");
+    g.sample_size(10)
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(10));
+    for days in [7u32, 30] {
+        let hits = alpr_core::analytics::retro_hits(s, Arc::clone(&list), days, HashSet::new(), now, &policy)
+            .expect("valid store");
+        let since = alpr_core::search::floor_ms(now) - i64::from(days) * 86_400_000;
+        let rows: usize = s
+            .rows_by_plate(since, alpr_core::search::floor_ms(now))
+            .map(|(_, r)| r.len())
+            .sum();
+        eprintln!(
+            "retro_hits: {days} days: {rows} detections matched, {} hits",
+            hits.len()
+        );
+        g.bench_function(format!("list_100k_{days}d"), |b| {
+            b.iter(|| {
+                alpr_core::analytics::retro_hits(s, Arc::clone(&list), black_box(days), HashSet::new(), now, &policy)
+                    .expect("valid store")
+            });
         });
     }
     g.finish();

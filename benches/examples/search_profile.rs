@@ -1,0 +1,38 @@
+//! A loop of one search shape over the benchmark store, for a profiler: `cargo run --release -p
+//! alpr-benches --example search_profile -- 'EV*74' 200000` (under `perf record -g` for a
+//! profile). Prints the mean time a query.
+
+use std::collections::HashSet;
+use std::hint::black_box;
+use std::time::Instant as Clock;
+
+use alpr_core::search::{DetectionQuery, Retention};
+use alpr_core::{PlateOrPattern, Policy};
+
+#[allow(dead_code)] // The criterion half of the module is not used here.
+#[path = "../src/search.rs"]
+mod search;
+
+#[allow(dead_code)] // Only the list-building helpers are used (by `search`).
+#[path = "../src/matching.rs"]
+mod matching;
+
+fn main() {
+    let mut args = std::env::args().skip(1);
+    let pattern = args.next().unwrap_or_else(|| "EV*74".to_owned());
+    let iterations: u32 = args.next().and_then(|n| n.parse().ok()).unwrap_or(100_000);
+    let t0 = Clock::now();
+    let s = search::store(10_000_000, 4_000_000);
+    eprintln!("store built in {:.2?}", t0.elapsed());
+    let policy = Policy::sacramento();
+    let now = alpr_core::search::instant_of_ms(search::NOW_MS).expect("valid time");
+    let retention = Retention::for_detections(&policy, now, HashSet::new());
+    let term = PlateOrPattern::parse(&pattern, policy.pattern_limits()).expect("valid pattern");
+    let q = DetectionQuery::new(term);
+    let rows = s.search(&q, &retention).expect("valid query").len();
+    let t = Clock::now();
+    for _ in 0..iterations {
+        black_box(s.search(black_box(&q), &retention).expect("valid query"));
+    }
+    println!("{pattern}: {rows} rows, {:.2?} a query", t.elapsed() / iterations);
+}
