@@ -680,14 +680,14 @@ impl<'p> Verifier<'p> {
     fn matches(&self, packed: u64) -> bool {
         let pad = packed.trailing_zeros() as usize / 6;
         let n = PLATE_MAX_LEN - pad;
-        if n < self.min_len || n > self.max_len {
-            return false;
-        }
-        if packed & self.head_mask != self.head_val || (packed >> (6 * pad)) & self.tail_mask != self.tail_val {
-            return false;
-        }
-        if self.exact {
-            return true;
+        // Non-short-circuit `&`: most candidates fail one test or another at random, so one
+        // well-predicted branch on the result beats a mispredicted branch on each test.
+        let ok = (n >= self.min_len)
+            & (n <= self.max_len)
+            & (packed & self.head_mask == self.head_val)
+            & ((packed >> (6 * pad)) & self.tail_mask == self.tail_val);
+        if !ok || self.exact {
+            return ok;
         }
         let code = |i: usize| (packed >> (6 * (PLATE_MAX_LEN - 1 - i))) & 0x3f;
         let mut codes = [0u8; PLATE_MAX_LEN];
@@ -819,6 +819,7 @@ impl DetectionStore {
     pub fn search(&self, query: &DetectionQuery, retention: &Retention) -> Result<Vec<u32>> {
         let mut rows: Vec<u32> = self
             .search_positions(query, retention)?
+            .into_iter()
             .map(|p| self.row_of_pos[p])
             .collect();
         rows.sort_unstable();
@@ -830,16 +831,23 @@ impl DetectionStore {
     /// # Errors
     /// As [`Self::search`].
     pub fn search_ids(&self, query: &DetectionQuery, retention: &Retention) -> Result<Vec<u64>> {
-        let mut ids: Vec<u64> = self.search_positions(query, retention)?.map(|p| self.ids[p]).collect();
+        let mut ids: Vec<u64> = self
+            .search_positions(query, retention)?
+            .into_iter()
+            .map(|p| self.ids[p])
+            .collect();
         ids.sort_unstable();
         Ok(ids)
     }
 
-    fn search_positions<'s>(
-        &'s self,
-        query: &DetectionQuery,
-        retention: &'s Retention,
-    ) -> Result<impl Iterator<Item = usize> + 's> {
+    /// The CSR positions of the detections matching `query` and visible under `retention`, in
+    /// plate order.
+    ///
+    /// The plates found are scattered over the columns, so each costs cache misses; the work is
+    /// done in passes whose iterations do not depend on one another (spans, then times, then
+    /// the rows), which lets the processor overlap those misses instead of taking them one by
+    /// one.
+    fn search_positions(&self, query: &DetectionQuery, retention: &Retention) -> Result<Vec<usize>> {
         let from = query.from.map_or(i64::MIN, ceil_ms);
         let to = query.to.map_or(i64::MAX, ceil_ms);
         if to < from {
@@ -848,28 +856,53 @@ impl DetectionStore {
         if let Some(n) = &query.near {
             n.validate()?;
         }
-        let near = query.near;
         let (band_lo, band_hi) = retention.rule.as_ref().map_or((i64::MIN, i64::MIN), DueRule::band_ms);
         let holds = !retention.held.is_empty();
         let pids = self.matching_plates(&query.term);
-        let it = pids.into_iter().flat_map(move |pid| {
-            let w = self.window(pid as usize, from, to);
-            let t = &self.observed[w.clone()];
-            let lo = w.start + t.partition_point(|&x| x < band_lo);
-            let hi = w.start + t.partition_point(|&x| x < band_hi);
+        // Pass 1: each plate's span of positions.
+        let spans: Vec<(usize, usize)> = pids
+            .iter()
+            .map(|&pid| {
+                (
+                    self.offsets[pid as usize] as usize,
+                    self.offsets[pid as usize + 1] as usize,
+                )
+            })
+            .collect();
+        // Pass 2: whether a span is visible as a whole (its oldest row inside the window and past
+        // the retention band, its newest before the window's end) — the common case, decided from
+        // its two ends without a search.
+        let whole: Vec<bool> = spans
+            .iter()
+            .map(|&(start, end)| {
+                end > start && self.observed[start] >= from.max(band_hi) && self.observed[end - 1] < to
+            })
+            .collect();
+        // Pass 3: the positions.
+        let mut out = Vec::with_capacity(spans.len());
+        for (&(start, end), whole) in spans.iter().zip(whole) {
+            if whole {
+                out.extend(start..end);
+                continue;
+            }
+            let t = &self.observed[start..end];
+            let a = t.partition_point(|&x| x < from);
+            let b = a + t[a..].partition_point(|&x| x < to);
+            let lo = a + t[a..b].partition_point(|&x| x < band_lo);
+            let hi = a + t[a..b].partition_point(|&x| x < band_hi);
             // Before the band: due, visible only when held. In the band: the exact rule.
-            let first = if holds { w.start } else { lo };
-            (first..w.end)
-                .filter(move |&p| {
-                    p >= hi
-                        || (p >= lo && retention.rule.as_ref().is_none_or(|r| !r.is_due_ms(self.observed[p])))
-                        || (holds && retention.held.contains(&self.ids[p]))
-                })
-                .filter(move |&p| {
-                    near.is_none_or(|n| great_circle_m(n.lat, n.lon, self.lat[p], self.lon[p]) <= n.radius_m)
-                })
-        });
-        Ok(it)
+            let first = if holds { a } else { lo };
+            out.extend((start + first..start + b).filter(|&p| {
+                let i = p - start;
+                i >= hi
+                    || (i >= lo && retention.rule.as_ref().is_none_or(|r| !r.is_due_ms(self.observed[p])))
+                    || (holds && retention.held.contains(&self.ids[p]))
+            }));
+        }
+        if let Some(n) = query.near {
+            out.retain(|&p| great_circle_m(n.lat, n.lon, self.lat[p], self.lon[p]) <= n.radius_m);
+        }
+        Ok(out)
     }
 
     /// Ids of the distinct plates that match `term`, ascending.
