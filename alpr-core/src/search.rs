@@ -680,12 +680,10 @@ impl<'p> Verifier<'p> {
     fn matches(&self, packed: u64) -> bool {
         let pad = packed.trailing_zeros() as usize / 6;
         let n = PLATE_MAX_LEN - pad;
-        // Non-short-circuit `&`: most candidates fail one test or another at random, so one
-        // well-predicted branch on the result beats a mispredicted branch on each test.
-        let ok = (n >= self.min_len)
-            & (n <= self.max_len)
-            & (packed & self.head_mask == self.head_val)
-            & ((packed >> (6 * pad)) & self.tail_mask == self.tail_val);
+        let ok = n >= self.min_len
+            && n <= self.max_len
+            && packed & self.head_mask == self.head_val
+            && (packed >> (6 * pad)) & self.tail_mask == self.tail_val;
         if !ok || self.exact {
             return ok;
         }
