@@ -855,6 +855,37 @@ alpr_status alpr_sharing_decide_json(const struct alpr_policy *policy,
                                      size_t reasons_cap,
                                      size_t *reasons_n);
 
+// Decides a share as `alpr_sharing_decide_json` does and writes the decision, with `user` and
+// `agency` as who asked, to `log` before answering (R-SHARE-1, R-AUDIT-3): a share whose record
+// could not be written must not happen. Nothing is written when `approver_cap` or
+// `reasons_cap` is too small (`*approver_n` and `*reasons_n` say what is needed), so a retry
+// records the decision once.
+//
+// # Returns
+// `ALPR_STATUS_OK` (for a denial too: it is recorded); `ALPR_STATUS_AUDIT_WRITE_FAILED` (do not
+// share); `ALPR_STATUS_INVALID_ARGUMENT` (malformed JSON, unknown data, time out of range);
+// `ALPR_STATUS_INSUFFICIENT_SIZE`; `ALPR_STATUS_INVALID_UTF8`; `ALPR_STATUS_NULL_PARAMETER`.
+//
+// # Safety
+// `log` must be a live log; `user` and `agency` must point to their length in readable bytes;
+// otherwise as `alpr_sharing_decide_json`. Thread-safe.
+alpr_status alpr_sharing_decide_audited_json(const struct alpr_audit_log *log,
+                                             const struct alpr_policy *policy,
+                                             const uint8_t *user,
+                                             size_t user_len,
+                                             const uint8_t *agency,
+                                             size_t agency_len,
+                                             const uint8_t *request_json,
+                                             size_t request_json_len,
+                                             int64_t now_ms,
+                                             uint32_t *decision_out,
+                                             uint8_t *approver,
+                                             size_t approver_cap,
+                                             size_t *approver_n,
+                                             uint32_t *reasons,
+                                             size_t reasons_cap,
+                                             size_t *reasons_n);
+
 // Parses a hot-list file given as bytes (`ALPR_FORMAT_*`), validates it with the registry's
 // policy and, if the load as a whole succeeds, puts it in force as list `id` in place of its
 // previous version, atomically for concurrent matches (R-LIST-4). The bytes are UTF-8 with an

@@ -387,10 +387,14 @@ impl PyAuditLog {
     ///     start, end: the period (timezone-aware; open when omitted).
     ///     seed: the review sample's seed (same seed, same sample).
     ///     sample_size: how many queries to draw for manual review.
+    ///     shifts: each user's shift as ``{user_id: (start, end)}`` of ``datetime.time`` in the
+    ///         agency's zone (``end`` before ``start`` wraps past midnight); those users' lines
+    ///         count ``outside_shift`` queries.
     ///
     /// Returns:
     ///     AuditReport
-    #[pyo3(signature = (policy=None, *, start=None, end=None, seed=0, sample_size=0))]
+    #[pyo3(signature = (policy=None, *, start=None, end=None, seed=0, sample_size=0, shifts=None))]
+    #[allow(clippy::too_many_arguments)]
     fn report(
         &self,
         py: Python<'_>,
@@ -399,13 +403,18 @@ impl PyAuditLog {
         end: Option<DateTime<FixedOffset>>,
         seed: u64,
         sample_size: usize,
+        shifts: Option<std::collections::BTreeMap<String, (chrono::NaiveTime, chrono::NaiveTime)>>,
     ) -> PyResult<PyAuditReport> {
         let options = ReportOptions {
             from: start.map(utc),
             to: end.map(utc),
             seed,
             sample_size,
-            shifts: std::collections::BTreeMap::new(),
+            shifts: shifts
+                .unwrap_or_default()
+                .into_iter()
+                .map(|(user, (start, end))| (user, alpr_core::audit::ShiftHours { start, end }))
+                .collect(),
         };
         let policy = policy_of(policy);
         let inner = Arc::clone(&self.inner);

@@ -95,6 +95,15 @@ def test_audit_file_tamper_truncation_and_report(tmp_path):
     assert sum(u["denied"] for u in data["users"]) == 5
     assert rep.users_csv().startswith("user,agency,queries")
     assert log.report(seed=7, sample_size=3).sample_csv() == rep.sample_csv()
+    # Shift hours (local time of the agency zone; NOW is 12:00 there): u0 works mornings, so
+    # its queries at noon are outside; u1's night shift wraps past midnight; u2 has none given.
+    from datetime import time
+
+    shifts = {"u0": (time(6, 0), time(12, 0)), "u1": (time(22, 0), time(12, 1))}
+    by_user = {u["user"]: u for u in log.report(shifts=shifts).to_dict()["users"]}
+    assert by_user["u0"]["outside_shift"] == by_user["u0"]["queries"] > 0
+    assert by_user["u1"]["outside_shift"] == 0
+    assert by_user["u2"]["outside_shift"] is None
     del log
     lines = path.read_bytes().splitlines(keepends=True)
     path.write_bytes(b"".join(lines[:15]))

@@ -336,5 +336,6 @@ class AuditLog:
         end: datetime.datetime | None = None,
         seed: int = 0,
         sample_size: int = 0,
+        shifts: Mapping[str, tuple[datetime.time, datetime.time]] | None = None,
     ) -> AuditReport: ...
     def __len__(self) -> int: ...
