@@ -183,6 +183,46 @@ fn attrs(py: Python<'_>, jurisdiction: Option<&str>, plate_type: Option<&str>, o
     })
 }
 
+/// A per-read attribute: absent, one value for every read (parsed once; a bad one raises), or a
+/// column of `n` optional values parsed one by one (a bad one is that read's error). `Err(None)`
+/// when a column has the wrong length.
+#[allow(clippy::type_complexity)]
+fn per_read<T: Clone>(
+    py: Python<'_>,
+    arg: Option<&Bound<'_, PyAny>>,
+    n: usize,
+    parse: fn(&str) -> alpr_core::Result<T>,
+) -> Result<Vec<Result<Option<T>, alpr_core::Error>>, Option<PyErr>> {
+    let Some(arg) = arg else { return Ok(vec![Ok(None); n]) };
+    if let Ok(one) = arg.extract::<String>() {
+        let v = parse(&one).py_err(py).map_err(Some)?;
+        return Ok(vec![Ok(Some(v)); n]);
+    }
+    let values = column_optional_strings(arg).map_err(Some)?;
+    if values.len() != n {
+        return Err(None);
+    }
+    Ok(values.iter().map(|v| v.as_deref().map(parse).transpose()).collect())
+}
+
+/// The optional strings of a column: ``None`` (or a float NaN, pandas' missing value) is absent.
+fn column_optional_strings(col: &Bound<'_, PyAny>) -> PyResult<Vec<Option<String>>> {
+    let list = ["to_pylist", "to_list", "tolist"]
+        .into_iter()
+        .find(|m| col.hasattr(*m).unwrap_or(false))
+        .map_or_else(|| Ok(col.clone()), |m| col.call_method0(m))?;
+    list.try_iter()?
+        .map(|x| {
+            let x = x?;
+            if x.is_none() || x.extract::<f64>().is_ok_and(f64::is_nan) {
+                Ok(None)
+            } else {
+                x.extract::<String>().map(Some)
+            }
+        })
+        .collect()
+}
+
 /// The strings of a column: a sequence of ``str``, or a pyarrow / pandas / polars column.
 fn column_strings(col: &Bound<'_, PyAny>) -> PyResult<Vec<String>> {
     for method in ["to_pylist", "to_list", "tolist"] {
@@ -247,14 +287,16 @@ impl PyRegistry {
     ///
     /// Args:
     ///     plates: raw plate texts: a sequence of ``str`` or a pyarrow / pandas / polars column.
-    ///     jurisdiction: one jurisdiction for every read, if known.
-    ///     plate_type: one plate type for every read, if known.
+    ///     jurisdiction: one jurisdiction for every read, or a column of them (``None`` or a
+    ///         missing value where unknown).
+    ///     plate_type: one plate type for every read, or a column of them, if known.
     ///     observed_at: when the plates were seen: one datetime, or one per plate.
     ///     origin: ``"vehicle"``, ``"fixed"`` or ``"desktop"``.
     ///     now: the current time.
-    ///     on_error: ``"raise"`` (default): the first unreadable plate raises, with
-    ///         ``position["index"]`` its index; ``"report"``: it yields a row
-    ///         ``{"read": i, "error": code}`` and the others are matched.
+    ///     on_error: ``"raise"`` (default): the first unreadable read (its plate, or its
+    ///         jurisdiction or plate type from a column) raises, with ``position["index"]`` its
+    ///         index; ``"report"``: it yields a row ``{"read": i, "error": code}`` and the others
+    ///         are matched.
     ///     as_table: return a ``pyarrow.Table`` instead of a list of dicts.
     ///
     /// Returns:
@@ -270,8 +312,8 @@ impl PyRegistry {
         &self,
         py: Python<'py>,
         plates: &Bound<'py, PyAny>,
-        jurisdiction: Option<&str>,
-        plate_type: Option<&str>,
+        jurisdiction: Option<&Bound<'py, PyAny>>,
+        plate_type: Option<&Bound<'py, PyAny>>,
         observed_at: &Bound<'py, PyAny>,
         origin: &str,
         now: &Bound<'py, PyAny>,
@@ -289,38 +331,59 @@ impl PyRegistry {
             "report" => true,
             _ => return Err(invalid("on_error must be \"raise\" or \"report\"")),
         };
-        let a = attrs(py, jurisdiction, plate_type, origin)?;
+        let origin = Origin::parse(origin).py_err(py)?;
         let now = to_utc(now)?;
         let plates = column_strings(plates)?;
+        let n = plates.len();
         let times: Vec<DateTime<Utc>> = if let Ok(t) = to_utc(observed_at) {
-            vec![t; plates.len()]
+            vec![t; n]
         } else {
             column_times(observed_at)?
         };
-        if times.len() != plates.len() {
+        if times.len() != n {
             return Err(invalid("observed_at must be one datetime or one per plate"));
         }
+        let jurisdictions = per_read(py, jurisdiction, n, Jurisdiction::parse)
+            .map_err(|e| e.unwrap_or_else(|| invalid("jurisdiction must be one code or one per plate")))?;
+        let plate_types = per_read(py, plate_type, n, PlateType::parse)
+            .map_err(|e| e.unwrap_or_else(|| invalid("plate_type must be one code or one per plate")))?;
+        // Reads whose attributes do not parse are not matched; `kept[k]` is the index of the
+        // k-th read that is.
+        let mut errors: Vec<(u32, alpr_core::Error)> = Vec::new();
+        let mut kept: Vec<u32> = Vec::with_capacity(n);
+        for (i, (j, t)) in jurisdictions.iter().zip(&plate_types).enumerate() {
+            match j.as_ref().err().or(t.as_ref().err()) {
+                Some(e) => errors.push((i as u32, e.clone())),
+                None => kept.push(i as u32),
+            }
+        }
         let reg = Arc::clone(&self.inner);
-        let out = py.detach(move || {
-            let reads: Vec<Read<'_>> = plates
+        let mut out = py.detach(|| {
+            let reads: Vec<Read<'_>> = kept
                 .iter()
-                .zip(&times)
-                .map(|(p, t)| Read {
-                    jurisdiction: a.jurisdiction,
-                    plate_type: a.plate_type,
-                    origin: a.origin,
-                    ..Read::new(p, *t)
+                .map(|&i| {
+                    let i = i as usize;
+                    Read {
+                        jurisdiction: jurisdictions[i].clone().ok().flatten(),
+                        plate_type: plate_types[i].clone().ok().flatten(),
+                        origin,
+                        ..Read::new(&plates[i], times[i])
+                    }
                 })
                 .collect();
             reg.match_batch(&reads, now)
         });
-        if !report && let Some((i, e)) = out.errors.first() {
-            let mut e = e.clone();
-            e = e.at_index(*i);
+        for bh in &mut out.hits {
+            bh.read = kept[bh.read as usize];
+        }
+        errors.extend(out.errors.into_iter().map(|(k, e)| (kept[k as usize], e)));
+        errors.sort_by_key(|(i, _)| *i);
+        if !report && let Some((i, e)) = errors.first() {
+            let e = e.clone().at_index(*i);
             return Err(crate::errors::to_py(py, &e));
         }
         let rows = PyList::empty(py);
-        let mut errors = out.errors.iter().peekable();
+        let mut errors = errors.iter().peekable();
         for bh in &out.hits {
             while let Some((i, e)) = errors.next_if(|(i, _)| *i < bh.read) {
                 rows.append(error_row(py, *i, e)?)?;

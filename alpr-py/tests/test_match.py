@@ -84,6 +84,56 @@ def test_batch_equals_singles(plates: list[str]) -> None:
     assert rows == expected
 
 
+@settings(max_examples=50, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.text(alphabet="7ABC1238OZ -", min_size=1, max_size=9),
+            st.sampled_from([None, "CA", "NV", "ca", "XX"]),
+        ),
+        max_size=20,
+    ),
+    st.booleans(),
+)
+def test_batch_with_a_jurisdiction_column_equals_singles(reads: list[tuple[str, str | None]], arrow: bool) -> None:
+    """R-SEARCH-3 with each read's own jurisdiction, given as a list or an Arrow column."""
+    r = alpr.Registry()
+    r.load_list(LIST)
+    plates = [p for p, _ in reads]
+    column = [j for _, j in reads]
+    if arrow:
+        import pyarrow as pa
+
+        column = pa.array(column, type=pa.string())
+    rows = r.match_batch(plates, jurisdiction=column, observed_at=NOW, now=NOW, on_error="report")
+    expected = []
+    for i, (p, j) in enumerate(reads):
+        try:
+            expected += [{"read": i, **h.explain()} for h in r.match(p, jurisdiction=j, observed_at=NOW, now=NOW)]
+        except alpr.AlprError as e:
+            expected.append({"read": i, "error": e.code})
+    assert rows == expected
+
+
+def test_batch_column_errors_raise_at_their_index(reg: alpr.Registry) -> None:
+    plates = ["7ABC123", "7ABC123", "-"]
+    with pytest.raises(alpr.InvalidJurisdictionError) as e:
+        reg.match_batch(plates, jurisdiction=["CA", "XX", None], observed_at=NOW, now=NOW)
+    assert e.value.position["index"] == 1
+    with pytest.raises(alpr.InvalidArgumentError):
+        reg.match_batch(plates, jurisdiction=["CA"], observed_at=NOW, now=NOW)
+    with pytest.raises(alpr.InvalidJurisdictionError):
+        reg.match_batch(plates, jurisdiction="XX", observed_at=NOW, now=NOW)
+    rows = reg.match_batch(plates, jurisdiction=["CA", "NV", None], observed_at=NOW, now=NOW, on_error="report")
+    assert [(x["read"], x.get("jurisdiction"), x.get("tier"), x.get("error")) for x in rows] == [
+        (0, "match", "strong", None),
+        (0, "match", "moderate", None),
+        (1, "mismatch", "weak", None),
+        (1, "mismatch", "weak", None),
+        (2, None, None, "empty"),
+    ]
+
+
 def test_a_match_hit_starts_its_workflow(reg: alpr.Registry) -> None:
     (hit,) = [h for h in reg.match("7A8C123", jurisdiction="CA", observed_at=NOW, now=NOW) if h.kind == "confusable"]
     wf = hit.workflow("desktop", observed_at=NOW, device_id="DESK-1")
