@@ -387,7 +387,7 @@ impl HotPlate {
             vehicle: self.vehicle.clone(),
             expires_at: Some(self.expires_at),
             caution: self.caution,
-            attributes,
+            attributes: attributes.into(),
         }
     }
 }

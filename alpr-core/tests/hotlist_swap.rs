@@ -59,7 +59,9 @@ fn readers_see_whole_versions_across_thousands_of_swaps() {
                         assert_eq!(v.entries().len(), ENTRIES as usize, "a whole version");
                         let county = format!("{:02}", version % 100);
                         assert!(
-                            v.entries().iter().all(|e| e.attributes["county"] == county),
+                            v.entries()
+                                .iter()
+                                .all(|e| e.attributes.get("county") == Some(county.as_str())),
                             "every entry belongs to the version's own file"
                         );
                     }

@@ -146,7 +146,7 @@ pub(crate) fn entry(key: PlateOrPattern) -> Entry {
         vehicle: Vehicle::default(),
         expires_at: None,
         caution: Caution::default(),
-        attributes: std::collections::BTreeMap::new(),
+        attributes: alpr_core::hotlist::Attributes::new(),
     }
 }
 

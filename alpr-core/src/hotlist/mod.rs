@@ -11,7 +11,7 @@ pub use format::{Format, load_bytes};
 pub use health::ListHealth;
 #[allow(unused_imports)] // Used by the modules that define their own vocabularies.
 pub(crate) use model::vocab;
-pub use model::{Category, Caution, Entry, ListKind, ListMeta, Vehicle};
+pub use model::{Attributes, Category, Caution, Entry, ListKind, ListMeta, Vehicle};
 pub use registry::{RawList, Registry, Snapshot};
 pub use validate::{
     ListVersion, LoadReport, RawEntry, Rejection, check_rejected_fraction, validate_entries, validate_entry,

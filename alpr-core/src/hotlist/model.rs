@@ -208,5 +208,96 @@ pub struct Entry {
     /// Caution flags.
     pub caution: Caution,
     /// Free string attributes (CLEW county, NCIC `ORI` and `LIY`, unknown CSV columns).
-    pub attributes: BTreeMap<String, String>,
+    pub attributes: Attributes,
+}
+
+/// The free string attributes of an entry, by name. A sorted boxed slice rather than a map: a
+/// list holds up to millions of entries and most have one attribute or none, where a
+/// `BTreeMap`'s single node alone takes about 540 bytes.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Attributes(Box<[(Box<str>, Box<str>)]>);
+
+impl Attributes {
+    /// No attributes.
+    pub fn new() -> Attributes {
+        Attributes::default()
+    }
+
+    /// The value of attribute `name`.
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.0
+            .binary_search_by(|(k, _)| (**k).cmp(name))
+            .ok()
+            .map(|i| &*self.0[i].1)
+    }
+
+    /// How many attributes there are.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Whether there is none.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// The attributes as `(name, value)`, by name.
+    pub fn iter(&self) -> impl ExactSizeIterator<Item = (&str, &str)> {
+        self.0.iter().map(|(k, v)| (&**k, &**v))
+    }
+}
+
+impl From<BTreeMap<String, String>> for Attributes {
+    fn from(map: BTreeMap<String, String>) -> Attributes {
+        // A map iterates in name order with unique names: already the slice's invariant.
+        Attributes(
+            map.into_iter()
+                .map(|(k, v)| (k.into_boxed_str(), v.into_boxed_str()))
+                .collect(),
+        )
+    }
+}
+
+impl FromIterator<(String, String)> for Attributes {
+    /// Collects `(name, value)` pairs; of pairs with the same name the last one stays, as with
+    /// repeated inserts into a map.
+    fn from_iter<I: IntoIterator<Item = (String, String)>>(pairs: I) -> Attributes {
+        Attributes::from(pairs.into_iter().collect::<BTreeMap<_, _>>())
+    }
+}
+
+impl serde::Serialize for Attributes {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_map(self.iter())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn attributes_behave_like_the_map_they_replace() {
+        let pairs = [("ori", "CA0349400"), ("county", "34"), ("ori", "LA0570200")];
+        let attrs: Attributes = pairs.iter().map(|&(k, v)| (k.to_owned(), v.to_owned())).collect();
+        let mut map = BTreeMap::new();
+        for (k, v) in pairs {
+            map.insert(k.to_owned(), v.to_owned());
+        }
+        // The last value of a repeated name stays; names come back sorted.
+        assert_eq!(attrs.get("ori"), Some("LA0570200"));
+        assert_eq!(attrs.get("county"), Some("34"));
+        assert_eq!(attrs.get("liy"), None);
+        assert_eq!(attrs.len(), 2);
+        assert_eq!(
+            attrs.iter().collect::<Vec<_>>(),
+            map.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect::<Vec<_>>()
+        );
+        assert_eq!(attrs, Attributes::from(map.clone()));
+        assert_eq!(
+            serde_json::to_value(&attrs).unwrap(),
+            serde_json::to_value(&map).unwrap()
+        );
+        assert!(Attributes::new().is_empty() && Attributes::new().get("county").is_none());
+    }
 }

@@ -4,7 +4,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use crate::error::{Code, Error, Position, Result};
-use crate::hotlist::{Category, Caution, Entry, ListKind, ListMeta, Vehicle};
+use crate::hotlist::{Attributes, Category, Caution, Entry, ListKind, ListMeta, Vehicle};
 use crate::index::{Index, IndexParams};
 use crate::pattern::PlateOrPattern;
 use crate::plate::{Jurisdiction, PlateType};
@@ -190,7 +190,7 @@ pub(crate) fn validate_owned(
         vehicle: raw.vehicle.unwrap_or_default(),
         expires_at,
         caution: raw.caution.unwrap_or_default(),
-        attributes: raw.attributes,
+        attributes: Attributes::from(raw.attributes),
     })
 }
 

@@ -62,7 +62,7 @@ fn clew_reads_header_records_and_footer() {
     let e = &v.entries()[0];
     assert_eq!(e.key.to_string(), "7ABC123");
     assert_eq!(e.category, Category::StolenVehicle);
-    assert_eq!(e.attributes.get("county").map(String::as_str), Some("34"));
+    assert_eq!(e.attributes.get("county"), Some("34"));
     assert_eq!(e.incident_date.unwrap().to_string(), "2018-11-05");
 }
 
@@ -197,7 +197,7 @@ fn csv_columns_quoting_and_attributes() {
     assert_eq!(e.vehicle.make.as_deref(), Some("Hon\"da"));
     assert_eq!(e.vehicle.year, Some(2009));
     assert_eq!(e.category, Category::StolenVehicle, "empty category takes the load's");
-    assert_eq!(e.attributes.get("notes").map(String::as_str), Some("two\nlines"));
+    assert_eq!(e.attributes.get("notes"), Some("two\nlines"));
     assert!(e.expires_at.is_some());
     let (v, _) = load_bytes(
         Format::Csv,
@@ -295,8 +295,8 @@ fn ncic_reads_fixed_columns() {
     assert_eq!(e.vehicle.year, Some(2009));
     assert_eq!(e.vehicle.style.as_deref(), Some("MC"));
     assert_eq!(e.vehicle.color.as_deref(), Some("BLK"));
-    assert_eq!(e.attributes.get("ori").map(String::as_str), Some("LA0570200"));
-    assert_eq!(e.attributes.get("liy").map(String::as_str), Some("2009"));
+    assert_eq!(e.attributes.get("ori"), Some("LA0570200"));
+    assert_eq!(e.attributes.get("liy"), Some("2009"));
     let oh = NCIC.replacen("CA2009", "0H2009", 1).replacen("V1234", "W1234", 1);
     let (v, _) = load(Format::NcicExtract, oh.as_bytes()).unwrap();
     assert_eq!(v.entries()[0].jurisdiction.unwrap().as_str(), "OH");
