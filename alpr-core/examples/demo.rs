@@ -8,13 +8,22 @@
 //! 4. The strongest actionable hit taken through the workflow of G.O. 525.08: acknowledge,
 //!    broadcast, a refused stop, confirmation, the independent basis, the stop, closing — with its
 //!    dispatch packet for CAD.
+//! 5. The reads kept as detections: a partial-plate search and a retro-hits run of the stolen
+//!    vehicle list over the last 30 days, each decided and written to a hash-chained audit log
+//!    before anything is read; a request without training is refused — and recorded too.
 //!
 //! All data is synthetic (`alpr-core/data/generate.py`); no real plates.
 
+use std::collections::HashSet;
 use std::sync::Arc;
 
+use alpr_core::access::{AccessRequest, User};
+use alpr_core::analytics::{retro_hits_audited, search_audited};
+use alpr_core::audit::{AuditLog, MemoryStore};
 use alpr_core::hotlist::{Category, Format, ListKind, ListMeta, Registry};
 use alpr_core::matching::{Origin, Read};
+use alpr_core::search::{DetectionQuery, DetectionStoreBuilder};
+use alpr_core::time::Instant;
 use alpr_core::time::parse_instant;
 use alpr_core::workflow::{ClearsResponse, DispatchInput, Event, Outcome, dispatch_packet};
 use alpr_core::{Jurisdiction, Policy};
@@ -155,6 +164,97 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!(
         "\ndispatch packet for CAD:\n{}",
         dispatch_packet(&input, &policy).to_json()
+    );
+    detections(&registry, &policy, now)
+}
+
+/// Step 5: the reads as stored detections (one every 2 hours back from `now`), searched and
+/// re-matched the way the order allows: access decision and audit record first.
+fn detections(registry: &Registry, policy: &Arc<Policy>, now: Instant) -> Result<(), Box<dyn std::error::Error>> {
+    println!("\n== detections: audited search and retro-hits (G.O. 525.08 §C.1.b, §E; SB 34) ==");
+    let mut b = DetectionStoreBuilder::new();
+    let mut at = now;
+    for (id, line) in (1u64..).zip(READS.lines().skip(1)) {
+        at -= chrono::Duration::hours(2);
+        let mut cols = line.split(',');
+        let Ok(n) = alpr_core::normalize(cols.next().unwrap_or_default()) else {
+            continue;
+        };
+        let jurisdiction = cols.next().and_then(|s| Jurisdiction::parse(s).ok());
+        let (lat, lon) = (38.58 + (id % 17) as f64 * 1e-3, -121.49 + (id % 13) as f64 * 1e-3);
+        b.push(id, n.plate, jurisdiction, at, lat, lon, Some("CAR-2231"))?;
+    }
+    let store = b.build()?;
+    let mut log = AuditLog::open(MemoryStore::new())?;
+    let investigator: User = serde_json::from_str(
+        r#"{"id": "det-114", "agency": "SPD", "roles": ["investigator"], "account": "active",
+            "trained_on": "2025-06-01", "clearance": true}"#,
+    )?;
+    let request: AccessRequest = serde_json::from_str(
+        r#"{"action": "query_detections", "purpose": "stolen_vehicle", "case_number": "26-004417"}"#,
+    )?;
+    // A witness remembers the first three characters and the last one of a plate seen
+    // yesterday (the most recent detection's plate, in this synthetic data).
+    let seen = store.row(0).plate.to_string();
+    let partial = format!("{}*{}", &seen[..3], &seen[seen.len() - 1..]);
+    let term = alpr_core::PlateOrPattern::parse(&partial, policy.pattern_limits())?;
+    let mut query = DetectionQuery::new(term);
+    query.from = Some(now - chrono::Duration::days(30));
+    let rows = search_audited(
+        &store,
+        &mut log,
+        &investigator,
+        &request,
+        &query,
+        HashSet::new(),
+        now,
+        policy,
+    )?;
+    println!(
+        "search `{}` over {} detections, last 30 days: {} row(s)",
+        query.term,
+        store.len(),
+        rows.len()
+    );
+    let mut untrained = investigator.clone();
+    untrained.id = "trainee-9".into();
+    untrained.trained_on = None;
+    match search_audited(
+        &store,
+        &mut log,
+        &untrained,
+        &request,
+        &query,
+        HashSet::new(),
+        now,
+        policy,
+    ) {
+        Ok(_) => println!("an untrained user searched: this must not happen"),
+        Err(e) => println!("untrained user: refused ({e})"),
+    }
+    let svs = registry.get("SVS").ok_or("no SVS list")?;
+    let retro = retro_hits_audited(
+        &store,
+        &mut log,
+        &investigator,
+        &request,
+        svs,
+        30,
+        HashSet::new(),
+        now,
+        policy,
+    )?;
+    let detections: std::collections::BTreeSet<u64> = retro.iter().map(|h| h.detection_id).collect();
+    println!(
+        "retro-hits of list SVS over the last 30 days: {} hit(s) on {} detection(s)",
+        retro.len(),
+        detections.len()
+    );
+    let head = log.verify(None)?;
+    println!(
+        "audit log: {} record(s), chain verified, head {}…",
+        head.sequence,
+        &head.hash_hex()[..16]
     );
     Ok(())
 }
