@@ -279,17 +279,21 @@ mod tests {
         );
     }
 
-    #[test]
-    fn retro_hits_use_live_rules_and_retention() {
-        let policy = Arc::new(Policy::sacramento());
-        let now = t("2026-11-28T12:00:00-08:00");
+    /// A stolen-vehicle list of one plate, `7ABC123`.
+    fn svs(policy: &Policy) -> Arc<ListVersion> {
         let raw = RawList::from_json(
             r#"{"id": "SVS", "kind": "standard", "priority": 10, "loaded_at": "2026-11-28T08:00:00-08:00",
                 "entries": [{"plate": "7ABC123", "category": "stolen_vehicle"}]}"#,
         )
         .unwrap();
-        let (version, _) = ListVersion::from_raw(raw.meta, &raw.entries, &policy).unwrap();
-        let list = Arc::new(version);
+        Arc::new(ListVersion::from_raw(raw.meta, &raw.entries, policy).unwrap().0)
+    }
+
+    #[test]
+    fn retro_hits_use_live_rules_and_retention() {
+        let policy = Arc::new(Policy::sacramento());
+        let now = t("2026-11-28T12:00:00-08:00");
+        let list = svs(&policy);
         let hits = retro_hits(&store(), Arc::clone(&list), 30, HashSet::new(), now, &policy).unwrap();
         let got: Vec<(u64, &str)> = hits.iter().map(|h| (h.detection_id, h.hit.kind.as_str())).collect();
         assert_eq!(got, vec![(1, "exact"), (2, "confusable")]);
@@ -308,13 +312,7 @@ mod tests {
     fn retro_hits_audited_records_the_run_first() {
         let policy = Arc::new(Policy::sacramento());
         let now = t("2026-11-28T12:00:00-08:00");
-        let raw = RawList::from_json(
-            r#"{"id": "SVS", "kind": "standard", "priority": 10, "loaded_at": "2026-11-28T08:00:00-08:00",
-                "entries": [{"plate": "7ABC123", "category": "stolen_vehicle"}]}"#,
-        )
-        .unwrap();
-        let (version, _) = ListVersion::from_raw(raw.meta, &raw.entries, &policy).unwrap();
-        let list = Arc::new(version);
+        let list = svs(&policy);
         let mut log = AuditLog::open(MemoryStore::new()).unwrap();
         let ok: AccessRequest =
             serde_json::from_str(r#"{"action": "query_detections", "purpose": "stolen_vehicle"}"#).unwrap();

@@ -3,13 +3,12 @@
 //! R-AUDIT-3). Results are read-only handles whose data the caller borrows until it frees them,
 //! so a search is decided, audited and run exactly once whatever the size of its result.
 
-use alpr_core::access::{AccessRequest, User};
 use alpr_core::analytics::{retro_hits_audited, search_audited};
 
 use crate::alpr_status;
 use crate::boundary::{ffi_boundary, str_in, write_out};
 use crate::error::FfiError;
-use crate::governance::{alpr_audit_log, json, lock};
+use crate::governance::{alpr_audit_log, lock, user_and_request};
 use crate::handle::{Castable, arc_free, arc_into_ptr, arc_ref};
 use crate::matching::{alpr_hit, hit_to_c};
 use crate::policy::alpr_policy;
@@ -46,21 +45,30 @@ impl Castable for alpr_retro_hits {
     type Rust = Vec<alpr_retro_hit>;
 }
 
-/// The user and the access request, from their JSON (as `alpr_access_decide_json` takes them).
+/// Borrows the elements of a result handle: `*data_out` points to `*len_out` elements, valid
+/// until the handle is freed (NULL when there are none).
 ///
 /// # Safety
-/// Each pointer must point to its length in readable bytes.
-unsafe fn who(
-    user_json: *const u8,
-    user_json_len: usize,
-    request_json: *const u8,
-    request_json_len: usize,
-) -> Result<(User, AccessRequest), FfiError> {
-    // SAFETY: the caller's guarantee is passed on.
-    let user = json(unsafe { str_in(user_json, user_json_len)? }, "user")?;
+/// `handle` must be a live handle; `data_out` and `len_out` must be valid for writes.
+unsafe fn borrow_data<C: Castable<Rust = Vec<T>>, T>(
+    handle: *const C,
+    data_out: *mut *const T,
+    len_out: *mut usize,
+) -> Result<(), FfiError> {
+    // SAFETY: the caller's guarantees are passed on.
+    let items = unsafe { arc_ref(handle, "handle")? };
+    if data_out.is_null() {
+        return Err(FfiError::null("data_out"));
+    }
+    let data = if items.is_empty() {
+        std::ptr::null()
+    } else {
+        items.as_ptr()
+    };
     // SAFETY: as above.
-    let request = json(unsafe { str_in(request_json, request_json_len)? }, "request")?;
-    Ok((user, request))
+    unsafe { write_out(len_out, items.len(), "len_out")? };
+    // SAFETY: checked non-NULL; valid for writes per the contract.
+    unsafe { write_out(data_out, data, "data_out") }
 }
 
 /// The guarded partial-plate search (R-SEARCH-1): decides the access request
@@ -107,7 +115,7 @@ pub unsafe extern "C" fn alpr_detection_store_search_audited(
         // SAFETY: as above.
         let policy = unsafe { policy_or_default(policy)? };
         // SAFETY: as above.
-        let (user, request) = unsafe { who(user_json, user_json_len, request_json, request_json_len)? };
+        let (user, request) = unsafe { user_and_request(user_json, user_json_len, request_json, request_json_len)? };
         // SAFETY: as above.
         let query = unsafe { query_in(query, &policy)? };
         // SAFETY: as above.
@@ -137,18 +145,8 @@ pub unsafe extern "C" fn alpr_id_list_data(
     data_out: *mut *const u64,
     len_out: *mut usize,
 ) -> alpr_status {
-    ffi_boundary!({
-        // SAFETY: the caller's guarantees are passed on.
-        let ids = unsafe { arc_ref(list, "list")? };
-        if data_out.is_null() {
-            return Err(FfiError::null("data_out"));
-        }
-        let data = if ids.is_empty() { std::ptr::null() } else { ids.as_ptr() };
-        // SAFETY: as above.
-        unsafe { write_out(len_out, ids.len(), "len_out")? };
-        // SAFETY: checked non-NULL; valid for writes per the contract.
-        unsafe { write_out(data_out, data, "data_out") }
-    })
+    // SAFETY: the caller's guarantees are passed on.
+    ffi_boundary!({ unsafe { borrow_data(list, data_out, len_out) } })
 }
 
 /// Releases a list; NULL is a no-op.
@@ -207,7 +205,7 @@ pub unsafe extern "C" fn alpr_registry_retro_hits(
         // SAFETY: as above.
         let log = unsafe { arc_ref(log, "log")? };
         // SAFETY: as above.
-        let (user, request) = unsafe { who(user_json, user_json_len, request_json, request_json_len)? };
+        let (user, request) = unsafe { user_and_request(user_json, user_json_len, request_json, request_json_len)? };
         // SAFETY: as above.
         let id = unsafe { str_in(list_id, list_id_len)? };
         // SAFETY: as above.
@@ -245,22 +243,8 @@ pub unsafe extern "C" fn alpr_retro_hits_data(
     data_out: *mut *const alpr_retro_hit,
     len_out: *mut usize,
 ) -> alpr_status {
-    ffi_boundary!({
-        // SAFETY: the caller's guarantees are passed on.
-        let rows = unsafe { arc_ref(hits, "hits")? };
-        if data_out.is_null() {
-            return Err(FfiError::null("data_out"));
-        }
-        let data = if rows.is_empty() {
-            std::ptr::null()
-        } else {
-            rows.as_ptr()
-        };
-        // SAFETY: as above.
-        unsafe { write_out(len_out, rows.len(), "len_out")? };
-        // SAFETY: checked non-NULL; valid for writes per the contract.
-        unsafe { write_out(data_out, data, "data_out") }
-    })
+    // SAFETY: the caller's guarantees are passed on.
+    ffi_boundary!({ unsafe { borrow_data(hits, data_out, len_out) } })
 }
 
 /// Releases retro-hits; NULL is a no-op.

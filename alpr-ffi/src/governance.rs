@@ -519,6 +519,23 @@ pub(crate) fn json<T: serde::de::DeserializeOwned>(text: &str, what: &str) -> Re
         .map_err(|e| FfiError::from(Error::new(Code::InvalidArgument).with_detail(format!("{what}: {e}"))))
 }
 
+/// The user and the access request, from their JSON (the core's serde shapes).
+///
+/// # Safety
+/// Each pointer must point to its length in readable bytes.
+pub(crate) unsafe fn user_and_request(
+    user_json: *const u8,
+    user_json_len: usize,
+    request_json: *const u8,
+    request_json_len: usize,
+) -> Result<(alpr_core::access::User, alpr_core::access::AccessRequest), FfiError> {
+    // SAFETY: the caller's guarantee is passed on.
+    let user = json(unsafe { str_in(user_json, user_json_len)? }, "user")?;
+    // SAFETY: as above.
+    let request = json(unsafe { str_in(request_json, request_json_len)? }, "request")?;
+    Ok((user, request))
+}
+
 /// Copies codes as status numbers into a caller array (`*n` always receives the count).
 ///
 /// # Safety
@@ -573,10 +590,7 @@ pub unsafe extern "C" fn alpr_access_decide_json(
         // SAFETY: the caller's guarantees are passed on.
         let policy = unsafe { arc_ref(policy, "policy")? };
         // SAFETY: as above.
-        let user: alpr_core::access::User = json(unsafe { str_in(user_json, user_json_len)? }, "user")?;
-        // SAFETY: as above.
-        let request: alpr_core::access::AccessRequest =
-            json(unsafe { str_in(request_json, request_json_len)? }, "request")?;
+        let (user, request) = unsafe { user_and_request(user_json, user_json_len, request_json, request_json_len)? };
         if allowed_out.is_null() {
             return Err(FfiError::null("allowed_out"));
         }
@@ -622,10 +636,7 @@ pub unsafe extern "C" fn alpr_access_decide_audited_json(
         // SAFETY: as above.
         let policy = unsafe { arc_ref(policy, "policy")? };
         // SAFETY: as above.
-        let user: alpr_core::access::User = json(unsafe { str_in(user_json, user_json_len)? }, "user")?;
-        // SAFETY: as above.
-        let request: alpr_core::access::AccessRequest =
-            json(unsafe { str_in(request_json, request_json_len)? }, "request")?;
+        let (user, request) = unsafe { user_and_request(user_json, user_json_len, request_json, request_json_len)? };
         if allowed_out.is_null() {
             return Err(FfiError::null("allowed_out"));
         }
