@@ -805,7 +805,7 @@ mod tests {
             // A key that is not there finds nothing (and the probe stops).
             let mut none = 0;
             index.lookalikes(confusion.key(Plate::from_canonical(b"QQQQQQQ").unwrap()), |_, _| {
-                none += 1
+                none += 1;
             });
             assert_eq!(none, 0);
         }
