@@ -68,15 +68,17 @@ c-test: $(RELEASE_LIB)
 $(VENV)/.ready: Makefile
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet 'maturin>=1.8,<2' 'pytest>=8' 'hypothesis>=6' 'pyarrow>=15'
+	$(PY) -m pip install --quiet 'maturin>=1.8,<2' 'pytest>=8' 'hypothesis>=6' 'pyarrow>=15' 'mypy>=1.18'
 	touch $@
 
-## py-test: build the wheel, install it in the venv, run pytest.
+## py-test: build the wheel, install it in the venv, run pytest, check the type stub with stubtest.
 py-test: $(VENV)/.ready
 	rm -rf target/wheels
 	$(VENV)/bin/maturin build --quiet --release -m alpr-py/Cargo.toml -o target/wheels -i $(PY)
 	$(PY) -m pip install --quiet --force-reinstall --no-deps target/wheels/*.whl
 	cd alpr-py && ../$(PY) -m pytest -q tests
+	# The hand-written stub against the built module (names, signatures, defaults, classes).
+	cd alpr-py && ../$(PY) -m mypy.stubtest alpr._alpr --ignore-disjoint-bases
 
 ## conformance: the vectors through all three surfaces (plus any directory in ALPR_VECTORS).
 conformance: $(VENV)/.ready
