@@ -57,8 +57,47 @@ pub fn search_audited<S: AuditStore>(
     now: Instant,
     policy: &Policy,
 ) -> Result<Vec<u32>> {
+    record_search(log, user, request, query, now, policy)?.run(store, held)
+}
+
+/// A partial-plate search that was decided, allowed and written to the audit log, and may now
+/// run — exactly the query that was recorded, at the recorded time, under the recorded policy.
+/// Only [`record_search`] makes one. Splitting [`search_audited`] this way lets a caller that
+/// shares the log between threads release it once the record is written, before the read.
+#[must_use = "a recorded search that does not run still stands in the audit log"]
+#[derive(Debug)]
+pub struct RecordedSearch<'a> {
+    query: &'a DetectionQuery,
+    now: Instant,
+    policy: &'a Policy,
+}
+
+impl RecordedSearch<'_> {
+    /// Runs the recorded search: rows as [`search_audited`] returns them.
+    ///
+    /// # Errors
+    /// The search's own `invalid_argument` for a malformed window.
+    #[allow(clippy::implicit_hasher)] // Holds are a plain set of ids, as `Retention` keeps them.
+    pub fn run(self, store: &DetectionStore, held: HashSet<u64>) -> Result<Vec<u32>> {
+        store.search(self.query, &Retention::for_detections(self.policy, self.now, held))
+    }
+}
+
+/// The first step of [`search_audited`]: the access decision, written to the log with the query
+/// terms. The returned grant runs the search.
+///
+/// # Errors
+/// As [`search_audited`] for the decision and its record.
+pub fn record_search<'a, S: AuditStore>(
+    log: &mut AuditLog<S>,
+    user: &User,
+    request: &AccessRequest,
+    query: &'a DetectionQuery,
+    now: Instant,
+    policy: &'a Policy,
+) -> Result<RecordedSearch<'a>> {
     authorize_detection_query(log, user, request, query_terms(query), now, policy)?;
-    store.search(query, &Retention::for_detections(policy, now, held))
+    Ok(RecordedSearch { query, now, policy })
 }
 
 /// The access decision for a read of stored detections, written to the audit log with what was
@@ -169,8 +208,53 @@ pub fn retro_hits_audited<S: AuditStore>(
     now: Instant,
     policy: &Arc<Policy>,
 ) -> Result<Vec<RetroHit>> {
+    record_retro_hits(log, user, request, list, days, now, policy)?.run(store, held)
+}
+
+/// A retro-hits run that was decided, allowed and written to the audit log, and may now run —
+/// the recorded list version over the recorded days. Only [`record_retro_hits`] makes one; see
+/// [`RecordedSearch`] for why the two steps are apart.
+#[must_use = "a recorded run that does not run still stands in the audit log"]
+#[derive(Debug)]
+pub struct RecordedRetroHits<'a> {
+    list: Arc<ListVersion>,
+    days: u32,
+    now: Instant,
+    policy: &'a Arc<Policy>,
+}
+
+impl RecordedRetroHits<'_> {
+    /// Runs the recorded retro-hits: as [`retro_hits`].
+    ///
+    /// # Errors
+    /// As [`retro_hits`].
+    #[allow(clippy::implicit_hasher)] // Holds are a plain set of ids, as `Retention` keeps them.
+    pub fn run(self, store: &DetectionStore, held: HashSet<u64>) -> Result<Vec<RetroHit>> {
+        retro_hits(store, self.list, self.days, held, self.now, self.policy)
+    }
+}
+
+/// The first step of [`retro_hits_audited`]: the access decision, written to the log with the
+/// list, its load time and the days. The returned grant runs the match.
+///
+/// # Errors
+/// As [`search_audited`] for the decision and its record.
+pub fn record_retro_hits<'a, S: AuditStore>(
+    log: &mut AuditLog<S>,
+    user: &User,
+    request: &AccessRequest,
+    list: Arc<ListVersion>,
+    days: u32,
+    now: Instant,
+    policy: &'a Arc<Policy>,
+) -> Result<RecordedRetroHits<'a>> {
     authorize_detection_query(log, user, request, retro_terms(&list, days), now, policy)?;
-    retro_hits(store, list, days, held, now, policy)
+    Ok(RecordedRetroHits {
+        list,
+        days,
+        now,
+        policy,
+    })
 }
 
 #[cfg(test)]
@@ -277,6 +361,32 @@ mod tests {
             .code(),
             Code::InvalidArgument
         );
+    }
+
+    #[test]
+    fn recorded_operations_run_after_the_log_is_free_again() {
+        let policy = Arc::new(Policy::sacramento());
+        let now = t("2026-11-28T12:00:00-08:00");
+        let mut log = AuditLog::open(MemoryStore::new()).unwrap();
+        let ok: AccessRequest =
+            serde_json::from_str(r#"{"action": "query_detections", "purpose": "stolen_vehicle"}"#).unwrap();
+        let query = DetectionQuery::new(crate::PlateOrPattern::parse("7AB?123", policy.pattern_limits()).unwrap());
+        let search = record_search(&mut log, &investigator(), &ok, &query, now, &policy).unwrap();
+        // The log is not borrowed by the grant: other records go in before the read.
+        let retro = record_retro_hits(&mut log, &investigator(), &ok, svs(&policy), 30, now, &policy).unwrap();
+        assert_eq!(log.store().entries().len(), 2);
+        assert_eq!(search.run(&store(), HashSet::new()).unwrap(), vec![0]);
+        assert_eq!(retro.run(&store(), HashSet::new()).unwrap().len(), 2);
+        // A refused request makes no grant, and is recorded.
+        let mut untrained = investigator();
+        untrained.trained_on = None;
+        assert_eq!(
+            record_search(&mut log, &untrained, &ok, &query, now, &policy)
+                .unwrap_err()
+                .code(),
+            Code::AccessDenied
+        );
+        assert_eq!(log.store().entries().len(), 3);
     }
 
     /// A stolen-vehicle list of one plate, `7ABC123`.

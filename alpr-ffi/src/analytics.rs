@@ -3,7 +3,7 @@
 //! R-AUDIT-3). Results are read-only handles whose data the caller borrows until it frees them,
 //! so a search is decided, audited and run exactly once whatever the size of its result.
 
-use alpr_core::analytics::{retro_hits_audited, search_audited};
+use alpr_core::analytics::{record_retro_hits, record_search};
 
 use crate::alpr_status;
 use crate::boundary::{ffi_boundary, str_in, write_out};
@@ -123,7 +123,10 @@ pub unsafe extern "C" fn alpr_detection_store_search_audited(
         if ids_out.is_null() {
             return Err(FfiError::null("ids_out"));
         }
-        let rows = search_audited(s, &mut lock(log), &user, &request, &query, held, now, &policy)?;
+        // The log is locked for the record only (the guard ends with the statement), not for
+        // the read.
+        let recorded = record_search(&mut lock(log), &user, &request, &query, now, &policy)?;
+        let rows = recorded.run(s, held)?;
         let mut ids: Vec<u64> = rows.into_iter().map(|r| s.row(r).id).collect();
         ids.sort_unstable();
         // SAFETY: checked non-NULL; valid for writes per the contract.
@@ -216,7 +219,9 @@ pub unsafe extern "C" fn alpr_registry_retro_hits(
         let list = reg
             .get(id)
             .ok_or_else(|| alpr_core::Error::new(alpr_core::Code::UnknownList))?;
-        let hits = retro_hits_audited(s, &mut lock(log), &user, &request, list, days, held, now, reg.policy())?;
+        // The log is locked for the record only, not for the (long) match.
+        let recorded = record_retro_hits(&mut lock(log), &user, &request, list, days, now, reg.policy())?;
+        let hits = recorded.run(s, held)?;
         let rows: Vec<alpr_retro_hit> = hits
             .iter()
             .map(|h| alpr_retro_hit {

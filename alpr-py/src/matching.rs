@@ -491,17 +491,17 @@ impl PyRegistry {
         let (reg, store, log) = (Arc::clone(&self.inner), Arc::clone(&store.inner), audit.log());
         let hits = py
             .detach(move || {
-                alpr_core::analytics::retro_hits_audited(
-                    &store,
+                // The log is locked for the record only, not for the (long) match.
+                let recorded = alpr_core::analytics::record_retro_hits(
                     &mut crate::governance::lock(&log),
                     &user,
                     &request,
                     list,
                     days,
-                    held,
                     now,
                     reg.policy(),
-                )
+                )?;
+                recorded.run(&store, held)
             })
             .py_err(py)?;
         let rows = PyList::empty(py);

@@ -241,16 +241,16 @@ impl PyDetectionStore {
         let log = audit.log();
         let rows = py
             .detach(move || {
-                alpr_core::analytics::search_audited(
-                    &store,
+                // The log is locked for the record only (the guard ends with the statement).
+                let recorded = alpr_core::analytics::record_search(
                     &mut crate::governance::lock(&log),
                     &user,
                     &request,
                     &query,
-                    held,
                     now.to_utc(),
                     &policy,
-                )
+                )?;
+                recorded.run(&store, held)
             })
             .py_err(py)?;
         if ids_only {
