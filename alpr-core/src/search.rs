@@ -824,6 +824,16 @@ impl DetectionStore {
         Ok(rows)
     }
 
+    /// The detection ids of `rows` (as [`Self::search`] returns them), ascending.
+    pub fn ids_of(&self, rows: &[u32]) -> Vec<u64> {
+        let mut ids: Vec<u64> = rows
+            .iter()
+            .map(|&r| self.ids[self.pos_of_row[r as usize] as usize])
+            .collect();
+        ids.sort_unstable();
+        ids
+    }
+
     /// The ids of the detections matching `query` and visible under `retention`, ascending.
     ///
     /// # Errors

@@ -13,7 +13,8 @@ use crate::handle::{Castable, arc_free, arc_into_ptr, arc_ref};
 use crate::matching::{alpr_hit, hit_to_c};
 use crate::policy::alpr_policy;
 use crate::registry::alpr_registry;
-use crate::search::{alpr_detection_query, alpr_detection_store, now_and_holds, policy_or_default, query_in};
+use crate::search::{alpr_detection_query, alpr_detection_store, now_and_holds, query_in};
+use crate::workflow::policy_or_default;
 
 /// A read-only list of detection ids, ascending. Free with `alpr_id_list_free`. May be read from
 /// multiple threads simultaneously.
@@ -126,9 +127,7 @@ pub unsafe extern "C" fn alpr_detection_store_search_audited(
         // The log is locked for the record only (the guard ends with the statement), not for
         // the read.
         let recorded = record_search(&mut lock(log), &user, &request, &query, now, &policy)?;
-        let rows = recorded.run(s, held)?;
-        let mut ids: Vec<u64> = rows.into_iter().map(|r| s.row(r).id).collect();
-        ids.sort_unstable();
+        let ids = s.ids_of(&recorded.run(s, held)?);
         // SAFETY: checked non-NULL; valid for writes per the contract.
         unsafe { write_out(ids_out, arc_into_ptr::<alpr_id_list>(ids), "ids_out") }
     })

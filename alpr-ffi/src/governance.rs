@@ -10,7 +10,7 @@ use alpr_core::retention::{ClassId, PlanRecord, PurgePlan, RetentionRules};
 use alpr_core::{Code, Error};
 
 use crate::alpr_status;
-use crate::boundary::{bytes_in, ffi_boundary, str_in, str_out, write_out};
+use crate::boundary::{bytes_in, ffi_boundary, instant_in, str_in, str_out, write_out};
 use crate::error::FfiError;
 use crate::handle::{Castable, arc_free, arc_into_ptr, arc_ref};
 use crate::policy::alpr_policy;
@@ -42,11 +42,6 @@ pub const ALPR_SHARE_NEEDS_APPROVAL: u32 = 2;
 
 fn ms(t: alpr_core::time::Instant) -> i64 {
     t.timestamp_millis()
-}
-
-fn instant(ms: i64, what: &'static str) -> Result<alpr_core::time::Instant, FfiError> {
-    chrono::DateTime::from_timestamp_millis(ms)
-        .ok_or_else(|| FfiError::from(Error::new(Code::InvalidArgument).with_detail(format!("{what} out of range"))))
 }
 
 // ------------------------------------------------------------------------------------------------
@@ -217,7 +212,7 @@ pub unsafe extern "C" fn alpr_audit_log_append(
             .ok_or_else(|| Error::new(Code::InvalidArgument).with_detail("unknown outcome"))?;
         // SAFETY (all below): the caller guarantees each pointer/length pair.
         let mut rec = AuditRecord::new(
-            instant(r.time_ms, "time_ms")?,
+            instant_in(r.time_ms, "time_ms")?,
             unsafe { str_in(r.user, r.user_len)? },
             unsafe { str_in(r.agency, r.agency_len)? },
             unsafe { str_in(r.action, r.action_len)? },
@@ -402,7 +397,7 @@ pub unsafe extern "C" fn alpr_purge_plan_new(
         let rules = RetentionRules::from_policy(policy);
         let mut plan_records = Vec::with_capacity(records.len());
         for (i, r) in records.iter().enumerate() {
-            let captured_at = instant(r.captured_at_ms, "captured_at_ms").map_err(|_| {
+            let captured_at = instant_in(r.captured_at_ms, "captured_at_ms").map_err(|_| {
                 Error::new(Code::InvalidArgument)
                     .at_index(i as u32)
                     .with_detail("time out of range")
@@ -416,7 +411,7 @@ pub unsafe extern "C" fn alpr_purge_plan_new(
         let plan = rules.plan(
             &plan_records,
             &holds.iter().copied().collect(),
-            instant(now_ms, "now_ms")?,
+            instant_in(now_ms, "now_ms")?,
         );
         // SAFETY: the caller's guarantee on plan_out is passed on.
         unsafe { write_out(plan_out, arc_into_ptr::<alpr_purge_plan>(plan), "plan_out") }
@@ -594,7 +589,7 @@ pub unsafe extern "C" fn alpr_access_decide_json(
         if allowed_out.is_null() {
             return Err(FfiError::null("allowed_out"));
         }
-        let d = alpr_core::access::decide(&user, &request, instant(now_ms, "now_ms")?, policy);
+        let d = alpr_core::access::decide(&user, &request, instant_in(now_ms, "now_ms")?, policy);
         // SAFETY: the caller's guarantees on the outputs are passed on.
         unsafe {
             codes_out(&d.reasons, reasons, reasons_cap, reasons_n)?;
@@ -640,7 +635,7 @@ pub unsafe extern "C" fn alpr_access_decide_audited_json(
         if allowed_out.is_null() {
             return Err(FfiError::null("allowed_out"));
         }
-        let now = instant(now_ms, "now_ms")?;
+        let now = instant_in(now_ms, "now_ms")?;
         let d = alpr_core::access::decide(&user, &request, now, policy);
         // Room first: a retry after INSUFFICIENT_SIZE must not write a second record.
         if reasons_cap < d.reasons.len() {
@@ -785,7 +780,7 @@ pub unsafe extern "C" fn alpr_sharing_decide_audited_json(
         if decision_out.is_null() {
             return Err(FfiError::null("decision_out"));
         }
-        let now = instant(now_ms, "now_ms")?;
+        let now = instant_in(now_ms, "now_ms")?;
         let d = alpr_core::sharing::decide(&request, policy)?;
         // Room first: a retry after INSUFFICIENT_SIZE must not write a second record.
         let approver_len = d.approver.as_deref().map_or(0, str::len);

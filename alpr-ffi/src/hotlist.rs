@@ -8,7 +8,7 @@ use alpr_core::hotlist::{Category, Format, ListKind, ListMeta, Registry};
 use alpr_core::{Code, Error};
 
 use crate::alpr_status;
-use crate::boundary::{bytes_in, ffi_boundary, str_in, str_out, write_out};
+use crate::boundary::{bytes_in, ffi_boundary, instant_in, str_in, str_out, write_out};
 use crate::error::FfiError;
 use crate::handle::{arc_ref, box_into_ptr, box_ref};
 use crate::registry::{alpr_load_report, alpr_registry};
@@ -57,10 +57,6 @@ fn invalid(detail: &'static str) -> FfiError {
     FfiError::from(Error::new(Code::InvalidArgument).with_detail(detail))
 }
 
-fn instant(ms: i64) -> Result<alpr_core::time::Instant, FfiError> {
-    chrono::DateTime::from_timestamp_millis(ms).ok_or_else(|| invalid("time out of range"))
-}
-
 /// The metadata and default category of a load, from C arguments.
 ///
 /// # Safety
@@ -100,7 +96,7 @@ unsafe fn load_args(
         id: id.to_owned(),
         kind,
         priority,
-        loaded_at: instant(loaded_at_ms)?,
+        loaded_at: instant_in(loaded_at_ms, "loaded_at_ms")?,
         source: source.to_owned(),
         generated_at: None,
     };
@@ -368,7 +364,7 @@ pub unsafe extern "C" fn alpr_registry_list_health(
         let r = unsafe { arc_ref(registry, "registry")? };
         // SAFETY: as above.
         let v = unsafe { version(registry, id, id_len)? };
-        let h = v.health(instant(now_ms)?, r.policy());
+        let h = v.health(instant_in(now_ms, "now_ms")?, r.policy());
         let out = alpr_list_health {
             kind: ListKind::ALL.iter().position(|k| *k == h.kind).unwrap_or(0) as u32,
             priority: u32::from(h.priority),
@@ -376,7 +372,7 @@ pub unsafe extern "C" fn alpr_registry_list_health(
             loaded_at_ms: h.loaded_at.timestamp_millis(),
             has_generated_at: h.generated_at.is_some(),
             generated_at_ms: h.generated_at.map_or(0, |t| t.timestamp_millis()),
-            age_ms: (instant(now_ms)? - h.loaded_at).num_milliseconds(),
+            age_ms: (instant_in(now_ms, "now_ms")? - h.loaded_at).num_milliseconds(),
             max_age_hours: h.max_age_hours.map_or(-1, i64::from),
             stale: h.stale,
         };

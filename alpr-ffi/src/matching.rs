@@ -8,7 +8,7 @@ use alpr_core::matching::{Hit, JurisdictionOutcome, Location, MatchKind, Origin,
 use alpr_core::{Code, Error, Jurisdiction, PlateType};
 
 use crate::alpr_status;
-use crate::boundary::{ffi_boundary, str_in};
+use crate::boundary::{ffi_boundary, instant_in, str_in};
 use crate::error::FfiError;
 use crate::handle::arc_ref;
 use crate::registry::alpr_registry;
@@ -156,11 +156,6 @@ pub(crate) fn hit_to_c(read_index: usize, h: &Hit) -> alpr_hit {
     }
 }
 
-fn instant(ms: i64) -> Result<alpr_core::time::Instant, FfiError> {
-    chrono::DateTime::from_timestamp_millis(ms)
-        .ok_or_else(|| FfiError::from(Error::new(Code::InvalidArgument).with_detail("time out of range")))
-}
-
 /// Converts a C read; borrows its strings for the call.
 ///
 /// # Safety
@@ -189,7 +184,7 @@ unsafe fn read_in(r: &alpr_read) -> Result<Read<'_>, FfiError> {
         plate,
         jurisdiction,
         plate_type,
-        observed_at: instant(r.observed_at_ms)?,
+        observed_at: instant_in(r.observed_at_ms, "observed_at_ms")?,
         origin,
         device_id: (!device.is_empty()).then_some(device),
         location: (!r.lat.is_nan()).then_some(Location { lat: r.lat, lon: r.lon }),
@@ -263,7 +258,7 @@ pub unsafe extern "C" fn alpr_registry_match(
         }
         // SAFETY: non-NULL and valid per the contract.
         let r = unsafe { read_in(&*read)? };
-        let hits = reg.match_read(&r, instant(now_ms)?)?;
+        let hits = reg.match_read(&r, instant_in(now_ms, "now_ms")?)?;
         // SAFETY: the caller's guarantees on hits_out/hits_n are passed on.
         unsafe { hits_out_write(hits.iter().map(|h| hit_to_c(0, h)), hits_out, hits_cap, hits_n) }
     })
@@ -309,7 +304,7 @@ pub unsafe extern "C" fn alpr_registry_match_batch(
             // SAFETY: non-NULL; the caller guarantees reads_len valid elements.
             unsafe { std::slice::from_raw_parts(reads, reads_len) }
         };
-        let now = instant(now_ms)?;
+        let now = instant_in(now_ms, "now_ms")?;
         let mut converted: Vec<Read<'_>> = Vec::with_capacity(reads.len());
         let mut ok_index: Vec<u32> = Vec::with_capacity(reads.len());
         let mut statuses: Vec<u32> = vec![0; reads.len()];

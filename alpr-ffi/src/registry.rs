@@ -2,7 +2,7 @@
 
 use crate::alpr_status;
 use crate::boundary::{ffi_boundary, write_out};
-use crate::handle::{Castable, arc_clone, arc_free, arc_into_ptr, arc_ref, box_free, box_into_ptr, box_ref};
+use crate::handle::{Castable, arc_free, arc_into_ptr, arc_ref, box_free, box_into_ptr, box_ref};
 use crate::policy::alpr_policy;
 
 /// The set of hot lists in force, governed by one policy. May be used from multiple threads
@@ -31,12 +31,8 @@ pub unsafe extern "C" fn alpr_registry_new(
     registry_out: *mut *const alpr_registry,
 ) -> alpr_status {
     ffi_boundary!({
-        let policy = if policy.is_null() {
-            alpr_core::Policy::builtin()
-        } else {
-            // SAFETY: non-NULL and live per the contract.
-            unsafe { arc_clone(policy, "policy")? }
-        };
+        // SAFETY: the caller's guarantee on policy is passed on.
+        let policy = unsafe { crate::workflow::policy_or_default(policy)? };
         let r = alpr_core::hotlist::Registry::new(policy);
         // SAFETY: the caller's guarantee on registry_out is passed on.
         unsafe { write_out(registry_out, arc_into_ptr(r), "registry_out") }

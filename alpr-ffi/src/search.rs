@@ -5,16 +5,15 @@
 //! (in the analytics module) does both first.
 
 use std::collections::HashSet;
-use std::sync::Arc;
 
 use alpr_core::search::{DetectionQuery, DetectionStore, DetectionStoreBuilder, Near, Retention, instant_of_ms};
 use alpr_core::time::Instant;
 use alpr_core::{Code, Error, PlateOrPattern, Policy, Position};
 
 use crate::alpr_status;
-use crate::boundary::{ffi_boundary, str_in, write_out};
+use crate::boundary::{ffi_boundary, instant_in, str_in, write_out};
 use crate::error::FfiError;
-use crate::handle::{Castable, arc_clone, arc_free, arc_into_ptr, arc_ref};
+use crate::handle::{Castable, arc_free, arc_into_ptr, arc_ref};
 use crate::policy::alpr_policy;
 
 /// An immutable, indexed set of stored detections. May be used from multiple threads
@@ -177,22 +176,6 @@ pub struct alpr_detection_query {
     pub radius_m: f64,
 }
 
-/// The policy at `policy`, or the built-in profile for NULL.
-///
-/// # Safety
-/// `policy` must be NULL or a live policy.
-pub(crate) unsafe fn policy_or_default(policy: *const alpr_policy) -> Result<Arc<Policy>, FfiError> {
-    if policy.is_null() {
-        return Ok(Policy::builtin());
-    }
-    // SAFETY: non-NULL and live per the contract.
-    unsafe { arc_clone(policy, "policy") }
-}
-
-fn time_of(ms: i64, what: &str) -> Result<Instant, Error> {
-    instant_of_ms(ms).ok_or_else(|| Error::new(Code::InvalidArgument).with_detail(format!("{what} out of range")))
-}
-
 /// Converts a C query, parsing its pattern under `policy`'s limits.
 ///
 /// # Safety
@@ -205,7 +188,7 @@ pub(crate) unsafe fn query_in(query: *const alpr_detection_query, policy: &Polic
     let q = unsafe { &*query };
     // SAFETY: the caller's guarantee on the pattern is passed on.
     let text = unsafe { str_in(q.pattern, q.pattern_len)? };
-    let open = |ms: i64, open: i64, what: &str| (ms != open).then(|| time_of(ms, what)).transpose();
+    let open = |ms: i64, open: i64, what: &str| (ms != open).then(|| instant_in(ms, what)).transpose();
     Ok(DetectionQuery {
         term: PlateOrPattern::parse(text, policy.pattern_limits())?,
         from: open(q.from_ms, i64::MIN, "from_ms")?,
@@ -229,7 +212,7 @@ pub(crate) unsafe fn now_and_holds(
 ) -> Result<(Instant, HashSet<u64>), FfiError> {
     // SAFETY: the caller's guarantee on held is passed on.
     let held = unsafe { slice_in(held, held_len, "held")? }.iter().copied().collect();
-    Ok((time_of(now_ms, "now_ms")?, held))
+    Ok((instant_in(now_ms, "now_ms")?, held))
 }
 
 /// Partial-plate search (R-SEARCH-1): the ids of the detections matching `query` and not due
@@ -269,7 +252,7 @@ pub unsafe extern "C" fn alpr_detection_store_search(
         // SAFETY: the caller's guarantees are passed on.
         let s = unsafe { arc_ref(store, "store")? };
         // SAFETY: as above.
-        let policy = unsafe { policy_or_default(policy)? };
+        let policy = unsafe { crate::workflow::policy_or_default(policy)? };
         if n_out.is_null() {
             return Err(FfiError::null("n_out"));
         }

@@ -12,11 +12,7 @@ use alpr_core::retention::{PlanRecord, PurgePlan, PurgeReceipt, RetentionRules};
 use alpr_core::{Code, Error, Policy};
 
 use crate::errors::{IntoPy, to_py};
-use crate::policy::PyPolicy;
-
-fn policy_of(policy: Option<&PyPolicy>) -> Arc<Policy> {
-    policy.map_or_else(Policy::builtin, |p| Arc::clone(&p.inner))
-}
+use crate::policy::{PyPolicy, policy_or_builtin};
 
 fn utc(t: DateTime<FixedOffset>) -> DateTime<Utc> {
     t.to_utc()
@@ -110,7 +106,7 @@ pub(crate) fn purge_plan(
     now: DateTime<FixedOffset>,
     policy: Option<&PyPolicy>,
 ) -> PyResult<PyPurgePlan> {
-    let policy = policy_of(policy);
+    let policy = policy_or_builtin(policy);
     let rules = RetentionRules::from_policy(&policy);
     let mut recs = Vec::with_capacity(records.len());
     for (i, (id, class, t)) in records.into_iter().enumerate() {
@@ -147,7 +143,7 @@ pub(crate) fn decide_access_json(
     let user: alpr_core::access::User = serde_json::from_str(user_json).map_err(|e| bad_json(py, "user", &e))?;
     let request: alpr_core::access::AccessRequest =
         serde_json::from_str(request_json).map_err(|e| bad_json(py, "request", &e))?;
-    let d = alpr_core::access::decide(&user, &request, utc(now), &policy_of(policy));
+    let d = alpr_core::access::decide(&user, &request, utc(now), &policy_or_builtin(policy));
     Ok(serde_json::json!({"decision": d.outcome().as_str(), "reasons": d.reasons}).to_string())
 }
 
@@ -168,7 +164,7 @@ pub(crate) fn access_review_json(
     Ok(to_json(&alpr_core::access::access_review(
         &users,
         utc(now),
-        &policy_of(policy),
+        &policy_or_builtin(policy),
     )))
 }
 
@@ -182,7 +178,7 @@ pub(crate) fn access_review_json(
 pub(crate) fn decide_sharing_json(py: Python<'_>, request_json: &str, policy: Option<&PyPolicy>) -> PyResult<String> {
     let request: alpr_core::sharing::ShareRequest =
         serde_json::from_str(request_json).map_err(|e| bad_json(py, "request", &e))?;
-    let d = alpr_core::sharing::decide(&request, &policy_of(policy)).py_err(py)?;
+    let d = alpr_core::sharing::decide(&request, &policy_or_builtin(policy)).py_err(py)?;
     Ok(to_json(&d))
 }
 
@@ -331,7 +327,7 @@ impl PyAuditLog {
             agency,
             &request,
             utc(now),
-            &policy_of(policy),
+            &policy_or_builtin(policy),
         )
         .py_err(py)?;
         Ok(to_json(&d))
@@ -355,7 +351,7 @@ impl PyAuditLog {
         let user: alpr_core::access::User = serde_json::from_str(user_json).map_err(|e| bad_json(py, "user", &e))?;
         let request: alpr_core::access::AccessRequest =
             serde_json::from_str(request_json).map_err(|e| bad_json(py, "request", &e))?;
-        let policy = policy_of(policy);
+        let policy = policy_or_builtin(policy);
         let d = alpr_core::access::decide(&user, &request, utc(now), &policy);
         lock(&self.inner)
             .append(alpr_core::access::audit_record(&user, &request, &d, utc(now)))
@@ -416,7 +412,7 @@ impl PyAuditLog {
                 .map(|(user, (start, end))| (user, alpr_core::audit::ShiftHours { start, end }))
                 .collect(),
         };
-        let policy = policy_of(policy);
+        let policy = policy_or_builtin(policy);
         let inner = Arc::clone(&self.inner);
         let r = py
             .detach(move || alpr_core::audit::quarterly_report(&lock(&inner), &policy, &options))

@@ -46,7 +46,7 @@ impl PyMatchHit {
     ) -> PyResult<crate::workflow::PyHit> {
         let origin = crate::errors::IntoPy::py_err(alpr_core::matching::Origin::parse(origin), py)?;
         let input = alpr_core::workflow::DispatchInput::from_hit_parts(&self.inner, origin, observed_at, device_id);
-        let policy = policy.map_or_else(alpr_core::Policy::builtin, |p| std::sync::Arc::clone(&p.inner));
+        let policy = crate::policy::policy_or_builtin(policy);
         Ok(crate::workflow::PyHit::from_input(&input, &policy))
     }
 

@@ -16,6 +16,11 @@ pub(crate) struct PyPolicy {
     pub(crate) inner: Arc<alpr_core::Policy>,
 }
 
+/// The policy a call was given, or the built-in profile (shared, built once).
+pub(crate) fn policy_or_builtin(policy: Option<&PyPolicy>) -> Arc<alpr_core::Policy> {
+    policy.map_or_else(alpr_core::Policy::builtin, |p| Arc::clone(&p.inner))
+}
+
 #[pymethods]
 impl PyPolicy {
     /// The built-in profile ``sacramento-525.08``.

@@ -21,7 +21,7 @@ impl PyRegistry {
     #[new]
     #[pyo3(signature = (policy=None))]
     fn new(policy: Option<&PyPolicy>) -> PyRegistry {
-        let policy = policy.map_or_else(alpr_core::Policy::builtin, |p| Arc::clone(&p.inner));
+        let policy = crate::policy::policy_or_builtin(policy);
         PyRegistry {
             inner: Arc::new(alpr_core::hotlist::Registry::new(policy)),
         }

@@ -11,7 +11,7 @@ use pyo3::types::{IntoPyDict, PyDict, PyList};
 
 use crate::errors::{IntoPy, to_py};
 use crate::governance::PyAuditLog;
-use crate::policy::PyPolicy;
+use crate::policy::{PyPolicy, policy_or_builtin};
 
 /// An immutable, indexed set of stored detections. Safe to share between threads.
 ///
@@ -234,7 +234,7 @@ impl PyDetectionStore {
         ids_only: bool,
     ) -> PyResult<Bound<'py, PyAny>> {
         let (user, request) = who(py, user, request)?;
-        let policy = policy_or_default(policy);
+        let policy = policy_or_builtin(policy);
         let query = query_of(py, pattern, start, end, near, &policy)?;
         let held: HashSet<u64> = holds.unwrap_or_default().into_iter().collect();
         let store = Arc::clone(&self.inner);
@@ -254,9 +254,7 @@ impl PyDetectionStore {
             })
             .py_err(py)?;
         if ids_only {
-            let mut ids: Vec<u64> = rows.iter().map(|&r| self.inner.row(r).id).collect();
-            ids.sort_unstable();
-            return Ok(PyList::new(py, ids)?.into_any());
+            return Ok(PyList::new(py, self.inner.ids_of(&rows))?.into_any());
         }
         rows_table(py, &self.inner, &rows)
     }
@@ -313,10 +311,6 @@ fn rows_table<'py>(py: Python<'py>, store: &DetectionStore, rows: &[u32]) -> PyR
     pa.call_method1("table", (cols,))
 }
 
-fn policy_or_default(policy: Option<&PyPolicy>) -> Arc<alpr_core::Policy> {
-    policy.map_or_else(alpr_core::Policy::builtin, |p| Arc::clone(&p.inner))
-}
-
 fn query_of(
     py: Python<'_>,
     pattern: &str,
@@ -345,7 +339,7 @@ fn prepare(
     holds: Option<Vec<u64>>,
     policy: Option<&PyPolicy>,
 ) -> PyResult<(DetectionQuery, Retention)> {
-    let policy = policy_or_default(policy);
+    let policy = policy_or_builtin(policy);
     let query = query_of(py, pattern, start, end, near, &policy)?;
     let held: HashSet<u64> = holds.unwrap_or_default().into_iter().collect();
     Ok((query, Retention::for_detections(&policy, now.to_utc(), held)))

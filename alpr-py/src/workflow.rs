@@ -2,7 +2,7 @@
 //! operations checks (R-OPS-1…3) and `alpr.public_records_request` (R-PRA-1).
 
 use std::collections::BTreeMap;
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Mutex, PoisonError};
 
 use chrono::NaiveDate;
 use pyo3::prelude::*;
@@ -13,11 +13,7 @@ use alpr_core::workflow::{self, ClearsResponse, DispatchInput, Disposition, Even
 use alpr_core::{Policy, hotplate, ops, records, time};
 
 use crate::errors::{IntoPy, to_py};
-use crate::policy::PyPolicy;
-
-fn policy_of(policy: Option<&PyPolicy>) -> Arc<Policy> {
-    policy.map_or_else(Policy::builtin, |p| Arc::clone(&p.inner))
-}
+use crate::policy::{PyPolicy, policy_or_builtin};
 
 /// A serde value as a Python object (through JSON, so the shapes are exactly the core's).
 fn to_python(py: Python<'_>, value: serde_json::Result<serde_json::Value>) -> PyResult<Bound<'_, PyAny>> {
@@ -140,7 +136,7 @@ impl PyHit {
             merged.set_item("origin", origin)?;
             input = workflow::from_json_text(&to_json_text(py, merged.as_any())?).py_err(py)?;
         }
-        let policy = policy_of(policy);
+        let policy = policy_or_builtin(policy);
         Ok(PyHit {
             inner: Mutex::new(input.workflow(&policy)),
             packet_json: workflow::dispatch_packet(&input, &policy).to_json(),
@@ -390,7 +386,7 @@ pub(crate) fn validate_hot_plate(
         vehicle: None,
         caution: None,
     };
-    let policy = policy_of(policy);
+    let policy = policy_or_builtin(policy);
     Ok(hotplate::violations(&form, &policy)
         .iter()
         .map(|c| c.as_str())
@@ -418,7 +414,11 @@ pub(crate) fn inspection<'py>(
     today: DateArg,
     policy: Option<&PyPolicy>,
 ) -> PyResult<Bound<'py, PyAny>> {
-    let i = ops::inspection(last_inspected.into_date(py)?, today.into_date(py)?, &policy_of(policy));
+    let i = ops::inspection(
+        last_inspected.into_date(py)?,
+        today.into_date(py)?,
+        &policy_or_builtin(policy),
+    );
     to_python(py, serde_json::to_value(i))
 }
 
@@ -439,7 +439,10 @@ pub(crate) fn shift_start<'py>(
     checks: BTreeMap<String, bool>,
     policy: Option<&PyPolicy>,
 ) -> PyResult<Bound<'py, PyAny>> {
-    to_python(py, serde_json::to_value(ops::shift_start(&checks, &policy_of(policy))))
+    to_python(
+        py,
+        serde_json::to_value(ops::shift_start(&checks, &policy_or_builtin(policy))),
+    )
 }
 
 /// The end-of-shift flags (R-OPS-2, G.O. §C.5.d).
@@ -493,6 +496,10 @@ pub(crate) fn public_records_request<'py>(
     };
     to_python(
         py,
-        serde_json::to_value(records::pra_request(refused_referral, &citizen, &policy_of(policy))),
+        serde_json::to_value(records::pra_request(
+            refused_referral,
+            &citizen,
+            &policy_or_builtin(policy),
+        )),
     )
 }
