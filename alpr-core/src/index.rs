@@ -28,7 +28,6 @@
 
 use std::collections::HashMap;
 
-use crate::hotlist::Entry;
 use crate::pattern::{Pattern, PlateOrPattern, Token};
 use crate::plate::{self, PLATE_MAX_LEN, Plate};
 use crate::policy::Policy;
@@ -270,15 +269,21 @@ impl std::fmt::Debug for Index {
 }
 
 impl Index {
-    /// Builds the index of `entries` for `params`.
-    pub fn build(entries: &[Entry], params: IndexParams) -> Index {
+    /// Builds the index of a list's keys for `params`; the entry id of a key is its position in
+    /// `keys` (a list version passes its entries' keys in entry order).
+    pub fn build<'a, K>(keys: K, params: IndexParams) -> Index
+    where
+        K: IntoIterator<Item = &'a PlateOrPattern>,
+        K::IntoIter: Clone,
+    {
+        let keys = keys.into_iter();
         // Look-alike table, in three linear passes (no sort): file every plate's key and count
         // its group, lay the groups out in slot order, then place the members. Members of a
         // group keep entry order; matching sorts its hits, so that order never shows.
-        let plates: Vec<(u32, Plate)> = entries
-            .iter()
+        let plates: Vec<(u32, Plate)> = keys
+            .clone()
             .enumerate()
-            .filter_map(|(id, e)| match &e.key {
+            .filter_map(|(id, key)| match key {
                 PlateOrPattern::Plate(p) => Some((id as u32, *p)),
                 PlateOrPattern::Pattern(_) => None,
             })
@@ -288,11 +293,11 @@ impl Index {
         drop(plates);
 
         let (del_bits, del) = if params.max_edits > 0 {
-            build_deletions(entries, params.max_edits)
+            build_deletions(keys.clone(), params.max_edits)
         } else {
             (0, Vec::new())
         };
-        let patterns = PatternIndex::build(entries);
+        let patterns = PatternIndex::build(keys);
         Index {
             params,
             bits,
@@ -458,12 +463,12 @@ fn deletions_from(s: &[u8], k: u8, from: usize, f: &mut impl FnMut(&[u8])) {
     }
 }
 
-/// Builds the deletion table of the plate entries.
-fn build_deletions(entries: &[Entry], max_edits: u8) -> (u32, Vec<u64>) {
+/// Builds the deletion table of the plate keys.
+fn build_deletions<'a>(keys: impl Iterator<Item = &'a PlateOrPattern>, max_edits: u8) -> (u32, Vec<u64>) {
     let mut items: Vec<u64> = Vec::new();
     let mut seen: Vec<u64> = Vec::with_capacity(64);
-    for (id, e) in entries.iter().enumerate() {
-        let PlateOrPattern::Plate(p) = &e.key else { continue };
+    for (id, key) in keys.enumerate() {
+        let PlateOrPattern::Plate(p) = key else { continue };
         let (codes, n) = codes_of(*p);
         seen.clear();
         for_each_deletion(&codes[..n], max_edits, &mut |s| {
@@ -629,11 +634,11 @@ impl PatternIndex {
             + self.compiled.capacity() * std::mem::size_of::<Compiled>()
     }
 
-    fn build(entries: &[Entry]) -> PatternIndex {
+    fn build<'a>(keys: impl Iterator<Item = &'a PlateOrPattern>) -> PatternIndex {
         let mut anchored: Vec<(Shape, u32, Compiled)> = Vec::new();
         let mut scan: Vec<Compiled> = Vec::new();
-        for (id, e) in entries.iter().enumerate() {
-            let PlateOrPattern::Pattern(p) = &e.key else { continue };
+        for (id, key) in keys.enumerate() {
+            let PlateOrPattern::Pattern(p) = key else { continue };
             let c = Compiled::new(id as u32, p);
             match anchor_of(p) {
                 Some((shape, text)) => anchored.push((shape, text, c)),
@@ -789,7 +794,7 @@ mod tests {
                 members,
                 del_bits: 0,
                 del: Vec::new(),
-                patterns: PatternIndex::build(&[]),
+                patterns: PatternIndex::build(std::iter::empty()),
             };
             for &(_, p) in &plates {
                 let key = confusion.key(p);
