@@ -540,9 +540,9 @@ impl Matcher {
                 }
             });
         }
-        // Patterns.
-        index.pattern_matches(ctx.codes, |id| {
-            if !out[seg..].iter().any(|h| h.entry_index == id) {
+        // Patterns: the index proposes, the rule decides.
+        index.pattern_candidates(ctx.codes, |id, pattern| {
+            if pattern.matches_codes(ctx.codes) && !out[seg..].iter().any(|h| h.entry_index == id) {
                 emit(
                     id,
                     Classified {

@@ -13,78 +13,6 @@ use crate::time::ceil_ms;
 /// sequentially (a range of the sorted dictionary).
 const RANDOM_ACCESS_COST: usize = 4;
 
-/// Checks packed plates against a pattern without unpacking them: length bounds and the literals
-/// of the segment before the first `*` (from the start) and after the last (from the end), each
-/// as one mask-and-compare on the packed value. For a pattern with at most one `*` that check is
-/// the whole match; with two, [`Pattern::matches_codes`] decides what passes it.
-struct Verifier<'p> {
-    pat: &'p Pattern,
-    min_len: usize,
-    max_len: usize,
-    // Literals of the first segment at their places in the packed value.
-    head_mask: u64,
-    head_val: u64,
-    // Literals of the last segment, counted from the end: character j from the end sits at bits
-    // 6j once the plate is shifted right by its padding.
-    tail_mask: u64,
-    tail_val: u64,
-    exact: bool,
-}
-
-impl<'p> Verifier<'p> {
-    fn new(pat: &'p Pattern) -> Verifier<'p> {
-        let tokens = pat.tokens();
-        let segs: Vec<&[Token]> = tokens.split(|t| *t == Token::Star).collect();
-        let (mut head_mask, mut head_val, mut tail_mask, mut tail_val) = (0u64, 0u64, 0u64, 0u64);
-        for (i, t) in segs[0].iter().enumerate() {
-            if let Token::Literal(c) = t {
-                let shift = 6 * (PLATE_MAX_LEN - 1 - i);
-                head_mask |= 0x3f << shift;
-                head_val |= u64::from(*c) << shift;
-            }
-        }
-        if segs.len() > 1 {
-            let last = segs[segs.len() - 1];
-            for (i, t) in last.iter().enumerate() {
-                if let Token::Literal(c) = t {
-                    let shift = 6 * (last.len() - 1 - i);
-                    tail_mask |= 0x3f << shift;
-                    tail_val |= u64::from(*c) << shift;
-                }
-            }
-        }
-        Verifier {
-            pat,
-            min_len: pat.min_len(),
-            max_len: pat.fixed_len().unwrap_or(PLATE_MAX_LEN),
-            head_mask,
-            head_val,
-            tail_mask,
-            tail_val,
-            exact: segs.len() <= 2,
-        }
-    }
-
-    #[inline]
-    fn matches(&self, packed: u64) -> bool {
-        let pad = packed.trailing_zeros() as usize / 6;
-        let n = PLATE_MAX_LEN - pad;
-        let ok = n >= self.min_len
-            && n <= self.max_len
-            && packed & self.head_mask == self.head_val
-            && (packed >> (6 * pad)) & self.tail_mask == self.tail_val;
-        if !ok || self.exact {
-            return ok;
-        }
-        let code = |i: usize| (packed >> (6 * (PLATE_MAX_LEN - 1 - i))) & 0x3f;
-        let mut codes = [0u8; PLATE_MAX_LEN];
-        for (i, c) in codes.iter_mut().enumerate().take(n) {
-            *c = code(i) as u8;
-        }
-        self.pat.matches_codes(&codes[..n])
-    }
-}
-
 /// Where the candidates of a pattern come from.
 enum Source<'a> {
     /// A range of the sorted dictionary.
@@ -216,8 +144,9 @@ impl DetectionStore {
 
     fn matching_pattern(&self, pat: &Pattern) -> Vec<u32> {
         let source = self.best_source(pat);
-        let v = Verifier::new(pat);
-        let ok = |pid: u32| v.matches(self.plates[pid as usize]);
+        // The index proposes, the rule decides.
+        let rule = pat.prepare();
+        let ok = |pid: u32| rule.matches_packed(self.plates[pid as usize]);
         let mut out: Vec<u32> = match source {
             Source::Range(r) => (r.start as u32..r.end as u32).filter(|&p| ok(p)).collect(),
             Source::Suffix(r) => self.suffix.pids[r].iter().copied().filter(|&p| ok(p)).collect(),
