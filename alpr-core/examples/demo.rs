@@ -26,8 +26,7 @@ use alpr_core::registry::Registry;
 use alpr_core::search::{DetectionQuery, DetectionStoreBuilder};
 use alpr_core::time::Instant;
 use alpr_core::time::parse_instant;
-use alpr_core::vocab::Origin;
-use alpr_core::vocab::{Category, ListKind};
+use alpr_core::vocab::{Category, ListKind, Origin};
 use alpr_core::workflow::{ClearsResponse, DispatchInput, Event, Outcome, dispatch_packet};
 use alpr_core::{Jurisdiction, Policy};
 

@@ -4,8 +4,7 @@
 use std::ffi::{CStr, c_char};
 
 use alpr_core::matching::{Hit, JurisdictionOutcome, Location, MatchKind, Read, Tier};
-use alpr_core::vocab::Category;
-use alpr_core::vocab::Origin;
+use alpr_core::vocab::{Category, Origin};
 use alpr_core::{Code, Error, Jurisdiction, PlateType};
 
 use crate::alpr_status;

@@ -3,8 +3,7 @@
 
 use std::sync::Arc;
 
-use alpr_core::vocab::Origin;
-use alpr_core::vocab::{Category, ListKind};
+use alpr_core::vocab::{Category, ListKind, Origin};
 use alpr_core::workflow::{self, ClearsResponse, DispatchInput, Disposition, Event, HitWorkflow, Outcome};
 use alpr_core::{Code, Policy, hotplate, json};
 

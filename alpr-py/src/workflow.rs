@@ -8,8 +8,7 @@ use chrono::NaiveDate;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
-use alpr_core::vocab::Origin;
-use alpr_core::vocab::{Category, ListKind};
+use alpr_core::vocab::{Category, ListKind, Origin};
 use alpr_core::workflow::{self, ClearsResponse, DispatchInput, Disposition, Event, HitWorkflow, Outcome};
 use alpr_core::{Policy, hotplate, json, ops, records, time};
 

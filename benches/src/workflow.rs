@@ -4,8 +4,7 @@ use std::hint::black_box;
 
 use alpr_core::Policy;
 use alpr_core::hotplate::{self, HotPlateForm};
-use alpr_core::vocab::Origin;
-use alpr_core::vocab::{Category, ListKind};
+use alpr_core::vocab::{Category, ListKind, Origin};
 use alpr_core::workflow::{self, ClearsResponse, DispatchInput, Event, HitWorkflow, Outcome};
 use criterion::{Criterion, Throughput};
 

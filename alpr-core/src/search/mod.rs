@@ -58,11 +58,11 @@ use crate::time::Instant;
 pub use store::{DetectionRow, DetectionStore, DetectionStoreBuilder};
 pub use visibility::{DueRule, Retention, detection_due_rule};
 
-pub(super) fn invalid(detail: &'static str) -> Error {
+fn invalid(detail: &'static str) -> Error {
     Error::new(Code::InvalidArgument).with_detail(detail)
 }
 
-pub(super) fn invalid_at(detail: &'static str, index: usize) -> Error {
+fn invalid_at(detail: &'static str, index: usize) -> Error {
     invalid(detail).with_position(Position {
         line: None,
         column: None,
@@ -83,7 +83,7 @@ pub struct Near {
 }
 
 impl Near {
-    pub(super) fn validate(&self) -> Result<()> {
+    fn validate(&self) -> Result<()> {
         if !valid_lat_lon(self.lat, self.lon) {
             return Err(invalid("point outside -90..90 latitude or -180..180 longitude"));
         }

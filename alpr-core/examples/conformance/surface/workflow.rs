@@ -4,8 +4,7 @@ use std::collections::BTreeMap;
 
 use serde_json::{Value, json};
 
-use alpr_core::vocab::Origin;
-use alpr_core::vocab::{Category, ListKind};
+use alpr_core::vocab::{Category, ListKind, Origin};
 use alpr_core::workflow::{Event, HitWorkflow};
 use alpr_core::{Policy, hotplate, ops, records, time};
 

@@ -27,8 +27,7 @@ use crate::hotlist::validate::Validator;
 use crate::hotlist::{ListMeta, ListVersion, LoadReport, RawEntry, Rejection};
 use crate::policy::Policy;
 use crate::time::Instant;
-use crate::vocab::Category;
-use crate::vocab::vocab;
+use crate::vocab::{Category, vocab};
 
 vocab! {
     /// A hot-list file format (R-LIST-7).
