@@ -20,11 +20,13 @@ use std::sync::Arc;
 use alpr_core::access::{AccessRequest, User};
 use alpr_core::analytics::{retro_hits_audited, search_audited};
 use alpr_core::audit::{AuditLog, MemoryStore};
-use alpr_core::hotlist::{Category, Format, ListKind, ListMeta, Registry};
-use alpr_core::matching::{Origin, Read};
+use alpr_core::hotlist::{Format, ListMeta};
+use alpr_core::matching::Read;
+use alpr_core::registry::Registry;
 use alpr_core::search::{DetectionQuery, DetectionStoreBuilder};
 use alpr_core::time::Instant;
 use alpr_core::time::parse_instant;
+use alpr_core::vocab::{Category, ListKind, Origin};
 use alpr_core::workflow::{ClearsResponse, DispatchInput, Event, Outcome, dispatch_packet};
 use alpr_core::{Jurisdiction, Policy};
 

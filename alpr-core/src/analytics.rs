@@ -11,10 +11,12 @@ use crate::access::{AccessRequest, User, authorize};
 use crate::audit::{AuditLog, AuditStore};
 use crate::error::{Code, Error, Result};
 use crate::hotlist::ListVersion;
-use crate::matching::{Hit, Matcher, Origin, Read};
+use crate::matching::{Hit, Matcher, Read};
 use crate::policy::Policy;
-use crate::search::{DetectionQuery, DetectionStore, Retention, ceil_ms};
+use crate::search::{DetectionQuery, DetectionStore, Retention};
 use crate::time::Instant;
+use crate::time::ceil_ms;
+use crate::vocab::Origin;
 
 /// What a search's audit record says it looked for (SB 34 §1798.90.52: the query terms).
 fn query_terms(query: &DetectionQuery) -> String {
@@ -261,7 +263,7 @@ pub fn record_retro_hits<'a, S: AuditStore>(
 mod tests {
     use super::*;
     use crate::audit::MemoryStore;
-    use crate::hotlist::RawList;
+    use crate::registry::RawList;
     use crate::time::parse_instant;
 
     fn t(s: &str) -> Instant {
@@ -496,7 +498,7 @@ mod tests {
                 hold_every in 1u64..5,
             ) {
                 let policy = Arc::new(Policy::sacramento());
-                let now = crate::search::instant_of_ms(NOW_MS).unwrap();
+                let now = crate::time::instant_of_ms(NOW_MS).unwrap();
                 let mut b = crate::search::DetectionStoreBuilder::new();
                 for (i, (plate, j, age_hours, dev)) in rows.iter().enumerate() {
                     let p = crate::normalize(plate).unwrap().plate;
@@ -533,7 +535,7 @@ mod tests {
                 let meta = ListMeta {
                     id: "NEW".into(),
                     // A special list: patterns are allowed there.
-                    kind: crate::hotlist::ListKind::Special,
+                    kind: crate::vocab::ListKind::Special,
                     priority: 10,
                     // Loaded before some entries expire, so expiries cut some reads and not others.
                     loaded_at: crate::time::parse_instant("2026-09-01T00:00:00Z").unwrap(),

@@ -22,11 +22,12 @@
 use std::collections::BTreeMap;
 
 use crate::error::{Code, Error, Result};
-use crate::hotlist::{Category, Caution, Entry, ListKind, ListMeta, ListVersion, Vehicle};
+use crate::hotlist::{Caution, Entry, ListMeta, ListVersion, Vehicle};
 use crate::pattern::PlateOrPattern;
 use crate::plate::{Jurisdiction, Plate, PlateType};
 use crate::policy::Policy;
 use crate::time::{self, CalendarSpan, Instant};
+use crate::vocab::{Category, ListKind};
 
 /// To how many officers a hot plate is distributed (R-HOTPLATE-3): a number, or `"all"`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

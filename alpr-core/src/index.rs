@@ -20,7 +20,8 @@
 //! - **Pattern table**: each pattern is filed under one *anchor*, a run of up to 3 literal
 //!   characters at a position fixed from the start or from the end of the plate, or floating
 //!   between stars; a read probes each anchor shape in use. Patterns without any literal run go
-//!   to a short list checked for every read.
+//!   to a short list proposed for every read. Beside each entry id the table keeps the pattern
+//!   packed by [`crate::pattern`], whose rule decides every candidate.
 //!
 //! Memory, for a list of n plates: ≈ 12·2^⌈log2(1.33 n)⌉ + 12 n bytes for the look-alike table
 //! (about 37 bytes per entry at 1,000,000), plus 8·2^⌈log2(1.33 d)⌉ for d deletion strings when
@@ -28,8 +29,7 @@
 
 use std::collections::HashMap;
 
-use crate::hotlist::Entry;
-use crate::pattern::{Pattern, PlateOrPattern, Token};
+use crate::pattern::{Compiled, Pattern, PlateOrPattern, Token};
 use crate::plate::{self, PLATE_MAX_LEN, Plate};
 use crate::policy::Policy;
 
@@ -270,15 +270,21 @@ impl std::fmt::Debug for Index {
 }
 
 impl Index {
-    /// Builds the index of `entries` for `params`.
-    pub fn build(entries: &[Entry], params: IndexParams) -> Index {
+    /// Builds the index of a list's keys for `params`; the entry id of a key is its position in
+    /// `keys` (a list version passes its entries' keys in entry order).
+    pub fn build<'a, K>(keys: K, params: IndexParams) -> Index
+    where
+        K: IntoIterator<Item = &'a PlateOrPattern>,
+        K::IntoIter: Clone,
+    {
+        let keys = keys.into_iter();
         // Look-alike table, in three linear passes (no sort): file every plate's key and count
         // its group, lay the groups out in slot order, then place the members. Members of a
         // group keep entry order; matching sorts its hits, so that order never shows.
-        let plates: Vec<(u32, Plate)> = entries
-            .iter()
+        let plates: Vec<(u32, Plate)> = keys
+            .clone()
             .enumerate()
-            .filter_map(|(id, e)| match &e.key {
+            .filter_map(|(id, key)| match key {
                 PlateOrPattern::Plate(p) => Some((id as u32, *p)),
                 PlateOrPattern::Pattern(_) => None,
             })
@@ -288,11 +294,11 @@ impl Index {
         drop(plates);
 
         let (del_bits, del) = if params.max_edits > 0 {
-            build_deletions(entries, params.max_edits)
+            build_deletions(keys.clone(), params.max_edits)
         } else {
             (0, Vec::new())
         };
-        let patterns = PatternIndex::build(entries);
+        let patterns = PatternIndex::build(keys);
         Index {
             params,
             bits,
@@ -404,10 +410,11 @@ impl Index {
         }
     }
 
-    /// Calls `f(entry id)` for every pattern entry the read (as 6-bit codes) matches; an entry
-    /// may be reported more than once.
-    pub(crate) fn pattern_matches(&self, codes: &[u8], f: impl FnMut(u32)) {
-        self.patterns.matching(codes, f);
+    /// Proposes the pattern entries the read (as 6-bit codes) may match: calls
+    /// `f(entry id, pattern)` for each candidate, a superset of the matches (an entry may come
+    /// more than once). The rule decides: [`Compiled::matches_codes`].
+    pub(crate) fn pattern_candidates(&self, codes: &[u8], f: impl FnMut(u32, &Compiled)) {
+        self.patterns.candidates(codes, f);
     }
 }
 
@@ -458,12 +465,12 @@ fn deletions_from(s: &[u8], k: u8, from: usize, f: &mut impl FnMut(&[u8])) {
     }
 }
 
-/// Builds the deletion table of the plate entries.
-fn build_deletions(entries: &[Entry], max_edits: u8) -> (u32, Vec<u64>) {
+/// Builds the deletion table of the plate keys.
+fn build_deletions<'a>(keys: impl Iterator<Item = &'a PlateOrPattern>, max_edits: u8) -> (u32, Vec<u64>) {
     let mut items: Vec<u64> = Vec::new();
     let mut seen: Vec<u64> = Vec::with_capacity(64);
-    for (id, e) in entries.iter().enumerate() {
-        let PlateOrPattern::Plate(p) = &e.key else { continue };
+    for (id, key) in keys.enumerate() {
+        let PlateOrPattern::Plate(p) = key else { continue };
         let (codes, n) = codes_of(*p);
         seen.clear();
         for_each_deletion(&codes[..n], max_edits, &mut |s| {
@@ -535,77 +542,12 @@ type FastMap<K, V> = HashMap<K, V, std::hash::BuildHasherDefault<MulHasher>>;
 /// Packed anchor text → range of `PatternIndex::compiled`.
 type AnchorTable = FastMap<u32, (u32, u32)>;
 
-/// Token codes of a compiled pattern: 1..=36 literals, these two wildcards.
-const ONE: u8 = 62;
-const STAR: u8 = 63;
-
-/// A pattern compiled for the candidate check: its entry id, length bounds and tokens, stored
-/// contiguously so that checking a candidate touches one cache line, not the entry.
+/// A pattern entry filed in the table: its entry id and the pattern packed by the rule's own
+/// module, so that the caller can decide a candidate without touching the entry.
 #[derive(Clone, Copy, Debug)]
-struct Compiled {
+struct Filed {
     id: u32,
-    min_len: u8,
-    max_len: u8,
-    n: u8,
-    tokens: [u8; 2 * PLATE_MAX_LEN + 4],
-}
-
-impl Compiled {
-    fn new(id: u32, p: &Pattern) -> Compiled {
-        let mut tokens = [0u8; 2 * PLATE_MAX_LEN + 4];
-        let mut n = 0;
-        for (t, slot) in p.tokens().iter().zip(tokens.iter_mut()) {
-            *slot = match *t {
-                Token::Literal(c) => c,
-                Token::One => ONE,
-                Token::Star => STAR,
-            };
-            n += 1;
-        }
-        Compiled {
-            id,
-            min_len: p.min_len() as u8,
-            max_len: p.fixed_len().map_or(u8::MAX, |l| l as u8),
-            n,
-            tokens,
-        }
-    }
-
-    #[inline]
-    fn matches(&self, s: &[u8]) -> bool {
-        let len = s.len();
-        if len < usize::from(self.min_len) || len > usize::from(self.max_len) {
-            return false;
-        }
-        glob_codes(&self.tokens[..usize::from(self.n)], s)
-    }
-}
-
-/// Two-pointer glob over compiled tokens (one backtrack point per star).
-fn glob_codes(tokens: &[u8], s: &[u8]) -> bool {
-    let (mut t, mut i) = (0usize, 0usize);
-    let mut star: Option<(usize, usize)> = None;
-    while i < s.len() {
-        match tokens.get(t) {
-            Some(&STAR) => {
-                star = Some((t, i));
-                t += 1;
-            }
-            Some(&c) if c == ONE || c == s[i] => {
-                t += 1;
-                i += 1;
-            }
-            _ => match star {
-                Some((st, si)) => {
-                    t = st + 1;
-                    i = si + 1;
-                    star = Some((st, si + 1));
-                }
-                None => return false,
-            },
-        }
-    }
-    tokens[t..].iter().all(|&x| x == STAR)
+    pattern: Compiled,
 }
 
 /// Patterns filed by anchor.
@@ -613,8 +555,8 @@ fn glob_codes(tokens: &[u8], s: &[u8]) -> bool {
 struct PatternIndex {
     /// The shapes in use, each with its table: packed anchor text → range of `compiled`.
     shapes: Vec<(Shape, AnchorTable)>,
-    /// Compiled patterns, grouped by (shape, anchor text); those without a literal run last.
-    compiled: Vec<Compiled>,
+    /// Filed patterns, grouped by (shape, anchor text); those without a literal run last.
+    compiled: Vec<Filed>,
     /// Start of the patterns with no literal run (checked for every read).
     scan_from: usize,
 }
@@ -626,15 +568,18 @@ impl PatternIndex {
 
     fn heap_bytes(&self) -> usize {
         self.shapes.iter().map(|(_, m)| m.capacity() * 16).sum::<usize>()
-            + self.compiled.capacity() * std::mem::size_of::<Compiled>()
+            + self.compiled.capacity() * std::mem::size_of::<Filed>()
     }
 
-    fn build(entries: &[Entry]) -> PatternIndex {
-        let mut anchored: Vec<(Shape, u32, Compiled)> = Vec::new();
-        let mut scan: Vec<Compiled> = Vec::new();
-        for (id, e) in entries.iter().enumerate() {
-            let PlateOrPattern::Pattern(p) = &e.key else { continue };
-            let c = Compiled::new(id as u32, p);
+    fn build<'a>(keys: impl Iterator<Item = &'a PlateOrPattern>) -> PatternIndex {
+        let mut anchored: Vec<(Shape, u32, Filed)> = Vec::new();
+        let mut scan: Vec<Filed> = Vec::new();
+        for (id, key) in keys.enumerate() {
+            let PlateOrPattern::Pattern(p) = key else { continue };
+            let c = Filed {
+                id: id as u32,
+                pattern: p.compile(),
+            };
             match anchor_of(p) {
                 Some((shape, text)) => anchored.push((shape, text, c)),
                 None => scan.push(c),
@@ -662,16 +607,16 @@ impl PatternIndex {
         idx
     }
 
-    /// Calls `f(entry id)` for every pattern that matches `codes` (an entry may come twice when
-    /// a floating anchor occurs twice in the read).
-    fn matching(&self, codes: &[u8], mut f: impl FnMut(u32)) {
+    /// Calls `f(entry id, pattern)` for every pattern filed under an anchor that `codes` holds
+    /// at the anchor's place, and for every pattern without an anchor: the candidates, a
+    /// superset of the patterns that match (an entry may come twice when a floating anchor
+    /// occurs twice in the read). The caller decides each with [`Compiled::matches_codes`].
+    fn candidates(&self, codes: &[u8], mut f: impl FnMut(u32, &Compiled)) {
         let n = codes.len();
         let mut check = |range: Option<&(u32, u32)>| {
             if let Some(&(a, b)) = range {
                 for c in &self.compiled[a as usize..b as usize] {
-                    if c.matches(codes) {
-                        f(c.id);
-                    }
+                    f(c.id, &c.pattern);
                 }
             }
         };
@@ -701,9 +646,7 @@ impl PatternIndex {
             }
         }
         for c in &self.compiled[self.scan_from..] {
-            if c.matches(codes) {
-                f(c.id);
-            }
+            f(c.id, &c.pattern);
         }
     }
 }
@@ -789,7 +732,7 @@ mod tests {
                 members,
                 del_bits: 0,
                 del: Vec::new(),
-                patterns: PatternIndex::build(&[]),
+                patterns: PatternIndex::build(std::iter::empty()),
             };
             for &(_, p) in &plates {
                 let key = confusion.key(p);
@@ -808,6 +751,38 @@ mod tests {
                 none += 1;
             });
             assert_eq!(none, 0);
+        }
+    }
+
+    proptest::proptest! {
+        /// The pattern table proposes, the rule decides: every pattern entry that matches a read
+        /// is among the read's candidates (whatever its anchor: fixed from the start, from the
+        /// end, floating, or none), so deciding only the candidates loses no hit.
+        #[test]
+        fn pattern_candidates_hold_every_match(
+            pats in proptest::collection::vec("[AB12?*]{1,9}", 1..40),
+            read in "[AB12]{1,10}",
+        ) {
+            let lax = crate::pattern::PatternLimits { min_literals: 0, max_stars: 9, max_positions: 10 };
+            let keys: Vec<PlateOrPattern> = pats
+                .iter()
+                .filter_map(|p| match PlateOrPattern::parse(p, lax) {
+                    Ok(k @ PlateOrPattern::Pattern(_)) => Some(k),
+                    _ => None,
+                })
+                .collect();
+            let index = Index::build(&keys, IndexParams::of(&Policy::sacramento()));
+            let plate: Plate = read.parse().unwrap();
+            let (codes, n) = codes_of(plate);
+            let mut proposed = Vec::new();
+            index.pattern_candidates(&codes[..n], |id, _| proposed.push(id));
+            for (id, key) in keys.iter().enumerate() {
+                if let PlateOrPattern::Pattern(p) = key
+                    && p.matches(plate)
+                {
+                    proptest::prop_assert!(proposed.contains(&(id as u32)), "{} not proposed for {}", p, read);
+                }
+            }
         }
     }
 }

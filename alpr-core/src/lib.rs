@@ -17,23 +17,27 @@
 //!
 //! # Overview
 //!
-//! - [`plate`]: [`Plate`] (packed, `Copy`), [`Jurisdiction`], [`PlateType`], [`normalize`].
-//! - [`pattern`]: `?`/`*` patterns for list entries and partial-plate search.
-//! - [`hotlist`]: list kinds, categories, entries.
-//! - [`workflow`]: the hit workflow (R-HIT) and the dispatch packet.
-//! - [`hotplate`]: officer-entered hot plates (R-HOTPLATE).
-//! - [`ops`]: inspections, shift checks, out-of-service (R-OPS).
-//! - [`records`]: public-records referrals (R-PRA).
-//! - [`index`]: the compiled per-version match index.
-//! - [`matching`]: reads, hits, [`matching::Matcher`] (SPEC §3).
-//! - [`policy`]: the policy profile, every number of the specification as data.
-//! - [`search`]: partial-plate search over stored detections ([`search::DetectionStore`]).
-//! - [`retention`]: data classes, legal holds, purge plans and receipts (R-RET).
-//! - [`access`]: deny-by-default access decisions and the access review (R-ACCESS).
-//! - [`audit`]: the hash-chained audit log, its stores and the quarterly report (R-AUDIT).
-//! - [`sharing`]: sharing decisions with the California overlay (R-SHARE).
-//! - [`time`]: calendar arithmetic in the agency time zone.
-//! - [`error`]: the one error taxonomy ([`Code`], [`Error`]) shared by every surface.
+//! The modules form layers and import only downward (`tests/layers.rs` checks it and that the
+//! import graph has no cycle), bottom to top:
+//!
+//! 1. Shared pieces: [`error`] (the one error taxonomy, [`Code`], [`Error`]), [`vocab`] (the
+//!    `vocab!` names and the shared enums: list kind, category, origin), [`time`] (calendar
+//!    arithmetic in the agency time zone, Unix-millisecond conversions), [`geo`] (great-circle
+//!    distance), [`json`] (JSON text in, errors that never echo it).
+//! 2. [`plate`]: [`Plate`] (packed, `Copy`), [`Jurisdiction`], [`PlateType`], [`normalize`];
+//!    [`pattern`]: `?`/`*` patterns and the one implementation of their rule.
+//! 3. [`policy`]: the policy profile, every number of the specification as data.
+//! 4. [`index`]: the compiled per-version match index (it proposes candidates; the rules decide).
+//! 5. [`hotlist`]: entries, ingest validation, file formats, list versions.
+//! 6. [`matching`]: reads, hits, [`matching::Matcher`] (SPEC §3); [`registry`]: the versions in
+//!    force, swapped atomically.
+//! 7. [`workflow`] (the hit workflow, R-HIT, and the dispatch packet), [`hotplate`] (officer
+//!    hot plates, R-HOTPLATE), [`ops`] (inspections, shift checks, R-OPS), [`records`]
+//!    (public-records referrals, R-PRA), [`retention`] (data classes, legal holds, purge plans,
+//!    R-RET), [`access`] (deny-by-default decisions, R-ACCESS), [`audit`] (the hash-chained log
+//!    and the quarterly report, R-AUDIT), [`sharing`] (R-SHARE with the California overlay),
+//!    [`search`] (partial-plate search over stored detections, [`search::DetectionStore`]).
+//! 8. [`analytics`]: guarded searches and retro-hits, recorded before they run.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
@@ -41,19 +45,23 @@ pub mod access;
 pub mod analytics;
 pub mod audit;
 pub mod error;
+pub mod geo;
 pub mod hotlist;
 pub mod hotplate;
 pub mod index;
+pub mod json;
 pub mod matching;
 pub mod ops;
 pub mod pattern;
 pub mod plate;
 pub mod policy;
 pub mod records;
+pub mod registry;
 pub mod retention;
 pub mod search;
 pub mod sharing;
 pub mod time;
+pub mod vocab;
 pub mod workflow;
 
 pub use error::{Code, Error, Position, Result};

@@ -8,7 +8,7 @@
 //!
 //! ```
 //! use std::sync::Arc;
-//! use alpr_core::hotlist::{RawList, Registry};
+//! use alpr_core::registry::{RawList, Registry};
 //! use alpr_core::matching::{MatchKind, Read, Tier};
 //! use alpr_core::time::parse_instant;
 //!
@@ -31,14 +31,13 @@ use std::fmt;
 use std::sync::Arc;
 
 use crate::error::{Code, Error, Result};
-use crate::hotlist::{Category, Entry, ListKind, ListVersion, Snapshot, vocab};
+use crate::hotlist::{Entry, ListVersion, Snapshot};
 use crate::index::{self, Index, IndexParams};
 use crate::pattern::{PlateOrPattern, Token};
 use crate::plate::{self, Jurisdiction, PLATE_MAX_LEN, Plate, PlateType};
 use crate::policy::{MismatchAction, Policy};
 use crate::time::Instant;
-
-pub use crate::workflow::Origin;
+use crate::vocab::{Category, ListKind, Origin, vocab};
 
 vocab! {
     /// How a read matched an entry (§3.1), strongest first.
@@ -446,7 +445,7 @@ impl Matcher {
                 Cow::Borrowed(list.index())
             } else {
                 // Slow path: the version was indexed for another policy (see DESIGN.md).
-                Cow::Owned(Index::build(list.entries(), self.params.clone()))
+                Cow::Owned(Index::build(list.entries().iter().map(|e| &e.key), self.params.clone()))
             };
             self.match_list(list, &index, &ctx, out);
         }
@@ -541,9 +540,9 @@ impl Matcher {
                 }
             });
         }
-        // Patterns.
-        index.pattern_matches(ctx.codes, |id| {
-            if !out[seg..].iter().any(|h| h.entry_index == id) {
+        // Patterns: the index proposes, the rule decides.
+        index.pattern_candidates(ctx.codes, |id, pattern| {
+            if pattern.matches_codes(ctx.codes) && !out[seg..].iter().any(|h| h.entry_index == id) {
                 emit(
                     id,
                     Classified {

@@ -2,6 +2,15 @@
 //!
 //! The same language drives pattern entries in hot lists (§3.4) and partial-plate search over
 //! stored detections (§8). Other characters normalize as plates do (§1), so `7ab-*` is `7AB*`.
+//!
+//! This module is the one home of the rule. The indexes only propose candidates — the match
+//! index's pattern table for list entries, the detection store's prefix, suffix and trigram
+//! lists for searches — and the rule here decides each one, in one of three forms of the same
+//! pattern: the [`Pattern`] itself, a `Compiled` copy packed into one cache line (kept by the
+//! match index, so that checking a candidate does not touch the entry) and a `Prepared` check
+//! of packed plates (the detection store's dictionary). One walk, `glob`, serves the first two;
+//! the third reduces to masks where that is the whole rule and falls back to the walk otherwise.
+//! The property tests below hold all three to the recursive definition.
 
 use std::fmt;
 
@@ -148,22 +157,79 @@ impl Pattern {
         for i in 0..n {
             codes[i] = plate::char_code(buf[i]);
         }
-        glob(&self.tokens, &codes[..n])
+        self.matches_codes(&codes[..n])
     }
 
     /// Whether a plate given as 6-bit codes matches.
     pub fn matches_codes(&self, codes: &[u8]) -> bool {
-        glob(&self.tokens, codes)
+        glob(&self.tokens, codes, |t| t)
+    }
+
+    /// The pattern packed for repeated checks (see [`Compiled`]).
+    pub(crate) fn compile(&self) -> Compiled {
+        let mut tokens = [0u8; COMPILED_TOKENS];
+        let mut n = 0;
+        for (t, slot) in self.tokens.iter().zip(tokens.iter_mut()) {
+            *slot = match *t {
+                Token::Literal(c) => c,
+                Token::One => ONE,
+                Token::Star => STAR,
+            };
+            n += 1;
+        }
+        Compiled {
+            min_len: u8::try_from(self.min_len()).unwrap_or(u8::MAX),
+            max_len: self.fixed_len().map_or(u8::MAX, |l| u8::try_from(l).unwrap_or(u8::MAX)),
+            n,
+            tokens,
+        }
+    }
+
+    /// The pattern prepared to check packed plates (see [`Prepared`]).
+    pub(crate) fn prepare(&self) -> Prepared<'_> {
+        let segs: Vec<&[Token]> = self.tokens.split(|t| *t == Token::Star).collect();
+        let (mut head_mask, mut head_val, mut tail_mask, mut tail_val) = (0u64, 0u64, 0u64, 0u64);
+        for (i, t) in segs[0].iter().enumerate().take(PLATE_MAX_LEN) {
+            if let Token::Literal(c) = t {
+                let shift = 6 * (PLATE_MAX_LEN - 1 - i);
+                head_mask |= 0x3f << shift;
+                head_val |= u64::from(*c) << shift;
+            }
+        }
+        if segs.len() > 1 {
+            let last = segs[segs.len() - 1];
+            for (i, t) in last.iter().enumerate() {
+                let from_end = last.len() - 1 - i;
+                if let (Token::Literal(c), true) = (t, from_end < PLATE_MAX_LEN) {
+                    let shift = 6 * from_end;
+                    tail_mask |= 0x3f << shift;
+                    tail_val |= u64::from(*c) << shift;
+                }
+            }
+        }
+        Prepared {
+            pat: self,
+            min_len: self.min_len(),
+            max_len: self.fixed_len().unwrap_or(PLATE_MAX_LEN),
+            head_mask,
+            head_val,
+            tail_mask,
+            tail_val,
+            exact: segs.len() <= 2,
+        }
     }
 }
 
-/// Classic two-pointer glob with one backtrack point per star (linear in practice).
-fn glob(tokens: &[Token], s: &[u8]) -> bool {
+/// The rule: whether the plate `s` (6-bit codes) matches the whole token sequence, `?` one
+/// character, `*` zero or more. A two-pointer walk with one backtrack point per star (linear in
+/// practice). `token` reads a token of whichever form the pattern is stored in.
+#[inline]
+fn glob<T: Copy>(tokens: &[T], s: &[u8], token: impl Fn(T) -> Token) -> bool {
     let (mut t, mut i) = (0usize, 0usize);
     let mut star: Option<(usize, usize)> = None;
     while i < s.len() {
-        match tokens.get(t) {
-            Some(Token::Literal(c)) if *c == s[i] => {
+        match tokens.get(t).map(|&x| token(x)) {
+            Some(Token::Literal(c)) if c == s[i] => {
                 t += 1;
                 i += 1;
             }
@@ -185,7 +251,84 @@ fn glob(tokens: &[Token], s: &[u8]) -> bool {
             },
         }
     }
-    tokens[t..].iter().all(|tok| *tok == Token::Star)
+    tokens[t..].iter().all(|&x| token(x) == Token::Star)
+}
+
+/// Byte codes of the [`Compiled`] tokens: 1..=36 literals, these two wildcards.
+const ONE: u8 = 62;
+const STAR: u8 = 63;
+
+/// Most tokens a [`Compiled`] holds: a pattern longer than that has more than
+/// [`PLATE_MAX_LEN`] positions (`**` is one `*`), so it matches no plate (its length bound says
+/// so before any token is read).
+const COMPILED_TOKENS: usize = 2 * PLATE_MAX_LEN + 4;
+
+/// A pattern packed for repeated checks: length bounds and tokens in a fixed array (no heap),
+/// so that the match index keeps a copy beside each candidate and a check touches one cache
+/// line, not the entry.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Compiled {
+    min_len: u8,
+    max_len: u8,
+    n: u8,
+    tokens: [u8; COMPILED_TOKENS],
+}
+
+impl Compiled {
+    /// Whether a plate given as 6-bit codes matches (the same rule as [`Pattern::matches_codes`]).
+    #[inline]
+    pub(crate) fn matches_codes(&self, s: &[u8]) -> bool {
+        let len = s.len();
+        if len < usize::from(self.min_len) || len > usize::from(self.max_len) {
+            return false;
+        }
+        glob(&self.tokens[..usize::from(self.n)], s, |c| match c {
+            ONE => Token::One,
+            STAR => Token::Star,
+            c => Token::Literal(c),
+        })
+    }
+}
+
+/// A pattern prepared to check many packed plates ([`Plate::packed`]) without unpacking them:
+/// length bounds and the literals of the segment before the first `*` (from the start) and after
+/// the last (from the end), each as one mask-and-compare on the packed value. For a pattern with
+/// at most one `*` that is the whole rule; with two, [`glob`] decides what passes it.
+#[derive(Clone, Debug)]
+pub(crate) struct Prepared<'p> {
+    pat: &'p Pattern,
+    min_len: usize,
+    max_len: usize,
+    // Literals of the first segment at their places in the packed value.
+    head_mask: u64,
+    head_val: u64,
+    // Literals of the last segment, counted from the end: character j from the end sits at bits
+    // 6j once the plate is shifted right by its padding.
+    tail_mask: u64,
+    tail_val: u64,
+    exact: bool,
+}
+
+impl Prepared<'_> {
+    /// Whether the plate packed as `packed` matches.
+    #[inline]
+    pub(crate) fn matches_packed(&self, packed: u64) -> bool {
+        let pad = packed.trailing_zeros() as usize / 6;
+        let n = PLATE_MAX_LEN - pad;
+        let ok = n >= self.min_len
+            && n <= self.max_len
+            && packed & self.head_mask == self.head_val
+            && (packed >> (6 * pad)) & self.tail_mask == self.tail_val;
+        if !ok || self.exact {
+            return ok;
+        }
+        let code = |i: usize| (packed >> (6 * (PLATE_MAX_LEN - 1 - i))) & 0x3f;
+        let mut codes = [0u8; PLATE_MAX_LEN];
+        for (i, c) in codes.iter_mut().enumerate().take(n) {
+            *c = code(i) as u8;
+        }
+        self.pat.matches_codes(&codes[..n])
+    }
 }
 
 impl fmt::Display for Pattern {
@@ -269,6 +412,22 @@ mod tests {
     }
 
     proptest! {
+        /// The three forms of a pattern (the pattern, its packed copy in the match index, its
+        /// check of packed plates in the detection store) are one rule: each agrees with the
+        /// recursive definition, the length bounds included.
+        #[test]
+        fn every_form_of_the_rule_agrees_with_the_definition(p in "[AB12?*]{1,14}", s in "[AB12]{1,10}") {
+            let lax = PatternLimits { min_literals: 0, max_stars: 14, max_positions: 14 };
+            if let Ok(PlateOrPattern::Pattern(p)) = PlateOrPattern::parse(&p, lax) {
+                let pl = plate(&s);
+                let codes: Vec<u8> = s.bytes().map(plate::char_code).collect();
+                let want = naive(p.tokens(), &codes);
+                prop_assert_eq!(p.matches_codes(&codes), want);
+                prop_assert_eq!(p.compile().matches_codes(&codes), want);
+                prop_assert_eq!(p.prepare().matches_packed(pl.packed()), want);
+            }
+        }
+
         #[test]
         fn glob_agrees_with_recursive_definition(p in "[AB12?*]{1,10}", s in "[AB12]{1,10}") {
             if let Ok(PlateOrPattern::Pattern(p)) = PlateOrPattern::parse(&p, PatternLimits { min_literals: 0, max_stars: 10, max_positions: 10 }) {

@@ -16,10 +16,10 @@ mod check;
 pub use check::{Finding, FindingCode};
 
 use crate::error::{Code, Error, Result};
-use crate::hotlist::{Category, ListKind};
 use crate::pattern::PatternLimits;
 use crate::plate::Jurisdiction;
 use crate::time::CalendarSpan;
+use crate::vocab::{Category, ListKind};
 
 /// What to do with a hit whose jurisdiction differs from the read's (R-MATCH-3).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]

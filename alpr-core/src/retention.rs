@@ -27,10 +27,11 @@ use chrono_tz::Tz;
 use roaring::RoaringTreemap;
 use sha2::{Digest, Sha256};
 
+use crate::audit::hex;
 use crate::error::{Code, Error, Result};
-use crate::hotlist::vocab;
 use crate::policy::{Policy, RetentionRule};
 use crate::time::{Instant, add_calendar};
+use crate::vocab::vocab;
 
 /// The index of a data class in a [`RetentionRules`] table (stable for that table).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -399,17 +400,6 @@ pub struct PurgeReceipt {
     pub purged_at: Instant,
     /// Lower-case hex SHA-256 over the sorted ids (8 bytes big-endian each).
     pub ids_sha256: String,
-}
-
-/// Lower-case hex of bytes.
-pub(crate) fn hex(bytes: &[u8]) -> String {
-    const D: &[u8; 16] = b"0123456789abcdef";
-    let mut s = String::with_capacity(bytes.len() * 2);
-    for b in bytes {
-        s.push(char::from(D[usize::from(b >> 4)]));
-        s.push(char::from(D[usize::from(b & 15)]));
-    }
-    s
 }
 
 impl PurgeReceipt {

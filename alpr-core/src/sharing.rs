@@ -20,9 +20,9 @@ use std::fmt;
 
 use crate::audit::{AuditLog, AuditRecord, AuditStore, Outcome};
 use crate::error::{Code, Error, Result};
-use crate::hotlist::vocab;
 use crate::policy::Policy;
 use crate::time::Instant;
+use crate::vocab::vocab;
 
 vocab! {
     /// What is shared.

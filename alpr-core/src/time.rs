@@ -246,6 +246,26 @@ pub fn whole_months_between(from: NaiveDate, to: NaiveDate) -> i64 {
     m
 }
 
+/// Unix milliseconds of an instant, rounded down (the store's precision).
+pub fn floor_ms(t: Instant) -> i64 {
+    t.timestamp_millis()
+}
+
+/// Unix milliseconds of an instant, rounded up (for bounds: `ms >= t` iff `ms >= ceil_ms(t)`).
+pub fn ceil_ms(t: Instant) -> i64 {
+    let ms = t.timestamp_millis();
+    if t.timestamp_subsec_nanos().is_multiple_of(1_000_000) {
+        ms
+    } else {
+        ms.saturating_add(1)
+    }
+}
+
+/// The instant of Unix milliseconds, if representable.
+pub fn instant_of_ms(ms: i64) -> Option<Instant> {
+    chrono::DateTime::from_timestamp_millis(ms)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

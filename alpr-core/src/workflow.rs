@@ -6,8 +6,8 @@
 //! is refused until the hit was confirmed and an independent basis was recorded (R-HIT-1).
 //!
 //! ```
-//! use alpr_core::hotlist::{Category, ListKind};
-//! use alpr_core::workflow::{ClearsResponse, Event, HitStatus, HitWorkflow, Origin};
+//! use alpr_core::vocab::{Category, ListKind, Origin};
+//! use alpr_core::workflow::{ClearsResponse, Event, HitStatus, HitWorkflow};
 //! use alpr_core::{Code, Policy};
 //! let mut hit = HitWorkflow::new(ListKind::Standard, Category::StolenVehicle, Origin::Desktop, &Policy::sacramento());
 //! hit.apply(Event::Acknowledge)?;
@@ -22,21 +22,10 @@
 use std::fmt;
 
 use crate::error::{Code, Error, Result};
-use crate::hotlist::{Category, Caution, ListKind, Vehicle, vocab};
+use crate::hotlist::{Caution, Vehicle};
 use crate::policy::Policy;
 use crate::time::Instant;
-
-vocab! {
-    /// Where a read came from (§3): who sees the hit first and who confirms it (R-HIT-4).
-    Origin, Code::InvalidArgument, {
-        /// A car-mounted CDMS unit: the officer broadcasts and Dispatch confirms on the radio.
-        Vehicle = "vehicle",
-        /// A POD or pole camera, seen from a desk.
-        Fixed = "fixed",
-        /// TAS on a desk: status must be confirmed before the broadcast.
-        Desktop = "desktop",
-    }
-}
+use crate::vocab::{Category, ListKind, Origin, vocab};
 
 vocab! {
     /// A hit's status (R-HIT-6).
@@ -727,26 +716,6 @@ pub fn dispatch_packet(input: &DispatchInput, policy: &Policy) -> DispatchPacket
     }
 }
 
-/// Parses a JSON text into one of the serde shapes of this module and its siblings (a
-/// [`DispatchInput`], a hot-plate form, a citizen, shift checks), as the skins receive them.
-///
-/// # Errors
-/// `invalid_argument` with the line and column of the fault; the detail names the kind of fault
-/// but never echoes the input (it may hold a plate).
-pub fn from_json_text<T: serde::de::DeserializeOwned>(text: &str) -> Result<T> {
-    serde_json::from_str(text).map_err(|e| {
-        let what = match e.classify() {
-            serde_json::error::Category::Io | serde_json::error::Category::Eof => "JSON text ends early",
-            serde_json::error::Category::Syntax => "JSON syntax error",
-            serde_json::error::Category::Data => "JSON value of the wrong shape or an unknown field",
-        };
-        Error::new(Code::InvalidArgument)
-            .at_line(u32::try_from(e.line()).unwrap_or(u32::MAX))
-            .at_column(u32::try_from(e.column()).unwrap_or(u32::MAX))
-            .with_detail(what)
-    })
-}
-
 impl DispatchPacket {
     /// The packet as JSON text.
     pub fn to_json(&self) -> String {
@@ -757,6 +726,7 @@ impl DispatchPacket {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::json::from_json_text;
     use proptest::prelude::*;
 
     fn hit(kind: ListKind, origin: Origin) -> HitWorkflow {

@@ -7,7 +7,9 @@ use std::sync::Arc;
 use serde_json::Value;
 
 use alpr_core::Policy;
-use alpr_core::hotlist::{Category, Format, ListKind, ListMeta, Registry};
+use alpr_core::hotlist::{Format, ListMeta};
+use alpr_core::registry::Registry;
+use alpr_core::vocab::{Category, ListKind};
 
 fn meta(id: &str) -> ListMeta {
     ListMeta {

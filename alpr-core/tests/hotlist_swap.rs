@@ -7,7 +7,9 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use alpr_core::Policy;
-use alpr_core::hotlist::{Category, Format, ListKind, ListMeta, Registry};
+use alpr_core::hotlist::{Format, ListMeta};
+use alpr_core::registry::Registry;
+use alpr_core::vocab::{Category, ListKind};
 
 const SWAPS: u32 = 3000;
 const ENTRIES: u32 = 40;

@@ -1,6 +1,7 @@
 //! Integration tests of `alpr-core`: the conformance vectors through the Rust API, the malformed
-//! hot-list corpus, concurrent list swaps.
+//! hot-list corpus, concurrent list swaps, the module layering of the crate.
 
 mod conformance;
 mod hotlist_corpus;
 mod hotlist_swap;
+mod layers;

@@ -148,7 +148,7 @@ pub(crate) unsafe fn write_out<T>(out: *mut T, value: T, name: &'static str) -> 
 
 /// The instant of Unix milliseconds `ms` from C, or `invalid_argument` naming the argument.
 pub(crate) fn instant_in(ms: i64, what: &str) -> Result<alpr_core::time::Instant, FfiError> {
-    alpr_core::search::instant_of_ms(ms).ok_or_else(|| {
+    alpr_core::time::instant_of_ms(ms).ok_or_else(|| {
         FfiError::from(
             alpr_core::Error::new(alpr_core::Code::InvalidArgument).with_detail(format!("{what} out of range")),
         )

@@ -4,7 +4,9 @@
 
 use std::sync::Arc;
 
-use alpr_core::hotlist::{Category, Format, ListKind, ListMeta, Registry};
+use alpr_core::hotlist::{Format, ListMeta};
+use alpr_core::registry::Registry;
+use alpr_core::vocab::{Category, ListKind};
 use alpr_core::{Code, Error};
 
 use crate::alpr_status;

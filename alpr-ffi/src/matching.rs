@@ -3,8 +3,8 @@
 
 use std::ffi::{CStr, c_char};
 
-use alpr_core::hotlist::Category;
-use alpr_core::matching::{Hit, JurisdictionOutcome, Location, MatchKind, Origin, Read, Tier};
+use alpr_core::matching::{Hit, JurisdictionOutcome, Location, MatchKind, Read, Tier};
+use alpr_core::vocab::{Category, Origin};
 use alpr_core::{Code, Error, Jurisdiction, PlateType};
 
 use crate::alpr_status;
@@ -144,7 +144,7 @@ pub(crate) fn hit_to_c(read_index: usize, h: &Hit) -> alpr_hit {
         list_id,
         entry,
         entry_index: h.entry_index,
-        list_kind: index_of(alpr_core::hotlist::ListKind::ALL, &h.list_kind()),
+        list_kind: index_of(alpr_core::vocab::ListKind::ALL, &h.list_kind()),
         priority: u32::from(h.priority()),
         kind: index_of(MatchKind::ALL, &h.kind),
         tier: index_of(Tier::ALL, &h.tier),
@@ -448,9 +448,9 @@ mod tests {
         same(JurisdictionOutcome::ALL, OUTCOME_NAMES, JurisdictionOutcome::as_str);
         same(Origin::ALL, ORIGIN_NAMES, Origin::as_str);
         same(
-            alpr_core::hotlist::ListKind::ALL,
+            alpr_core::vocab::ListKind::ALL,
             LIST_KIND_NAMES,
-            alpr_core::hotlist::ListKind::as_str,
+            alpr_core::vocab::ListKind::as_str,
         );
         same(Category::ALL, CATEGORY_NAMES, Category::as_str);
         assert_eq!(MatchKind::ALL[ALPR_MATCH_KIND_PATTERN as usize], MatchKind::Pattern);
@@ -461,8 +461,8 @@ mod tests {
         );
         assert_eq!(Origin::ALL[ALPR_ORIGIN_DESKTOP as usize], Origin::Desktop);
         assert_eq!(
-            alpr_core::hotlist::ListKind::ALL[ALPR_LIST_KIND_COVERT as usize],
-            alpr_core::hotlist::ListKind::Covert
+            alpr_core::vocab::ListKind::ALL[ALPR_LIST_KIND_COVERT as usize],
+            alpr_core::vocab::ListKind::Covert
         );
     }
 }

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use alpr_core::{ops, records, time, workflow};
+use alpr_core::{json, ops, records, time};
 
 use crate::alpr_status;
 use crate::boundary::{ffi_boundary, str_in, str_out, write_out};
@@ -72,7 +72,7 @@ pub unsafe extern "C" fn alpr_shift_start_json(
     ffi_boundary!({
         // SAFETY: the caller's guarantees are passed on.
         let text = unsafe { str_in(checks_json, checks_json_len)? };
-        let checks: BTreeMap<String, bool> = workflow::from_json_text(text)?;
+        let checks: BTreeMap<String, bool> = json::from_json_text(text)?;
         // SAFETY: as above.
         let policy = unsafe { policy_or_default(policy)? };
         let out = serde_json::to_string(&ops::shift_start(&checks, &policy)).unwrap_or_default();
@@ -152,7 +152,7 @@ pub unsafe extern "C" fn alpr_pra_request_json(
         let citizen: records::Citizen = if text.trim().is_empty() {
             records::Citizen::default()
         } else {
-            workflow::from_json_text(text)?
+            json::from_json_text(text)?
         };
         // SAFETY: as above.
         let policy = unsafe { policy_or_default(policy)? };

@@ -14,7 +14,7 @@ pub struct alpr_registry {
 }
 
 impl Castable for alpr_registry {
-    type Rust = alpr_core::hotlist::Registry;
+    type Rust = alpr_core::registry::Registry;
 }
 
 /// A new, empty registry governed by `policy` (NULL for the built-in `sacramento-525.08`). The
@@ -33,7 +33,7 @@ pub unsafe extern "C" fn alpr_registry_new(
     ffi_boundary!({
         // SAFETY: the caller's guarantee on policy is passed on.
         let policy = unsafe { crate::workflow::policy_or_default(policy)? };
-        let r = alpr_core::hotlist::Registry::new(policy);
+        let r = alpr_core::registry::Registry::new(policy);
         // SAFETY: the caller's guarantee on registry_out is passed on.
         unsafe { write_out(registry_out, arc_into_ptr(r), "registry_out") }
     })
@@ -107,7 +107,7 @@ pub unsafe extern "C" fn alpr_registry_load_json(
         let r = unsafe { arc_ref(registry, "registry")? };
         // SAFETY: as above.
         let text = unsafe { crate::boundary::str_in(json, json_len)? };
-        let list = alpr_core::hotlist::RawList::from_json(text)?;
+        let list = alpr_core::registry::RawList::from_json(text)?;
         let report = r.load(list.meta, &list.entries)?;
         if !report_out.is_null() {
             // SAFETY: non-NULL and valid for writes per the contract.

@@ -6,8 +6,9 @@
 
 use std::collections::HashSet;
 
-use alpr_core::search::{DetectionQuery, DetectionStore, DetectionStoreBuilder, Near, Retention, instant_of_ms};
+use alpr_core::search::{DetectionQuery, DetectionStore, DetectionStoreBuilder, Near, Retention};
 use alpr_core::time::Instant;
+use alpr_core::time::instant_of_ms;
 use alpr_core::{Code, Error, PlateOrPattern, Policy, Position};
 
 use crate::alpr_status;

@@ -3,9 +3,9 @@
 
 use std::sync::Arc;
 
-use alpr_core::hotlist::{Category, ListKind};
-use alpr_core::workflow::{self, ClearsResponse, DispatchInput, Disposition, Event, HitWorkflow, Origin, Outcome};
-use alpr_core::{Code, Policy, hotplate};
+use alpr_core::vocab::{Category, ListKind, Origin};
+use alpr_core::workflow::{self, ClearsResponse, DispatchInput, Disposition, Event, HitWorkflow, Outcome};
+use alpr_core::{Code, Policy, hotplate, json};
 
 use crate::alpr_status;
 use crate::boundary::{ffi_boundary, str_in, str_out};
@@ -129,7 +129,7 @@ pub unsafe extern "C" fn alpr_hit_workflow_new_json(
     ffi_boundary!({
         // SAFETY: the caller's guarantees are passed on.
         let text = unsafe { str_in(json, json_len)? };
-        let input: DispatchInput = workflow::from_json_text(text)?;
+        let input: DispatchInput = json::from_json_text(text)?;
         // SAFETY: as above.
         let policy = unsafe { policy_or_default(policy)? };
         // SAFETY: as above.
@@ -489,7 +489,7 @@ pub unsafe extern "C" fn alpr_hot_plate_validate_json(
     ffi_boundary!({
         // SAFETY: the caller's guarantees are passed on.
         let text = unsafe { str_in(json, json_len)? };
-        let form: hotplate::HotPlateForm = workflow::from_json_text(text)?;
+        let form: hotplate::HotPlateForm = json::from_json_text(text)?;
         // SAFETY: as above.
         let policy = unsafe { policy_or_default(policy)? };
         let codes = hotplate::violations(&form, &policy);

@@ -6,7 +6,8 @@ use chrono::{DateTime, FixedOffset, Utc};
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict};
 
-use alpr_core::hotlist::{Category, Format, ListKind, ListMeta};
+use alpr_core::hotlist::{Format, ListMeta};
+use alpr_core::vocab::{Category, ListKind};
 use alpr_core::{Code, Error};
 
 use crate::errors::IntoPy;

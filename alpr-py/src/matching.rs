@@ -6,7 +6,8 @@ use chrono::{DateTime, Utc};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyTuple};
 
-use alpr_core::matching::{Hit, Origin, Read};
+use alpr_core::matching::{Hit, Read};
+use alpr_core::vocab::Origin;
 use alpr_core::{Jurisdiction, PlateType};
 
 use crate::errors::IntoPy;
@@ -44,7 +45,7 @@ impl PyMatchHit {
         device_id: Option<&str>,
         policy: Option<&crate::policy::PyPolicy>,
     ) -> PyResult<crate::workflow::PyHit> {
-        let origin = crate::errors::IntoPy::py_err(alpr_core::matching::Origin::parse(origin), py)?;
+        let origin = crate::errors::IntoPy::py_err(alpr_core::vocab::Origin::parse(origin), py)?;
         let input = alpr_core::workflow::DispatchInput::from_hit_parts(&self.inner, origin, observed_at, device_id);
         let policy = crate::policy::policy_or_builtin(policy);
         Ok(crate::workflow::PyHit::from_input(&input, &policy))

@@ -13,7 +13,7 @@ use crate::policy::PyPolicy;
 ///     policy: the governing profile; the built-in ``sacramento-525.08`` when omitted.
 #[pyclass(frozen, module = "alpr._alpr", name = "Registry")]
 pub(crate) struct PyRegistry {
-    pub(crate) inner: Arc<alpr_core::hotlist::Registry>,
+    pub(crate) inner: Arc<alpr_core::registry::Registry>,
 }
 
 #[pymethods]
@@ -23,7 +23,7 @@ impl PyRegistry {
     fn new(policy: Option<&PyPolicy>) -> PyRegistry {
         let policy = crate::policy::policy_or_builtin(policy);
         PyRegistry {
-            inner: Arc::new(alpr_core::hotlist::Registry::new(policy)),
+            inner: Arc::new(alpr_core::registry::Registry::new(policy)),
         }
     }
 
@@ -127,7 +127,7 @@ impl PyRegistry {
         };
         let reg = Arc::clone(&self.inner);
         let result = py.detach(move || {
-            let raw = alpr_core::hotlist::RawList::from_json(&text)?;
+            let raw = alpr_core::registry::RawList::from_json(&text)?;
             reg.load(raw.meta, &raw.entries)
         });
         Ok(PyLoadReport {

@@ -3,7 +3,8 @@
 use std::collections::HashSet;
 use std::sync::Arc;
 
-use alpr_core::search::{DetectionQuery, DetectionStore, DetectionStoreBuilder, Near, Retention, floor_ms};
+use alpr_core::search::{DetectionQuery, DetectionStore, DetectionStoreBuilder, Near, Retention};
+use alpr_core::time::floor_ms;
 use alpr_core::{Code, Error, Jurisdiction, PlateOrPattern, normalize};
 use chrono::{DateTime, FixedOffset};
 use pyo3::prelude::*;

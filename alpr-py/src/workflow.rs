@@ -8,9 +8,9 @@ use chrono::NaiveDate;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
-use alpr_core::hotlist::{Category, ListKind};
-use alpr_core::workflow::{self, ClearsResponse, DispatchInput, Disposition, Event, HitWorkflow, Origin, Outcome};
-use alpr_core::{Policy, hotplate, ops, records, time};
+use alpr_core::vocab::{Category, ListKind, Origin};
+use alpr_core::workflow::{self, ClearsResponse, DispatchInput, Disposition, Event, HitWorkflow, Outcome};
+use alpr_core::{Policy, hotplate, json, ops, records, time};
 
 use crate::errors::{IntoPy, to_py};
 use crate::policy::{PyPolicy, policy_or_builtin};
@@ -134,7 +134,7 @@ impl PyHit {
             merged.set_item("list_kind", list_kind)?;
             merged.set_item("category", category)?;
             merged.set_item("origin", origin)?;
-            input = workflow::from_json_text(&to_json_text(py, merged.as_any())?).py_err(py)?;
+            input = json::from_json_text(&to_json_text(py, merged.as_any())?).py_err(py)?;
         }
         let policy = policy_or_builtin(policy);
         Ok(PyHit {
@@ -368,7 +368,7 @@ pub(crate) fn validate_hot_plate(
 ) -> PyResult<Vec<&'static str>> {
     let distribution = match distribution {
         None => hotplate::Distribution::default(),
-        Some(d) => workflow::from_json_text(&to_json_text(py, d)?).py_err(py)?,
+        Some(d) => json::from_json_text(&to_json_text(py, d)?).py_err(py)?,
     };
     let form = hotplate::HotPlateForm {
         plate,

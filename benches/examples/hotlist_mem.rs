@@ -58,7 +58,7 @@ fn main() {
             format,
             &bytes,
             data::meta(),
-            Some(alpr_core::hotlist::Category::StolenVehicle),
+            Some(alpr_core::vocab::Category::StolenVehicle),
             &policy,
         )
         .expect("loads");
@@ -77,7 +77,10 @@ fn main() {
         // The matcher's index is part of a version; time a rebuild of it alone, so the figure
         // above can be split into parse + validate and index.
         let t = Instant::now();
-        let index = alpr_core::index::Index::build(v.entries(), alpr_core::index::IndexParams::of(&policy));
+        let index = alpr_core::index::Index::build(
+            v.entries().iter().map(|e| &e.key),
+            alpr_core::index::IndexParams::of(&policy),
+        );
         println!(
             "{name}: of which the matcher's index build about {:.3} s (index heap {:.1} MB)",
             t.elapsed().as_secs_f64(),

@@ -25,7 +25,7 @@ fn main() {
     let s = search::store(10_000_000, 4_000_000);
     eprintln!("store built in {:.2?}", t0.elapsed());
     let policy = Policy::sacramento();
-    let now = alpr_core::search::instant_of_ms(search::NOW_MS).expect("valid time");
+    let now = alpr_core::time::instant_of_ms(search::NOW_MS).expect("valid time");
     let retention = Retention::for_detections(&policy, now, HashSet::new());
     let term = PlateOrPattern::parse(&pattern, policy.pattern_limits()).expect("valid pattern");
     let q = DetectionQuery::new(term);

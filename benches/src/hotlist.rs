@@ -8,7 +8,8 @@ use std::time::Duration;
 use criterion::{Criterion, Throughput};
 
 use alpr_core::Policy;
-use alpr_core::hotlist::{Category, Format, load_bytes};
+use alpr_core::hotlist::{Format, load_bytes};
+use alpr_core::vocab::Category;
 
 use crate::hotlist_data as data;
 

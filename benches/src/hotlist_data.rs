@@ -61,7 +61,7 @@ pub(crate) fn clew(n: u64) -> Vec<u8> {
 pub(crate) fn meta() -> alpr_core::hotlist::ListMeta {
     alpr_core::hotlist::ListMeta {
         id: "SVS".to_owned(),
-        kind: alpr_core::hotlist::ListKind::Standard,
+        kind: alpr_core::vocab::ListKind::Standard,
         priority: 10,
         loaded_at: chrono::DateTime::from_timestamp(1_795_000_000, 0).unwrap_or_default(),
         source: "bench".to_owned(),

@@ -101,9 +101,9 @@ pub(crate) fn define(c: &mut Criterion) {
         t0.elapsed()
     );
     let policy = Policy::sacramento();
-    let now = alpr_core::search::instant_of_ms(NOW_MS).expect("valid time");
+    let now = alpr_core::time::instant_of_ms(NOW_MS).expect("valid time");
     let retention = Retention::for_detections(&policy, now, HashSet::new());
-    let month_from = alpr_core::search::instant_of_ms(NOW_MS - 30 * 86_400_000);
+    let month_from = alpr_core::time::instant_of_ms(NOW_MS - 30 * 86_400_000);
     let mut g = c.benchmark_group("search");
     g.sample_size(50)
         .warm_up_time(Duration::from_secs(1))
@@ -142,7 +142,8 @@ pub(crate) fn define(c: &mut Criterion) {
 /// plates are stored plates, the rest drawn like them) against the detections of the last 7 and
 /// 30 days of the same store, one core, with the live matcher's default rules.
 fn retro_hits(c: &mut Criterion, s: &DetectionStore, policy: &Policy, now: alpr_core::time::Instant) {
-    use alpr_core::hotlist::{ListKind, ListVersion};
+    use alpr_core::hotlist::ListVersion;
+    use alpr_core::vocab::ListKind;
     use std::sync::Arc;
     let mut rng = Rng(0xB0B5_1DE5_0000_0001);
     let stride = (s.distinct_plates() / 1000).max(1);
@@ -176,9 +177,9 @@ fn retro_hits(c: &mut Criterion, s: &DetectionStore, policy: &Policy, now: alpr_
     for days in [7u32, 30] {
         let hits = alpr_core::analytics::retro_hits(s, Arc::clone(&list), days, HashSet::new(), now, &policy)
             .expect("valid store");
-        let since = alpr_core::search::floor_ms(now) - i64::from(days) * 86_400_000;
+        let since = alpr_core::time::floor_ms(now) - i64::from(days) * 86_400_000;
         let rows: usize = s
-            .rows_by_plate(since, alpr_core::search::floor_ms(now))
+            .rows_by_plate(since, alpr_core::time::floor_ms(now))
             .map(|(_, r)| r.len())
             .sum();
         eprintln!(

@@ -3,9 +3,9 @@
 use std::hint::black_box;
 
 use alpr_core::Policy;
-use alpr_core::hotlist::{Category, ListKind};
 use alpr_core::hotplate::{self, HotPlateForm};
-use alpr_core::workflow::{self, ClearsResponse, DispatchInput, Event, HitWorkflow, Origin, Outcome};
+use alpr_core::vocab::{Category, ListKind, Origin};
+use alpr_core::workflow::{self, ClearsResponse, DispatchInput, Event, HitWorkflow, Outcome};
 use criterion::{Criterion, Throughput};
 
 pub(crate) fn define(c: &mut Criterion) {

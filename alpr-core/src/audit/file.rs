@@ -39,7 +39,7 @@ fn io(e: &std::io::Error) -> Error {
 fn encode(entry: &AuditEntry) -> Result<String> {
     let mut s = serde_json::to_string(&LineOut {
         sequence: entry.sequence,
-        hash: crate::retention::hex(&entry.hash),
+        hash: super::hex(&entry.hash),
         record: &entry.record,
     })
     .map_err(|e| Error::new(Code::Io).with_detail(format!("audit encode: {e}")))?;

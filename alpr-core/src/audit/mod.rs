@@ -36,8 +36,8 @@ use std::fmt;
 use sha2::{Digest, Sha256};
 
 use crate::error::{Code, Error, Result};
-use crate::hotlist::vocab;
 use crate::time::Instant;
+use crate::vocab::vocab;
 
 mod file;
 mod report;
@@ -187,7 +187,7 @@ pub struct Head {
 impl Head {
     /// The hash as lower-case hex.
     pub fn hash_hex(&self) -> String {
-        crate::retention::hex(&self.hash)
+        hex(&self.hash)
     }
 
     /// Parses `sequence` and a 64-digit lower-case hex hash.
@@ -235,6 +235,17 @@ pub(crate) fn parse_hash(s: &str) -> Option<Hash> {
         *o = (digit(b[2 * i])? << 4) | digit(b[2 * i + 1])?;
     }
     Some(out)
+}
+
+/// Lower-case hex of bytes.
+pub(crate) fn hex(bytes: &[u8]) -> String {
+    const D: &[u8; 16] = b"0123456789abcdef";
+    let mut s = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        s.push(char::from(D[usize::from(b >> 4)]));
+        s.push(char::from(D[usize::from(b & 15)]));
+    }
+    s
 }
 
 /// One stored record with its place in the chain.

@@ -1,8 +1,9 @@
 //! List health (R-LIST-5): what an administrator's dashboard shows for each list in force.
 
-use crate::hotlist::{ListKind, ListVersion};
+use crate::hotlist::ListVersion;
 use crate::policy::Policy;
 use crate::time::Instant;
+use crate::vocab::ListKind;
 
 /// The health of one list version at a moment (R-LIST-5).
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]

@@ -1,18 +1,21 @@
-//! Hot lists (SPEC §2): the model, ingest validation, file formats and the registry of versions.
+//! Hot lists (SPEC §2): the model, ingest validation and file formats. The registry of the
+//! versions in force sits a layer above, in `registry`.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
 
 pub mod format;
 mod health;
 mod json;
 mod model;
-mod registry;
 mod validate;
 
 pub use format::{Format, load_bytes};
 pub use health::ListHealth;
-#[allow(unused_imports)] // Used by the modules that define their own vocabularies.
-pub(crate) use model::vocab;
-pub use model::{Attributes, Category, Caution, Entry, ListKind, ListMeta, Vehicle};
-pub use registry::{RawList, Registry, Snapshot};
+pub use model::{Attributes, Caution, Entry, ListMeta, Vehicle};
 pub use validate::{
     ListVersion, LoadReport, RawEntry, Rejection, check_rejected_fraction, validate_entries, validate_entry,
 };
+
+/// The lists in force at one moment: id → version. Immutable.
+pub type Snapshot = Arc<BTreeMap<String, Arc<ListVersion>>>;

@@ -4,12 +4,13 @@
 use std::collections::{BTreeMap, HashMap};
 
 use crate::error::{Code, Error, Position, Result};
-use crate::hotlist::{Attributes, Category, Caution, Entry, ListKind, ListMeta, Vehicle};
+use crate::hotlist::{Attributes, Caution, Entry, ListMeta, Vehicle};
 use crate::index::{Index, IndexParams};
 use crate::pattern::PlateOrPattern;
 use crate::plate::{Jurisdiction, PlateType};
 use crate::policy::Policy;
 use crate::time::{self, Instant};
+use crate::vocab::{Category, ListKind};
 
 /// An entry as a source hands it over: every field is text, nothing is checked yet.
 ///
@@ -419,7 +420,7 @@ impl ListVersion {
     /// A version of already validated entries, indexed for matching under `policy` (its
     /// confusion classes and `max_edits`).
     pub fn build(meta: ListMeta, entries: Vec<Entry>, policy: &Policy) -> ListVersion {
-        let index = Index::build(&entries, IndexParams::of(policy));
+        let index = Index::build(entries.iter().map(|e| &e.key), IndexParams::of(policy));
         ListVersion { meta, entries, index }
     }
 

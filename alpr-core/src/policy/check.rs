@@ -8,8 +8,8 @@
 use std::fmt;
 
 use crate::error::{Code, Error, Result};
-use crate::hotlist::vocab;
 use crate::policy::Policy;
+use crate::vocab::vocab;
 
 vocab! {
     /// What a [`Finding`] is about.
@@ -163,7 +163,7 @@ impl Policy {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::hotlist::Category;
+    use crate::vocab::Category;
 
     #[test]
     fn sacramento_has_no_findings() {

@@ -4,7 +4,9 @@ use std::sync::Arc;
 
 use serde_json::{Value, json};
 
-use alpr_core::hotlist::{Category, Format, ListKind, ListMeta, RawList, Registry};
+use alpr_core::hotlist::{Format, ListMeta};
+use alpr_core::registry::{RawList, Registry};
+use alpr_core::vocab::{Category, ListKind};
 use alpr_core::{Policy, time};
 
 use super::{error_answer, str_field};

@@ -5,8 +5,9 @@ use std::sync::Arc;
 
 use serde_json::{Value, json};
 
-use alpr_core::hotlist::{RawList, Registry};
-use alpr_core::matching::{Origin, Read};
+use alpr_core::matching::Read;
+use alpr_core::registry::{RawList, Registry};
+use alpr_core::vocab::Origin;
 use alpr_core::{Jurisdiction, PlateType, Policy};
 
 use super::{error_answer, str_field};

@@ -4,8 +4,8 @@ use std::collections::BTreeMap;
 
 use serde_json::{Value, json};
 
-use alpr_core::hotlist::{Category, ListKind};
-use alpr_core::workflow::{Event, HitWorkflow, Origin};
+use alpr_core::vocab::{Category, ListKind, Origin};
+use alpr_core::workflow::{Event, HitWorkflow};
 use alpr_core::{Policy, hotplate, ops, records, time};
 
 /// The case's policy: the built-in profile with the case's `policy` overrides.

@@ -23,11 +23,11 @@ mod ncic;
 use crate::error::{Code, Error, Position, Result};
 use std::fmt;
 
-use crate::hotlist::model::vocab;
 use crate::hotlist::validate::Validator;
-use crate::hotlist::{Category, ListMeta, ListVersion, LoadReport, RawEntry, Rejection};
+use crate::hotlist::{ListMeta, ListVersion, LoadReport, RawEntry, Rejection};
 use crate::policy::Policy;
 use crate::time::Instant;
+use crate::vocab::{Category, vocab};
 
 vocab! {
     /// A hot-list file format (R-LIST-7).

@@ -11,8 +11,9 @@ use super::{
     Columns, FileInfo, Fixed, Lines, MAX_FIXED_LINE, Record, looks_like_formula, nul_column, parse_year, reject,
 };
 use crate::error::{Code, Result};
-use crate::hotlist::{Category, RawEntry, Vehicle};
+use crate::hotlist::{RawEntry, Vehicle};
 use crate::time;
+use crate::vocab::Category;
 
 /// The shortest record: through the state.
 const MIN_LEN: usize = 39;

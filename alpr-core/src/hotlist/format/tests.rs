@@ -3,7 +3,7 @@
 use proptest::prelude::*;
 
 use super::*;
-use crate::hotlist::ListKind;
+use crate::vocab::ListKind;
 
 fn meta(kind: ListKind) -> ListMeta {
     ListMeta {

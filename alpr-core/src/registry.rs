@@ -10,10 +10,11 @@ use std::collections::BTreeMap;
 use std::sync::{Arc, RwLock};
 
 use crate::error::{Code, Error, Result};
-use crate::hotlist::{Category, Format, ListHealth, ListMeta, ListVersion, LoadReport, RawEntry};
+use crate::hotlist::{Format, ListHealth, ListMeta, ListVersion, LoadReport, RawEntry, Snapshot};
 use crate::matching::{BatchOutput, Hit, Matcher, Read};
 use crate::policy::Policy;
 use crate::time::Instant;
+use crate::vocab::Category;
 
 /// A list handed over as a value: its metadata and raw entries. This is the shape of the
 /// conformance vectors' `list` and of the JSON load functions of the C ABI and Python.
@@ -58,9 +59,6 @@ impl ClassifyText for serde_json::Error {
         }
     }
 }
-
-/// The lists in force at one moment: id → version. Immutable.
-pub type Snapshot = Arc<BTreeMap<String, Arc<ListVersion>>>;
 
 /// The set of lists in force, shared by any number of threads.
 #[derive(Debug)]
@@ -227,7 +225,7 @@ mod tests {
     #[test]
     fn forbidden_categories_in_force_are_findings() {
         let policy = Policy {
-            forbidden_categories: vec![crate::hotlist::Category::ImmigrationViolator],
+            forbidden_categories: vec![crate::vocab::Category::ImmigrationViolator],
             ..Policy::sacramento()
         };
         let reg = Registry::new(Arc::new(policy));
