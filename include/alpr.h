@@ -275,6 +275,8 @@ enum alpr_status
   ALPR_STATUS_AUDIT_TRUNCATED = 422,
   // The last line of an audit file is incomplete (a torn write).
   ALPR_STATUS_AUDIT_TORN_RECORD = 423,
+  // A record or hit event dated before the one it follows (R-AUDIT-1, R-HIT-9).
+  ALPR_STATUS_TIME_REGRESSION = 424,
   // A refused PRA referral without the citizen's name (R-PRA-1).
   ALPR_STATUS_MISSING_CITIZEN_NAME = 500,
   // A refused PRA referral without a contact, phone or e-mail (R-PRA-1).

@@ -21,11 +21,43 @@ use chrono::NaiveDate;
 
 use crate::audit::{AuditLog, AuditRecord, AuditStore, Outcome};
 use crate::error::{Code, Error, Result};
+use crate::vocab::ListKind;
 use crate::policy::Policy;
 use crate::time::{CalendarSpan, Instant, add_calendar, local_date};
 
 /// The account state that allows access; any other state (`disabled`, `suspended`, …) denies.
 pub const ACTIVE: &str = "active";
+
+/// The action of approving a `special` list version for loading (R-LIST-9; `ooi_captain` by
+/// default).
+pub const APPROVE_SPECIAL_LIST: &str = "approve_special_list";
+
+/// The permission to see hits of `covert` lists (R-LIST-2). No default role has it; an agency
+/// grants it to a role in its own profile.
+pub const VIEW_COVERT: &str = "view_covert";
+
+/// Whether one of the user's roles grants `action` under the policy (R-ACCESS-3). Only the
+/// roles: account, training and clearance are [`decide`]'s checks.
+pub fn roles_grant(user: &User, action: &str, policy: &Policy) -> bool {
+    user.roles
+        .iter()
+        .filter_map(|r| policy.roles.get(r))
+        .any(|actions| actions.iter().any(|a| a == action))
+}
+
+/// R-LIST-9: a `special` list version is loaded only with the approval of the OOI captain or
+/// designee, a user whose roles grant [`APPROVE_SPECIAL_LIST`]. Other kinds need no approver.
+///
+/// # Errors
+/// `approval_required` for a `special` list without such an approver.
+pub fn check_list_approval(kind: ListKind, approver: Option<&User>, policy: &Policy) -> Result<()> {
+    if kind != ListKind::Special || approver.is_some_and(|u| roles_grant(u, APPROVE_SPECIAL_LIST, policy)) {
+        Ok(())
+    } else {
+        Err(Error::new(Code::ApprovalRequired)
+            .with_detail("a special list needs the approval of a user with approve_special_list (R-LIST-9)"))
+    }
+}
 
 /// A user of the system.
 #[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -127,12 +159,7 @@ pub fn decide(user: &User, request: &AccessRequest, now: Instant, policy: &Polic
     if !user.clearance {
         reasons.push(Code::NoClearance);
     }
-    let permitted = user
-        .roles
-        .iter()
-        .filter_map(|r| policy.roles.get(r))
-        .any(|actions| actions.contains(&request.action));
-    if !permitted {
+    if !roles_grant(user, &request.action, policy) {
         reasons.push(Code::ActionNotPermitted);
     }
     if policy.actions_needing_purpose.contains(&request.action) {
@@ -266,7 +293,7 @@ mod tests {
         ("administrator", &["manage_users", "audit_queries", "manage_hot_lists"]),
         ("supervisor", &["approve_other_use", "place_legal_hold"]),
         ("captain_investigations", &["approve_external_sharing"]),
-        ("ooi_captain", &["approve_special_list_sharing"]),
+        ("ooi_captain", &["approve_special_list_sharing", "approve_special_list"]),
         ("janitor", &[]),
     ];
     /// R-ACCESS-4: actions needing a purpose, and the expected reason of each purpose.
@@ -294,6 +321,8 @@ mod tests {
         let policy = Policy::sacramento();
         let mut actions: Vec<&str> = TABLE.iter().flat_map(|(_, a)| a.iter().copied()).collect();
         actions.push("delete_everything");
+        // No default role may see covert hits (R-LIST-2).
+        actions.push(VIEW_COVERT);
         actions.sort_unstable();
         actions.dedup();
         // The policy's table is exactly the test's.
@@ -393,6 +422,52 @@ mod tests {
         assert_eq!(entries[1].record.outcome, Outcome::Deny);
         assert_eq!(entries[1].record.reasons, [Code::ActionNotPermitted]);
         assert_eq!(entries[0].record.query_terms.as_deref(), Some("7AB*"));
+    }
+
+    #[test]
+    fn view_covert_is_granted_only_by_an_agency_profile() {
+        let p = Policy::sacramento();
+        let req = AccessRequest {
+            action: VIEW_COVERT.into(),
+            ..AccessRequest::default()
+        };
+        for role in p.roles.keys() {
+            assert!(!roles_grant(&user(role), VIEW_COVERT, &p), "{role}");
+            assert_eq!(decide(&user(role), &req, now(), &p).reasons, [Code::ActionNotPermitted]);
+        }
+        // An agency grants it to a role of its own profile; the other checks still apply.
+        let mut agency = p.clone();
+        agency.roles.insert("covert_analyst".into(), vec![VIEW_COVERT.into()]);
+        let mut analyst = user("covert_analyst");
+        assert!(decide(&analyst, &req, now(), &agency).allowed());
+        analyst.clearance = false;
+        assert_eq!(decide(&analyst, &req, now(), &agency).reasons, [Code::NoClearance]);
+        let from_toml = Policy::from_toml("[roles]\ncovert_analyst = [\"view_covert\"]\n").unwrap();
+        assert!(roles_grant(&user("covert_analyst"), VIEW_COVERT, &from_toml));
+    }
+
+    #[test]
+    fn special_lists_need_the_ooi_captains_approval() {
+        let p = Policy::sacramento();
+        let captain = user("ooi_captain");
+        let approve = AccessRequest {
+            action: APPROVE_SPECIAL_LIST.into(),
+            ..AccessRequest::default()
+        };
+        assert!(decide(&captain, &approve, now(), &p).allowed());
+        assert!(check_list_approval(ListKind::Special, Some(&captain), &p).is_ok());
+        for role in ["administrator", "supervisor", "captain_investigations", "investigator"] {
+            let e = check_list_approval(ListKind::Special, Some(&user(role)), &p).unwrap_err();
+            assert_eq!(e.code(), Code::ApprovalRequired, "{role}");
+        }
+        assert_eq!(
+            check_list_approval(ListKind::Special, None, &p).unwrap_err().code(),
+            Code::ApprovalRequired
+        );
+        // Other kinds load without an approver.
+        for kind in [ListKind::Standard, ListKind::HotPlate, ListKind::Covert] {
+            assert!(check_list_approval(kind, None, &p).is_ok(), "{kind}");
+        }
     }
 
     #[test]

@@ -204,7 +204,10 @@ codes! {
     AuditTruncated = 422, "audit_truncated", "audit log shorter than its exported head (R-AUDIT-2)";
     /// The last line of an audit file is incomplete (a torn write).
     AuditTornRecord = 423, "audit_torn_record", "incomplete last audit record";
-    // Reserved for retention, access, audit and sharing: 424-499.
+    /// A record or hit event dated before the one it follows (R-AUDIT-1, R-HIT-9).
+    // Last added.
+    TimeRegression = 424, "time_regression", "dated before the record or event it follows (R-AUDIT-1, R-HIT-9)";
+    // Reserved for retention, access, audit and sharing: 425-499.
 
     // 500s: public records and operations.
     /// A refused PRA referral without the citizen's name (R-PRA-1).
@@ -222,7 +225,6 @@ codes! {
     InvalidPolicy = 901, "invalid_policy", "invalid policy profile";
     /// A file could not be read or written (the skins' file-path conveniences).
     Io = 902, "io", "file could not be read or written";
-    // Last added: Io.
 }
 
 impl fmt::Display for Code {

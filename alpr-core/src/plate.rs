@@ -168,7 +168,9 @@ impl<'de> serde::Deserialize<'de> for Plate {
 pub struct Normalized {
     /// The canonical plate.
     pub plate: Plate,
-    /// True when any character was folded from a fullwidth, Cyrillic or Greek form.
+    /// True when any character was folded from a fullwidth, Cyrillic or Greek form, or a
+    /// fullwidth space (U+3000) or hyphen (U+FF0D) was removed; removing any other separator
+    /// is not a fold.
     pub folded: bool,
 }
 
@@ -189,16 +191,66 @@ pub(crate) fn classify(c: char) -> CharClass {
     match c {
         'A'..='Z' | '0'..='9' => CharClass::Plate(c as u8, false),
         'a'..='z' => CharClass::Plate(c.to_ascii_uppercase() as u8, false),
-        ' ' | '\t' | '-' | '.' | '_' | '\u{00B7}' | '\u{3000}' | '\u{FF0D}' => CharClass::Separator,
+        // The common separators first, so plain ASCII input never reaches the tables below.
+        ' ' | '-' | '.' | '_' => CharClass::Separator,
         // Fullwidth digits and letters (R-NORM-3).
         '\u{FF10}'..='\u{FF19}' => CharClass::Plate(b'0' + (c as u32 - 0xFF10) as u8, true),
         '\u{FF21}'..='\u{FF3A}' => CharClass::Plate(b'A' + (c as u32 - 0xFF21) as u8, true),
         '\u{FF41}'..='\u{FF5A}' => CharClass::Plate(b'A' + (c as u32 - 0xFF41) as u8, true),
+        _ if is_separator(c) => CharClass::Separator,
         _ => match fold_lookalike(c) {
             Some(b) => CharClass::Plate(b, true),
             None => CharClass::Invalid,
         },
     }
+}
+
+/// The dashes: every character of Unicode general category `Pd` (Dash_Punctuation), as R-NORM-1
+/// lists them (Unicode 16).
+pub const DASHES: &[char] = &[
+    '\u{002D}',
+    '\u{058A}',
+    '\u{05BE}',
+    '\u{1400}',
+    '\u{1806}',
+    '\u{2010}',
+    '\u{2011}',
+    '\u{2012}',
+    '\u{2013}',
+    '\u{2014}',
+    '\u{2015}',
+    '\u{2E17}',
+    '\u{2E1A}',
+    '\u{2E3A}',
+    '\u{2E3B}',
+    '\u{2E40}',
+    '\u{2E5D}',
+    '\u{301C}',
+    '\u{3030}',
+    '\u{30A0}',
+    '\u{FE31}',
+    '\u{FE32}',
+    '\u{FE58}',
+    '\u{FE63}',
+    '\u{FF0D}',
+    '\u{10EAD}',
+];
+
+/// The invisible format characters R-NORM-1 removes: soft hyphen, zero-width space, non-joiner
+/// and joiner, word joiner, and the zero-width no-break space (the byte-order mark).
+pub const INVISIBLE_SEPARATORS: &[char] = &['\u{00AD}', '\u{200B}', '\u{200C}', '\u{200D}', '\u{2060}', '\u{FEFF}'];
+
+/// Whether R-NORM-1 removes `c`: every Unicode `White_Space` character (`char::is_whitespace`),
+/// every dash ([`DASHES`]), the invisible format characters ([`INVISIBLE_SEPARATORS`]), `.`,
+/// `·` (U+00B7) and `_`.
+pub fn is_separator(c: char) -> bool {
+    c.is_whitespace() || matches!(c, '.' | '\u{00B7}' | '_') || DASHES.contains(&c) || INVISIBLE_SEPARATORS.contains(&c)
+}
+
+/// Whether removing the separator `c` is a fold of R-NORM-3 (the fullwidth space U+3000 and
+/// hyphen U+FF0D): a plate reached through it reports `folded = true`.
+const fn is_folded_separator(c: char) -> bool {
+    matches!(c, '\u{3000}' | '\u{FF0D}')
 }
 
 /// The reviewed Cyrillic and Greek look-alike table of R-NORM-4 (capital and small letters).
@@ -242,12 +294,10 @@ pub(crate) fn char_class_name(c: char) -> &'static str {
         "NUL"
     } else if c.is_control() {
         "control character"
-    } else if matches!(c, '\u{200B}'..='\u{200F}' | '\u{2028}'..='\u{202E}' | '\u{2060}'..='\u{2064}' | '\u{FEFF}') {
+    } else if matches!(c, '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2061}'..='\u{206F}') {
         "invisible or direction-control character"
     } else if c.is_ascii_punctuation() {
         "ASCII punctuation"
-    } else if c.is_whitespace() {
-        "white space other than space or tab"
     } else if c.is_alphabetic() {
         "letter outside A-Z and the fold table"
     } else if c.is_numeric() {
@@ -262,7 +312,9 @@ pub(crate) fn char_class_name(c: char) -> &'static str {
 /// # Errors
 /// - `too_long` for raw input over 64 bytes, or more than 10 plate characters after folding;
 /// - `invalid_character` (with its 0-based position in Unicode scalar values) for the first
-///   character outside the plate alphabet, the separators and the fold tables;
+///   character outside the plate alphabet, the separators ([`is_separator`]: white space, dashes,
+///   invisible format characters, `.`, `·`, `_`) and the fold tables, such as a control
+///   character that is not white space (NUL, U+001C);
 /// - `empty` when nothing is left.
 ///
 /// When the input has both an invalid character and too many plate characters, the invalid
@@ -289,7 +341,7 @@ pub fn normalize(raw: &str) -> Result<Normalized> {
     let mut too_long = false;
     for (i, c) in raw.chars().enumerate() {
         match classify(c) {
-            CharClass::Separator => {}
+            CharClass::Separator => folded |= is_folded_separator(c),
             CharClass::Plate(b, f) => {
                 folded |= f;
                 if n < PLATE_MAX_LEN {
@@ -475,7 +527,14 @@ mod tests {
 
     #[test]
     fn errors_never_echo_input() {
-        for raw in ["SECRET/1", "SECRETPLATE99", "", "SEC\u{200B}RET", &"X".repeat(100)] {
+        for raw in [
+            "SECRET/1",
+            "SECRETPLATE99",
+            "",
+            "SEC\u{200E}RET",
+            "SEC\u{1C}RET",
+            &"X".repeat(100),
+        ] {
             let e = normalize(raw).unwrap_err();
             let msg = e.to_string();
             assert!(!msg.contains("SEC") && !msg.contains("XX"), "{msg}");
@@ -485,7 +544,7 @@ mod tests {
     #[test]
     fn hostile_inputs() {
         assert_eq!(normalize("AB\u{202E}C").unwrap_err().position().character, Some(2));
-        assert_eq!(normalize("\u{FEFF}ABC").unwrap_err().code(), Code::InvalidCharacter);
+        assert_eq!(normalize("AB\u{200E}C").unwrap_err().position().character, Some(2));
         assert_eq!(normalize("😀").unwrap_err().code(), Code::InvalidCharacter);
         // 64 bytes exactly is looked at; 65 is refused before any work.
         assert_eq!(normalize(&" ".repeat(64)).unwrap_err().code(), Code::Empty);
@@ -502,11 +561,120 @@ mod tests {
         }
     }
 
+    /// R-NORM-1's dashes, written out from SPEC independently of [`DASHES`]: general category
+    /// `Pd`.
+    const SPEC_PD: &[u32] = &[
+        0x2D, 0x58A, 0x5BE, 0x1400, 0x1806, 0x2010, 0x2011, 0x2012, 0x2013, 0x2014, 0x2015, 0x2E17, 0x2E1A, 0x2E3A,
+        0x2E3B, 0x2E40, 0x2E5D, 0x301C, 0x3030, 0x30A0, 0xFE31, 0xFE32, 0xFE58, 0xFE63, 0xFF0D, 0x10EAD,
+    ];
+    /// R-NORM-1's Unicode `White_Space` list, written out from SPEC.
+    const SPEC_WHITE_SPACE: &[u32] = &[
+        0x9, 0xA, 0xB, 0xC, 0xD, 0x20, 0x85, 0xA0, 0x1680, 0x2000, 0x2001, 0x2002, 0x2003, 0x2004, 0x2005, 0x2006,
+        0x2007, 0x2008, 0x2009, 0x200A, 0x2028, 0x2029, 0x202F, 0x205F, 0x3000,
+    ];
+    /// R-NORM-1's invisible format characters and the three punctuation separators.
+    const SPEC_OTHER_SEPARATORS: &[u32] = &[0xAD, 0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF, 0x2E, 0xB7, 0x5F];
+
+    /// Every separator of R-NORM-1: every `char::is_whitespace`, every `Pd` character, the
+    /// invisible ones and `.` `·` `_`.
+    fn spec_separators() -> Vec<char> {
+        let mut v: Vec<char> = (0..=u32::from(char::MAX))
+            .filter_map(char::from_u32)
+            .filter(|c| c.is_whitespace())
+            .collect();
+        v.extend(
+            SPEC_PD
+                .iter()
+                .chain(SPEC_OTHER_SEPARATORS)
+                .filter_map(|&u| char::from_u32(u)),
+        );
+        v.sort_unstable();
+        v.dedup();
+        v
+    }
+
+    #[test]
+    fn separators_are_exactly_the_spec_list() {
+        // The spec's White_Space list is what `char::is_whitespace` accepts.
+        let ws: Vec<u32> = (0..=u32::from(char::MAX))
+            .filter_map(char::from_u32)
+            .filter(|c| c.is_whitespace())
+            .map(u32::from)
+            .collect();
+        assert_eq!(ws, SPEC_WHITE_SPACE);
+        let seps = spec_separators();
+        for c in (0..=u32::from(char::MAX)).filter_map(char::from_u32) {
+            let want = seps.binary_search(&c).is_ok();
+            assert_eq!(is_separator(c), want, "U+{:04X}", u32::from(c));
+            if want {
+                assert_eq!(classify(c), CharClass::Separator, "U+{:04X}", u32::from(c));
+            }
+        }
+    }
+
+    #[test]
+    fn pasted_and_stacked_text_normalizes() {
+        for (raw, plate, folded) in [
+            ("7ABC123\n", "7ABC123", false),
+            ("7ABC\r\n123", "7ABC123", false),
+            ("7ABC\u{A0}123", "7ABC123", false),
+            ("7ABC\u{2013}123", "7ABC123", false),
+            ("7ABC\u{2014}123", "7ABC123", false),
+            ("7AB\u{AD}C123", "7ABC123", false),
+            ("\u{FEFF}7ABC123", "7ABC123", false),
+            ("7ABC\u{2028}123", "7ABC123", false),
+            ("7ABC\u{85}123\u{B}\u{C}", "7ABC123", false),
+            ("7\u{200D}AB\u{2060}C\u{200C}123", "7ABC123", false),
+            ("7ABC\u{10EAD}123", "7ABC123", false),
+            // The fullwidth space and hyphen are folds of R-NORM-3.
+            ("7ABC\u{3000}123", "7ABC123", true),
+            ("7ABC\u{FF0D}123", "7ABC123", true),
+        ] {
+            let n = normalize(raw).unwrap();
+            assert_eq!((n.plate.to_string().as_str(), n.folded), (plate, folded), "{raw:?}");
+        }
+        assert_eq!(normalize("\u{A0}\u{2013}\u{FEFF}\n").unwrap_err().code(), Code::Empty);
+    }
+
+    #[test]
+    fn controls_that_are_not_white_space_are_invalid_at_their_position() {
+        // U+001C…U+001F are information separators, not White_Space (Python's str.isspace
+        // disagrees): they fail at their position, like NUL and the other controls.
+        for c in [
+            '\0', '\u{1}', '\u{1B}', '\u{1C}', '\u{1D}', '\u{1E}', '\u{1F}', '\u{7F}', '\u{80}', '\u{9F}',
+        ] {
+            let e = normalize(&format!("AB{c}1")).unwrap_err();
+            assert_eq!(
+                (e.code(), e.position().character),
+                (Code::InvalidCharacter, Some(2)),
+                "U+{:04X}",
+                u32::from(c)
+            );
+            assert_eq!(e.detail(), if c == '\0' { "NUL" } else { "control character" });
+        }
+        // Punctuation, symbols and other format characters stay invalid.
+        for (raw, at) in [
+            ("I♥NY", 1),
+            ("AB/1", 2),
+            ("A+B", 1),
+            ("AB\u{200E}1", 2),
+            ("\u{2212}1", 0),
+        ] {
+            let e = normalize(raw).unwrap_err();
+            assert_eq!(
+                (e.code(), e.position().character),
+                (Code::InvalidCharacter, Some(at)),
+                "{raw:?}"
+            );
+        }
+    }
+
     fn fold_input() -> impl Strategy<Value = String> {
         // Plate characters, separators, fold-table characters and a sprinkling of anything.
         let pieces = prop_oneof![
             8 => "[A-Za-z0-9]",
             2 => prop_oneof![Just(" "), Just("-"), Just("."), Just("_"), Just("\t"), Just("·"), Just("\u{3000}"), Just("－")].prop_map(String::from),
+            2 => proptest::sample::select(spec_separators()).prop_map(String::from),
             2 => prop_oneof![Just("Ａ"), Just("ｚ"), Just("７"), Just("А"), Just("в"), Just("Ω"), Just("Ζ"), Just("χ")].prop_map(String::from),
             1 => any::<char>().prop_map(String::from),
         ];
@@ -545,6 +713,27 @@ mod tests {
             if spaced.len() <= RAW_MAX_BYTES {
                 prop_assert_eq!(normalize(&spaced).unwrap().plate, base);
             }
+        }
+
+        #[test]
+        fn every_separator_is_removed_anywhere(
+            s in "[A-Z0-9]{1,10}",
+            seps in proptest::collection::vec((0usize..=10, proptest::sample::select(spec_separators())), 1..6),
+        ) {
+            // Every White_Space, every Pd and every listed invisible character, at any place
+            // (before, inside, after), leaves the plate as it was (R-NORM-1).
+            let mut chars: Vec<char> = s.chars().collect();
+            let mut folded = false;
+            for (at, c) in &seps {
+                chars.insert((*at).min(chars.len()), *c);
+                folded |= matches!(c, '\u{3000}' | '\u{FF0D}');
+            }
+            let raw: String = chars.into_iter().collect();
+            prop_assume!(raw.len() <= RAW_MAX_BYTES);
+            let n = normalize(&raw).unwrap();
+            prop_assert_eq!(n.plate.to_string(), s);
+            prop_assert_eq!(n.folded, folded);
+            prop_assert_eq!(normalize(&n.plate.to_string()).unwrap().plate, n.plate);
         }
 
         #[test]

@@ -69,7 +69,7 @@ pub struct MaxAgeHours {
     /// `hot_plate` list: none (each entry has its own expiry).
     #[serde(default)]
     pub hot_plate: Option<u32>,
-    /// `covert` lists: 24.
+    /// `covert` lists: 12, as standard lists (the spec is silent; see DESIGN.md).
     #[serde(default)]
     pub covert: Option<u32>,
 }
@@ -150,7 +150,8 @@ pub struct Policy {
     pub training_recertification: CalendarSpan,
     /// Accounts idle this many days are listed for access review (R-ACCESS-5).
     pub access_review_idle_days: u32,
-    /// Actions each role may take (R-ACCESS-3).
+    /// Actions each role may take (R-ACCESS-3). No default role has `view_covert`: an agency
+    /// grants it in its own profile (R-LIST-2).
     pub roles: BTreeMap<String, Vec<String>>,
     /// Actions that need a purpose (R-ACCESS-4).
     pub actions_needing_purpose: Vec<String>,
@@ -236,7 +237,10 @@ impl Policy {
             ),
             ("supervisor", &["approve_other_use", "place_legal_hold"][..]),
             ("captain_investigations", &["approve_external_sharing"][..]),
-            ("ooi_captain", &["approve_special_list_sharing"][..]),
+            (
+                "ooi_captain",
+                &["approve_special_list_sharing", "approve_special_list"][..],
+            ),
         ]
         .into_iter()
         .map(|(r, a)| (r.to_owned(), strings(a)))
@@ -252,7 +256,7 @@ impl Policy {
                 standard: Some(12),
                 special: Some(24),
                 hot_plate: None,
-                covert: Some(24),
+                covert: Some(12),
             },
             max_confusable: 1,
             max_edits: 0,

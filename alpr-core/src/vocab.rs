@@ -91,14 +91,17 @@ vocab! {
         ProtectiveInterest = "protective_interest",
         /// Gang file.
         Gang = "gang",
-        /// Known or suspected terrorist (NCIC `T`).
+        /// Known or suspected terrorist (never the NCIC extract's `T`, which does not say which).
         Terrorism = "terrorism",
-        /// Immigration violator.
+        /// Immigration violator (NCIC `N`).
         ImmigrationViolator = "immigration_violator",
         /// Local investigation.
         Investigation = "investigation",
         /// Anything else.
         Other = "other",
+        /// Gang or terrorist member (NCIC `T`: the extract's code does not say which). Last, so
+        /// the index of every older category (the C `alpr_hit.category`) stays as it was.
+        GangOrTerrorist = "gang_or_terrorist",
     }
 }
 
@@ -113,9 +116,10 @@ impl Category {
             b'K' => Category::ProtectiveInterest,
             b'L' => Category::ViolentPerson,
             b'M' => Category::MissingPerson,
+            b'N' => Category::ImmigrationViolator,
             b'P' => Category::StolenPlate,
             b'R' | b'V' => Category::StolenVehicle,
-            b'T' => Category::Terrorism,
+            b'T' => Category::GangOrTerrorist,
             b'W' => Category::WantedPerson,
             b'X' => Category::SexOffender,
             _ => return None,

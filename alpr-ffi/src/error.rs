@@ -140,6 +140,8 @@ pub enum alpr_status {
     AuditTruncated = 422,
     /// The last line of an audit file is incomplete (a torn write).
     AuditTornRecord = 423,
+    /// A record or hit event dated before the one it follows (R-AUDIT-1, R-HIT-9).
+    TimeRegression = 424,
     /// A refused PRA referral without the citizen's name (R-PRA-1).
     MissingCitizenName = 500,
     /// A refused PRA referral without a contact, phone or e-mail (R-PRA-1).
@@ -214,6 +216,7 @@ pub const fn status_of(code: Code) -> alpr_status {
         Code::AuditChainBroken => alpr_status::AuditChainBroken,
         Code::AuditTruncated => alpr_status::AuditTruncated,
         Code::AuditTornRecord => alpr_status::AuditTornRecord,
+        Code::TimeRegression => alpr_status::TimeRegression,
         Code::MissingCitizenName => alpr_status::MissingCitizenName,
         Code::MissingContact => alpr_status::MissingContact,
         Code::MissingDescription => alpr_status::MissingDescription,

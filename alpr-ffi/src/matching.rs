@@ -370,6 +370,7 @@ const CATEGORY_NAMES: &[&CStr] = &[
     c"immigration_violator",
     c"investigation",
     c"other",
+    c"gang_or_terrorist",
 ];
 
 fn name_of(names: &[&'static CStr], value: u32) -> *const c_char {

@@ -113,7 +113,13 @@ fn invalid_utf8_nul_and_invisible_characters() {
     let detail = last_error();
     assert!(detail.contains("character 2") && detail.contains("NUL"), "{detail}");
     assert_eq!(normalize("AB\u{202E}C".as_bytes(), 16).0, alpr_status::InvalidCharacter);
-    assert_eq!(normalize("AB\u{200B}C".as_bytes(), 16).0, alpr_status::InvalidCharacter);
+    assert_eq!(normalize("AB\u{200E}C".as_bytes(), 16).0, alpr_status::InvalidCharacter);
+    // U+001C is a control, not white space (R-NORM-5); the zero-width space and the byte-order
+    // mark are separators (R-NORM-1).
+    assert_eq!(normalize(b"AB\x1cC", 16).0, alpr_status::InvalidCharacter);
+    assert!(last_error().contains("character 2"), "{}", last_error());
+    let (st, text, _, _) = normalize("\u{FEFF}AB\u{200B}C".as_bytes(), 16);
+    assert_eq!((st, text.as_str()), (alpr_status::Ok, "ABC"));
 }
 
 #[test]

@@ -31,3 +31,8 @@ def test_header_has_every_code_with_the_same_number():
     for number, name, _ in alpr._alpr.codes():
         assert in_header[name] == number
     assert all(in_header[n] < 100 for n in abi_only)
+
+
+def test_time_regression_is_an_audit_code():
+    assert issubclass(alpr.TimeRegressionError, alpr.AccessError)
+    assert (424, "time_regression", alpr.TimeRegressionError) in alpr._alpr.codes()

@@ -57,6 +57,21 @@ def test_access_lists_every_failure_and_audits():
     assert [r["user"] for r in review] == ["u1"]
 
 
+def test_special_list_approval_and_view_covert():
+    base = {"id": "u1", "agency": "SPD", "account": "active", "trained_on": date(2026, 1, 5), "clearance": True}
+    roles = ["operator", "dispatcher", "investigator", "administrator", "supervisor",
+             "captain_investigations", "ooi_captain"]
+    for role in roles:
+        user = dict(base, roles=[role])
+        d = alpr.decide_access(user, {"action": "view_covert"}, NOW)
+        assert d == {"decision": "deny", "reasons": ["action_not_permitted"]}, role
+        d = alpr.decide_access(user, {"action": "approve_special_list"}, NOW)
+        assert (d["decision"] == "allow") == (role == "ooi_captain"), role
+    agency = alpr.Policy.from_toml('[roles]\ncovert_analyst = ["view_covert"]\n')
+    d = alpr.decide_access(dict(base, roles=["covert_analyst"]), {"action": "view_covert"}, NOW, agency)
+    assert d == {"decision": "allow", "reasons": []}
+
+
 def test_sharing_overlay_and_audit():
     req = {
         "data": "detections",

@@ -105,3 +105,30 @@ def test_policy_check_findings():
     assert [f["code"] for f in p.check()] == ["hot_plate_days_above_order", "california_overlay_off"]
     assert p.check()[0]["field"] == "hot_plate_max_days"
     assert alpr.Registry(p).check_policy() == p.check()
+
+
+NCIC = (
+    b"T123456789LA057020020190509GT123456  CA2009PC2009FORDF15PUWHI\n"
+    b"N123456789LA057020020190509IM123456  CA2009PC2009FORDF15PUWHI\n"
+)
+
+
+def test_ncic_list_codes_n_and_t_in_a_covert_list():
+    reg = alpr.Registry()
+    report = load(reg, NCIC, "ncic_extract", id="COVERT", kind="covert", category=None)
+    assert (report.accepted, report.rejected) == (2, [])
+    cats = {e["plate"]: e["category"] for e in reg.entries("COVERT")}
+    assert cats == {"GT123456": "gang_or_terrorist", "IM123456": "immigration_violator"}
+    (h,) = reg.health(LOADED + timedelta(hours=12, seconds=1))
+    assert (h["max_age_hours"], h["stale"]) == (12, True)
+
+
+def test_forbidden_records_do_not_count_toward_too_many_rejected():
+    policy = alpr.Policy().with_overrides('{"forbidden_categories": ["immigration_violator"]}')
+    reg = alpr.Registry(policy)
+    report = load(reg, NCIC, "ncic_extract", id="NCIC", category=None)
+    assert report.accepted == 1
+    assert report.rejected == [{"line": 2, "column": 1, "error": "category_forbidden"}]
+    # A defective record still fails the load at the default 1 %.
+    with pytest.raises(alpr.TooManyRejectedError):
+        load(reg, NCIC + NCIC.replace(b"T1234", b"Q1234"), "ncic_extract", id="NCIC", category=None)

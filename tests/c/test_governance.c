@@ -148,6 +148,40 @@ static bool test_access_and_sharing(void) {
   return true;
 }
 
+/* R-ACCESS-3: the OOI captain approves special lists; no default role may view covert hits, a
+ * role of the agency's own profile may. */
+static bool test_special_list_approval_and_view_covert(void) {
+  static const char *const roles[] = {"operator", "dispatcher", "investigator", "administrator",
+                                      "supervisor", "captain_investigations", "ooi_captain"};
+  const alpr_policy *base = NULL, *p = NULL;
+  char user[256];
+  bool allowed = false;
+  uint32_t reasons[16];
+  size_t n = 0;
+  CHECK(alpr_policy_default(&base) == ALPR_STATUS_OK);
+  for (size_t i = 0; i < sizeof roles / sizeof roles[0]; i++) {
+    snprintf(user, sizeof user,
+             "{\"id\":\"u1\",\"roles\":[\"%s\"],\"account\":\"active\",\"trained_on\":\"2026-01-05\",\"clearance\":true}",
+             roles[i]);
+    CHECK(alpr_access_decide_json(base, STR(user), STR("{\"action\":\"view_covert\"}"), NOW_MS, &allowed, reasons, 16,
+                                  &n) == ALPR_STATUS_OK);
+    CHECK(!allowed && n == 1 && reasons[0] == ALPR_STATUS_ACTION_NOT_PERMITTED);
+    CHECK(alpr_access_decide_json(base, STR(user), STR("{\"action\":\"approve_special_list\"}"), NOW_MS, &allowed,
+                                  reasons, 16, &n) == ALPR_STATUS_OK);
+    CHECK(allowed == (strcmp(roles[i], "ooi_captain") == 0));
+  }
+  CHECK(alpr_policy_with_overrides_json(base, STR("{\"roles\": {\"covert_analyst\": [\"view_covert\"]}}"), &p) ==
+        ALPR_STATUS_OK);
+  CHECK(alpr_access_decide_json(p,
+                                STR("{\"id\":\"u2\",\"roles\":[\"covert_analyst\"],\"account\":\"active\","
+                                    "\"trained_on\":\"2026-01-05\",\"clearance\":true}"),
+                                STR("{\"action\":\"view_covert\"}"), NOW_MS, &allowed, reasons, 16, &n) == ALPR_STATUS_OK);
+  CHECK(allowed && n == 0);
+  alpr_policy_free(p);
+  alpr_policy_free(base);
+  return true;
+}
+
 static bool test_sharing_audited(void) {
   const alpr_policy *p = NULL;
   const alpr_audit_log *log = NULL;
@@ -185,7 +219,9 @@ static bool test_sharing_audited(void) {
 
 int main(void) {
   int failed = 0, passed = 0;
-  bool (*tests[])(void) = {test_audit_memory, test_audit_file_tamper, test_purge_plan, test_access_and_sharing, test_sharing_audited};
+  bool (*tests[])(void) = {test_audit_memory,       test_audit_file_tamper,
+                           test_purge_plan,         test_access_and_sharing,
+                           test_special_list_approval_and_view_covert, test_sharing_audited};
   for (size_t i = 0; i < sizeof tests / sizeof tests[0]; i++) {
     if (tests[i]()) passed++; else failed++;
   }

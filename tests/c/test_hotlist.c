@@ -121,6 +121,43 @@ static bool test_csv_rejections_and_path(void) {
   return true;
 }
 
+/* NCIC list codes N and T (R-LIST-7, §2.1), a covert list kind, and forbidden records that are
+ * excluded without failing the load (R-LIST-8). */
+static bool test_ncic_codes_covert_and_forbidden(void) {
+  static const char ncic[] =
+      "T123456789LA057020020190509GT123456  CA2009PC2009FORDF15PUWHI\n"
+      "N123456789LA057020020190509IM123456  CA2009PC2009FORDF15PUWHI\n";
+  const alpr_policy *base = NULL, *p = NULL;
+  const alpr_registry *r = NULL;
+  alpr_load_report *rep = NULL;
+  size_t accepted = 0, rejected = 0, n = 0;
+  uint32_t code = 0;
+  alpr_position pos;
+  alpr_list_health h;
+  char buf[512];
+  CHECK(alpr_policy_default(&base) == ALPR_STATUS_OK);
+  CHECK(alpr_policy_with_overrides_json(base, STR("{\"forbidden_categories\": [\"immigration_violator\"]}"), &p) ==
+        ALPR_STATUS_OK);
+  alpr_policy_free(base);
+  CHECK(alpr_registry_new(p, &r) == ALPR_STATUS_OK);
+  alpr_policy_free(p);
+  /* Half the records are forbidden, with the default 1 % limit: still loaded. */
+  CHECK(alpr_registry_load_bytes(r, ALPR_FORMAT_NCIC_EXTRACT, STR("COVERT"), ALPR_LIST_KIND_COVERT, 5, LOADED_MS, NULL,
+                                 0, NULL, 0, (const uint8_t *)ncic, strlen(ncic), &rep) == ALPR_STATUS_OK);
+  CHECK(alpr_load_report_counts(rep, &accepted, NULL, &rejected) == ALPR_STATUS_OK);
+  CHECK(accepted == 1 && rejected == 1);
+  CHECK(alpr_load_report_rejected(rep, 0, &code, &pos) == ALPR_STATUS_OK);
+  CHECK(code == ALPR_STATUS_CATEGORY_FORBIDDEN && pos.line == 2);
+  alpr_load_report_free(rep);
+  CHECK(alpr_registry_list_entry_json(r, STR("COVERT"), 0, (uint8_t *)buf, sizeof buf, &n) == ALPR_STATUS_OK);
+  CHECK(strstr(buf, "\"category\":\"gang_or_terrorist\"") != NULL && strstr(buf, "terrorism") == NULL);
+  CHECK(alpr_registry_list_health(r, STR("COVERT"), LOADED_MS, &h) == ALPR_STATUS_OK);
+  CHECK(h.kind == ALPR_LIST_KIND_COVERT && h.max_age_hours == 12);
+  CHECK(strcmp(alpr_list_kind_str(ALPR_LIST_KIND_COVERT), "covert") == 0);
+  alpr_registry_free(r);
+  return true;
+}
+
 static bool test_policy_check(void) {
   const alpr_policy *base = NULL, *p = NULL;
   const alpr_registry *r = NULL;
@@ -145,7 +182,7 @@ static bool test_policy_check(void) {
 int main(void) {
   int failed = 0, passed = 0;
   bool (*tests[])(void) = {test_clew_bytes_entries_and_health, test_whole_file_failures_keep_the_previous_version,
-                           test_csv_rejections_and_path, test_policy_check};
+                           test_csv_rejections_and_path, test_ncic_codes_covert_and_forbidden, test_policy_check};
   for (size_t i = 0; i < sizeof tests / sizeof tests[0]; i++) {
     if (tests[i]()) passed++; else failed++;
   }

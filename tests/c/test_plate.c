@@ -13,6 +13,38 @@ static bool test_status_str(void) {
   CHECK(strcmp(alpr_status_str(ALPR_STATUS_OK), "ok") == 0);
   CHECK(strcmp(alpr_status_str(ALPR_STATUS_INVALID_CHARACTER), "invalid_character") == 0);
   CHECK(strcmp(alpr_status_str(123456u), "unknown_status") == 0);
+  CHECK(ALPR_STATUS_TIME_REGRESSION == 424);
+  CHECK(strcmp(alpr_status_str(ALPR_STATUS_TIME_REGRESSION), "time_regression") == 0);
+  return true;
+}
+
+/* R-NORM-1: white space, dashes and invisible format characters are separators; R-NORM-5: other
+ * controls (U+001C) fail at their character position. */
+static bool test_separators(void) {
+  static const char *const pasted[] = {
+      "7ABC123\n",             /* trailing line feed */
+      "7ABC\r\n123",          /* two-line stacked text */
+      "7ABC\xc2\xa0" "123",   /* no-break space */
+      "7ABC\xe2\x80\x93" "123", /* en dash */
+      "7AB\xc2\xad" "C123",   /* soft hyphen */
+      "\xef\xbb\xbf" "7ABC123", /* U+FEFF */
+      "7ABC\xe2\x80\xa8" "123", /* U+2028 line separator */
+  };
+  uint8_t buf[ALPR_PLATE_BUF_LEN];
+  size_t n = 0;
+  bool folded = true;
+  const uint8_t info_sep[] = {'A', 'B', 0x1c, '1'};
+  alpr_position pos;
+  for (size_t i = 0; i < sizeof pasted / sizeof pasted[0]; i++) {
+    folded = true;
+    CHECK(alpr_plate_normalize(STR(pasted[i]), buf, sizeof buf, &n, &folded) == ALPR_STATUS_OK);
+    CHECK(strcmp((const char *)buf, "7ABC123") == 0 && !folded);
+  }
+  /* The fullwidth space is a fold of R-NORM-3. */
+  CHECK(alpr_plate_normalize(STR("7ABC\xe3\x80\x80" "123"), buf, sizeof buf, &n, &folded) == ALPR_STATUS_OK);
+  CHECK(strcmp((const char *)buf, "7ABC123") == 0 && folded);
+  CHECK(alpr_plate_normalize(info_sep, sizeof info_sep, buf, sizeof buf, &n, NULL) == ALPR_STATUS_INVALID_CHARACTER);
+  CHECK(alpr_last_error_position(&pos) == ALPR_STATUS_OK && pos.character == 2);
   return true;
 }
 
@@ -79,8 +111,8 @@ static bool test_jurisdiction(void) {
 
 int main(void) {
   int failed = 0, passed = 0;
-  bool (*tests[])(void) = {test_version,       test_status_str, test_normalize, test_errors_and_last_error,
-                           test_buffer_too_small, test_huge_input, test_jurisdiction};
+  bool (*tests[])(void) = {test_version,       test_status_str, test_normalize, test_separators,
+                           test_errors_and_last_error, test_buffer_too_small, test_huge_input, test_jurisdiction};
   for (size_t i = 0; i < sizeof tests / sizeof tests[0]; i++) {
     if (tests[i]()) passed++; else failed++;
   }

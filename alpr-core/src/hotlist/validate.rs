@@ -100,6 +100,18 @@ pub struct LoadReport {
     pub generated_at: Option<Instant>,
 }
 
+impl LoadReport {
+    /// The rejected records that count toward `too_many_rejected`: every rejection but the
+    /// `category_forbidden` exclusions, which are the policy working, not a defect of the file
+    /// (R-LIST-8).
+    pub fn defective(&self) -> usize {
+        self.rejected
+            .iter()
+            .filter(|r| r.code != Code::CategoryForbidden)
+            .count()
+    }
+}
+
 fn trimmed(s: Option<&String>) -> Option<&str> {
     s.map(|s| s.trim()).filter(|s| !s.is_empty())
 }
@@ -198,6 +210,8 @@ pub(crate) fn validate_owned(
 /// Validates a whole list: every record through [`validate_entry`], duplicates (same key,
 /// jurisdiction, plate type and category) folded into the first, and the load refused as a whole
 /// with `too_many_rejected` when more than the policy's `max_rejected_fraction` of records fail.
+/// Records of a forbidden category are excluded and reported with `category_forbidden`, but do
+/// not count toward that limit (R-LIST-8).
 ///
 /// `positions[i]` says where record `i` came from (an index, or a file line); when `positions`
 /// is shorter than `raws`, the index is used.
@@ -318,11 +332,14 @@ impl<'p> Validator<'p> {
         &mut self.report.rejected
     }
 
-    /// The entries and the report, or `too_many_rejected`.
+    /// The entries and the report, or `too_many_rejected`. Records excluded with
+    /// `category_forbidden` are reported but do not count as rejected for the limit (R-LIST-8):
+    /// excluding them is the policy working, not a defect of the file; they still count among
+    /// the records.
     pub(crate) fn finish(mut self) -> Result<(Vec<Entry>, LoadReport)> {
         self.fold_plate_duplicates();
         self.report.accepted = self.entries.len();
-        check_rejected_fraction(self.total, self.report.rejected.len(), self.policy)?;
+        check_rejected_fraction(self.total, self.report.defective(), self.policy)?;
         if self.entries.capacity() > self.entries.len() + self.entries.len() / 8 + 16 {
             self.entries.shrink_to_fit();
         }
@@ -369,6 +386,8 @@ fn merge_expiry(kept: &mut Entry, other: Option<Instant>) {
 }
 
 /// Fails with `too_many_rejected` when `rejected / total` exceeds the policy's fraction.
+/// `rejected` is the count of defective records ([`LoadReport::defective`]), `total` every record
+/// read, excluded ones included.
 ///
 /// # Errors
 /// `too_many_rejected`.
@@ -577,6 +596,45 @@ mod tests {
     fn too_many_rejected() {
         let raws = vec![raw("7ABC123", "stolen_vehicle"), raw("UNK", "stolen_vehicle")];
         let e = validate_entries(&raws, &[], ListKind::Standard, None, &Policy::sacramento()).unwrap_err();
+        assert_eq!(e.code(), Code::TooManyRejected);
+    }
+
+    #[test]
+    fn forbidden_categories_are_excluded_but_do_not_count_as_rejected() {
+        // R-LIST-8 under the default 1 % limit: half the records of a forbidden category.
+        let p = Policy {
+            forbidden_categories: vec![Category::ImmigrationViolator, Category::GangOrTerrorist],
+            ..Policy::sacramento()
+        };
+        let raws = vec![
+            raw("7ABC123", "immigration_violator"),
+            raw("8XYZ999", "stolen_vehicle"),
+            raw("7ABC124", "gang_or_terrorist"),
+            raw("7ABC125", "gang"),
+        ];
+        let (entries, report) = validate_entries(&raws, &[], ListKind::Standard, None, &p).unwrap();
+        assert_eq!((entries.len(), report.accepted, report.defective()), (2, 2, 0));
+        let codes: Vec<(Option<u32>, Code)> = report.rejected.iter().map(|r| (r.position.index, r.code)).collect();
+        assert_eq!(
+            codes,
+            [(Some(0), Code::CategoryForbidden), (Some(2), Code::CategoryForbidden)]
+        );
+        // A whole list of a forbidden category loads empty rather than failing.
+        let all: Vec<RawEntry> = (0..5)
+            .map(|i| raw(&format!("IMM{i}"), "immigration_violator"))
+            .collect();
+        let (entries, report) = validate_entries(&all, &[], ListKind::Standard, None, &p).unwrap();
+        assert_eq!((entries.len(), report.rejected.len()), (0, 5));
+        // A defective record still counts, against every record read (forbidden ones included):
+        // 1 of 101 is within 1 %, 2 of 101 is not.
+        let mut many: Vec<RawEntry> = (0..100)
+            .map(|i| raw(&format!("IMM{i}"), "immigration_violator"))
+            .collect();
+        many.push(raw("UNK", "stolen_vehicle"));
+        let (_, report) = validate_entries(&many, &[], ListKind::Standard, None, &p).unwrap();
+        assert_eq!((report.rejected.len(), report.defective()), (101, 1));
+        many.push(raw("AB/1", "stolen_vehicle"));
+        let e = validate_entries(&many, &[], ListKind::Standard, None, &p).unwrap_err();
         assert_eq!(e.code(), Code::TooManyRejected);
     }
 }

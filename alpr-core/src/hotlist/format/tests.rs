@@ -336,6 +336,78 @@ fn ncic_record_rejections() {
 }
 
 #[test]
+fn ncic_list_codes_are_the_spec_table() {
+    // §2.1, written out independently of `Category::from_ncic_list_code`.
+    let table = [
+        (b'A', Category::AmberAlert),
+        (b'C', Category::SupervisedRelease),
+        (b'F', Category::FelonyVehicle),
+        (b'H', Category::ProtectionOrder),
+        (b'K', Category::ProtectiveInterest),
+        (b'L', Category::ViolentPerson),
+        (b'M', Category::MissingPerson),
+        (b'N', Category::ImmigrationViolator),
+        (b'P', Category::StolenPlate),
+        (b'R', Category::StolenVehicle),
+        (b'T', Category::GangOrTerrorist),
+        (b'V', Category::StolenVehicle),
+        (b'W', Category::WantedPerson),
+        (b'X', Category::SexOffender),
+    ];
+    for letter in b'A'..=b'Z' {
+        let line = format!("{}{}", letter as char, &NCIC[1..]);
+        let (v, r) = load(Format::NcicExtract, line.as_bytes()).unwrap();
+        match table.iter().find(|(l, _)| *l == letter) {
+            Some((_, want)) => assert_eq!(v.entries()[0].category, *want, "{}", letter as char),
+            None => assert_eq!(r.rejected[0].code, Code::InvalidCategory, "{}", letter as char),
+        }
+    }
+    // The gang/terrorist member code is never labelled `terrorism`.
+    assert_eq!(Category::from_ncic_list_code(b'T'), Some(Category::GangOrTerrorist));
+}
+
+#[test]
+fn forbidden_ncic_records_are_excluded_without_failing_the_load() {
+    // R-LIST-8: with the default 1 % limit, excluding every immigration record (`N`) is the
+    // policy working, not a defective file; one truly bad record among 200 is within the limit.
+    let policy = Policy {
+        forbidden_categories: vec![Category::ImmigrationViolator],
+        ..Policy::sacramento()
+    };
+    let mut lines: Vec<String> = (0..100)
+        .map(|i| NCIC.replacen('V', "N", 1).replacen("AB123456", &format!("IM{i:06}"), 1))
+        .collect();
+    lines.extend((0..99).map(|i| NCIC.replacen("AB123456", &format!("SV{i:06}"), 1)));
+    lines.push(NCIC.replacen("AB12", "AB/2", 1));
+    let text = lines.concat();
+    let (v, r) = load_bytes(
+        Format::NcicExtract,
+        text.as_bytes(),
+        meta(ListKind::Standard),
+        None,
+        &policy,
+    )
+    .unwrap();
+    assert_eq!((v.entries().len(), r.accepted), (99, 99));
+    let forbidden = r.rejected.iter().filter(|x| x.code == Code::CategoryForbidden).count();
+    assert_eq!((forbidden, r.rejected.len()), (100, 101));
+    assert_eq!(r.rejected[0].position.line, Some(1));
+    // Three bad records of 200 are over 1 %, however many others were excluded.
+    lines[120] = NCIC.replacen("AB12", "AB*2", 1);
+    lines[150] = NCIC.replacen("AB12", "AB?2", 1);
+    let e = load_bytes(
+        Format::NcicExtract,
+        lines.concat().as_bytes(),
+        meta(ListKind::Standard),
+        None,
+        &policy,
+    )
+    .err()
+    .map(|e| e.code());
+    assert_eq!(e, Some(Code::TooManyRejected));
+}
+
+#[test]
 fn non_ascii_fixed_columns_count_characters() {
     // An É in the ORI shifts bytes but not characters.
     let text = NCIC.replacen("LA057", "LÉ057", 1);
