@@ -81,6 +81,35 @@ pub struct AccessRequest {
     pub query_terms: Option<String>,
 }
 
+impl User {
+    /// Parses a user from its JSON object (the serde shape above), as the skins hand it over.
+    ///
+    /// # Errors
+    /// `invalid_argument` whose detail names the field (`user: field `roles` has the wrong type
+    /// or value`) and never contains the input's values.
+    pub fn from_json(text: &str) -> Result<User> {
+        crate::json::parse(text, "user", Code::InvalidArgument, &User::default())
+    }
+
+    /// Parses a JSON array of users (for the access review).
+    ///
+    /// # Errors
+    /// As [`User::from_json`], naming the element (`users[2]: …`) and giving its index.
+    pub fn list_from_json(text: &str) -> Result<Vec<User>> {
+        crate::json::parse_list(text, "users", Code::InvalidArgument, &User::default())
+    }
+}
+
+impl AccessRequest {
+    /// Parses an access request from its JSON object, as the skins hand it over.
+    ///
+    /// # Errors
+    /// `invalid_argument` whose detail names the field and never contains the input's values.
+    pub fn from_json(text: &str) -> Result<AccessRequest> {
+        crate::json::parse(text, "request", Code::InvalidArgument, &AccessRequest::default())
+    }
+}
+
 /// An access decision: allowed when no check failed.
 #[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
 pub struct Decision {

@@ -44,6 +44,7 @@ pub mod error;
 pub mod hotlist;
 pub mod hotplate;
 pub mod index;
+mod json;
 pub mod matching;
 pub mod ops;
 pub mod pattern;

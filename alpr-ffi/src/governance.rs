@@ -509,11 +509,6 @@ pub unsafe extern "C" fn alpr_purge_plan_free(plan: *const alpr_purge_plan) {
 // ------------------------------------------------------------------------------------------------
 // Access and sharing
 
-pub(crate) fn json<T: serde::de::DeserializeOwned>(text: &str, what: &str) -> Result<T, FfiError> {
-    serde_json::from_str(text)
-        .map_err(|e| FfiError::from(Error::new(Code::InvalidArgument).with_detail(format!("{what}: {e}"))))
-}
-
 /// The user and the access request, from their JSON (the core's serde shapes).
 ///
 /// # Safety
@@ -525,9 +520,9 @@ pub(crate) unsafe fn user_and_request(
     request_json_len: usize,
 ) -> Result<(alpr_core::access::User, alpr_core::access::AccessRequest), FfiError> {
     // SAFETY: the caller's guarantee is passed on.
-    let user = json(unsafe { str_in(user_json, user_json_len)? }, "user")?;
+    let user = alpr_core::access::User::from_json(unsafe { str_in(user_json, user_json_len)? })?;
     // SAFETY: as above.
-    let request = json(unsafe { str_in(request_json, request_json_len)? }, "request")?;
+    let request = alpr_core::access::AccessRequest::from_json(unsafe { str_in(request_json, request_json_len)? })?;
     Ok((user, request))
 }
 
@@ -684,7 +679,7 @@ pub unsafe extern "C" fn alpr_sharing_decide_json(
         // SAFETY: as above.
         let text = unsafe { bytes_in(request_json, request_json_len)? };
         let text = std::str::from_utf8(text).map_err(|_| FfiError::from(Error::new(Code::InvalidUtf8)))?;
-        let request: alpr_core::sharing::ShareRequest = json(text, "request")?;
+        let request = alpr_core::sharing::ShareRequest::from_json(text)?;
         if decision_out.is_null() {
             return Err(FfiError::null("decision_out"));
         }
@@ -775,8 +770,7 @@ pub unsafe extern "C" fn alpr_sharing_decide_audited_json(
         // SAFETY: as above.
         let (user, agency) = unsafe { (str_in(user, user_len)?, str_in(agency, agency_len)?) };
         // SAFETY: as above.
-        let request: alpr_core::sharing::ShareRequest =
-            json(unsafe { str_in(request_json, request_json_len)? }, "request")?;
+        let request = alpr_core::sharing::ShareRequest::from_json(unsafe { str_in(request_json, request_json_len)? })?;
         if decision_out.is_null() {
             return Err(FfiError::null("decision_out"));
         }

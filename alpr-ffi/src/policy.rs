@@ -99,10 +99,7 @@ pub unsafe extern "C" fn alpr_policy_with_overrides_json(
         let base = unsafe { arc_ref(policy, "policy")? };
         // SAFETY: as above.
         let json = unsafe { str_in(json, json_len)? };
-        let v: serde_json::Value = serde_json::from_str(json).map_err(|e| {
-            alpr_core::Error::new(alpr_core::Code::InvalidPolicy).with_detail(format!("overrides are not JSON: {e}"))
-        })?;
-        let p = base.with_overrides(&v)?;
+        let p = base.with_overrides_json(json)?;
         // SAFETY: the caller's guarantee on policy_out is passed on.
         unsafe { write_out(policy_out, arc_into_ptr(p), "policy_out") }
     })
