@@ -305,43 +305,31 @@ pub unsafe extern "C" fn alpr_registry_match_batch(
             unsafe { std::slice::from_raw_parts(reads, reads_len) }
         };
         let now = instant_in(now_ms, "now_ms")?;
-        let mut converted: Vec<Read<'_>> = Vec::with_capacity(reads.len());
-        let mut ok_index: Vec<u32> = Vec::with_capacity(reads.len());
-        let mut statuses: Vec<u32> = vec![0; reads.len()];
-        for (i, r) in reads.iter().enumerate() {
+        let (mut hits, mut errors) = (Vec::new(), Vec::<(u32, FfiError)>::new());
+        reg.matcher().match_batch_indexed(
+            &reg.snapshot(),
             // SAFETY: each read's pointers are valid per the contract.
-            let res = unsafe { read_in(r) }.and_then(|read| {
-                alpr_core::normalize(read.plate)?;
-                Ok(read)
-            });
-            match res {
-                Ok(read) => {
-                    converted.push(read);
-                    ok_index.push(i as u32);
-                }
-                Err(mut e) if statuses_out.is_null() => {
-                    e.position.index = Some(i as u32);
-                    return Err(e);
-                }
-                Err(e) => statuses[i] = e.status as u32,
-            }
-        }
-        let out = reg.matcher().match_batch(&reg.snapshot(), &converted, now);
-        if let Some((i, e)) = out.errors.into_iter().next() {
-            // Normalization was checked above; kept for safety.
-            let mut e = FfiError::from(e);
-            e.position.index = Some(ok_index[i as usize]);
+            reads.iter().map(|r| unsafe { read_in(r) }),
+            now,
+            &mut hits,
+            &mut errors,
+        );
+        if statuses_out.is_null() && !errors.is_empty() {
+            // The first failed read, in input order.
+            let (i, mut e) = errors.swap_remove(0);
+            e.position.index = Some(i);
             return Err(e);
         }
-        let rows = out
-            .hits
-            .iter()
-            .map(|b| hit_to_c(ok_index[b.read as usize] as usize, &b.hit));
+        let rows = hits.iter().map(|b| hit_to_c(b.read as usize, &b.hit));
         // SAFETY: the caller's guarantees on hits_out/hits_n are passed on.
         unsafe { hits_out_write(rows, hits_out, hits_cap, hits_n)? };
         if !statuses_out.is_null() {
             // SAFETY: non-NULL and valid for reads_len writes per the contract.
-            unsafe { std::ptr::copy_nonoverlapping(statuses.as_ptr(), statuses_out, statuses.len()) };
+            let statuses = unsafe { std::slice::from_raw_parts_mut(statuses_out, reads.len()) };
+            statuses.fill(alpr_status::Ok as u32);
+            for (i, e) in &errors {
+                statuses[*i as usize] = e.status as u32;
+            }
         }
         Ok(())
     })
