@@ -23,6 +23,7 @@ pub struct alpr_id_list {
 }
 
 impl Castable for alpr_id_list {
+    type Ownership = crate::handle::OwnershipArc;
     type Rust = Vec<u64>;
 }
 
@@ -43,6 +44,7 @@ pub struct alpr_retro_hits {
 }
 
 impl Castable for alpr_retro_hits {
+    type Ownership = crate::handle::OwnershipArc;
     type Rust = Vec<alpr_retro_hit>;
 }
 
@@ -51,7 +53,7 @@ impl Castable for alpr_retro_hits {
 ///
 /// # Safety
 /// `handle` must be a live handle; `data_out` and `len_out` must be valid for writes.
-unsafe fn borrow_data<C: Castable<Rust = Vec<T>>, T>(
+unsafe fn borrow_data<C: Castable<Ownership = crate::handle::OwnershipArc, Rust = Vec<T>>, T>(
     handle: *const C,
     data_out: *mut *const T,
     len_out: *mut usize,

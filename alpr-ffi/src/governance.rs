@@ -110,6 +110,7 @@ pub struct alpr_audit_log {
 }
 
 impl Castable for alpr_audit_log {
+    type Ownership = crate::handle::OwnershipArc;
     type Rust = Log;
 }
 
@@ -322,6 +323,7 @@ pub struct alpr_purge_plan {
 }
 
 impl Castable for alpr_purge_plan {
+    type Ownership = crate::handle::OwnershipArc;
     type Rust = PurgePlan;
 }
 

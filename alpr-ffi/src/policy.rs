@@ -12,6 +12,7 @@ pub struct alpr_policy {
 }
 
 impl Castable for alpr_policy {
+    type Ownership = crate::handle::OwnershipArc;
     type Rust = alpr_core::Policy;
 }
 

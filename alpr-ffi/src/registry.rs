@@ -14,6 +14,7 @@ pub struct alpr_registry {
 }
 
 impl Castable for alpr_registry {
+    type Ownership = crate::handle::OwnershipArc;
     type Rust = alpr_core::hotlist::Registry;
 }
 
@@ -78,6 +79,7 @@ pub struct alpr_load_report {
 }
 
 impl Castable for alpr_load_report {
+    type Ownership = crate::handle::OwnershipBox;
     type Rust = alpr_core::hotlist::LoadReport;
 }
 

@@ -23,6 +23,7 @@ pub struct alpr_detection_store {
 }
 
 impl Castable for alpr_detection_store {
+    type Ownership = crate::handle::OwnershipArc;
     type Rust = DetectionStore;
 }
 

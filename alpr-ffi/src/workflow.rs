@@ -28,6 +28,7 @@ pub(crate) struct HitHandle {
 }
 
 impl Castable for alpr_hit_workflow {
+    type Ownership = crate::handle::OwnershipBox;
     type Rust = HitHandle;
 }
 
