@@ -7,6 +7,7 @@
 
 use std::sync::Arc;
 
+use crate::boundary::write_out;
 use crate::error::FfiError;
 
 /// How the value behind a handle is owned; fixed per C type by [`Castable::Ownership`].
@@ -135,4 +136,30 @@ pub(crate) unsafe fn box_free<C: Castable<Ownership = OwnershipBox>>(ptr: *mut C
         // SAFETY: the caller gives back the box it owned.
         drop(unsafe { Box::from_raw(ptr.cast::<C::Rust>()) });
     }
+}
+
+/// Borrows the elements of a result handle: `*data_out` points to `*len_out` elements, valid
+/// until the handle is freed (NULL when there are none).
+///
+/// # Safety
+/// `handle` must be a live handle; `data_out` and `len_out` must be valid for writes.
+pub(crate) unsafe fn borrow_data<C: Castable<Ownership = crate::handle::OwnershipArc, Rust = Vec<T>>, T>(
+    handle: *const C,
+    data_out: *mut *const T,
+    len_out: *mut usize,
+) -> Result<(), FfiError> {
+    // SAFETY: the caller's guarantees are passed on.
+    let items = unsafe { arc_ref(handle, "handle")? };
+    if data_out.is_null() {
+        return Err(FfiError::null("data_out"));
+    }
+    let data = if items.is_empty() {
+        std::ptr::null()
+    } else {
+        items.as_ptr()
+    };
+    // SAFETY: as above.
+    unsafe { write_out(len_out, items.len(), "len_out")? };
+    // SAFETY: checked non-NULL; valid for writes per the contract.
+    unsafe { write_out(data_out, data, "data_out") }
 }

@@ -7,8 +7,7 @@ use alpr_core::{ops, records, time, workflow};
 
 use crate::alpr_status;
 use crate::boundary::{ffi_boundary, str_in, str_out, write_out};
-use crate::policy::alpr_policy;
-use crate::workflow::policy_or_default;
+use crate::policy::{alpr_policy, policy_or_default};
 
 /// Whether a device's inspection is due and overdue (R-OPS-1): `last_inspected` and `today` are
 /// `YYYY-MM-DD` dates in the agency zone; overdue when the last inspection is more than the

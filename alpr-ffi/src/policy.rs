@@ -1,8 +1,13 @@
 //! Policy profiles: the built-in `sacramento-525.08`, or an agency's own from TOML or JSON.
 
+use std::sync::Arc;
+
+use alpr_core::Policy;
+
 use crate::alpr_status;
 use crate::boundary::{ffi_boundary, str_in, str_out, write_out};
-use crate::handle::{Castable, arc_free, arc_into_ptr, arc_ref, arc_to_ptr};
+use crate::error::FfiError;
+use crate::handle::{Castable, arc_clone, arc_free, arc_into_ptr, arc_ref, arc_to_ptr};
 
 /// A policy profile: every number of the specification as data. Immutable; may be used from
 /// multiple threads simultaneously. Free with `alpr_policy_free`; objects built with it (a
@@ -137,4 +142,43 @@ pub unsafe extern "C" fn alpr_policy_name(
 pub unsafe extern "C" fn alpr_policy_free(policy: *const alpr_policy) {
     // SAFETY: the caller gives back its reference.
     ffi_boundary!(default = (), { unsafe { arc_free(policy) } });
+}
+
+/// The findings of `alpr_policy`'s `check` — settings contradicting General Order 525.08 or
+/// California law — as a JSON array of `{"code", "field", "detail"}` (`[]` when none) copied
+/// into `buf` (see the string-out rules).
+///
+/// # Returns
+/// `ALPR_STATUS_OK`; `ALPR_STATUS_INSUFFICIENT_SIZE`; `ALPR_STATUS_NULL_PARAMETER`.
+///
+/// # Safety
+/// `policy` must be a live policy; `buf` must be NULL (with `buf_len` 0) or point to `buf_len`
+/// writable bytes; `out_n` must be valid for writes.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn alpr_policy_check_json(
+    policy: *const crate::policy::alpr_policy,
+    buf: *mut u8,
+    buf_len: usize,
+    out_n: *mut usize,
+) -> alpr_status {
+    ffi_boundary!({
+        // SAFETY: the caller's guarantees are passed on.
+        let p = unsafe { arc_ref(policy, "policy")? };
+        let text = serde_json::to_string(&p.check()).unwrap_or_else(|_| "[]".to_owned());
+        // SAFETY: as above.
+        unsafe { str_out(&text, buf, buf_len, out_n) }
+    })
+}
+
+/// The policy behind a possibly NULL handle (NULL is the built-in profile).
+///
+/// # Safety
+/// `policy` must be NULL or a live policy.
+pub(crate) unsafe fn policy_or_default(policy: *const alpr_policy) -> Result<Arc<Policy>, FfiError> {
+    if policy.is_null() {
+        Ok(Policy::builtin())
+    } else {
+        // SAFETY: non-NULL and live per the caller's contract.
+        unsafe { arc_clone(policy, "policy") }
+    }
 }

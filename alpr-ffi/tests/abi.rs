@@ -185,8 +185,8 @@ fn header_version_matches_cargo() {
 /// last error message, never echoed.
 #[test]
 fn json_errors_name_the_field_never_the_value() {
-    use alpr::governance::{alpr_access_decide_json, alpr_sharing_decide_json};
     use alpr::policy::{alpr_policy, alpr_policy_default, alpr_policy_free, alpr_policy_with_overrides_json};
+    use alpr::{alpr_access_decide_json, alpr_sharing_decide_json};
     const PLATE: &str = "7ABC123";
     let mut policy: *const alpr_policy = std::ptr::null();
     // SAFETY: a valid out-pointer.
