@@ -21,7 +21,7 @@ pub(crate) unsafe fn user_and_request(
 ) -> Result<(alpr_core::access::User, alpr_core::access::AccessRequest), FfiError> {
     // SAFETY: the caller's guarantee is passed on.
     let user = alpr_core::access::User::from_json(unsafe { str_in(user_json, user_json_len)? })?;
-    // SAFETY: as above.
+    // SAFETY: `request_json`: valid as the `# Safety` section requires.
     let request = alpr_core::access::AccessRequest::from_json(unsafe { str_in(request_json, request_json_len)? })?;
     Ok((user, request))
 }
@@ -79,7 +79,7 @@ pub unsafe extern "C" fn alpr_access_decide_json(
     ffi_boundary!({
         // SAFETY: the caller's guarantees are passed on.
         let policy = unsafe { arc_ref(policy, "policy")? };
-        // SAFETY: as above.
+        // SAFETY: `user_json`, `request_json`: valid as the `# Safety` section requires.
         let (user, request) = unsafe { user_and_request(user_json, user_json_len, request_json, request_json_len)? };
         if allowed_out.is_null() {
             return Err(FfiError::null("allowed_out"));
@@ -121,11 +121,9 @@ pub unsafe extern "C" fn alpr_access_decide_audited_json(
     reasons_n: *mut usize,
 ) -> alpr_status {
     ffi_boundary!({
-        // SAFETY: the caller's guarantees are passed on.
-        let log = unsafe { arc_ref(log, "log")? };
-        // SAFETY: as above.
-        let policy = unsafe { arc_ref(policy, "policy")? };
-        // SAFETY: as above.
+        // SAFETY: `log`, `policy`: as the `# Safety` section requires (the caller's guarantees).
+        let (log, policy) = unsafe { (arc_ref(log, "log")?, arc_ref(policy, "policy")?) };
+        // SAFETY: `user_json`, `request_json`: valid as the `# Safety` section requires.
         let (user, request) = unsafe { user_and_request(user_json, user_json_len, request_json, request_json_len)? };
         if allowed_out.is_null() {
             return Err(FfiError::null("allowed_out"));

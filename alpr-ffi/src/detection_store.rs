@@ -53,17 +53,19 @@ pub unsafe extern "C" fn alpr_detection_store_search_audited(
     ids_out: *mut *const alpr_id_list,
 ) -> alpr_status {
     ffi_boundary!({
-        // SAFETY: the caller's guarantees are passed on (here and below).
-        let s = unsafe { arc_ref(store, "store")? };
-        // SAFETY: as above.
-        let log = unsafe { arc_ref(log, "log")? };
-        // SAFETY: as above.
-        let policy = unsafe { policy_or_default(policy)? };
-        // SAFETY: as above.
+        // SAFETY: `store`, `log`: as the `# Safety` section requires (the caller's guarantees).
+        let (s, log, policy) = unsafe {
+            (
+                arc_ref(store, "store")?,
+                arc_ref(log, "log")?,
+                policy_or_default(policy)?,
+            )
+        };
+        // SAFETY: `user_json`, `request_json`: valid as the `# Safety` section requires.
         let (user, request) = unsafe { user_and_request(user_json, user_json_len, request_json, request_json_len)? };
-        // SAFETY: as above.
+        // SAFETY: `query`: valid as the `# Safety` section requires.
         let query = unsafe { query_in(query, &policy)? };
-        // SAFETY: as above.
+        // SAFETY: `held`: valid as the `# Safety` section requires.
         let (now, held) = unsafe { now_and_holds(now_ms, held, held_len)? };
         if ids_out.is_null() {
             return Err(FfiError::null("ids_out"));
@@ -126,16 +128,16 @@ pub unsafe extern "C" fn alpr_detection_store_new(
         }
         // SAFETY (all five): the caller guarantees n readable elements in each array.
         let ids = unsafe { slice_in(ids, n, "ids")? };
-        // SAFETY: as above.
-        let plates = unsafe { slice_in(plates, n, "plates")? };
-        // SAFETY: as above.
-        let plate_lens = unsafe { slice_in(plate_lens, n, "plate_lens")? };
-        // SAFETY: as above.
-        let observed = unsafe { slice_in(observed_ms, n, "observed_ms")? };
-        // SAFETY: as above.
-        let lat = unsafe { slice_in(lat, n, "lat")? };
-        // SAFETY: as above.
-        let lon = unsafe { slice_in(lon, n, "lon")? };
+        // SAFETY: `plates`, `plate_lens`, `observed_ms`, `lat`, `lon`: as the `# Safety` section requires (the caller's guarantees).
+        let (plates, plate_lens, observed, lat, lon) = unsafe {
+            (
+                slice_in(plates, n, "plates")?,
+                slice_in(plate_lens, n, "plate_lens")?,
+                slice_in(observed_ms, n, "observed_ms")?,
+                slice_in(lat, n, "lat")?,
+                slice_in(lon, n, "lon")?,
+            )
+        };
         let mut b = DetectionStoreBuilder::with_capacity(n);
         for i in 0..n {
             // SAFETY: the caller guarantees plate_lens[i] readable bytes at plates[i].
@@ -195,7 +197,7 @@ pub unsafe extern "C" fn alpr_detection_store_len(
     ffi_boundary!({
         // SAFETY: the caller's guarantees are passed on.
         let s = unsafe { arc_ref(store, "store")? };
-        // SAFETY: as above.
+        // SAFETY: `len_out`: valid as the `# Safety` section requires.
         unsafe { write_out(len_out, s.len(), "len_out") }
     })
 }
@@ -296,16 +298,14 @@ pub unsafe extern "C" fn alpr_detection_store_search(
     n_out: *mut usize,
 ) -> alpr_status {
     ffi_boundary!({
-        // SAFETY: the caller's guarantees are passed on.
-        let s = unsafe { arc_ref(store, "store")? };
-        // SAFETY: as above.
-        let policy = unsafe { crate::policy::policy_or_default(policy)? };
+        // SAFETY: `store`: as the `# Safety` section requires (the caller's guarantees).
+        let (s, policy) = unsafe { (arc_ref(store, "store")?, crate::policy::policy_or_default(policy)?) };
         if n_out.is_null() {
             return Err(FfiError::null("n_out"));
         }
-        // SAFETY: as above.
+        // SAFETY: `query`: valid as the `# Safety` section requires.
         let query = unsafe { query_in(query, &policy)? };
-        // SAFETY: as above.
+        // SAFETY: `held`: valid as the `# Safety` section requires.
         let (now, held) = unsafe { now_and_holds(now_ms, held, held_len)? };
         let ids = s.search_ids(&query, &Retention::for_detections(&policy, now, held))?;
         // SAFETY: checked non-NULL; writable per the contract.

@@ -158,7 +158,7 @@ pub(crate) unsafe fn borrow_data<C: Castable<Ownership = crate::handle::Ownershi
     } else {
         items.as_ptr()
     };
-    // SAFETY: as above.
+    // SAFETY: `len_out`: valid as the `# Safety` section requires.
     unsafe { write_out(len_out, items.len(), "len_out")? };
     // SAFETY: checked non-NULL; valid for writes per the contract.
     unsafe { write_out(data_out, data, "data_out") }

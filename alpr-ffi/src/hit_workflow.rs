@@ -84,9 +84,9 @@ pub unsafe extern "C" fn alpr_hit_workflow_new(
             )
         };
         let input = DispatchInput::new(ListKind::parse(kind)?, Category::parse(cat)?, Origin::parse(org)?);
-        // SAFETY: as above.
+        // SAFETY: `policy`: valid as the `# Safety` section requires.
         let policy = unsafe { policy_or_default(policy)? };
-        // SAFETY: as above.
+        // SAFETY: `hit_out`: valid as the `# Safety` section requires.
         unsafe { new_hit(&input, &policy, hit_out) }
     })
 }
@@ -115,9 +115,9 @@ pub unsafe extern "C" fn alpr_hit_workflow_new_json(
         // SAFETY: the caller's guarantees are passed on.
         let text = unsafe { str_in(json, json_len)? };
         let input: DispatchInput = workflow::from_json_text(text)?;
-        // SAFETY: as above.
+        // SAFETY: `policy`: valid as the `# Safety` section requires.
         let policy = unsafe { policy_or_default(policy)? };
-        // SAFETY: as above.
+        // SAFETY: `hit_out`: valid as the `# Safety` section requires.
         unsafe { new_hit(&input, &policy, hit_out) }
     })
 }
@@ -253,7 +253,7 @@ pub unsafe extern "C" fn alpr_hit_workflow_reject(
     ffi_boundary!({
         // SAFETY: the caller's guarantees are passed on.
         let d = Disposition::parse(unsafe { str_in(disposition, disposition_len)? })?;
-        // SAFETY: as above.
+        // SAFETY: `hit`, `disposition`: valid as the `# Safety` section requires.
         unsafe { apply(hit, Event::Reject { disposition: d }) }
     })
 }
@@ -277,7 +277,7 @@ pub unsafe extern "C" fn alpr_hit_workflow_close(
     ffi_boundary!({
         // SAFETY: the caller's guarantees are passed on.
         let o = Outcome::parse(unsafe { str_in(outcome, outcome_len)? })?;
-        // SAFETY: as above.
+        // SAFETY: `hit`, `outcome`: valid as the `# Safety` section requires.
         unsafe { apply(hit, Event::Close { outcome: o }) }
     })
 }
@@ -301,7 +301,7 @@ pub unsafe extern "C" fn alpr_hit_workflow_status(
     ffi_boundary!({
         // SAFETY: the caller's guarantees are passed on.
         let h = unsafe { box_ref(hit, "hit")? };
-        // SAFETY: as above.
+        // SAFETY: `buf`, `out_n`: valid as the `# Safety` section requires.
         unsafe { str_out(h.workflow.status().as_str(), buf, buf_len, out_n) }
     })
 }
@@ -324,7 +324,7 @@ pub unsafe extern "C" fn alpr_hit_workflow_disposition(
         // SAFETY: the caller's guarantees are passed on.
         let h = unsafe { box_ref(hit, "hit")? };
         let d = h.workflow.disposition().map_or("", Disposition::as_str);
-        // SAFETY: as above.
+        // SAFETY: `buf`, `out_n`: valid as the `# Safety` section requires.
         unsafe { str_out(d, buf, buf_len, out_n) }
     })
 }
@@ -381,7 +381,7 @@ pub unsafe extern "C" fn alpr_hit_workflow_violations(
     ffi_boundary!({
         // SAFETY: the caller's guarantees are passed on.
         let h = unsafe { box_ref(hit, "hit")? };
-        // SAFETY: as above.
+        // SAFETY: `codes_out_ptr`, `out_n`: valid as the `# Safety` section requires.
         unsafe { codes_out(h.workflow.violations(), codes_out_ptr, cap, out_n) }
     })
 }
@@ -405,7 +405,7 @@ pub unsafe extern "C" fn alpr_hit_workflow_call_types_json(
         // SAFETY: the caller's guarantees are passed on.
         let h = unsafe { box_ref(hit, "hit")? };
         let text = serde_json::to_string(h.workflow.call_types()).unwrap_or_default();
-        // SAFETY: as above.
+        // SAFETY: `buf`, `out_n`: valid as the `# Safety` section requires.
         unsafe { str_out(&text, buf, buf_len, out_n) }
     })
 }
@@ -431,7 +431,7 @@ pub unsafe extern "C" fn alpr_hit_workflow_dispatch_packet_json(
     ffi_boundary!({
         // SAFETY: the caller's guarantees are passed on.
         let h = unsafe { box_ref(hit, "hit")? };
-        // SAFETY: as above.
+        // SAFETY: `buf`, `out_n`: valid as the `# Safety` section requires.
         unsafe { str_out(&h.packet_json, buf, buf_len, out_n) }
     })
 }

@@ -37,10 +37,10 @@ pub unsafe extern "C" fn alpr_hot_plate_validate_json(
         // SAFETY: the caller's guarantees are passed on.
         let text = unsafe { str_in(json, json_len)? };
         let form: hotplate::HotPlateForm = workflow::from_json_text(text)?;
-        // SAFETY: as above.
+        // SAFETY: `policy`: valid as the `# Safety` section requires.
         let policy = unsafe { policy_or_default(policy)? };
         let codes = hotplate::violations(&form, &policy);
-        // SAFETY: as above.
+        // SAFETY: `codes_out_ptr`, `out_n`: valid as the `# Safety` section requires.
         unsafe { codes_out(&codes, codes_out_ptr, cap, out_n) }
     })
 }

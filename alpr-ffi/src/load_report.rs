@@ -22,7 +22,7 @@ pub unsafe extern "C" fn alpr_load_report_generated_at(
         // SAFETY: the caller's guarantees are passed on.
         let rep = unsafe { box_ref(report, "report")? };
         let g = rep.generated_at;
-        // SAFETY: as above.
+        // SAFETY: `has_out`, `ms_out`: valid as the `# Safety` section requires.
         unsafe {
             write_out(has_out, g.is_some(), "has_out")?;
             write_out(ms_out, g.map_or(0, |t| t.timestamp_millis()), "ms_out")

@@ -34,7 +34,7 @@ pub unsafe extern "C" fn alpr_inspection_check(
         // SAFETY: the caller's guarantees are passed on.
         let (last, today) = unsafe { (str_in(last_inspected, last_inspected_len)?, str_in(today, today_len)?) };
         let (last, today) = (time::parse_date(last)?, time::parse_date(today)?);
-        // SAFETY: as above.
+        // SAFETY: `policy`: valid as the `# Safety` section requires.
         let policy = unsafe { policy_or_default(policy)? };
         let i = ops::inspection(last, today, &policy);
         if due_out.is_null() || overdue_out.is_null() {
@@ -72,10 +72,10 @@ pub unsafe extern "C" fn alpr_shift_start_json(
         // SAFETY: the caller's guarantees are passed on.
         let text = unsafe { str_in(checks_json, checks_json_len)? };
         let checks: BTreeMap<String, bool> = workflow::from_json_text(text)?;
-        // SAFETY: as above.
+        // SAFETY: `policy`: valid as the `# Safety` section requires.
         let policy = unsafe { policy_or_default(policy)? };
         let out = serde_json::to_string(&ops::shift_start(&checks, &policy)).unwrap_or_default();
-        // SAFETY: as above.
+        // SAFETY: `buf`, `out_n`: valid as the `# Safety` section requires.
         unsafe { str_out(&out, buf, buf_len, out_n) }
     })
 }
@@ -153,10 +153,10 @@ pub unsafe extern "C" fn alpr_pra_request_json(
         } else {
             workflow::from_json_text(text)?
         };
-        // SAFETY: as above.
+        // SAFETY: `policy`: valid as the `# Safety` section requires.
         let policy = unsafe { policy_or_default(policy)? };
         let out = serde_json::to_string(&records::pra_request(refused_referral, &citizen, &policy)).unwrap_or_default();
-        // SAFETY: as above.
+        // SAFETY: `buf`, `out_n`: valid as the `# Safety` section requires.
         unsafe { str_out(&out, buf, buf_len, out_n) }
     })
 }

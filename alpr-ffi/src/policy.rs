@@ -101,10 +101,8 @@ pub unsafe extern "C" fn alpr_policy_with_overrides_json(
     policy_out: *mut *const alpr_policy,
 ) -> alpr_status {
     ffi_boundary!({
-        // SAFETY: the caller's guarantees are passed on.
-        let base = unsafe { arc_ref(policy, "policy")? };
-        // SAFETY: as above.
-        let json = unsafe { str_in(json, json_len)? };
+        // SAFETY: `policy`, `json`: as the `# Safety` section requires (the caller's guarantees).
+        let (base, json) = unsafe { (arc_ref(policy, "policy")?, str_in(json, json_len)?) };
         let p = base.with_overrides_json(json)?;
         // SAFETY: the caller's guarantee on policy_out is passed on.
         unsafe { write_out(policy_out, arc_into_ptr(p), "policy_out") }
@@ -129,7 +127,7 @@ pub unsafe extern "C" fn alpr_policy_name(
     ffi_boundary!({
         // SAFETY: the caller's guarantees are passed on.
         let p = unsafe { arc_ref(policy, "policy")? };
-        // SAFETY: as above.
+        // SAFETY: `buf`, `out_n`: valid as the `# Safety` section requires.
         unsafe { str_out(&p.name, buf, buf_len, out_n) }
     })
 }
@@ -165,7 +163,7 @@ pub unsafe extern "C" fn alpr_policy_check_json(
         // SAFETY: the caller's guarantees are passed on.
         let p = unsafe { arc_ref(policy, "policy")? };
         let text = serde_json::to_string(&p.check()).unwrap_or_else(|_| "[]".to_owned());
-        // SAFETY: as above.
+        // SAFETY: `buf`, `out_n`: valid as the `# Safety` section requires.
         unsafe { str_out(&text, buf, buf_len, out_n) }
     })
 }

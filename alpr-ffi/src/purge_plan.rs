@@ -59,10 +59,8 @@ pub unsafe extern "C" fn alpr_retention_class(
     class_out: *mut u32,
 ) -> alpr_status {
     ffi_boundary!({
-        // SAFETY: the caller's guarantees are passed on.
-        let policy = unsafe { arc_ref(policy, "policy")? };
-        // SAFETY: as above.
-        let name = unsafe { str_in(name, name_len)? };
+        // SAFETY: `policy`, `name`: as the `# Safety` section requires (the caller's guarantees).
+        let (policy, name) = unsafe { (arc_ref(policy, "policy")?, str_in(name, name_len)?) };
         let c = RetentionRules::from_policy(policy).class(name)?;
         // SAFETY: the caller's guarantee on class_out is passed on.
         unsafe { write_out(class_out, u32::from(c.0), "class_out") }

@@ -56,17 +56,19 @@ pub unsafe extern "C" fn alpr_registry_retro_hits(
     hits_out: *mut *const alpr_retro_hits,
 ) -> alpr_status {
     ffi_boundary!({
-        // SAFETY: the caller's guarantees are passed on (here and below).
-        let reg = unsafe { arc_ref(registry, "registry")? };
-        // SAFETY: as above.
-        let s = unsafe { arc_ref(store, "store")? };
-        // SAFETY: as above.
-        let log = unsafe { arc_ref(log, "log")? };
-        // SAFETY: as above.
+        // SAFETY: `registry`, `store`, `log`: as the `# Safety` section requires (the caller's guarantees).
+        let (reg, s, log) = unsafe {
+            (
+                arc_ref(registry, "registry")?,
+                arc_ref(store, "store")?,
+                arc_ref(log, "log")?,
+            )
+        };
+        // SAFETY: `user_json`, `request_json`: valid as the `# Safety` section requires.
         let (user, request) = unsafe { user_and_request(user_json, user_json_len, request_json, request_json_len)? };
-        // SAFETY: as above.
+        // SAFETY: `list_id`: valid as the `# Safety` section requires.
         let id = unsafe { str_in(list_id, list_id_len)? };
-        // SAFETY: as above.
+        // SAFETY: `held`: valid as the `# Safety` section requires.
         let (now, held) = unsafe { now_and_holds(now_ms, held, held_len)? };
         if hits_out.is_null() {
             return Err(FfiError::null("hits_out"));
@@ -143,14 +145,14 @@ unsafe fn load_args(
     if id.trim().is_empty() {
         return Err(invalid("empty list id"));
     }
-    // SAFETY: as above.
+    // SAFETY: `category`: valid as the `# Safety` section requires.
     let category = unsafe { str_in(category, category_len)? };
     let category = if category.is_empty() {
         None
     } else {
         Some(Category::parse(category)?)
     };
-    // SAFETY: as above.
+    // SAFETY: `source`: valid as the `# Safety` section requires.
     let source = unsafe { str_in(source, source_len)? };
     let meta = ListMeta {
         id: id.to_owned(),
@@ -226,7 +228,7 @@ pub unsafe extern "C" fn alpr_registry_load_bytes(
     ffi_boundary!({
         // SAFETY: the caller's guarantees are passed on.
         let r = unsafe { arc_ref(registry, "registry")? };
-        // SAFETY: as above.
+        // SAFETY: `id`, `category`, `source`: valid as the `# Safety` section requires.
         let (format, meta, category) = unsafe {
             load_args(
                 format,
@@ -241,9 +243,9 @@ pub unsafe extern "C" fn alpr_registry_load_bytes(
                 source_len,
             )?
         };
-        // SAFETY: as above.
+        // SAFETY: `bytes`: valid as the `# Safety` section requires.
         let bytes = unsafe { bytes_in(bytes, len)? };
-        // SAFETY: as above.
+        // SAFETY: `report_out`: valid as the `# Safety` section requires.
         unsafe { load_and_report(r, format, bytes, meta, category, report_out) }
     })
 }
@@ -278,7 +280,7 @@ pub unsafe extern "C" fn alpr_registry_load_path(
     ffi_boundary!({
         // SAFETY: the caller's guarantees are passed on.
         let r = unsafe { arc_ref(registry, "registry")? };
-        // SAFETY: as above.
+        // SAFETY: `id`, `category`, `source`: valid as the `# Safety` section requires.
         let (format, meta, category) = unsafe {
             load_args(
                 format,
@@ -293,12 +295,12 @@ pub unsafe extern "C" fn alpr_registry_load_path(
                 source_len,
             )?
         };
-        // SAFETY: as above.
+        // SAFETY: `path`: valid as the `# Safety` section requires.
         let path = unsafe { str_in(path, path_len)? };
         let bytes = std::fs::read(path).map_err(|e| {
             FfiError::from(Error::new(Code::Io).with_detail(format!("cannot read the file: {}", e.kind())))
         })?;
-        // SAFETY: as above.
+        // SAFETY: `report_out`: valid as the `# Safety` section requires.
         unsafe { load_and_report(r, format, &bytes, meta, category, report_out) }
     })
 }
@@ -312,10 +314,8 @@ unsafe fn version(
     id: *const u8,
     id_len: usize,
 ) -> Result<Arc<alpr_core::hotlist::ListVersion>, FfiError> {
-    // SAFETY: the caller's guarantees are passed on.
-    let r = unsafe { arc_ref(registry, "registry")? };
-    // SAFETY: as above.
-    let id = unsafe { str_in(id, id_len)? };
+    // SAFETY: `registry`, `id`: as the `# Safety` section requires (the caller's guarantees).
+    let (r, id) = unsafe { (arc_ref(registry, "registry")?, str_in(id, id_len)?) };
     r.get(id).ok_or_else(|| FfiError::from(Error::new(Code::UnknownList)))
 }
 
@@ -338,7 +338,7 @@ pub unsafe extern "C" fn alpr_registry_list_entry_count(
     ffi_boundary!({
         // SAFETY: the caller's guarantees are passed on.
         let v = unsafe { version(registry, id, id_len)? };
-        // SAFETY: as above.
+        // SAFETY: `count_out`: valid as the `# Safety` section requires.
         unsafe { write_out(count_out, v.entries().len(), "count_out") }
     })
 }
@@ -371,7 +371,7 @@ pub unsafe extern "C" fn alpr_registry_list_entry_json(
         // SAFETY: the caller's guarantees are passed on.
         let v = unsafe { version(registry, id, id_len)? };
         let e = v.entries().get(i).ok_or_else(|| invalid("entry index out of range"))?;
-        // SAFETY: as above.
+        // SAFETY: `buf`, `out_n`: valid as the `# Safety` section requires.
         unsafe { str_out(&e.to_json().to_string(), buf, buf_len, out_n) }
     })
 }
@@ -394,10 +394,8 @@ pub unsafe extern "C" fn alpr_registry_list_health(
     health_out: *mut alpr_list_health,
 ) -> alpr_status {
     ffi_boundary!({
-        // SAFETY: the caller's guarantees are passed on.
-        let r = unsafe { arc_ref(registry, "registry")? };
-        // SAFETY: as above.
-        let v = unsafe { version(registry, id, id_len)? };
+        // SAFETY: `registry`: as the `# Safety` section requires (the caller's guarantees).
+        let (r, v) = unsafe { (arc_ref(registry, "registry")?, version(registry, id, id_len)?) };
         let h = v.health(instant_in(now_ms, "now_ms")?, r.policy());
         let out = alpr_list_health {
             kind: ListKind::ALL.iter().position(|k| *k == h.kind).unwrap_or(0) as u32,
@@ -410,7 +408,7 @@ pub unsafe extern "C" fn alpr_registry_list_health(
             max_age_hours: h.max_age_hours.map_or(-1, i64::from),
             stale: h.stale,
         };
-        // SAFETY: as above.
+        // SAFETY: `health_out`: valid as the `# Safety` section requires.
         unsafe { write_out(health_out, out, "health_out") }
     })
 }
@@ -434,7 +432,7 @@ pub unsafe extern "C" fn alpr_registry_check_policy_json(
         // SAFETY: the caller's guarantees are passed on.
         let r = unsafe { arc_ref(registry, "registry")? };
         let text = serde_json::to_string(&r.check_policy()).unwrap_or_else(|_| "[]".to_owned());
-        // SAFETY: as above.
+        // SAFETY: `buf`, `out_n`: valid as the `# Safety` section requires.
         unsafe { str_out(&text, buf, buf_len, out_n) }
     })
 }
@@ -600,7 +598,7 @@ pub unsafe extern "C" fn alpr_registry_list_count(
     ffi_boundary!({
         // SAFETY: the caller's guarantees are passed on.
         let r = unsafe { arc_ref(registry, "registry")? };
-        // SAFETY: as above.
+        // SAFETY: `count_out`: valid as the `# Safety` section requires.
         unsafe { write_out(count_out, r.snapshot().len(), "count_out") }
     })
 }
@@ -638,10 +636,8 @@ pub unsafe extern "C" fn alpr_registry_load_json(
     report_out: *mut *mut alpr_load_report,
 ) -> alpr_status {
     ffi_boundary!({
-        // SAFETY: the caller's guarantees are passed on.
-        let r = unsafe { arc_ref(registry, "registry")? };
-        // SAFETY: as above.
-        let text = unsafe { crate::boundary::str_in(json, json_len)? };
+        // SAFETY: `registry`, `json`: as the `# Safety` section requires (the caller's guarantees).
+        let (r, text) = unsafe { (arc_ref(registry, "registry")?, crate::boundary::str_in(json, json_len)?) };
         let list = alpr_core::hotlist::RawList::from_json(text)?;
         let report = r.load(list.meta, &list.entries)?;
         if !report_out.is_null() {

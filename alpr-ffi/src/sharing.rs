@@ -38,10 +38,8 @@ pub unsafe extern "C" fn alpr_sharing_decide_json(
     reasons_n: *mut usize,
 ) -> alpr_status {
     ffi_boundary!({
-        // SAFETY: the caller's guarantees are passed on.
-        let policy = unsafe { arc_ref(policy, "policy")? };
-        // SAFETY: as above.
-        let text = unsafe { bytes_in(request_json, request_json_len)? };
+        // SAFETY: `policy`, `request_json`: as the `# Safety` section requires (the caller's guarantees).
+        let (policy, text) = unsafe { (arc_ref(policy, "policy")?, bytes_in(request_json, request_json_len)?) };
         let text = std::str::from_utf8(text).map_err(|_| FfiError::from(Error::new(Code::InvalidUtf8)))?;
         let request = alpr_core::sharing::ShareRequest::from_json(text)?;
         if decision_out.is_null() {
@@ -127,13 +125,11 @@ pub unsafe extern "C" fn alpr_sharing_decide_audited_json(
     reasons_n: *mut usize,
 ) -> alpr_status {
     ffi_boundary!({
-        // SAFETY: the caller's guarantees are passed on (here and below).
-        let log = unsafe { arc_ref(log, "log")? };
-        // SAFETY: as above.
-        let policy = unsafe { arc_ref(policy, "policy")? };
-        // SAFETY: as above.
+        // SAFETY: `log`, `policy`: as the `# Safety` section requires (the caller's guarantees).
+        let (log, policy) = unsafe { (arc_ref(log, "log")?, arc_ref(policy, "policy")?) };
+        // SAFETY: `user`, `agency`: valid as the `# Safety` section requires.
         let (user, agency) = unsafe { (str_in(user, user_len)?, str_in(agency, agency_len)?) };
-        // SAFETY: as above.
+        // SAFETY: `request_json`: valid as the `# Safety` section requires.
         let request = alpr_core::sharing::ShareRequest::from_json(unsafe { str_in(request_json, request_json_len)? })?;
         if decision_out.is_null() {
             return Err(FfiError::null("decision_out"));
