@@ -38,6 +38,15 @@ pub const ALPR_FORMAT_CA_DOJ_CLEW: u32 = 1;
 
 /// NCIC LPR extract, fixed width.
 pub const ALPR_FORMAT_NCIC_EXTRACT: u32 = 2;
+// The numbers above are literals because cbindgen cannot evaluate the core's; the build fails when
+// they drift from it (`tests/header_vocab.rs` checks every name and number of the header too).
+const _: () = {
+    use alpr_core::hotlist::Format;
+    assert!(ALPR_FORMAT_CSV == Format::Csv.number());
+    assert!(ALPR_FORMAT_CA_DOJ_CLEW == Format::CaDojClew.number());
+    assert!(ALPR_FORMAT_NCIC_EXTRACT == Format::NcicExtract.number());
+    assert!(Format::ALL.len() == 3, "a new format needs its ALPR_FORMAT_* constant");
+};
 
 /// A `standard` list (CA DOJ / NCIC): `kind` argument of the load functions.
 pub const ALPR_LIST_KIND_STANDARD: u32 = 0;
