@@ -21,9 +21,9 @@ use chrono::NaiveDate;
 
 use crate::audit::{AuditLog, AuditRecord, AuditStore, Outcome};
 use crate::error::{Code, Error, Result};
-use crate::vocab::ListKind;
 use crate::policy::Policy;
 use crate::time::{CalendarSpan, Instant, add_calendar, local_date};
+use crate::vocab::ListKind;
 
 /// The account state that allows access; any other state (`disabled`, `suspended`, …) denies.
 pub const ACTIVE: &str = "active";
@@ -111,6 +111,35 @@ pub struct AccessRequest {
     /// Query terms to record in the audit log (a pattern, a window); not checked.
     #[serde(default)]
     pub query_terms: Option<String>,
+}
+
+impl User {
+    /// Parses a user from its JSON object (the serde shape above), as the skins hand it over.
+    ///
+    /// # Errors
+    /// `invalid_argument` whose detail names the field (`user: field `roles` has the wrong type
+    /// or value`) and never contains the input's values.
+    pub fn from_json(text: &str) -> Result<User> {
+        crate::json::parse(text, "user", Code::InvalidArgument, &User::default())
+    }
+
+    /// Parses a JSON array of users (for the access review).
+    ///
+    /// # Errors
+    /// As [`User::from_json`], naming the element (`users[2]: …`) and giving its index.
+    pub fn list_from_json(text: &str) -> Result<Vec<User>> {
+        crate::json::parse_list(text, "users", Code::InvalidArgument, &User::default())
+    }
+}
+
+impl AccessRequest {
+    /// Parses an access request from its JSON object, as the skins hand it over.
+    ///
+    /// # Errors
+    /// `invalid_argument` whose detail names the field and never contains the input's values.
+    pub fn from_json(text: &str) -> Result<AccessRequest> {
+        crate::json::parse(text, "request", Code::InvalidArgument, &AccessRequest::default())
+    }
 }
 
 /// An access decision: allowed when no check failed.

@@ -154,3 +154,22 @@ pub(crate) fn instant_in(ms: i64, what: &str) -> Result<alpr_core::time::Instant
         )
     })
 }
+
+pub(crate) fn ms(t: alpr_core::time::Instant) -> i64 {
+    t.timestamp_millis()
+}
+
+/// Borrows `n` elements at `ptr` (NULL only with `n == 0`).
+///
+/// # Safety
+/// `ptr` must be NULL or point to `n` readable, initialized elements that stay valid for 'a.
+pub(crate) unsafe fn slice_in<'a, T>(ptr: *const T, n: usize, name: &'static str) -> Result<&'a [T], FfiError> {
+    if n == 0 {
+        return Ok(&[]);
+    }
+    if ptr.is_null() {
+        return Err(FfiError::null(name));
+    }
+    // SAFETY: non-NULL, and the caller guarantees n readable elements for 'a.
+    Ok(unsafe { std::slice::from_raw_parts(ptr, n) })
+}

@@ -11,18 +11,11 @@ use alpr_core::audit::{AuditLog, AuditRecord, AuditStore, FileStore, Head, Memor
 use alpr_core::retention::{PlanRecord, PurgePlan, PurgeReceipt, RetentionRules};
 use alpr_core::{Code, Error, Policy};
 
-use crate::errors::{IntoPy, to_py};
+use crate::errors::IntoPy;
 use crate::policy::{PyPolicy, policy_or_builtin};
 
 fn utc(t: DateTime<FixedOffset>) -> DateTime<Utc> {
     t.to_utc()
-}
-
-fn bad_json(py: Python<'_>, what: &str, e: &serde_json::Error) -> PyErr {
-    to_py(
-        py,
-        &Error::new(Code::InvalidArgument).with_detail(format!("{what}: {e}")),
-    )
 }
 
 fn to_json<T: serde::Serialize>(v: &T) -> String {
@@ -140,9 +133,8 @@ pub(crate) fn decide_access_json(
     now: DateTime<FixedOffset>,
     policy: Option<&PyPolicy>,
 ) -> PyResult<String> {
-    let user: alpr_core::access::User = serde_json::from_str(user_json).map_err(|e| bad_json(py, "user", &e))?;
-    let request: alpr_core::access::AccessRequest =
-        serde_json::from_str(request_json).map_err(|e| bad_json(py, "request", &e))?;
+    let user = alpr_core::access::User::from_json(user_json).py_err(py)?;
+    let request = alpr_core::access::AccessRequest::from_json(request_json).py_err(py)?;
     let d = alpr_core::access::decide(&user, &request, utc(now), &policy_or_builtin(policy));
     Ok(serde_json::json!({"decision": d.outcome().as_str(), "reasons": d.reasons}).to_string())
 }
@@ -159,8 +151,7 @@ pub(crate) fn access_review_json(
     now: DateTime<FixedOffset>,
     policy: Option<&PyPolicy>,
 ) -> PyResult<String> {
-    let users: Vec<alpr_core::access::User> =
-        serde_json::from_str(users_json).map_err(|e| bad_json(py, "users", &e))?;
+    let users = alpr_core::access::User::list_from_json(users_json).py_err(py)?;
     Ok(to_json(&alpr_core::access::access_review(
         &users,
         utc(now),
@@ -176,8 +167,7 @@ pub(crate) fn access_review_json(
 #[pyfunction]
 #[pyo3(signature = (request_json, policy=None))]
 pub(crate) fn decide_sharing_json(py: Python<'_>, request_json: &str, policy: Option<&PyPolicy>) -> PyResult<String> {
-    let request: alpr_core::sharing::ShareRequest =
-        serde_json::from_str(request_json).map_err(|e| bad_json(py, "request", &e))?;
+    let request = alpr_core::sharing::ShareRequest::from_json(request_json).py_err(py)?;
     let d = alpr_core::sharing::decide(&request, &policy_or_builtin(policy)).py_err(py)?;
     Ok(to_json(&d))
 }
@@ -319,8 +309,7 @@ impl PyAuditLog {
         now: DateTime<FixedOffset>,
         policy: Option<&PyPolicy>,
     ) -> PyResult<String> {
-        let request: alpr_core::sharing::ShareRequest =
-            serde_json::from_str(request_json).map_err(|e| bad_json(py, "request", &e))?;
+        let request = alpr_core::sharing::ShareRequest::from_json(request_json).py_err(py)?;
         let d = alpr_core::sharing::decide_and_audit(
             &mut lock(&self.inner),
             user,
@@ -348,9 +337,8 @@ impl PyAuditLog {
         now: DateTime<FixedOffset>,
         policy: Option<&PyPolicy>,
     ) -> PyResult<String> {
-        let user: alpr_core::access::User = serde_json::from_str(user_json).map_err(|e| bad_json(py, "user", &e))?;
-        let request: alpr_core::access::AccessRequest =
-            serde_json::from_str(request_json).map_err(|e| bad_json(py, "request", &e))?;
+        let user = alpr_core::access::User::from_json(user_json).py_err(py)?;
+        let request = alpr_core::access::AccessRequest::from_json(request_json).py_err(py)?;
         let policy = policy_or_builtin(policy);
         let d = alpr_core::access::decide(&user, &request, utc(now), &policy);
         lock(&self.inner)

@@ -348,44 +348,31 @@ impl PyRegistry {
             .map_err(|e| e.unwrap_or_else(|| invalid("jurisdiction must be one code or one per plate")))?;
         let plate_types = per_read(py, plate_type, n, PlateType::parse)
             .map_err(|e| e.unwrap_or_else(|| invalid("plate_type must be one code or one per plate")))?;
-        // Reads whose attributes do not parse are not matched; `kept[k]` is the index of the
-        // k-th read that is.
-        let mut errors: Vec<(u32, alpr_core::Error)> = Vec::new();
-        let mut kept: Vec<u32> = Vec::with_capacity(n);
-        for (i, (j, t)) in jurisdictions.iter().zip(&plate_types).enumerate() {
-            match j.as_ref().err().or(t.as_ref().err()) {
-                Some(e) => errors.push((i as u32, e.clone())),
-                None => kept.push(i as u32),
-            }
-        }
         let reg = Arc::clone(&self.inner);
-        let mut out = py.detach(|| {
-            let reads: Vec<Read<'_>> = kept
-                .iter()
-                .map(|&i| {
-                    let i = i as usize;
-                    Read {
-                        jurisdiction: jurisdictions[i].clone().ok().flatten(),
-                        plate_type: plate_types[i].clone().ok().flatten(),
-                        origin,
-                        ..Read::new(&plates[i], times[i])
-                    }
+        // Reads whose attributes do not parse are reported at their index, not matched.
+        let (hits, errors) = py.detach(|| {
+            let reads = (0..n).map(|i| {
+                let jurisdiction = jurisdictions[i].clone()?;
+                let plate_type = plate_types[i].clone()?;
+                Ok(Read {
+                    jurisdiction,
+                    plate_type,
+                    origin,
+                    ..Read::new(&plates[i], times[i])
                 })
-                .collect();
-            reg.match_batch(&reads, now)
+            });
+            let (mut hits, mut errors) = (Vec::new(), Vec::<(u32, alpr_core::Error)>::new());
+            reg.matcher()
+                .match_batch_indexed(&reg.snapshot(), reads, now, &mut hits, &mut errors);
+            (hits, errors)
         });
-        for bh in &mut out.hits {
-            bh.read = kept[bh.read as usize];
-        }
-        errors.extend(out.errors.into_iter().map(|(k, e)| (kept[k as usize], e)));
-        errors.sort_by_key(|(i, _)| *i);
         if !report && let Some((i, e)) = errors.first() {
             let e = e.clone().at_index(*i);
             return Err(crate::errors::to_py(py, &e));
         }
         let rows = PyList::empty(py);
         let mut errors = errors.iter().peekable();
-        for bh in &out.hits {
+        for bh in &hits {
             while let Some((i, e)) = errors.next_if(|(i, _)| *i < bh.read) {
                 rows.append(error_row(py, *i, e)?)?;
             }

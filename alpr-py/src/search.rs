@@ -274,9 +274,8 @@ pub(crate) fn who(
         }
         py.import("alpr")?.getattr("_dumps")?.call1((o,))?.extract()
     };
-    let parse = |what: &str, t: String| Error::new(Code::InvalidArgument).with_detail(format!("{what}: {t}"));
-    let user = serde_json::from_str(&text(user)?).map_err(|e| to_py(py, &parse("user", e.to_string())))?;
-    let request = serde_json::from_str(&text(request)?).map_err(|e| to_py(py, &parse("request", e.to_string())))?;
+    let user = alpr_core::access::User::from_json(&text(user)?).map_err(|e| to_py(py, &e))?;
+    let request = alpr_core::access::AccessRequest::from_json(&text(request)?).map_err(|e| to_py(py, &e))?;
     Ok((user, request))
 }
 

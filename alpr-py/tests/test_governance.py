@@ -132,3 +132,27 @@ def test_audit_file_tamper_truncation_and_report(tmp_path):
     path.write_bytes(b"".join(lines)[:-5])
     with pytest.raises(alpr.AuditTornRecordError):
         alpr.AuditLog.open_file(path)
+
+
+PLATE = "7ABC123"
+
+
+@pytest.mark.parametrize(
+    ("call", "field"),
+    [
+        (lambda: alpr.decide_access({"id": "u1", "clearance": PLATE}, {"action": "query_detections"}, NOW), "clearance"),
+        (lambda: alpr.decide_access({"id": "u1"}, {"action": "query_detections", "purpose": [PLATE]}, NOW), "purpose"),
+        (lambda: alpr.access_review([{"id": "u1"}, {"roles": PLATE}], NOW), "roles"),
+        (
+            lambda: alpr.decide_sharing({"data": PLATE, "recipient": {"kind": "local", "jurisdiction": "CA"}}),
+            "data",
+        ),
+        (lambda: alpr.Policy().with_overrides('{"max_edits": "%s"}' % PLATE), "max_edits"),
+    ],
+)
+def test_json_errors_name_the_field_and_never_the_value(call, field):
+    with pytest.raises(alpr.AlprError) as info:
+        call()
+    message = str(info.value)
+    assert f"`{field}`" in message and PLATE not in message
+    assert all(PLATE not in str(a) for a in info.value.args)
