@@ -211,8 +211,9 @@ pub fn access_review(users: &[User], now: Instant, policy: &Policy) -> Vec<Revie
         .iter()
         .filter(|u| u.account == ACTIVE)
         .filter(|u| {
+            // A review date past the representable range is never reached.
             u.last_active_at
-                .is_none_or(|t| add_calendar(t, span, policy.time_zone) <= now)
+                .is_none_or(|t| add_calendar(t, span, policy.time_zone).is_ok_and(|d| d <= now))
         })
         .map(|u| ReviewItem {
             user: u.id.clone(),

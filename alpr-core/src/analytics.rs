@@ -148,7 +148,11 @@ pub fn retro_hits(
     now: Instant,
     policy: &Arc<Policy>,
 ) -> Result<Vec<RetroHit>> {
-    let since = now - chrono::Duration::days(i64::from(days));
+    // A window reaching before chrono's range starts at its first instant (`days` is u32: up to
+    // 11 million years).
+    let since = now
+        .checked_sub_signed(chrono::Duration::days(i64::from(days)))
+        .unwrap_or(Instant::MIN_UTC);
     let retention = Retention::for_detections(policy, now, held);
     let snapshot = Arc::new(BTreeMap::from([(list.meta().id.clone(), list)]));
     let matcher = Matcher::new(Arc::clone(policy));

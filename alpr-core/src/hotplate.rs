@@ -189,14 +189,20 @@ fn present(s: Option<&String>) -> Option<&str> {
 /// The latest allowed expiry of a hot plate entered at `entered_at` (R-HOTPLATE-1, -2, -5):
 /// `max_days` calendar days in the agency zone, or `max_hours` absolute hours when it is also
 /// entered in another system.
+/// A limit past the last representable instant is that instant (every expiry is within it).
 pub fn latest_expiry(entered_at: Instant, also_entered: bool, policy: &Policy) -> Instant {
     let by_days = time::add_calendar(
         entered_at,
         CalendarSpan::days(policy.hot_plate_max_days),
         policy.time_zone,
-    );
+    )
+    .unwrap_or(Instant::MAX_UTC);
     if also_entered {
-        let by_hours = entered_at + chrono::Duration::hours(i64::from(policy.hot_plate_also_entered_max_hours));
+        let by_hours = entered_at
+            .checked_add_signed(chrono::Duration::hours(i64::from(
+                policy.hot_plate_also_entered_max_hours,
+            )))
+            .unwrap_or(Instant::MAX_UTC);
         by_days.min(by_hours)
     } else {
         by_days
@@ -290,8 +296,9 @@ pub fn validate(form: &HotPlateForm, policy: &Policy) -> std::result::Result<Hot
         if expires <= entered {
             v.push(Violation::new(Code::ExpiryBeforeEntry, "expires_at"));
         } else {
+            // A limit past the representable range is never exceeded.
             let by_days = time::add_calendar(entered, CalendarSpan::days(policy.hot_plate_max_days), policy.time_zone);
-            if expires > by_days {
+            if by_days.is_ok_and(|limit| expires > limit) {
                 v.push(Violation::new(Code::ExpiryExceeds30Days, "expires_at"));
             }
             let hours = chrono::Duration::hours(i64::from(policy.hot_plate_also_entered_max_hours));

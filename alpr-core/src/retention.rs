@@ -114,8 +114,9 @@ impl DueFilter {
     }
 }
 
+/// The instant of `ms`, clamped to chrono's range (the binary search probes past it near the ends).
 fn from_ms(ms: i64) -> Instant {
-    chrono::DateTime::from_timestamp_millis(ms).unwrap_or(chrono::DateTime::<chrono::Utc>::MAX_UTC)
+    chrono::DateTime::from_timestamp_millis(ms).unwrap_or(if ms < 0 { Instant::MIN_UTC } else { Instant::MAX_UTC })
 }
 
 impl RetentionRules {
@@ -165,18 +166,22 @@ impl RetentionRules {
         self.classes.get(usize::from(class.0)).map(|(_, r)| r)
     }
 
-    /// Until when a record must be kept (R-RET-1).
+    /// Until when a record must be kept (R-RET-1); `None` for a class the table does not define,
+    /// or when that time is after the last representable instant (the record is kept for ever).
     pub fn keep_until(&self, class: ClassId, captured_at: Instant) -> Option<Instant> {
         self.rule(class)
-            .map(|r| add_calendar(captured_at, r.keep_at_least, self.tz))
+            .and_then(|r| add_calendar(captured_at, r.keep_at_least, self.tz).ok())
     }
 
     /// When a record becomes due for purge (never before its keep-at-least), or `None` for a class
-    /// without automatic deletion (R-RET-1, R-RET-2).
+    /// without automatic deletion (R-RET-1, R-RET-2) and for a deadline after the last
+    /// representable instant (+262142-12-31): such a record is never due, at any `now` the library
+    /// can be given (see DESIGN.md, "Time at the edges").
     pub fn delete_after(&self, class: ClassId, captured_at: Instant) -> Option<Instant> {
         let r = self.rule(class)?;
-        let del = add_calendar(captured_at, r.delete_after?, self.tz);
-        Some(del.max(add_calendar(captured_at, r.keep_at_least, self.tz)))
+        let del = add_calendar(captured_at, r.delete_after?, self.tz).ok()?;
+        let keep = add_calendar(captured_at, r.keep_at_least, self.tz).ok()?;
+        Some(del.max(keep))
     }
 
     /// Whether a record is due for purge at `now`: past delete-after and not held (R-RET-3). A
