@@ -174,7 +174,8 @@ pub unsafe extern "C" fn alpr_id_list_free(list: *const alpr_id_list) {
 /// # Returns
 /// `ALPR_STATUS_OK`; `ALPR_STATUS_UNKNOWN_LIST`; `ALPR_STATUS_ACCESS_DENIED` (audited);
 /// `ALPR_STATUS_AUDIT_WRITE_FAILED` (nothing read); `ALPR_STATUS_INVALID_ARGUMENT` (malformed
-/// JSON, an action that is not a detection query, a time out of range);
+/// JSON, an action that is not a detection query); `ALPR_STATUS_INVALID_DATE` (a time outside
+/// the years 0001–9999);
 /// `ALPR_STATUS_INVALID_UTF8`; `ALPR_STATUS_NULL_PARAMETER`.
 ///
 /// # Safety

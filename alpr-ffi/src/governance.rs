@@ -188,7 +188,8 @@ unsafe fn opt_str(ptr: *const u8, len: usize) -> Result<Option<String>, FfiError
 ///
 /// # Returns
 /// `ALPR_STATUS_OK`; `ALPR_STATUS_AUDIT_WRITE_FAILED`; `ALPR_STATUS_INVALID_ARGUMENT` (an unknown
-/// outcome or a time out of range); `ALPR_STATUS_INVALID_UTF8`; `ALPR_STATUS_NULL_PARAMETER`.
+/// outcome); `ALPR_STATUS_INVALID_DATE` (a time outside the years 0001–9999);
+/// `ALPR_STATUS_INVALID_UTF8`; `ALPR_STATUS_NULL_PARAMETER`.
 ///
 /// # Safety
 /// `log` must be a live log; `record` must point to a valid record whose string pointers are each
@@ -357,8 +358,9 @@ pub unsafe extern "C" fn alpr_retention_class(
 /// legal hold. Records of a class id the policy does not define are ignored.
 ///
 /// # Returns
-/// `ALPR_STATUS_OK`; `ALPR_STATUS_INVALID_ARGUMENT` (a time out of range, with the record's index
-/// in `alpr_last_error_position`); `ALPR_STATUS_NULL_PARAMETER`.
+/// `ALPR_STATUS_OK`; `ALPR_STATUS_INVALID_DATE` (a time outside the years 0001–9999, with the
+/// record's index in `alpr_last_error_position` for `captured_at_ms`);
+/// `ALPR_STATUS_NULL_PARAMETER`.
 ///
 /// # Safety
 /// `policy` must be a live policy; `records` must point to `records_len` records and `holds` to
@@ -397,11 +399,8 @@ pub unsafe extern "C" fn alpr_purge_plan_new(
         let rules = RetentionRules::from_policy(policy);
         let mut plan_records = Vec::with_capacity(records.len());
         for (i, r) in records.iter().enumerate() {
-            let captured_at = instant_in(r.captured_at_ms, "captured_at_ms").map_err(|_| {
-                Error::new(Code::InvalidArgument)
-                    .at_index(i as u32)
-                    .with_detail("time out of range")
-            })?;
+            let captured_at = alpr_core::time::instant_from_unix_ms(r.captured_at_ms)
+                .map_err(|e| e.at_index(u32::try_from(i).unwrap_or(u32::MAX)))?;
             plan_records.push(PlanRecord {
                 id: r.id,
                 class: ClassId(u8::try_from(r.class_id).unwrap_or(u8::MAX)),
@@ -605,7 +604,8 @@ pub unsafe extern "C" fn alpr_access_decide_json(
 ///
 /// # Returns
 /// `ALPR_STATUS_OK` (for a denial too: it is recorded); `ALPR_STATUS_AUDIT_WRITE_FAILED` (do not
-/// proceed); `ALPR_STATUS_INVALID_ARGUMENT` (malformed JSON, time out of range);
+/// proceed); `ALPR_STATUS_INVALID_ARGUMENT` (malformed JSON); `ALPR_STATUS_INVALID_DATE` (a
+/// time outside the years 0001–9999);
 /// `ALPR_STATUS_INSUFFICIENT_SIZE`; `ALPR_STATUS_INVALID_UTF8`; `ALPR_STATUS_NULL_PARAMETER`.
 ///
 /// # Safety
@@ -741,7 +741,8 @@ unsafe fn share_out(
 ///
 /// # Returns
 /// `ALPR_STATUS_OK` (for a denial too: it is recorded); `ALPR_STATUS_AUDIT_WRITE_FAILED` (do not
-/// share); `ALPR_STATUS_INVALID_ARGUMENT` (malformed JSON, unknown data, time out of range);
+/// share); `ALPR_STATUS_INVALID_ARGUMENT` (malformed JSON, unknown data);
+/// `ALPR_STATUS_INVALID_DATE` (a time outside the years 0001–9999);
 /// `ALPR_STATUS_INSUFFICIENT_SIZE`; `ALPR_STATUS_INVALID_UTF8`; `ALPR_STATUS_NULL_PARAMETER`.
 ///
 /// # Safety

@@ -139,7 +139,8 @@ unsafe fn load_and_report(
 /// `ALPR_STATUS_NO_RECORDS`, `ALPR_STATUS_INVALID_HEADER`, `ALPR_STATUS_MISSING_COLUMN`,
 /// `ALPR_STATUS_TRUNCATED_FILE`, `ALPR_STATUS_RECORD_COUNT_MISMATCH`, `ALPR_STATUS_INVALID_DATE`
 /// (CLEW header), `ALPR_STATUS_LINE_TOO_LONG` (CSV header), `ALPR_STATUS_TOO_MANY_REJECTED`;
-/// `ALPR_STATUS_INVALID_ARGUMENT` (unknown format or kind, empty id, time out of range),
+/// `ALPR_STATUS_INVALID_ARGUMENT` (unknown format or kind, empty id), `ALPR_STATUS_INVALID_DATE`
+/// (`loaded_at_ms` outside the years 0001–9999),
 /// `ALPR_STATUS_INVALID_CATEGORY`; `ALPR_STATUS_NULL_PARAMETER`.
 ///
 /// # Safety

@@ -233,7 +233,8 @@ unsafe fn hits_out_write(
 /// `ALPR_STATUS_OK`; `ALPR_STATUS_EMPTY`, `ALPR_STATUS_INVALID_CHARACTER`,
 /// `ALPR_STATUS_TOO_LONG` when the plate cannot be normalized (an unreadable read is an error,
 /// not an empty result); `ALPR_STATUS_INVALID_JURISDICTION`, `ALPR_STATUS_INVALID_PLATE_TYPE`,
-/// `ALPR_STATUS_INVALID_ARGUMENT` (origin or time out of range); `ALPR_STATUS_INVALID_UTF8`;
+/// `ALPR_STATUS_INVALID_ARGUMENT` (origin out of range); `ALPR_STATUS_INVALID_DATE` (a time
+/// outside the years 0001–9999); `ALPR_STATUS_INVALID_UTF8`;
 /// `ALPR_STATUS_INSUFFICIENT_SIZE`; `ALPR_STATUS_NULL_PARAMETER`.
 ///
 /// # Safety
