@@ -57,9 +57,20 @@ impl PyPurgePlan {
     }
 
     /// The earliest time a record not yet due becomes due, or ``None``.
+    ///
+    /// Raises:
+    ///     InvalidDateError: when that time is after the year 9999, which ``datetime`` cannot
+    ///         hold (a record captured in the last years of the range).
     #[getter]
-    fn next_due_at(&self) -> Option<DateTime<Utc>> {
-        self.inner.next_due_at
+    fn next_due_at(&self, py: Python<'_>) -> PyResult<Option<DateTime<Utc>>> {
+        self.inner
+            .next_due_at
+            .map(|t| {
+                alpr_core::time::check_input_instant(t).map_err(|e| {
+                    to_py(py, &e.with_detail("next_due_at is after the year 9999, past what a datetime holds"))
+                })
+            })
+            .transpose()
     }
 
     /// The purge receipt (R-RET-5) for purging the ``due`` set at ``purged_at``, as a dict
