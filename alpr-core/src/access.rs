@@ -414,4 +414,32 @@ mod tests {
         let ids: Vec<&str> = list.iter().map(|r| r.user.as_str()).collect();
         assert_eq!(ids, ["a", "c"]);
     }
+
+    #[test]
+    fn the_ends_of_time_decide_without_panic() {
+        // Issue 15: dates and spans at the ends of chrono's range.
+        let mut p = Policy::sacramento();
+        p.access_review_idle_days = u32::MAX;
+        p.training_recertification = CalendarSpan::years(u32::MAX);
+        let mut old = user("investigator");
+        old.trained_on = Some(NaiveDate::MIN);
+        old.last_active_at = Some(Instant::MIN_UTC);
+        let mut late = user("investigator");
+        late.id = "late".into();
+        late.trained_on = Some(NaiveDate::MAX);
+        late.last_active_at = Some(Instant::MAX_UTC);
+        let req = AccessRequest {
+            action: "view_hits".into(),
+            ..AccessRequest::default()
+        };
+        for now in [Instant::MIN_UTC, now(), Instant::MAX_UTC] {
+            // Training that never expires is valid on any day at or after it.
+            assert!(decide(&old, &req, now, &p).allowed());
+            // An idle period past the range is never over.
+            assert!(access_review(&[old.clone(), late.clone()], now, &p).is_empty());
+        }
+        // With the order's numbers, training from the first day has long expired.
+        let d = decide(&old, &req, Instant::MAX_UTC, &Policy::sacramento());
+        assert_eq!(d.reasons, [Code::TrainingExpired]);
+    }
 }

@@ -423,6 +423,31 @@ mod tests {
     use chrono::{TimeZone, Timelike};
     use proptest::prelude::*;
 
+    #[test]
+    fn limits_past_the_range_are_never_exceeded() {
+        // Issue 15: `entered_at + 24 h` and `+ 30 days` at chrono's last instant used to panic.
+        let mut p = Policy::sacramento();
+        for also in [false, true] {
+            assert_eq!(latest_expiry(Instant::MAX_UTC, also, &p), Instant::MAX_UTC);
+        }
+        p.hot_plate_max_days = u32::MAX;
+        p.hot_plate_also_entered_max_hours = u32::MAX;
+        let entered = time::parse_instant("2026-11-28T12:00:00-08:00").unwrap();
+        // Both limits (11 million years of days, 490 000 years of hours) are past the range.
+        assert_eq!(latest_expiry(entered, true, &p), Instant::MAX_UTC);
+        p.hot_plate_max_days = 30;
+        assert_eq!(
+            latest_expiry(entered, true, &p),
+            time::add_calendar(entered, CalendarSpan::days(30), p.time_zone).unwrap()
+        );
+        p.hot_plate_max_days = u32::MAX;
+        let f = form("2026-11-28T12:00:00-08:00", "9999-12-31T23:59:59Z");
+        assert_eq!(
+            validate(&f, &p).map(|h| h.expires_at),
+            Ok(time::parse_instant("9999-12-31T23:59:59Z").unwrap())
+        );
+    }
+
     fn form(entered: &str, expires: &str) -> HotPlateForm {
         HotPlateForm {
             plate: Some("7ABC123".into()),

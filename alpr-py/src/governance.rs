@@ -67,7 +67,10 @@ impl PyPurgePlan {
             .next_due_at
             .map(|t| {
                 alpr_core::time::check_input_instant(t).map_err(|e| {
-                    to_py(py, &e.with_detail("next_due_at is after the year 9999, past what a datetime holds"))
+                    to_py(
+                        py,
+                        &e.with_detail("next_due_at is after the year 9999, past what a datetime holds"),
+                    )
                 })
             })
             .transpose()
