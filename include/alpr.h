@@ -547,7 +547,8 @@ alpr_status alpr_access_decide_json(const struct alpr_policy *policy,
 //
 // # Returns
 // `ALPR_STATUS_OK` (for a denial too: it is recorded); `ALPR_STATUS_AUDIT_WRITE_FAILED` (do not
-// proceed); `ALPR_STATUS_INVALID_ARGUMENT` (malformed JSON, time out of range);
+// proceed); `ALPR_STATUS_INVALID_ARGUMENT` (malformed JSON); `ALPR_STATUS_INVALID_DATE` (a
+// time outside the years 0001–9999);
 // `ALPR_STATUS_INSUFFICIENT_SIZE`; `ALPR_STATUS_INVALID_UTF8`; `ALPR_STATUS_NULL_PARAMETER`.
 //
 // # Safety
@@ -593,7 +594,8 @@ alpr_status alpr_audit_log_open_file(const uint8_t *path,
 //
 // # Returns
 // `ALPR_STATUS_OK`; `ALPR_STATUS_AUDIT_WRITE_FAILED`; `ALPR_STATUS_INVALID_ARGUMENT` (an unknown
-// outcome or a time out of range); `ALPR_STATUS_INVALID_UTF8`; `ALPR_STATUS_NULL_PARAMETER`.
+// outcome); `ALPR_STATUS_INVALID_DATE` (a time outside the years 0001–9999);
+// `ALPR_STATUS_INVALID_UTF8`; `ALPR_STATUS_NULL_PARAMETER`.
 //
 // # Safety
 // `log` must be a live log; `record` must point to a valid record whose string pointers are each
@@ -672,8 +674,9 @@ alpr_status alpr_detection_store_search_audited(const struct alpr_detection_stor
 //
 // # Returns
 // `ALPR_STATUS_OK`; a normalization status (`ALPR_STATUS_INVALID_CHARACTER`, …) for a bad
-// plate; `ALPR_STATUS_INVALID_ARGUMENT` for a coordinate outside its range, a time out of range
-// or an id given twice — all with the detection's position `index`
+// plate; `ALPR_STATUS_INVALID_DATE` for a time outside the years 0001–9999;
+// `ALPR_STATUS_INVALID_ARGUMENT` for a coordinate outside its range or an id given twice — all
+// with the detection's position `index`
 // (`alpr_last_error_position`); `ALPR_STATUS_INVALID_UTF8`; `ALPR_STATUS_NULL_PARAMETER`.
 //
 // # Safety
@@ -724,8 +727,8 @@ alpr_status alpr_detection_store_len(const struct alpr_detection_store *store, s
 // `ALPR_STATUS_OK`; `ALPR_STATUS_INSUFFICIENT_SIZE` when more than `cap` ids match (`*n_out`
 // holds the number needed, `ids_out` is untouched); `ALPR_STATUS_PATTERN_TOO_BROAD`,
 // `ALPR_STATUS_INVALID_PATTERN` or a normalization status for the pattern;
-// `ALPR_STATUS_INVALID_ARGUMENT` for a window ending before it starts, a time out of range or a
-// point or radius outside its domain; `ALPR_STATUS_INVALID_UTF8`; `ALPR_STATUS_NULL_PARAMETER`.
+// `ALPR_STATUS_INVALID_ARGUMENT` for a window ending before it starts or a point or radius
+// outside its domain; `ALPR_STATUS_INVALID_DATE` for a time outside the years 0001–9999; `ALPR_STATUS_INVALID_UTF8`; `ALPR_STATUS_NULL_PARAMETER`.
 //
 // # Safety
 // `store` must be a live store; `policy` NULL or a live policy; `query` must point to a valid
@@ -1294,8 +1297,9 @@ alpr_status alpr_retention_class(const struct alpr_policy *policy,
 // legal hold. Records of a class id the policy does not define are ignored.
 //
 // # Returns
-// `ALPR_STATUS_OK`; `ALPR_STATUS_INVALID_ARGUMENT` (a time out of range, with the record's index
-// in `alpr_last_error_position`); `ALPR_STATUS_NULL_PARAMETER`.
+// `ALPR_STATUS_OK`; `ALPR_STATUS_INVALID_DATE` (a time outside the years 0001–9999, with the
+// record's index in `alpr_last_error_position` for `captured_at_ms`);
+// `ALPR_STATUS_NULL_PARAMETER`.
 //
 // # Safety
 // `policy` must be a live policy; `records` must point to `records_len` records and `holds` to
@@ -1353,7 +1357,8 @@ void alpr_purge_plan_free(const struct alpr_purge_plan *plan);
 // # Returns
 // `ALPR_STATUS_OK`; `ALPR_STATUS_UNKNOWN_LIST`; `ALPR_STATUS_ACCESS_DENIED` (audited);
 // `ALPR_STATUS_AUDIT_WRITE_FAILED` (nothing read); `ALPR_STATUS_INVALID_ARGUMENT` (malformed
-// JSON, an action that is not a detection query, a time out of range);
+// JSON, an action that is not a detection query); `ALPR_STATUS_INVALID_DATE` (a time outside
+// the years 0001–9999);
 // `ALPR_STATUS_INVALID_UTF8`; `ALPR_STATUS_NULL_PARAMETER`.
 //
 // # Safety
@@ -1391,7 +1396,8 @@ alpr_status alpr_registry_retro_hits(const struct alpr_registry *registry,
 // `ALPR_STATUS_NO_RECORDS`, `ALPR_STATUS_INVALID_HEADER`, `ALPR_STATUS_MISSING_COLUMN`,
 // `ALPR_STATUS_TRUNCATED_FILE`, `ALPR_STATUS_RECORD_COUNT_MISMATCH`, `ALPR_STATUS_INVALID_DATE`
 // (CLEW header), `ALPR_STATUS_LINE_TOO_LONG` (CSV header), `ALPR_STATUS_TOO_MANY_REJECTED`;
-// `ALPR_STATUS_INVALID_ARGUMENT` (unknown format or kind, empty id, time out of range),
+// `ALPR_STATUS_INVALID_ARGUMENT` (unknown format or kind, empty id), `ALPR_STATUS_INVALID_DATE`
+// (`loaded_at_ms` outside the years 0001–9999),
 // `ALPR_STATUS_INVALID_CATEGORY`; `ALPR_STATUS_NULL_PARAMETER`.
 //
 // # Safety
@@ -1509,7 +1515,8 @@ alpr_status alpr_registry_check_policy_json(const struct alpr_registry *registry
 // `ALPR_STATUS_OK`; `ALPR_STATUS_EMPTY`, `ALPR_STATUS_INVALID_CHARACTER`,
 // `ALPR_STATUS_TOO_LONG` when the plate cannot be normalized (an unreadable read is an error,
 // not an empty result); `ALPR_STATUS_INVALID_JURISDICTION`, `ALPR_STATUS_INVALID_PLATE_TYPE`,
-// `ALPR_STATUS_INVALID_ARGUMENT` (origin or time out of range); `ALPR_STATUS_INVALID_UTF8`;
+// `ALPR_STATUS_INVALID_ARGUMENT` (origin out of range); `ALPR_STATUS_INVALID_DATE` (a time
+// outside the years 0001–9999); `ALPR_STATUS_INVALID_UTF8`;
 // `ALPR_STATUS_INSUFFICIENT_SIZE`; `ALPR_STATUS_NULL_PARAMETER`.
 //
 // # Safety
@@ -1647,7 +1654,8 @@ alpr_status alpr_sharing_decide_json(const struct alpr_policy *policy,
 //
 // # Returns
 // `ALPR_STATUS_OK` (for a denial too: it is recorded); `ALPR_STATUS_AUDIT_WRITE_FAILED` (do not
-// share); `ALPR_STATUS_INVALID_ARGUMENT` (malformed JSON, unknown data, time out of range);
+// share); `ALPR_STATUS_INVALID_ARGUMENT` (malformed JSON, unknown data);
+// `ALPR_STATUS_INVALID_DATE` (a time outside the years 0001–9999);
 // `ALPR_STATUS_INSUFFICIENT_SIZE`; `ALPR_STATUS_INVALID_UTF8`; `ALPR_STATUS_NULL_PARAMETER`.
 //
 // # Safety

@@ -150,7 +150,11 @@ pub fn retro_hits(
     now: Instant,
     policy: &Arc<Policy>,
 ) -> Result<Vec<RetroHit>> {
-    let since = now - chrono::Duration::days(i64::from(days));
+    // A window reaching before chrono's range starts at its first instant (`days` is u32: up to
+    // 11 million years).
+    let since = now
+        .checked_sub_signed(chrono::Duration::days(i64::from(days)))
+        .unwrap_or(Instant::MIN_UTC);
     let retention = Retention::for_detections(policy, now, held);
     let snapshot = Arc::new(BTreeMap::from([(list.meta().id.clone(), list)]));
     let matcher = Matcher::new(Arc::clone(policy));
@@ -416,8 +420,17 @@ mod tests {
                 .len(),
             1
         );
-        let long = retro_hits(&store(), list, 1000, HashSet::from([3]), now, &policy).unwrap();
+        let long = retro_hits(&store(), Arc::clone(&list), 1000, HashSet::from([3]), now, &policy).unwrap();
         assert_eq!(long.iter().map(|h| h.detection_id).collect::<Vec<_>>(), vec![1, 2, 3]);
+        // Issue 15: `days` up to u32::MAX (11 million years) reaches before chrono's range: the
+        // window starts at its first instant instead of panicking.
+        let all = retro_hits(&store(), Arc::clone(&list), u32::MAX, HashSet::from([3]), now, &policy).unwrap();
+        assert_eq!(all.iter().map(|h| h.detection_id).collect::<Vec<_>>(), vec![1, 2, 3]);
+        assert!(
+            retro_hits(&store(), list, u32::MAX, HashSet::new(), Instant::MIN_UTC, &policy)
+                .unwrap()
+                .is_empty()
+        );
     }
 
     #[test]

@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 use chrono_tz::Tz;
 
 mod check;
-pub use check::{Finding, FindingCode};
+pub use check::{Finding, FindingCode, MAX_SPAN_YEARS};
 
 use crate::error::{Code, Error, Result};
 use crate::pattern::PatternLimits;

@@ -100,7 +100,8 @@ pub unsafe extern "C" fn alpr_access_decide_json(
 ///
 /// # Returns
 /// `ALPR_STATUS_OK` (for a denial too: it is recorded); `ALPR_STATUS_AUDIT_WRITE_FAILED` (do not
-/// proceed); `ALPR_STATUS_INVALID_ARGUMENT` (malformed JSON, time out of range);
+/// proceed); `ALPR_STATUS_INVALID_ARGUMENT` (malformed JSON); `ALPR_STATUS_INVALID_DATE` (a
+/// time outside the years 0001–9999);
 /// `ALPR_STATUS_INSUFFICIENT_SIZE`; `ALPR_STATUS_INVALID_UTF8`; `ALPR_STATUS_NULL_PARAMETER`.
 ///
 /// # Safety

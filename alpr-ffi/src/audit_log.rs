@@ -152,7 +152,8 @@ unsafe fn opt_str(ptr: *const u8, len: usize) -> Result<Option<String>, FfiError
 ///
 /// # Returns
 /// `ALPR_STATUS_OK`; `ALPR_STATUS_AUDIT_WRITE_FAILED`; `ALPR_STATUS_INVALID_ARGUMENT` (an unknown
-/// outcome or a time out of range); `ALPR_STATUS_INVALID_UTF8`; `ALPR_STATUS_NULL_PARAMETER`.
+/// outcome); `ALPR_STATUS_INVALID_DATE` (a time outside the years 0001–9999);
+/// `ALPR_STATUS_INVALID_UTF8`; `ALPR_STATUS_NULL_PARAMETER`.
 ///
 /// # Safety
 /// `log` must be a live log; `record` must point to a valid record whose string pointers are each

@@ -146,13 +146,11 @@ pub(crate) unsafe fn write_out<T>(out: *mut T, value: T, name: &'static str) -> 
     Ok(())
 }
 
-/// The instant of Unix milliseconds `ms` from C, or `invalid_argument` naming the argument.
+/// The instant of Unix milliseconds `ms` from C (`alpr_core::time::instant_from_unix_ms`: the
+/// years 0001–9999), or `invalid_date` naming the argument.
 pub(crate) fn instant_in(ms: i64, what: &str) -> Result<alpr_core::time::Instant, FfiError> {
-    alpr_core::time::instant_of_ms(ms).ok_or_else(|| {
-        FfiError::from(
-            alpr_core::Error::new(alpr_core::Code::InvalidArgument).with_detail(format!("{what} out of range")),
-        )
-    })
+    alpr_core::time::instant_from_unix_ms(ms)
+        .map_err(|e| FfiError::from(e.with_detail(format!("{what} outside the years 0001 to 9999"))))
 }
 
 pub(crate) fn ms(t: alpr_core::time::Instant) -> i64 {

@@ -5,8 +5,7 @@ use std::collections::HashSet;
 use alpr_core::analytics::record_search;
 use alpr_core::search::{DetectionQuery, DetectionStore, DetectionStoreBuilder, Near, Retention};
 use alpr_core::time::Instant;
-use alpr_core::time::instant_of_ms;
-use alpr_core::{Code, Error, PlateOrPattern, Policy, Position};
+use alpr_core::{Error, PlateOrPattern, Policy, Position};
 
 use crate::access::user_and_request;
 use crate::alpr_status;
@@ -105,8 +104,9 @@ fn at_index(e: Error, i: usize) -> Error {
 ///
 /// # Returns
 /// `ALPR_STATUS_OK`; a normalization status (`ALPR_STATUS_INVALID_CHARACTER`, …) for a bad
-/// plate; `ALPR_STATUS_INVALID_ARGUMENT` for a coordinate outside its range, a time out of range
-/// or an id given twice — all with the detection's position `index`
+/// plate; `ALPR_STATUS_INVALID_DATE` for a time outside the years 0001–9999;
+/// `ALPR_STATUS_INVALID_ARGUMENT` for a coordinate outside its range or an id given twice — all
+/// with the detection's position `index`
 /// (`alpr_last_error_position`); `ALPR_STATUS_INVALID_UTF8`; `ALPR_STATUS_NULL_PARAMETER`.
 ///
 /// # Safety
@@ -144,9 +144,7 @@ pub unsafe extern "C" fn alpr_detection_store_new(
             // SAFETY: the caller guarantees plate_lens[i] readable bytes at plates[i].
             let text = unsafe { str_in(plates[i], plate_lens[i])? };
             let plate = alpr_core::normalize(text).map_err(|e| at_index(e, i))?.plate;
-            if instant_of_ms(observed[i]).is_none() {
-                return Err(at_index(Error::new(Code::InvalidArgument).with_detail("time out of range"), i).into());
-            }
+            alpr_core::time::instant_from_unix_ms(observed[i]).map_err(|e| at_index(e, i))?;
             b.push_ms(ids[i], plate, None, observed[i], lat[i], lon[i], None)?;
         }
         let store = b.build()?;
@@ -278,8 +276,8 @@ pub(crate) unsafe fn now_and_holds(
 /// `ALPR_STATUS_OK`; `ALPR_STATUS_INSUFFICIENT_SIZE` when more than `cap` ids match (`*n_out`
 /// holds the number needed, `ids_out` is untouched); `ALPR_STATUS_PATTERN_TOO_BROAD`,
 /// `ALPR_STATUS_INVALID_PATTERN` or a normalization status for the pattern;
-/// `ALPR_STATUS_INVALID_ARGUMENT` for a window ending before it starts, a time out of range or a
-/// point or radius outside its domain; `ALPR_STATUS_INVALID_UTF8`; `ALPR_STATUS_NULL_PARAMETER`.
+/// `ALPR_STATUS_INVALID_ARGUMENT` for a window ending before it starts or a point or radius
+/// outside its domain; `ALPR_STATUS_INVALID_DATE` for a time outside the years 0001–9999; `ALPR_STATUS_INVALID_UTF8`; `ALPR_STATUS_NULL_PARAMETER`.
 ///
 /// # Safety
 /// `store` must be a live store; `policy` NULL or a live policy; `query` must point to a valid

@@ -71,8 +71,9 @@ pub unsafe extern "C" fn alpr_retention_class(
 /// legal hold. Records of a class id the policy does not define are ignored.
 ///
 /// # Returns
-/// `ALPR_STATUS_OK`; `ALPR_STATUS_INVALID_ARGUMENT` (a time out of range, with the record's index
-/// in `alpr_last_error_position`); `ALPR_STATUS_NULL_PARAMETER`.
+/// `ALPR_STATUS_OK`; `ALPR_STATUS_INVALID_DATE` (a time outside the years 0001–9999, with the
+/// record's index in `alpr_last_error_position` for `captured_at_ms`);
+/// `ALPR_STATUS_NULL_PARAMETER`.
 ///
 /// # Safety
 /// `policy` must be a live policy; `records` must point to `records_len` records and `holds` to
@@ -111,11 +112,8 @@ pub unsafe extern "C" fn alpr_purge_plan_new(
         let rules = RetentionRules::from_policy(policy);
         let mut plan_records = Vec::with_capacity(records.len());
         for (i, r) in records.iter().enumerate() {
-            let captured_at = instant_in(r.captured_at_ms, "captured_at_ms").map_err(|_| {
-                Error::new(Code::InvalidArgument)
-                    .at_index(i as u32)
-                    .with_detail("time out of range")
-            })?;
+            let captured_at = alpr_core::time::instant_from_unix_ms(r.captured_at_ms)
+                .map_err(|e| e.at_index(u32::try_from(i).unwrap_or(u32::MAX)))?;
             plan_records.push(PlanRecord {
                 id: r.id,
                 class: ClassId(u8::try_from(r.class_id).unwrap_or(u8::MAX)),

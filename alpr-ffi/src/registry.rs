@@ -32,7 +32,8 @@ use crate::retro_hits::{alpr_retro_hit, alpr_retro_hits};
 /// # Returns
 /// `ALPR_STATUS_OK`; `ALPR_STATUS_UNKNOWN_LIST`; `ALPR_STATUS_ACCESS_DENIED` (audited);
 /// `ALPR_STATUS_AUDIT_WRITE_FAILED` (nothing read); `ALPR_STATUS_INVALID_ARGUMENT` (malformed
-/// JSON, an action that is not a detection query, a time out of range);
+/// JSON, an action that is not a detection query); `ALPR_STATUS_INVALID_DATE` (a time outside
+/// the years 0001–9999);
 /// `ALPR_STATUS_INVALID_UTF8`; `ALPR_STATUS_NULL_PARAMETER`.
 ///
 /// # Safety
@@ -203,7 +204,8 @@ unsafe fn load_and_report(
 /// `ALPR_STATUS_NO_RECORDS`, `ALPR_STATUS_INVALID_HEADER`, `ALPR_STATUS_MISSING_COLUMN`,
 /// `ALPR_STATUS_TRUNCATED_FILE`, `ALPR_STATUS_RECORD_COUNT_MISMATCH`, `ALPR_STATUS_INVALID_DATE`
 /// (CLEW header), `ALPR_STATUS_LINE_TOO_LONG` (CSV header), `ALPR_STATUS_TOO_MANY_REJECTED`;
-/// `ALPR_STATUS_INVALID_ARGUMENT` (unknown format or kind, empty id, time out of range),
+/// `ALPR_STATUS_INVALID_ARGUMENT` (unknown format or kind, empty id), `ALPR_STATUS_INVALID_DATE`
+/// (`loaded_at_ms` outside the years 0001–9999),
 /// `ALPR_STATUS_INVALID_CATEGORY`; `ALPR_STATUS_NULL_PARAMETER`.
 ///
 /// # Safety
@@ -448,7 +450,8 @@ pub unsafe extern "C" fn alpr_registry_check_policy_json(
 /// `ALPR_STATUS_OK`; `ALPR_STATUS_EMPTY`, `ALPR_STATUS_INVALID_CHARACTER`,
 /// `ALPR_STATUS_TOO_LONG` when the plate cannot be normalized (an unreadable read is an error,
 /// not an empty result); `ALPR_STATUS_INVALID_JURISDICTION`, `ALPR_STATUS_INVALID_PLATE_TYPE`,
-/// `ALPR_STATUS_INVALID_ARGUMENT` (origin or time out of range); `ALPR_STATUS_INVALID_UTF8`;
+/// `ALPR_STATUS_INVALID_ARGUMENT` (origin out of range); `ALPR_STATUS_INVALID_DATE` (a time
+/// outside the years 0001–9999); `ALPR_STATUS_INVALID_UTF8`;
 /// `ALPR_STATUS_INSUFFICIENT_SIZE`; `ALPR_STATUS_NULL_PARAMETER`.
 ///
 /// # Safety

@@ -98,7 +98,8 @@ unsafe fn share_out(
 ///
 /// # Returns
 /// `ALPR_STATUS_OK` (for a denial too: it is recorded); `ALPR_STATUS_AUDIT_WRITE_FAILED` (do not
-/// share); `ALPR_STATUS_INVALID_ARGUMENT` (malformed JSON, unknown data, time out of range);
+/// share); `ALPR_STATUS_INVALID_ARGUMENT` (malformed JSON, unknown data);
+/// `ALPR_STATUS_INVALID_DATE` (a time outside the years 0001–9999);
 /// `ALPR_STATUS_INSUFFICIENT_SIZE`; `ALPR_STATUS_INVALID_UTF8`; `ALPR_STATUS_NULL_PARAMETER`.
 ///
 /// # Safety

@@ -11,7 +11,7 @@ use alpr_core::audit::{AuditLog, AuditRecord, AuditStore, FileStore, Head, Memor
 use alpr_core::retention::{PlanRecord, PurgePlan, PurgeReceipt, RetentionRules};
 use alpr_core::{Code, Error, Policy};
 
-use crate::errors::IntoPy;
+use crate::errors::{IntoPy, to_py};
 use crate::policy::{PyPolicy, policy_or_builtin};
 
 fn utc(t: DateTime<FixedOffset>) -> DateTime<Utc> {
@@ -50,9 +50,23 @@ impl PyPurgePlan {
     }
 
     /// The earliest time a record not yet due becomes due, or ``None``.
+    ///
+    /// Raises:
+    ///     InvalidDateError: when that time is after the year 9999, which ``datetime`` cannot
+    ///         hold (a record captured in the last years of the range).
     #[getter]
-    fn next_due_at(&self) -> Option<DateTime<Utc>> {
-        self.inner.next_due_at
+    fn next_due_at(&self, py: Python<'_>) -> PyResult<Option<DateTime<Utc>>> {
+        self.inner
+            .next_due_at
+            .map(|t| {
+                alpr_core::time::check_input_instant(t).map_err(|e| {
+                    to_py(
+                        py,
+                        &e.with_detail("next_due_at is after the year 9999, past what a datetime holds"),
+                    )
+                })
+            })
+            .transpose()
     }
 
     /// The purge receipt (R-RET-5) for purging the ``due`` set at ``purged_at``, as a dict
@@ -90,6 +104,8 @@ fn json_loads(py: Python<'_>, text: &str) -> PyResult<Py<PyAny>> {
 ///
 /// Raises:
 ///     InvalidArgumentError: for a class the policy does not define (``position["index"]``).
+///     InvalidDateError: a time outside the years 0001-9999 in UTC (``position["index"]`` for a
+///         record's ``captured_at``).
 #[pyfunction]
 #[pyo3(signature = (records, holds, now, policy=None))]
 pub(crate) fn purge_plan(
@@ -103,15 +119,15 @@ pub(crate) fn purge_plan(
     let rules = RetentionRules::from_policy(&policy);
     let mut recs = Vec::with_capacity(records.len());
     for (i, (id, class, t)) in records.into_iter().enumerate() {
-        let class = rules.class(&class).map_err(|e| e.at_index(i as u32)).py_err(py)?;
-        recs.push(PlanRecord {
-            id,
-            class,
-            captured_at: utc(t),
-        });
+        let at = |e: Error| e.at_index(u32::try_from(i).unwrap_or(u32::MAX));
+        let class = rules.class(&class).map_err(at).py_err(py)?;
+        let captured_at = alpr_core::time::check_input_instant(utc(t)).map_err(at).py_err(py)?;
+        recs.push(PlanRecord { id, class, captured_at });
     }
     let holds = holds.into_iter().collect();
-    let now = utc(now);
+    let now = alpr_core::time::check_input_instant(utc(now))
+        .map_err(|e| e.with_detail("now outside the years 0001 to 9999 (UTC)"))
+        .py_err(py)?;
     let plan = py.detach(|| rules.plan(&recs, &holds, now));
     Ok(PyPurgePlan {
         inner: Arc::new(plan),

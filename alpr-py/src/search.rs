@@ -28,6 +28,7 @@ use crate::policy::{PyPolicy, policy_or_builtin};
 /// Raises:
 ///     InvalidArgumentError: columns of different lengths, a repeated id, a coordinate out of
 ///         range (``.position["index"]`` names the row).
+///     InvalidDateError: a time outside the years 0001-9999 (UTC), with its row ``index``.
 ///     InvalidPlateError: a plate that does not normalize (with its row ``index``).
 #[pyclass(frozen, module = "alpr._alpr", name = "DetectionStore")]
 pub(crate) struct PyDetectionStore {
@@ -94,6 +95,7 @@ impl PyDetectionStore {
                         .transpose()
                         .map_err(|e| at_index(e, i))?;
                     let d = device_ids.as_ref().and_then(|d| d[i].as_deref());
+                    alpr_core::time::instant_from_unix_ms(observed[i]).map_err(|e| at_index(e, i))?;
                     b.push_ms(ids[i], plate, j, observed[i], lat[i], lon[i], d)?;
                 }
                 b.build()
