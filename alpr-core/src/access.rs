@@ -266,7 +266,7 @@ mod tests {
         ("administrator", &["manage_users", "audit_queries", "manage_hot_lists"]),
         ("supervisor", &["approve_other_use", "place_legal_hold"]),
         ("captain_investigations", &["approve_external_sharing"]),
-        ("ooi_captain", &["approve_special_list_sharing"]),
+        ("ooi_captain", &["approve_special_list_sharing", "approve_special_list"]),
         ("janitor", &[]),
     ];
     /// R-ACCESS-4: actions needing a purpose, and the expected reason of each purpose.

@@ -169,7 +169,9 @@ codes! {
     MissingJurisdiction = 318, "missing_jurisdiction", "jurisdiction required (R-HOTPLATE-4)";
     /// The hit handle was already closed or released.
     HitClosed = 319, "hit_closed", "hit already closed";
-    // Reserved for matching and hits: 320-399.
+    /// An event or record dated before the one it follows (R-HIT-9, R-AUDIT-1).
+    TimeRegression = 320, "time_regression", "dated before the previous event or record (R-HIT-9, R-AUDIT-1)";
+    // Reserved for matching and hits: 321-399.
 
     // 400s: retention, access control, audit, sharing.
     /// The user's account is not active (R-ACCESS-2).
@@ -222,7 +224,7 @@ codes! {
     InvalidPolicy = 901, "invalid_policy", "invalid policy profile";
     /// A file could not be read or written (the skins' file-path conveniences).
     Io = 902, "io", "file could not be read or written";
-    // Last added: Io.
+    // Last added: TimeRegression.
 }
 
 impl fmt::Display for Code {

@@ -3,8 +3,9 @@
 //! and legal holds, access control, a tamper-evident audit log, sharing and partial-plate search,
 //! as the Sacramento Police Department's General Order 525.08 and California law require.
 //!
-//! It is pure: it parses bytes handed to it and returns values; it reads no clock (time is an
-//! argument) and does no I/O. The C ABI (`alpr-ffi`) and the Python package (`alpr-py`) are thin
+//! It is pure: it parses bytes handed to it and returns values; it does no I/O, and reads no
+//! clock (time is an argument) except in [`agency::Agency`], whose guarded operations take their
+//! time from the system clock so that a caller cannot choose it. The C ABI (`alpr-ffi`) and the Python package (`alpr-py`) are thin
 //! skins over it.
 //!
 //! ```
@@ -29,6 +30,9 @@
 //! - [`policy`]: the policy profile, every number of the specification as data.
 //! - [`search`]: partial-plate search over stored detections ([`search::DetectionStore`]).
 //! - [`retention`]: data classes, legal holds, purge plans and receipts (R-RET).
+//! - [`agency`]: the agency context ([`agency::Agency`]): policy, roster, legal holds, clock
+//!   and audit log bound together; every guarded operation recorded first.
+//! - [`analytics`]: detection analytics; [`analytics::unaudited`] holds the building blocks.
 //! - [`access`]: deny-by-default access decisions and the access review (R-ACCESS).
 //! - [`audit`]: the hash-chained audit log, its stores and the quarterly report (R-AUDIT).
 //! - [`sharing`]: sharing decisions with the California overlay (R-SHARE).
@@ -38,6 +42,7 @@
 #![deny(missing_docs)]
 
 pub mod access;
+pub mod agency;
 pub mod analytics;
 pub mod audit;
 pub mod error;

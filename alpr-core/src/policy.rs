@@ -236,7 +236,10 @@ impl Policy {
             ),
             ("supervisor", &["approve_other_use", "place_legal_hold"][..]),
             ("captain_investigations", &["approve_external_sharing"][..]),
-            ("ooi_captain", &["approve_special_list_sharing"][..]),
+            (
+                "ooi_captain",
+                &["approve_special_list_sharing", "approve_special_list"][..],
+            ),
         ]
         .into_iter()
         .map(|(r, a)| (r.to_owned(), strings(a)))

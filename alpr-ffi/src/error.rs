@@ -108,6 +108,8 @@ pub enum alpr_status {
     MissingJurisdiction = 318,
     /// The hit handle was already closed or released.
     HitClosed = 319,
+    /// An event or record dated before the one it follows (R-HIT-9, R-AUDIT-1).
+    TimeRegression = 320,
     /// The user's account is not active (R-ACCESS-2).
     AccountInactive = 400,
     /// The user has no ALPR training on record (R-ACCESS-2).
@@ -198,6 +200,7 @@ pub const fn status_of(code: Code) -> alpr_status {
         Code::MissingSynopsis => alpr_status::MissingSynopsis,
         Code::MissingJurisdiction => alpr_status::MissingJurisdiction,
         Code::HitClosed => alpr_status::HitClosed,
+        Code::TimeRegression => alpr_status::TimeRegression,
         Code::AccountInactive => alpr_status::AccountInactive,
         Code::NotTrained => alpr_status::NotTrained,
         Code::TrainingExpired => alpr_status::TrainingExpired,
