@@ -183,7 +183,7 @@ impl<S: AuditStore> Agency<S> {
             if !covert.allowed() {
                 details.insert("view_covert".to_owned(), "false".to_owned());
                 // The decision below is then a denial whatever the request says.
-                audited.action = "view_covert".to_owned();
+                "view_covert".clone_into(&mut audited.action);
             }
         }
         self.authorize_at(user, &audited, now, details)?;

@@ -1,3 +1,5 @@
+#![allow(clippy::many_single_char_names)] // a: the agency, r: a record, d: a detail, q: a query, t: a time.
+
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
