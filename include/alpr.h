@@ -243,6 +243,8 @@ enum alpr_status
   ALPR_STATUS_MISSING_JURISDICTION = 318,
   // The hit handle was already closed or released.
   ALPR_STATUS_HIT_CLOSED = 319,
+  // An event or record dated before the one it follows (R-HIT-9, R-AUDIT-1).
+  ALPR_STATUS_TIME_REGRESSION = 320,
   // The user's account is not active (R-ACCESS-2).
   ALPR_STATUS_ACCOUNT_INACTIVE = 400,
   // The user has no ALPR training on record (R-ACCESS-2).
