@@ -374,7 +374,7 @@ impl<S: AuditStore> Agency<S> {
     /// the detail (the denial is recorded).
     pub fn authorize(&mut self, user: &str, request: &AccessRequest) -> Result<Decision> {
         let now = self.now()?;
-        self.authorize_at(user, request, now, BTreeMap::new())
+        self.authorize_at(user, request, now, BTreeMap::new(), &[])
     }
 
     fn authorize_at(
@@ -383,8 +383,14 @@ impl<S: AuditStore> Agency<S> {
         request: &AccessRequest,
         now: Instant,
         details: BTreeMap<String, String>,
+        extra_reasons: &[Code],
     ) -> Result<Decision> {
-        let (user, request, d, known) = self.decide(user, request, now);
+        let (user, request, mut d, known) = self.decide(user, request, now);
+        for c in extra_reasons {
+            if !d.reasons.contains(c) {
+                d.reasons.push(*c);
+            }
+        }
         let mut r = crate::access::audit_record(&user, &request, &d, now);
         r.details.extend(details);
         if !known {

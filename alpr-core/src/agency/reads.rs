@@ -130,7 +130,7 @@ impl<S: AuditStore> Agency<S> {
         let details = self.read_details(kind, query.from, query.to.unwrap_or(now), &held, &cases);
         let mut audited = request.clone();
         audited.query_terms = Some(query_terms(query));
-        self.authorize_at(user, &audited, now, details)?;
+        self.authorize_at(user, &audited, now, details, &[])?;
         Ok(SearchGrant {
             query: query.clone(),
             now,
@@ -178,15 +178,16 @@ impl<S: AuditStore> Agency<S> {
         details.insert("list_version".to_owned(), list.meta().loaded_at.to_rfc3339());
         let mut audited = request.clone();
         audited.query_terms = Some(retro_terms(&list, days));
+        // A covert list's hits go only to users allowed `view_covert` (R-LIST-2).
+        let mut extra = Vec::new();
         if list.meta().kind == ListKind::Covert {
             let (_, covert, _) = self.decide_action(user, "view_covert", now);
+            details.insert("view_covert".to_owned(), covert.allowed().to_string());
             if !covert.allowed() {
-                details.insert("view_covert".to_owned(), "false".to_owned());
-                // The decision below is then a denial whatever the request says.
-                "view_covert".clone_into(&mut audited.action);
+                extra.push(Code::ActionNotPermitted);
             }
         }
-        self.authorize_at(user, &audited, now, details)?;
+        self.authorize_at(user, &audited, now, details, &extra)?;
         Ok(RetroHitsGrant {
             list,
             days,

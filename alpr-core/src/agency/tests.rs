@@ -149,6 +149,14 @@ fn svs(a: &mut Agency<impl AuditStore>) {
 }
 
 #[test]
+fn the_agency_may_be_shared_between_threads() {
+    fn assert_all<T: Send + Sync>() {}
+    assert_all::<Agency<MemoryStore>>();
+    assert_all::<Agency<crate::audit::FileStore>>();
+    assert_all::<HitCase>();
+}
+
+#[test]
 fn opening_records_the_roster_and_the_policy_hash() {
     let a = agency();
     let r = last(&a);
@@ -740,6 +748,12 @@ fn covert_hits_are_withheld_recorded_and_retrieved_by_authorized_users() {
     // Retro-hits of a covert list need view_covert too.
     let e = a.retro_hits(&store(), "i1", &stolen(), "COVERT-1", 30).unwrap_err();
     assert_eq!(e.code(), Code::AccessDenied);
+    let r = last(&a);
+    assert_eq!(
+        (r.action.as_str(), r.reasons.as_slice()),
+        ("query_detections", &[Code::ActionNotPermitted][..])
+    );
+    assert_eq!((d(&r, "list_id"), d(&r, "view_covert")), ("COVERT-1", "false"));
     assert_eq!(a.retro_hits(&store(), "i1", &stolen(), "SVS", 30).unwrap().len(), 2);
     let r = last(&a);
     assert_eq!((d(&r, "read"), d(&r, "list_id")), ("retro_hits", "SVS"));
