@@ -468,6 +468,31 @@ impl<S: AuditStore> Agency<S> {
         let users: Vec<User> = self.roster.users().cloned().collect();
         Ok(crate::access::access_review(&users, self.clock.now(), &self.policy))
     }
+
+    /// The quarterly audit report (R-AUDIT-4, G.O. §C.4.c) of the agency's log, for a user allowed
+    /// `audit_queries`; the request is recorded first (its period in the query terms), so the
+    /// report covers its own request when the period includes now.
+    ///
+    /// # Errors
+    /// As [`Agency::authorize`]; the store's read errors.
+    pub fn quarterly_report(
+        &mut self,
+        user: &str,
+        options: &crate::audit::ReportOptions,
+    ) -> Result<crate::audit::AuditReport> {
+        let fmt = |t: Option<Instant>| t.map(|t| t.to_rfc3339()).unwrap_or_default();
+        let request = AccessRequest {
+            action: "audit_queries".to_owned(),
+            query_terms: Some(format!(
+                "quarterly_report from={} to={}",
+                fmt(options.from),
+                fmt(options.to)
+            )),
+            ..AccessRequest::default()
+        };
+        self.authorize(user, &request)?;
+        crate::audit::quarterly_report(&self.log, &self.policy, options)
+    }
 }
 
 /// `access_denied` with every reason in the detail.

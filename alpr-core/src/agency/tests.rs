@@ -802,6 +802,23 @@ fn roster_changes_are_an_administrators_and_recorded() {
     assert!(review.iter().all(|r| r.user != "a1"));
     assert!(review.iter().any(|r| r.user == "o1"));
     assert_eq!(a.access_review("i1").unwrap_err().code(), Code::AccessDenied);
+    // The quarterly report: for audit_queries only, recorded, and it counts the searches above.
+    let options = crate::audit::ReportOptions {
+        sample_size: 2,
+        ..crate::audit::ReportOptions::default()
+    };
+    assert_eq!(
+        a.quarterly_report("i1", &options).unwrap_err().code(),
+        Code::AccessDenied
+    );
+    let report = a.quarterly_report("a1", &options).unwrap();
+    let r = last(&a);
+    assert_eq!(
+        (r.action.as_str(), r.query_terms.as_deref()),
+        ("audit_queries", Some("quarterly_report from= to="))
+    );
+    let n1 = report.users.iter().find(|u| u.user == "n1").unwrap();
+    assert_eq!((n1.queries, n1.denied), (1, 1));
 }
 
 #[test]
