@@ -1,8 +1,14 @@
-//! Detection analytics as the order requires them to run (SPEC §8): a search preceded by its
-//! access decision and audit record (R-SEARCH-1, R-AUDIT-3), and retro-hits of a new list
-//! version against stored detections (R-SEARCH-2). Both compose the modules that own the rules —
-//! [`crate::access`], [`crate::audit`], [`crate::retention`] (through [`Retention`]),
-//! [`crate::search`] and [`crate::matching`] — and add none of their own.
+//! Unaudited building blocks of detection analytics: they trust their caller for the user, the
+//! time (`now`), the legal holds and the policy. A deployment reads detections through
+//! [`crate::agency::Agency`], which supplies those from its roster, clock, hold register and
+//! profile and records every read first; these functions are for engines that keep their own
+//! audit and for the conformance runners.
+//!
+//! A partial-plate search preceded by its access decision and audit record (R-SEARCH-1,
+//! R-AUDIT-3), and retro-hits of a new list version against stored detections (R-SEARCH-2). Both
+//! compose the modules that own the rules — [`crate::access`], [`crate::audit`],
+//! [`crate::retention`] (through [`Retention`]), [`crate::search`] and [`crate::matching`] — and
+//! add none of their own.
 
 use std::collections::{BTreeMap, HashSet};
 use std::sync::Arc;
@@ -19,7 +25,7 @@ use crate::time::ceil_ms;
 use crate::vocab::Origin;
 
 /// What a search's audit record says it looked for (SB 34 §1798.90.52: the query terms).
-fn query_terms(query: &DetectionQuery) -> String {
+pub(crate) fn query_terms(query: &DetectionQuery) -> String {
     use std::fmt::Write as _;
     let mut s = format!("term={}", query.term);
     // Writing to a String cannot fail.
@@ -186,7 +192,7 @@ pub fn retro_hits(
 }
 
 /// What a retro-hits run's audit record says it looked for.
-fn retro_terms(list: &ListVersion, days: u32) -> String {
+pub(crate) fn retro_terms(list: &ListVersion, days: u32) -> String {
     let meta = list.meta();
     format!(
         "retro_hits list={} loaded_at={} days={days}",
