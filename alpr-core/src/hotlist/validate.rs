@@ -410,14 +410,12 @@ impl ListVersion {
         Ok((ListVersion::build(meta, entries, policy), report))
     }
 
-    /// A version of already validated entries, indexed for the built-in policy (see
-    /// [`ListVersion::build`] to index for another one).
-    pub fn new(meta: ListMeta, entries: Vec<Entry>) -> ListVersion {
-        ListVersion::build(meta, entries, &Policy::sacramento())
-    }
-
     /// A version of already validated entries, indexed for matching under `policy` (its
     /// confusion classes and `max_edits`).
+    ///
+    /// This is the one place a version's index is built: every load (from values, from a file,
+    /// on every surface) comes here with the policy of the registry it is for, so a match against
+    /// the registry finds the index it needs and never builds one.
     pub fn build(meta: ListMeta, entries: Vec<Entry>, policy: &Policy) -> ListVersion {
         let index = Index::build(&entries, IndexParams::of(policy));
         ListVersion { meta, entries, index }

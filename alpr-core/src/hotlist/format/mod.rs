@@ -279,7 +279,8 @@ pub fn parse_bytes(format: Format, bytes: &[u8], policy: &Policy) -> Result<Pars
     Ok(out)
 }
 
-/// Parses and validates a file into a list version (R-LIST-6, R-LIST-7).
+/// Parses and validates a file into a list version (R-LIST-6, R-LIST-7), indexed for matching
+/// under `policy` (the registry's: [`Registry::load_file`](crate::hotlist::Registry::load_file)).
 ///
 /// `meta.generated_at` is replaced by the file's own time when the format has one (the CLEW
 /// header). `default_category` is the category of records that name none (a CLEW SVS file is
@@ -317,7 +318,7 @@ pub fn load_bytes(
         meta.generated_at = info.generated_at;
     }
     report.generated_at = meta.generated_at;
-    Ok((ListVersion::new(meta, entries), report))
+    Ok((ListVersion::build(meta, entries, policy), report))
 }
 
 /// The number of line ends (a capacity estimate).
