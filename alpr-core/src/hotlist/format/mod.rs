@@ -298,9 +298,10 @@ pub fn load_bytes(
     policy: &Policy,
 ) -> Result<(ListVersion, LoadReport)> {
     let text = decode(bytes)?;
-    // One record a line, nearly: a good capacity for the entries and the dedup set.
-    let estimate = memchr_count(text.as_bytes());
-    let mut v = Validator::new(meta.kind, default_category, policy, estimate);
+    // Nothing is reserved in proportion to the file: the entries grow with what is kept (a file
+    // of blank lines or of one record repeated holds next to nothing). A record is at least a
+    // dozen bytes; the validator caps the hint at one batch.
+    let mut v = Validator::new(meta.kind, default_category, policy, text.len() / 12);
     let info = run(format, text, policy.time_zone, &mut |r| match r {
         Record::Entry(raw, line) => v.push(raw, Position::at_line(line)),
         Record::Rejected(rej) => v.reject(rej),
@@ -319,11 +320,6 @@ pub fn load_bytes(
     }
     report.generated_at = meta.generated_at;
     Ok((ListVersion::build(meta, entries, policy), report))
-}
-
-/// The number of line ends (a capacity estimate).
-fn memchr_count(b: &[u8]) -> usize {
-    count_newlines(b) + 1
 }
 
 /// The number of `\n` bytes (the compiler vectorizes this loop; no extra crate needed).
