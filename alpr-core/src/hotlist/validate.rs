@@ -345,9 +345,8 @@ impl<'p> Validator<'p> {
         self.fold_pending();
         self.report.accepted = self.entries.len();
         check_rejected_fraction(self.total, self.report.rejected.len(), self.policy)?;
-        if self.entries.capacity() > self.entries.len() + self.entries.len() / 8 + 16 {
-            self.entries.shrink_to_fit();
-        }
+        // The entries grew by doubling (nothing is reserved up front): give back the slack.
+        self.entries.shrink_to_fit();
         Ok((self.entries, self.report))
     }
 }
@@ -375,8 +374,11 @@ impl Validator<'_> {
         let mut cursor = 0;
         for group in batch.chunk_by(|a, b| a.0 == b.0) {
             let key = group[0].0;
-            // The distinct keys are sorted and so are the groups: one forward pass finds them.
-            cursor += self.distinct[cursor..].partition_point(|&(k, _)| k < key);
+            // The distinct keys are sorted and so are the groups: one forward pass finds them
+            // (sequential reads; a binary search a group missed the cache at every probe).
+            while self.distinct.get(cursor).is_some_and(|&(k, _)| k < key) {
+                cursor += 1;
+            }
             let (kept, rest) = match self.distinct.get(cursor) {
                 Some(&(k, i)) if k == key => (i as usize, group),
                 _ => {
