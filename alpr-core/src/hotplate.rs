@@ -401,11 +401,12 @@ impl HotPlate {
 }
 
 /// A version of the `hot_plate` list made of validated hot plates, keeping only those still
-/// active at `meta.loaded_at` (expired ones would never match anyway, R-MATCH-5).
+/// active at `meta.loaded_at` (expired ones would never match anyway, R-MATCH-5), indexed for
+/// matching under `policy` (the policy of the registry it goes into).
 ///
 /// # Errors
 /// `invalid_argument` when `meta.kind` is not `hot_plate`.
-pub fn hot_plate_list(meta: ListMeta, plates: &[HotPlate]) -> Result<ListVersion> {
+pub fn hot_plate_list(meta: ListMeta, plates: &[HotPlate], policy: &Policy) -> Result<ListVersion> {
     if meta.kind != ListKind::HotPlate {
         return Err(Error::new(Code::InvalidArgument).with_detail("hot plates go into a hot_plate list"));
     }
@@ -415,7 +416,7 @@ pub fn hot_plate_list(meta: ListMeta, plates: &[HotPlate]) -> Result<ListVersion
         .filter(|p| p.is_active(now))
         .map(HotPlate::to_entry)
         .collect();
-    Ok(ListVersion::new(meta, entries))
+    Ok(ListVersion::build(meta, entries, policy))
 }
 
 #[cfg(test)]
@@ -483,14 +484,14 @@ mod tests {
         };
         let plates = [hp];
         assert_eq!(
-            hot_plate_list(meta("2026-12-01T00:00:00Z"), &plates)
+            hot_plate_list(meta("2026-12-01T00:00:00Z"), &plates, &Policy::sacramento())
                 .unwrap()
                 .entries()
                 .len(),
             1
         );
         assert_eq!(
-            hot_plate_list(meta("2026-12-06T00:00:00Z"), &plates)
+            hot_plate_list(meta("2026-12-06T00:00:00Z"), &plates, &Policy::sacramento())
                 .unwrap()
                 .entries()
                 .len(),

@@ -746,7 +746,7 @@ mod tests {
     #[test]
     fn an_index_built_for_another_policy_gives_the_same_hits() {
         let now = t("2026-11-28T12:00:00-08:00");
-        let default = ListVersion::new(
+        let default = ListVersion::build(
             meta("A", ListKind::Special, 1, now),
             crate::hotlist::validate_entries(
                 &[raw("7ABC123", None)],
@@ -757,6 +757,7 @@ mod tests {
             )
             .unwrap()
             .0,
+            &Policy::sacramento(),
         );
         let snap = snapshot(vec![default]);
         let edits = Matcher::new(Arc::new(Policy {

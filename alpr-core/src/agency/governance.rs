@@ -331,7 +331,7 @@ impl<S: AuditStore> Agency<S> {
             source: "officers".to_owned(),
             generated_at: None,
         };
-        self.registry.install(hot_plate_list(meta, &plates)?);
+        self.registry.install(hot_plate_list(meta, &plates, &self.policy)?);
         Ok(())
     }
 

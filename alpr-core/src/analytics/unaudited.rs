@@ -17,6 +17,7 @@ use crate::access::{AccessRequest, User, authorize};
 use crate::audit::{AuditLog, AuditStore};
 use crate::error::{Code, Error, Result};
 use crate::hotlist::ListVersion;
+use crate::index::IndexParams;
 use crate::matching::{Hit, Matcher, Read};
 use crate::policy::Policy;
 use crate::search::{DetectionQuery, DetectionStore, Retention};
@@ -162,6 +163,13 @@ pub fn retro_hits(
         .checked_sub_signed(chrono::Duration::days(i64::from(days)))
         .unwrap_or(Instant::MIN_UTC);
     let retention = Retention::for_detections(policy, now, held);
+    // A version indexed for another policy (one loaded before a policy change) is indexed once
+    // here for this one, not once per detection by the matcher's slow path.
+    let list = if list.index().params().serves(&IndexParams::of(policy)) {
+        list
+    } else {
+        Arc::new(ListVersion::build(list.meta().clone(), list.entries().to_vec(), policy))
+    };
     let snapshot = Arc::new(BTreeMap::from([(list.meta().id.clone(), list)]));
     let matcher = Matcher::new(Arc::clone(policy));
     let mut out = Vec::new();
@@ -437,6 +445,24 @@ mod tests {
                 .unwrap()
                 .is_empty()
         );
+    }
+
+    /// Retro-hits build at most one index however many detections they match: none for a
+    /// version loaded under the run's policy, one for a version indexed for another.
+    #[test]
+    fn retro_hits_index_a_version_once() {
+        let policy = Arc::new(Policy {
+            max_edits: 1,
+            ..Policy::sacramento()
+        });
+        let now = t("2026-11-28T12:00:00-08:00");
+        let count = crate::index::builds_on_this_thread;
+        for (list, builds) in [(svs(&policy), 0), (svs(&Policy::sacramento()), 1)] {
+            let before = count();
+            let hits = retro_hits(&store(), list, 30, HashSet::new(), now, &policy).unwrap();
+            assert_eq!(hits.len(), 2);
+            assert_eq!(count() - before, builds);
+        }
     }
 
     #[test]
