@@ -36,14 +36,22 @@ rust-test:
 $(CBINDGEN):
 	$(CARGO) install cbindgen --version $(CBINDGEN_VERSION) --locked --root .tools --quiet
 
-## header: regenerate include/alpr.h with the pinned cbindgen.
+VOCAB_NUMBERS := alpr-ffi/src/vocab/numbers.rs
+
+## header: regenerate the C vocabulary numbers from the core (alpr-ffi/src/vocab/numbers.rs) and
+## include/alpr.h with the pinned cbindgen.
 header: $(CBINDGEN)
+	$(CARGO) run --quiet -p alpr-ffi --example gen_vocab > $(VOCAB_NUMBERS).tmp
+	rustfmt --edition 2024 --config-path rustfmt.toml $(VOCAB_NUMBERS).tmp && mv $(VOCAB_NUMBERS).tmp $(VOCAB_NUMBERS)
 	$(CBINDGEN) --config alpr-ffi/cbindgen.toml --crate alpr-ffi --output include/alpr.h alpr-ffi
 
 check-header: $(CBINDGEN)
+	@tmp=$$(mktemp --suffix=.rs); $(CARGO) run --quiet -p alpr-ffi --example gen_vocab > $$tmp; \
+	rustfmt --edition 2024 --config-path rustfmt.toml $$tmp; \
+	if ! diff -u $(VOCAB_NUMBERS) $$tmp; then echo "$(VOCAB_NUMBERS) is stale: run make header"; rm -f $$tmp; exit 1; fi; rm -f $$tmp
 	@tmp=$$(mktemp); $(CBINDGEN) --config alpr-ffi/cbindgen.toml --crate alpr-ffi --output $$tmp alpr-ffi; \
 	if ! diff -u include/alpr.h $$tmp; then echo "include/alpr.h is stale: run make header"; rm -f $$tmp; exit 1; fi; rm -f $$tmp
-	@echo "include/alpr.h is up to date"
+	@echo "include/alpr.h and $(VOCAB_NUMBERS) are up to date"
 
 $(RELEASE_LIB): FORCE
 	$(CARGO) build --release -p alpr-ffi

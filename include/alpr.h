@@ -56,88 +56,88 @@
 // The `eligible` set (past keep-at-least, no delete-after, not held).
 #define ALPR_PURGE_ELIGIBLE 2
 
-// Outcome `allow` of an audit record.
+// `allow`: the outcome of an audit record (`alpr_core::audit::Outcome`).
 #define ALPR_OUTCOME_ALLOW 0
 
-// Outcome `deny`.
+// `deny`: the outcome of an audit record (`alpr_core::audit::Outcome`).
 #define ALPR_OUTCOME_DENY 1
 
-// Outcome `needs_approval`.
+// `needs_approval`: the outcome of an audit record (`alpr_core::audit::Outcome`).
 #define ALPR_OUTCOME_NEEDS_APPROVAL 2
 
-// Outcome `ok` (an operation carried out).
+// `ok`: the outcome of an audit record (`alpr_core::audit::Outcome`).
 #define ALPR_OUTCOME_OK 3
 
-// Outcome `failed`.
+// `failed`: the outcome of an audit record (`alpr_core::audit::Outcome`).
 #define ALPR_OUTCOME_FAILED 4
 
-// Sharing decision `allow`.
+// `allow`: a sharing decision (`alpr_core::sharing::ShareDecision`).
 #define ALPR_SHARE_ALLOW 0
 
-// Sharing decision `deny`.
+// `deny`: a sharing decision (`alpr_core::sharing::ShareDecision`).
 #define ALPR_SHARE_DENY 1
 
-// Sharing decision `needs_approval`.
+// `needs_approval`: a sharing decision (`alpr_core::sharing::ShareDecision`).
 #define ALPR_SHARE_NEEDS_APPROVAL 2
 
-// CSV with a header row (`format` argument of the load functions).
+// `csv`: a hot-list file format (`format` argument of the load functions) (`alpr_core::hotlist::Format`).
 #define ALPR_FORMAT_CSV 0
 
-// CA DOJ CLEW fixed width (`svs.tbl`, `sfr.tbl`, `slr.tbl`).
+// `ca_doj_clew`: a hot-list file format (`format` argument of the load functions) (`alpr_core::hotlist::Format`).
 #define ALPR_FORMAT_CA_DOJ_CLEW 1
 
-// NCIC LPR extract, fixed width.
+// `ncic_extract`: a hot-list file format (`format` argument of the load functions) (`alpr_core::hotlist::Format`).
 #define ALPR_FORMAT_NCIC_EXTRACT 2
 
-// A `standard` list (CA DOJ / NCIC): `kind` argument of the load functions.
+// `standard`: a list kind (R-LIST-2; `kind` argument of the load functions, `alpr_hit.list_kind`) (`alpr_core::vocab::ListKind`).
 #define ALPR_LIST_KIND_STANDARD 0
 
-// A `special` list (informational only).
+// `special`: a list kind (R-LIST-2; `kind` argument of the load functions, `alpr_hit.list_kind`) (`alpr_core::vocab::ListKind`).
 #define ALPR_LIST_KIND_SPECIAL 1
 
-// The officers' `hot_plate` list.
+// `hot_plate`: a list kind (R-LIST-2; `kind` argument of the load functions, `alpr_hit.list_kind`) (`alpr_core::vocab::ListKind`).
 #define ALPR_LIST_KIND_HOT_PLATE 2
 
-// A `covert` list.
+// `covert`: a list kind (R-LIST-2; `kind` argument of the load functions, `alpr_hit.list_kind`) (`alpr_core::vocab::ListKind`).
 #define ALPR_LIST_KIND_COVERT 3
 
-// Match kind `exact`.
+// `exact`: a match kind (§3.1, strongest first; `alpr_hit.kind`) (`alpr_core::matching::MatchKind`).
 #define ALPR_MATCH_KIND_EXACT 0
 
-// Match kind `confusable`.
+// `confusable`: a match kind (§3.1, strongest first; `alpr_hit.kind`) (`alpr_core::matching::MatchKind`).
 #define ALPR_MATCH_KIND_CONFUSABLE 1
 
-// Match kind `edit`.
+// `edit`: a match kind (§3.1, strongest first; `alpr_hit.kind`) (`alpr_core::matching::MatchKind`).
 #define ALPR_MATCH_KIND_EDIT 2
 
-// Match kind `pattern`.
+// `pattern`: a match kind (§3.1, strongest first; `alpr_hit.kind`) (`alpr_core::matching::MatchKind`).
 #define ALPR_MATCH_KIND_PATTERN 3
 
-// Tier `strong`.
+// `strong`: a hit's tier (R-MATCH-8; `alpr_hit.tier`) (`alpr_core::matching::Tier`).
 #define ALPR_TIER_STRONG 0
 
-// Tier `moderate`.
+// `moderate`: a hit's tier (R-MATCH-8; `alpr_hit.tier`) (`alpr_core::matching::Tier`).
 #define ALPR_TIER_MODERATE 1
 
-// Tier `weak`.
+// `weak`: a hit's tier (R-MATCH-8; `alpr_hit.tier`) (`alpr_core::matching::Tier`).
 #define ALPR_TIER_WEAK 2
 
-// Jurisdiction outcome `match`.
+// `match`: a jurisdiction outcome (R-MATCH-3; `alpr_hit.jurisdiction`) (`alpr_core::matching::JurisdictionOutcome`).
 #define ALPR_JURISDICTION_MATCH 0
 
-// Jurisdiction outcome `unknown`.
+// `unknown`: a jurisdiction outcome (R-MATCH-3; `alpr_hit.jurisdiction`) (`alpr_core::matching::JurisdictionOutcome`).
 #define ALPR_JURISDICTION_UNKNOWN 1
 
-// Jurisdiction outcome `mismatch`.
+// `mismatch`: a jurisdiction outcome (R-MATCH-3; `alpr_hit.jurisdiction`) (`alpr_core::matching::JurisdictionOutcome`).
 #define ALPR_JURISDICTION_MISMATCH 2
 
-// Origin `vehicle` (a car-mounted unit).
+// `vehicle`: a read's origin (§3; `alpr_read.origin`) (`alpr_core::vocab::Origin`).
 #define ALPR_ORIGIN_VEHICLE 0
 
-// Origin `fixed` (a POD or pole camera).
+// `fixed`: a read's origin (§3; `alpr_read.origin`) (`alpr_core::vocab::Origin`).
 #define ALPR_ORIGIN_FIXED 1
 
-// Origin `desktop` (TAS on a desk).
+// `desktop`: a read's origin (§3; `alpr_read.origin`) (`alpr_core::vocab::Origin`).
 #define ALPR_ORIGIN_DESKTOP 2
 
 // The status every function returns. `ALPR_STATUS_OK` is 0; 1-99 are misuse of the ABI; 100 and

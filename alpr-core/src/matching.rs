@@ -43,13 +43,13 @@ vocab! {
     /// How a read matched an entry (§3.1), strongest first.
     MatchKind, Code::InvalidArgument, {
         /// The normalized read equals the entry's plate.
-        Exact = "exact",
+        Exact = 0 => "exact",
         /// Same length; every differing position holds two look-alike characters.
-        Confusable = "confusable",
+        Confusable = 1 => "confusable",
         /// Levenshtein distance at most `max_edits`.
-        Edit = "edit",
+        Edit = 2 => "edit",
         /// The entry is a pattern and the read matches it.
-        Pattern = "pattern",
+        Pattern = 3 => "pattern",
     }
 }
 
@@ -57,11 +57,11 @@ vocab! {
     /// The jurisdiction outcome of a hit (R-MATCH-3).
     JurisdictionOutcome, Code::InvalidArgument, {
         /// Both present and equal.
-        Match = "match",
+        Match = 0 => "match",
         /// Either side absent.
-        Unknown = "unknown",
+        Unknown = 1 => "unknown",
         /// Both present and different.
-        Mismatch = "mismatch",
+        Mismatch = 2 => "mismatch",
     }
 }
 
@@ -69,11 +69,11 @@ vocab! {
     /// How much a hit is worth (R-MATCH-8), strongest first.
     Tier, Code::InvalidArgument, {
         /// `exact` with jurisdiction `match`.
-        Strong = "strong",
+        Strong = 0 => "strong",
         /// `exact` with jurisdiction `unknown`, or `confusable` with `match` or `unknown`.
-        Moderate = "moderate",
+        Moderate = 1 => "moderate",
         /// Everything else.
-        Weak = "weak",
+        Weak = 2 => "weak",
     }
 }
 

@@ -315,11 +315,11 @@ vocab! {
     /// The kind of proceeding a legal hold preserves evidence for (R-RET-3, G.O. §E.1).
     HoldKind, Code::InvalidArgument, {
         /// A criminal proceeding.
-        Criminal = "criminal",
+        Criminal = 0 => "criminal",
         /// A civil proceeding.
-        Civil = "civil",
+        Civil = 1 => "civil",
         /// An administrative proceeding.
-        Administrative = "administrative",
+        Administrative = 2 => "administrative",
     }
 }
 

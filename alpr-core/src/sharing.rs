@@ -28,11 +28,11 @@ vocab! {
     /// What is shared.
     ShareData, Code::InvalidArgument, {
         /// Detections (reads with time and place) or hits derived from them (R-SHARE-1).
-        Detections = "detections",
+        Detections = 0 => "detections",
         /// Hits.
-        Hits = "hits",
+        Hits = 1 => "hits",
         /// A Special Hot List (R-SHARE-2).
-        SpecialHotList = "special_hot_list",
+        SpecialHotList = 2 => "special_hot_list",
     }
 }
 
@@ -40,11 +40,11 @@ vocab! {
     /// The decision on a share.
     ShareDecision, Code::InvalidArgument, {
         /// The data may be sent.
-        Allow = "allow",
+        Allow = 0 => "allow",
         /// The data may not be sent.
-        Deny = "deny",
+        Deny = 1 => "deny",
         /// The data may be sent once the named approver has approved.
-        NeedsApproval = "needs_approval",
+        NeedsApproval = 2 => "needs_approval",
     }
 }
 

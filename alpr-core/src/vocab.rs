@@ -8,17 +8,39 @@ use std::fmt;
 
 use crate::error::{Code, Error, Result};
 
+/// Declares a closed set of names: each variant has a stable number (its C ABI value, written
+/// here and nowhere else: `alpr-ffi`'s constants are generated from it) and a stable snake_case
+/// text (its serde, C `*_str` and Python name).
+///
+/// ```ignore
+/// vocab! { /// docs
+///     Tier, Code::InvalidArgument, { /// docs
+///         Strong = 0 => "strong", Moderate = 1 => "moderate", Weak = 2 => "weak" } }
+/// ```
+///
+/// A new value takes the next free number; a number is never reused or changed (it is ABI).
 macro_rules! vocab {
-    ($(#[$meta:meta])* $name:ident, $err:expr, { $( $(#[$vdoc:meta])* $variant:ident = $text:literal ),* $(,)? }) => {
+    ($(#[$meta:meta])* $name:ident, $err:expr, { $( $(#[$vdoc:meta])* $variant:ident = $num:literal => $text:literal ),* $(,)? }) => {
         $(#[$meta])*
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+        #[repr(u32)]
         pub enum $name {
-            $( $(#[$vdoc])* #[serde(rename = $text)] $variant, )*
+            $( $(#[$vdoc])* #[serde(rename = $text)] $variant = $num, )*
         }
 
         impl $name {
             /// Every value, in declaration order.
             pub const ALL: &'static [$name] = &[ $( $name::$variant, )* ];
+
+            /// The value's stable number: its value on the C ABI.
+            pub const fn number(self) -> u32 {
+                self as u32
+            }
+
+            /// The value with this stable number, if any.
+            pub fn from_number(n: u32) -> Option<$name> {
+                match n { $( $num => Some($name::$variant), )* _ => None }
+            }
 
             /// The stable snake_case name.
             pub const fn as_str(self) -> &'static str {
@@ -54,13 +76,13 @@ vocab! {
     /// The kind of a list (R-LIST-2): what its hits mean and how old it may get.
     ListKind, Code::InvalidArgument, {
         /// CA DOJ / NCIC lists (SVS, SFR, SLR, …). Actionable; max age 12 h (G.O. §F.1).
-        Standard = "standard",
+        Standard = 0 => "standard",
         /// Special Hot Lists (G.O. §A.7, §F.2). Informational only; max age 24 h.
-        Special = "special",
+        Special = 1 => "special",
         /// Plates entered by officers (G.O. §G). Actionable; each entry carries its own expiry.
-        HotPlate = "hot_plate",
+        HotPlate = 2 => "hot_plate",
         /// Matched, but hits go only to users with `view_covert` and raise no in-car alert.
-        Covert = "covert",
+        Covert = 3 => "covert",
     }
 }
 
@@ -68,40 +90,40 @@ vocab! {
     /// Why a plate is on a list (§2.1).
     Category, Code::InvalidCategory, {
         /// Stolen vehicle (NCIC `V`, Canadian `R`).
-        StolenVehicle = "stolen_vehicle",
+        StolenVehicle = 0 => "stolen_vehicle",
         /// Stolen plate (NCIC `P`).
-        StolenPlate = "stolen_plate",
+        StolenPlate = 1 => "stolen_plate",
         /// Vehicle used in a felony (NCIC `F`).
-        FelonyVehicle = "felony_vehicle",
+        FelonyVehicle = 2 => "felony_vehicle",
         /// Wanted person (NCIC `W`).
-        WantedPerson = "wanted_person",
+        WantedPerson = 3 => "wanted_person",
         /// Missing person (NCIC `M`).
-        MissingPerson = "missing_person",
+        MissingPerson = 4 => "missing_person",
         /// AMBER alert (NCIC `A`).
-        AmberAlert = "amber_alert",
+        AmberAlert = 5 => "amber_alert",
         /// Protection order (NCIC `H`).
-        ProtectionOrder = "protection_order",
+        ProtectionOrder = 6 => "protection_order",
         /// Supervised release (NCIC `C`).
-        SupervisedRelease = "supervised_release",
+        SupervisedRelease = 7 => "supervised_release",
         /// Sex offender (NCIC `X`).
-        SexOffender = "sex_offender",
+        SexOffender = 8 => "sex_offender",
         /// Violent person (NCIC `L`).
-        ViolentPerson = "violent_person",
+        ViolentPerson = 9 => "violent_person",
         /// Protective interest (NCIC `K`).
-        ProtectiveInterest = "protective_interest",
+        ProtectiveInterest = 10 => "protective_interest",
         /// Gang file.
-        Gang = "gang",
+        Gang = 11 => "gang",
         /// Known or suspected terrorist (never the NCIC extract's `T`, which does not say which).
-        Terrorism = "terrorism",
+        Terrorism = 12 => "terrorism",
         /// Immigration violator (NCIC `N`).
-        ImmigrationViolator = "immigration_violator",
+        ImmigrationViolator = 13 => "immigration_violator",
         /// Local investigation.
-        Investigation = "investigation",
+        Investigation = 14 => "investigation",
         /// Anything else.
-        Other = "other",
+        Other = 15 => "other",
         /// Gang or terrorist member (NCIC `T`: the extract's code does not say which). Last, so
         /// the index of every older category (the C `alpr_hit.category`) stays as it was.
-        GangOrTerrorist = "gang_or_terrorist",
+        GangOrTerrorist = 16 => "gang_or_terrorist",
     }
 }
 
@@ -131,10 +153,10 @@ vocab! {
     /// Where a read came from (§3): who sees the hit first and who confirms it (R-HIT-4).
     Origin, Code::InvalidArgument, {
         /// A car-mounted CDMS unit: the officer broadcasts and Dispatch confirms on the radio.
-        Vehicle = "vehicle",
+        Vehicle = 0 => "vehicle",
         /// A POD or pole camera, seen from a desk.
-        Fixed = "fixed",
+        Fixed = 1 => "fixed",
         /// TAS on a desk: status must be confirmed before the broadcast.
-        Desktop = "desktop",
+        Desktop = 2 => "desktop",
     }
 }

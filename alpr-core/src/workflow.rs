@@ -31,17 +31,17 @@ vocab! {
     /// A hit's status (R-HIT-6).
     HitStatus, Code::InvalidArgument, {
         /// Raised; nobody has looked at it yet.
-        Alerted = "alerted",
+        Alerted = 0 => "alerted",
         /// The operator has seen it.
-        Acknowledged = "acknowledged",
+        Acknowledged = 1 => "acknowledged",
         /// Broadcast on the radio.
-        Broadcast = "broadcast",
+        Broadcast = 2 => "broadcast",
         /// Confirmed by a CLETS/NCIC query (disposition `correct_read`).
-        Confirmed = "confirmed",
+        Confirmed = 3 => "confirmed",
         /// Found not actionable (see its disposition).
-        Rejected = "rejected",
+        Rejected = 4 => "rejected",
         /// Closed with an outcome; no further event is accepted.
-        Closed = "closed",
+        Closed = 5 => "closed",
     }
 }
 
@@ -49,17 +49,17 @@ vocab! {
     /// Why a hit was confirmed or rejected (R-HIT-7: Axon's set plus NCIC outcomes).
     Disposition, Code::InvalidArgument, {
         /// The read is right and the record active.
-        CorrectRead = "correct_read",
+        CorrectRead = 0 => "correct_read",
         /// The plate was misread (Green v. San Francisco).
-        IncorrectRead = "incorrect_read",
+        IncorrectRead = 1 => "incorrect_read",
         /// Same characters, another state's plate.
-        WrongJurisdiction = "wrong_jurisdiction",
+        WrongJurisdiction = 2 => "wrong_jurisdiction",
         /// The record was cleared or recalled since the list was downloaded.
-        RecordNotActive = "record_not_active",
+        RecordNotActive = 3 => "record_not_active",
         /// Another hit already covers this vehicle.
-        Duplicate = "duplicate",
+        Duplicate = 4 => "duplicate",
         /// Dismissed by the operator.
-        Dismissed = "dismissed",
+        Dismissed = 5 => "dismissed",
     }
 }
 
@@ -67,11 +67,11 @@ vocab! {
     /// How a hit ended (R-HIT-6 `close`).
     Outcome, Code::InvalidArgument, {
         /// The vehicle (or person) was recovered.
-        Recovered = "recovered",
+        Recovered = 0 => "recovered",
         /// Not recovered.
-        NotRecovered = "not_recovered",
+        NotRecovered = 1 => "not_recovered",
         /// Anything else.
-        Other = "other",
+        Other = 2 => "other",
     }
 }
 
@@ -79,21 +79,21 @@ vocab! {
     /// The names of the events (R-HIT-6), for skins that take an event by name.
     EventKind, Code::InvalidArgument, {
         /// See [`Event::Acknowledge`].
-        Acknowledge = "acknowledge",
+        Acknowledge = 0 => "acknowledge",
         /// See [`Event::MdcQuery`].
-        MdcQuery = "mdc_query",
+        MdcQuery = 1 => "mdc_query",
         /// See [`Event::Broadcast`].
-        Broadcast = "broadcast",
+        Broadcast = 2 => "broadcast",
         /// See [`Event::Confirm`].
-        Confirm = "confirm",
+        Confirm = 3 => "confirm",
         /// See [`Event::Reject`].
-        Reject = "reject",
+        Reject = 4 => "reject",
         /// See [`Event::RecordBasis`].
-        RecordBasis = "record_basis",
+        RecordBasis = 5 => "record_basis",
         /// See [`Event::Stop`].
-        Stop = "stop",
+        Stop = 6 => "stop",
         /// See [`Event::Close`].
-        Close = "close",
+        Close = 7 => "close",
     }
 }
 

@@ -1,7 +1,7 @@
 //! `alpr_read` and `alpr_hit`: the value structs of matching, and their conversions.
 
-use alpr_core::matching::{Hit, JurisdictionOutcome, Location, MatchKind, Read, Tier};
-use alpr_core::vocab::{Category, Origin};
+use alpr_core::matching::{Hit, Location, Read};
+use alpr_core::vocab::Origin;
 use alpr_core::{Code, Error, Jurisdiction, PlateType};
 
 use crate::boundary::{instant_in, str_in};
@@ -85,10 +85,6 @@ pub struct alpr_hit {
     pub list_age_ms: i64,
 }
 
-fn index_of<T: PartialEq>(all: &[T], v: &T) -> u32 {
-    all.iter().position(|x| x == v).unwrap_or(0) as u32
-}
-
 pub(crate) fn hit_to_c(read_index: usize, h: &Hit) -> alpr_hit {
     let mut list_id = [0u8; ALPR_LIST_ID_BUF_LEN];
     let id = h.list_id();
@@ -116,14 +112,14 @@ pub(crate) fn hit_to_c(read_index: usize, h: &Hit) -> alpr_hit {
         list_id,
         entry,
         entry_index: h.entry_index,
-        list_kind: index_of(alpr_core::vocab::ListKind::ALL, &h.list_kind()),
+        list_kind: h.list_kind().number(),
         priority: u32::from(h.priority()),
-        kind: index_of(MatchKind::ALL, &h.kind),
-        tier: index_of(Tier::ALL, &h.tier),
-        jurisdiction: index_of(JurisdictionOutcome::ALL, &h.jurisdiction),
+        kind: h.kind.number(),
+        tier: h.tier.number(),
+        jurisdiction: h.jurisdiction.number(),
         positions: u32::from(h.positions.bits()),
         flags,
-        category: index_of(Category::ALL, &h.category()),
+        category: h.category().number(),
         list_age_ms: h.list_age.num_milliseconds(),
     }
 }
@@ -149,8 +145,7 @@ pub(crate) unsafe fn read_in(r: &alpr_read) -> Result<Read<'_>, FfiError> {
             std::str::from_utf8(&b).map_err(|_| Error::new(Code::InvalidPlateType))?,
         )?),
     };
-    let origin = *Origin::ALL
-        .get(r.origin as usize)
+    let origin = Origin::from_number(r.origin)
         .ok_or_else(|| FfiError::from(Error::new(Code::InvalidArgument).with_detail("unknown origin")))?;
     Ok(Read {
         plate,

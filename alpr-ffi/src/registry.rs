@@ -140,9 +140,7 @@ unsafe fn load_args(
     source_len: usize,
 ) -> Result<(Format, ListMeta, Option<Category>), FfiError> {
     let format = Format::from_number(format).ok_or_else(|| invalid("unknown format"))?;
-    let kind = *ListKind::ALL
-        .get(kind as usize)
-        .ok_or_else(|| invalid("unknown list kind"))?;
+    let kind = ListKind::from_number(kind).ok_or_else(|| invalid("unknown list kind"))?;
     // SAFETY: the caller's guarantees are passed on.
     let id = unsafe { str_in(id, id_len)? };
     if id.trim().is_empty() {
@@ -402,7 +400,7 @@ pub unsafe extern "C" fn alpr_registry_list_health(
         let (r, v) = unsafe { (arc_ref(registry, "registry")?, version(registry, id, id_len)?) };
         let h = v.health(instant_in(now_ms, "now_ms")?, r.policy());
         let out = alpr_list_health {
-            kind: ListKind::ALL.iter().position(|k| *k == h.kind).unwrap_or(0) as u32,
+            kind: h.kind.number(),
             priority: u32::from(h.priority),
             entries: h.entries,
             loaded_at_ms: h.loaded_at.timestamp_millis(),

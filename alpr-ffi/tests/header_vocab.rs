@@ -51,10 +51,20 @@ fn same(header: &BTreeMap<String, i64>, prefix: &str, expected: impl IntoIterato
     assert_eq!(got, want, "{prefix}: include/alpr.h differs from the core vocabulary");
 }
 
-/// The number of a vocabulary value on the C ABI: its position in the vocabulary's `ALL`, which
-/// is how the skins convert (`Format::from_number`, `ALL.get(n)`).
-fn by_position<T: Copy>(all: &'static [T], name: fn(T) -> &'static str) -> Vec<(&'static str, i64)> {
-    (0i64..).zip(all).map(|(i, v)| (name(*v), i)).collect()
+/// The vocabulary's values with their numbers, as the core declares them (`vocab!`), each checked
+/// to round-trip through `from_number`, which is how the skins convert a C number.
+fn numbered<T: Copy + PartialEq + std::fmt::Debug>(
+    all: &'static [T],
+    name: fn(T) -> &'static str,
+    number: fn(T) -> u32,
+    from_number: fn(u32) -> Option<T>,
+) -> Vec<(&'static str, i64)> {
+    all.iter()
+        .map(|v| {
+            assert_eq!(from_number(number(*v)), Some(*v));
+            (name(*v), i64::from(number(*v)))
+        })
+        .collect()
 }
 
 #[test]
@@ -68,20 +78,55 @@ fn every_vocabulary_number_in_the_header_comes_from_the_core() {
     for f in Format::ALL {
         assert_eq!(Format::from_number(f.number()), Some(*f));
     }
-    same(&h, "ALPR_LIST_KIND_", by_position(ListKind::ALL, ListKind::as_str));
-    same(&h, "ALPR_MATCH_KIND_", by_position(MatchKind::ALL, MatchKind::as_str));
-    same(&h, "ALPR_TIER_", by_position(Tier::ALL, Tier::as_str));
+    same(
+        &h,
+        "ALPR_LIST_KIND_",
+        numbered(ListKind::ALL, ListKind::as_str, ListKind::number, ListKind::from_number),
+    );
+    same(
+        &h,
+        "ALPR_MATCH_KIND_",
+        numbered(
+            MatchKind::ALL,
+            MatchKind::as_str,
+            MatchKind::number,
+            MatchKind::from_number,
+        ),
+    );
+    same(
+        &h,
+        "ALPR_TIER_",
+        numbered(Tier::ALL, Tier::as_str, Tier::number, Tier::from_number),
+    );
     same(
         &h,
         "ALPR_JURISDICTION_",
-        by_position(JurisdictionOutcome::ALL, JurisdictionOutcome::as_str),
+        numbered(
+            JurisdictionOutcome::ALL,
+            JurisdictionOutcome::as_str,
+            JurisdictionOutcome::number,
+            JurisdictionOutcome::from_number,
+        ),
     );
-    same(&h, "ALPR_ORIGIN_", by_position(Origin::ALL, Origin::as_str));
-    same(&h, "ALPR_OUTCOME_", by_position(Outcome::ALL, Outcome::as_str));
+    same(
+        &h,
+        "ALPR_ORIGIN_",
+        numbered(Origin::ALL, Origin::as_str, Origin::number, Origin::from_number),
+    );
+    same(
+        &h,
+        "ALPR_OUTCOME_",
+        numbered(Outcome::ALL, Outcome::as_str, Outcome::number, Outcome::from_number),
+    );
     same(
         &h,
         "ALPR_SHARE_",
-        by_position(ShareDecision::ALL, ShareDecision::as_str),
+        numbered(
+            ShareDecision::ALL,
+            ShareDecision::as_str,
+            ShareDecision::number,
+            ShareDecision::from_number,
+        ),
     );
     // Statuses: the core's codes plus the ABI-misuse block (1–99) that only the C ABI has.
     let abi = [

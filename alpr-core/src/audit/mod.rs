@@ -49,15 +49,15 @@ vocab! {
     /// The outcome of an audited operation.
     Outcome, Code::InvalidArgument, {
         /// An access decision that allowed the request, or a share that was allowed.
-        Allow = "allow",
+        Allow = 0 => "allow",
         /// A denied request or share.
-        Deny = "deny",
+        Deny = 1 => "deny",
         /// A share that waits for an approval.
-        NeedsApproval = "needs_approval",
+        NeedsApproval = 2 => "needs_approval",
         /// An operation that was carried out (a search, a load, a purge).
-        Ok = "ok",
+        Ok = 3 => "ok",
         /// An operation that failed.
-        Failed = "failed",
+        Failed = 4 => "failed",
     }
 }
 

@@ -16,29 +16,29 @@ vocab! {
     FindingCode, Code::InvalidArgument, {
         /// A list kind's maximum age is above the order's (standard 12 h, G.O. §F.1; special and
         /// covert 24 h) or absent (never stale).
-        MaxAgeAboveOrder = "max_age_above_order",
+        MaxAgeAboveOrder = 0 => "max_age_above_order",
         /// Hot plates may live longer than 30 calendar days (G.O. §G.1).
-        HotPlateDaysAboveOrder = "hot_plate_days_above_order",
+        HotPlateDaysAboveOrder = 1 => "hot_plate_days_above_order",
         /// Hot plates also entered in SVS/SLR/SFR/MUPS may live longer than 24 h (G.O. §G.3).
-        HotPlateAlsoEnteredHoursAboveOrder = "hot_plate_also_entered_hours_above_order",
+        HotPlateAlsoEnteredHoursAboveOrder = 2 => "hot_plate_also_entered_hours_above_order",
         /// The California overlay (Civ. Code §1798.90.55: no sharing outside California public
         /// agencies) is off for a California agency.
-        CaliforniaOverlayOff = "california_overlay_off",
+        CaliforniaOverlayOff = 3 => "california_overlay_off",
         /// A forbidden category is also a permitted purpose of queries.
-        ForbiddenCategoryIsPurpose = "forbidden_category_is_purpose",
+        ForbiddenCategoryIsPurpose = 4 => "forbidden_category_is_purpose",
         /// A list in force holds entries of a category the policy forbids (R-LIST-8).
-        ForbiddenCategoryLoaded = "forbidden_category_loaded",
+        ForbiddenCategoryLoaded = 5 => "forbidden_category_loaded",
         /// `max_rejected_fraction` is not a fraction between 0 and 1.
-        RejectedFractionOutOfRange = "rejected_fraction_out_of_range",
+        RejectedFractionOutOfRange = 6 => "rejected_fraction_out_of_range",
         /// Pattern limits looser than R-MATCH-6 (at least 3 literals, at most 2 `*`, 10 positions).
-        PatternLimitsBeyondSpec = "pattern_limits_beyond_spec",
+        PatternLimitsBeyondSpec = 7 => "pattern_limits_beyond_spec",
         /// A placeholder plate of R-LIST-6 is missing from `placeholder_plates`.
-        PlaceholderMissing = "placeholder_missing",
+        PlaceholderMissing = 8 => "placeholder_missing",
         /// A retention rule deletes before its minimum keep period (R-RET-1).
-        RetentionDeleteBeforeKeep = "retention_delete_before_keep",
+        RetentionDeleteBeforeKeep = 9 => "retention_delete_before_keep",
         /// A span longer than any agency means ([`MAX_SPAN_YEARS`] years): a retention period,
         /// the training recertification, the access-review idle days or the inspection interval.
-        SpanBeyondBound = "span_beyond_bound",
+        SpanBeyondBound = 10 => "span_beyond_bound",
     }
 }
 

@@ -33,23 +33,11 @@ vocab! {
     /// A hot-list file format (R-LIST-7).
     Format, Code::InvalidArgument, {
         /// CSV (RFC 4180) with a header row naming the columns.
-        Csv = "csv",
+        Csv = 0 => "csv",
         /// CA DOJ CLEW fixed-width download (`svs.tbl`, `sfr.tbl`, `slr.tbl`).
-        CaDojClew = "ca_doj_clew",
+        CaDojClew = 1 => "ca_doj_clew",
         /// NCIC LPR extract, fixed width, no header.
-        NcicExtract = "ncic_extract",
-    }
-}
-
-impl Format {
-    /// The format's number on the C ABI (its position in [`Format::ALL`]).
-    pub const fn number(self) -> u32 {
-        self as u32
-    }
-
-    /// The format with this C ABI number.
-    pub fn from_number(n: u32) -> Option<Format> {
-        Format::ALL.get(n as usize).copied()
+        NcicExtract = 2 => "ncic_extract",
     }
 }
 
