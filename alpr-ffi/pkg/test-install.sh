@@ -6,7 +6,8 @@
 #   2. through pkg-config: match_stdin linked shared and static, swap_threads plain and under
 #      ASan+UBSan (the C++ program that checks every batch's hits come from exactly one list
 #      version while another thread swaps 1,000 versions);
-#   3. through CMake: find_package(alpr) -> alpr::alpr / alpr::alpr_static, built and run by ctest.
+#   3. through CMake: find_package(alpr) -> alpr::alpr / alpr::alpr_static, built and run by ctest,
+#      and again after moving the installed tree.
 # Expects MAKE, CC, CXX, CMAKE, VERSION, VERSION_MAJOR from the Makefile.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -67,4 +68,11 @@ step "CMake: find_package(alpr) from $prefix"
   { cat "$tmp/cmake.log"; fail "cmake configure"; }
 "$CMAKE" --build "$tmp/cmake" >>"$tmp/cmake.log" || { cat "$tmp/cmake.log"; fail "cmake build"; }
 (cd "$tmp/cmake" && "$(dirname "$CMAKE")/ctest" --output-on-failure)
+
+step "CMake: the installed tree moved elsewhere still works (paths relative to alprConfig.cmake)"
+mv "$prefix" "$tmp/moved"
+"$CMAKE" -S examples/c -B "$tmp/cmake-moved" -DCMAKE_PREFIX_PATH="$tmp/moved" >>"$tmp/cmake.log" ||
+  { cat "$tmp/cmake.log"; fail "cmake configure (moved)"; }
+"$CMAKE" --build "$tmp/cmake-moved" --target match_stdin >>"$tmp/cmake.log" || { cat "$tmp/cmake.log"; fail "cmake build (moved)"; }
+sh examples/c/run_match_stdin.sh "$tmp/cmake-moved/match_stdin"
 step "all installed-package checks passed"
