@@ -12,6 +12,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 : "${MAKE:=make}" "${CC:=cc}" "${CXX:=c++}" "${CMAKE:=cmake}" "${VERSION:?}" "${VERSION_MAJOR:?}"
+# cmake may be given relative (the venv's); ctest sits beside it.
+if [[ $CMAKE == */* ]]; then CMAKE=$(cd "$(dirname "$CMAKE")" && pwd)/$(basename "$CMAKE"); fi
+CTEST=$(dirname "$(command -v "$CMAKE")")/ctest
 command -v pkg-config >/dev/null || { echo "pkg-test: pkg-config is not installed (apt-get install pkg-config)"; exit 1; }
 tmp=$(pwd)/target/pkg-test
 rm -rf "$tmp"
@@ -67,7 +70,7 @@ step "CMake: find_package(alpr) from $prefix"
 "$CMAKE" -S examples/c -B "$tmp/cmake" -DCMAKE_PREFIX_PATH="$prefix" -DCMAKE_BUILD_TYPE=Release >"$tmp/cmake.log" ||
   { cat "$tmp/cmake.log"; fail "cmake configure"; }
 "$CMAKE" --build "$tmp/cmake" >>"$tmp/cmake.log" || { cat "$tmp/cmake.log"; fail "cmake build"; }
-(cd "$tmp/cmake" && "$(dirname "$CMAKE")/ctest" --output-on-failure)
+(cd "$tmp/cmake" && "$CTEST" --output-on-failure)
 
 step "CMake: the installed tree moved elsewhere still works (paths relative to alprConfig.cmake)"
 mv "$prefix" "$tmp/moved"
