@@ -16,14 +16,32 @@ LDLIBS := -lpthread -ldl -lm
 C_TESTS := $(wildcard tests/c/test_*.c)
 VECTORS := tests/vectors
 
+# `make install PREFIX=… DESTDIR=…`: the C library (shared, with its SONAME, and static), the header,
+# a pkg-config file and a CMake package. The version is the workspace's.
+PREFIX ?= /usr/local
+DESTDIR ?=
+LIBDIR ?= $(PREFIX)/lib
+INCLUDEDIR ?= $(PREFIX)/include
+PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
+CMAKEDIR ?= $(LIBDIR)/cmake/alpr
+VERSION := $(shell sed -n 's/^version = "\(.*\)"$$/\1/p' Cargo.toml | head -n 1)
+VERSION_MAJOR := $(firstword $(subst ., ,$(VERSION)))
+RELEASE_SO := target/release/libalpr.so
+# cmake for the packaging test: the system's, else one from PyPI in the venv.
+CMAKE := $(shell command -v cmake 2>/dev/null)
+ifeq ($(CMAKE),)
+CMAKE := $(VENV)/bin/cmake
+endif
+
 .PHONY: demo test lint rust-test header check-header c-test py-test conformance bench clean-tools
+.PHONY: install uninstall check-symbols pkg-test tsan
 
 ## demo: build and run the main job on the embedded default profile and the sample data.
 demo:
 	$(CARGO) run --quiet --release -p alpr-core --example demo
 
 ## test: build everything and run every test on every surface.
-test: lint check-header rust-test c-test py-test conformance
+test: lint check-header rust-test c-test check-symbols pkg-test py-test conformance
 	@echo "make test: all green"
 
 lint:
@@ -72,6 +90,64 @@ c-test: $(RELEASE_LIB)
 	  if command -v valgrind >/dev/null; then valgrind -q --error-exitcode=1 --leak-check=full --suppressions=tests/c/valgrind.supp $$b; \
 	  else echo "valgrind not installed: skipped under valgrind"; fi; \
 	done
+
+## install: the C library into $(DESTDIR)$(PREFIX): libalpr.so.$(VERSION) (SONAME libalpr.so.$(VERSION_MAJOR))
+## with its symlinks, libalpr.a, include/alpr.h, lib/pkgconfig/alpr.pc, lib/cmake/alpr/ (alpr::alpr).
+install: $(RELEASE_LIB)
+	install -d '$(DESTDIR)$(LIBDIR)' '$(DESTDIR)$(INCLUDEDIR)' '$(DESTDIR)$(PKGCONFIGDIR)' '$(DESTDIR)$(CMAKEDIR)'
+	install -m 0755 $(RELEASE_SO) '$(DESTDIR)$(LIBDIR)/libalpr.so.$(VERSION)'
+	ln -sfn libalpr.so.$(VERSION) '$(DESTDIR)$(LIBDIR)/libalpr.so.$(VERSION_MAJOR)'
+	ln -sfn libalpr.so.$(VERSION_MAJOR) '$(DESTDIR)$(LIBDIR)/libalpr.so'
+	install -m 0644 $(RELEASE_LIB) '$(DESTDIR)$(LIBDIR)/libalpr.a'
+	install -m 0644 include/alpr.h '$(DESTDIR)$(INCLUDEDIR)/alpr.h'
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(patsubst $(PREFIX)/%,$${prefix}/%,$(LIBDIR))|' \
+	    -e 's|@INCLUDEDIR@|$(patsubst $(PREFIX)/%,$${prefix}/%,$(INCLUDEDIR))|' -e 's|@VERSION@|$(VERSION)|' \
+	    alpr-ffi/pkg/alpr.pc.in > '$(DESTDIR)$(PKGCONFIGDIR)/alpr.pc'
+	sed -e "s|@LIBDIR_FROM_CMAKEDIR@|$$(realpath -m --relative-to='$(CMAKEDIR)' '$(LIBDIR)')|" \
+	    -e "s|@INCLUDEDIR_FROM_CMAKEDIR@|$$(realpath -m --relative-to='$(CMAKEDIR)' '$(INCLUDEDIR)')|" \
+	    -e 's|@VERSION@|$(VERSION)|' -e 's|@VERSION_MAJOR@|$(VERSION_MAJOR)|' \
+	    alpr-ffi/pkg/alprConfig.cmake.in > '$(DESTDIR)$(CMAKEDIR)/alprConfig.cmake'
+	sed -e 's|@VERSION@|$(VERSION)|' -e 's|@VERSION_MAJOR@|$(VERSION_MAJOR)|' \
+	    -e "s|@SIZEOF_VOID_P@|$$(( $$(getconf LONG_BIT) / 8 ))|" \
+	    alpr-ffi/pkg/alprConfigVersion.cmake.in > '$(DESTDIR)$(CMAKEDIR)/alprConfigVersion.cmake'
+
+## uninstall: remove what `make install` put there (same PREFIX, DESTDIR).
+uninstall:
+	rm -f '$(DESTDIR)$(LIBDIR)/libalpr.so.$(VERSION)' '$(DESTDIR)$(LIBDIR)/libalpr.so.$(VERSION_MAJOR)' \
+	  '$(DESTDIR)$(LIBDIR)/libalpr.so' '$(DESTDIR)$(LIBDIR)/libalpr.a' '$(DESTDIR)$(INCLUDEDIR)/alpr.h' \
+	  '$(DESTDIR)$(PKGCONFIGDIR)/alpr.pc' '$(DESTDIR)$(CMAKEDIR)/alprConfig.cmake' \
+	  '$(DESTDIR)$(CMAKEDIR)/alprConfigVersion.cmake'
+	-rmdir '$(DESTDIR)$(CMAKEDIR)' 2>/dev/null
+
+## check-symbols: the exported functions against include/alpr.h, alpr-ffi/abi/symbols.txt and the
+## CHANGELOG (alpr-ffi/abi/check-symbols.sh).
+check-symbols: $(RELEASE_LIB)
+	alpr-ffi/abi/check-symbols.sh $(RELEASE_SO)
+
+$(VENV)/bin/cmake: $(VENV)/.ready
+	$(PY) -m pip install --quiet 'cmake>=3.16,<5'
+
+## pkg-test: `make install` into a temporary prefix, then examples/c/ built against it through
+## pkg-config (shared, static, ASan+UBSan) and CMake (find_package(alpr)), and run.
+pkg-test: $(RELEASE_LIB) $(filter $(VENV)/bin/cmake,$(CMAKE))
+	MAKE='$(MAKE)' CC='$(CC)' CXX='$(CXX)' CMAKE='$(CMAKE)' VERSION='$(VERSION)' \
+	  VERSION_MAJOR='$(VERSION_MAJOR)' alpr-ffi/pkg/test-install.sh
+
+## tsan: the concurrency example under ThreadSanitizer, with the Rust side instrumented too. Needs
+## the nightly toolchain with rust-src (-Zbuild-std rebuilds std with the sanitizer): about 12
+## minutes on 2 busy cores, so not part of `make test`. Linked with rustc's ThreadSanitizer runtime
+## (LLVM's), not GCC's libtsan: the Rust side calls __tsan_memcpy/__tsan_memset, which GCC 12's lacks.
+TSAN_HOST = $(shell rustc -vV | sed -n 's/^host: //p')
+TSAN_RT = $(shell rustc +nightly --print sysroot)/lib/rustlib/$(TSAN_HOST)/lib/librustc-nightly_rt.tsan.a
+tsan:
+	@rustup component list --toolchain nightly --installed 2>/dev/null | grep -q '^rust-src' || \
+	  { echo "make tsan: needs the nightly toolchain with rust-src (rustup component add rust-src --toolchain nightly)"; exit 1; }
+	RUSTFLAGS=-Zsanitizer=thread $(CARGO) +nightly build -Zbuild-std --target $(TSAN_HOST) --release -p alpr-ffi --lib \
+	  --target-dir target/tsan
+	$(CXX) -std=c++11 -g -O1 -fsanitize=thread -Iinclude -c examples/c/swap_threads.cpp -o target/tsan/swap_threads.o
+	$(CXX) -o target/tsan/swap_threads target/tsan/swap_threads.o target/tsan/$(TSAN_HOST)/release/libalpr.a \
+	  -Wl,--whole-archive $(TSAN_RT) -Wl,--no-whole-archive -pthread -ldl -lm -lrt
+	TSAN_OPTIONS=halt_on_error=1 target/tsan/swap_threads
 
 $(VENV)/.ready: Makefile
 	$(PYTHON) -m venv $(VENV)
