@@ -204,7 +204,13 @@ codes! {
     AuditTruncated = 422, "audit_truncated", "audit log shorter than its exported head (R-AUDIT-2)";
     /// The last line of an audit file is incomplete (a torn write).
     AuditTornRecord = 423, "audit_torn_record", "incomplete last audit record";
-    // Reserved for retention, access, audit and sharing: 424-499.
+    /// A record's time is before the time of the record it follows (R-AUDIT-1).
+    TimeRegression = 424, "time_regression", "record time before the previous record's (R-AUDIT-1)";
+    /// Another writer (process or handle) holds the audit file's lock.
+    AuditLocked = 425, "audit_locked", "audit file is locked by another writer";
+    /// The audit file is not as this writer left it (another writer, an edit, a replaced file).
+    AuditFileChanged = 426, "audit_file_changed", "audit file changed since this writer's last append";
+    // Reserved for retention, access, audit and sharing: 427-499.
 
     // 500s: public records and operations.
     /// A refused PRA referral without the citizen's name (R-PRA-1).
@@ -222,7 +228,7 @@ codes! {
     InvalidPolicy = 901, "invalid_policy", "invalid policy profile";
     /// A file could not be read or written (the skins' file-path conveniences).
     Io = 902, "io", "file could not be read or written";
-    // Last added: Io.
+    // Last added: AuditFileChanged (426).
 }
 
 impl fmt::Display for Code {
