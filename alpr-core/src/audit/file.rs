@@ -161,7 +161,6 @@ fn identity(_: &std::fs::Metadata) -> Option<(u64, u64)> {
 
 /// An append-only audit file (see the module documentation). Holds the file's exclusive lock for
 /// as long as it lives.
-#[derive(Debug)]
 pub struct FileStore {
     path: PathBuf,
     file: File,
@@ -178,6 +177,19 @@ pub struct FileStore {
     torn: Option<TornTail>,
     /// A failed write could not be undone: refuse further appends (reopen and recover).
     wedged: bool,
+}
+
+impl std::fmt::Debug for FileStore {
+    // Not derived: the remembered tail holds record text (users, query terms).
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FileStore")
+            .field("path", &self.path)
+            .field("len", &self.len)
+            .field("sync", &self.sync)
+            .field("torn", &self.torn)
+            .field("wedged", &self.wedged)
+            .finish_non_exhaustive()
+    }
 }
 
 impl FileStore {

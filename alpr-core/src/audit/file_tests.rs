@@ -18,10 +18,67 @@ impl AuditStore for Bytes<'_> {
     }
 }
 
-fn temp(name: &str) -> PathBuf {
-    let p = std::env::temp_dir().join(format!("alpr-audit-{}-{name}.jsonl", std::process::id()));
-    let _ = std::fs::remove_file(&p);
-    p
+/// Tests that spawn a child process run alone: between fork and exec a child shares every open
+/// file of this process, locks included, so a test elsewhere that closes and reopens its file at
+/// that moment would find it `audit_locked` (the lock is released at the child's exec).
+static FORKS: std::sync::RwLock<()> = std::sync::RwLock::new(());
+
+enum Guard {
+    Shared(#[allow(dead_code)] std::sync::RwLockReadGuard<'static, ()>),
+    Alone(#[allow(dead_code)] std::sync::RwLockWriteGuard<'static, ()>),
+    /// A second file of a test that already holds a guard (a nested read could deadlock).
+    Held,
+}
+
+/// A temporary file path, removed at the end of the test.
+struct Temp {
+    path: PathBuf,
+    _guard: Guard,
+}
+
+impl std::ops::Deref for Temp {
+    type Target = Path;
+    fn deref(&self) -> &Path {
+        &self.path
+    }
+}
+
+impl AsRef<Path> for Temp {
+    fn as_ref(&self) -> &Path {
+        &self.path
+    }
+}
+
+impl Drop for Temp {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.path);
+    }
+}
+
+fn temp_with(name: &str, guard: Guard) -> Temp {
+    let path = std::env::temp_dir().join(format!("alpr-audit-{}-{name}.jsonl", std::process::id()));
+    let _ = std::fs::remove_file(&path);
+    Temp { path, _guard: guard }
+}
+
+fn temp(name: &str) -> Temp {
+    temp_with(
+        name,
+        Guard::Shared(FORKS.read().unwrap_or_else(std::sync::PoisonError::into_inner)),
+    )
+}
+
+/// A second temporary file, for a test that already holds one.
+fn temp_also(name: &str) -> Temp {
+    temp_with(name, Guard::Held)
+}
+
+/// A temporary file for a test that spawns children (see `FORKS`).
+fn temp_alone(name: &str) -> Temp {
+    temp_with(
+        name,
+        Guard::Alone(FORKS.write().unwrap_or_else(std::sync::PoisonError::into_inner)),
+    )
 }
 
 fn key() -> AuditKey {
@@ -195,7 +252,7 @@ fn a_rebuilt_chain_fails_under_the_key() {
     .unwrap();
     records.remove(0);
     records[3].user = "someone_else".into();
-    let forged = temp("rebuilt-forged");
+    let forged = temp_also("rebuilt-forged");
     {
         let mut log = open_log(&forged, None).unwrap();
         for r in records {
@@ -218,6 +275,13 @@ fn a_rebuilt_chain_fails_under_the_key() {
     // Keys: too short is refused, and Debug never shows the secret.
     assert_eq!(code(AuditKey::new(b"short")), Code::InvalidArgument);
     assert_eq!(format!("{k:?}"), "AuditKey(..)");
+    let log = open_log(&p, Some(&k)).unwrap();
+    let shown = format!("{log:?}");
+    assert!(
+        shown.contains("keyed: true") && !shown.contains("tail") && !shown.contains("buf"),
+        "{shown}"
+    );
+    drop(log);
     let _ = std::fs::remove_file(&p);
     let _ = std::fs::remove_file(&forged);
 }
@@ -243,7 +307,8 @@ fn a_second_writer_is_locked_out() {
 /// and the file holds one chain of 200 records.
 #[test]
 fn concurrent_writer_threads_take_turns() {
-    let p = Arc::new(temp("threads"));
+    let file = temp("threads");
+    let p = Arc::new(file.to_path_buf());
     let locked = Arc::new(std::sync::atomic::AtomicUsize::new(0));
     let threads: Vec<_> = (0..4)
         .map(|_| {
@@ -322,7 +387,7 @@ fn a_file_changed_behind_the_writer_is_refused() {
     #[cfg(unix)]
     {
         let head = log.head();
-        let copy = temp("changed-copy");
+        let copy = temp_also("changed-copy");
         std::fs::copy(&p, &copy).unwrap();
         std::fs::rename(&copy, &p).unwrap();
         let e = log.append(record(9)).unwrap_err();
@@ -367,9 +432,9 @@ fn only_regular_files_are_opened() {
             assert_eq!(e.code(), Code::Io);
             assert!(e.to_string().contains("regular"), "{e}");
         }
-        let fifo = temp("fifo");
+        let fifo = temp_alone("fifo"); // spawns mkfifo
         if std::process::Command::new("mkfifo")
-            .arg(&fifo)
+            .arg(&*fifo)
             .status()
             .is_ok_and(|s| s.success())
         {
@@ -587,7 +652,7 @@ fn child_line(child: &mut std::process::Child) -> String {
 
 #[test]
 fn a_writer_in_another_process_is_locked_out() {
-    let p = temp("proc-lock");
+    let p = temp_alone("proc-lock");
     let mut log = open_log(&p, None).unwrap();
     log.append(record(0)).unwrap();
     let mut child = spawn_child("probe", &p);
@@ -607,7 +672,7 @@ fn a_writer_in_another_process_is_locked_out() {
 /// Two processes append 200 records each to one file at the same time: one chain of 400.
 #[test]
 fn concurrent_writer_processes_take_turns() {
-    let p = temp("proc-two");
+    let p = temp_alone("proc-two");
     let mut children = [spawn_child("writer", &p), spawn_child("writer", &p)];
     for c in &mut children {
         assert_eq!(child_line(c), "done");
@@ -629,7 +694,7 @@ fn concurrent_writer_processes_take_turns() {
 /// torn tail that recovery cuts and records; the chain continues across all of it.
 #[test]
 fn kill_9_in_an_append_loop_then_recovery() {
-    let p = temp("proc-kill");
+    let p = temp_alone("proc-kill");
     let mut recoveries = 0;
     let mut last = 0;
     for round in 0..3u64 {

@@ -514,7 +514,6 @@ impl fmt::Debug for HeadExport {
 /// An audit log over a store: keeps the head, appends chained records in time order, verifies.
 ///
 /// Not synchronized: wrap it in a `Mutex` to share it between threads (appends are ordered).
-#[derive(Debug)]
 pub struct AuditLog<S: AuditStore> {
     store: S,
     head: Head,
@@ -522,6 +521,19 @@ pub struct AuditLog<S: AuditStore> {
     key: Option<AuditKey>,
     export: Option<HeadExport>,
     buf: Vec<u8>,
+}
+
+impl<S: AuditStore + fmt::Debug> fmt::Debug for AuditLog<S> {
+    // Not derived: the scratch buffer holds the last record's canonical bytes (users, terms).
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("AuditLog")
+            .field("store", &self.store)
+            .field("head", &self.head)
+            .field("last_time", &self.last_time)
+            .field("keyed", &self.key.is_some())
+            .field("export", &self.export)
+            .finish_non_exhaustive()
+    }
 }
 
 impl<S: AuditStore> AuditLog<S> {
