@@ -275,8 +275,12 @@ enum alpr_status
   ALPR_STATUS_AUDIT_TRUNCATED = 422,
   // The last line of an audit file is incomplete (a torn write).
   ALPR_STATUS_AUDIT_TORN_RECORD = 423,
-  // A record or hit event dated before the one it follows (R-AUDIT-1, R-HIT-9).
+  // A record's time is before the time of the record it follows (R-AUDIT-1).
   ALPR_STATUS_TIME_REGRESSION = 424,
+  // Another writer (process or handle) holds the audit file's lock.
+  ALPR_STATUS_AUDIT_LOCKED = 425,
+  // The audit file is not as this writer left it (another writer, an edit, a replaced file).
+  ALPR_STATUS_AUDIT_FILE_CHANGED = 426,
   // A refused PRA referral without the citizen's name (R-PRA-1).
   ALPR_STATUS_MISSING_CITIZEN_NAME = 500,
   // A refused PRA referral without a contact, phone or e-mail (R-PRA-1).
@@ -380,6 +384,24 @@ typedef struct alpr_audit_head {
   // Its chain hash.
   uint8_t hash[32];
 } alpr_audit_head;
+
+// What `alpr_audit_log_recover_file` cut.
+typedef struct alpr_audit_recovery {
+  // Whether a torn tail was cut (false: the file was whole, nothing was written).
+  bool recovered;
+  // How many bytes were cut.
+  uint64_t cut_bytes;
+  // Their SHA-256.
+  uint8_t cut_sha256[32];
+  // The sequence number of the last complete record before them.
+  uint64_t last_good_sequence;
+  // The head after the recovery record (the log's head when nothing was cut).
+  struct alpr_audit_head head;
+} alpr_audit_recovery;
+
+// Receives an audit log's head (see `alpr_audit_log_set_head_callback`); `head` is valid for the
+// call only.
+typedef void (*alpr_audit_head_callback)(void *userdata, const struct alpr_audit_head *head);
 
 // A partial-plate search (R-SEARCH-1): which plates, when and where. Plain data; the library
 // keeps no pointer after the call.
@@ -575,12 +597,15 @@ alpr_status alpr_access_decide_audited_json(const struct alpr_audit_log *log,
 alpr_status alpr_audit_log_new_memory(const struct alpr_audit_log **log_out);
 
 // Opens (creating if missing) an append-only audit file and verifies its chain. Each append is
-// written as one line and synced to disk before it returns.
+// written as one line and synced to disk before it returns. The log holds the file's exclusive
+// lock until it is freed: one writer at a time. Only regular files are opened.
 //
 // # Returns
-// `ALPR_STATUS_OK`; `ALPR_STATUS_IO`; `ALPR_STATUS_AUDIT_TORN_RECORD` (a crash cut the last
-// line); `ALPR_STATUS_AUDIT_CHAIN_BROKEN` (the file was changed; `alpr_last_error_position`
-// gives the first broken record's index); `ALPR_STATUS_INVALID_UTF8`; `ALPR_STATUS_NULL_PARAMETER`.
+// `ALPR_STATUS_OK`; `ALPR_STATUS_AUDIT_LOCKED` (another writer, process or handle, has it open);
+// `ALPR_STATUS_IO` (also: not a regular file); `ALPR_STATUS_AUDIT_TORN_RECORD` (a crash cut the
+// last line: see `alpr_audit_log_recover_file`); `ALPR_STATUS_AUDIT_CHAIN_BROKEN` (the file was
+// changed; `alpr_last_error_position` gives the first broken record's index);
+// `ALPR_STATUS_INVALID_UTF8`; `ALPR_STATUS_NULL_PARAMETER`.
 //
 // # Safety
 // `path` must point to `path_len` readable bytes; `log_out` must be valid for writes.
@@ -593,9 +618,11 @@ alpr_status alpr_audit_log_open_file(const uint8_t *path,
 // operation must not proceed.
 //
 // # Returns
-// `ALPR_STATUS_OK`; `ALPR_STATUS_AUDIT_WRITE_FAILED`; `ALPR_STATUS_INVALID_ARGUMENT` (an unknown
-// outcome); `ALPR_STATUS_INVALID_DATE` (a time outside the years 0001–9999);
-// `ALPR_STATUS_INVALID_UTF8`; `ALPR_STATUS_NULL_PARAMETER`.
+// `ALPR_STATUS_OK`; `ALPR_STATUS_AUDIT_WRITE_FAILED`; `ALPR_STATUS_TIME_REGRESSION` (the time is
+// before the last record's); `ALPR_STATUS_AUDIT_FILE_CHANGED` (a file log's file is not as this
+// log left it: another writer or an edit); `ALPR_STATUS_INVALID_ARGUMENT` (an unknown outcome);
+// `ALPR_STATUS_INVALID_DATE` (a time outside the years 0001–9999); `ALPR_STATUS_INVALID_UTF8`;
+// `ALPR_STATUS_NULL_PARAMETER`.
 //
 // # Safety
 // `log` must be a live log; `record` must point to a valid record whose string pointers are each
@@ -634,6 +661,71 @@ alpr_status alpr_audit_log_verify(const struct alpr_audit_log *log,
 // # Safety
 // `log` must be NULL or a live log, not used again by the caller.
 void alpr_audit_log_free(const struct alpr_audit_log *log);
+
+// Like `alpr_audit_log_open_file`, with the agency's secret key: the chain is then HMAC-SHA256
+// under the key, so a chain rebuilt without it fails verification. A file written without this
+// key (or with another) fails at its first record. The key is at least 16 bytes.
+//
+// # Returns
+// As `alpr_audit_log_open_file`; `ALPR_STATUS_AUDIT_LOCKED` (another writer, process or
+// handle, has the file open); `ALPR_STATUS_INVALID_ARGUMENT` (a key shorter than 16 bytes).
+//
+// # Safety
+// `path` must point to `path_len` readable bytes, `key` to `key_len`; `log_out` must be valid
+// for writes.
+alpr_status alpr_audit_log_open_file_keyed(const uint8_t *path,
+                                           size_t path_len,
+                                           const uint8_t *key,
+                                           size_t key_len,
+                                           const struct alpr_audit_log **log_out);
+
+// Opens an audit file whose last line may be torn (a crash mid-write): verifies the complete
+// records (under `key` when not NULL), then replaces the torn tail by a record saying what was
+// cut (action `audit_recovered`, outcome ok, by `user` of `agency` at `time_ms`; details
+// `cut_bytes`, `cut_sha256`, `last_good_sequence`), so the log continues and the loss is on the
+// record. A whole file is opened as it is. Either way the log is returned open for appending.
+//
+// # Returns
+// `ALPR_STATUS_OK`; `ALPR_STATUS_AUDIT_CHAIN_BROKEN` (the complete records do not verify:
+// nothing is cut); `ALPR_STATUS_TIME_REGRESSION` (`time_ms` before the last record's);
+// `ALPR_STATUS_AUDIT_LOCKED`; `ALPR_STATUS_IO`; `ALPR_STATUS_AUDIT_WRITE_FAILED`;
+// `ALPR_STATUS_INVALID_ARGUMENT` (a short key, a time out of range); `ALPR_STATUS_INVALID_UTF8`;
+// `ALPR_STATUS_NULL_PARAMETER`.
+//
+// # Safety
+// `path`, `user` and `agency` must point to their lengths in readable bytes, `key` to `key_len`
+// or be NULL; `log_out` and `recovery_out` must be valid for writes.
+alpr_status alpr_audit_log_recover_file(const uint8_t *path,
+                                        size_t path_len,
+                                        const uint8_t *key,
+                                        size_t key_len,
+                                        int64_t time_ms,
+                                        const uint8_t *user,
+                                        size_t user_len,
+                                        const uint8_t *agency,
+                                        size_t agency_len,
+                                        const struct alpr_audit_log **log_out,
+                                        struct alpr_audit_recovery *recovery_out);
+
+// Hands the log's head to `callback(userdata, head)` after every append whose sequence number
+// is a multiple of `every`, so that heads reach another system without anyone remembering to
+// export them (replaces an earlier callback; a NULL callback stops the calls). Verify later
+// against the last head received to catch a cut tail.
+//
+// The callback runs on the appending thread, inside the append, with the log locked: keep it
+// short, and never call a function on this log from it (that would deadlock).
+//
+// # Returns
+// `ALPR_STATUS_OK`; `ALPR_STATUS_INVALID_ARGUMENT` (`every` is 0 with a callback);
+// `ALPR_STATUS_NULL_PARAMETER`.
+//
+// # Safety
+// `log` must be a live log. `callback` and `userdata` must stay usable, from any thread that
+// appends to the log, until the callback is replaced or the log is freed.
+alpr_status alpr_audit_log_set_head_callback(const struct alpr_audit_log *log,
+                                             uint64_t every,
+                                             alpr_audit_head_callback callback,
+                                             void *userdata);
 
 // The guarded partial-plate search (R-SEARCH-1): decides the access request
 // (`{"action": "query_detections" | "query_own_detections", "purpose", "case_number",

@@ -205,9 +205,13 @@ codes! {
     /// The last line of an audit file is incomplete (a torn write).
     AuditTornRecord = 423, "audit_torn_record", "incomplete last audit record";
     /// A record or hit event dated before the one it follows (R-AUDIT-1, R-HIT-9).
-    // Last added.
     TimeRegression = 424, "time_regression", "dated before the record or event it follows (R-AUDIT-1, R-HIT-9)";
-    // Reserved for retention, access, audit and sharing: 425-499.
+    /// Another writer (process or handle) holds the audit file's lock.
+    AuditLocked = 425, "audit_locked", "audit file is locked by another writer";
+    /// The audit file is not as this writer left it (another writer, an edit, a replaced file).
+    // Last added.
+    AuditFileChanged = 426, "audit_file_changed", "audit file changed since this writer's last append";
+    // Reserved for retention, access, audit and sharing: 427-499.
 
     // 500s: public records and operations.
     /// A refused PRA referral without the citizen's name (R-PRA-1).

@@ -1,12 +1,13 @@
 //! `alpr_audit_log`: the hash-chained audit log (`alpr_audit_record` in, `alpr_audit_head` out).
 
+use std::ffi::c_void;
 use std::sync::Mutex;
 
-use alpr_core::audit::{AuditLog, AuditRecord, AuditStore, FileStore, Head, MemoryStore, Outcome};
+use alpr_core::audit::{AuditKey, AuditLog, AuditRecord, AuditStore, FileStore, Head, MemoryStore, Outcome};
 use alpr_core::{Code, Error};
 
 use crate::alpr_status;
-use crate::boundary::{ffi_boundary, instant_in, str_in, write_out};
+use crate::boundary::{bytes_in, ffi_boundary, instant_in, str_in, write_out};
 use crate::error::FfiError;
 use crate::handle::{Castable, arc_free, arc_into_ptr, arc_ref};
 
@@ -107,12 +108,15 @@ pub unsafe extern "C" fn alpr_audit_log_new_memory(log_out: *mut *const alpr_aud
 }
 
 /// Opens (creating if missing) an append-only audit file and verifies its chain. Each append is
-/// written as one line and synced to disk before it returns.
+/// written as one line and synced to disk before it returns. The log holds the file's exclusive
+/// lock until it is freed: one writer at a time. Only regular files are opened.
 ///
 /// # Returns
-/// `ALPR_STATUS_OK`; `ALPR_STATUS_IO`; `ALPR_STATUS_AUDIT_TORN_RECORD` (a crash cut the last
-/// line); `ALPR_STATUS_AUDIT_CHAIN_BROKEN` (the file was changed; `alpr_last_error_position`
-/// gives the first broken record's index); `ALPR_STATUS_INVALID_UTF8`; `ALPR_STATUS_NULL_PARAMETER`.
+/// `ALPR_STATUS_OK`; `ALPR_STATUS_AUDIT_LOCKED` (another writer, process or handle, has it open);
+/// `ALPR_STATUS_IO` (also: not a regular file); `ALPR_STATUS_AUDIT_TORN_RECORD` (a crash cut the
+/// last line: see `alpr_audit_log_recover_file`); `ALPR_STATUS_AUDIT_CHAIN_BROKEN` (the file was
+/// changed; `alpr_last_error_position` gives the first broken record's index);
+/// `ALPR_STATUS_INVALID_UTF8`; `ALPR_STATUS_NULL_PARAMETER`.
 ///
 /// # Safety
 /// `path` must point to `path_len` readable bytes; `log_out` must be valid for writes.
@@ -151,9 +155,11 @@ unsafe fn opt_str(ptr: *const u8, len: usize) -> Result<Option<String>, FfiError
 /// operation must not proceed.
 ///
 /// # Returns
-/// `ALPR_STATUS_OK`; `ALPR_STATUS_AUDIT_WRITE_FAILED`; `ALPR_STATUS_INVALID_ARGUMENT` (an unknown
-/// outcome); `ALPR_STATUS_INVALID_DATE` (a time outside the years 0001–9999);
-/// `ALPR_STATUS_INVALID_UTF8`; `ALPR_STATUS_NULL_PARAMETER`.
+/// `ALPR_STATUS_OK`; `ALPR_STATUS_AUDIT_WRITE_FAILED`; `ALPR_STATUS_TIME_REGRESSION` (the time is
+/// before the last record's); `ALPR_STATUS_AUDIT_FILE_CHANGED` (a file log's file is not as this
+/// log left it: another writer or an edit); `ALPR_STATUS_INVALID_ARGUMENT` (an unknown outcome);
+/// `ALPR_STATUS_INVALID_DATE` (a time outside the years 0001–9999); `ALPR_STATUS_INVALID_UTF8`;
+/// `ALPR_STATUS_NULL_PARAMETER`.
 ///
 /// # Safety
 /// `log` must be a live log; `record` must point to a valid record whose string pointers are each
@@ -263,6 +269,205 @@ pub unsafe extern "C" fn alpr_audit_log_verify(
 pub unsafe extern "C" fn alpr_audit_log_free(log: *const alpr_audit_log) {
     // SAFETY: the caller gives back its reference.
     ffi_boundary!(default = (), { unsafe { arc_free(log) } });
+}
+
+// Audit file safety: an agency key, recovery of a torn tail, heads on a cadence.
+
+/// Opens a file log's chain (verifying it) under `key` when it is not NULL.
+///
+/// # Safety
+/// `key` must be NULL or point to `key_len` readable bytes.
+unsafe fn open_chain(
+    store: FileStore,
+    key: *const u8,
+    key_len: usize,
+) -> Result<AuditLog<Box<dyn AuditStore + Send>>, FfiError> {
+    let store: Box<dyn AuditStore + Send> = Box::new(store);
+    Ok(if key.is_null() {
+        AuditLog::open(store)?
+    } else {
+        // SAFETY: the caller's guarantee on key is passed on.
+        AuditLog::open_keyed(store, AuditKey::new(unsafe { bytes_in(key, key_len)? })?)?
+    })
+}
+
+/// Like `alpr_audit_log_open_file`, with the agency's secret key: the chain is then HMAC-SHA256
+/// under the key, so a chain rebuilt without it fails verification. A file written without this
+/// key (or with another) fails at its first record. The key is at least 16 bytes.
+///
+/// # Returns
+/// As `alpr_audit_log_open_file`; `ALPR_STATUS_AUDIT_LOCKED` (another writer, process or
+/// handle, has the file open); `ALPR_STATUS_INVALID_ARGUMENT` (a key shorter than 16 bytes).
+///
+/// # Safety
+/// `path` must point to `path_len` readable bytes, `key` to `key_len`; `log_out` must be valid
+/// for writes.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn alpr_audit_log_open_file_keyed(
+    path: *const u8,
+    path_len: usize,
+    key: *const u8,
+    key_len: usize,
+    log_out: *mut *const alpr_audit_log,
+) -> alpr_status {
+    ffi_boundary!({
+        // SAFETY: the caller's guarantee on path is passed on.
+        let path = unsafe { str_in(path, path_len)? };
+        if key.is_null() {
+            return Err(FfiError::null("key"));
+        }
+        if log_out.is_null() {
+            return Err(FfiError::null("log_out"));
+        }
+        // SAFETY: the caller's guarantee on key is passed on.
+        let log = unsafe { open_chain(FileStore::open(path)?, key, key_len)? };
+        let log = arc_into_ptr::<alpr_audit_log>(Mutex::new(log));
+        // SAFETY: checked non-NULL; valid for writes per the contract.
+        unsafe { write_out(log_out, log, "log_out") }
+    })
+}
+
+/// What `alpr_audit_log_recover_file` cut.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default)]
+pub struct alpr_audit_recovery {
+    /// Whether a torn tail was cut (false: the file was whole, nothing was written).
+    pub recovered: bool,
+    /// How many bytes were cut.
+    pub cut_bytes: u64,
+    /// Their SHA-256.
+    pub cut_sha256: [u8; 32],
+    /// The sequence number of the last complete record before them.
+    pub last_good_sequence: u64,
+    /// The head after the recovery record (the log's head when nothing was cut).
+    pub head: alpr_audit_head,
+}
+
+/// Opens an audit file whose last line may be torn (a crash mid-write): verifies the complete
+/// records (under `key` when not NULL), then replaces the torn tail by a record saying what was
+/// cut (action `audit_recovered`, outcome ok, by `user` of `agency` at `time_ms`; details
+/// `cut_bytes`, `cut_sha256`, `last_good_sequence`), so the log continues and the loss is on the
+/// record. A whole file is opened as it is. Either way the log is returned open for appending.
+///
+/// # Returns
+/// `ALPR_STATUS_OK`; `ALPR_STATUS_AUDIT_CHAIN_BROKEN` (the complete records do not verify:
+/// nothing is cut); `ALPR_STATUS_TIME_REGRESSION` (`time_ms` before the last record's);
+/// `ALPR_STATUS_AUDIT_LOCKED`; `ALPR_STATUS_IO`; `ALPR_STATUS_AUDIT_WRITE_FAILED`;
+/// `ALPR_STATUS_INVALID_ARGUMENT` (a short key, a time out of range); `ALPR_STATUS_INVALID_UTF8`;
+/// `ALPR_STATUS_NULL_PARAMETER`.
+///
+/// # Safety
+/// `path`, `user` and `agency` must point to their lengths in readable bytes, `key` to `key_len`
+/// or be NULL; `log_out` and `recovery_out` must be valid for writes.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn alpr_audit_log_recover_file(
+    path: *const u8,
+    path_len: usize,
+    key: *const u8,
+    key_len: usize,
+    time_ms: i64,
+    user: *const u8,
+    user_len: usize,
+    agency: *const u8,
+    agency_len: usize,
+    log_out: *mut *const alpr_audit_log,
+    recovery_out: *mut alpr_audit_recovery,
+) -> alpr_status {
+    ffi_boundary!({
+        // SAFETY (three calls): the caller's guarantees are passed on.
+        let path = unsafe { str_in(path, path_len)? };
+        let user = unsafe { str_in(user, user_len)? };
+        let agency = unsafe { str_in(agency, agency_len)? };
+        let time = instant_in(time_ms, "time_ms")?;
+        if log_out.is_null() {
+            return Err(FfiError::null("log_out"));
+        }
+        if recovery_out.is_null() {
+            return Err(FfiError::null("recovery_out"));
+        }
+        // SAFETY: the caller's guarantee on key is passed on.
+        let mut log = unsafe { open_chain(FileStore::open_for_recovery(path)?, key, key_len)? };
+        let out = match log.recover(time, user, agency)? {
+            Some(r) => alpr_audit_recovery {
+                recovered: true,
+                cut_bytes: r.cut_bytes,
+                cut_sha256: r.cut_sha256,
+                last_good_sequence: r.last_good_sequence,
+                head: r.head.into(),
+            },
+            None => alpr_audit_recovery {
+                head: log.head().into(),
+                ..alpr_audit_recovery::default()
+            },
+        };
+        let log = arc_into_ptr::<alpr_audit_log>(Mutex::new(log));
+        // SAFETY: both checked non-NULL; valid for writes per the contract.
+        unsafe {
+            recovery_out.write(out);
+            log_out.write(log);
+        }
+        Ok(())
+    })
+}
+
+/// Receives an audit log's head (see `alpr_audit_log_set_head_callback`); `head` is valid for the
+/// call only.
+pub type alpr_audit_head_callback = Option<unsafe extern "C" fn(userdata: *mut c_void, head: *const alpr_audit_head)>;
+
+/// A C callback and its userdata, moved into the log.
+struct HeadCallback {
+    f: unsafe extern "C" fn(*mut c_void, *const alpr_audit_head),
+    userdata: *mut c_void,
+}
+
+// SAFETY: `alpr_audit_log_set_head_callback` requires that the callback and `userdata` may be
+// used from any thread that appends to the log; the log's lock serializes the calls.
+unsafe impl Send for HeadCallback {}
+
+impl HeadCallback {
+    fn call(&self, head: Head) {
+        let head = alpr_audit_head::from(head);
+        // SAFETY: the function pointer and userdata are the caller's, valid per the contract of
+        // alpr_audit_log_set_head_callback; head lives for the call.
+        unsafe { (self.f)(self.userdata, &raw const head) }
+    }
+}
+
+/// Hands the log's head to `callback(userdata, head)` after every append whose sequence number
+/// is a multiple of `every`, so that heads reach another system without anyone remembering to
+/// export them (replaces an earlier callback; a NULL callback stops the calls). Verify later
+/// against the last head received to catch a cut tail.
+///
+/// The callback runs on the appending thread, inside the append, with the log locked: keep it
+/// short, and never call a function on this log from it (that would deadlock).
+///
+/// # Returns
+/// `ALPR_STATUS_OK`; `ALPR_STATUS_INVALID_ARGUMENT` (`every` is 0 with a callback);
+/// `ALPR_STATUS_NULL_PARAMETER`.
+///
+/// # Safety
+/// `log` must be a live log. `callback` and `userdata` must stay usable, from any thread that
+/// appends to the log, until the callback is replaced or the log is freed.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn alpr_audit_log_set_head_callback(
+    log: *const alpr_audit_log,
+    every: u64,
+    callback: alpr_audit_head_callback,
+    userdata: *mut c_void,
+) -> alpr_status {
+    ffi_boundary!({
+        // SAFETY: the caller's guarantee on log is passed on.
+        let log = unsafe { arc_ref(log, "log")? };
+        let Some(f) = callback else {
+            lock(log).stop_exporting_heads();
+            return Ok(());
+        };
+        let every = std::num::NonZeroU64::new(every)
+            .ok_or_else(|| Error::new(Code::InvalidArgument).with_detail("every must be at least 1"))?;
+        let cb = HeadCallback { f, userdata };
+        lock(log).export_heads(every, move |h| cb.call(h));
+        Ok(())
+    })
 }
 
 #[cfg(test)]

@@ -140,8 +140,12 @@ pub enum alpr_status {
     AuditTruncated = 422,
     /// The last line of an audit file is incomplete (a torn write).
     AuditTornRecord = 423,
-    /// A record or hit event dated before the one it follows (R-AUDIT-1, R-HIT-9).
+    /// A record's time is before the time of the record it follows (R-AUDIT-1).
     TimeRegression = 424,
+    /// Another writer (process or handle) holds the audit file's lock.
+    AuditLocked = 425,
+    /// The audit file is not as this writer left it (another writer, an edit, a replaced file).
+    AuditFileChanged = 426,
     /// A refused PRA referral without the citizen's name (R-PRA-1).
     MissingCitizenName = 500,
     /// A refused PRA referral without a contact, phone or e-mail (R-PRA-1).
@@ -217,6 +221,8 @@ pub const fn status_of(code: Code) -> alpr_status {
         Code::AuditTruncated => alpr_status::AuditTruncated,
         Code::AuditTornRecord => alpr_status::AuditTornRecord,
         Code::TimeRegression => alpr_status::TimeRegression,
+        Code::AuditLocked => alpr_status::AuditLocked,
+        Code::AuditFileChanged => alpr_status::AuditFileChanged,
         Code::MissingCitizenName => alpr_status::MissingCitizenName,
         Code::MissingContact => alpr_status::MissingContact,
         Code::MissingDescription => alpr_status::MissingDescription,

@@ -7,7 +7,9 @@ use std::sync::{Arc, Mutex};
 use chrono::{DateTime, FixedOffset, Utc};
 use pyo3::prelude::*;
 
-use alpr_core::audit::{AuditLog, AuditRecord, AuditStore, FileStore, Head, MemoryStore, Outcome, ReportOptions};
+use alpr_core::audit::{
+    AuditKey, AuditLog, AuditRecord, AuditStore, FileStore, Head, MemoryStore, Outcome, ReportOptions,
+};
 use alpr_core::retention::{PlanRecord, PurgePlan, PurgeReceipt, RetentionRules};
 use alpr_core::{Code, Error, Policy};
 
@@ -225,19 +227,25 @@ impl PyAuditLog {
         })
     }
 
-    /// Opens (creating if missing) an append-only audit file and verifies it.
+    /// Opens (creating if missing) an append-only audit file and verifies it. The log holds the
+    /// file's exclusive lock while it lives: one writer at a time. Only regular files are opened.
+    ///
+    /// Args:
+    ///     key: the agency's secret key (at least 16 bytes): the chain is then HMAC-SHA256 under
+    ///         it, so a chain rebuilt without the key fails verification.
     ///
     /// Raises:
-    ///     AuditTornRecordError: the last line is incomplete (a crash mid-write).
-    ///     AuditChainBrokenError: the file was changed (``position["index"]`` is the first record).
-    ///     IoError: the file cannot be opened.
+    ///     AuditLockedError: another writer (process or handle) has the file open.
+    ///     AuditTornRecordError: the last line is incomplete (a crash mid-write): see
+    ///         ``recover_file``.
+    ///     AuditChainBrokenError: the file was changed (``position["index"]`` is the first
+    ///         record), or was written with another key or without one.
+    ///     IoError: the file cannot be opened, or is not a regular file.
+    ///     InvalidArgumentError: a key shorter than 16 bytes.
     #[staticmethod]
-    fn open_file(py: Python<'_>, path: std::path::PathBuf) -> PyResult<PyAuditLog> {
-        let log = py
-            .detach(move || {
-                FileStore::open(path).and_then(|s| AuditLog::open(Box::new(s) as Box<dyn AuditStore + Send>))
-            })
-            .py_err(py)?;
+    #[pyo3(signature = (path, *, key=None))]
+    fn open_file(py: Python<'_>, path: std::path::PathBuf, key: Option<Vec<u8>>) -> PyResult<PyAuditLog> {
+        let log = py.detach(move || open_chain(FileStore::open(path)?, key)).py_err(py)?;
         Ok(PyAuditLog {
             inner: Arc::new(Mutex::new(log)),
         })
@@ -291,8 +299,9 @@ impl PyAuditLog {
 
     /// The head ``(sequence, hash_hex)``: export it to detect a cut tail later.
     #[getter]
-    fn head(&self) -> (u64, String) {
-        head_tuple(lock(&self.inner).head())
+    fn head(&self, py: Python<'_>) -> (u64, String) {
+        let inner = Arc::clone(&self.inner);
+        head_tuple(py.detach(move || lock(&inner).head()))
     }
 
     /// Verifies the hash chain, and against an exported head if given; returns the head.
@@ -326,15 +335,13 @@ impl PyAuditLog {
         policy: Option<&PyPolicy>,
     ) -> PyResult<String> {
         let request = alpr_core::sharing::ShareRequest::from_json(request_json).py_err(py)?;
-        let d = alpr_core::sharing::decide_and_audit(
-            &mut lock(&self.inner),
-            user,
-            agency,
-            &request,
-            utc(now),
-            &policy_or_builtin(policy),
-        )
-        .py_err(py)?;
+        let (inner, policy) = (Arc::clone(&self.inner), policy_or_builtin(policy));
+        // Every lock of the log is taken with the GIL released (see `export_heads`).
+        let d = py
+            .detach(move || {
+                alpr_core::sharing::decide_and_audit(&mut lock(&inner), user, agency, &request, utc(now), &policy)
+            })
+            .py_err(py)?;
         Ok(to_json(&d))
     }
 
@@ -357,9 +364,9 @@ impl PyAuditLog {
         let request = alpr_core::access::AccessRequest::from_json(request_json).py_err(py)?;
         let policy = policy_or_builtin(policy);
         let d = alpr_core::access::decide(&user, &request, utc(now), &policy);
-        lock(&self.inner)
-            .append(alpr_core::access::audit_record(&user, &request, &d, utc(now)))
-            .py_err(py)?;
+        let record = alpr_core::access::audit_record(&user, &request, &d, utc(now));
+        let inner = Arc::clone(&self.inner);
+        py.detach(move || lock(&inner).append(record)).py_err(py)?;
         Ok(serde_json::json!({"decision": d.outcome().as_str(), "reasons": d.reasons}).to_string())
     }
 
@@ -376,7 +383,8 @@ impl PyAuditLog {
         agency: &str,
     ) -> PyResult<Py<PyAny>> {
         let r = PurgeReceipt::new(&plan.inner.due, &plan.policy.version, utc(purged_at));
-        r.write_to(&mut lock(&self.inner), user, agency).py_err(py)?;
+        let inner = Arc::clone(&self.inner);
+        py.detach(|| r.write_to(&mut lock(&inner), user, agency)).py_err(py)?;
         json_loads(py, &to_json(&r))
     }
 
@@ -424,8 +432,110 @@ impl PyAuditLog {
         Ok(PyAuditReport { inner: Arc::new(r) })
     }
 
-    fn __len__(&self) -> usize {
-        usize::try_from(lock(&self.inner).head().sequence).unwrap_or(usize::MAX)
+    fn __len__(&self, py: Python<'_>) -> usize {
+        let inner = Arc::clone(&self.inner);
+        usize::try_from(py.detach(move || lock(&inner).head().sequence)).unwrap_or(usize::MAX)
+    }
+
+    // Audit file safety (issue 15): recovery of a torn tail, heads on a cadence.
+
+    /// Opens an audit file whose last line may be torn (a crash mid-write): verifies the complete
+    /// records, then replaces the torn tail by a record saying what was cut (action
+    /// ``audit_recovered`` by ``user`` of ``agency`` at ``time``; details ``cut_bytes``,
+    /// ``cut_sha256``, ``last_good_sequence``), so the log continues and the loss is on the
+    /// record. A whole file is opened as it is.
+    ///
+    /// Returns:
+    ///     ``(log, recovery)``: recovery is ``None`` when nothing was cut, else a dict
+    ///     ``{cut_bytes, cut_sha256, last_good_sequence, head}``.
+    ///
+    /// Raises:
+    ///     AuditChainBrokenError: the complete records do not verify; nothing is cut.
+    ///     TimeRegressionError: ``time`` is before the last record's.
+    ///     AuditLockedError, IoError, InvalidArgumentError: as ``open_file``.
+    #[staticmethod]
+    #[pyo3(signature = (path, *, time, user, agency, key=None))]
+    fn recover_file(
+        py: Python<'_>,
+        path: std::path::PathBuf,
+        time: DateTime<FixedOffset>,
+        user: String,
+        agency: String,
+        key: Option<Vec<u8>>,
+    ) -> PyResult<(PyAuditLog, Option<Py<PyAny>>)> {
+        let (log, recovery) = py
+            .detach(move || {
+                let mut log = open_chain(FileStore::open_for_recovery(path)?, key)?;
+                let r = log.recover(utc(time), &user, &agency)?;
+                Ok::<_, Error>((log, r))
+            })
+            .py_err(py)?;
+        let recovery = match recovery {
+            None => None,
+            Some(r) => {
+                let d = pyo3::types::PyDict::new(py);
+                d.set_item("cut_bytes", r.cut_bytes)?;
+                d.set_item(
+                    "cut_sha256",
+                    Head {
+                        sequence: 0,
+                        hash: r.cut_sha256,
+                    }
+                    .hash_hex(),
+                )?;
+                d.set_item("last_good_sequence", r.last_good_sequence)?;
+                d.set_item("head", head_tuple(r.head))?;
+                Some(d.into_any().unbind())
+            }
+        };
+        let log = PyAuditLog {
+            inner: Arc::new(Mutex::new(log)),
+        };
+        Ok((log, recovery))
+    }
+
+    /// Calls ``callback(head)`` with the head ``(sequence, hash_hex)`` after every append whose
+    /// sequence number is a multiple of ``every``, so that heads reach another system without
+    /// anyone remembering to export them; ``callback=None`` stops the calls. Verify later against
+    /// the last head received to catch a cut tail.
+    ///
+    /// The callback runs inside the append, with the log locked: keep it short and never use
+    /// this log from it. An exception it raises is reported as unraisable (the record is already
+    /// written).
+    ///
+    /// Raises:
+    ///     InvalidArgumentError: ``every`` is 0.
+    #[pyo3(signature = (every, callback))]
+    fn export_heads(&self, py: Python<'_>, every: u64, callback: Option<Py<PyAny>>) -> PyResult<()> {
+        let inner = Arc::clone(&self.inner);
+        let Some(callback) = callback else {
+            py.detach(move || lock(&inner).stop_exporting_heads());
+            return Ok(());
+        };
+        let every = std::num::NonZeroU64::new(every)
+            .ok_or_else(|| Error::new(Code::InvalidArgument).with_detail("every must be at least 1"))
+            .py_err(py)?;
+        py.detach(move || {
+            lock(&inner).export_heads(every, move |h| {
+                // Appends run with the GIL released (every lock of the log is taken so), so
+                // taking it here cannot deadlock against a thread waiting for the log.
+                Python::attach(|py| {
+                    if let Err(e) = callback.call1(py, (head_tuple(h),)) {
+                        e.write_unraisable(py, Some(callback.bind(py)));
+                    }
+                });
+            });
+        });
+        Ok(())
+    }
+}
+
+/// Opens a file log's chain (verifying it) under `key` if given.
+fn open_chain(store: FileStore, key: Option<Vec<u8>>) -> alpr_core::Result<AuditLog<Box<dyn AuditStore + Send>>> {
+    let store: Box<dyn AuditStore + Send> = Box::new(store);
+    match key {
+        None => AuditLog::open(store),
+        Some(k) => AuditLog::open_keyed(store, AuditKey::new(&k)?),
     }
 }
 

@@ -180,3 +180,84 @@ def test_json_errors_name_the_field_and_never_the_value(call, field):
     message = str(info.value)
     assert f"`{field}`" in message and PLATE not in message
     assert all(PLATE not in str(a) for a in info.value.args)
+
+
+def test_audit_file_one_writer_time_order_recovery_key_and_heads(tmp_path):
+    import threading
+
+    path = tmp_path / "safe.jsonl"
+    log = alpr.AuditLog.open_file(path)
+    with pytest.raises(alpr.AuditLockedError) as info:
+        alpr.AuditLog.open_file(path)
+    assert info.value.code == "audit_locked"
+    heads = []
+    log.export_heads(2, heads.append)
+    with pytest.raises(alpr.InvalidArgumentError):
+        log.export_heads(0, heads.append)
+
+    # Appends from threads: the callback takes the GIL inside the append without a deadlock.
+    lock = threading.Lock()
+    counter = iter(range(1000))
+
+    def work():
+        for _ in range(10):
+            with lock:  # times in order across threads
+                log.append(NOW + timedelta(seconds=next(counter)), "u1", "SPD", "query_detections", "allow")
+                len(log)
+
+    threads = [threading.Thread(target=work) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert [h[0] for h in heads] == list(range(2, 41, 2))
+    assert heads[-1] == log.head
+    log.export_heads(1, None)
+    log.append(NOW + timedelta(seconds=100), "u1", "SPD", "query_detections", "allow")
+    assert len(heads) == 20
+    with pytest.raises(alpr.TimeRegressionError):
+        log.append(NOW, "u1", "SPD", "query_detections", "allow")
+    # An exception in the callback does not fail the append (the record is written); it is
+    # reported as unraisable.
+    import sys
+
+    log.export_heads(1, lambda head: 1 / 0)
+    seen, hook = [], sys.unraisablehook
+    sys.unraisablehook = seen.append
+    try:
+        assert log.append(NOW + timedelta(seconds=101), "u1", "SPD", "x", "ok")[0] == 42
+    finally:
+        sys.unraisablehook = hook
+    assert len(seen) == 1 and isinstance(seen[0].exc_value, ZeroDivisionError)
+    del log
+
+    # A torn tail: refused by open_file, cut and recorded by recover_file.
+    with path.open("ab") as f:
+        f.write(b'{"sequence":43,')
+    with pytest.raises(alpr.AuditTornRecordError):
+        alpr.AuditLog.open_file(path)
+    with pytest.raises(alpr.TimeRegressionError):
+        alpr.AuditLog.recover_file(path, time=NOW, user="admin", agency="SPD")
+    log, rec = alpr.AuditLog.recover_file(path, time=NOW + timedelta(seconds=200), user="admin", agency="SPD")
+    assert rec is not None
+    assert (rec["cut_bytes"], rec["last_good_sequence"], rec["head"]) == (15, 42, log.head)
+    assert len(rec["cut_sha256"]) == 64
+    assert log.verify(rec["head"]) == rec["head"]
+    del log
+    log, rec = alpr.AuditLog.recover_file(path, time=NOW + timedelta(seconds=201), user="admin", agency="SPD")
+    assert rec is None and len(log) == 43
+    del log
+
+    # The agency key: the chain verifies under its key only.
+    keyed = tmp_path / "keyed.jsonl"
+    key = b"agency secret key, 32 bytes long"
+    with pytest.raises(alpr.InvalidArgumentError):
+        alpr.AuditLog.open_file(keyed, key=b"short")
+    log = alpr.AuditLog.open_file(keyed, key=key)
+    head = log.append(NOW, "u1", "SPD", "query_detections", "allow")
+    del log
+    with pytest.raises(alpr.AuditChainBrokenError):
+        alpr.AuditLog.open_file(keyed)
+    with pytest.raises(alpr.AuditChainBrokenError):
+        alpr.AuditLog.open_file(keyed, key=b"another agency's key, not ours!!")
+    assert alpr.AuditLog.open_file(keyed, key=key).verify(head) == head

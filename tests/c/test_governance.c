@@ -92,6 +92,86 @@ static bool test_audit_file_tamper(void) {
   return true;
 }
 
+typedef struct {
+  int calls;
+  alpr_audit_head last;
+} head_sink;
+
+static void on_head(void *userdata, const alpr_audit_head *head) {
+  head_sink *sink = (head_sink *)userdata;
+  sink->calls++;
+  sink->last = *head;
+}
+
+/* One writer at a time, time order, heads on a cadence, recovery of a torn tail, the agency key. */
+static bool test_audit_file_safety(void) {
+  char path[80];
+  const char *key = "agency secret key, 32 bytes long";
+  const char *other = "another agency's key, not ours!!";
+  const alpr_audit_log *log = NULL, *second = NULL;
+  alpr_audit_head head;
+  alpr_audit_recovery rec;
+  alpr_audit_record r = record("u3", ALPR_OUTCOME_ALLOW);
+  head_sink sink;
+  FILE *f;
+  int i;
+  memset(&sink, 0, sizeof sink);
+  snprintf(path, sizeof path, "/tmp/alpr-c-audit-safe-%ld.jsonl", (long)NOW_MS);
+  remove(path);
+  CHECK(alpr_audit_log_open_file(STR(path), &log) == ALPR_STATUS_OK);
+  CHECK(alpr_audit_log_open_file(STR(path), &second) == ALPR_STATUS_AUDIT_LOCKED && second == NULL);
+  CHECK(alpr_audit_log_set_head_callback(log, 0, on_head, &sink) == ALPR_STATUS_INVALID_ARGUMENT);
+  CHECK(alpr_audit_log_set_head_callback(log, 2, on_head, &sink) == ALPR_STATUS_OK);
+  for (i = 0; i < 5; i++) {
+    r.time_ms = NOW_MS + i;
+    CHECK(alpr_audit_log_append(log, &r, &head) == ALPR_STATUS_OK);
+  }
+  CHECK(sink.calls == 2 && sink.last.sequence == 4);
+  CHECK(alpr_audit_log_set_head_callback(log, 0, NULL, NULL) == ALPR_STATUS_OK);
+  r.time_ms = NOW_MS + 5;
+  CHECK(alpr_audit_log_append(log, &r, &head) == ALPR_STATUS_OK && sink.calls == 2);
+  r.time_ms = NOW_MS;
+  CHECK(alpr_audit_log_append(log, &r, NULL) == ALPR_STATUS_TIME_REGRESSION);
+  alpr_audit_log_free(log);
+  /* A crash mid-write: the torn tail is cut, and the cut is on the record. */
+  f = fopen(path, "ab");
+  CHECK(f != NULL);
+  fputs("{\"sequence\":7,", f);
+  fclose(f);
+  CHECK(alpr_audit_log_open_file(STR(path), &log) == ALPR_STATUS_AUDIT_TORN_RECORD);
+  CHECK(alpr_audit_log_recover_file(STR(path), NULL, 0, NOW_MS - 1, STR("admin"), STR("SPD"), &log, &rec) ==
+        ALPR_STATUS_TIME_REGRESSION);
+  CHECK(alpr_audit_log_recover_file(STR(path), NULL, 0, NOW_MS + 9, STR("admin"), STR("SPD"), &log, &rec) ==
+        ALPR_STATUS_OK);
+  CHECK(rec.recovered && rec.cut_bytes == 14 && rec.last_good_sequence == 6 && rec.head.sequence == 7);
+  r.time_ms = NOW_MS + 10;
+  CHECK(alpr_audit_log_append(log, &r, &head) == ALPR_STATUS_OK && head.sequence == 8);
+  CHECK(alpr_audit_log_verify(log, &rec.head, NULL) == ALPR_STATUS_OK);
+  alpr_audit_log_free(log);
+  /* A whole file: nothing to cut, opened as it is. */
+  CHECK(alpr_audit_log_recover_file(STR(path), NULL, 0, NOW_MS + 11, STR("admin"), STR("SPD"), &log, &rec) ==
+        ALPR_STATUS_OK);
+  CHECK(!rec.recovered && rec.head.sequence == 8);
+  alpr_audit_log_free(log);
+  remove(path);
+  /* The agency key: the chain verifies under its key only. */
+  CHECK(alpr_audit_log_open_file_keyed(STR(path), STR("short"), &log) == ALPR_STATUS_INVALID_ARGUMENT);
+  CHECK(alpr_audit_log_open_file_keyed(STR(path), STR(key), &log) == ALPR_STATUS_OK);
+  for (i = 0; i < 3; i++) {
+    r.time_ms = NOW_MS + i;
+    CHECK(alpr_audit_log_append(log, &r, &head) == ALPR_STATUS_OK);
+  }
+  alpr_audit_log_free(log);
+  CHECK(alpr_audit_log_open_file(STR(path), &log) == ALPR_STATUS_AUDIT_CHAIN_BROKEN);
+  CHECK(alpr_audit_log_open_file_keyed(STR(path), STR(other), &log) == ALPR_STATUS_AUDIT_CHAIN_BROKEN);
+  CHECK(alpr_audit_log_open_file_keyed(STR(path), NULL, 0, &log) == ALPR_STATUS_NULL_PARAMETER);
+  CHECK(alpr_audit_log_open_file_keyed(STR(path), STR(key), &log) == ALPR_STATUS_OK);
+  CHECK(alpr_audit_log_verify(log, &head, NULL) == ALPR_STATUS_OK);
+  alpr_audit_log_free(log);
+  remove(path);
+  return true;
+}
+
 static bool test_purge_plan(void) {
   const alpr_policy *p = NULL;
   const alpr_purge_plan *plan = NULL;
@@ -265,8 +345,9 @@ static bool test_sharing_audited(void) {
 int main(void) {
   int failed = 0, passed = 0;
   bool (*tests[])(void) = {test_audit_memory,       test_audit_file_tamper,
-                           test_purge_plan,         test_purge_plan_edges,
-                           test_access_and_sharing, test_special_list_approval_and_view_covert,
+                           test_audit_file_safety,  test_purge_plan,
+                           test_purge_plan_edges,   test_access_and_sharing,
+                           test_special_list_approval_and_view_covert,
                            test_sharing_audited};
   for (size_t i = 0; i < sizeof tests / sizeof tests[0]; i++) {
     if (tests[i]()) passed++; else failed++;

@@ -7,6 +7,15 @@
 //! change, insertion, deletion or reordering breaks the chain at the first touched record, and a
 //! cut tail is found against an exported [`Head`].
 //!
+//! With an agency key ([`AuditKey`], [`AuditLog::open_keyed`]) the chain is an HMAC-SHA256 chain,
+//! `hash_i = HMAC-SHA256(key, hash_{i-1} || canonical(i, record_i))`: a chain rebuilt without the
+//! key (records dropped or changed, then rehashed) no longer verifies. [`AuditLog::export_heads`]
+//! hands the head to a callback every `n` records, so that a cut tail is caught against the last
+//! exported head without anyone remembering to export it.
+//!
+//! Records are appended in time order (R-AUDIT-1): a record before the previous record's time is
+//! refused with `time_regression`.
+//!
 //! Writes fail closed (R-AUDIT-3): [`AuditLog::append`] returns `audit_write_failed` when the
 //! store cannot take the record, and the caller's operation must then fail too.
 //!
@@ -33,6 +42,7 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
+use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
 
 use crate::error::{Code, Error, Result};
@@ -42,7 +52,7 @@ use crate::vocab::vocab;
 mod file;
 mod report;
 
-pub use file::FileStore;
+pub use file::{FileStore, MAX_LINE_BYTES};
 pub use report::{AuditReport, ReportOptions, SampleItem, ShiftHours, UserSummary, quarterly_report};
 
 vocab! {
@@ -259,6 +269,32 @@ pub struct AuditEntry {
     pub hash: Hash,
 }
 
+/// An incomplete last line that [`FileStore::open_for_recovery`] set aside.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TornTail {
+    /// How many bytes it has (everything after the last complete line).
+    pub bytes: u64,
+    /// Their SHA-256 (the bytes themselves are not copied into the log: they may be personal data).
+    pub sha256: Hash,
+}
+
+/// What [`AuditLog::recover`] cut, as its record says.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Recovery {
+    /// How many bytes of a torn last line were cut.
+    pub cut_bytes: u64,
+    /// Their SHA-256.
+    pub cut_sha256: Hash,
+    /// The sequence number of the last complete record before them.
+    pub last_good_sequence: u64,
+    /// The head after the recovery record.
+    pub head: Head,
+}
+
+/// The action of the record [`AuditLog::recover`] writes. Its details are `cut_bytes`,
+/// `cut_sha256` (hex) and `last_good_sequence`.
+pub const RECOVERY_ACTION: &str = "audit_recovered";
+
 /// Where audit entries are kept. Implementations must be append-only: `append` either stores the
 /// whole entry durably or fails (then [`AuditLog`] fails the audited operation, R-AUDIT-3).
 pub trait AuditStore {
@@ -274,6 +310,12 @@ pub trait AuditStore {
     /// The visitor's error, or the store's (`audit_chain_broken` for an entry that cannot be
     /// read back, `audit_torn_record` for an incomplete last entry), each with the 0-based index.
     fn scan(&self, visit: &mut dyn FnMut(&AuditEntry) -> Result<()>) -> Result<()>;
+
+    /// An incomplete last entry set aside for recovery, if any (see [`AuditLog::recover`]). While
+    /// there is one, [`AuditLog::append`] refuses with `audit_torn_record`.
+    fn torn_tail(&self) -> Option<TornTail> {
+        None
+    }
 }
 
 /// An audit store in memory (tests, short-lived tools, and a buffer in front of another store).
@@ -319,9 +361,43 @@ impl<S: AuditStore + ?Sized> AuditStore for Box<S> {
     fn scan(&self, visit: &mut dyn FnMut(&AuditEntry) -> Result<()>) -> Result<()> {
         (**self).scan(visit)
     }
+
+    fn torn_tail(&self) -> Option<TornTail> {
+        (**self).torn_tail()
+    }
 }
 
-/// The chain hash of a record after `prev`.
+/// An agency's secret key for the HMAC-SHA256 chain. Its `Debug` never shows the key.
+#[derive(Clone)]
+pub struct AuditKey {
+    mac: Hmac<Sha256>,
+}
+
+impl AuditKey {
+    /// The shortest key accepted, in bytes.
+    pub const MIN_LEN: usize = 16;
+
+    /// A key from its secret bytes (at least [`AuditKey::MIN_LEN`]; 32 random bytes are best).
+    ///
+    /// # Errors
+    /// `invalid_argument` for a key shorter than 16 bytes.
+    pub fn new(secret: &[u8]) -> Result<AuditKey> {
+        if secret.len() < AuditKey::MIN_LEN {
+            return Err(Error::new(Code::InvalidArgument).with_detail("audit key must be at least 16 bytes"));
+        }
+        let mac = <Hmac<Sha256> as Mac>::new_from_slice(secret)
+            .map_err(|_| Error::new(Code::InvalidArgument).with_detail("audit key rejected"))?;
+        Ok(AuditKey { mac })
+    }
+}
+
+impl fmt::Debug for AuditKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("AuditKey(..)")
+    }
+}
+
+/// The chain hash of a record after `prev` (the unkeyed chain of R-AUDIT-2).
 pub fn chain_hash(prev: &Hash, sequence: u64, record: &AuditRecord, buf: &mut Vec<u8>) -> Hash {
     record.canonical_into(sequence, buf);
     let mut h = Sha256::new();
@@ -330,20 +406,63 @@ pub fn chain_hash(prev: &Hash, sequence: u64, record: &AuditRecord, buf: &mut Ve
     h.finalize().into()
 }
 
-/// Verifies a store's chain (R-AUDIT-2) and returns its head.
+/// The chain hash of a record after `prev`: HMAC-SHA256 under `key`, or [`chain_hash`] without.
+pub fn chain_hash_with(
+    key: Option<&AuditKey>,
+    prev: &Hash,
+    sequence: u64,
+    record: &AuditRecord,
+    buf: &mut Vec<u8>,
+) -> Hash {
+    let Some(key) = key else {
+        return chain_hash(prev, sequence, record, buf);
+    };
+    record.canonical_into(sequence, buf);
+    let mut m = key.mac.clone();
+    m.update(prev);
+    m.update(&buf[..]);
+    m.finalize().into_bytes().into()
+}
+
+/// Verifies a store's unkeyed chain (R-AUDIT-2) and returns its head.
 ///
 /// # Errors
 /// `audit_chain_broken` at the 0-based index of the first record whose sequence or hash does not
 /// hold (or that differs from `expected` at its sequence); `audit_truncated` when the log ends
 /// before `expected.sequence`; `audit_torn_record` from a file store with an incomplete last line.
 pub fn verify_store<S: AuditStore + ?Sized>(store: &S, expected: Option<&Head>) -> Result<Head> {
-    verify_from(store, Head::default(), expected)
+    Ok(verify_chain(store, None, Head::default(), expected)?.0)
+}
+
+/// [`verify_store`] for a chain under an agency key.
+///
+/// # Errors
+/// As [`verify_store`]; a chain written without this key fails at its first record.
+pub fn verify_store_keyed<S: AuditStore + ?Sized>(store: &S, key: &AuditKey, expected: Option<&Head>) -> Result<Head> {
+    Ok(verify_chain(store, Some(key), Head::default(), expected)?.0)
 }
 
 /// [`verify_store`] for a store that continues a chain at `start` (its first record has sequence
 /// `start.sequence + 1`); error indexes count from the start of the whole chain.
-pub(crate) fn verify_from<S: AuditStore + ?Sized>(store: &S, start: Head, expected: Option<&Head>) -> Result<Head> {
+#[cfg(test)]
+pub(crate) fn verify_from<S: AuditStore + ?Sized>(
+    store: &S,
+    key: Option<&AuditKey>,
+    start: Head,
+    expected: Option<&Head>,
+) -> Result<Head> {
+    Ok(verify_chain(store, key, start, expected)?.0)
+}
+
+/// Verifies from `start`; returns the head and the last record's time.
+fn verify_chain<S: AuditStore + ?Sized>(
+    store: &S,
+    key: Option<&AuditKey>,
+    start: Head,
+    expected: Option<&Head>,
+) -> Result<(Head, Option<Instant>)> {
     let mut head = start;
+    let mut last_time = None;
     let mut buf = Vec::with_capacity(256);
     store.scan(&mut |e| {
         let index = head.sequence;
@@ -355,9 +474,13 @@ pub(crate) fn verify_from<S: AuditStore + ?Sized>(store: &S, start: Head, expect
         if e.sequence != index + 1 {
             return Err(broken("sequence out of order"));
         }
-        let h = chain_hash(&head.hash, e.sequence, &e.record, &mut buf);
+        let h = chain_hash_with(key, &head.hash, e.sequence, &e.record, &mut buf);
         if h != e.hash {
-            return Err(broken("hash does not hold"));
+            return Err(broken(if index == 0 {
+                "hash does not hold (or the log was written with another key, or without one)"
+            } else {
+                "hash does not hold"
+            }));
         }
         if let Some(x) = expected
             && x.sequence == e.sequence
@@ -369,6 +492,7 @@ pub(crate) fn verify_from<S: AuditStore + ?Sized>(store: &S, start: Head, expect
             sequence: e.sequence,
             hash: h,
         };
+        last_time = Some(e.record.time);
         Ok(())
     })?;
     if let Some(x) = expected
@@ -379,29 +503,75 @@ pub(crate) fn verify_from<S: AuditStore + ?Sized>(store: &S, start: Head, expect
             head.sequence, x.sequence
         )));
     }
-    Ok(head)
+    Ok((head, last_time))
 }
 
-/// An audit log over a store: keeps the head, appends chained records, verifies.
+/// A callback that receives the head every `every` records.
+struct HeadExport {
+    every: u64,
+    // A Mutex only to make the log Sync and unwind-safe around a `FnMut`; it is never contended
+    // (calls happen under `&mut AuditLog`).
+    sink: std::sync::Mutex<Box<dyn FnMut(Head) + Send>>,
+}
+
+impl fmt::Debug for HeadExport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("HeadExport")
+            .field("every", &self.every)
+            .finish_non_exhaustive()
+    }
+}
+
+/// An audit log over a store: keeps the head, appends chained records in time order, verifies.
 ///
 /// Not synchronized: wrap it in a `Mutex` to share it between threads (appends are ordered).
-#[derive(Debug)]
 pub struct AuditLog<S: AuditStore> {
     store: S,
     head: Head,
+    last_time: Option<Instant>,
+    key: Option<AuditKey>,
+    export: Option<HeadExport>,
     buf: Vec<u8>,
 }
 
+impl<S: AuditStore + fmt::Debug> fmt::Debug for AuditLog<S> {
+    // Not derived: the scratch buffer holds the last record's canonical bytes (users, terms).
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("AuditLog")
+            .field("store", &self.store)
+            .field("head", &self.head)
+            .field("last_time", &self.last_time)
+            .field("keyed", &self.key.is_some())
+            .field("export", &self.export)
+            .finish_non_exhaustive()
+    }
+}
+
 impl<S: AuditStore> AuditLog<S> {
-    /// Opens a log over a store, verifying what it already holds.
+    /// Opens a log over a store, verifying what it already holds (unkeyed chain).
     ///
     /// # Errors
     /// As [`verify_store`]: a log that does not verify is not appended to.
     pub fn open(store: S) -> Result<AuditLog<S>> {
-        let head = verify_store(&store, None)?;
+        AuditLog::open_inner(store, None)
+    }
+
+    /// Opens a log whose chain is keyed with the agency's key, verifying what it holds.
+    ///
+    /// # Errors
+    /// As [`verify_store_keyed`]; a log written without this key fails at its first record.
+    pub fn open_keyed(store: S, key: AuditKey) -> Result<AuditLog<S>> {
+        AuditLog::open_inner(store, Some(key))
+    }
+
+    fn open_inner(store: S, key: Option<AuditKey>) -> Result<AuditLog<S>> {
+        let (head, last_time) = verify_chain(&store, key.as_ref(), Head::default(), None)?;
         Ok(AuditLog {
             store,
             head,
+            last_time,
+            key,
+            export: None,
             buf: Vec::with_capacity(256),
         })
     }
@@ -409,18 +579,88 @@ impl<S: AuditStore> AuditLog<S> {
     /// Appends a record and returns the new head (R-AUDIT-1, R-AUDIT-2).
     ///
     /// # Errors
-    /// `audit_write_failed` when the store fails (R-AUDIT-3); the head is unchanged and the
-    /// audited operation must fail.
-    pub fn append(&mut self, mut record: AuditRecord) -> Result<Head> {
+    /// `time_regression` when the record's time is before the previous record's;
+    /// `audit_torn_record` while a torn tail waits for [`AuditLog::recover`];
+    /// `audit_file_changed` when a file store's file is not as it left it; `audit_write_failed`
+    /// when the store fails otherwise (R-AUDIT-3). The head is then unchanged and the audited
+    /// operation must fail.
+    pub fn append(&mut self, record: AuditRecord) -> Result<Head> {
+        if self.store.torn_tail().is_some() {
+            return Err(Error::new(Code::AuditTornRecord).with_detail("recover the torn tail before appending"));
+        }
+        self.append_inner(record)
+    }
+
+    fn append_inner(&mut self, mut record: AuditRecord) -> Result<Head> {
         record.time = truncate_ms(record.time);
+        if let Some(last) = self.last_time
+            && record.time < last
+        {
+            return Err(Error::new(Code::TimeRegression)
+                .at_index(u32::try_from(self.head.sequence).unwrap_or(u32::MAX))
+                .with_detail("record time is before the previous record's"));
+        }
         let sequence = self.head.sequence + 1;
-        let hash = chain_hash(&self.head.hash, sequence, &record, &mut self.buf);
+        let hash = chain_hash_with(self.key.as_ref(), &self.head.hash, sequence, &record, &mut self.buf);
+        let time = record.time;
         let entry = AuditEntry { sequence, record, hash };
-        self.store.append(&entry).map_err(|e| {
-            Error::new(Code::AuditWriteFailed).with_detail(format!("audit store failed ({})", e.code()))
+        self.store.append(&entry).map_err(|e| match e.code() {
+            Code::AuditFileChanged | Code::AuditWriteFailed => e,
+            c => Error::new(Code::AuditWriteFailed).with_detail(format!("audit store failed ({c})")),
         })?;
         self.head = Head { sequence, hash };
+        self.last_time = Some(time);
+        if let Some(x) = &self.export
+            && sequence.is_multiple_of(x.every)
+        {
+            let mut sink = x.sink.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            sink(self.head);
+        }
         Ok(self.head)
+    }
+
+    /// Cuts a torn tail that the store set aside ([`FileStore::open_for_recovery`]) by writing,
+    /// in its place, a record of what was cut: action [`RECOVERY_ACTION`], outcome `ok`, details
+    /// `cut_bytes`, `cut_sha256` and `last_good_sequence`. The log then continues, and the loss is
+    /// itself on the record. Returns `None` (and writes nothing) when there is no torn tail.
+    ///
+    /// A crash during recovery leaves a torn tail again (part of this record, or what is left of
+    /// the old tail); recovering again records that cut too.
+    ///
+    /// # Errors
+    /// As [`AuditLog::append`] (`time_regression` when `time` is before the last good record's).
+    pub fn recover(&mut self, time: Instant, user: &str, agency: &str) -> Result<Option<Recovery>> {
+        let Some(torn) = self.store.torn_tail() else {
+            return Ok(None);
+        };
+        let last_good_sequence = self.head.sequence;
+        let mut r = AuditRecord::new(time, user, agency, RECOVERY_ACTION, Outcome::Ok);
+        r.details.insert("cut_bytes".into(), torn.bytes.to_string());
+        r.details.insert("cut_sha256".into(), crate::audit::hex(&torn.sha256));
+        r.details
+            .insert("last_good_sequence".into(), last_good_sequence.to_string());
+        let head = self.append_inner(r)?;
+        Ok(Some(Recovery {
+            cut_bytes: torn.bytes,
+            cut_sha256: torn.sha256,
+            last_good_sequence,
+            head,
+        }))
+    }
+
+    /// Hands the head to `sink` after every append whose sequence number is a multiple of
+    /// `every` (replacing any earlier callback). The callback runs on the appending thread, inside
+    /// the append: keep it short, and never call back into this log from it.
+    pub fn export_heads(&mut self, every: std::num::NonZeroU64, sink: impl FnMut(Head) + Send + 'static) {
+        self.export = Some(HeadExport {
+            every: every.get(),
+            sink: std::sync::Mutex::new(Box::new(sink)),
+        });
+    }
+
+    /// Stops handing heads to the callback of [`AuditLog::export_heads`].
+    pub fn stop_exporting_heads(&mut self) {
+        self.export = None;
     }
 
     /// The head after the last append.
@@ -428,12 +668,23 @@ impl<S: AuditStore> AuditLog<S> {
         self.head
     }
 
-    /// Verifies the whole chain, and against `expected` if given (R-AUDIT-2).
+    /// The time of the last record, if any; the next record may not be earlier.
+    pub fn last_time(&self) -> Option<Instant> {
+        self.last_time
+    }
+
+    /// Whether the chain is keyed ([`AuditLog::open_keyed`]).
+    pub fn is_keyed(&self) -> bool {
+        self.key.is_some()
+    }
+
+    /// Verifies the whole chain (under the log's key, if any), and against `expected` if given
+    /// (R-AUDIT-2). Reads the store as it is now.
     ///
     /// # Errors
     /// As [`verify_store`].
     pub fn verify(&self, expected: Option<&Head>) -> Result<Head> {
-        verify_store(&self.store, expected)
+        Ok(verify_chain(&self.store, self.key.as_ref(), Head::default(), expected)?.0)
     }
 
     /// The store.
@@ -447,6 +698,20 @@ impl<S: AuditStore> AuditLog<S> {
     /// The store's or the visitor's.
     pub fn scan(&self, visit: &mut dyn FnMut(&AuditEntry) -> Result<()>) -> Result<()> {
         self.store.scan(visit)
+    }
+}
+
+impl<S: AuditStore + Send + 'static> AuditLog<S> {
+    /// The same log over a boxed store (for callers that keep memory and file logs alike).
+    pub fn boxed(self) -> AuditLog<Box<dyn AuditStore + Send>> {
+        AuditLog {
+            store: Box::new(self.store),
+            head: self.head,
+            last_time: self.last_time,
+            key: self.key,
+            export: self.export,
+            buf: self.buf,
+        }
     }
 }
 

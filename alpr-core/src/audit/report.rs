@@ -277,7 +277,7 @@ mod tests {
         for i in 0..70 {
             log.append(record(i)).unwrap();
         }
-        let mut other = AuditRecord::new(record(0).time, "=cmd", "SPD", "confirm_hits", Outcome::Allow);
+        let mut other = AuditRecord::new(record(70).time, "=cmd", "SPD", "confirm_hits", Outcome::Allow);
         other.purpose = None;
         log.append(other).unwrap();
         let policy = Policy::sacramento();
