@@ -17,8 +17,7 @@ use arrow_array::types::{
     TimestampSecondType,
 };
 use arrow_array::{
-    Array, ArrayRef, GenericStringArray, OffsetSizeTrait, RecordBatch, RecordBatchIterator, StringViewArray,
-    make_array,
+    Array, ArrayRef, GenericStringArray, OffsetSizeTrait, RecordBatch, RecordBatchIterator, StringViewArray, make_array,
 };
 use arrow_schema::{DataType, FieldRef, TimeUnit};
 use pyo3::exceptions::{PyKeyError, PyTypeError, PyValueError};
@@ -219,10 +218,22 @@ impl Column {
         let mut out = Vec::with_capacity(self.len());
         for c in &self.chunks {
             match unit {
-                TimeUnit::Second => micros(c.as_primitive::<TimestampSecondType>(), |v| v.checked_mul(1_000_000), &mut out),
-                TimeUnit::Millisecond => micros(c.as_primitive::<TimestampMillisecondType>(), |v| v.checked_mul(1_000), &mut out),
+                TimeUnit::Second => micros(
+                    c.as_primitive::<TimestampSecondType>(),
+                    |v| v.checked_mul(1_000_000),
+                    &mut out,
+                ),
+                TimeUnit::Millisecond => micros(
+                    c.as_primitive::<TimestampMillisecondType>(),
+                    |v| v.checked_mul(1_000),
+                    &mut out,
+                ),
                 TimeUnit::Microsecond => micros(c.as_primitive::<TimestampMicrosecondType>(), Some, &mut out),
-                TimeUnit::Nanosecond => micros(c.as_primitive::<TimestampNanosecondType>(), |v| Some(v.div_euclid(1_000)), &mut out),
+                TimeUnit::Nanosecond => micros(
+                    c.as_primitive::<TimestampNanosecondType>(),
+                    |v| Some(v.div_euclid(1_000)),
+                    &mut out,
+                ),
             }
         }
         Ok(out)

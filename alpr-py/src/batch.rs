@@ -5,8 +5,7 @@
 use std::sync::Arc;
 
 use arrow_array::builder::{
-    BooleanBuilder, Int64Builder, ListBuilder, StringBuilder, TimestampMicrosecondBuilder, UInt8Builder,
-    UInt64Builder,
+    BooleanBuilder, Int64Builder, ListBuilder, StringBuilder, TimestampMicrosecondBuilder, UInt8Builder, UInt64Builder,
 };
 use arrow_array::{ArrayRef, RecordBatch};
 use arrow_schema::{DataType, Field, Schema, TimeUnit};
@@ -194,7 +193,11 @@ fn schema(first: &str, errors: bool) -> Schema {
         Field::new("priority", DataType::UInt8, true),
         Field::new("entry", DataType::Utf8, true),
         Field::new("kind", DataType::Utf8, true),
-        Field::new("positions", DataType::List(Arc::new(Field::new("item", DataType::UInt8, true))), true),
+        Field::new(
+            "positions",
+            DataType::List(Arc::new(Field::new("item", DataType::UInt8, true))),
+            true,
+        ),
         Field::new("jurisdiction", DataType::Utf8, true),
         Field::new("plate_type_mismatch", DataType::Boolean, true),
         Field::new("stale", DataType::Boolean, true),
@@ -401,8 +404,22 @@ impl PyRegistry {
             }
         };
         let n = plates.len();
-        let jur = attr(py, "jurisdiction", jurisdiction, table.as_ref(), Jurisdiction::parse, Code::InvalidJurisdiction)?;
-        let types = attr(py, "plate_type", plate_type, table.as_ref(), PlateType::parse, Code::InvalidPlateType)?;
+        let jur = attr(
+            py,
+            "jurisdiction",
+            jurisdiction,
+            table.as_ref(),
+            Jurisdiction::parse,
+            Code::InvalidJurisdiction,
+        )?;
+        let types = attr(
+            py,
+            "plate_type",
+            plate_type,
+            table.as_ref(),
+            PlateType::parse,
+            Code::InvalidPlateType,
+        )?;
         for (arg, len) in [("jurisdiction", jur.each_len()), ("plate_type", types.each_len())] {
             if let Some(len) = len
                 && len != n
@@ -411,7 +428,10 @@ impl PyRegistry {
             }
         }
         let times = match (table.as_ref(), observed_at.cast::<PyString>()) {
-            (Some(t), Ok(name)) => Times::Each(time::from_arrow("observed_at", &t.column("observed_at", name.to_str()?)?)?),
+            (Some(t), Ok(name)) => Times::Each(time::from_arrow(
+                "observed_at",
+                &t.column("observed_at", name.to_str()?)?,
+            )?),
             _ => time::one_or_column("observed_at", observed_at)?,
         };
         if let Some(len) = times.len()

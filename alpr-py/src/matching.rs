@@ -11,10 +11,10 @@ use alpr_core::{Jurisdiction, PlateType};
 
 use crate::batch::{Row, hits_batch, rows_as_dicts};
 use crate::errors::IntoPy;
-use crate::time::to_utc;
 use crate::governance::PyAuditLog;
 use crate::registry::PyRegistry;
 use crate::search::PyDetectionStore;
+use crate::time::to_utc;
 
 /// One match hit: an entry of a list that a read matched, and why (R-MATCH-2). Immutable.
 /// (``alpr.Hit`` is the hit *workflow*; ``Hit(..., details=hit.explain())`` starts one.)

@@ -92,7 +92,11 @@ pub(crate) fn column(arg: &str, col: &Bound<'_, PyAny>) -> PyResult<Vec<Option<D
             .try_iter()?
             .map(|x| {
                 let x = x?;
-                if x.is_none() { Ok(None) } else { to_utc(arg, &x).map(Some) }
+                if x.is_none() {
+                    Ok(None)
+                } else {
+                    to_utc(arg, &x).map(Some)
+                }
             })
             .collect();
     }
