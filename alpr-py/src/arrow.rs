@@ -162,7 +162,7 @@ fn is_text(t: &DataType) -> bool {
 impl Column {
     /// The number of rows.
     pub(crate) fn len(&self) -> usize {
-        self.chunks.iter().map(|c| c.len()).sum()
+        self.chunks.iter().map(Array::len).sum()
     }
 
     /// Checks that this is a text column (string, large string, string view, or a dictionary
@@ -354,7 +354,7 @@ impl PyArrowStream {
 }
 
 /// `batch` as a ``pyarrow.Table`` (built without a Python object per value).
-pub(crate) fn to_pyarrow<'py>(py: Python<'py>, batch: RecordBatch) -> PyResult<Bound<'py, PyAny>> {
+pub(crate) fn to_pyarrow(py: Python<'_>, batch: RecordBatch) -> PyResult<Bound<'_, PyAny>> {
     let stream = Bound::new(py, PyArrowStream { batch })?;
     py.import("pyarrow")?.call_method1("table", (stream,))
 }

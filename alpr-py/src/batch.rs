@@ -65,7 +65,9 @@ fn owned(seq: &Bound<'_, PyAny>, bad: Code) -> PyResult<Vec<Owned>> {
         .map(|x| {
             let x = x?;
             Ok(if let Ok(s) = x.cast::<PyString>() {
-                Owned::Str(s.to_str().map_or_else(|_| String::new(), str::to_owned))
+                // A str with lone surrogates has no UTF-8 form.
+                s.to_str()
+                    .map_or(Owned::Bad(Code::InvalidUtf8), |s| Owned::Str(s.to_owned()))
             } else if x.is_none() || x.extract::<f64>().is_ok_and(f64::is_nan) {
                 Owned::Null
             } else {
@@ -93,7 +95,7 @@ fn text_column(arg: &str, obj: &Bound<'_, PyAny>, bad: Code) -> PyResult<Text> {
         return owned(obj, bad).map(Text::Owned);
     }
     Err(PyTypeError::new_err(format!(
-        "{arg}: expected a column ({}) , got {}",
+        "{arg}: expected a column ({}), got {}",
         arrow::ACCEPTED,
         type_name(obj)
     )))
@@ -371,9 +373,14 @@ impl PyRegistry {
         let report = match on_error {
             "raise" => false,
             "report" => true,
-            _ => return Err(invalid(py, "on_error must be \"raise\" or \"report\"".into())),
+            _ => {
+                return Err(invalid(
+                    py,
+                    "on_error: expected one of on_error=\"raise\", on_error=\"report\"".into(),
+                ));
+            }
         };
-        let origin = Origin::parse(origin).py_err(py)?;
+        let origin: Origin = crate::errors::choice(py, "origin", origin)?;
         let now = time::to_utc("now", now)?;
         if data.is_instance_of::<PyString>() {
             return Err(PyTypeError::new_err(format!(

@@ -165,6 +165,54 @@ impl<T> IntoPy<T> for alpr_core::Result<T> {
     }
 }
 
+/// A closed set of names from the core's `vocab!` tables, for argument messages.
+pub(crate) trait Choice: Sized + Copy + 'static {
+    /// Every value.
+    fn all() -> &'static [Self];
+    /// The stable name.
+    fn name(self) -> &'static str;
+    /// The core's parser.
+    fn parse_name(s: &str) -> alpr_core::Result<Self>;
+}
+
+macro_rules! choices {
+    ($($t:ty),* $(,)?) => {
+        $(impl Choice for $t {
+            fn all() -> &'static [Self] {
+                <$t>::ALL
+            }
+            fn name(self) -> &'static str {
+                self.as_str()
+            }
+            fn parse_name(s: &str) -> alpr_core::Result<Self> {
+                <$t>::parse(s)
+            }
+        })*
+    };
+}
+
+choices!(
+    alpr_core::hotlist::Format,
+    alpr_core::vocab::ListKind,
+    alpr_core::vocab::Category,
+    alpr_core::vocab::Origin,
+    alpr_core::workflow::Disposition,
+    alpr_core::workflow::Outcome,
+    alpr_core::audit::Outcome,
+);
+
+/// Parses argument `arg` as one of the names of `T`; the error (the core's code) names the
+/// argument and every accepted value, never the value given.
+pub(crate) fn choice<T: Choice>(py: Python<'_>, arg: &str, value: &str) -> PyResult<T> {
+    T::parse_name(value).map_err(|e| {
+        let accepted: Vec<String> = T::all().iter().map(|v| format!("{arg}=\"{}\"", v.name())).collect();
+        to_py(
+            py,
+            &e.with_detail(format!("{arg}: expected one of {}", accepted.join(", "))),
+        )
+    })
+}
+
 /// Every code as `(number, name, exception class)`, for tests that check the three tables agree.
 #[pyfunction]
 pub(crate) fn codes(py: Python<'_>) -> PyResult<Vec<(u32, &'static str, Bound<'_, PyType>)>> {

@@ -47,7 +47,7 @@ impl PyMatchHit {
         policy: Option<&crate::policy::PyPolicy>,
     ) -> PyResult<crate::workflow::PyHit> {
         let observed_at = observed_at.map(|t| to_utc("observed_at", t)).transpose()?;
-        let origin = crate::errors::IntoPy::py_err(alpr_core::vocab::Origin::parse(origin), py)?;
+        let origin: Origin = crate::errors::choice(py, "origin", origin)?;
         let input = alpr_core::workflow::DispatchInput::from_hit_parts(&self.inner, origin, observed_at, device_id);
         let policy = crate::policy::policy_or_builtin(policy);
         Ok(crate::workflow::PyHit::from_input(&input, &policy))
@@ -182,7 +182,7 @@ fn attrs(py: Python<'_>, jurisdiction: Option<&str>, plate_type: Option<&str>, o
     Ok(Attrs {
         jurisdiction: jurisdiction.map(Jurisdiction::parse).transpose().py_err(py)?,
         plate_type: plate_type.map(PlateType::parse).transpose().py_err(py)?,
-        origin: Origin::parse(origin).py_err(py)?,
+        origin: crate::errors::choice(py, "origin", origin)?,
     })
 }
 

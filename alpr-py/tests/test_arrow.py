@@ -232,3 +232,14 @@ def test_batch_equals_single_reads(plates: list[str | None], form: str) -> None:
         "table": pa.table({"plate": pa.array(plates, pa.string())}),
     }[form]
     assert report(r, data) == expected(r, plates)
+
+
+def test_messages_name_the_argument_and_the_choices() -> None:
+    now = NOW
+    with pytest.raises(ValueError, match='format: expected one of format="csv", format="ca_doj_clew"') as e:
+        alpr.Registry().load_file(b"x", "CSV", id="x", kind="standard", priority=1, loaded_at=now)
+    assert isinstance(e.value, alpr.InvalidArgumentError) and "CSV" not in str(e.value)
+    with pytest.raises(alpr.InvalidArgumentError, match='origin: expected one of origin="vehicle"'):
+        alpr.Registry().match("7ABC123", origin="drone", observed_at=now, now=now)
+    with pytest.raises(alpr.InvalidArgumentError, match='on_error="report"'):
+        alpr.Registry().match_batch(["7ABC123"], on_error="skip", observed_at=now, now=now)
