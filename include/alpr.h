@@ -25,6 +25,37 @@
 /* MAJOR * 10000 + MINOR * 100 + PATCH, as alpr_version_number() returns. */
 #define ALPR_VERSION_NUMBER ((ALPR_VERSION_MAJOR * 10000) + (ALPR_VERSION_MINOR * 100) + ALPR_VERSION_PATCH)
 
+// `alpr_hit.flags`: the list is stale (R-LIST-5).
+#define ALPR_HIT_STALE 1
+
+// `alpr_hit.flags`: both sides have a plate type and they differ (R-MATCH-4).
+#define ALPR_HIT_PLATE_TYPE_MISMATCH 2
+
+// Bytes of `alpr_hit.list_id`: ids up to 63 bytes, NUL-terminated (longer ids are cut at a
+// character boundary and `ALPR_HIT_LIST_ID_TRUNCATED` is set).
+#define ALPR_LIST_ID_BUF_LEN 64
+
+// `alpr_hit.flags`: the list id did not fit `list_id` and was cut.
+#define ALPR_HIT_LIST_ID_TRUNCATED 4
+
+// Bytes of `alpr_hit.entry`: a normalized plate or pattern (at most 22 characters) and its NUL.
+#define ALPR_ENTRY_BUF_LEN 24
+
+// The longest normalized plate, in bytes (without the NUL).
+#define ALPR_PLATE_MAX_LEN 10
+
+// A buffer this size always holds a normalized plate and its NUL.
+#define ALPR_PLATE_BUF_LEN 11
+
+// The `due` set of a purge plan (past delete-after, not held).
+#define ALPR_PURGE_DUE 0
+
+// The `held` set (past delete-after, under legal hold).
+#define ALPR_PURGE_HELD 1
+
+// The `eligible` set (past keep-at-least, no delete-after, not held).
+#define ALPR_PURGE_ELIGIBLE 2
+
 // Outcome `allow` of an audit record.
 #define ALPR_OUTCOME_ALLOW 0
 
@@ -39,15 +70,6 @@
 
 // Outcome `failed`.
 #define ALPR_OUTCOME_FAILED 4
-
-// The `due` set of a purge plan (past delete-after, not held).
-#define ALPR_PURGE_DUE 0
-
-// The `held` set (past delete-after, under legal hold).
-#define ALPR_PURGE_HELD 1
-
-// The `eligible` set (past keep-at-least, no delete-after, not held).
-#define ALPR_PURGE_ELIGIBLE 2
 
 // Sharing decision `allow`.
 #define ALPR_SHARE_ALLOW 0
@@ -117,28 +139,6 @@
 
 // Origin `desktop` (TAS on a desk).
 #define ALPR_ORIGIN_DESKTOP 2
-
-// `alpr_hit.flags`: the list is stale (R-LIST-5).
-#define ALPR_HIT_STALE 1
-
-// `alpr_hit.flags`: both sides have a plate type and they differ (R-MATCH-4).
-#define ALPR_HIT_PLATE_TYPE_MISMATCH 2
-
-// Bytes of `alpr_hit.list_id`: ids up to 63 bytes, NUL-terminated (longer ids are cut at a
-// character boundary and `ALPR_HIT_LIST_ID_TRUNCATED` is set).
-#define ALPR_LIST_ID_BUF_LEN 64
-
-// `alpr_hit.flags`: the list id did not fit `list_id` and was cut.
-#define ALPR_HIT_LIST_ID_TRUNCATED 4
-
-// Bytes of `alpr_hit.entry`: a normalized plate or pattern (at most 22 characters) and its NUL.
-#define ALPR_ENTRY_BUF_LEN 24
-
-// The longest normalized plate, in bytes (without the NUL).
-#define ALPR_PLATE_MAX_LEN 10
-
-// A buffer this size always holds a normalized plate and its NUL.
-#define ALPR_PLATE_BUF_LEN 11
 
 // The status every function returns. `ALPR_STATUS_OK` is 0; 1-99 are misuse of the ABI; 100 and
 // up are the core's stable codes (the same numbers and, lower-cased, the same names as the
@@ -340,78 +340,6 @@ typedef struct alpr_registry alpr_registry;
 // Free with `alpr_retro_hits_free`. May be read from multiple threads simultaneously.
 typedef struct alpr_retro_hits alpr_retro_hits;
 
-// A partial-plate search (R-SEARCH-1): which plates, when and where. Plain data; the library
-// keeps no pointer after the call.
-typedef struct alpr_detection_query {
-  // A plate (exact search) or a pattern (`?` one character, `*` zero or more), UTF-8.
-  const uint8_t *pattern;
-  // Bytes at `pattern`.
-  size_t pattern_len;
-  // Earliest observation, Unix milliseconds, inclusive; `INT64_MIN`: open.
-  int64_t from_ms;
-  // End of the window, Unix milliseconds, exclusive; `INT64_MAX`: open.
-  int64_t to_ms;
-  // Whether to keep only detections within `radius_m` metres of (`lat`, `lon`) (canvassing).
-  bool has_near;
-  // Latitude of the point, degrees.
-  double lat;
-  // Longitude of the point, degrees.
-  double lon;
-  // Radius, metres (great-circle distance).
-  double radius_m;
-} alpr_detection_query;
-
-// One hit, as a value: everything a person deciding on it needs (R-MATCH-2).
-typedef struct alpr_hit {
-  // Index of the read (0 for `alpr_registry_match`).
-  size_t read_index;
-  // The list id, NUL-terminated.
-  uint8_t list_id[ALPR_LIST_ID_BUF_LEN];
-  // The entry's normalized plate or pattern (`7ABC123`, `7AB*`), NUL-terminated.
-  uint8_t entry[ALPR_ENTRY_BUF_LEN];
-  // The entry's index in its list version (load order after merging).
-  uint32_t entry_index;
-  // One of `ALPR_LIST_KIND_*`.
-  uint32_t list_kind;
-  // List priority (0 = most urgent).
-  uint32_t priority;
-  // One of `ALPR_MATCH_KIND_*`.
-  uint32_t kind;
-  // One of `ALPR_TIER_*` (after the stale drop).
-  uint32_t tier;
-  // One of `ALPR_JURISDICTION_*`.
-  uint32_t jurisdiction;
-  // Differing positions in the read: bit `i` is position `i` (0-based).
-  uint32_t positions;
-  // `ALPR_HIT_STALE`, `ALPR_HIT_PLATE_TYPE_MISMATCH`, `ALPR_HIT_LIST_ID_TRUNCATED`.
-  uint32_t flags;
-  // The entry's category: an index for `alpr_category_str`.
-  uint32_t category;
-  // The list's age at matching time, milliseconds.
-  int64_t list_age_ms;
-} alpr_hit;
-
-// One retro-hit: a stored detection and the hit an entry of the new list version gives it.
-typedef struct alpr_retro_hit {
-  // The detection's id.
-  uint64_t detection_id;
-  // The hit, as `alpr_registry_match` gives it (`read_index` is 0).
-  struct alpr_hit hit;
-} alpr_retro_hit;
-
-// Where the last failure happened: each field is a 1-based line or column, a 0-based character
-// (Unicode scalar value) or record index, or -1 when not known.
-typedef struct alpr_position {
-  // 1-based line in a file, or -1.
-  int64_t line;
-  // 1-based column in the line (the field number for CSV), or -1.
-  int64_t column;
-  // 0-based character index within the field or string, or -1.
-  int64_t character;
-  // 0-based index of a record handed over as a value, or -1.
-  int64_t index;
-} alpr_position;
-
 // One audit record to append. Optional strings are absent when their pointer is NULL.
 typedef struct alpr_audit_record {
   // When it happened, Unix milliseconds.
@@ -452,6 +380,40 @@ typedef struct alpr_audit_head {
   // Its chain hash.
   uint8_t hash[32];
 } alpr_audit_head;
+
+// A partial-plate search (R-SEARCH-1): which plates, when and where. Plain data; the library
+// keeps no pointer after the call.
+typedef struct alpr_detection_query {
+  // A plate (exact search) or a pattern (`?` one character, `*` zero or more), UTF-8.
+  const uint8_t *pattern;
+  // Bytes at `pattern`.
+  size_t pattern_len;
+  // Earliest observation, Unix milliseconds, inclusive; `INT64_MIN`: open.
+  int64_t from_ms;
+  // End of the window, Unix milliseconds, exclusive; `INT64_MAX`: open.
+  int64_t to_ms;
+  // Whether to keep only detections within `radius_m` metres of (`lat`, `lon`) (canvassing).
+  bool has_near;
+  // Latitude of the point, degrees.
+  double lat;
+  // Longitude of the point, degrees.
+  double lon;
+  // Radius, metres (great-circle distance).
+  double radius_m;
+} alpr_detection_query;
+
+// Where the last failure happened: each field is a 1-based line or column, a 0-based character
+// (Unicode scalar value) or record index, or -1 when not known.
+typedef struct alpr_position {
+  // 1-based line in a file, or -1.
+  int64_t line;
+  // 1-based column in the line (the field number for CSV), or -1.
+  int64_t column;
+  // 0-based character index within the field or string, or -1.
+  int64_t character;
+  // 0-based index of a record handed over as a value, or -1.
+  int64_t index;
+} alpr_position;
 
 // One record for a purge plan.
 typedef struct alpr_retention_record {
@@ -511,143 +473,97 @@ typedef struct alpr_read {
   float confidence;
 } alpr_read;
 
+// One hit, as a value: everything a person deciding on it needs (R-MATCH-2).
+typedef struct alpr_hit {
+  // Index of the read (0 for `alpr_registry_match`).
+  size_t read_index;
+  // The list id, NUL-terminated.
+  uint8_t list_id[ALPR_LIST_ID_BUF_LEN];
+  // The entry's normalized plate or pattern (`7ABC123`, `7AB*`), NUL-terminated.
+  uint8_t entry[ALPR_ENTRY_BUF_LEN];
+  // The entry's index in its list version (load order after merging).
+  uint32_t entry_index;
+  // One of `ALPR_LIST_KIND_*`.
+  uint32_t list_kind;
+  // List priority (0 = most urgent).
+  uint32_t priority;
+  // One of `ALPR_MATCH_KIND_*`.
+  uint32_t kind;
+  // One of `ALPR_TIER_*` (after the stale drop).
+  uint32_t tier;
+  // One of `ALPR_JURISDICTION_*`.
+  uint32_t jurisdiction;
+  // Differing positions in the read: bit `i` is position `i` (0-based).
+  uint32_t positions;
+  // `ALPR_HIT_STALE`, `ALPR_HIT_PLATE_TYPE_MISMATCH`, `ALPR_HIT_LIST_ID_TRUNCATED`.
+  uint32_t flags;
+  // The entry's category: an index for `alpr_category_str`.
+  uint32_t category;
+  // The list's age at matching time, milliseconds.
+  int64_t list_age_ms;
+} alpr_hit;
+
+// One retro-hit: a stored detection and the hit an entry of the new list version gives it.
+typedef struct alpr_retro_hit {
+  // The detection's id.
+  uint64_t detection_id;
+  // The hit, as `alpr_registry_match` gives it (`read_index` is 0).
+  struct alpr_hit hit;
+} alpr_retro_hit;
+
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
 
-// The guarded partial-plate search (R-SEARCH-1): decides the access request
-// (`{"action": "query_detections" | "query_own_detections", "purpose", "case_number",
-// "approval"}`) for the user (JSON as for `alpr_access_decide_json`), writes the decision with the
-// query terms to `log` — only then, and only when allowed, searches as
-// `alpr_detection_store_search` does, and writes the ids to a new list at `*ids_out`.
-//
-// For `query_own_detections` the caller keeps only the ids of the user's own devices.
+// Decides an access request (R-ACCESS-1…4). `user_json` is `{"id","agency","roles":[…],
+// "account","trained_on":"YYYY-MM-DD","clearance":bool}`; `request_json` is `{"action",
+// "purpose","case_number","approval":{"approver_role","reference"}}`. Every failed check is
+// written to `reasons` as a status number (`ALPR_STATUS_NOT_TRAINED`, …); `*allowed_out` is true
+// when there is none. 16 reasons always suffice.
 //
 // # Returns
-// `ALPR_STATUS_OK`; `ALPR_STATUS_ACCESS_DENIED` (the denial is audited; the last error message
-// lists every failed check); `ALPR_STATUS_AUDIT_WRITE_FAILED` (nothing searched);
-// `ALPR_STATUS_INVALID_ARGUMENT` (malformed JSON, an action that is not a detection query, a bad
-// window, point or time); the pattern's status (`ALPR_STATUS_PATTERN_TOO_BROAD`, …);
-// `ALPR_STATUS_INVALID_UTF8`; `ALPR_STATUS_NULL_PARAMETER`.
+// `ALPR_STATUS_OK` (for a denial too); `ALPR_STATUS_INVALID_ARGUMENT` (malformed JSON);
+// `ALPR_STATUS_INSUFFICIENT_SIZE`; `ALPR_STATUS_INVALID_UTF8`; `ALPR_STATUS_NULL_PARAMETER`.
 //
 // # Safety
-// `store` and `log` must be live handles; `policy` NULL (the built-in profile) or live; the
-// JSON pointers must point to their length in readable bytes; `query` to a valid
-// `alpr_detection_query`; `held` to `held_len` readable ids (NULL when 0); `ids_out` must be
-// valid for writes. Thread-safe (appends to `log` are serialized).
-alpr_status alpr_detection_store_search_audited(const struct alpr_detection_store *store,
-                                                const struct alpr_audit_log *log,
-                                                const struct alpr_policy *policy,
-                                                const uint8_t *user_json,
-                                                size_t user_json_len,
-                                                const uint8_t *request_json,
-                                                size_t request_json_len,
-                                                const struct alpr_detection_query *query,
-                                                int64_t now_ms,
-                                                const uint64_t *held,
-                                                size_t held_len,
-                                                const struct alpr_id_list **ids_out);
+// `policy` must be a live policy; the JSON pointers must point to their length in readable
+// bytes; `allowed_out` and `reasons_n` must be valid for writes; `reasons` must point to
+// `reasons_cap` writable values (or be NULL with 0).
+alpr_status alpr_access_decide_json(const struct alpr_policy *policy,
+                                    const uint8_t *user_json,
+                                    size_t user_json_len,
+                                    const uint8_t *request_json,
+                                    size_t request_json_len,
+                                    int64_t now_ms,
+                                    bool *allowed_out,
+                                    uint32_t *reasons,
+                                    size_t reasons_cap,
+                                    size_t *reasons_n);
 
-// Borrows the ids of a list: `*data_out` points to `*len_out` ids, ascending, valid until the
-// list is freed (NULL when empty).
+// Decides an access request as `alpr_access_decide_json` does and writes the decision to `log`
+// before answering (R-AUDIT-1, R-AUDIT-3): an allowed request whose record could not be written
+// is not allowed. Nothing is written when `reasons_cap` is too small (the count needed is in
+// `*reasons_n`; 16 always suffice), so a retry does not record the decision twice.
 //
 // # Returns
-// `ALPR_STATUS_OK`; `ALPR_STATUS_NULL_PARAMETER`.
+// `ALPR_STATUS_OK` (for a denial too: it is recorded); `ALPR_STATUS_AUDIT_WRITE_FAILED` (do not
+// proceed); `ALPR_STATUS_INVALID_ARGUMENT` (malformed JSON); `ALPR_STATUS_INVALID_DATE` (a
+// time outside the years 0001–9999);
+// `ALPR_STATUS_INSUFFICIENT_SIZE`; `ALPR_STATUS_INVALID_UTF8`; `ALPR_STATUS_NULL_PARAMETER`.
 //
 // # Safety
-// `list` must be a live list; `data_out` and `len_out` must be valid for writes.
-alpr_status alpr_id_list_data(const struct alpr_id_list *list,
-                              const uint64_t **data_out,
-                              size_t *len_out);
-
-// Releases a list; NULL is a no-op.
-//
-// # Safety
-// `list` must be NULL or a live list, not used again by the caller (nor any pointer borrowed
-// from it).
-void alpr_id_list_free(const struct alpr_id_list *list);
-
-// Retro-hits (R-SEARCH-2): matches the version of list `list_id` now in force in `registry`
-// against every detection of `store` observed in the `days` 24-hour days before `now_ms` and not
-// due for purge (unless its id is one of the `held_len` ids at `held`), with the rules of live
-// matching under the registry's policy — each detection is a read with its own plate,
-// jurisdiction, time and device. Like a search, the run is an access request
-// (`query_detections`, with its purpose) decided and written to `log` with the list, its load
-// time and the number of days before anything is read; the hits go to a new handle at
-// `*hits_out`.
-//
-// # Returns
-// `ALPR_STATUS_OK`; `ALPR_STATUS_UNKNOWN_LIST`; `ALPR_STATUS_ACCESS_DENIED` (audited);
-// `ALPR_STATUS_AUDIT_WRITE_FAILED` (nothing read); `ALPR_STATUS_INVALID_ARGUMENT` (malformed
-// JSON, an action that is not a detection query, a time out of range);
-// `ALPR_STATUS_INVALID_UTF8`; `ALPR_STATUS_NULL_PARAMETER`.
-//
-// # Safety
-// `registry`, `store` and `log` must be live handles; the JSON and `list_id` pointers must point
-// to their length in readable bytes; `held` to `held_len` readable ids (NULL when 0); `hits_out`
-// must be valid for writes. Thread-safe.
-alpr_status alpr_registry_retro_hits(const struct alpr_registry *registry,
-                                     const struct alpr_detection_store *store,
-                                     const struct alpr_audit_log *log,
-                                     const uint8_t *user_json,
-                                     size_t user_json_len,
-                                     const uint8_t *request_json,
-                                     size_t request_json_len,
-                                     const uint8_t *list_id,
-                                     size_t list_id_len,
-                                     uint32_t days,
-                                     int64_t now_ms,
-                                     const uint64_t *held,
-                                     size_t held_len,
-                                     const struct alpr_retro_hits **hits_out);
-
-// Borrows the retro-hits of a run: `*data_out` points to `*len_out` hits, valid until the handle
-// is freed (NULL when empty).
-//
-// # Returns
-// `ALPR_STATUS_OK`; `ALPR_STATUS_NULL_PARAMETER`.
-//
-// # Safety
-// `hits` must be a live handle; `data_out` and `len_out` must be valid for writes.
-alpr_status alpr_retro_hits_data(const struct alpr_retro_hits *hits,
-                                 const struct alpr_retro_hit **data_out,
-                                 size_t *len_out);
-
-// Releases retro-hits; NULL is a no-op.
-//
-// # Safety
-// `hits` must be NULL or a live handle, not used again by the caller (nor any pointer borrowed
-// from it).
-void alpr_retro_hits_free(const struct alpr_retro_hits *hits);
-
-// The snake_case name of a status (`"invalid_character"` for 101, `"ok"` for 0), as static
-// NUL-terminated text that is never freed; `"unknown_status"` for a number this library does not
-// know. Takes a plain integer so that any value can be printed. Thread-safe.
-const char *alpr_status_str(uint32_t status);
-
-// Copies the detail of the calling thread's last failure (empty when none) into `buf`,
-// NUL-terminated; `*out_n` receives its length without the NUL.
-//
-// The detail names the rule, the position (line, column, character) and the class of an offending
-// character; it never contains plate text.
-//
-// # Returns
-// `ALPR_STATUS_OK`; `ALPR_STATUS_INSUFFICIENT_SIZE` when `buf_len < *out_n + 1` (nothing copied);
-// `ALPR_STATUS_NULL_PARAMETER` when `out_n` is NULL, or `buf` is NULL with a non-zero `buf_len`.
-//
-// # Safety
-// `buf` must be NULL or point to `buf_len` writable bytes; `out_n` must be valid for writes.
-alpr_status alpr_last_error_message(uint8_t *buf, size_t buf_len, size_t *out_n);
-
-// Copies the position of the calling thread's last failure into `*out` (all -1 when the failure
-// had no position, or there was none).
-//
-// # Returns
-// `ALPR_STATUS_OK`; `ALPR_STATUS_NULL_PARAMETER` when `out` is NULL.
-//
-// # Safety
-// `out` must be NULL or valid for writes.
-alpr_status alpr_last_error_position(struct alpr_position *out);
+// `log` must be a live log; otherwise as `alpr_access_decide_json`. Thread-safe.
+alpr_status alpr_access_decide_audited_json(const struct alpr_audit_log *log,
+                                            const struct alpr_policy *policy,
+                                            const uint8_t *user_json,
+                                            size_t user_json_len,
+                                            const uint8_t *request_json,
+                                            size_t request_json_len,
+                                            int64_t now_ms,
+                                            bool *allowed_out,
+                                            uint32_t *reasons,
+                                            size_t reasons_cap,
+                                            size_t *reasons_n);
 
 // A new, empty audit log in memory.
 //
@@ -678,7 +594,8 @@ alpr_status alpr_audit_log_open_file(const uint8_t *path,
 //
 // # Returns
 // `ALPR_STATUS_OK`; `ALPR_STATUS_AUDIT_WRITE_FAILED`; `ALPR_STATUS_INVALID_ARGUMENT` (an unknown
-// outcome or a time out of range); `ALPR_STATUS_INVALID_UTF8`; `ALPR_STATUS_NULL_PARAMETER`.
+// outcome); `ALPR_STATUS_INVALID_DATE` (a time outside the years 0001–9999);
+// `ALPR_STATUS_INVALID_UTF8`; `ALPR_STATUS_NULL_PARAMETER`.
 //
 // # Safety
 // `log` must be a live log; `record` must point to a valid record whose string pointers are each
@@ -718,675 +635,38 @@ alpr_status alpr_audit_log_verify(const struct alpr_audit_log *log,
 // `log` must be NULL or a live log, not used again by the caller.
 void alpr_audit_log_free(const struct alpr_audit_log *log);
 
-// The id of a data class (`detection`, `pod_video`, `hit`, `audit_record`, or one of the
-// policy's own) for `alpr_retention_record.class_id`.
+// The guarded partial-plate search (R-SEARCH-1): decides the access request
+// (`{"action": "query_detections" | "query_own_detections", "purpose", "case_number",
+// "approval"}`) for the user (JSON as for `alpr_access_decide_json`), writes the decision with the
+// query terms to `log` — only then, and only when allowed, searches as
+// `alpr_detection_store_search` does, and writes the ids to a new list at `*ids_out`.
+//
+// For `query_own_detections` the caller keeps only the ids of the user's own devices.
 //
 // # Returns
-// `ALPR_STATUS_OK`; `ALPR_STATUS_INVALID_ARGUMENT` for a class the policy does not define;
+// `ALPR_STATUS_OK`; `ALPR_STATUS_ACCESS_DENIED` (the denial is audited; the last error message
+// lists every failed check); `ALPR_STATUS_AUDIT_WRITE_FAILED` (nothing searched);
+// `ALPR_STATUS_INVALID_ARGUMENT` (malformed JSON, an action that is not a detection query, a bad
+// window, point or time); the pattern's status (`ALPR_STATUS_PATTERN_TOO_BROAD`, …);
 // `ALPR_STATUS_INVALID_UTF8`; `ALPR_STATUS_NULL_PARAMETER`.
 //
 // # Safety
-// `policy` must be a live policy; `name` must point to `name_len` readable bytes; `class_out`
-// must be valid for writes.
-alpr_status alpr_retention_class(const struct alpr_policy *policy,
-                                 const uint8_t *name,
-                                 size_t name_len,
-                                 uint32_t *class_out);
-
-// Computes the purge plan (R-RET-4) over `records` at `now_ms`, with the ids in `holds` under
-// legal hold. Records of a class id the policy does not define are ignored.
-//
-// # Returns
-// `ALPR_STATUS_OK`; `ALPR_STATUS_INVALID_ARGUMENT` (a time out of range, with the record's index
-// in `alpr_last_error_position`); `ALPR_STATUS_NULL_PARAMETER`.
-//
-// # Safety
-// `policy` must be a live policy; `records` must point to `records_len` records and `holds` to
-// `holds_len` ids (each may be NULL with length 0); `plan_out` must be valid for writes.
-alpr_status alpr_purge_plan_new(const struct alpr_policy *policy,
-                                const struct alpr_retention_record *records,
-                                size_t records_len,
-                                const uint64_t *holds,
-                                size_t holds_len,
-                                int64_t now_ms,
-                                const struct alpr_purge_plan **plan_out);
-
-// Copies one set of a plan (`ALPR_PURGE_DUE`, `_HELD`, `_ELIGIBLE`) in ascending order into
-// `ids`; `*ids_n` receives the set's size, also when `ids_cap` is too small.
-//
-// # Returns
-// `ALPR_STATUS_OK`; `ALPR_STATUS_INSUFFICIENT_SIZE`; `ALPR_STATUS_INVALID_ARGUMENT` (unknown set);
-// `ALPR_STATUS_NULL_PARAMETER`.
-//
-// # Safety
-// `plan` must be a live plan; `ids` must be NULL (with `ids_cap` 0) or point to `ids_cap`
-// writable ids; `ids_n` must be valid for writes.
-alpr_status alpr_purge_plan_ids(const struct alpr_purge_plan *plan,
-                                uint32_t set,
-                                uint64_t *ids,
-                                size_t ids_cap,
-                                size_t *ids_n);
-
-// The earliest time a record not yet due becomes due: `*has_out` is false when none will.
-//
-// # Returns
-// `ALPR_STATUS_OK`; `ALPR_STATUS_NULL_PARAMETER`.
-//
-// # Safety
-// `plan` must be a live plan; `at_ms_out` and `has_out` must be valid for writes.
-alpr_status alpr_purge_plan_next_due_at(const struct alpr_purge_plan *plan,
-                                        int64_t *at_ms_out,
-                                        bool *has_out);
-
-// Releases a plan; NULL is a no-op.
-//
-// # Safety
-// `plan` must be NULL or a live plan, not used again by the caller.
-void alpr_purge_plan_free(const struct alpr_purge_plan *plan);
-
-// Decides an access request (R-ACCESS-1…4). `user_json` is `{"id","agency","roles":[…],
-// "account","trained_on":"YYYY-MM-DD","clearance":bool}`; `request_json` is `{"action",
-// "purpose","case_number","approval":{"approver_role","reference"}}`. Every failed check is
-// written to `reasons` as a status number (`ALPR_STATUS_NOT_TRAINED`, …); `*allowed_out` is true
-// when there is none. 16 reasons always suffice.
-//
-// # Returns
-// `ALPR_STATUS_OK` (for a denial too); `ALPR_STATUS_INVALID_ARGUMENT` (malformed JSON);
-// `ALPR_STATUS_INSUFFICIENT_SIZE`; `ALPR_STATUS_INVALID_UTF8`; `ALPR_STATUS_NULL_PARAMETER`.
-//
-// # Safety
-// `policy` must be a live policy; the JSON pointers must point to their length in readable
-// bytes; `allowed_out` and `reasons_n` must be valid for writes; `reasons` must point to
-// `reasons_cap` writable values (or be NULL with 0).
-alpr_status alpr_access_decide_json(const struct alpr_policy *policy,
-                                    const uint8_t *user_json,
-                                    size_t user_json_len,
-                                    const uint8_t *request_json,
-                                    size_t request_json_len,
-                                    int64_t now_ms,
-                                    bool *allowed_out,
-                                    uint32_t *reasons,
-                                    size_t reasons_cap,
-                                    size_t *reasons_n);
-
-// Decides an access request as `alpr_access_decide_json` does and writes the decision to `log`
-// before answering (R-AUDIT-1, R-AUDIT-3): an allowed request whose record could not be written
-// is not allowed. Nothing is written when `reasons_cap` is too small (the count needed is in
-// `*reasons_n`; 16 always suffice), so a retry does not record the decision twice.
-//
-// # Returns
-// `ALPR_STATUS_OK` (for a denial too: it is recorded); `ALPR_STATUS_AUDIT_WRITE_FAILED` (do not
-// proceed); `ALPR_STATUS_INVALID_ARGUMENT` (malformed JSON, time out of range);
-// `ALPR_STATUS_INSUFFICIENT_SIZE`; `ALPR_STATUS_INVALID_UTF8`; `ALPR_STATUS_NULL_PARAMETER`.
-//
-// # Safety
-// `log` must be a live log; otherwise as `alpr_access_decide_json`. Thread-safe.
-alpr_status alpr_access_decide_audited_json(const struct alpr_audit_log *log,
-                                            const struct alpr_policy *policy,
-                                            const uint8_t *user_json,
-                                            size_t user_json_len,
-                                            const uint8_t *request_json,
-                                            size_t request_json_len,
-                                            int64_t now_ms,
-                                            bool *allowed_out,
-                                            uint32_t *reasons,
-                                            size_t reasons_cap,
-                                            size_t *reasons_n);
-
-// Decides a share (R-SHARE-1…3). `request_json` is `{"data":"detections"|"hits"|
-// "special_hot_list","recipient":{"name","kind","jurisdiction","learn_member"},"approvals":
-// [{"role","reference"}]}`. Writes `ALPR_SHARE_*` to `*decision_out`, the approver role still
-// needed (empty when none) into `approver`, and the reasons as status numbers.
-//
-// # Returns
-// `ALPR_STATUS_OK`; `ALPR_STATUS_INVALID_ARGUMENT` (malformed JSON, unknown data);
-// `ALPR_STATUS_INSUFFICIENT_SIZE`; `ALPR_STATUS_INVALID_UTF8`; `ALPR_STATUS_NULL_PARAMETER`.
-//
-// # Safety
-// `policy` must be a live policy; `request_json` must point to its length in readable bytes;
-// `decision_out`, `approver_n` and `reasons_n` must be valid for writes; `approver` must point to
-// `approver_cap` writable bytes; `reasons` to `reasons_cap` writable values (or NULL with 0).
-alpr_status alpr_sharing_decide_json(const struct alpr_policy *policy,
-                                     const uint8_t *request_json,
-                                     size_t request_json_len,
-                                     uint32_t *decision_out,
-                                     uint8_t *approver,
-                                     size_t approver_cap,
-                                     size_t *approver_n,
-                                     uint32_t *reasons,
-                                     size_t reasons_cap,
-                                     size_t *reasons_n);
-
-// Decides a share as `alpr_sharing_decide_json` does and writes the decision, with `user` and
-// `agency` as who asked, to `log` before answering (R-SHARE-1, R-AUDIT-3): a share whose record
-// could not be written must not happen. Nothing is written when `approver_cap` or
-// `reasons_cap` is too small (`*approver_n` and `*reasons_n` say what is needed), so a retry
-// records the decision once.
-//
-// # Returns
-// `ALPR_STATUS_OK` (for a denial too: it is recorded); `ALPR_STATUS_AUDIT_WRITE_FAILED` (do not
-// share); `ALPR_STATUS_INVALID_ARGUMENT` (malformed JSON, unknown data, time out of range);
-// `ALPR_STATUS_INSUFFICIENT_SIZE`; `ALPR_STATUS_INVALID_UTF8`; `ALPR_STATUS_NULL_PARAMETER`.
-//
-// # Safety
-// `log` must be a live log; `user` and `agency` must point to their length in readable bytes;
-// otherwise as `alpr_sharing_decide_json`. Thread-safe.
-alpr_status alpr_sharing_decide_audited_json(const struct alpr_audit_log *log,
-                                             const struct alpr_policy *policy,
-                                             const uint8_t *user,
-                                             size_t user_len,
-                                             const uint8_t *agency,
-                                             size_t agency_len,
-                                             const uint8_t *request_json,
-                                             size_t request_json_len,
-                                             int64_t now_ms,
-                                             uint32_t *decision_out,
-                                             uint8_t *approver,
-                                             size_t approver_cap,
-                                             size_t *approver_n,
-                                             uint32_t *reasons,
-                                             size_t reasons_cap,
-                                             size_t *reasons_n);
-
-// Parses a hot-list file given as bytes (`ALPR_FORMAT_*`), validates it with the registry's
-// policy and, if the load as a whole succeeds, puts it in force as list `id` in place of its
-// previous version, atomically for concurrent matches (R-LIST-4). The bytes are UTF-8 with an
-// optional byte-order mark and `\n` or `\r\n` line ends (R-LIST-7).
-//
-// `kind` is an `ALPR_LIST_KIND_*`; `category` (NULL/0 for none) is the category of records
-// that name none, e.g. `stolen_vehicle` for a CLEW SVS file; `source` is free text (NULL/0 for
-// none). `*report_out` (when not NULL) receives the load report on `ALPR_STATUS_OK`; its
-// rejections carry line, column and code. The bytes are not kept.
-//
-// # Returns
-// `ALPR_STATUS_OK`; on a whole-file failure the previous version stays in force and
-// `alpr_last_error_position` gives the line: `ALPR_STATUS_INVALID_UTF8`, `ALPR_STATUS_EMPTY_FILE`,
-// `ALPR_STATUS_NO_RECORDS`, `ALPR_STATUS_INVALID_HEADER`, `ALPR_STATUS_MISSING_COLUMN`,
-// `ALPR_STATUS_TRUNCATED_FILE`, `ALPR_STATUS_RECORD_COUNT_MISMATCH`, `ALPR_STATUS_INVALID_DATE`
-// (CLEW header), `ALPR_STATUS_LINE_TOO_LONG` (CSV header), `ALPR_STATUS_TOO_MANY_REJECTED`;
-// `ALPR_STATUS_INVALID_ARGUMENT` (unknown format or kind, empty id, time out of range),
-// `ALPR_STATUS_INVALID_CATEGORY`; `ALPR_STATUS_NULL_PARAMETER`.
-//
-// # Safety
-// `registry` must be a live registry; each (pointer, length) pair must be NULL with length 0 or
-// point to that many readable bytes; `report_out` must be NULL or valid for writes. Thread-safe.
-alpr_status alpr_registry_load_bytes(const struct alpr_registry *registry,
-                                     uint32_t format,
-                                     const uint8_t *id,
-                                     size_t id_len,
-                                     uint32_t kind,
-                                     uint8_t priority,
-                                     int64_t loaded_at_ms,
-                                     const uint8_t *category,
-                                     size_t category_len,
-                                     const uint8_t *source,
-                                     size_t source_len,
-                                     const uint8_t *bytes,
-                                     size_t len,
-                                     struct alpr_load_report **report_out);
-
-// `alpr_registry_load_bytes` reading the file at `path` (UTF-8, `path_len` bytes, no NUL needed).
-// Reading is the only I/O; the file is read whole before parsing, so a file being rewritten is
-// either loaded whole or fails (`truncated_file` for a cut-off CLEW download).
-//
-// # Returns
-// As `alpr_registry_load_bytes`, and `ALPR_STATUS_IO` when the file cannot be read.
-//
-// # Safety
-// As `alpr_registry_load_bytes`, with `path` for `bytes`.
-alpr_status alpr_registry_load_path(const struct alpr_registry *registry,
-                                    uint32_t format,
-                                    const uint8_t *id,
-                                    size_t id_len,
-                                    uint32_t kind,
-                                    uint8_t priority,
-                                    int64_t loaded_at_ms,
-                                    const uint8_t *category,
-                                    size_t category_len,
-                                    const uint8_t *source,
-                                    size_t source_len,
-                                    const uint8_t *path,
-                                    size_t path_len,
-                                    struct alpr_load_report **report_out);
-
-// The file's generation time (the CLEW header) of a load report: `*has_out` is false when the
-// format has none (CSV, NCIC extract, JSON lists), and `*ms_out` is then 0.
-//
-// # Returns
-// `ALPR_STATUS_OK`; `ALPR_STATUS_NULL_PARAMETER`.
-//
-// # Safety
-// `report` must be a live report; `has_out` and `ms_out` valid for writes.
-alpr_status alpr_load_report_generated_at(const struct alpr_load_report *report,
-                                          bool *has_out,
-                                          int64_t *ms_out);
-
-// The number of distinct entries of list `id` in force (to read them back with
-// `alpr_registry_list_entry_json`).
-//
-// # Returns
-// `ALPR_STATUS_OK`; `ALPR_STATUS_UNKNOWN_LIST`; `ALPR_STATUS_NULL_PARAMETER`.
-//
-// # Safety
-// `registry` must be a live registry; `id` must point to `id_len` readable bytes; `count_out`
-// must be valid for writes. Thread-safe.
-alpr_status alpr_registry_list_entry_count(const struct alpr_registry *registry,
-                                           const uint8_t *id,
-                                           size_t id_len,
-                                           size_t *count_out);
-
-// The `i`-th entry (in file order) of list `id` in force as a JSON object: `plate` or
-// `pattern`, and where set `jurisdiction`, `plate_type`, `category`, `record_id`,
-// `incident_date` (`YYYY-MM-DD`), `expires_at`, `vehicle` {`year`, `make`, `model`, `color`,
-// `style`}, `caution`, `attributes`. Meant for administration tools and tests, not for the
-// match path. The text contains plates: handle it as personal data.
-//
-// # Returns
-// `ALPR_STATUS_OK`; `ALPR_STATUS_INSUFFICIENT_SIZE` (`*out_n` has the length; retry with
-// `*out_n + 1` bytes); `ALPR_STATUS_UNKNOWN_LIST`; `ALPR_STATUS_INVALID_ARGUMENT` when `i` is out
-// of range; `ALPR_STATUS_NULL_PARAMETER`.
-//
-// # Safety
-// `registry` must be a live registry; `id` must point to `id_len` readable bytes; `buf` must be
-// NULL (with `buf_len` 0) or point to `buf_len` writable bytes; `out_n` valid for writes.
-alpr_status alpr_registry_list_entry_json(const struct alpr_registry *registry,
-                                          const uint8_t *id,
-                                          size_t id_len,
-                                          size_t i,
-                                          uint8_t *buf,
-                                          size_t buf_len,
-                                          size_t *out_n);
-
-// The health of list `id` at `now_ms` (R-LIST-5) into `*health_out`.
-//
-// # Returns
-// `ALPR_STATUS_OK`; `ALPR_STATUS_UNKNOWN_LIST`; `ALPR_STATUS_INVALID_ARGUMENT` (time out of
-// range); `ALPR_STATUS_NULL_PARAMETER`.
-//
-// # Safety
-// `registry` must be a live registry; `id` must point to `id_len` readable bytes; `health_out`
-// must be valid for writes. Thread-safe.
-alpr_status alpr_registry_list_health(const struct alpr_registry *registry,
-                                      const uint8_t *id,
-                                      size_t id_len,
-                                      int64_t now_ms,
-                                      struct alpr_list_health *health_out);
-
-// The findings of `alpr_policy`'s `check` — settings contradicting General Order 525.08 or
-// California law — as a JSON array of `{"code", "field", "detail"}` (`[]` when none) copied
-// into `buf` (see the string-out rules).
-//
-// # Returns
-// `ALPR_STATUS_OK`; `ALPR_STATUS_INSUFFICIENT_SIZE`; `ALPR_STATUS_NULL_PARAMETER`.
-//
-// # Safety
-// `policy` must be a live policy; `buf` must be NULL (with `buf_len` 0) or point to `buf_len`
-// writable bytes; `out_n` must be valid for writes.
-alpr_status alpr_policy_check_json(const struct alpr_policy *policy,
-                                   uint8_t *buf,
-                                   size_t buf_len,
-                                   size_t *out_n);
-
-// As `alpr_policy_check_json` for the registry's policy, plus a `forbidden_category_loaded`
-// finding for each list in force holding entries of a forbidden category.
-//
-// # Returns
-// `ALPR_STATUS_OK`; `ALPR_STATUS_INSUFFICIENT_SIZE`; `ALPR_STATUS_NULL_PARAMETER`.
-//
-// # Safety
-// `registry` must be a live registry; `buf` and `out_n` as for `alpr_policy_check_json`.
-alpr_status alpr_registry_check_policy_json(const struct alpr_registry *registry,
-                                            uint8_t *buf,
-                                            size_t buf_len,
-                                            size_t *out_n);
-
-// Matches one read against the lists in force at `now_ms` (SPEC §3, R-MATCH-1…10) and copies
-// the hits, in the order of R-MATCH-9, into `hits_out`. `*hits_n` receives the number of hits —
-// also when `hits_cap` is too small (then `ALPR_STATUS_INSUFFICIENT_SIZE` and nothing is
-// copied: retry with `*hits_n` slots). Allocates nothing the caller must free.
-//
-// # Returns
-// `ALPR_STATUS_OK`; `ALPR_STATUS_EMPTY`, `ALPR_STATUS_INVALID_CHARACTER`,
-// `ALPR_STATUS_TOO_LONG` when the plate cannot be normalized (an unreadable read is an error,
-// not an empty result); `ALPR_STATUS_INVALID_JURISDICTION`, `ALPR_STATUS_INVALID_PLATE_TYPE`,
-// `ALPR_STATUS_INVALID_ARGUMENT` (origin or time out of range); `ALPR_STATUS_INVALID_UTF8`;
-// `ALPR_STATUS_INSUFFICIENT_SIZE`; `ALPR_STATUS_NULL_PARAMETER`.
-//
-// # Safety
-// `registry` must be a live registry; `read` must point to a valid `alpr_read` whose pointers
-// are valid for their lengths; `hits_out` must be valid for `hits_cap` writes (or NULL with
-// `hits_cap` 0); `hits_n` valid for writes. Thread-safe: any number of threads may match while
-// lists are loaded.
-alpr_status alpr_registry_match(const struct alpr_registry *registry,
-                                const struct alpr_read *read,
-                                int64_t now_ms,
-                                struct alpr_hit *hits_out,
-                                size_t hits_cap,
-                                size_t *hits_n);
-
-// Matches `reads_len` reads against one snapshot of the lists in force; the hits of read `i`
-// are exactly those `alpr_registry_match` gives for it, with `read_index = i`, grouped by read
-// in input order. `*hits_n` receives the total number of hits (also when `hits_cap` is too small:
-// `ALPR_STATUS_INSUFFICIENT_SIZE`, nothing copied).
-//
-// Reads that cannot be converted or normalized: when `statuses_out` is NULL the whole call fails
-// with the first such read's status (`alpr_last_error_position` gives its `index`); otherwise
-// `statuses_out[i]` receives each read's status (`ALPR_STATUS_OK` or its error) and the others are
-// matched.
-//
-// # Returns
-// As `alpr_registry_match`.
-//
-// # Safety
-// `reads` must point to `reads_len` valid `alpr_read`s (or be NULL with `reads_len` 0);
-// `statuses_out` NULL or valid for `reads_len` writes; otherwise as `alpr_registry_match`.
-// Thread-safe.
-alpr_status alpr_registry_match_batch(const struct alpr_registry *registry,
-                                      const struct alpr_read *reads,
-                                      size_t reads_len,
-                                      int64_t now_ms,
-                                      struct alpr_hit *hits_out,
-                                      size_t hits_cap,
-                                      size_t *hits_n,
-                                      uint32_t *statuses_out);
-
-// The snake_case name of an `ALPR_MATCH_KIND_*` value (`exact`, `confusable`, `edit`, `pattern`).
-//
-// # Returns
-// Static NUL-terminated text (never freed), or NULL for an unknown value. Thread-safe.
-const char *alpr_match_kind_str(uint32_t value);
-
-// The snake_case name of an `ALPR_TIER_*` value (`strong`, `moderate`, `weak`).
-//
-// # Returns
-// Static NUL-terminated text (never freed), or NULL for an unknown value. Thread-safe.
-const char *alpr_tier_str(uint32_t value);
-
-// The snake_case name of an `ALPR_JURISDICTION_*` outcome (`match`, `unknown`, `mismatch`).
-//
-// # Returns
-// Static NUL-terminated text (never freed), or NULL for an unknown value. Thread-safe.
-const char *alpr_jurisdiction_outcome_str(uint32_t value);
-
-// The snake_case name of an `ALPR_ORIGIN_*` value (`vehicle`, `fixed`, `desktop`).
-//
-// # Returns
-// Static NUL-terminated text (never freed), or NULL for an unknown value. Thread-safe.
-const char *alpr_origin_str(uint32_t value);
-
-// The snake_case name of an `ALPR_LIST_KIND_*` value.
-//
-// # Returns
-// Static NUL-terminated text (never freed), or NULL for an unknown value. Thread-safe.
-const char *alpr_list_kind_str(uint32_t value);
-
-// The snake_case name of an `alpr_hit.category` value (`stolen_vehicle`, …).
-//
-// # Returns
-// Static NUL-terminated text (never freed), or NULL for an unknown value. Thread-safe.
-const char *alpr_category_str(uint32_t value);
-
-// Whether a device's inspection is due and overdue (R-OPS-1): `last_inspected` and `today` are
-// `YYYY-MM-DD` dates in the agency zone; overdue when the last inspection is more than the
-// policy's interval (3 calendar months) ago, due from the day it is exactly that.
-//
-// # Returns
-// `ALPR_STATUS_OK`; `ALPR_STATUS_INVALID_DATE`; `ALPR_STATUS_INVALID_UTF8`;
-// `ALPR_STATUS_NULL_PARAMETER`.
-//
-// # Safety
-// `policy` must be NULL or a live policy; the dates must point to their lengths in readable
-// bytes; `due_out` and `overdue_out` must be valid for writes.
-alpr_status alpr_inspection_check(const struct alpr_policy *policy,
-                                  const uint8_t *last_inspected,
-                                  size_t last_inspected_len,
-                                  const uint8_t *today,
-                                  size_t today_len,
-                                  bool *due_out,
-                                  bool *overdue_out);
-
-// The shift-start checklist (R-OPS-2): `checks_json` is an object of check name → boolean
-// (`{"cameras_affixed": true, "gps_green": false, …}`); the policy's checks that are false or
-// missing fail. Copies `{"ready": bool, "failed": [names in the policy's order]}` into `buf`.
-//
-// # Returns
-// `ALPR_STATUS_OK`; `ALPR_STATUS_INSUFFICIENT_SIZE`; `ALPR_STATUS_INVALID_ARGUMENT` (malformed
-// JSON); `ALPR_STATUS_INVALID_UTF8`; `ALPR_STATUS_NULL_PARAMETER`.
-//
-// # Safety
-// `policy` must be NULL or a live policy; `checks_json` must point to `checks_json_len` readable
-// bytes; `buf` must point to `buf_len` writable bytes; `out_n` must be valid for writes.
-alpr_status alpr_shift_start_json(const struct alpr_policy *policy,
-                                  const uint8_t *checks_json,
-                                  size_t checks_json_len,
-                                  uint8_t *buf,
-                                  size_t buf_len,
-                                  size_t *out_n);
-
-// The end-of-shift flag (R-OPS-2, G.O. §C.5.d): `*upload_unverified_out` is true unless the
-// unit's detections were checked in LEARN during the shift.
-//
-// # Returns
-// `ALPR_STATUS_OK`; `ALPR_STATUS_NULL_PARAMETER`.
-//
-// # Safety
-// `upload_unverified_out` must be valid for writes.
-alpr_status alpr_shift_end(bool checked_in_learn, bool *upload_unverified_out);
-
-// The out-of-service rule for damaged or inoperable equipment (R-OPS-3, G.O. §B.5), as JSON:
-// `{"out_of_service": true, "operator_may_repair": false, "notify": ["alpr_administrator",
-// "psit"], "crime_report_required": vandalism}`.
-//
-// # Returns
-// `ALPR_STATUS_OK`; `ALPR_STATUS_INSUFFICIENT_SIZE`; `ALPR_STATUS_NULL_PARAMETER`.
-//
-// # Safety
-// `buf` must point to `buf_len` writable bytes; `out_n` must be valid for writes.
-alpr_status alpr_damaged_equipment_json(bool vandalism,
-                                        uint8_t *buf,
-                                        size_t buf_len,
-                                        size_t *out_n);
-
-// A public-records request for POD video or detections (R-PRA-1): `citizen_json` is an object
-// with optional `name`, `phone`, `email`, `description` (NULL with length 0 for none). Copies
-// `{"channels": {phone, phone_hours, email, web}, "violations": [codes], "record": {…} or null}`
-// into `buf`: the clerk's channels from the policy always; when `refused_referral`, what the
-// refused-referral record lacks, or the record itself.
-//
-// # Returns
-// `ALPR_STATUS_OK` (whatever the violations); `ALPR_STATUS_INSUFFICIENT_SIZE`;
-// `ALPR_STATUS_INVALID_ARGUMENT` (malformed JSON); `ALPR_STATUS_INVALID_UTF8`;
-// `ALPR_STATUS_NULL_PARAMETER`.
-//
-// # Safety
-// `policy` must be NULL or a live policy; `citizen_json` must be NULL (with length 0) or point to
-// `citizen_json_len` readable bytes; `buf` must point to `buf_len` writable bytes; `out_n` must be
-// valid for writes.
-alpr_status alpr_pra_request_json(const struct alpr_policy *policy,
-                                  bool refused_referral,
-                                  const uint8_t *citizen_json,
-                                  size_t citizen_json_len,
-                                  uint8_t *buf,
-                                  size_t buf_len,
-                                  size_t *out_n);
-
-// Normalizes raw plate text (OCR output, a list field, a person's typing) to the canonical plate
-// (SPEC R-NORM-1…9) and copies it NUL-terminated into `buf` (`ALPR_PLATE_BUF_LEN` bytes always
-// suffice). `*out_n` receives its length; `*folded_out`, when not NULL, whether a fullwidth,
-// Cyrillic or Greek character was folded.
-//
-// # Returns
-// `ALPR_STATUS_OK`; `ALPR_STATUS_EMPTY`, `ALPR_STATUS_INVALID_CHARACTER` (the detail gives the
-// character position), `ALPR_STATUS_TOO_LONG`; `ALPR_STATUS_INVALID_UTF8`;
-// `ALPR_STATUS_NULL_PARAMETER`; `ALPR_STATUS_INSUFFICIENT_SIZE`.
-//
-// # Safety
-// `raw` must be NULL (with `raw_len` 0) or point to `raw_len` readable bytes; `buf` must point to
-// `buf_len` writable bytes; `out_n` must be valid for writes; `folded_out` NULL or valid for
-// writes. Thread-safe.
-alpr_status alpr_plate_normalize(const uint8_t *raw,
-                                 size_t raw_len,
-                                 uint8_t *buf,
-                                 size_t buf_len,
-                                 size_t *out_n,
-                                 bool *folded_out);
-
-// Normalizes a jurisdiction code (trimmed, upper-cased, looked up) into `buf` (3 bytes suffice).
-//
-// # Returns
-// `ALPR_STATUS_OK`; `ALPR_STATUS_INVALID_JURISDICTION`; `ALPR_STATUS_INVALID_UTF8`;
-// `ALPR_STATUS_NULL_PARAMETER`; `ALPR_STATUS_INSUFFICIENT_SIZE`.
-//
-// # Safety
-// As `alpr_plate_normalize`. Thread-safe.
-alpr_status alpr_jurisdiction_normalize(const uint8_t *raw,
-                                        size_t raw_len,
-                                        uint8_t *buf,
-                                        size_t buf_len,
-                                        size_t *out_n);
-
-// Gives the built-in profile `sacramento-525.08` in `*policy_out`.
-//
-// # Returns
-// `ALPR_STATUS_OK`; `ALPR_STATUS_NULL_PARAMETER`.
-//
-// # Safety
-// `policy_out` must be valid for writes.
-alpr_status alpr_policy_default(const struct alpr_policy **policy_out);
-
-// Parses a TOML profile (fields left out keep the built-in values; unknown fields are errors).
-//
-// # Returns
-// `ALPR_STATUS_OK`; `ALPR_STATUS_INVALID_POLICY` (the detail names the field);
-// `ALPR_STATUS_INVALID_UTF8`; `ALPR_STATUS_NULL_PARAMETER`.
-//
-// # Safety
-// `text` must point to `text_len` readable bytes; `policy_out` must be valid for writes.
-alpr_status alpr_policy_from_toml(const uint8_t *text,
-                                  size_t text_len,
-                                  const struct alpr_policy **policy_out);
-
-// Parses a JSON profile (as `alpr_policy_from_toml`).
-//
-// # Returns
-// As `alpr_policy_from_toml`.
-//
-// # Safety
-// As `alpr_policy_from_toml`.
-alpr_status alpr_policy_from_json(const uint8_t *text,
-                                  size_t text_len,
-                                  const struct alpr_policy **policy_out);
-
-// A new profile: `policy` with the fields of a JSON object replaced (`{"max_edits": 1}`).
-//
-// # Returns
-// `ALPR_STATUS_OK`; `ALPR_STATUS_INVALID_POLICY`; `ALPR_STATUS_INVALID_UTF8`;
-// `ALPR_STATUS_NULL_PARAMETER`.
-//
-// # Safety
-// `policy` must be a live policy; `json` must point to `json_len` readable bytes; `policy_out`
-// must be valid for writes.
-alpr_status alpr_policy_with_overrides_json(const struct alpr_policy *policy,
-                                            const uint8_t *json,
-                                            size_t json_len,
-                                            const struct alpr_policy **policy_out);
-
-// Copies the profile's name (e.g. `sacramento-525.08`) into `buf` (see the string-out rules).
-//
-// # Returns
-// `ALPR_STATUS_OK`; `ALPR_STATUS_INSUFFICIENT_SIZE`; `ALPR_STATUS_NULL_PARAMETER`.
-//
-// # Safety
-// `policy` must be a live policy; `buf` must point to `buf_len` writable bytes; `out_n` must be
-// valid for writes.
-alpr_status alpr_policy_name(const struct alpr_policy *policy,
-                             uint8_t *buf,
-                             size_t buf_len,
-                             size_t *out_n);
-
-// Releases a policy; NULL is a no-op.
-//
-// # Safety
-// `policy` must be NULL or a live policy, not used again by the caller.
-void alpr_policy_free(const struct alpr_policy *policy);
-
-// A new, empty registry governed by `policy` (NULL for the built-in `sacramento-525.08`). The
-// registry keeps its own reference to the policy.
-//
-// # Returns
-// `ALPR_STATUS_OK`; `ALPR_STATUS_NULL_PARAMETER` when `registry_out` is NULL.
-//
-// # Safety
-// `policy` must be NULL or a live policy; `registry_out` must be valid for writes.
-alpr_status alpr_registry_new(const struct alpr_policy *policy,
-                              const struct alpr_registry **registry_out);
-
-// The number of lists in force in `*count_out`.
-//
-// # Returns
-// `ALPR_STATUS_OK`; `ALPR_STATUS_NULL_PARAMETER`.
-//
-// # Safety
-// `registry` must be a live registry; `count_out` must be valid for writes.
-alpr_status alpr_registry_list_count(const struct alpr_registry *registry, size_t *count_out);
-
-// Releases a registry; NULL is a no-op. Lists in use by a running match stay alive until it
-// returns.
-//
-// # Safety
-// `registry` must be NULL or a live registry, not used again by the caller.
-void alpr_registry_free(const struct alpr_registry *registry);
-
-// Loads a list given as JSON text — `{"id", "kind", "priority", "loaded_at", "source"?,
-// "entries": [{"plate" | "pattern", "jurisdiction"?, "plate_type"?, "category"?, …}]}` — validates
-// it with the registry's policy and, if the load as a whole succeeds, puts it in force in place of
-// the previous version of the same id (atomically for concurrent matches). `*report_out` (when not
-// NULL) receives the load report on `ALPR_STATUS_OK`.
-//
-// # Returns
-// `ALPR_STATUS_OK`; `ALPR_STATUS_TOO_MANY_REJECTED` (the previous version stays in force);
-// `ALPR_STATUS_INVALID_ARGUMENT` for JSON that is not such a list (`alpr_last_error_position`
-// gives line and column); `ALPR_STATUS_INVALID_UTF8`; `ALPR_STATUS_NULL_PARAMETER`.
-//
-// # Safety
-// `registry` must be a live registry; `json` must point to `json_len` readable bytes;
-// `report_out` must be NULL or valid for writes. Thread-safe.
-alpr_status alpr_registry_load_json(const struct alpr_registry *registry,
-                                    const uint8_t *json,
-                                    size_t json_len,
-                                    struct alpr_load_report **report_out);
-
-// The counts of a load report: distinct entries accepted, duplicates merged, records rejected.
-// Each out-pointer may be NULL.
-//
-// # Returns
-// `ALPR_STATUS_OK`; `ALPR_STATUS_NULL_PARAMETER` when `report` is NULL.
-//
-// # Safety
-// `report` must be a live report; each out-pointer NULL or valid for writes.
-alpr_status alpr_load_report_counts(const struct alpr_load_report *report,
-                                    size_t *accepted_out,
-                                    size_t *merged_out,
-                                    size_t *rejected_out);
-
-// The `i`-th rejected record (in input order): its code (an `alpr_status` value) and position.
-//
-// # Returns
-// `ALPR_STATUS_OK`; `ALPR_STATUS_INVALID_ARGUMENT` when `i` is out of range;
-// `ALPR_STATUS_NULL_PARAMETER`.
-//
-// # Safety
-// `report` must be a live report; `code_out` and `position_out` valid for writes.
-alpr_status alpr_load_report_rejected(const struct alpr_load_report *report,
-                                      size_t i,
-                                      uint32_t *code_out,
-                                      struct alpr_position *position_out);
-
-// Frees a load report; NULL is a no-op.
-//
-// # Safety
-// `report` must be NULL or a live report, not used again.
-void alpr_load_report_free(struct alpr_load_report *report);
+// `store` and `log` must be live handles; `policy` NULL (the built-in profile) or live; the
+// JSON pointers must point to their length in readable bytes; `query` to a valid
+// `alpr_detection_query`; `held` to `held_len` readable ids (NULL when 0); `ids_out` must be
+// valid for writes. Thread-safe (appends to `log` are serialized).
+alpr_status alpr_detection_store_search_audited(const struct alpr_detection_store *store,
+                                                const struct alpr_audit_log *log,
+                                                const struct alpr_policy *policy,
+                                                const uint8_t *user_json,
+                                                size_t user_json_len,
+                                                const uint8_t *request_json,
+                                                size_t request_json_len,
+                                                const struct alpr_detection_query *query,
+                                                int64_t now_ms,
+                                                const uint64_t *held,
+                                                size_t held_len,
+                                                const struct alpr_id_list **ids_out);
 
 // Builds a store from `n` detections given as columns: `ids` (unique), `plates[i]` (pointer to
 // `plate_lens[i]` bytes of UTF-8, normalized as R-NORM), `observed_ms` (Unix milliseconds),
@@ -1394,8 +674,9 @@ void alpr_load_report_free(struct alpr_load_report *report);
 //
 // # Returns
 // `ALPR_STATUS_OK`; a normalization status (`ALPR_STATUS_INVALID_CHARACTER`, …) for a bad
-// plate; `ALPR_STATUS_INVALID_ARGUMENT` for a coordinate outside its range, a time out of range
-// or an id given twice — all with the detection's position `index`
+// plate; `ALPR_STATUS_INVALID_DATE` for a time outside the years 0001–9999;
+// `ALPR_STATUS_INVALID_ARGUMENT` for a coordinate outside its range or an id given twice — all
+// with the detection's position `index`
 // (`alpr_last_error_position`); `ALPR_STATUS_INVALID_UTF8`; `ALPR_STATUS_NULL_PARAMETER`.
 //
 // # Safety
@@ -1446,8 +727,8 @@ alpr_status alpr_detection_store_len(const struct alpr_detection_store *store, s
 // `ALPR_STATUS_OK`; `ALPR_STATUS_INSUFFICIENT_SIZE` when more than `cap` ids match (`*n_out`
 // holds the number needed, `ids_out` is untouched); `ALPR_STATUS_PATTERN_TOO_BROAD`,
 // `ALPR_STATUS_INVALID_PATTERN` or a normalization status for the pattern;
-// `ALPR_STATUS_INVALID_ARGUMENT` for a window ending before it starts, a time out of range or a
-// point or radius outside its domain; `ALPR_STATUS_INVALID_UTF8`; `ALPR_STATUS_NULL_PARAMETER`.
+// `ALPR_STATUS_INVALID_ARGUMENT` for a window ending before it starts or a point or radius
+// outside its domain; `ALPR_STATUS_INVALID_DATE` for a time outside the years 0001–9999; `ALPR_STATUS_INVALID_UTF8`; `ALPR_STATUS_NULL_PARAMETER`.
 //
 // # Safety
 // `store` must be a live store; `policy` NULL or a live policy; `query` must point to a valid
@@ -1469,12 +750,34 @@ alpr_status alpr_detection_store_search(const struct alpr_detection_store *store
 // `store` must be NULL or a live store, not used again by the caller.
 void alpr_detection_store_free(const struct alpr_detection_store *store);
 
-// The library version, e.g. `"0.1.0"`: static NUL-terminated text, never freed. Thread-safe.
-const char *alpr_version_string(void);
+// The snake_case name of a status (`"invalid_character"` for 101, `"ok"` for 0), as static
+// NUL-terminated text that is never freed; `"unknown_status"` for a number this library does not
+// know. Takes a plain integer so that any value can be printed. Thread-safe.
+const char *alpr_status_str(uint32_t status);
 
-// The library version as `MAJOR * 10000 + MINOR * 100 + PATCH`, to compare with the header's
-// `ALPR_VERSION_NUMBER` at run time. Thread-safe.
-uint32_t alpr_version_number(void);
+// Copies the detail of the calling thread's last failure (empty when none) into `buf`,
+// NUL-terminated; `*out_n` receives its length without the NUL.
+//
+// The detail names the rule, the position (line, column, character) and the class of an offending
+// character; it never contains plate text.
+//
+// # Returns
+// `ALPR_STATUS_OK`; `ALPR_STATUS_INSUFFICIENT_SIZE` when `buf_len < *out_n + 1` (nothing copied);
+// `ALPR_STATUS_NULL_PARAMETER` when `out_n` is NULL, or `buf` is NULL with a non-zero `buf_len`.
+//
+// # Safety
+// `buf` must be NULL or point to `buf_len` writable bytes; `out_n` must be valid for writes.
+alpr_status alpr_last_error_message(uint8_t *buf, size_t buf_len, size_t *out_n);
+
+// Copies the position of the calling thread's last failure into `*out` (all -1 when the failure
+// had no position, or there was none).
+//
+// # Returns
+// `ALPR_STATUS_OK`; `ALPR_STATUS_NULL_PARAMETER` when `out` is NULL.
+//
+// # Safety
+// `out` must be NULL or valid for writes.
+alpr_status alpr_last_error_position(struct alpr_position *out);
 
 // A new hit in status `alerted` from the list kind (`standard`, `special`, `hot_plate`,
 // `covert`), the entry's category (`stolen_vehicle`, …) and the read's origin (`vehicle`,
@@ -1712,6 +1015,711 @@ alpr_status alpr_hot_plate_validate_json(const struct alpr_policy *policy,
                                          uint32_t *codes_out_ptr,
                                          size_t cap,
                                          size_t *out_n);
+
+// Borrows the ids of a list: `*data_out` points to `*len_out` ids, ascending, valid until the
+// list is freed (NULL when empty).
+//
+// # Returns
+// `ALPR_STATUS_OK`; `ALPR_STATUS_NULL_PARAMETER`.
+//
+// # Safety
+// `list` must be a live list; `data_out` and `len_out` must be valid for writes.
+alpr_status alpr_id_list_data(const struct alpr_id_list *list,
+                              const uint64_t **data_out,
+                              size_t *len_out);
+
+// Releases a list; NULL is a no-op.
+//
+// # Safety
+// `list` must be NULL or a live list, not used again by the caller (nor any pointer borrowed
+// from it).
+void alpr_id_list_free(const struct alpr_id_list *list);
+
+// The file's generation time (the CLEW header) of a load report: `*has_out` is false when the
+// format has none (CSV, NCIC extract, JSON lists), and `*ms_out` is then 0.
+//
+// # Returns
+// `ALPR_STATUS_OK`; `ALPR_STATUS_NULL_PARAMETER`.
+//
+// # Safety
+// `report` must be a live report; `has_out` and `ms_out` valid for writes.
+alpr_status alpr_load_report_generated_at(const struct alpr_load_report *report,
+                                          bool *has_out,
+                                          int64_t *ms_out);
+
+// The counts of a load report: distinct entries accepted, duplicates merged, records rejected.
+// Each out-pointer may be NULL.
+//
+// # Returns
+// `ALPR_STATUS_OK`; `ALPR_STATUS_NULL_PARAMETER` when `report` is NULL.
+//
+// # Safety
+// `report` must be a live report; each out-pointer NULL or valid for writes.
+alpr_status alpr_load_report_counts(const struct alpr_load_report *report,
+                                    size_t *accepted_out,
+                                    size_t *merged_out,
+                                    size_t *rejected_out);
+
+// The `i`-th rejected record (in input order): its code (an `alpr_status` value) and position.
+//
+// # Returns
+// `ALPR_STATUS_OK`; `ALPR_STATUS_INVALID_ARGUMENT` when `i` is out of range;
+// `ALPR_STATUS_NULL_PARAMETER`.
+//
+// # Safety
+// `report` must be a live report; `code_out` and `position_out` valid for writes.
+alpr_status alpr_load_report_rejected(const struct alpr_load_report *report,
+                                      size_t i,
+                                      uint32_t *code_out,
+                                      struct alpr_position *position_out);
+
+// Frees a load report; NULL is a no-op.
+//
+// # Safety
+// `report` must be NULL or a live report, not used again.
+void alpr_load_report_free(struct alpr_load_report *report);
+
+// Whether a device's inspection is due and overdue (R-OPS-1): `last_inspected` and `today` are
+// `YYYY-MM-DD` dates in the agency zone; overdue when the last inspection is more than the
+// policy's interval (3 calendar months) ago, due from the day it is exactly that.
+//
+// # Returns
+// `ALPR_STATUS_OK`; `ALPR_STATUS_INVALID_DATE`; `ALPR_STATUS_INVALID_UTF8`;
+// `ALPR_STATUS_NULL_PARAMETER`.
+//
+// # Safety
+// `policy` must be NULL or a live policy; the dates must point to their lengths in readable
+// bytes; `due_out` and `overdue_out` must be valid for writes.
+alpr_status alpr_inspection_check(const struct alpr_policy *policy,
+                                  const uint8_t *last_inspected,
+                                  size_t last_inspected_len,
+                                  const uint8_t *today,
+                                  size_t today_len,
+                                  bool *due_out,
+                                  bool *overdue_out);
+
+// The shift-start checklist (R-OPS-2): `checks_json` is an object of check name → boolean
+// (`{"cameras_affixed": true, "gps_green": false, …}`); the policy's checks that are false or
+// missing fail. Copies `{"ready": bool, "failed": [names in the policy's order]}` into `buf`.
+//
+// # Returns
+// `ALPR_STATUS_OK`; `ALPR_STATUS_INSUFFICIENT_SIZE`; `ALPR_STATUS_INVALID_ARGUMENT` (malformed
+// JSON); `ALPR_STATUS_INVALID_UTF8`; `ALPR_STATUS_NULL_PARAMETER`.
+//
+// # Safety
+// `policy` must be NULL or a live policy; `checks_json` must point to `checks_json_len` readable
+// bytes; `buf` must point to `buf_len` writable bytes; `out_n` must be valid for writes.
+alpr_status alpr_shift_start_json(const struct alpr_policy *policy,
+                                  const uint8_t *checks_json,
+                                  size_t checks_json_len,
+                                  uint8_t *buf,
+                                  size_t buf_len,
+                                  size_t *out_n);
+
+// The end-of-shift flag (R-OPS-2, G.O. §C.5.d): `*upload_unverified_out` is true unless the
+// unit's detections were checked in LEARN during the shift.
+//
+// # Returns
+// `ALPR_STATUS_OK`; `ALPR_STATUS_NULL_PARAMETER`.
+//
+// # Safety
+// `upload_unverified_out` must be valid for writes.
+alpr_status alpr_shift_end(bool checked_in_learn, bool *upload_unverified_out);
+
+// The out-of-service rule for damaged or inoperable equipment (R-OPS-3, G.O. §B.5), as JSON:
+// `{"out_of_service": true, "operator_may_repair": false, "notify": ["alpr_administrator",
+// "psit"], "crime_report_required": vandalism}`.
+//
+// # Returns
+// `ALPR_STATUS_OK`; `ALPR_STATUS_INSUFFICIENT_SIZE`; `ALPR_STATUS_NULL_PARAMETER`.
+//
+// # Safety
+// `buf` must point to `buf_len` writable bytes; `out_n` must be valid for writes.
+alpr_status alpr_damaged_equipment_json(bool vandalism,
+                                        uint8_t *buf,
+                                        size_t buf_len,
+                                        size_t *out_n);
+
+// A public-records request for POD video or detections (R-PRA-1): `citizen_json` is an object
+// with optional `name`, `phone`, `email`, `description` (NULL with length 0 for none). Copies
+// `{"channels": {phone, phone_hours, email, web}, "violations": [codes], "record": {…} or null}`
+// into `buf`: the clerk's channels from the policy always; when `refused_referral`, what the
+// refused-referral record lacks, or the record itself.
+//
+// # Returns
+// `ALPR_STATUS_OK` (whatever the violations); `ALPR_STATUS_INSUFFICIENT_SIZE`;
+// `ALPR_STATUS_INVALID_ARGUMENT` (malformed JSON); `ALPR_STATUS_INVALID_UTF8`;
+// `ALPR_STATUS_NULL_PARAMETER`.
+//
+// # Safety
+// `policy` must be NULL or a live policy; `citizen_json` must be NULL (with length 0) or point to
+// `citizen_json_len` readable bytes; `buf` must point to `buf_len` writable bytes; `out_n` must be
+// valid for writes.
+alpr_status alpr_pra_request_json(const struct alpr_policy *policy,
+                                  bool refused_referral,
+                                  const uint8_t *citizen_json,
+                                  size_t citizen_json_len,
+                                  uint8_t *buf,
+                                  size_t buf_len,
+                                  size_t *out_n);
+
+// Normalizes raw plate text (OCR output, a list field, a person's typing) to the canonical plate
+// (SPEC R-NORM-1…9) and copies it NUL-terminated into `buf` (`ALPR_PLATE_BUF_LEN` bytes always
+// suffice). `*out_n` receives its length; `*folded_out`, when not NULL, whether a fullwidth,
+// Cyrillic or Greek character was folded.
+//
+// # Returns
+// `ALPR_STATUS_OK`; `ALPR_STATUS_EMPTY`, `ALPR_STATUS_INVALID_CHARACTER` (the detail gives the
+// character position), `ALPR_STATUS_TOO_LONG`; `ALPR_STATUS_INVALID_UTF8`;
+// `ALPR_STATUS_NULL_PARAMETER`; `ALPR_STATUS_INSUFFICIENT_SIZE`.
+//
+// # Safety
+// `raw` must be NULL (with `raw_len` 0) or point to `raw_len` readable bytes; `buf` must point to
+// `buf_len` writable bytes; `out_n` must be valid for writes; `folded_out` NULL or valid for
+// writes. Thread-safe.
+alpr_status alpr_plate_normalize(const uint8_t *raw,
+                                 size_t raw_len,
+                                 uint8_t *buf,
+                                 size_t buf_len,
+                                 size_t *out_n,
+                                 bool *folded_out);
+
+// Normalizes a jurisdiction code (trimmed, upper-cased, looked up) into `buf` (3 bytes suffice).
+//
+// # Returns
+// `ALPR_STATUS_OK`; `ALPR_STATUS_INVALID_JURISDICTION`; `ALPR_STATUS_INVALID_UTF8`;
+// `ALPR_STATUS_NULL_PARAMETER`; `ALPR_STATUS_INSUFFICIENT_SIZE`.
+//
+// # Safety
+// As `alpr_plate_normalize`. Thread-safe.
+alpr_status alpr_jurisdiction_normalize(const uint8_t *raw,
+                                        size_t raw_len,
+                                        uint8_t *buf,
+                                        size_t buf_len,
+                                        size_t *out_n);
+
+// Gives the built-in profile `sacramento-525.08` in `*policy_out`.
+//
+// # Returns
+// `ALPR_STATUS_OK`; `ALPR_STATUS_NULL_PARAMETER`.
+//
+// # Safety
+// `policy_out` must be valid for writes.
+alpr_status alpr_policy_default(const struct alpr_policy **policy_out);
+
+// Parses a TOML profile (fields left out keep the built-in values; unknown fields are errors).
+//
+// # Returns
+// `ALPR_STATUS_OK`; `ALPR_STATUS_INVALID_POLICY` (the detail names the field);
+// `ALPR_STATUS_INVALID_UTF8`; `ALPR_STATUS_NULL_PARAMETER`.
+//
+// # Safety
+// `text` must point to `text_len` readable bytes; `policy_out` must be valid for writes.
+alpr_status alpr_policy_from_toml(const uint8_t *text,
+                                  size_t text_len,
+                                  const struct alpr_policy **policy_out);
+
+// Parses a JSON profile (as `alpr_policy_from_toml`).
+//
+// # Returns
+// As `alpr_policy_from_toml`.
+//
+// # Safety
+// As `alpr_policy_from_toml`.
+alpr_status alpr_policy_from_json(const uint8_t *text,
+                                  size_t text_len,
+                                  const struct alpr_policy **policy_out);
+
+// A new profile: `policy` with the fields of a JSON object replaced (`{"max_edits": 1}`).
+//
+// # Returns
+// `ALPR_STATUS_OK`; `ALPR_STATUS_INVALID_POLICY`; `ALPR_STATUS_INVALID_UTF8`;
+// `ALPR_STATUS_NULL_PARAMETER`.
+//
+// # Safety
+// `policy` must be a live policy; `json` must point to `json_len` readable bytes; `policy_out`
+// must be valid for writes.
+alpr_status alpr_policy_with_overrides_json(const struct alpr_policy *policy,
+                                            const uint8_t *json,
+                                            size_t json_len,
+                                            const struct alpr_policy **policy_out);
+
+// Copies the profile's name (e.g. `sacramento-525.08`) into `buf` (see the string-out rules).
+//
+// # Returns
+// `ALPR_STATUS_OK`; `ALPR_STATUS_INSUFFICIENT_SIZE`; `ALPR_STATUS_NULL_PARAMETER`.
+//
+// # Safety
+// `policy` must be a live policy; `buf` must point to `buf_len` writable bytes; `out_n` must be
+// valid for writes.
+alpr_status alpr_policy_name(const struct alpr_policy *policy,
+                             uint8_t *buf,
+                             size_t buf_len,
+                             size_t *out_n);
+
+// Releases a policy; NULL is a no-op.
+//
+// # Safety
+// `policy` must be NULL or a live policy, not used again by the caller.
+void alpr_policy_free(const struct alpr_policy *policy);
+
+// The findings of `alpr_policy`'s `check` — settings contradicting General Order 525.08 or
+// California law — as a JSON array of `{"code", "field", "detail"}` (`[]` when none) copied
+// into `buf` (see the string-out rules).
+//
+// # Returns
+// `ALPR_STATUS_OK`; `ALPR_STATUS_INSUFFICIENT_SIZE`; `ALPR_STATUS_NULL_PARAMETER`.
+//
+// # Safety
+// `policy` must be a live policy; `buf` must be NULL (with `buf_len` 0) or point to `buf_len`
+// writable bytes; `out_n` must be valid for writes.
+alpr_status alpr_policy_check_json(const struct alpr_policy *policy,
+                                   uint8_t *buf,
+                                   size_t buf_len,
+                                   size_t *out_n);
+
+// The id of a data class (`detection`, `pod_video`, `hit`, `audit_record`, or one of the
+// policy's own) for `alpr_retention_record.class_id`.
+//
+// # Returns
+// `ALPR_STATUS_OK`; `ALPR_STATUS_INVALID_ARGUMENT` for a class the policy does not define;
+// `ALPR_STATUS_INVALID_UTF8`; `ALPR_STATUS_NULL_PARAMETER`.
+//
+// # Safety
+// `policy` must be a live policy; `name` must point to `name_len` readable bytes; `class_out`
+// must be valid for writes.
+alpr_status alpr_retention_class(const struct alpr_policy *policy,
+                                 const uint8_t *name,
+                                 size_t name_len,
+                                 uint32_t *class_out);
+
+// Computes the purge plan (R-RET-4) over `records` at `now_ms`, with the ids in `holds` under
+// legal hold. Records of a class id the policy does not define are ignored.
+//
+// # Returns
+// `ALPR_STATUS_OK`; `ALPR_STATUS_INVALID_DATE` (a time outside the years 0001–9999, with the
+// record's index in `alpr_last_error_position` for `captured_at_ms`);
+// `ALPR_STATUS_NULL_PARAMETER`.
+//
+// # Safety
+// `policy` must be a live policy; `records` must point to `records_len` records and `holds` to
+// `holds_len` ids (each may be NULL with length 0); `plan_out` must be valid for writes.
+alpr_status alpr_purge_plan_new(const struct alpr_policy *policy,
+                                const struct alpr_retention_record *records,
+                                size_t records_len,
+                                const uint64_t *holds,
+                                size_t holds_len,
+                                int64_t now_ms,
+                                const struct alpr_purge_plan **plan_out);
+
+// Copies one set of a plan (`ALPR_PURGE_DUE`, `_HELD`, `_ELIGIBLE`) in ascending order into
+// `ids`; `*ids_n` receives the set's size, also when `ids_cap` is too small.
+//
+// # Returns
+// `ALPR_STATUS_OK`; `ALPR_STATUS_INSUFFICIENT_SIZE`; `ALPR_STATUS_INVALID_ARGUMENT` (unknown set);
+// `ALPR_STATUS_NULL_PARAMETER`.
+//
+// # Safety
+// `plan` must be a live plan; `ids` must be NULL (with `ids_cap` 0) or point to `ids_cap`
+// writable ids; `ids_n` must be valid for writes.
+alpr_status alpr_purge_plan_ids(const struct alpr_purge_plan *plan,
+                                uint32_t set,
+                                uint64_t *ids,
+                                size_t ids_cap,
+                                size_t *ids_n);
+
+// The earliest time a record not yet due becomes due: `*has_out` is false when none will.
+//
+// # Returns
+// `ALPR_STATUS_OK`; `ALPR_STATUS_NULL_PARAMETER`.
+//
+// # Safety
+// `plan` must be a live plan; `at_ms_out` and `has_out` must be valid for writes.
+alpr_status alpr_purge_plan_next_due_at(const struct alpr_purge_plan *plan,
+                                        int64_t *at_ms_out,
+                                        bool *has_out);
+
+// Releases a plan; NULL is a no-op.
+//
+// # Safety
+// `plan` must be NULL or a live plan, not used again by the caller.
+void alpr_purge_plan_free(const struct alpr_purge_plan *plan);
+
+// Retro-hits (R-SEARCH-2): matches the version of list `list_id` now in force in `registry`
+// against every detection of `store` observed in the `days` 24-hour days before `now_ms` and not
+// due for purge (unless its id is one of the `held_len` ids at `held`), with the rules of live
+// matching under the registry's policy — each detection is a read with its own plate,
+// jurisdiction, time and device. Like a search, the run is an access request
+// (`query_detections`, with its purpose) decided and written to `log` with the list, its load
+// time and the number of days before anything is read; the hits go to a new handle at
+// `*hits_out`.
+//
+// # Returns
+// `ALPR_STATUS_OK`; `ALPR_STATUS_UNKNOWN_LIST`; `ALPR_STATUS_ACCESS_DENIED` (audited);
+// `ALPR_STATUS_AUDIT_WRITE_FAILED` (nothing read); `ALPR_STATUS_INVALID_ARGUMENT` (malformed
+// JSON, an action that is not a detection query); `ALPR_STATUS_INVALID_DATE` (a time outside
+// the years 0001–9999);
+// `ALPR_STATUS_INVALID_UTF8`; `ALPR_STATUS_NULL_PARAMETER`.
+//
+// # Safety
+// `registry`, `store` and `log` must be live handles; the JSON and `list_id` pointers must point
+// to their length in readable bytes; `held` to `held_len` readable ids (NULL when 0); `hits_out`
+// must be valid for writes. Thread-safe.
+alpr_status alpr_registry_retro_hits(const struct alpr_registry *registry,
+                                     const struct alpr_detection_store *store,
+                                     const struct alpr_audit_log *log,
+                                     const uint8_t *user_json,
+                                     size_t user_json_len,
+                                     const uint8_t *request_json,
+                                     size_t request_json_len,
+                                     const uint8_t *list_id,
+                                     size_t list_id_len,
+                                     uint32_t days,
+                                     int64_t now_ms,
+                                     const uint64_t *held,
+                                     size_t held_len,
+                                     const struct alpr_retro_hits **hits_out);
+
+// Parses a hot-list file given as bytes (`ALPR_FORMAT_*`), validates it with the registry's
+// policy and, if the load as a whole succeeds, puts it in force as list `id` in place of its
+// previous version, atomically for concurrent matches (R-LIST-4). The bytes are UTF-8 with an
+// optional byte-order mark and `\n` or `\r\n` line ends (R-LIST-7).
+//
+// `kind` is an `ALPR_LIST_KIND_*`; `category` (NULL/0 for none) is the category of records
+// that name none, e.g. `stolen_vehicle` for a CLEW SVS file; `source` is free text (NULL/0 for
+// none). `*report_out` (when not NULL) receives the load report on `ALPR_STATUS_OK`; its
+// rejections carry line, column and code. The bytes are not kept.
+//
+// # Returns
+// `ALPR_STATUS_OK`; on a whole-file failure the previous version stays in force and
+// `alpr_last_error_position` gives the line: `ALPR_STATUS_INVALID_UTF8`, `ALPR_STATUS_EMPTY_FILE`,
+// `ALPR_STATUS_NO_RECORDS`, `ALPR_STATUS_INVALID_HEADER`, `ALPR_STATUS_MISSING_COLUMN`,
+// `ALPR_STATUS_TRUNCATED_FILE`, `ALPR_STATUS_RECORD_COUNT_MISMATCH`, `ALPR_STATUS_INVALID_DATE`
+// (CLEW header), `ALPR_STATUS_LINE_TOO_LONG` (CSV header), `ALPR_STATUS_TOO_MANY_REJECTED`;
+// `ALPR_STATUS_INVALID_ARGUMENT` (unknown format or kind, empty id), `ALPR_STATUS_INVALID_DATE`
+// (`loaded_at_ms` outside the years 0001–9999),
+// `ALPR_STATUS_INVALID_CATEGORY`; `ALPR_STATUS_NULL_PARAMETER`.
+//
+// # Safety
+// `registry` must be a live registry; each (pointer, length) pair must be NULL with length 0 or
+// point to that many readable bytes; `report_out` must be NULL or valid for writes. Thread-safe.
+alpr_status alpr_registry_load_bytes(const struct alpr_registry *registry,
+                                     uint32_t format,
+                                     const uint8_t *id,
+                                     size_t id_len,
+                                     uint32_t kind,
+                                     uint8_t priority,
+                                     int64_t loaded_at_ms,
+                                     const uint8_t *category,
+                                     size_t category_len,
+                                     const uint8_t *source,
+                                     size_t source_len,
+                                     const uint8_t *bytes,
+                                     size_t len,
+                                     struct alpr_load_report **report_out);
+
+// `alpr_registry_load_bytes` reading the file at `path` (UTF-8, `path_len` bytes, no NUL needed).
+// Reading is the only I/O; the file is read whole before parsing, so a file being rewritten is
+// either loaded whole or fails (`truncated_file` for a cut-off CLEW download).
+//
+// # Returns
+// As `alpr_registry_load_bytes`, and `ALPR_STATUS_IO` when the file cannot be read.
+//
+// # Safety
+// As `alpr_registry_load_bytes`, with `path` for `bytes`.
+alpr_status alpr_registry_load_path(const struct alpr_registry *registry,
+                                    uint32_t format,
+                                    const uint8_t *id,
+                                    size_t id_len,
+                                    uint32_t kind,
+                                    uint8_t priority,
+                                    int64_t loaded_at_ms,
+                                    const uint8_t *category,
+                                    size_t category_len,
+                                    const uint8_t *source,
+                                    size_t source_len,
+                                    const uint8_t *path,
+                                    size_t path_len,
+                                    struct alpr_load_report **report_out);
+
+// The number of distinct entries of list `id` in force (to read them back with
+// `alpr_registry_list_entry_json`).
+//
+// # Returns
+// `ALPR_STATUS_OK`; `ALPR_STATUS_UNKNOWN_LIST`; `ALPR_STATUS_NULL_PARAMETER`.
+//
+// # Safety
+// `registry` must be a live registry; `id` must point to `id_len` readable bytes; `count_out`
+// must be valid for writes. Thread-safe.
+alpr_status alpr_registry_list_entry_count(const struct alpr_registry *registry,
+                                           const uint8_t *id,
+                                           size_t id_len,
+                                           size_t *count_out);
+
+// The `i`-th entry (in file order) of list `id` in force as a JSON object: `plate` or
+// `pattern`, and where set `jurisdiction`, `plate_type`, `category`, `record_id`,
+// `incident_date` (`YYYY-MM-DD`), `expires_at`, `vehicle` {`year`, `make`, `model`, `color`,
+// `style`}, `caution`, `attributes`. Meant for administration tools and tests, not for the
+// match path. The text contains plates: handle it as personal data.
+//
+// # Returns
+// `ALPR_STATUS_OK`; `ALPR_STATUS_INSUFFICIENT_SIZE` (`*out_n` has the length; retry with
+// `*out_n + 1` bytes); `ALPR_STATUS_UNKNOWN_LIST`; `ALPR_STATUS_INVALID_ARGUMENT` when `i` is out
+// of range; `ALPR_STATUS_NULL_PARAMETER`.
+//
+// # Safety
+// `registry` must be a live registry; `id` must point to `id_len` readable bytes; `buf` must be
+// NULL (with `buf_len` 0) or point to `buf_len` writable bytes; `out_n` valid for writes.
+alpr_status alpr_registry_list_entry_json(const struct alpr_registry *registry,
+                                          const uint8_t *id,
+                                          size_t id_len,
+                                          size_t i,
+                                          uint8_t *buf,
+                                          size_t buf_len,
+                                          size_t *out_n);
+
+// The health of list `id` at `now_ms` (R-LIST-5) into `*health_out`.
+//
+// # Returns
+// `ALPR_STATUS_OK`; `ALPR_STATUS_UNKNOWN_LIST`; `ALPR_STATUS_INVALID_ARGUMENT` (time out of
+// range); `ALPR_STATUS_NULL_PARAMETER`.
+//
+// # Safety
+// `registry` must be a live registry; `id` must point to `id_len` readable bytes; `health_out`
+// must be valid for writes. Thread-safe.
+alpr_status alpr_registry_list_health(const struct alpr_registry *registry,
+                                      const uint8_t *id,
+                                      size_t id_len,
+                                      int64_t now_ms,
+                                      struct alpr_list_health *health_out);
+
+// As `alpr_policy_check_json` for the registry's policy, plus a `forbidden_category_loaded`
+// finding for each list in force holding entries of a forbidden category.
+//
+// # Returns
+// `ALPR_STATUS_OK`; `ALPR_STATUS_INSUFFICIENT_SIZE`; `ALPR_STATUS_NULL_PARAMETER`.
+//
+// # Safety
+// `registry` must be a live registry; `buf` and `out_n` as for `alpr_policy_check_json`.
+alpr_status alpr_registry_check_policy_json(const struct alpr_registry *registry,
+                                            uint8_t *buf,
+                                            size_t buf_len,
+                                            size_t *out_n);
+
+// Matches one read against the lists in force at `now_ms` (SPEC §3, R-MATCH-1…10) and copies
+// the hits, in the order of R-MATCH-9, into `hits_out`. `*hits_n` receives the number of hits —
+// also when `hits_cap` is too small (then `ALPR_STATUS_INSUFFICIENT_SIZE` and nothing is
+// copied: retry with `*hits_n` slots). Allocates nothing the caller must free.
+//
+// # Returns
+// `ALPR_STATUS_OK`; `ALPR_STATUS_EMPTY`, `ALPR_STATUS_INVALID_CHARACTER`,
+// `ALPR_STATUS_TOO_LONG` when the plate cannot be normalized (an unreadable read is an error,
+// not an empty result); `ALPR_STATUS_INVALID_JURISDICTION`, `ALPR_STATUS_INVALID_PLATE_TYPE`,
+// `ALPR_STATUS_INVALID_ARGUMENT` (origin out of range); `ALPR_STATUS_INVALID_DATE` (a time
+// outside the years 0001–9999); `ALPR_STATUS_INVALID_UTF8`;
+// `ALPR_STATUS_INSUFFICIENT_SIZE`; `ALPR_STATUS_NULL_PARAMETER`.
+//
+// # Safety
+// `registry` must be a live registry; `read` must point to a valid `alpr_read` whose pointers
+// are valid for their lengths; `hits_out` must be valid for `hits_cap` writes (or NULL with
+// `hits_cap` 0); `hits_n` valid for writes. Thread-safe: any number of threads may match while
+// lists are loaded.
+alpr_status alpr_registry_match(const struct alpr_registry *registry,
+                                const struct alpr_read *read,
+                                int64_t now_ms,
+                                struct alpr_hit *hits_out,
+                                size_t hits_cap,
+                                size_t *hits_n);
+
+// Matches `reads_len` reads against one snapshot of the lists in force; the hits of read `i`
+// are exactly those `alpr_registry_match` gives for it, with `read_index = i`, grouped by read
+// in input order. `*hits_n` receives the total number of hits (also when `hits_cap` is too small:
+// `ALPR_STATUS_INSUFFICIENT_SIZE`, nothing copied).
+//
+// Reads that cannot be converted or normalized: when `statuses_out` is NULL the whole call fails
+// with the first such read's status (`alpr_last_error_position` gives its `index`); otherwise
+// `statuses_out[i]` receives each read's status (`ALPR_STATUS_OK` or its error) and the others are
+// matched.
+//
+// # Returns
+// As `alpr_registry_match`.
+//
+// # Safety
+// `reads` must point to `reads_len` valid `alpr_read`s (or be NULL with `reads_len` 0);
+// `statuses_out` NULL or valid for `reads_len` writes; otherwise as `alpr_registry_match`.
+// Thread-safe.
+alpr_status alpr_registry_match_batch(const struct alpr_registry *registry,
+                                      const struct alpr_read *reads,
+                                      size_t reads_len,
+                                      int64_t now_ms,
+                                      struct alpr_hit *hits_out,
+                                      size_t hits_cap,
+                                      size_t *hits_n,
+                                      uint32_t *statuses_out);
+
+// A new, empty registry governed by `policy` (NULL for the built-in `sacramento-525.08`). The
+// registry keeps its own reference to the policy.
+//
+// # Returns
+// `ALPR_STATUS_OK`; `ALPR_STATUS_NULL_PARAMETER` when `registry_out` is NULL.
+//
+// # Safety
+// `policy` must be NULL or a live policy; `registry_out` must be valid for writes.
+alpr_status alpr_registry_new(const struct alpr_policy *policy,
+                              const struct alpr_registry **registry_out);
+
+// The number of lists in force in `*count_out`.
+//
+// # Returns
+// `ALPR_STATUS_OK`; `ALPR_STATUS_NULL_PARAMETER`.
+//
+// # Safety
+// `registry` must be a live registry; `count_out` must be valid for writes.
+alpr_status alpr_registry_list_count(const struct alpr_registry *registry, size_t *count_out);
+
+// Releases a registry; NULL is a no-op. Lists in use by a running match stay alive until it
+// returns.
+//
+// # Safety
+// `registry` must be NULL or a live registry, not used again by the caller.
+void alpr_registry_free(const struct alpr_registry *registry);
+
+// Loads a list given as JSON text — `{"id", "kind", "priority", "loaded_at", "source"?,
+// "entries": [{"plate" | "pattern", "jurisdiction"?, "plate_type"?, "category"?, …}]}` — validates
+// it with the registry's policy and, if the load as a whole succeeds, puts it in force in place of
+// the previous version of the same id (atomically for concurrent matches). `*report_out` (when not
+// NULL) receives the load report on `ALPR_STATUS_OK`.
+//
+// # Returns
+// `ALPR_STATUS_OK`; `ALPR_STATUS_TOO_MANY_REJECTED` (the previous version stays in force);
+// `ALPR_STATUS_INVALID_ARGUMENT` for JSON that is not such a list (`alpr_last_error_position`
+// gives line and column); `ALPR_STATUS_INVALID_UTF8`; `ALPR_STATUS_NULL_PARAMETER`.
+//
+// # Safety
+// `registry` must be a live registry; `json` must point to `json_len` readable bytes;
+// `report_out` must be NULL or valid for writes. Thread-safe.
+alpr_status alpr_registry_load_json(const struct alpr_registry *registry,
+                                    const uint8_t *json,
+                                    size_t json_len,
+                                    struct alpr_load_report **report_out);
+
+// Borrows the retro-hits of a run: `*data_out` points to `*len_out` hits, valid until the handle
+// is freed (NULL when empty).
+//
+// # Returns
+// `ALPR_STATUS_OK`; `ALPR_STATUS_NULL_PARAMETER`.
+//
+// # Safety
+// `hits` must be a live handle; `data_out` and `len_out` must be valid for writes.
+alpr_status alpr_retro_hits_data(const struct alpr_retro_hits *hits,
+                                 const struct alpr_retro_hit **data_out,
+                                 size_t *len_out);
+
+// Releases retro-hits; NULL is a no-op.
+//
+// # Safety
+// `hits` must be NULL or a live handle, not used again by the caller (nor any pointer borrowed
+// from it).
+void alpr_retro_hits_free(const struct alpr_retro_hits *hits);
+
+// Decides a share (R-SHARE-1…3). `request_json` is `{"data":"detections"|"hits"|
+// "special_hot_list","recipient":{"name","kind","jurisdiction","learn_member"},"approvals":
+// [{"role","reference"}]}`. Writes `ALPR_SHARE_*` to `*decision_out`, the approver role still
+// needed (empty when none) into `approver`, and the reasons as status numbers.
+//
+// # Returns
+// `ALPR_STATUS_OK`; `ALPR_STATUS_INVALID_ARGUMENT` (malformed JSON, unknown data);
+// `ALPR_STATUS_INSUFFICIENT_SIZE`; `ALPR_STATUS_INVALID_UTF8`; `ALPR_STATUS_NULL_PARAMETER`.
+//
+// # Safety
+// `policy` must be a live policy; `request_json` must point to its length in readable bytes;
+// `decision_out`, `approver_n` and `reasons_n` must be valid for writes; `approver` must point to
+// `approver_cap` writable bytes; `reasons` to `reasons_cap` writable values (or NULL with 0).
+alpr_status alpr_sharing_decide_json(const struct alpr_policy *policy,
+                                     const uint8_t *request_json,
+                                     size_t request_json_len,
+                                     uint32_t *decision_out,
+                                     uint8_t *approver,
+                                     size_t approver_cap,
+                                     size_t *approver_n,
+                                     uint32_t *reasons,
+                                     size_t reasons_cap,
+                                     size_t *reasons_n);
+
+// Decides a share as `alpr_sharing_decide_json` does and writes the decision, with `user` and
+// `agency` as who asked, to `log` before answering (R-SHARE-1, R-AUDIT-3): a share whose record
+// could not be written must not happen. Nothing is written when `approver_cap` or
+// `reasons_cap` is too small (`*approver_n` and `*reasons_n` say what is needed), so a retry
+// records the decision once.
+//
+// # Returns
+// `ALPR_STATUS_OK` (for a denial too: it is recorded); `ALPR_STATUS_AUDIT_WRITE_FAILED` (do not
+// share); `ALPR_STATUS_INVALID_ARGUMENT` (malformed JSON, unknown data);
+// `ALPR_STATUS_INVALID_DATE` (a time outside the years 0001–9999);
+// `ALPR_STATUS_INSUFFICIENT_SIZE`; `ALPR_STATUS_INVALID_UTF8`; `ALPR_STATUS_NULL_PARAMETER`.
+//
+// # Safety
+// `log` must be a live log; `user` and `agency` must point to their length in readable bytes;
+// otherwise as `alpr_sharing_decide_json`. Thread-safe.
+alpr_status alpr_sharing_decide_audited_json(const struct alpr_audit_log *log,
+                                             const struct alpr_policy *policy,
+                                             const uint8_t *user,
+                                             size_t user_len,
+                                             const uint8_t *agency,
+                                             size_t agency_len,
+                                             const uint8_t *request_json,
+                                             size_t request_json_len,
+                                             int64_t now_ms,
+                                             uint32_t *decision_out,
+                                             uint8_t *approver,
+                                             size_t approver_cap,
+                                             size_t *approver_n,
+                                             uint32_t *reasons,
+                                             size_t reasons_cap,
+                                             size_t *reasons_n);
+
+// The library version, e.g. `"0.1.0"`: static NUL-terminated text, never freed. Thread-safe.
+const char *alpr_version_string(void);
+
+// The library version as `MAJOR * 10000 + MINOR * 100 + PATCH`, to compare with the header's
+// `ALPR_VERSION_NUMBER` at run time. Thread-safe.
+uint32_t alpr_version_number(void);
+
+// The snake_case name of an `ALPR_MATCH_KIND_*` value (`exact`, `confusable`, `edit`, `pattern`).
+//
+// # Returns
+// Static NUL-terminated text (never freed), or NULL for an unknown value. Thread-safe.
+const char *alpr_match_kind_str(uint32_t value);
+
+// The snake_case name of an `ALPR_TIER_*` value (`strong`, `moderate`, `weak`).
+//
+// # Returns
+// Static NUL-terminated text (never freed), or NULL for an unknown value. Thread-safe.
+const char *alpr_tier_str(uint32_t value);
+
+// The snake_case name of an `ALPR_JURISDICTION_*` outcome (`match`, `unknown`, `mismatch`).
+//
+// # Returns
+// Static NUL-terminated text (never freed), or NULL for an unknown value. Thread-safe.
+const char *alpr_jurisdiction_outcome_str(uint32_t value);
+
+// The snake_case name of an `ALPR_ORIGIN_*` value (`vehicle`, `fixed`, `desktop`).
+//
+// # Returns
+// Static NUL-terminated text (never freed), or NULL for an unknown value. Thread-safe.
+const char *alpr_origin_str(uint32_t value);
+
+// The snake_case name of an `ALPR_LIST_KIND_*` value.
+//
+// # Returns
+// Static NUL-terminated text (never freed), or NULL for an unknown value. Thread-safe.
+const char *alpr_list_kind_str(uint32_t value);
+
+// The snake_case name of an `alpr_hit.category` value (`stolen_vehicle`, …).
+//
+// # Returns
+// Static NUL-terminated text (never freed), or NULL for an unknown value. Thread-safe.
+const char *alpr_category_str(uint32_t value);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -113,6 +113,35 @@ pub struct AccessRequest {
     pub query_terms: Option<String>,
 }
 
+impl User {
+    /// Parses a user from its JSON object (the serde shape above), as the skins hand it over.
+    ///
+    /// # Errors
+    /// `invalid_argument` whose detail names the field (`user: field `roles` has the wrong type
+    /// or value`) and never contains the input's values.
+    pub fn from_json(text: &str) -> Result<User> {
+        crate::json::parse(text, "user", Code::InvalidArgument, &User::default())
+    }
+
+    /// Parses a JSON array of users (for the access review).
+    ///
+    /// # Errors
+    /// As [`User::from_json`], naming the element (`users[2]: …`) and giving its index.
+    pub fn list_from_json(text: &str) -> Result<Vec<User>> {
+        crate::json::parse_list(text, "users", Code::InvalidArgument, &User::default())
+    }
+}
+
+impl AccessRequest {
+    /// Parses an access request from its JSON object, as the skins hand it over.
+    ///
+    /// # Errors
+    /// `invalid_argument` whose detail names the field and never contains the input's values.
+    pub fn from_json(text: &str) -> Result<AccessRequest> {
+        crate::json::parse(text, "request", Code::InvalidArgument, &AccessRequest::default())
+    }
+}
+
 /// An access decision: allowed when no check failed.
 #[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
 pub struct Decision {
@@ -238,8 +267,9 @@ pub fn access_review(users: &[User], now: Instant, policy: &Policy) -> Vec<Revie
         .iter()
         .filter(|u| u.account == ACTIVE)
         .filter(|u| {
+            // A review date past the representable range is never reached.
             u.last_active_at
-                .is_none_or(|t| add_calendar(t, span, policy.time_zone) <= now)
+                .is_none_or(|t| add_calendar(t, span, policy.time_zone).is_ok_and(|d| d <= now))
         })
         .map(|u| ReviewItem {
             user: u.id.clone(),
@@ -487,5 +517,33 @@ mod tests {
         let list = access_review(&[d, c, b, a], now(), &p);
         let ids: Vec<&str> = list.iter().map(|r| r.user.as_str()).collect();
         assert_eq!(ids, ["a", "c"]);
+    }
+
+    #[test]
+    fn the_ends_of_time_decide_without_panic() {
+        // Issue 15: dates and spans at the ends of chrono's range.
+        let mut p = Policy::sacramento();
+        p.access_review_idle_days = u32::MAX;
+        p.training_recertification = CalendarSpan::years(u32::MAX);
+        let mut old = user("investigator");
+        old.trained_on = Some(NaiveDate::MIN);
+        old.last_active_at = Some(Instant::MIN_UTC);
+        let mut late = user("investigator");
+        late.id = "late".into();
+        late.trained_on = Some(NaiveDate::MAX);
+        late.last_active_at = Some(Instant::MAX_UTC);
+        let req = AccessRequest {
+            action: "view_hits".into(),
+            ..AccessRequest::default()
+        };
+        for now in [Instant::MIN_UTC, now(), Instant::MAX_UTC] {
+            // Training that never expires is valid on any day at or after it.
+            assert!(decide(&old, &req, now, &p).allowed());
+            // An idle period past the range is never over.
+            assert!(access_review(&[old.clone(), late.clone()], now, &p).is_empty());
+        }
+        // With the order's numbers, training from the first day has long expired.
+        let d = decide(&old, &req, Instant::MAX_UTC, &Policy::sacramento());
+        assert_eq!(d.reasons, [Code::TrainingExpired]);
     }
 }

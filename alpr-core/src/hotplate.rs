@@ -190,14 +190,20 @@ fn present(s: Option<&String>) -> Option<&str> {
 /// The latest allowed expiry of a hot plate entered at `entered_at` (R-HOTPLATE-1, -2, -5):
 /// `max_days` calendar days in the agency zone, or `max_hours` absolute hours when it is also
 /// entered in another system.
+/// A limit past the last representable instant is that instant (every expiry is within it).
 pub fn latest_expiry(entered_at: Instant, also_entered: bool, policy: &Policy) -> Instant {
     let by_days = time::add_calendar(
         entered_at,
         CalendarSpan::days(policy.hot_plate_max_days),
         policy.time_zone,
-    );
+    )
+    .unwrap_or(Instant::MAX_UTC);
     if also_entered {
-        let by_hours = entered_at + chrono::Duration::hours(i64::from(policy.hot_plate_also_entered_max_hours));
+        let by_hours = entered_at
+            .checked_add_signed(chrono::Duration::hours(i64::from(
+                policy.hot_plate_also_entered_max_hours,
+            )))
+            .unwrap_or(Instant::MAX_UTC);
         by_days.min(by_hours)
     } else {
         by_days
@@ -291,8 +297,9 @@ pub fn validate(form: &HotPlateForm, policy: &Policy) -> std::result::Result<Hot
         if expires <= entered {
             v.push(Violation::new(Code::ExpiryBeforeEntry, "expires_at"));
         } else {
+            // A limit past the representable range is never exceeded.
             let by_days = time::add_calendar(entered, CalendarSpan::days(policy.hot_plate_max_days), policy.time_zone);
-            if expires > by_days {
+            if by_days.is_ok_and(|limit| expires > limit) {
                 v.push(Violation::new(Code::ExpiryExceeds30Days, "expires_at"));
             }
             let hours = chrono::Duration::hours(i64::from(policy.hot_plate_also_entered_max_hours));
@@ -394,11 +401,12 @@ impl HotPlate {
 }
 
 /// A version of the `hot_plate` list made of validated hot plates, keeping only those still
-/// active at `meta.loaded_at` (expired ones would never match anyway, R-MATCH-5).
+/// active at `meta.loaded_at` (expired ones would never match anyway, R-MATCH-5), indexed for
+/// matching under `policy` (the policy of the registry it goes into).
 ///
 /// # Errors
 /// `invalid_argument` when `meta.kind` is not `hot_plate`.
-pub fn hot_plate_list(meta: ListMeta, plates: &[HotPlate]) -> Result<ListVersion> {
+pub fn hot_plate_list(meta: ListMeta, plates: &[HotPlate], policy: &Policy) -> Result<ListVersion> {
     if meta.kind != ListKind::HotPlate {
         return Err(Error::new(Code::InvalidArgument).with_detail("hot plates go into a hot_plate list"));
     }
@@ -408,7 +416,7 @@ pub fn hot_plate_list(meta: ListMeta, plates: &[HotPlate]) -> Result<ListVersion
         .filter(|p| p.is_active(now))
         .map(HotPlate::to_entry)
         .collect();
-    Ok(ListVersion::new(meta, entries))
+    Ok(ListVersion::build(meta, entries, policy))
 }
 
 #[cfg(test)]
@@ -416,6 +424,31 @@ mod tests {
     use super::*;
     use chrono::{TimeZone, Timelike};
     use proptest::prelude::*;
+
+    #[test]
+    fn limits_past_the_range_are_never_exceeded() {
+        // Issue 15: `entered_at + 24 h` and `+ 30 days` at chrono's last instant used to panic.
+        let mut p = Policy::sacramento();
+        for also in [false, true] {
+            assert_eq!(latest_expiry(Instant::MAX_UTC, also, &p), Instant::MAX_UTC);
+        }
+        p.hot_plate_max_days = u32::MAX;
+        p.hot_plate_also_entered_max_hours = u32::MAX;
+        let entered = time::parse_instant("2026-11-28T12:00:00-08:00").unwrap();
+        // Both limits (11 million years of days, 490 000 years of hours) are past the range.
+        assert_eq!(latest_expiry(entered, true, &p), Instant::MAX_UTC);
+        p.hot_plate_max_days = 30;
+        assert_eq!(
+            latest_expiry(entered, true, &p),
+            time::add_calendar(entered, CalendarSpan::days(30), p.time_zone).unwrap()
+        );
+        p.hot_plate_max_days = u32::MAX;
+        let f = form("2026-11-28T12:00:00-08:00", "9999-12-31T23:59:59Z");
+        assert_eq!(
+            validate(&f, &p).map(|h| h.expires_at),
+            Ok(time::parse_instant("9999-12-31T23:59:59Z").unwrap())
+        );
+    }
 
     fn form(entered: &str, expires: &str) -> HotPlateForm {
         HotPlateForm {
@@ -451,14 +484,14 @@ mod tests {
         };
         let plates = [hp];
         assert_eq!(
-            hot_plate_list(meta("2026-12-01T00:00:00Z"), &plates)
+            hot_plate_list(meta("2026-12-01T00:00:00Z"), &plates, &Policy::sacramento())
                 .unwrap()
                 .entries()
                 .len(),
             1
         );
         assert_eq!(
-            hot_plate_list(meta("2026-12-06T00:00:00Z"), &plates)
+            hot_plate_list(meta("2026-12-06T00:00:00Z"), &plates, &Policy::sacramento())
                 .unwrap()
                 .entries()
                 .len(),

@@ -120,6 +120,19 @@ fn find(rep: &mut [u8; CODES], mut a: u8) -> u8 {
     a
 }
 
+#[cfg(test)]
+thread_local! {
+    /// The number of [`Index::build`] calls on this thread (tests prove that matching a version
+    /// indexed at load never builds another index).
+    static BUILDS: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+}
+
+/// The number of [`Index::build`] calls made on this thread so far.
+#[cfg(test)]
+pub(crate) fn builds_on_this_thread() -> u64 {
+    BUILDS.with(std::cell::Cell::get)
+}
+
 /// What an index was built for: the confusion classes and the largest edit distance indexed.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct IndexParams {
@@ -278,6 +291,8 @@ impl Index {
         K::IntoIter: Clone,
     {
         let keys = keys.into_iter();
+        #[cfg(test)]
+        BUILDS.with(|b| b.set(b.get() + 1));
         // Look-alike table, in three linear passes (no sort): file every plate's key and count
         // its group, lay the groups out in slot order, then place the members. Members of a
         // group keep entry order; matching sorts its hits, so that order never shows.

@@ -3,8 +3,9 @@
 //! and legal holds, access control, a tamper-evident audit log, sharing and partial-plate search,
 //! as the Sacramento Police Department's General Order 525.08 and California law require.
 //!
-//! It is pure: it parses bytes handed to it and returns values; it reads no clock (time is an
-//! argument) and does no I/O. The C ABI (`alpr-ffi`) and the Python package (`alpr-py`) are thin
+//! It is pure: it parses bytes handed to it and returns values; it does no I/O, and reads no
+//! clock (time is an argument) except in [`agency::Agency`], whose guarded operations take their
+//! time from the system clock so that a caller cannot choose it. The C ABI (`alpr-ffi`) and the Python package (`alpr-py`) are thin
 //! skins over it.
 //!
 //! ```
@@ -37,11 +38,15 @@
 //!    R-RET), [`access`] (deny-by-default decisions, R-ACCESS), [`audit`] (the hash-chained log
 //!    and the quarterly report, R-AUDIT), [`sharing`] (R-SHARE with the California overlay),
 //!    [`search`] (partial-plate search over stored detections, [`search::DetectionStore`]).
-//! 8. [`analytics`]: guarded searches and retro-hits, recorded before they run.
+//! 8. [`analytics`]: guarded searches and retro-hits, recorded before they run;
+//!    [`analytics::unaudited`] holds the building blocks for engines that keep their own audit.
+//! 9. [`agency`]: the agency context ([`agency::Agency`]): policy, roster, legal holds, clock and
+//!    audit log bound together; every guarded operation recorded first.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
 pub mod access;
+pub mod agency;
 pub mod analytics;
 pub mod audit;
 pub mod error;

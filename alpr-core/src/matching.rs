@@ -465,12 +465,36 @@ impl Matcher {
 
     /// As [`Matcher::match_batch`], appending to `out`.
     pub fn match_batch_into(&self, snapshot: &Snapshot, reads: &[Read<'_>], now: Instant, out: &mut BatchOutput) {
+        self.match_batch_indexed(
+            snapshot,
+            reads.iter().map(|r| Ok::<_, Error>(*r)),
+            now,
+            &mut out.hits,
+            &mut out.errors,
+        );
+    }
+
+    /// Matches a batch in which some reads already failed before matching (a skin could not
+    /// convert them): each item of `reads` is a read or its error, and its place in `reads` is
+    /// its index. The hits of every read are appended to `hits`, tagged with its index, grouped
+    /// by read in input order and exactly those of [`Matcher::match_read`] on it; every read that
+    /// failed (its own error, or its normalization error) is appended to `errors` with its index,
+    /// in input order. Each plate is normalized once, and nothing is allocated per read.
+    pub fn match_batch_indexed<'r, E: From<Error>>(
+        &self,
+        snapshot: &Snapshot,
+        reads: impl IntoIterator<Item = std::result::Result<Read<'r>, E>>,
+        now: Instant,
+        hits: &mut Vec<BatchHit>,
+        errors: &mut Vec<(u32, E)>,
+    ) {
         let mut scratch: Vec<Hit> = Vec::new();
-        for (i, read) in reads.iter().enumerate() {
+        for (i, read) in reads.into_iter().enumerate() {
             let i = i as u32;
-            match self.match_into(snapshot, read, now, &mut scratch) {
-                Ok(()) => out.hits.extend(scratch.drain(..).map(|hit| BatchHit { read: i, hit })),
-                Err(e) => out.errors.push((i, e)),
+            match read.map(|read| self.match_into(snapshot, &read, now, &mut scratch)) {
+                Ok(Ok(())) => hits.extend(scratch.drain(..).map(|hit| BatchHit { read: i, hit })),
+                Ok(Err(e)) => errors.push((i, E::from(e))),
+                Err(e) => errors.push((i, e)),
             }
         }
     }
@@ -722,7 +746,7 @@ mod tests {
     #[test]
     fn an_index_built_for_another_policy_gives_the_same_hits() {
         let now = t("2026-11-28T12:00:00-08:00");
-        let default = ListVersion::new(
+        let default = ListVersion::build(
             meta("A", ListKind::Special, 1, now),
             crate::hotlist::validate_entries(
                 &[raw("7ABC123", None)],
@@ -733,6 +757,7 @@ mod tests {
             )
             .unwrap()
             .0,
+            &Policy::sacramento(),
         );
         let snap = snapshot(vec![default]);
         let edits = Matcher::new(Arc::new(Policy {
@@ -1161,5 +1186,49 @@ mod tests {
         let hits = m.match_read(&snap, &Read::new("8XYZ999", now), now).unwrap();
         assert_eq!(hits.capacity(), 0);
         let _ = BTreeMap::<u8, u8>::new();
+    }
+
+    /// A read of a batch: a plate (maybe unreadable) or a failure before matching.
+    fn batch_item() -> impl Strategy<Value = Result<String, Code>> {
+        prop_oneof![
+            4 => plate_text().prop_map(Ok),
+            1 => prop_oneof![Just(String::new()), Just("--".to_owned()), Just("7AB!23".to_owned()), Just("A".repeat(11))].prop_map(Ok),
+            1 => prop_oneof![Just(Code::InvalidJurisdiction), Just(Code::InvalidArgument)].prop_map(Err),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
+
+        /// The indexed batch gives, for every input index, exactly what a single match gives:
+        /// the same hits tagged with the index, or the error (its own or the normalization's).
+        #[test]
+        fn indexed_batch_agrees_with_single_matches(s in scenario(), items in proptest::collection::vec(batch_item(), 0..12)) {
+            let now = t("2026-11-28T12:00:00-08:00");
+            let m = Matcher::new(Arc::new(s.policy.clone()));
+            let snap = snapshot(build_lists(&s, now, false));
+            let (mut hits, mut errors) = (Vec::new(), Vec::<(u32, Error)>::new());
+            let reads = items.iter().map(|it| match it {
+                Ok(p) => Ok(Read::new(p, now)),
+                Err(c) => Err(Error::new(*c)),
+            });
+            m.match_batch_indexed(&snap, reads, now, &mut hits, &mut errors);
+            let mut want_hits: Vec<(u32, Flat)> = Vec::new();
+            let mut want_errors: Vec<(u32, Code)> = Vec::new();
+            for (i, it) in items.iter().enumerate() {
+                let i = i as u32;
+                match it {
+                    Err(c) => want_errors.push((i, *c)),
+                    Ok(p) => match m.match_read(&snap, &Read::new(p, now), now) {
+                        Ok(h) => want_hits.extend(h.iter().map(|h| (i, flat(h)))),
+                        Err(e) => want_errors.push((i, e.code())),
+                    },
+                }
+            }
+            let got_hits: Vec<(u32, Flat)> = hits.iter().map(|h| (h.read, flat(&h.hit))).collect();
+            let got_errors: Vec<(u32, Code)> = errors.iter().map(|(i, e)| (*i, e.code())).collect();
+            prop_assert_eq!(got_hits, want_hits);
+            prop_assert_eq!(got_errors, want_errors);
+        }
     }
 }

@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 use chrono_tz::Tz;
 
 mod check;
-pub use check::{Finding, FindingCode};
+pub use check::{Finding, FindingCode, MAX_SPAN_YEARS};
 
 use crate::error::{Code, Error, Result};
 use crate::pattern::PatternLimits;
@@ -336,7 +336,7 @@ impl Policy {
     /// # Errors
     /// `invalid_policy` with the parser's message.
     pub fn from_json(text: &str) -> Result<Policy> {
-        serde_json::from_str(text).map_err(|e| Error::new(Code::InvalidPolicy).with_detail(e.to_string()))
+        crate::json::parse(text, "policy", Code::InvalidPolicy, &Policy::sacramento())
     }
 
     /// This policy with some fields replaced by those of a JSON object (as the conformance vectors'
@@ -345,15 +345,18 @@ impl Policy {
     /// # Errors
     /// `invalid_policy` for an unknown field or a value of the wrong shape.
     pub fn with_overrides(&self, overrides: &serde_json::Value) -> Result<Policy> {
-        let invalid = |e: serde_json::Error| Error::new(Code::InvalidPolicy).with_detail(e.to_string());
-        let mut base = serde_json::to_value(self).map_err(invalid)?;
-        let (Some(base_map), Some(over)) = (base.as_object_mut(), overrides.as_object()) else {
-            return Err(Error::new(Code::InvalidPolicy).with_detail("overrides must be an object"));
-        };
-        for (k, v) in over {
-            base_map.insert(k.clone(), v.clone());
-        }
-        serde_json::from_value(base).map_err(invalid)
+        crate::json::overlay(self, overrides, "overrides", Code::InvalidPolicy)
+    }
+
+    /// [`Policy::with_overrides`] from JSON text, as the skins hand it over.
+    ///
+    /// # Errors
+    /// `invalid_policy` for text that is not a JSON object, an unknown field or a value of the
+    /// wrong shape; the detail names the field and never contains the input's values.
+    pub fn with_overrides_json(&self, text: &str) -> Result<Policy> {
+        let v: serde_json::Value =
+            crate::json::parse(text, "overrides", Code::InvalidPolicy, &serde_json::Value::Null)?;
+        self.with_overrides(&v)
     }
 
     /// The profile as TOML.

@@ -258,6 +258,58 @@ mod tests {
         assert!(h[0].stale);
     }
 
+    /// Every load, from a file (CSV, CLEW) or from values, indexes the version for the
+    /// registry's own policy, so matching never builds an index of its own: the version's index
+    /// carries the policy's parameters (confusion fingerprint, deletion depth) and a match after
+    /// the load builds nothing (a thread-local count of index builds).
+    #[test]
+    fn every_load_indexes_for_the_registry_policy() {
+        use crate::index::{IndexParams, builds_on_this_thread};
+        let csv = b"plate,state,category\n7ABC123,CA,stolen_vehicle\n5XYZ999,CA,stolen_vehicle\n";
+        let clew = b"DATE11/28/2026 06:00\n7ABC123 CA3420181105\nTOTAL RECORD 0000001\n";
+        let policies = [
+            Policy {
+                confusion_classes: vec!["0OQ".into(), "1IL".into(), "8B3".into()],
+                ..Policy::sacramento()
+            },
+            Policy {
+                max_edits: 1,
+                ..Policy::sacramento()
+            },
+            Policy {
+                max_edits: 2,
+                confusion_classes: vec!["5S".into()],
+                ..Policy::sacramento()
+            },
+        ];
+        for policy in policies {
+            let want = IndexParams::of(&policy);
+            let reg = Registry::new(Arc::new(policy));
+            let meta = |id: &str| {
+                let mut m = RawList::from_json(LIST).unwrap().meta;
+                m.id = id.into();
+                m
+            };
+            reg.load_file(Format::Csv, csv, meta("CSV"), None).unwrap();
+            reg.load_file(Format::CaDojClew, clew, meta("CLEW"), Some(Category::StolenVehicle))
+                .unwrap();
+            let values = RawList::from_json(&LIST.replace("UNK", "8XYZ999")).unwrap();
+            reg.load(meta("VALUES"), &values.entries).unwrap();
+            for id in ["CSV", "CLEW", "VALUES"] {
+                assert_eq!(reg.get(id).unwrap().index().params(), &want, "{id}");
+            }
+            let now = meta("X").loaded_at;
+            let before = builds_on_this_thread();
+            // An exact hit, and a read one edit or one look-alike away.
+            for plate in ["7ABC123", "7ABC128", "7ABC12"] {
+                reg.match_read(&Read::new(plate, now), now).unwrap();
+            }
+            assert!(!reg.match_read(&Read::new("7ABC123", now), now).unwrap().is_empty());
+            reg.match_batch(&[Read::new("5XYZ999", now)], now);
+            assert_eq!(builds_on_this_thread(), before, "matching built an index");
+        }
+    }
+
     #[test]
     fn json_errors_have_positions_and_no_input() {
         let e = RawList::from_json("{\"id\": \"SVS\",\n \"kind\": \"SECRETPLATE\"}").unwrap_err();

@@ -115,8 +115,9 @@ impl DueFilter {
     }
 }
 
+/// The instant of `ms`, clamped to chrono's range (the binary search probes past it near the ends).
 fn from_ms(ms: i64) -> Instant {
-    chrono::DateTime::from_timestamp_millis(ms).unwrap_or(chrono::DateTime::<chrono::Utc>::MAX_UTC)
+    chrono::DateTime::from_timestamp_millis(ms).unwrap_or(if ms < 0 { Instant::MIN_UTC } else { Instant::MAX_UTC })
 }
 
 impl RetentionRules {
@@ -166,18 +167,22 @@ impl RetentionRules {
         self.classes.get(usize::from(class.0)).map(|(_, r)| r)
     }
 
-    /// Until when a record must be kept (R-RET-1).
+    /// Until when a record must be kept (R-RET-1); `None` for a class the table does not define,
+    /// or when that time is after the last representable instant (the record is kept for ever).
     pub fn keep_until(&self, class: ClassId, captured_at: Instant) -> Option<Instant> {
         self.rule(class)
-            .map(|r| add_calendar(captured_at, r.keep_at_least, self.tz))
+            .and_then(|r| add_calendar(captured_at, r.keep_at_least, self.tz).ok())
     }
 
     /// When a record becomes due for purge (never before its keep-at-least), or `None` for a class
-    /// without automatic deletion (R-RET-1, R-RET-2).
+    /// without automatic deletion (R-RET-1, R-RET-2) and for a deadline after the last
+    /// representable instant (+262142-12-31): such a record is never due, at any `now` the library
+    /// can be given (see DESIGN.md, "Time at the edges").
     pub fn delete_after(&self, class: ClassId, captured_at: Instant) -> Option<Instant> {
         let r = self.rule(class)?;
-        let del = add_calendar(captured_at, r.delete_after?, self.tz);
-        Some(del.max(add_calendar(captured_at, r.keep_at_least, self.tz)))
+        let del = add_calendar(captured_at, r.delete_after?, self.tz).ok()?;
+        let keep = add_calendar(captured_at, r.keep_at_least, self.tz).ok()?;
+        Some(del.max(keep))
     }
 
     /// Whether a record is due for purge at `now`: past delete-after and not held (R-RET-3). A
@@ -546,6 +551,8 @@ mod tests {
                         p.next_due_at = Some(d);
                     }
                 }
+                // A deadline past the representable range: never due.
+                None if rules.rule(r.class).is_some_and(|rule| rule.delete_after.is_some()) => {}
                 None => {
                     if !held && rules.keep_until(r.class, r.captured_at).is_some_and(|k| k <= now) {
                         p.eligible.insert(r.id);
@@ -554,6 +561,126 @@ mod tests {
             }
         }
         p
+    }
+
+    #[test]
+    fn a_deadline_past_the_range_is_never_due() {
+        // Issue 15: a span `Policy::check` flags, and a record at the last instant, used to panic.
+        let mut policy = Policy::sacramento();
+        policy.retention.insert(
+            "forever".into(),
+            RetentionRule {
+                keep_at_least: CalendarSpan::days(1),
+                delete_after: Some("4294967295y".parse().unwrap()),
+            },
+        );
+        let rules = RetentionRules::from_policy(&policy);
+        let (forever, d) = (rules.class("forever").unwrap(), rules.class("detection").unwrap());
+        let now = t("2026-11-28T12:00:00-08:00");
+        let recs = [
+            PlanRecord {
+                id: 1,
+                class: forever,
+                captured_at: t("2020-01-01T00:00:00Z"),
+            },
+            PlanRecord {
+                id: 2,
+                class: d,
+                captured_at: Instant::MAX_UTC,
+            },
+            PlanRecord {
+                id: 3,
+                class: d,
+                captured_at: t("2020-01-01T00:00:00Z"),
+            },
+            PlanRecord {
+                id: 4,
+                class: d,
+                captured_at: Instant::MIN_UTC,
+            },
+        ];
+        assert_eq!(rules.delete_after(forever, recs[0].captured_at), None);
+        assert_eq!(rules.delete_after(d, Instant::MAX_UTC), None);
+        for now in [now, Instant::MAX_UTC, Instant::MIN_UTC] {
+            let p = rules.plan(&recs, &RoaringTreemap::new(), now);
+            assert_eq!(p, naive(&rules, &recs, &RoaringTreemap::new(), now));
+            // Neither 1 nor 2 is ever due, nor eligible (their classes delete), nor next due.
+            assert!(!p.due.contains(1) && !p.due.contains(2) && !p.eligible.contains(1));
+        }
+        let p = rules.plan(&recs, &RoaringTreemap::new(), now);
+        assert_eq!(p.due.iter().collect::<Vec<_>>(), vec![3, 4]);
+        assert_eq!(p.next_due_at, None);
+        let p = rules.plan(&recs, &RoaringTreemap::new(), Instant::MIN_UTC);
+        assert!(p.due.is_empty());
+        // The first instant's local time in Los Angeles is before chrono's range: counted in UTC.
+        let two_years_on = chrono::NaiveDate::from_ymd_opt(-262_141, 1, 1)
+            .unwrap()
+            .and_hms_opt(0, 0, 0)
+            .unwrap()
+            .and_utc();
+        assert_eq!(p.next_due_at, Some(two_years_on));
+    }
+
+    fn edge_instant() -> impl Strategy<Value = Instant> {
+        let (min, max) = (Instant::MIN_UTC.timestamp_millis(), Instant::MAX_UTC.timestamp_millis());
+        prop_oneof![
+            Just(Instant::MIN_UTC),
+            Just(Instant::MAX_UTC),
+            (min..=max).prop_map(from_ms),
+            (0..4 * 365 * 86_400_000i64).prop_map(move |d| from_ms(max - d)),
+            (0..4 * 365 * 86_400_000i64).prop_map(move |d| from_ms(min + d)),
+            any::<i64>().prop_map(from_ms),
+        ]
+    }
+
+    fn edge_span() -> impl Strategy<Value = CalendarSpan> {
+        prop_oneof![
+            (0u32..5, 0u32..30, 0u32..800).prop_map(|(years, months, days)| CalendarSpan { years, months, days }),
+            any::<u32>().prop_map(CalendarSpan::years),
+            (any::<u32>(), any::<u32>(), any::<u32>()).prop_map(|(years, months, days)| CalendarSpan {
+                years,
+                months,
+                days
+            }),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+        /// No panic at the ends of chrono's range or with spans up to `u32::MAX` years, and the
+        /// fast plan still agrees with R-RET-4 record by record.
+        #[test]
+        fn plan_is_total_at_the_edges(
+            caps in proptest::collection::vec((0u64..64, 0u8..5, edge_instant()), 0..24),
+            now in edge_instant(),
+            keep in edge_span(),
+            delete in proptest::option::of(edge_span()),
+            holds in proptest::collection::vec(0u64..64, 0..8),
+        ) {
+            let mut policy = Policy::sacramento();
+            policy.retention.insert("edge".into(), RetentionRule { keep_at_least: keep, delete_after: delete });
+            let rules = RetentionRules::from_policy(&policy);
+            let records: Vec<PlanRecord> = caps.iter().map(|&(id, c, captured_at)| PlanRecord {
+                id,
+                class: ClassId(c % rules.classes.len() as u8),
+                captured_at,
+            }).collect();
+            let holds: RoaringTreemap = holds.into_iter().collect();
+            let fast = rules.plan(&records, &holds, now);
+            let slow = naive(&rules, &records, &holds, now);
+            prop_assert_eq!(&fast.due, &slow.due);
+            prop_assert_eq!(&fast.held, &slow.held);
+            prop_assert_eq!(&fast.eligible, &slow.eligible);
+            prop_assert_eq!(fast.next_due_at, slow.next_due_at);
+            for r in &records {
+                let f = rules.due_filter(r.class, now);
+                prop_assert_eq!(f.is_due(r.captured_at, false), rules.is_due(r.class, r.captured_at, now, false));
+                // A deadline is never before the capture (less a fall-back hour).
+                if let Some(d) = rules.delete_after(r.class, r.captured_at) {
+                    prop_assert!(r.captured_at.checked_sub_signed(chrono::Duration::days(1)).is_none_or(|c| d >= c));
+                }
+            }
+        }
     }
 
     proptest! {

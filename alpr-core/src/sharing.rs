@@ -85,6 +85,21 @@ pub struct ShareRequest {
     pub approvals: Vec<ShareApproval>,
 }
 
+impl ShareRequest {
+    /// Parses a share request from its JSON object, as the skins hand it over.
+    ///
+    /// # Errors
+    /// `invalid_argument` whose detail names the field and never contains the input's values.
+    pub fn from_json(text: &str) -> Result<ShareRequest> {
+        let base = ShareRequest {
+            data: ShareData::Detections,
+            recipient: Recipient::default(),
+            approvals: Vec::new(),
+        };
+        crate::json::parse(text, "request", Code::InvalidArgument, &base)
+    }
+}
+
 /// A sharing decision with the approver still needed and the reasons.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct SharingDecision {

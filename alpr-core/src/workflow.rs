@@ -407,6 +407,9 @@ impl HitWorkflow {
                 S::Alerted => return refuse(Code::NotAcknowledged),
                 _ => return refuse(Code::InvalidTransition),
             },
+            // Close is final (R-HIT-6): a basis or a stop after it would put into the record an
+            // action on a hit that no longer exists (issue 15: `stop` was accepted after `close`).
+            Event::RecordBasis | Event::Stop if status == S::Closed => return refuse(Code::InvalidTransition),
             Event::RecordBasis => self.basis_recorded = true,
             Event::Stop => {
                 if !self.is_confirmed() {
@@ -415,7 +418,7 @@ impl HitWorkflow {
                 if !self.basis_recorded {
                     return refuse(Code::IndependentBasisRequired);
                 }
-                self.stops += 1;
+                self.stops = self.stops.saturating_add(1);
             }
             Event::Close { outcome } => {
                 if status == S::Closed {
@@ -976,6 +979,27 @@ mod tests {
                     if h.status() == HitStatus::Rejected {
                         rejected = true;
                     }
+                }
+            }
+        }
+
+        /// Close is final (R-HIT-6): after a `close` every event is refused — `invalid_transition`,
+        /// or `informational_only` for the broadcast of a special or covert hit, whose refusal
+        /// SPEC lists first — and changes nothing.
+        #[test]
+        fn nothing_happens_after_close(mut h in any_hit(), events in proptest::collection::vec(any_event(), 0..24)) {
+            for e in &events {
+                let before = h.clone();
+                let result = h.apply(*e);
+                if before.status() == HitStatus::Closed {
+                    let code = result.map_err(|err| err.code());
+                    let expected = if matches!(e, Event::Broadcast) && !is_actionable(h.list_kind()) {
+                        Code::InformationalOnly
+                    } else {
+                        Code::InvalidTransition
+                    };
+                    prop_assert_eq!(code, Err(expected), "{} after close", e.kind());
+                    prop_assert_eq!(&h, &before);
                 }
             }
         }

@@ -41,6 +41,8 @@ const LAYERS: &[&[&str]] = &[
         "search",
     ],
     &["analytics"],
+    // The agency context: policy, roster, holds, clock and log bound around every guarded operation.
+    &["agency"],
 ];
 
 fn src_dir() -> PathBuf {

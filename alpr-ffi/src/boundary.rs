@@ -146,11 +146,28 @@ pub(crate) unsafe fn write_out<T>(out: *mut T, value: T, name: &'static str) -> 
     Ok(())
 }
 
-/// The instant of Unix milliseconds `ms` from C, or `invalid_argument` naming the argument.
+/// The instant of Unix milliseconds `ms` from C (`alpr_core::time::instant_from_unix_ms`: the
+/// years 0001–9999), or `invalid_date` naming the argument.
 pub(crate) fn instant_in(ms: i64, what: &str) -> Result<alpr_core::time::Instant, FfiError> {
-    alpr_core::time::instant_of_ms(ms).ok_or_else(|| {
-        FfiError::from(
-            alpr_core::Error::new(alpr_core::Code::InvalidArgument).with_detail(format!("{what} out of range")),
-        )
-    })
+    alpr_core::time::instant_from_unix_ms(ms)
+        .map_err(|e| FfiError::from(e.with_detail(format!("{what} outside the years 0001 to 9999"))))
+}
+
+pub(crate) fn ms(t: alpr_core::time::Instant) -> i64 {
+    t.timestamp_millis()
+}
+
+/// Borrows `n` elements at `ptr` (NULL only with `n == 0`).
+///
+/// # Safety
+/// `ptr` must be NULL or point to `n` readable, initialized elements that stay valid for 'a.
+pub(crate) unsafe fn slice_in<'a, T>(ptr: *const T, n: usize, name: &'static str) -> Result<&'a [T], FfiError> {
+    if n == 0 {
+        return Ok(&[]);
+    }
+    if ptr.is_null() {
+        return Err(FfiError::null(name));
+    }
+    // SAFETY: non-NULL, and the caller guarantees n readable elements for 'a.
+    Ok(unsafe { std::slice::from_raw_parts(ptr, n) })
 }

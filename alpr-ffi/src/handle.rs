@@ -7,22 +7,41 @@
 
 use std::sync::Arc;
 
+use crate::boundary::write_out;
 use crate::error::FfiError;
 
-/// Ties an opaque C type to the Rust type behind its pointers.
+/// How the value behind a handle is owned; fixed per C type by [`Castable::Ownership`].
+pub(crate) trait Ownership {}
+
+/// Shared, immutable handles: `Arc`. Created by [`arc_into_ptr`]/[`arc_to_ptr`], borrowed by
+/// [`arc_ref`]/[`arc_clone`], released by [`arc_free`].
+pub(crate) enum OwnershipArc {}
+impl Ownership for OwnershipArc {}
+
+/// Uniquely owned handles: `Box`. Created by [`box_into_ptr`], borrowed by
+/// [`box_ref`]/[`box_mut`], released by [`box_free`].
+pub(crate) enum OwnershipBox {}
+impl Ownership for OwnershipBox {}
+
+/// Ties an opaque C type to the Rust type behind its pointers and to how that value is owned.
+///
+/// Every helper below is bounded by the ownership kind, so an `arc_free` on a `Box` handle (or
+/// a `box_mut` on a shared `Arc` handle) does not compile.
 pub(crate) trait Castable {
+    /// `OwnershipArc` or `OwnershipBox`.
+    type Ownership: Ownership;
     /// The Rust type the handle points to.
     type Rust;
 }
 
 /// Moves a value into a new `Arc` handle.
-pub(crate) fn arc_into_ptr<C: Castable>(value: C::Rust) -> *const C {
+pub(crate) fn arc_into_ptr<C: Castable<Ownership = OwnershipArc>>(value: C::Rust) -> *const C {
     Arc::into_raw(Arc::new(value)).cast::<C>()
 }
 
 /// Moves an existing `Arc` into a handle.
 #[allow(dead_code)] // Used by the handle types of later modules (hits, lists).
-pub(crate) fn arc_to_ptr<C: Castable>(value: Arc<C::Rust>) -> *const C {
+pub(crate) fn arc_to_ptr<C: Castable<Ownership = OwnershipArc>>(value: Arc<C::Rust>) -> *const C {
     Arc::into_raw(value).cast::<C>()
 }
 
@@ -30,7 +49,10 @@ pub(crate) fn arc_to_ptr<C: Castable>(value: Arc<C::Rust>) -> *const C {
 ///
 /// # Safety
 /// `ptr` must be NULL or a live handle from [`arc_into_ptr`]/[`arc_to_ptr`] of the same `C`.
-pub(crate) unsafe fn arc_ref<'a, C: Castable>(ptr: *const C, name: &'static str) -> Result<&'a C::Rust, FfiError> {
+pub(crate) unsafe fn arc_ref<'a, C: Castable<Ownership = OwnershipArc>>(
+    ptr: *const C,
+    name: &'static str,
+) -> Result<&'a C::Rust, FfiError> {
     if ptr.is_null() {
         return Err(FfiError::null(name));
     }
@@ -42,7 +64,10 @@ pub(crate) unsafe fn arc_ref<'a, C: Castable>(ptr: *const C, name: &'static str)
 ///
 /// # Safety
 /// As [`arc_ref`].
-pub(crate) unsafe fn arc_clone<C: Castable>(ptr: *const C, name: &'static str) -> Result<Arc<C::Rust>, FfiError> {
+pub(crate) unsafe fn arc_clone<C: Castable<Ownership = OwnershipArc>>(
+    ptr: *const C,
+    name: &'static str,
+) -> Result<Arc<C::Rust>, FfiError> {
     if ptr.is_null() {
         return Err(FfiError::null(name));
     }
@@ -59,7 +84,7 @@ pub(crate) unsafe fn arc_clone<C: Castable>(ptr: *const C, name: &'static str) -
 ///
 /// # Safety
 /// `ptr` must be NULL or a live handle of the same `C`, not used again afterwards.
-pub(crate) unsafe fn arc_free<C: Castable>(ptr: *const C) {
+pub(crate) unsafe fn arc_free<C: Castable<Ownership = OwnershipArc>>(ptr: *const C) {
     if !ptr.is_null() {
         // SAFETY: the caller gives back the reference it owned.
         drop(unsafe { Arc::from_raw(ptr.cast::<C::Rust>()) });
@@ -67,7 +92,7 @@ pub(crate) unsafe fn arc_free<C: Castable>(ptr: *const C) {
 }
 
 /// Moves a value into a new `Box` handle.
-pub(crate) fn box_into_ptr<C: Castable>(value: C::Rust) -> *mut C {
+pub(crate) fn box_into_ptr<C: Castable<Ownership = OwnershipBox>>(value: C::Rust) -> *mut C {
     Box::into_raw(Box::new(value)).cast::<C>()
 }
 
@@ -76,7 +101,10 @@ pub(crate) fn box_into_ptr<C: Castable>(value: C::Rust) -> *mut C {
 /// # Safety
 /// `ptr` must be NULL or a live handle from [`box_into_ptr`] of the same `C`, not used
 /// concurrently.
-pub(crate) unsafe fn box_mut<'a, C: Castable>(ptr: *mut C, name: &'static str) -> Result<&'a mut C::Rust, FfiError> {
+pub(crate) unsafe fn box_mut<'a, C: Castable<Ownership = OwnershipBox>>(
+    ptr: *mut C,
+    name: &'static str,
+) -> Result<&'a mut C::Rust, FfiError> {
     if ptr.is_null() {
         return Err(FfiError::null(name));
     }
@@ -88,7 +116,10 @@ pub(crate) unsafe fn box_mut<'a, C: Castable>(ptr: *mut C, name: &'static str) -
 ///
 /// # Safety
 /// As [`box_mut`], without concurrent mutation.
-pub(crate) unsafe fn box_ref<'a, C: Castable>(ptr: *const C, name: &'static str) -> Result<&'a C::Rust, FfiError> {
+pub(crate) unsafe fn box_ref<'a, C: Castable<Ownership = OwnershipBox>>(
+    ptr: *const C,
+    name: &'static str,
+) -> Result<&'a C::Rust, FfiError> {
     if ptr.is_null() {
         return Err(FfiError::null(name));
     }
@@ -100,9 +131,35 @@ pub(crate) unsafe fn box_ref<'a, C: Castable>(ptr: *const C, name: &'static str)
 ///
 /// # Safety
 /// `ptr` must be NULL or a live handle of the same `C`, not used again afterwards.
-pub(crate) unsafe fn box_free<C: Castable>(ptr: *mut C) {
+pub(crate) unsafe fn box_free<C: Castable<Ownership = OwnershipBox>>(ptr: *mut C) {
     if !ptr.is_null() {
         // SAFETY: the caller gives back the box it owned.
         drop(unsafe { Box::from_raw(ptr.cast::<C::Rust>()) });
     }
+}
+
+/// Borrows the elements of a result handle: `*data_out` points to `*len_out` elements, valid
+/// until the handle is freed (NULL when there are none).
+///
+/// # Safety
+/// `handle` must be a live handle; `data_out` and `len_out` must be valid for writes.
+pub(crate) unsafe fn borrow_data<C: Castable<Ownership = crate::handle::OwnershipArc, Rust = Vec<T>>, T>(
+    handle: *const C,
+    data_out: *mut *const T,
+    len_out: *mut usize,
+) -> Result<(), FfiError> {
+    // SAFETY: the caller's guarantees are passed on.
+    let items = unsafe { arc_ref(handle, "handle")? };
+    if data_out.is_null() {
+        return Err(FfiError::null("data_out"));
+    }
+    let data = if items.is_empty() {
+        std::ptr::null()
+    } else {
+        items.as_ptr()
+    };
+    // SAFETY: `len_out`: valid as the `# Safety` section requires.
+    unsafe { write_out(len_out, items.len(), "len_out")? };
+    // SAFETY: checked non-NULL; valid for writes per the contract.
+    unsafe { write_out(data_out, data, "data_out") }
 }

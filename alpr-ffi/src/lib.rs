@@ -17,19 +17,34 @@
 #![allow(non_camel_case_types)]
 #![deny(missing_docs)]
 
-pub mod analytics;
+// One module per C type (as rustls-ffi): `registry.rs` holds every `alpr_registry_*`.
+pub mod access;
+pub mod audit_log;
 mod boundary;
+pub mod detection_store;
 pub mod error;
-pub mod governance;
 mod handle;
-pub mod hotlist;
-pub mod matching;
+pub mod hit;
+pub mod hit_workflow;
+pub mod hot_plate;
+pub mod id_list;
+pub mod load_report;
 pub mod ops;
 pub mod plate;
 pub mod policy;
+pub mod purge_plan;
 pub mod registry;
-pub mod search;
+pub mod retro_hits;
+pub mod sharing;
 pub mod version;
-pub mod workflow;
+pub mod vocab;
 
 pub use error::alpr_status;
+
+// The whole C ABI also at the crate root, as the header has it (for Rust callers: examples,
+// tests, benches).
+pub use crate::{
+    access::*, audit_log::*, detection_store::*, error::*, hit::*, hit_workflow::*, hot_plate::*, id_list::*,
+    load_report::*, ops::*, plate::*, policy::*, purge_plan::*, registry::*, retro_hits::*, sharing::*, version::*,
+    vocab::*,
+};

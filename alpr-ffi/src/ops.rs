@@ -3,12 +3,11 @@
 
 use std::collections::BTreeMap;
 
-use alpr_core::{json, ops, records, time};
+use alpr_core::{ops, records, time};
 
 use crate::alpr_status;
 use crate::boundary::{ffi_boundary, str_in, str_out, write_out};
-use crate::policy::alpr_policy;
-use crate::workflow::policy_or_default;
+use crate::policy::{alpr_policy, policy_or_default};
 
 /// Whether a device's inspection is due and overdue (R-OPS-1): `last_inspected` and `today` are
 /// `YYYY-MM-DD` dates in the agency zone; overdue when the last inspection is more than the
@@ -35,7 +34,7 @@ pub unsafe extern "C" fn alpr_inspection_check(
         // SAFETY: the caller's guarantees are passed on.
         let (last, today) = unsafe { (str_in(last_inspected, last_inspected_len)?, str_in(today, today_len)?) };
         let (last, today) = (time::parse_date(last)?, time::parse_date(today)?);
-        // SAFETY: as above.
+        // SAFETY: `policy`: valid as the `# Safety` section requires.
         let policy = unsafe { policy_or_default(policy)? };
         let i = ops::inspection(last, today, &policy);
         if due_out.is_null() || overdue_out.is_null() {
@@ -72,11 +71,11 @@ pub unsafe extern "C" fn alpr_shift_start_json(
     ffi_boundary!({
         // SAFETY: the caller's guarantees are passed on.
         let text = unsafe { str_in(checks_json, checks_json_len)? };
-        let checks: BTreeMap<String, bool> = json::from_json_text(text)?;
-        // SAFETY: as above.
+        let checks: BTreeMap<String, bool> = alpr_core::json::from_json_text(text)?;
+        // SAFETY: `policy`: valid as the `# Safety` section requires.
         let policy = unsafe { policy_or_default(policy)? };
         let out = serde_json::to_string(&ops::shift_start(&checks, &policy)).unwrap_or_default();
-        // SAFETY: as above.
+        // SAFETY: `buf`, `out_n`: valid as the `# Safety` section requires.
         unsafe { str_out(&out, buf, buf_len, out_n) }
     })
 }
@@ -152,12 +151,12 @@ pub unsafe extern "C" fn alpr_pra_request_json(
         let citizen: records::Citizen = if text.trim().is_empty() {
             records::Citizen::default()
         } else {
-            json::from_json_text(text)?
+            alpr_core::json::from_json_text(text)?
         };
-        // SAFETY: as above.
+        // SAFETY: `policy`: valid as the `# Safety` section requires.
         let policy = unsafe { policy_or_default(policy)? };
         let out = serde_json::to_string(&records::pra_request(refused_referral, &citizen, &policy)).unwrap_or_default();
-        // SAFETY: as above.
+        // SAFETY: `buf`, `out_n`: valid as the `# Safety` section requires.
         unsafe { str_out(&out, buf, buf_len, out_n) }
     })
 }

@@ -1,8 +1,13 @@
 //! Policy profiles: the built-in `sacramento-525.08`, or an agency's own from TOML or JSON.
 
+use std::sync::Arc;
+
+use alpr_core::Policy;
+
 use crate::alpr_status;
 use crate::boundary::{ffi_boundary, str_in, str_out, write_out};
-use crate::handle::{Castable, arc_free, arc_into_ptr, arc_ref, arc_to_ptr};
+use crate::error::FfiError;
+use crate::handle::{Castable, arc_clone, arc_free, arc_into_ptr, arc_ref, arc_to_ptr};
 
 /// A policy profile: every number of the specification as data. Immutable; may be used from
 /// multiple threads simultaneously. Free with `alpr_policy_free`; objects built with it (a
@@ -12,6 +17,7 @@ pub struct alpr_policy {
 }
 
 impl Castable for alpr_policy {
+    type Ownership = crate::handle::OwnershipArc;
     type Rust = alpr_core::Policy;
 }
 
@@ -95,14 +101,9 @@ pub unsafe extern "C" fn alpr_policy_with_overrides_json(
     policy_out: *mut *const alpr_policy,
 ) -> alpr_status {
     ffi_boundary!({
-        // SAFETY: the caller's guarantees are passed on.
-        let base = unsafe { arc_ref(policy, "policy")? };
-        // SAFETY: as above.
-        let json = unsafe { str_in(json, json_len)? };
-        let v: serde_json::Value = serde_json::from_str(json).map_err(|e| {
-            alpr_core::Error::new(alpr_core::Code::InvalidPolicy).with_detail(format!("overrides are not JSON: {e}"))
-        })?;
-        let p = base.with_overrides(&v)?;
+        // SAFETY: `policy`, `json`: as the `# Safety` section requires (the caller's guarantees).
+        let (base, json) = unsafe { (arc_ref(policy, "policy")?, str_in(json, json_len)?) };
+        let p = base.with_overrides_json(json)?;
         // SAFETY: the caller's guarantee on policy_out is passed on.
         unsafe { write_out(policy_out, arc_into_ptr(p), "policy_out") }
     })
@@ -126,7 +127,7 @@ pub unsafe extern "C" fn alpr_policy_name(
     ffi_boundary!({
         // SAFETY: the caller's guarantees are passed on.
         let p = unsafe { arc_ref(policy, "policy")? };
-        // SAFETY: as above.
+        // SAFETY: `buf`, `out_n`: valid as the `# Safety` section requires.
         unsafe { str_out(&p.name, buf, buf_len, out_n) }
     })
 }
@@ -139,4 +140,43 @@ pub unsafe extern "C" fn alpr_policy_name(
 pub unsafe extern "C" fn alpr_policy_free(policy: *const alpr_policy) {
     // SAFETY: the caller gives back its reference.
     ffi_boundary!(default = (), { unsafe { arc_free(policy) } });
+}
+
+/// The findings of `alpr_policy`'s `check` — settings contradicting General Order 525.08 or
+/// California law — as a JSON array of `{"code", "field", "detail"}` (`[]` when none) copied
+/// into `buf` (see the string-out rules).
+///
+/// # Returns
+/// `ALPR_STATUS_OK`; `ALPR_STATUS_INSUFFICIENT_SIZE`; `ALPR_STATUS_NULL_PARAMETER`.
+///
+/// # Safety
+/// `policy` must be a live policy; `buf` must be NULL (with `buf_len` 0) or point to `buf_len`
+/// writable bytes; `out_n` must be valid for writes.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn alpr_policy_check_json(
+    policy: *const crate::policy::alpr_policy,
+    buf: *mut u8,
+    buf_len: usize,
+    out_n: *mut usize,
+) -> alpr_status {
+    ffi_boundary!({
+        // SAFETY: the caller's guarantees are passed on.
+        let p = unsafe { arc_ref(policy, "policy")? };
+        let text = serde_json::to_string(&p.check()).unwrap_or_else(|_| "[]".to_owned());
+        // SAFETY: `buf`, `out_n`: valid as the `# Safety` section requires.
+        unsafe { str_out(&text, buf, buf_len, out_n) }
+    })
+}
+
+/// The policy behind a possibly NULL handle (NULL is the built-in profile).
+///
+/// # Safety
+/// `policy` must be NULL or a live policy.
+pub(crate) unsafe fn policy_or_default(policy: *const alpr_policy) -> Result<Arc<Policy>, FfiError> {
+    if policy.is_null() {
+        Ok(Policy::builtin())
+    } else {
+        // SAFETY: non-NULL and live per the caller's contract.
+        unsafe { arc_clone(policy, "policy") }
+    }
 }

@@ -1,9 +1,557 @@
-//! The registry of lists in force: the handle hot-list loading and matching share.
+//! `alpr_registry`: the hot lists in force (load, inspect, match, retro-hits).
 
+use std::sync::Arc;
+
+use alpr_core::analytics::record_retro_hits;
+use alpr_core::hotlist::{Format, ListMeta};
+use alpr_core::registry::Registry;
+use alpr_core::vocab::{Category, ListKind};
+use alpr_core::{Code, Error};
+
+use crate::access::user_and_request;
 use crate::alpr_status;
-use crate::boundary::{ffi_boundary, write_out};
-use crate::handle::{Castable, arc_free, arc_into_ptr, arc_ref, box_free, box_into_ptr, box_ref};
+use crate::audit_log::{alpr_audit_log, lock};
+use crate::boundary::{bytes_in, ffi_boundary, instant_in, str_in, str_out, write_out};
+use crate::detection_store::{alpr_detection_store, now_and_holds};
+use crate::error::FfiError;
+use crate::handle::{Castable, arc_free, arc_into_ptr, arc_ref, box_into_ptr};
+use crate::hit::{alpr_hit, alpr_read, hit_to_c, hits_out_write, read_in};
+use crate::load_report::alpr_load_report;
 use crate::policy::alpr_policy;
+use crate::retro_hits::{alpr_retro_hit, alpr_retro_hits};
+
+/// Retro-hits (R-SEARCH-2): matches the version of list `list_id` now in force in `registry`
+/// against every detection of `store` observed in the `days` 24-hour days before `now_ms` and not
+/// due for purge (unless its id is one of the `held_len` ids at `held`), with the rules of live
+/// matching under the registry's policy — each detection is a read with its own plate,
+/// jurisdiction, time and device. Like a search, the run is an access request
+/// (`query_detections`, with its purpose) decided and written to `log` with the list, its load
+/// time and the number of days before anything is read; the hits go to a new handle at
+/// `*hits_out`.
+///
+/// # Returns
+/// `ALPR_STATUS_OK`; `ALPR_STATUS_UNKNOWN_LIST`; `ALPR_STATUS_ACCESS_DENIED` (audited);
+/// `ALPR_STATUS_AUDIT_WRITE_FAILED` (nothing read); `ALPR_STATUS_INVALID_ARGUMENT` (malformed
+/// JSON, an action that is not a detection query); `ALPR_STATUS_INVALID_DATE` (a time outside
+/// the years 0001–9999);
+/// `ALPR_STATUS_INVALID_UTF8`; `ALPR_STATUS_NULL_PARAMETER`.
+///
+/// # Safety
+/// `registry`, `store` and `log` must be live handles; the JSON and `list_id` pointers must point
+/// to their length in readable bytes; `held` to `held_len` readable ids (NULL when 0); `hits_out`
+/// must be valid for writes. Thread-safe.
+#[unsafe(no_mangle)]
+#[allow(clippy::too_many_arguments)]
+pub unsafe extern "C" fn alpr_registry_retro_hits(
+    registry: *const alpr_registry,
+    store: *const alpr_detection_store,
+    log: *const alpr_audit_log,
+    user_json: *const u8,
+    user_json_len: usize,
+    request_json: *const u8,
+    request_json_len: usize,
+    list_id: *const u8,
+    list_id_len: usize,
+    days: u32,
+    now_ms: i64,
+    held: *const u64,
+    held_len: usize,
+    hits_out: *mut *const alpr_retro_hits,
+) -> alpr_status {
+    ffi_boundary!({
+        // SAFETY: `registry`, `store`, `log`: as the `# Safety` section requires (the caller's guarantees).
+        let (reg, s, log) = unsafe {
+            (
+                arc_ref(registry, "registry")?,
+                arc_ref(store, "store")?,
+                arc_ref(log, "log")?,
+            )
+        };
+        // SAFETY: `user_json`, `request_json`: valid as the `# Safety` section requires.
+        let (user, request) = unsafe { user_and_request(user_json, user_json_len, request_json, request_json_len)? };
+        // SAFETY: `list_id`: valid as the `# Safety` section requires.
+        let id = unsafe { str_in(list_id, list_id_len)? };
+        // SAFETY: `held`: valid as the `# Safety` section requires.
+        let (now, held) = unsafe { now_and_holds(now_ms, held, held_len)? };
+        if hits_out.is_null() {
+            return Err(FfiError::null("hits_out"));
+        }
+        let list = reg
+            .get(id)
+            .ok_or_else(|| alpr_core::Error::new(alpr_core::Code::UnknownList))?;
+        // The log is locked for the record only, not for the (long) match.
+        let recorded = record_retro_hits(&mut lock(log), &user, &request, list, days, now, reg.policy())?;
+        let hits = recorded.run(s, held)?;
+        let rows: Vec<alpr_retro_hit> = hits
+            .iter()
+            .map(|h| alpr_retro_hit {
+                detection_id: h.detection_id,
+                hit: hit_to_c(0, &h.hit),
+            })
+            .collect();
+        // SAFETY: checked non-NULL; valid for writes per the contract.
+        unsafe { write_out(hits_out, arc_into_ptr::<alpr_retro_hits>(rows), "hits_out") }
+    })
+}
+
+/// The health of one list at a moment (R-LIST-5), filled by `alpr_registry_list_health`.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default)]
+pub struct alpr_list_health {
+    /// `ALPR_LIST_KIND_*`.
+    pub kind: u32,
+    /// 0 = most urgent … 100.
+    pub priority: u32,
+    /// Distinct entries in force.
+    pub entries: usize,
+    /// When this version was downloaded, Unix ms.
+    pub loaded_at_ms: i64,
+    /// Whether `generated_at_ms` is set.
+    pub has_generated_at: bool,
+    /// When the source generated it (the CLEW header time), Unix ms; 0 when unknown.
+    pub generated_at_ms: i64,
+    /// `now - loaded_at`, ms.
+    pub age_ms: i64,
+    /// The kind's maximum age in hours; -1 when it has none.
+    pub max_age_hours: i64,
+    /// Older than its kind's maximum age (still matched; hits carry `stale`).
+    pub stale: bool,
+}
+
+fn invalid(detail: &'static str) -> FfiError {
+    FfiError::from(Error::new(Code::InvalidArgument).with_detail(detail))
+}
+
+/// The metadata and default category of a load, from C arguments.
+///
+/// # Safety
+/// Each pointer must be NULL (with length 0) or point to its length in readable bytes.
+#[allow(clippy::too_many_arguments)]
+unsafe fn load_args(
+    format: u32,
+    id: *const u8,
+    id_len: usize,
+    kind: u32,
+    priority: u8,
+    loaded_at_ms: i64,
+    category: *const u8,
+    category_len: usize,
+    source: *const u8,
+    source_len: usize,
+) -> Result<(Format, ListMeta, Option<Category>), FfiError> {
+    let format = Format::from_number(format).ok_or_else(|| invalid("unknown format"))?;
+    let kind = *ListKind::ALL
+        .get(kind as usize)
+        .ok_or_else(|| invalid("unknown list kind"))?;
+    // SAFETY: the caller's guarantees are passed on.
+    let id = unsafe { str_in(id, id_len)? };
+    if id.trim().is_empty() {
+        return Err(invalid("empty list id"));
+    }
+    // SAFETY: `category`: valid as the `# Safety` section requires.
+    let category = unsafe { str_in(category, category_len)? };
+    let category = if category.is_empty() {
+        None
+    } else {
+        Some(Category::parse(category)?)
+    };
+    // SAFETY: `source`: valid as the `# Safety` section requires.
+    let source = unsafe { str_in(source, source_len)? };
+    let meta = ListMeta {
+        id: id.to_owned(),
+        kind,
+        priority,
+        loaded_at: instant_in(loaded_at_ms, "loaded_at_ms")?,
+        source: source.to_owned(),
+        generated_at: None,
+    };
+    Ok((format, meta, category))
+}
+
+/// Loads and installs a file's bytes; writes the report.
+///
+/// # Safety
+/// `report_out` must be NULL or valid for writes.
+unsafe fn load_and_report(
+    registry: &Registry,
+    format: Format,
+    bytes: &[u8],
+    meta: ListMeta,
+    category: Option<Category>,
+    report_out: *mut *mut alpr_load_report,
+) -> Result<(), FfiError> {
+    let report = registry.load_file(format, bytes, meta, category)?;
+    if !report_out.is_null() {
+        // SAFETY: non-NULL and valid for writes per the contract.
+        unsafe { write_out(report_out, box_into_ptr(report), "report_out")? };
+    }
+    Ok(())
+}
+
+/// Parses a hot-list file given as bytes (`ALPR_FORMAT_*`), validates it with the registry's
+/// policy and, if the load as a whole succeeds, puts it in force as list `id` in place of its
+/// previous version, atomically for concurrent matches (R-LIST-4). The bytes are UTF-8 with an
+/// optional byte-order mark and `\n` or `\r\n` line ends (R-LIST-7).
+///
+/// `kind` is an `ALPR_LIST_KIND_*`; `category` (NULL/0 for none) is the category of records
+/// that name none, e.g. `stolen_vehicle` for a CLEW SVS file; `source` is free text (NULL/0 for
+/// none). `*report_out` (when not NULL) receives the load report on `ALPR_STATUS_OK`; its
+/// rejections carry line, column and code. The bytes are not kept.
+///
+/// # Returns
+/// `ALPR_STATUS_OK`; on a whole-file failure the previous version stays in force and
+/// `alpr_last_error_position` gives the line: `ALPR_STATUS_INVALID_UTF8`, `ALPR_STATUS_EMPTY_FILE`,
+/// `ALPR_STATUS_NO_RECORDS`, `ALPR_STATUS_INVALID_HEADER`, `ALPR_STATUS_MISSING_COLUMN`,
+/// `ALPR_STATUS_TRUNCATED_FILE`, `ALPR_STATUS_RECORD_COUNT_MISMATCH`, `ALPR_STATUS_INVALID_DATE`
+/// (CLEW header), `ALPR_STATUS_LINE_TOO_LONG` (CSV header), `ALPR_STATUS_TOO_MANY_REJECTED`;
+/// `ALPR_STATUS_INVALID_ARGUMENT` (unknown format or kind, empty id), `ALPR_STATUS_INVALID_DATE`
+/// (`loaded_at_ms` outside the years 0001–9999),
+/// `ALPR_STATUS_INVALID_CATEGORY`; `ALPR_STATUS_NULL_PARAMETER`.
+///
+/// # Safety
+/// `registry` must be a live registry; each (pointer, length) pair must be NULL with length 0 or
+/// point to that many readable bytes; `report_out` must be NULL or valid for writes. Thread-safe.
+#[unsafe(no_mangle)]
+#[allow(clippy::too_many_arguments)]
+pub unsafe extern "C" fn alpr_registry_load_bytes(
+    registry: *const alpr_registry,
+    format: u32,
+    id: *const u8,
+    id_len: usize,
+    kind: u32,
+    priority: u8,
+    loaded_at_ms: i64,
+    category: *const u8,
+    category_len: usize,
+    source: *const u8,
+    source_len: usize,
+    bytes: *const u8,
+    len: usize,
+    report_out: *mut *mut alpr_load_report,
+) -> alpr_status {
+    ffi_boundary!({
+        // SAFETY: the caller's guarantees are passed on.
+        let r = unsafe { arc_ref(registry, "registry")? };
+        // SAFETY: `id`, `category`, `source`: valid as the `# Safety` section requires.
+        let (format, meta, category) = unsafe {
+            load_args(
+                format,
+                id,
+                id_len,
+                kind,
+                priority,
+                loaded_at_ms,
+                category,
+                category_len,
+                source,
+                source_len,
+            )?
+        };
+        // SAFETY: `bytes`: valid as the `# Safety` section requires.
+        let bytes = unsafe { bytes_in(bytes, len)? };
+        // SAFETY: `report_out`: valid as the `# Safety` section requires.
+        unsafe { load_and_report(r, format, bytes, meta, category, report_out) }
+    })
+}
+
+/// `alpr_registry_load_bytes` reading the file at `path` (UTF-8, `path_len` bytes, no NUL needed).
+/// Reading is the only I/O; the file is read whole before parsing, so a file being rewritten is
+/// either loaded whole or fails (`truncated_file` for a cut-off CLEW download).
+///
+/// # Returns
+/// As `alpr_registry_load_bytes`, and `ALPR_STATUS_IO` when the file cannot be read.
+///
+/// # Safety
+/// As `alpr_registry_load_bytes`, with `path` for `bytes`.
+#[unsafe(no_mangle)]
+#[allow(clippy::too_many_arguments)]
+pub unsafe extern "C" fn alpr_registry_load_path(
+    registry: *const alpr_registry,
+    format: u32,
+    id: *const u8,
+    id_len: usize,
+    kind: u32,
+    priority: u8,
+    loaded_at_ms: i64,
+    category: *const u8,
+    category_len: usize,
+    source: *const u8,
+    source_len: usize,
+    path: *const u8,
+    path_len: usize,
+    report_out: *mut *mut alpr_load_report,
+) -> alpr_status {
+    ffi_boundary!({
+        // SAFETY: the caller's guarantees are passed on.
+        let r = unsafe { arc_ref(registry, "registry")? };
+        // SAFETY: `id`, `category`, `source`: valid as the `# Safety` section requires.
+        let (format, meta, category) = unsafe {
+            load_args(
+                format,
+                id,
+                id_len,
+                kind,
+                priority,
+                loaded_at_ms,
+                category,
+                category_len,
+                source,
+                source_len,
+            )?
+        };
+        // SAFETY: `path`: valid as the `# Safety` section requires.
+        let path = unsafe { str_in(path, path_len)? };
+        let bytes = std::fs::read(path).map_err(|e| {
+            FfiError::from(Error::new(Code::Io).with_detail(format!("cannot read the file: {}", e.kind())))
+        })?;
+        // SAFETY: `report_out`: valid as the `# Safety` section requires.
+        unsafe { load_and_report(r, format, &bytes, meta, category, report_out) }
+    })
+}
+
+/// The version of list `id` in force.
+///
+/// # Safety
+/// As the exported functions' `registry`, `id`, `id_len`.
+unsafe fn version(
+    registry: *const alpr_registry,
+    id: *const u8,
+    id_len: usize,
+) -> Result<Arc<alpr_core::hotlist::ListVersion>, FfiError> {
+    // SAFETY: `registry`, `id`: as the `# Safety` section requires (the caller's guarantees).
+    let (r, id) = unsafe { (arc_ref(registry, "registry")?, str_in(id, id_len)?) };
+    r.get(id).ok_or_else(|| FfiError::from(Error::new(Code::UnknownList)))
+}
+
+/// The number of distinct entries of list `id` in force (to read them back with
+/// `alpr_registry_list_entry_json`).
+///
+/// # Returns
+/// `ALPR_STATUS_OK`; `ALPR_STATUS_UNKNOWN_LIST`; `ALPR_STATUS_NULL_PARAMETER`.
+///
+/// # Safety
+/// `registry` must be a live registry; `id` must point to `id_len` readable bytes; `count_out`
+/// must be valid for writes. Thread-safe.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn alpr_registry_list_entry_count(
+    registry: *const alpr_registry,
+    id: *const u8,
+    id_len: usize,
+    count_out: *mut usize,
+) -> alpr_status {
+    ffi_boundary!({
+        // SAFETY: the caller's guarantees are passed on.
+        let v = unsafe { version(registry, id, id_len)? };
+        // SAFETY: `count_out`: valid as the `# Safety` section requires.
+        unsafe { write_out(count_out, v.entries().len(), "count_out") }
+    })
+}
+
+/// The `i`-th entry (in file order) of list `id` in force as a JSON object: `plate` or
+/// `pattern`, and where set `jurisdiction`, `plate_type`, `category`, `record_id`,
+/// `incident_date` (`YYYY-MM-DD`), `expires_at`, `vehicle` {`year`, `make`, `model`, `color`,
+/// `style`}, `caution`, `attributes`. Meant for administration tools and tests, not for the
+/// match path. The text contains plates: handle it as personal data.
+///
+/// # Returns
+/// `ALPR_STATUS_OK`; `ALPR_STATUS_INSUFFICIENT_SIZE` (`*out_n` has the length; retry with
+/// `*out_n + 1` bytes); `ALPR_STATUS_UNKNOWN_LIST`; `ALPR_STATUS_INVALID_ARGUMENT` when `i` is out
+/// of range; `ALPR_STATUS_NULL_PARAMETER`.
+///
+/// # Safety
+/// `registry` must be a live registry; `id` must point to `id_len` readable bytes; `buf` must be
+/// NULL (with `buf_len` 0) or point to `buf_len` writable bytes; `out_n` valid for writes.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn alpr_registry_list_entry_json(
+    registry: *const alpr_registry,
+    id: *const u8,
+    id_len: usize,
+    i: usize,
+    buf: *mut u8,
+    buf_len: usize,
+    out_n: *mut usize,
+) -> alpr_status {
+    ffi_boundary!({
+        // SAFETY: the caller's guarantees are passed on.
+        let v = unsafe { version(registry, id, id_len)? };
+        let e = v.entries().get(i).ok_or_else(|| invalid("entry index out of range"))?;
+        // SAFETY: `buf`, `out_n`: valid as the `# Safety` section requires.
+        unsafe { str_out(&e.to_json().to_string(), buf, buf_len, out_n) }
+    })
+}
+
+/// The health of list `id` at `now_ms` (R-LIST-5) into `*health_out`.
+///
+/// # Returns
+/// `ALPR_STATUS_OK`; `ALPR_STATUS_UNKNOWN_LIST`; `ALPR_STATUS_INVALID_ARGUMENT` (time out of
+/// range); `ALPR_STATUS_NULL_PARAMETER`.
+///
+/// # Safety
+/// `registry` must be a live registry; `id` must point to `id_len` readable bytes; `health_out`
+/// must be valid for writes. Thread-safe.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn alpr_registry_list_health(
+    registry: *const alpr_registry,
+    id: *const u8,
+    id_len: usize,
+    now_ms: i64,
+    health_out: *mut alpr_list_health,
+) -> alpr_status {
+    ffi_boundary!({
+        // SAFETY: `registry`: as the `# Safety` section requires (the caller's guarantees).
+        let (r, v) = unsafe { (arc_ref(registry, "registry")?, version(registry, id, id_len)?) };
+        let h = v.health(instant_in(now_ms, "now_ms")?, r.policy());
+        let out = alpr_list_health {
+            kind: ListKind::ALL.iter().position(|k| *k == h.kind).unwrap_or(0) as u32,
+            priority: u32::from(h.priority),
+            entries: h.entries,
+            loaded_at_ms: h.loaded_at.timestamp_millis(),
+            has_generated_at: h.generated_at.is_some(),
+            generated_at_ms: h.generated_at.map_or(0, |t| t.timestamp_millis()),
+            age_ms: (instant_in(now_ms, "now_ms")? - h.loaded_at).num_milliseconds(),
+            max_age_hours: h.max_age_hours.map_or(-1, i64::from),
+            stale: h.stale,
+        };
+        // SAFETY: `health_out`: valid as the `# Safety` section requires.
+        unsafe { write_out(health_out, out, "health_out") }
+    })
+}
+
+/// As `alpr_policy_check_json` for the registry's policy, plus a `forbidden_category_loaded`
+/// finding for each list in force holding entries of a forbidden category.
+///
+/// # Returns
+/// `ALPR_STATUS_OK`; `ALPR_STATUS_INSUFFICIENT_SIZE`; `ALPR_STATUS_NULL_PARAMETER`.
+///
+/// # Safety
+/// `registry` must be a live registry; `buf` and `out_n` as for `alpr_policy_check_json`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn alpr_registry_check_policy_json(
+    registry: *const alpr_registry,
+    buf: *mut u8,
+    buf_len: usize,
+    out_n: *mut usize,
+) -> alpr_status {
+    ffi_boundary!({
+        // SAFETY: the caller's guarantees are passed on.
+        let r = unsafe { arc_ref(registry, "registry")? };
+        let text = serde_json::to_string(&r.check_policy()).unwrap_or_else(|_| "[]".to_owned());
+        // SAFETY: `buf`, `out_n`: valid as the `# Safety` section requires.
+        unsafe { str_out(&text, buf, buf_len, out_n) }
+    })
+}
+
+/// Matches one read against the lists in force at `now_ms` (SPEC §3, R-MATCH-1…10) and copies
+/// the hits, in the order of R-MATCH-9, into `hits_out`. `*hits_n` receives the number of hits —
+/// also when `hits_cap` is too small (then `ALPR_STATUS_INSUFFICIENT_SIZE` and nothing is
+/// copied: retry with `*hits_n` slots). Allocates nothing the caller must free.
+///
+/// # Returns
+/// `ALPR_STATUS_OK`; `ALPR_STATUS_EMPTY`, `ALPR_STATUS_INVALID_CHARACTER`,
+/// `ALPR_STATUS_TOO_LONG` when the plate cannot be normalized (an unreadable read is an error,
+/// not an empty result); `ALPR_STATUS_INVALID_JURISDICTION`, `ALPR_STATUS_INVALID_PLATE_TYPE`,
+/// `ALPR_STATUS_INVALID_ARGUMENT` (origin out of range); `ALPR_STATUS_INVALID_DATE` (a time
+/// outside the years 0001–9999); `ALPR_STATUS_INVALID_UTF8`;
+/// `ALPR_STATUS_INSUFFICIENT_SIZE`; `ALPR_STATUS_NULL_PARAMETER`.
+///
+/// # Safety
+/// `registry` must be a live registry; `read` must point to a valid `alpr_read` whose pointers
+/// are valid for their lengths; `hits_out` must be valid for `hits_cap` writes (or NULL with
+/// `hits_cap` 0); `hits_n` valid for writes. Thread-safe: any number of threads may match while
+/// lists are loaded.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn alpr_registry_match(
+    registry: *const alpr_registry,
+    read: *const alpr_read,
+    now_ms: i64,
+    hits_out: *mut alpr_hit,
+    hits_cap: usize,
+    hits_n: *mut usize,
+) -> alpr_status {
+    ffi_boundary!({
+        // SAFETY: the caller's guarantees are passed on.
+        let reg = unsafe { arc_ref(registry, "registry")? };
+        if read.is_null() {
+            return Err(FfiError::null("read"));
+        }
+        // SAFETY: non-NULL and valid per the contract.
+        let r = unsafe { read_in(&*read)? };
+        let hits = reg.match_read(&r, instant_in(now_ms, "now_ms")?)?;
+        // SAFETY: the caller's guarantees on hits_out/hits_n are passed on.
+        unsafe { hits_out_write(hits.iter().map(|h| hit_to_c(0, h)), hits_out, hits_cap, hits_n) }
+    })
+}
+
+/// Matches `reads_len` reads against one snapshot of the lists in force; the hits of read `i`
+/// are exactly those `alpr_registry_match` gives for it, with `read_index = i`, grouped by read
+/// in input order. `*hits_n` receives the total number of hits (also when `hits_cap` is too small:
+/// `ALPR_STATUS_INSUFFICIENT_SIZE`, nothing copied).
+///
+/// Reads that cannot be converted or normalized: when `statuses_out` is NULL the whole call fails
+/// with the first such read's status (`alpr_last_error_position` gives its `index`); otherwise
+/// `statuses_out[i]` receives each read's status (`ALPR_STATUS_OK` or its error) and the others are
+/// matched.
+///
+/// # Returns
+/// As `alpr_registry_match`.
+///
+/// # Safety
+/// `reads` must point to `reads_len` valid `alpr_read`s (or be NULL with `reads_len` 0);
+/// `statuses_out` NULL or valid for `reads_len` writes; otherwise as `alpr_registry_match`.
+/// Thread-safe.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn alpr_registry_match_batch(
+    registry: *const alpr_registry,
+    reads: *const alpr_read,
+    reads_len: usize,
+    now_ms: i64,
+    hits_out: *mut alpr_hit,
+    hits_cap: usize,
+    hits_n: *mut usize,
+    statuses_out: *mut u32,
+) -> alpr_status {
+    ffi_boundary!({
+        // SAFETY: the caller's guarantees are passed on.
+        let reg = unsafe { arc_ref(registry, "registry")? };
+        let reads: &[alpr_read] = if reads.is_null() {
+            if reads_len != 0 {
+                return Err(FfiError::null("reads"));
+            }
+            &[]
+        } else {
+            // SAFETY: non-NULL; the caller guarantees reads_len valid elements.
+            unsafe { std::slice::from_raw_parts(reads, reads_len) }
+        };
+        let now = instant_in(now_ms, "now_ms")?;
+        let (mut hits, mut errors) = (Vec::new(), Vec::<(u32, FfiError)>::new());
+        reg.matcher().match_batch_indexed(
+            &reg.snapshot(),
+            // SAFETY: each read's pointers are valid per the contract.
+            reads.iter().map(|r| unsafe { read_in(r) }),
+            now,
+            &mut hits,
+            &mut errors,
+        );
+        if statuses_out.is_null() && !errors.is_empty() {
+            // The first failed read, in input order.
+            let (i, mut e) = errors.swap_remove(0);
+            e.position.index = Some(i);
+            return Err(e);
+        }
+        let rows = hits.iter().map(|b| hit_to_c(b.read as usize, &b.hit));
+        // SAFETY: the caller's guarantees on hits_out/hits_n are passed on.
+        unsafe { hits_out_write(rows, hits_out, hits_cap, hits_n)? };
+        if !statuses_out.is_null() {
+            // SAFETY: non-NULL and valid for reads_len writes per the contract.
+            let statuses = unsafe { std::slice::from_raw_parts_mut(statuses_out, reads.len()) };
+            statuses.fill(alpr_status::Ok as u32);
+            for (i, e) in &errors {
+                statuses[*i as usize] = e.status as u32;
+            }
+        }
+        Ok(())
+    })
+}
 
 /// The set of hot lists in force, governed by one policy. May be used from multiple threads
 /// simultaneously: loading a new version of a list replaces the old one atomically, and every
@@ -14,6 +562,7 @@ pub struct alpr_registry {
 }
 
 impl Castable for alpr_registry {
+    type Ownership = crate::handle::OwnershipArc;
     type Rust = alpr_core::registry::Registry;
 }
 
@@ -32,7 +581,7 @@ pub unsafe extern "C" fn alpr_registry_new(
 ) -> alpr_status {
     ffi_boundary!({
         // SAFETY: the caller's guarantee on policy is passed on.
-        let policy = unsafe { crate::workflow::policy_or_default(policy)? };
+        let policy = unsafe { crate::policy::policy_or_default(policy)? };
         let r = alpr_core::registry::Registry::new(policy);
         // SAFETY: the caller's guarantee on registry_out is passed on.
         unsafe { write_out(registry_out, arc_into_ptr(r), "registry_out") }
@@ -54,7 +603,7 @@ pub unsafe extern "C" fn alpr_registry_list_count(
     ffi_boundary!({
         // SAFETY: the caller's guarantees are passed on.
         let r = unsafe { arc_ref(registry, "registry")? };
-        // SAFETY: as above.
+        // SAFETY: `count_out`: valid as the `# Safety` section requires.
         unsafe { write_out(count_out, r.snapshot().len(), "count_out") }
     })
 }
@@ -68,17 +617,6 @@ pub unsafe extern "C" fn alpr_registry_list_count(
 pub unsafe extern "C" fn alpr_registry_free(registry: *const alpr_registry) {
     // SAFETY: the caller gives back its reference.
     ffi_boundary!(default = (), { unsafe { arc_free(registry) } });
-}
-
-/// What a load did: the number of distinct entries kept, the duplicates folded, and each rejected
-/// record with its position and code. Owned by the caller; free with `alpr_load_report_free`. Not
-/// for concurrent use.
-pub struct alpr_load_report {
-    _private: [u8; 0],
-}
-
-impl Castable for alpr_load_report {
-    type Rust = alpr_core::hotlist::LoadReport;
 }
 
 /// Loads a list given as JSON text — `{"id", "kind", "priority", "loaded_at", "source"?,
@@ -103,10 +641,8 @@ pub unsafe extern "C" fn alpr_registry_load_json(
     report_out: *mut *mut alpr_load_report,
 ) -> alpr_status {
     ffi_boundary!({
-        // SAFETY: the caller's guarantees are passed on.
-        let r = unsafe { arc_ref(registry, "registry")? };
-        // SAFETY: as above.
-        let text = unsafe { crate::boundary::str_in(json, json_len)? };
+        // SAFETY: `registry`, `json`: as the `# Safety` section requires (the caller's guarantees).
+        let (r, text) = unsafe { (arc_ref(registry, "registry")?, crate::boundary::str_in(json, json_len)?) };
         let list = alpr_core::registry::RawList::from_json(text)?;
         let report = r.load(list.meta, &list.entries)?;
         if !report_out.is_null() {
@@ -115,79 +651,4 @@ pub unsafe extern "C" fn alpr_registry_load_json(
         }
         Ok(())
     })
-}
-
-/// The counts of a load report: distinct entries accepted, duplicates merged, records rejected.
-/// Each out-pointer may be NULL.
-///
-/// # Returns
-/// `ALPR_STATUS_OK`; `ALPR_STATUS_NULL_PARAMETER` when `report` is NULL.
-///
-/// # Safety
-/// `report` must be a live report; each out-pointer NULL or valid for writes.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn alpr_load_report_counts(
-    report: *const alpr_load_report,
-    accepted_out: *mut usize,
-    merged_out: *mut usize,
-    rejected_out: *mut usize,
-) -> alpr_status {
-    ffi_boundary!({
-        // SAFETY: the caller's guarantees are passed on.
-        let rep = unsafe { box_ref(report, "report")? };
-        for (out, v) in [
-            (accepted_out, rep.accepted),
-            (merged_out, rep.merged),
-            (rejected_out, rep.rejected.len()),
-        ] {
-            if !out.is_null() {
-                // SAFETY: non-NULL and valid for writes per the contract.
-                unsafe { out.write(v) };
-            }
-        }
-        Ok(())
-    })
-}
-
-/// The `i`-th rejected record (in input order): its code (an `alpr_status` value) and position.
-///
-/// # Returns
-/// `ALPR_STATUS_OK`; `ALPR_STATUS_INVALID_ARGUMENT` when `i` is out of range;
-/// `ALPR_STATUS_NULL_PARAMETER`.
-///
-/// # Safety
-/// `report` must be a live report; `code_out` and `position_out` valid for writes.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn alpr_load_report_rejected(
-    report: *const alpr_load_report,
-    i: usize,
-    code_out: *mut u32,
-    position_out: *mut crate::error::alpr_position,
-) -> alpr_status {
-    ffi_boundary!({
-        // SAFETY: the caller's guarantees are passed on.
-        let rep = unsafe { box_ref(report, "report")? };
-        let rej = rep.rejected.get(i).ok_or_else(|| {
-            alpr_core::Error::new(alpr_core::Code::InvalidArgument).with_detail("rejection index out of range")
-        })?;
-        if code_out.is_null() || position_out.is_null() {
-            return Err(crate::error::FfiError::null("code_out or position_out"));
-        }
-        // SAFETY: both checked non-NULL and valid for writes per the contract.
-        unsafe {
-            code_out.write(rej.code.number());
-            position_out.write(rej.position.into());
-        }
-        Ok(())
-    })
-}
-
-/// Frees a load report; NULL is a no-op.
-///
-/// # Safety
-/// `report` must be NULL or a live report, not used again.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn alpr_load_report_free(report: *mut alpr_load_report) {
-    // SAFETY: the caller gives back the report it owned.
-    ffi_boundary!(default = (), { unsafe { box_free(report) } });
 }

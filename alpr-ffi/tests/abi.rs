@@ -186,3 +186,77 @@ fn header_version_matches_cargo() {
         assert!(header.contains(&line), "include/alpr.h lacks {line}");
     }
 }
+
+/// JSON handed to the C ABI: a plate-like value in a wrong-typed field is named by field in the
+/// last error message, never echoed.
+#[test]
+fn json_errors_name_the_field_never_the_value() {
+    use alpr::policy::{alpr_policy, alpr_policy_default, alpr_policy_free, alpr_policy_with_overrides_json};
+    use alpr::{alpr_access_decide_json, alpr_sharing_decide_json};
+    const PLATE: &str = "7ABC123";
+    let mut policy: *const alpr_policy = std::ptr::null();
+    // SAFETY: a valid out-pointer.
+    assert_eq!(unsafe { alpr_policy_default(&raw mut policy) }, alpr_status::Ok);
+    let check = |st: alpr_status, field: &str| {
+        assert_ne!(st, alpr_status::Ok);
+        let msg = last_error();
+        assert!(msg.contains(&format!("`{field}`")), "{msg}");
+        assert!(!msg.contains(PLATE), "{msg}");
+    };
+    let request = br#"{"action":"query_detections"}"#;
+    for (user, request, field) in [
+        (
+            br#"{"id":"u","clearance":"7ABC123"}"#.as_slice(),
+            request.as_slice(),
+            "clearance",
+        ),
+        (
+            br#"{"id":"u"}"#.as_slice(),
+            br#"{"action":"x","purpose":["7ABC123"]}"#.as_slice(),
+            "purpose",
+        ),
+    ] {
+        let (mut allowed, mut n) = (false, 0usize);
+        // SAFETY: live policy, valid slices and out-pointers; no reasons buffer (NULL, 0).
+        let st = unsafe {
+            alpr_access_decide_json(
+                policy,
+                user.as_ptr(),
+                user.len(),
+                request.as_ptr(),
+                request.len(),
+                0,
+                &raw mut allowed,
+                std::ptr::null_mut(),
+                0,
+                &raw mut n,
+            )
+        };
+        check(st, field);
+    }
+    let share = br#"{"data":"7ABC123","recipient":{"kind":"local","jurisdiction":"CA"}}"#;
+    let (mut decision, mut an, mut rn) = (0u32, 0usize, 0usize);
+    // SAFETY: live policy, valid slice and out-pointers; no buffers (NULL, 0).
+    let st = unsafe {
+        alpr_sharing_decide_json(
+            policy,
+            share.as_ptr(),
+            share.len(),
+            &raw mut decision,
+            std::ptr::null_mut(),
+            0,
+            &raw mut an,
+            std::ptr::null_mut(),
+            0,
+            &raw mut rn,
+        )
+    };
+    check(st, "data");
+    let over = br#"{"max_edits":"7ABC123"}"#;
+    let mut out: *const alpr_policy = std::ptr::null();
+    // SAFETY: live policy, valid slice and out-pointer.
+    let st = unsafe { alpr_policy_with_overrides_json(policy, over.as_ptr(), over.len(), &raw mut out) };
+    check(st, "max_edits");
+    // SAFETY: the policy from alpr_policy_default, freed once.
+    unsafe { alpr_policy_free(policy) };
+}

@@ -2,3 +2,4 @@
 
 mod abi;
 mod conformance;
+mod header_vocab;

@@ -451,52 +451,33 @@ impl PyRegistry {
             let cells = plates.cells();
             let (jurs, kinds) = (jur.resolve(Jurisdiction::parse), types.resolve(PlateType::parse));
             let (one_jur, one_kind) = (jur.one(), types.one());
-            // Rows that cannot be read are not matched; `kept[k]` is the index of the k-th read.
-            let mut errors: Vec<(u32, Error)> = Vec::new();
-            let mut kept: Vec<u32> = Vec::with_capacity(n);
-            let mut reads: Vec<Read<'_>> = Vec::with_capacity(n);
-            for (i, cell) in cells.iter().enumerate() {
-                let row = u32::try_from(i).unwrap_or(u32::MAX);
-                let attrs = (|| {
-                    let plate = match *cell {
-                        Cell::Str(s) => s,
-                        // A no-read (null) is an empty plate.
-                        Cell::Null => return Err(Error::new(Code::Empty)),
-                        Cell::Bad(code) => return Err(Error::new(code)),
-                    };
-                    let j = jurs.as_ref().map_or(Ok(one_jur), |v| v[i].clone())?;
-                    let k = kinds.as_ref().map_or(Ok(one_kind), |v| v[i].clone())?;
-                    let t = times.at(i).ok_or_else(|| Error::new(Code::InvalidDate))?;
-                    Ok(Read {
-                        jurisdiction: j,
-                        plate_type: k,
-                        origin,
-                        ..Read::new(plate, t)
-                    })
-                })();
-                match attrs {
-                    Ok(read) => {
-                        kept.push(row);
-                        reads.push(read);
-                    }
-                    Err(e) => errors.push((row, e)),
-                }
-            }
-            let mut out = reg.match_batch(&reads, now);
-            for bh in &mut out.hits {
-                bh.read = kept[bh.read as usize];
-            }
-            errors.extend(out.errors.into_iter().map(|(k, e)| (kept[k as usize], e)));
-            errors.sort_by_key(|(i, _)| *i);
+            // A row that cannot be read (its plate, jurisdiction, plate type or time) is that
+            // row's error, at its index; the others are matched.
+            let reads = cells.iter().enumerate().map(|(i, cell)| {
+                let plate = match *cell {
+                    Cell::Str(s) => s,
+                    // A no-read (null) is an empty plate.
+                    Cell::Null => return Err(Error::new(Code::Empty)),
+                    Cell::Bad(code) => return Err(Error::new(code)),
+                };
+                let j = jurs.as_ref().map_or(Ok(one_jur), |v| v[i].clone())?;
+                let k = kinds.as_ref().map_or(Ok(one_kind), |v| v[i].clone())?;
+                let t = times.at(i).ok_or_else(|| Error::new(Code::InvalidDate))?;
+                Ok(Read {
+                    jurisdiction: j,
+                    plate_type: k,
+                    origin,
+                    ..Read::new(plate, t)
+                })
+            });
+            let (mut hits, mut errors) = (Vec::new(), Vec::<(u32, Error)>::new());
+            reg.matcher()
+                .match_batch_indexed(&reg.snapshot(), reads, now, &mut hits, &mut errors);
             let table = (as_table && (report || errors.is_empty())).then(|| {
-                let rows = merged(&out.hits, &errors);
+                let rows = merged(&hits, &errors);
                 hits_batch("read", true, rows.into_iter())
             });
-            Outcome {
-                hits: out.hits,
-                errors,
-                table,
-            }
+            Outcome { hits, errors, table }
         });
         if !report && let Some((i, e)) = out.errors.first() {
             return Err(crate::errors::to_py(py, &e.clone().at_index(*i)));

@@ -18,13 +18,6 @@ fn utc(t: DateTime<FixedOffset>) -> DateTime<Utc> {
     t.to_utc()
 }
 
-fn bad_json(py: Python<'_>, what: &str, e: &serde_json::Error) -> PyErr {
-    to_py(
-        py,
-        &Error::new(Code::InvalidArgument).with_detail(format!("{what}: {e}")),
-    )
-}
-
 fn to_json<T: serde::Serialize>(v: &T) -> String {
     serde_json::to_string(v).unwrap_or_default()
 }
@@ -57,9 +50,23 @@ impl PyPurgePlan {
     }
 
     /// The earliest time a record not yet due becomes due, or ``None``.
+    ///
+    /// Raises:
+    ///     InvalidDateError: when that time is after the year 9999, which ``datetime`` cannot
+    ///         hold (a record captured in the last years of the range).
     #[getter]
-    fn next_due_at(&self) -> Option<DateTime<Utc>> {
-        self.inner.next_due_at
+    fn next_due_at(&self, py: Python<'_>) -> PyResult<Option<DateTime<Utc>>> {
+        self.inner
+            .next_due_at
+            .map(|t| {
+                alpr_core::time::check_input_instant(t).map_err(|e| {
+                    to_py(
+                        py,
+                        &e.with_detail("next_due_at is after the year 9999, past what a datetime holds"),
+                    )
+                })
+            })
+            .transpose()
     }
 
     /// The purge receipt (R-RET-5) for purging the ``due`` set at ``purged_at``, as a dict
@@ -97,6 +104,8 @@ fn json_loads(py: Python<'_>, text: &str) -> PyResult<Py<PyAny>> {
 ///
 /// Raises:
 ///     InvalidArgumentError: for a class the policy does not define (``position["index"]``).
+///     InvalidDateError: a time outside the years 0001-9999 in UTC (``position["index"]`` for a
+///         record's ``captured_at``).
 #[pyfunction]
 #[pyo3(signature = (records, holds, now, policy=None))]
 pub(crate) fn purge_plan(
@@ -110,15 +119,15 @@ pub(crate) fn purge_plan(
     let rules = RetentionRules::from_policy(&policy);
     let mut recs = Vec::with_capacity(records.len());
     for (i, (id, class, t)) in records.into_iter().enumerate() {
-        let class = rules.class(&class).map_err(|e| e.at_index(i as u32)).py_err(py)?;
-        recs.push(PlanRecord {
-            id,
-            class,
-            captured_at: utc(t),
-        });
+        let at = |e: Error| e.at_index(u32::try_from(i).unwrap_or(u32::MAX));
+        let class = rules.class(&class).map_err(at).py_err(py)?;
+        let captured_at = alpr_core::time::check_input_instant(utc(t)).map_err(at).py_err(py)?;
+        recs.push(PlanRecord { id, class, captured_at });
     }
     let holds = holds.into_iter().collect();
-    let now = utc(now);
+    let now = alpr_core::time::check_input_instant(utc(now))
+        .map_err(|e| e.with_detail("now outside the years 0001 to 9999 (UTC)"))
+        .py_err(py)?;
     let plan = py.detach(|| rules.plan(&recs, &holds, now));
     Ok(PyPurgePlan {
         inner: Arc::new(plan),
@@ -140,9 +149,8 @@ pub(crate) fn decide_access_json(
     now: DateTime<FixedOffset>,
     policy: Option<&PyPolicy>,
 ) -> PyResult<String> {
-    let user: alpr_core::access::User = serde_json::from_str(user_json).map_err(|e| bad_json(py, "user", &e))?;
-    let request: alpr_core::access::AccessRequest =
-        serde_json::from_str(request_json).map_err(|e| bad_json(py, "request", &e))?;
+    let user = alpr_core::access::User::from_json(user_json).py_err(py)?;
+    let request = alpr_core::access::AccessRequest::from_json(request_json).py_err(py)?;
     let d = alpr_core::access::decide(&user, &request, utc(now), &policy_or_builtin(policy));
     Ok(serde_json::json!({"decision": d.outcome().as_str(), "reasons": d.reasons}).to_string())
 }
@@ -159,8 +167,7 @@ pub(crate) fn access_review_json(
     now: DateTime<FixedOffset>,
     policy: Option<&PyPolicy>,
 ) -> PyResult<String> {
-    let users: Vec<alpr_core::access::User> =
-        serde_json::from_str(users_json).map_err(|e| bad_json(py, "users", &e))?;
+    let users = alpr_core::access::User::list_from_json(users_json).py_err(py)?;
     Ok(to_json(&alpr_core::access::access_review(
         &users,
         utc(now),
@@ -176,8 +183,7 @@ pub(crate) fn access_review_json(
 #[pyfunction]
 #[pyo3(signature = (request_json, policy=None))]
 pub(crate) fn decide_sharing_json(py: Python<'_>, request_json: &str, policy: Option<&PyPolicy>) -> PyResult<String> {
-    let request: alpr_core::sharing::ShareRequest =
-        serde_json::from_str(request_json).map_err(|e| bad_json(py, "request", &e))?;
+    let request = alpr_core::sharing::ShareRequest::from_json(request_json).py_err(py)?;
     let d = alpr_core::sharing::decide(&request, &policy_or_builtin(policy)).py_err(py)?;
     Ok(to_json(&d))
 }
@@ -319,8 +325,7 @@ impl PyAuditLog {
         now: DateTime<FixedOffset>,
         policy: Option<&PyPolicy>,
     ) -> PyResult<String> {
-        let request: alpr_core::sharing::ShareRequest =
-            serde_json::from_str(request_json).map_err(|e| bad_json(py, "request", &e))?;
+        let request = alpr_core::sharing::ShareRequest::from_json(request_json).py_err(py)?;
         let d = alpr_core::sharing::decide_and_audit(
             &mut lock(&self.inner),
             user,
@@ -348,9 +353,8 @@ impl PyAuditLog {
         now: DateTime<FixedOffset>,
         policy: Option<&PyPolicy>,
     ) -> PyResult<String> {
-        let user: alpr_core::access::User = serde_json::from_str(user_json).map_err(|e| bad_json(py, "user", &e))?;
-        let request: alpr_core::access::AccessRequest =
-            serde_json::from_str(request_json).map_err(|e| bad_json(py, "request", &e))?;
+        let user = alpr_core::access::User::from_json(user_json).py_err(py)?;
+        let request = alpr_core::access::AccessRequest::from_json(request_json).py_err(py)?;
         let policy = policy_or_builtin(policy);
         let d = alpr_core::access::decide(&user, &request, utc(now), &policy);
         lock(&self.inner)

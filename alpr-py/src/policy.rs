@@ -58,14 +58,8 @@ impl PyPolicy {
     /// Raises:
     ///     InvalidPolicyError: for an unknown field or a value of the wrong shape.
     fn with_overrides(&self, py: Python<'_>, overrides_json: &str) -> PyResult<PyPolicy> {
-        let v: serde_json::Value = serde_json::from_str(overrides_json).map_err(|e| {
-            crate::errors::to_py(
-                py,
-                &alpr_core::Error::new(alpr_core::Code::InvalidPolicy).with_detail(format!("not JSON: {e}")),
-            )
-        })?;
         Ok(PyPolicy {
-            inner: Arc::new(self.inner.with_overrides(&v).py_err(py)?),
+            inner: Arc::new(self.inner.with_overrides_json(overrides_json).py_err(py)?),
         })
     }
 

@@ -32,6 +32,7 @@ use crate::policy::{PyPolicy, policy_or_builtin};
 ///     TypeError: naive times, or integers without ``observed_at_unit``.
 ///     InvalidArgumentError: columns of different lengths, a repeated id, a coordinate out of
 ///         range (``.position["index"]`` names the row).
+///     InvalidDateError: a time outside the years 0001-9999 (UTC), with its row ``index``.
 ///     InvalidPlateError: a plate that does not normalize (with its row ``index``).
 #[pyclass(frozen, module = "alpr._alpr", name = "DetectionStore")]
 pub(crate) struct PyDetectionStore {
@@ -76,7 +77,7 @@ fn observed_ms(py: Python<'_>, observed_at: &Bound<'_, PyAny>, unit: Option<&str
             return Err(to_py(
                 py,
                 &Error::new(Code::InvalidArgument)
-                    .with_detail("observed_at_unit must be \"s\", \"ms\", \"us\" or \"ns\""),
+                    .with_detail("observed_at_unit: expected one of observed_at_unit=\"s\", \"ms\", \"us\", \"ns\""),
             ));
         }
     };
@@ -141,6 +142,7 @@ impl PyDetectionStore {
                         .transpose()
                         .map_err(|e| at_index(e, i))?;
                     let d = device_ids.as_ref().and_then(|d| d[i].as_deref());
+                    alpr_core::time::instant_from_unix_ms(observed[i]).map_err(|e| at_index(e, i))?;
                     b.push_ms(ids[i], plate, j, observed[i], lat[i], lon[i], d)?;
                 }
                 b.build()
@@ -321,9 +323,8 @@ pub(crate) fn who(
         }
         py.import("alpr")?.getattr("_dumps")?.call1((o,))?.extract()
     };
-    let parse = |what: &str, t: String| Error::new(Code::InvalidArgument).with_detail(format!("{what}: {t}"));
-    let user = serde_json::from_str(&text(user)?).map_err(|e| to_py(py, &parse("user", e.to_string())))?;
-    let request = serde_json::from_str(&text(request)?).map_err(|e| to_py(py, &parse("request", e.to_string())))?;
+    let user = alpr_core::access::User::from_json(&text(user)?).map_err(|e| to_py(py, &e))?;
+    let request = alpr_core::access::AccessRequest::from_json(&text(request)?).map_err(|e| to_py(py, &e))?;
     Ok((user, request))
 }
 

@@ -28,6 +28,30 @@ def test_purge_plan_leap_day_and_holds():
     assert info.value.position.get("index") == 0
 
 
+def test_purge_plan_at_the_ends_of_the_range():
+    """Issue 15: a span no calendar holds, and times at the ends of datetime's range, never panic."""
+    first = datetime(1, 1, 1, tzinfo=timezone.utc)
+    last = datetime(9999, 12, 31, 23, 59, 59, 999000, tzinfo=timezone.utc)
+    plan = alpr.purge_plan([(1, "detection", last), (2, "detection", first)], [], last)
+    assert plan.due == [2]
+    with pytest.raises(alpr.InvalidDateError):
+        plan.next_due_at  # two years after 9999-12-31: past what a datetime holds
+    assert alpr.purge_plan([(2, "detection", first)], [], last).next_due_at is None
+    forever = alpr.Policy.from_toml('[retention.forever]\nkeep_at_least = "1d"\ndelete_after = "4294967295y"\n')
+    assert [f["code"] for f in forever.check()].count("span_beyond_bound") == 1
+    plan = alpr.purge_plan([(1, "forever", first), (2, "forever", last)], [], last, forever)
+    assert (plan.due, plan.eligible, plan.next_due_at) == ([], [], None)
+    # Aware datetimes whose UTC falls outside the years 0001-9999.
+    early = datetime(1, 1, 1, tzinfo=timezone(timedelta(hours=1)))
+    late = datetime(9999, 12, 31, 23, tzinfo=timezone(timedelta(hours=-5)))
+    for bad in (early, late):
+        with pytest.raises(alpr.InvalidDateError) as info:
+            alpr.purge_plan([(1, "detection", NOW), (2, "detection", bad)], [], NOW)
+        assert info.value.position.get("index") == 1
+        with pytest.raises(alpr.InvalidDateError):
+            alpr.purge_plan([(1, "detection", NOW)], [], bad)
+
+
 @settings(max_examples=60, deadline=None)
 @given(st.lists(st.tuples(st.integers(0, 50), st.integers(-2000, 2000)), max_size=40), st.sets(st.integers(0, 50)))
 def test_plan_sets_are_disjoint_and_match_the_rule(recs, holds):
@@ -132,3 +156,27 @@ def test_audit_file_tamper_truncation_and_report(tmp_path):
     path.write_bytes(b"".join(lines)[:-5])
     with pytest.raises(alpr.AuditTornRecordError):
         alpr.AuditLog.open_file(path)
+
+
+PLATE = "7ABC123"
+
+
+@pytest.mark.parametrize(
+    ("call", "field"),
+    [
+        (lambda: alpr.decide_access({"id": "u1", "clearance": PLATE}, {"action": "query_detections"}, NOW), "clearance"),
+        (lambda: alpr.decide_access({"id": "u1"}, {"action": "query_detections", "purpose": [PLATE]}, NOW), "purpose"),
+        (lambda: alpr.access_review([{"id": "u1"}, {"roles": PLATE}], NOW), "roles"),
+        (
+            lambda: alpr.decide_sharing({"data": PLATE, "recipient": {"kind": "local", "jurisdiction": "CA"}}),
+            "data",
+        ),
+        (lambda: alpr.Policy().with_overrides('{"max_edits": "%s"}' % PLATE), "max_edits"),
+    ],
+)
+def test_json_errors_name_the_field_and_never_the_value(call, field):
+    with pytest.raises(alpr.AlprError) as info:
+        call()
+    message = str(info.value)
+    assert f"`{field}`" in message and PLATE not in message
+    assert all(PLATE not in str(a) for a in info.value.args)

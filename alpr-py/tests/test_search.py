@@ -90,6 +90,22 @@ def test_from_tables() -> None:
     assert alpr.detection_store_from_table(seconds, observed_at_unit="s").search_ids("EV7*", now=NOW) == [10, 12]
 
 
+def test_times_outside_the_years_1_to_9999() -> None:
+    """Issue 15: INT64_MIN/MAX milliseconds were accepted and read back as 1970."""
+    plates, z = ["ABC123", "ABC124"], [0.0, 0.0]
+    for bad in (-(2**63), 2**63 - 1, 253402300800000, -62135596800001, 1795896000000000):
+        with pytest.raises(alpr.InvalidDateError) as e:
+            alpr.DetectionStore([1, 2], plates, [0, bad], z, z, observed_at_unit="ms")
+        assert e.value.position.get("index") == 1
+        assert str(bad) not in str(e.value)
+    late = dt.datetime(9999, 12, 31, 23, tzinfo=dt.timezone(dt.timedelta(hours=-5)))
+    with pytest.raises(alpr.InvalidDateError) as e:
+        alpr.DetectionStore([1, 2], plates, [NOW, late], z, z)
+    assert e.value.position.get("index") == 1
+    ends = alpr.DetectionStore([1, 2], plates, [-62135596800000, 253402300799999], z, z, observed_at_unit="ms")
+    assert len(ends) == 2
+
+
 def test_errors() -> None:
     s = _store()
     with pytest.raises(alpr.PatternTooBroadError):

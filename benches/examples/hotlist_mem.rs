@@ -27,6 +27,19 @@ unsafe impl GlobalAlloc for Counting {
         // SAFETY: same contract as the caller's.
         unsafe { System.dealloc(p, l) }
     }
+    // The system's realloc, as without this allocator: a large block grows in place (mremap),
+    // not by a copy with old and new live at once, which the default alloc + copy + free would
+    // both do and count.
+    unsafe fn realloc(&self, p: *mut u8, l: Layout, new_size: usize) -> *mut u8 {
+        if new_size >= l.size() {
+            let live = LIVE.fetch_add(new_size - l.size(), Ordering::Relaxed) + (new_size - l.size());
+            PEAK.fetch_max(live, Ordering::Relaxed);
+        } else {
+            LIVE.fetch_sub(l.size() - new_size, Ordering::Relaxed);
+        }
+        // SAFETY: same contract as the caller's.
+        unsafe { System.realloc(p, l, new_size) }
+    }
 }
 
 #[global_allocator]

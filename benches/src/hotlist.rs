@@ -1,14 +1,20 @@
-//! `hotlist/*`: parse + validate (+ index, once the matcher builds one in `ListVersion::new`) a
-//! 1,000,000-entry CSV and a 1,000,000-record CLEW file, on one core. Memory is measured by the
-//! `hotlist_mem` example (a counting allocator would slow every other benchmark).
+//! `hotlist/*`: parse + validate + index a 1,000,000-entry CSV and a 1,000,000-record CLEW file,
+//! on one core; and `hotlist/load_file_edits1_*`: a registry under `max_edits = 1` loading a
+//! 200,000-entry CSV through `Registry::load_file` (the C and Python load path), then matching
+//! reads against it — a version indexed for another policy would make every read rebuild its
+//! index (issue 14). Memory is measured by the `hotlist_mem` example and `benches/mem/` (a
+//! counting allocator would slow every other benchmark).
 
 use std::hint::black_box;
+use std::sync::Arc;
 use std::time::Duration;
 
 use criterion::{Criterion, Throughput};
 
 use alpr_core::Policy;
 use alpr_core::hotlist::{Format, load_bytes};
+use alpr_core::matching::Read;
+use alpr_core::registry::Registry;
 use alpr_core::vocab::Category;
 
 use crate::hotlist_data as data;
@@ -40,5 +46,65 @@ pub(crate) fn define(c: &mut Criterion) {
             });
         });
     }
+    g.finish();
+    define_policy_load(c);
+}
+
+/// `load_file` under a non-default matching policy, then matches: the load and the reads after it.
+fn define_policy_load(c: &mut Criterion) {
+    const ENTRIES: u64 = 200_000;
+    const READS: u64 = 1_000;
+    let policy = Arc::new(Policy {
+        max_edits: 1,
+        ..Policy::sacramento()
+    });
+    let bytes = data::csv(ENTRIES);
+    let now = data::meta().loaded_at;
+    // Half the reads are list plates, half one substitution away from one.
+    let texts: Vec<String> = (0..READS)
+        .map(|i| {
+            let mut p = data::plate(i * 97);
+            if i % 2 == 1 {
+                p[3] = if p[3] == b'Q' { b'R' } else { b'Q' };
+            }
+            String::from_utf8_lossy(&p).into_owned()
+        })
+        .collect();
+    let load = |reg: &Registry| {
+        reg.load_file(Format::Csv, &bytes, data::meta(), Some(Category::StolenVehicle))
+            .expect("bench file loads")
+    };
+    let mut g = c.benchmark_group("hotlist");
+    g.sample_size(10);
+    g.measurement_time(Duration::from_secs(20));
+    g.throughput(Throughput::Elements(ENTRIES));
+    g.bench_function("load_file_edits1_200k_then_1k_reads", |b| {
+        b.iter(|| {
+            let reg = Registry::new(Arc::clone(&policy));
+            load(&reg);
+            let hits: usize = texts
+                .iter()
+                .map(|t| reg.match_read(&Read::new(t, now), now).expect("read normalizes").len())
+                .sum();
+            black_box(hits)
+        });
+    });
+    g.throughput(Throughput::Elements(READS));
+    let reg = Registry::new(Arc::clone(&policy));
+    load(&reg);
+    g.bench_function("load_file_edits1_200k_1k_reads_after", |b| {
+        b.iter(|| {
+            let hits: usize = texts
+                .iter()
+                .map(|t| {
+                    reg.match_read(&Read::new(black_box(t), now), now)
+                        .expect("read normalizes")
+                        .len()
+                })
+                .sum();
+            assert!(hits >= texts.len() / 2, "every list plate hits");
+            hits
+        });
+    });
     g.finish();
 }

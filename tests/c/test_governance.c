@@ -123,6 +123,51 @@ static bool test_purge_plan(void) {
   return true;
 }
 
+/* Issue 15: times at and past the ends of the range, and a span no calendar holds. */
+static bool test_purge_plan_edges(void) {
+  const alpr_policy *p = NULL, *forever = NULL;
+  const alpr_purge_plan *plan = NULL;
+  uint32_t detection = 0, cls = 0;
+  alpr_retention_record recs[2];
+  const int64_t bad[] = {INT64_MIN, INT64_MAX, INT64_C(8210298412799999) /* chrono's last ms */,
+                         INT64_C(253402300800000), INT64_C(-62135596800001)};
+  const char *toml = "[retention.forever]\nkeep_at_least = \"1d\"\ndelete_after = \"4294967295y\"\n";
+  alpr_position pos;
+  uint64_t ids[2];
+  size_t n = 0;
+  int64_t at = 0;
+  bool has = true;
+  CHECK(alpr_policy_default(&p) == ALPR_STATUS_OK);
+  CHECK(alpr_retention_class(p, STR("detection"), &detection) == ALPR_STATUS_OK);
+  recs[0].id = 1; recs[0].class_id = detection; recs[0].captured_at_ms = NOW_MS - 800 * DAY_MS;
+  recs[1].id = 2; recs[1].class_id = detection;
+  for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++) {
+    recs[1].captured_at_ms = bad[k];
+    CHECK(alpr_purge_plan_new(p, recs, 2, NULL, 0, NOW_MS, &plan) == ALPR_STATUS_INVALID_DATE);
+    CHECK(alpr_last_error_position(&pos) == ALPR_STATUS_OK && pos.index == 1);
+    recs[1].captured_at_ms = NOW_MS;
+    CHECK(alpr_purge_plan_new(p, recs, 2, NULL, 0, bad[k], &plan) == ALPR_STATUS_INVALID_DATE);
+  }
+  /* A record at the last instant accepted, planned at that instant too: not due, no panic. */
+  recs[1].captured_at_ms = INT64_C(253402300799999);
+  CHECK(alpr_purge_plan_new(p, recs, 2, NULL, 0, INT64_C(253402300799999), &plan) == ALPR_STATUS_OK);
+  CHECK(alpr_purge_plan_ids(plan, ALPR_PURGE_DUE, ids, 2, &n) == ALPR_STATUS_OK && n == 1 && ids[0] == 1);
+  alpr_purge_plan_free(plan);
+  /* delete_after = 4294967295y: accepted (Policy::check flags it), and never due. */
+  CHECK(alpr_policy_from_toml(STR(toml), &forever) == ALPR_STATUS_OK);
+  CHECK(alpr_retention_class(forever, STR("forever"), &cls) == ALPR_STATUS_OK);
+  recs[0].class_id = cls; recs[1].class_id = cls;
+  recs[1].captured_at_ms = INT64_C(-62135596800000);
+  CHECK(alpr_purge_plan_new(forever, recs, 2, NULL, 0, INT64_C(253402300799999), &plan) == ALPR_STATUS_OK);
+  CHECK(alpr_purge_plan_ids(plan, ALPR_PURGE_DUE, ids, 2, &n) == ALPR_STATUS_OK && n == 0);
+  CHECK(alpr_purge_plan_ids(plan, ALPR_PURGE_ELIGIBLE, ids, 2, &n) == ALPR_STATUS_OK && n == 0);
+  CHECK(alpr_purge_plan_next_due_at(plan, &at, &has) == ALPR_STATUS_OK && !has);
+  alpr_purge_plan_free(plan);
+  alpr_policy_free(forever);
+  alpr_policy_free(p);
+  return true;
+}
+
 static bool test_access_and_sharing(void) {
   const alpr_policy *p = NULL;
   const char *user = "{\"id\":\"u1\",\"agency\":\"SPD\",\"roles\":[\"dispatcher\"],\"account\":\"disabled\",\"clearance\":true}";
@@ -220,8 +265,9 @@ static bool test_sharing_audited(void) {
 int main(void) {
   int failed = 0, passed = 0;
   bool (*tests[])(void) = {test_audit_memory,       test_audit_file_tamper,
-                           test_purge_plan,         test_access_and_sharing,
-                           test_special_list_approval_and_view_covert, test_sharing_audited};
+                           test_purge_plan,         test_purge_plan_edges,
+                           test_access_and_sharing, test_special_list_approval_and_view_covert,
+                           test_sharing_audited};
   for (size_t i = 0; i < sizeof tests / sizeof tests[0]; i++) {
     if (tests[i]()) passed++; else failed++;
   }

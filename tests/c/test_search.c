@@ -125,6 +125,22 @@ static bool test_buffer_protocol_and_errors(void) {
     CHECK(alpr_detection_store_new(two, ptrs, lens, t, bad_lat, z, 2, &s) == ALPR_STATUS_INVALID_ARGUMENT);
     CHECK(alpr_last_error_position(&pos) == ALPR_STATUS_OK && pos.index == 1);
     CHECK(alpr_detection_store_new(dup, ptrs, lens, t, z, z, 2, &s) == ALPR_STATUS_INVALID_ARGUMENT);
+    /* times outside the years 0001-9999 (issue 15: INT64_MIN/MAX were once read as 1970) */
+    {
+      const int64_t bad_times[] = {INT64_MIN, INT64_MAX, INT64_C(253402300800000), INT64_C(-62135596800001),
+                                   INT64_C(1795896000000000) /* microseconds passed as ms */};
+      for (size_t k = 0; k < sizeof bad_times / sizeof bad_times[0]; k++) {
+        int64_t bt[] = {0, bad_times[k]};
+        CHECK(alpr_detection_store_new(two, ptrs, lens, bt, z, z, 2, &s) == ALPR_STATUS_INVALID_DATE);
+        CHECK(alpr_last_error_position(&pos) == ALPR_STATUS_OK && pos.index == 1);
+      }
+    }
+    {
+      /* the first and last instants accepted */
+      int64_t ends[] = {INT64_C(-62135596800000), INT64_C(253402300799999)};
+      CHECK(alpr_detection_store_new(two, ptrs, lens, ends, z, z, 2, &s) == ALPR_STATUS_OK);
+      alpr_detection_store_free(s);
+    }
     CHECK(alpr_detection_store_new(NULL, ptrs, lens, t, z, z, 2, &s) == ALPR_STATUS_NULL_PARAMETER);
     CHECK(alpr_detection_store_new(NULL, NULL, NULL, NULL, NULL, NULL, 0, &s) == ALPR_STATUS_OK);
     alpr_detection_store_free(s);

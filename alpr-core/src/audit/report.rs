@@ -138,7 +138,7 @@ pub fn quarterly_report<S: AuditStore>(
             u.without_case_number += 1;
         }
         if let Some(shift) = options.shifts.get(&r.user) {
-            let local = r.time.with_timezone(&policy.time_zone).time();
+            let local = crate::time::local_naive(r.time, policy.time_zone).time();
             if !shift.contains(local) {
                 *u.outside_shift.get_or_insert(0) += 1;
             }

@@ -252,26 +252,44 @@ fn packed_key(p: crate::plate::Plate, e: &Entry) -> u128 {
 }
 
 /// Streaming validation: records go in one at a time (from a file parser or a list of values),
-/// validated entries and the report come out. Memory is the entries plus a 16-byte key and an
-/// index a plate entry.
+/// validated entries and the report come out.
 ///
-/// Plate duplicates are folded at the end: `push` appends each entry and its key (sequential
-/// writes), `finish` sorts the keys and merges each group into its first entry. A hash set
-/// probed on every record did the same work with a cache miss a record, which was most of a
-/// million-entry load's validation time.
+/// Plate duplicates are folded while the records stream, in batches: `push` appends each entry
+/// and its key (sequential writes); when the batch of keys not yet folded reaches
+/// [`Validator::batch_limit`] (64 Ki keys, or half the distinct entries so far when that is more),
+/// the batch is sorted, merged into the sorted keys of the distinct entries (one sequential pass)
+/// and its duplicates are removed from the tail of the entries. So memory grows with the distinct
+/// entries, not with the records (a file of five million copies of one record holds at most one
+/// batch of them), and the work stays a sort and linear merges: a hash set probed on every record
+/// paid a cache miss a record, most of a million-entry load's validation time. The batch limit
+/// grows with the distinct entries so the merges cost O(records) in all.
 pub(crate) struct Validator<'p> {
     kind: ListKind,
     default_category: Option<Category>,
     policy: &'p Policy,
     entries: Vec<Entry>,
-    plates: Vec<(u128, u32)>,
+    /// The keys of the distinct plate entries before `folded_to`, sorted, with the entry index.
+    distinct: Vec<(u128, u32)>,
+    /// The keys of the plate entries from `folded_to` on, in load order (the batch).
+    pending: Vec<(u128, u32)>,
+    /// Entries before this index are folded: no two plate entries there share a key.
+    folded_to: usize,
     patterns: HashMap<(PlateOrPattern, Option<Jurisdiction>, Option<PlateType>, Category), u32>,
     report: LoadReport,
     total: usize,
 }
 
+/// The smallest batch of keys folded at once.
+#[cfg(not(test))]
+const MIN_BATCH: usize = 1 << 16;
+/// Tiny batches in tests, so that every test load folds many batches (the proptest against a
+/// record-by-record fold crosses batch boundaries at every length).
+#[cfg(test)]
+const MIN_BATCH: usize = 3;
+
 impl<'p> Validator<'p> {
-    /// A validator expecting about `capacity` records.
+    /// A validator expecting about `capacity` records (a hint: at most one batch is reserved, so
+    /// a wrong guess costs no memory).
     pub(crate) fn new(
         kind: ListKind,
         default_category: Option<Category>,
@@ -282,8 +300,10 @@ impl<'p> Validator<'p> {
             kind,
             default_category,
             policy,
-            entries: Vec::with_capacity(capacity),
-            plates: Vec::with_capacity(capacity),
+            entries: Vec::with_capacity(capacity.min(MIN_BATCH)),
+            distinct: Vec::new(),
+            pending: Vec::with_capacity(capacity.min(MIN_BATCH)),
+            folded_to: 0,
             patterns: HashMap::new(),
             report: LoadReport::default(),
             total: 0,
@@ -298,8 +318,8 @@ impl<'p> Validator<'p> {
                 let next = u32::try_from(self.entries.len()).unwrap_or(u32::MAX);
                 let kept = match &e.key {
                     PlateOrPattern::Plate(p) => {
-                        // Folded in `finish`.
-                        self.plates.push((packed_key(*p, &e), next));
+                        // Folded with its batch.
+                        self.pending.push((packed_key(*p, &e), next));
                         next
                     }
                     PlateOrPattern::Pattern(_) => *self
@@ -309,6 +329,9 @@ impl<'p> Validator<'p> {
                 };
                 if kept == next {
                     self.entries.push(e);
+                    if self.pending.len() >= self.batch_limit() {
+                        self.fold_pending();
+                    }
                 } else {
                     self.report.merged += 1;
                     merge_expiry(&mut self.entries[kept as usize], e.expires_at);
@@ -337,41 +360,99 @@ impl<'p> Validator<'p> {
     /// excluding them is the policy working, not a defect of the file; they still count among
     /// the records.
     pub(crate) fn finish(mut self) -> Result<(Vec<Entry>, LoadReport)> {
-        self.fold_plate_duplicates();
+        self.fold_pending();
         self.report.accepted = self.entries.len();
         check_rejected_fraction(self.total, self.report.defective(), self.policy)?;
-        if self.entries.capacity() > self.entries.len() + self.entries.len() / 8 + 16 {
-            self.entries.shrink_to_fit();
-        }
+        // The entries grew by doubling (nothing is reserved up front): give back the slack.
+        self.entries.shrink_to_fit();
         Ok((self.entries, self.report))
     }
 }
 
 impl Validator<'_> {
-    /// Folds plate entries with the same key (plate, jurisdiction, plate type, category) into
-    /// the first of them, in load order, as if each had been looked up when it came in.
-    fn fold_plate_duplicates(&mut self) {
-        let mut keys = std::mem::take(&mut self.plates);
-        keys.sort_unstable();
-        let mut dropped = vec![false; self.entries.len()];
-        let mut any = false;
-        for group in keys.chunk_by(|a, b| a.0 == b.0) {
-            // Sorted by (key, index): the group's first index is the earliest record.
-            let kept = group[0].1 as usize;
-            for &(_, i) in &group[1..] {
+    /// How many keys a batch holds before it is folded.
+    fn batch_limit(&self) -> usize {
+        MIN_BATCH.max(self.distinct.len() / 2)
+    }
+
+    /// Folds the batch: every plate entry from `folded_to` on whose key an earlier entry has is
+    /// merged into that entry (the earliest, in load order) and removed, as if each had been
+    /// looked up when it came in.
+    fn fold_pending(&mut self) {
+        if self.pending.is_empty() {
+            self.folded_to = self.entries.len();
+            return;
+        }
+        let mut batch = std::mem::take(&mut self.pending);
+        // Sorted by (key, index): a group's first index is its earliest record.
+        batch.sort_unstable();
+        let base = self.folded_to;
+        let mut dropped = vec![false; self.entries.len() - base];
+        let mut fresh: Vec<(u128, u32)> = Vec::new();
+        let mut cursor = 0;
+        for group in batch.chunk_by(|a, b| a.0 == b.0) {
+            let key = group[0].0;
+            // The distinct keys are sorted and so are the groups: one forward pass finds them
+            // (sequential reads; a binary search a group missed the cache at every probe).
+            while self.distinct.get(cursor).is_some_and(|&(k, _)| k < key) {
+                cursor += 1;
+            }
+            let (kept, rest) = match self.distinct.get(cursor) {
+                Some(&(k, i)) if k == key => (i as usize, group),
+                _ => {
+                    fresh.push(group[0]);
+                    (group[0].1 as usize, &group[1..])
+                }
+            };
+            for &(_, i) in rest {
                 let expires_at = self.entries[i as usize].expires_at;
                 merge_expiry(&mut self.entries[kept], expires_at);
-                dropped[i as usize] = true;
+                dropped[i as usize - base] = true;
                 self.report.merged += 1;
-                any = true;
             }
         }
-        if any {
-            let mut i = 0;
+        if dropped.contains(&true) {
+            // `new_index[j]`: where the tail's entry `j` goes once the dropped ones are removed.
+            let mut new_index = Vec::with_capacity(dropped.len());
+            let mut n = base as u32;
+            for &d in &dropped {
+                new_index.push(n);
+                n += u32::from(!d);
+            }
+            let mut j = 0;
             self.entries.retain(|_| {
-                i += 1;
-                !dropped[i - 1]
+                j += 1;
+                j <= base || !dropped[j - 1 - base]
             });
+            for f in &mut fresh {
+                f.1 = new_index[f.1 as usize - base];
+            }
+            for i in self.patterns.values_mut() {
+                if *i as usize >= base {
+                    *i = new_index[*i as usize - base];
+                }
+            }
+        }
+        merge_sorted(&mut self.distinct, &fresh);
+        self.folded_to = self.entries.len();
+        batch.clear();
+        self.pending = batch;
+    }
+}
+
+/// Merges the sorted `fresh` into the sorted `into` in place (from the back: no second buffer).
+fn merge_sorted(into: &mut Vec<(u128, u32)>, fresh: &[(u128, u32)]) {
+    let old = into.len();
+    into.resize(old + fresh.len(), (0, 0));
+    let (mut a, mut b, mut out) = (old, fresh.len(), into.len());
+    while b > 0 {
+        out -= 1;
+        if a > 0 && into[a - 1] > fresh[b - 1] {
+            a -= 1;
+            into[out] = into[a];
+        } else {
+            b -= 1;
+            into[out] = fresh[b];
         }
     }
 }
@@ -430,14 +511,12 @@ impl ListVersion {
         Ok((ListVersion::build(meta, entries, policy), report))
     }
 
-    /// A version of already validated entries, indexed for the built-in policy (see
-    /// [`ListVersion::build`] to index for another one).
-    pub fn new(meta: ListMeta, entries: Vec<Entry>) -> ListVersion {
-        ListVersion::build(meta, entries, &Policy::sacramento())
-    }
-
     /// A version of already validated entries, indexed for matching under `policy` (its
     /// confusion classes and `max_edits`).
+    ///
+    /// This is the one place a version's index is built: every load (from values, from a file,
+    /// on every surface) comes here with the policy of the registry it is for, so a match against
+    /// the registry finds the index it needs and never builds one.
     pub fn build(meta: ListMeta, entries: Vec<Entry>, policy: &Policy) -> ListVersion {
         let index = Index::build(entries.iter().map(|e| &e.key), IndexParams::of(policy));
         ListVersion { meta, entries, index }
@@ -486,13 +565,13 @@ mod tests {
     }
 
     proptest::proptest! {
-        /// Folding duplicates at the end gives what looking each record up as it comes in
+        /// Folding duplicates in batches gives what looking each record up as it comes in
         /// gives: the first record of each key in load order, the later expiry, the count.
         #[test]
         fn folded_duplicates_agree_with_a_record_by_record_fold(
             records in proptest::collection::vec(
                 (0usize..6, 0usize..3, 0usize..2, proptest::option::of(0u32..4)),
-                0..60,
+                0..120,
             ),
         ) {
             let p = Policy::sacramento();

@@ -36,8 +36,34 @@ vocab! {
         PlaceholderMissing = "placeholder_missing",
         /// A retention rule deletes before its minimum keep period (R-RET-1).
         RetentionDeleteBeforeKeep = "retention_delete_before_keep",
+        /// A span longer than any agency means ([`MAX_SPAN_YEARS`] years): a retention period,
+        /// the training recertification, the access-review idle days or the inspection interval.
+        SpanBeyondBound = "span_beyond_bound",
     }
 }
+
+/// The longest span a profile may give without a [`FindingCode::SpanBeyondBound`] finding: 100
+/// years.
+///
+/// Retention schedules write periods in years (the order's 2, CJIS's 1, Gov. Code 34090's 2);
+/// records kept for good (evidence in a homicide, the audit log) are written as no `delete_after`
+/// at all, which the retention module reads as "no automatic deletion". A finite period beyond a
+/// century outlives every person in the data and every proceeding it could serve, so it is a typo
+/// (`20000d` for `2000d`), a unit mistake, or a stand-in for "for ever" that an auditor would read
+/// as a deadline: the finding asks for the span to be fixed or written as no deletion. Training
+/// recertification, the access-review idle period and the inspection interval are months to a
+/// few years in the order; the same bound catches the same mistakes there.
+pub const MAX_SPAN_YEARS: u32 = 100;
+
+/// Whether a span is longer than [`MAX_SPAN_YEARS`]: more than 1200 months in years and months,
+/// or more days than any 100 years hold (36 525) counting each month as 28 days.
+fn beyond_bound(s: crate::time::CalendarSpan) -> bool {
+    let months = u64::from(s.years) * 12 + u64::from(s.months);
+    months > u64::from(MAX_SPAN_YEARS) * 12 || min_days(s) > MAX_SPAN_DAYS
+}
+
+/// The most days 100 calendar years hold (25 leap years).
+const MAX_SPAN_DAYS: u64 = 36_525;
 
 /// One contradiction between a profile and the order or the law.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
@@ -155,6 +181,47 @@ impl Policy {
                     format!("{class} is deleted before its minimum keep period"),
                 );
             }
+            for (what, span) in [
+                ("keep_at_least", Some(rule.keep_at_least)),
+                ("delete_after", rule.delete_after),
+            ] {
+                if span.is_some_and(beyond_bound) {
+                    find(
+                        FindingCode::SpanBeyondBound,
+                        "retention",
+                        format!(
+                            "{class} {what} is longer than {MAX_SPAN_YEARS} years (write permanent retention as no delete_after)"
+                        ),
+                    );
+                }
+            }
+        }
+        if beyond_bound(self.training_recertification) {
+            find(
+                FindingCode::SpanBeyondBound,
+                "training_recertification",
+                format!("longer than {MAX_SPAN_YEARS} years (the order says 2)"),
+            );
+        }
+        if u64::from(self.access_review_idle_days) > MAX_SPAN_DAYS {
+            find(
+                FindingCode::SpanBeyondBound,
+                "access_review_idle_days",
+                format!(
+                    "{} days is longer than {MAX_SPAN_YEARS} years",
+                    self.access_review_idle_days
+                ),
+            );
+        }
+        if self.inspection_interval_months > MAX_SPAN_YEARS * 12 {
+            find(
+                FindingCode::SpanBeyondBound,
+                "inspection_interval_months",
+                format!(
+                    "{} months is longer than {MAX_SPAN_YEARS} years",
+                    self.inspection_interval_months
+                ),
+            );
         }
         out
     }
@@ -215,6 +282,80 @@ mod tests {
         assert_eq!(
             FindingCode::parse("placeholder_missing").unwrap(),
             FindingCode::PlaceholderMissing
+        );
+    }
+
+    #[test]
+    fn spans_beyond_a_century_are_found() {
+        use crate::time::CalendarSpan;
+        let span = |s: &str| s.parse::<CalendarSpan>().unwrap();
+        // At the bound: no finding.
+        let mut p = Policy::sacramento();
+        p.retention.insert(
+            "century".into(),
+            crate::policy::RetentionRule {
+                keep_at_least: span("100y"),
+                delete_after: Some(span("1200m")),
+            },
+        );
+        p.retention.insert(
+            "days".into(),
+            crate::policy::RetentionRule {
+                keep_at_least: span("36525d"),
+                delete_after: None,
+            },
+        );
+        p.training_recertification = span("100y");
+        p.access_review_idle_days = 36_525;
+        p.inspection_interval_months = 1200;
+        assert_eq!(p.check(), vec![]);
+        // Past it, each once; issue 15's 4294967295y among them.
+        let mut q = p.clone();
+        if let Some(r) = q.retention.get_mut("century") {
+            r.delete_after = Some(span("4294967295y"));
+        }
+        if let Some(r) = q.retention.get_mut("days") {
+            r.keep_at_least = span("36526d");
+        }
+        q.retention.insert(
+            "mixed".into(),
+            crate::policy::RetentionRule {
+                keep_at_least: span("99y11m60d"),
+                delete_after: Some(span("4294967295y4294967295m4294967295d")),
+            },
+        );
+        q.training_recertification = span("100y1m");
+        q.access_review_idle_days = u32::MAX;
+        q.inspection_interval_months = 1201;
+        let findings = q.check();
+        let found: Vec<(&str, &str)> = findings
+            .iter()
+            .filter(|f| f.code == FindingCode::SpanBeyondBound)
+            .map(|f| (f.field, f.detail.as_str()))
+            .collect();
+        assert_eq!(
+            found,
+            vec![
+                (
+                    "retention",
+                    "century delete_after is longer than 100 years (write permanent retention as no delete_after)"
+                ),
+                (
+                    "retention",
+                    "days keep_at_least is longer than 100 years (write permanent retention as no delete_after)"
+                ),
+                (
+                    "retention",
+                    "mixed delete_after is longer than 100 years (write permanent retention as no delete_after)"
+                ),
+                ("training_recertification", "longer than 100 years (the order says 2)"),
+                ("access_review_idle_days", "4294967295 days is longer than 100 years"),
+                ("inspection_interval_months", "1201 months is longer than 100 years"),
+            ]
+        );
+        assert_eq!(
+            FindingCode::parse("span_beyond_bound").unwrap(),
+            FindingCode::SpanBeyondBound
         );
     }
 }

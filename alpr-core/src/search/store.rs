@@ -155,6 +155,10 @@ impl DetectionStoreBuilder {
                 row,
             ));
         }
+        // The years 0001–9999 only: an INT64_MIN/MAX sentinel or microseconds given as
+        // milliseconds is refused here, not stored and read back as 1970.
+        crate::time::instant_from_unix_ms(observed_ms)
+            .map_err(|e| e.at_index(u32::try_from(row).unwrap_or(u32::MAX)))?;
         let d = device_id.map_or(NO_DEVICE, |d| self.device_id(d));
         self.ids.push(id);
         self.plates.push(plate.packed());

@@ -279,7 +279,8 @@ pub fn parse_bytes(format: Format, bytes: &[u8], policy: &Policy) -> Result<Pars
     Ok(out)
 }
 
-/// Parses and validates a file into a list version (R-LIST-6, R-LIST-7).
+/// Parses and validates a file into a list version (R-LIST-6, R-LIST-7), indexed for matching
+/// under `policy` (the registry's: [`Registry::load_file`](crate::hotlist::Registry::load_file)).
 ///
 /// `meta.generated_at` is replaced by the file's own time when the format has one (the CLEW
 /// header). `default_category` is the category of records that name none (a CLEW SVS file is
@@ -297,9 +298,10 @@ pub fn load_bytes(
     policy: &Policy,
 ) -> Result<(ListVersion, LoadReport)> {
     let text = decode(bytes)?;
-    // One record a line, nearly: a good capacity for the entries and the dedup set.
-    let estimate = memchr_count(text.as_bytes());
-    let mut v = Validator::new(meta.kind, default_category, policy, estimate);
+    // Nothing is reserved in proportion to the file: the entries grow with what is kept (a file
+    // of blank lines or of one record repeated holds next to nothing). A record is at least a
+    // dozen bytes; the validator caps the hint at one batch.
+    let mut v = Validator::new(meta.kind, default_category, policy, text.len() / 12);
     let info = run(format, text, policy.time_zone, &mut |r| match r {
         Record::Entry(raw, line) => v.push(raw, Position::at_line(line)),
         Record::Rejected(rej) => v.reject(rej),
@@ -317,12 +319,7 @@ pub fn load_bytes(
         meta.generated_at = info.generated_at;
     }
     report.generated_at = meta.generated_at;
-    Ok((ListVersion::new(meta, entries), report))
-}
-
-/// The number of line ends (a capacity estimate).
-fn memchr_count(b: &[u8]) -> usize {
-    count_newlines(b) + 1
+    Ok((ListVersion::build(meta, entries, policy), report))
 }
 
 /// The number of `\n` bytes (the compiler vectorizes this loop; no extra crate needed).

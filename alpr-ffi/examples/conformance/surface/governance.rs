@@ -3,8 +3,8 @@
 
 use serde_json::{Value, json};
 
+use alpr as g;
 use alpr::alpr_status;
-use alpr::governance as g;
 use alpr::policy::alpr_policy;
 
 use super::{error_answer, status_name, str_field};

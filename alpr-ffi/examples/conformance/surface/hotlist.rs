@@ -3,9 +3,9 @@
 
 use serde_json::{Value, json};
 
+use alpr as h;
+use alpr as r;
 use alpr::alpr_status;
-use alpr::hotlist as h;
-use alpr::registry as r;
 
 use super::{error_answer, str_field};
 

@@ -7,7 +7,7 @@ use std::ffi::c_char;
 use serde_json::{Value, json};
 
 use alpr::alpr_status;
-use alpr::matching::{ALPR_HIT_PLATE_TYPE_MISMATCH, ALPR_HIT_STALE, alpr_hit, alpr_read};
+use alpr::{ALPR_HIT_PLATE_TYPE_MISMATCH, ALPR_HIT_STALE, alpr_hit, alpr_read};
 
 use super::{error_answer, str_field};
 
@@ -88,9 +88,9 @@ pub(crate) fn match_case(case: &Value) -> Result<Value, String> {
     let r = case.get("read").ok_or("case has no read")?;
     let plate = str_field(r, "plate")?;
     let origin = match r.get("origin").and_then(Value::as_str).unwrap_or("vehicle") {
-        "fixed" => alpr::matching::ALPR_ORIGIN_FIXED,
-        "desktop" => alpr::matching::ALPR_ORIGIN_DESKTOP,
-        _ => alpr::matching::ALPR_ORIGIN_VEHICLE,
+        "fixed" => alpr::ALPR_ORIGIN_FIXED,
+        "desktop" => alpr::ALPR_ORIGIN_DESKTOP,
+        _ => alpr::ALPR_ORIGIN_VEHICLE,
     };
     let read = alpr_read {
         plate: plate.as_ptr(),
@@ -108,9 +108,8 @@ pub(crate) fn match_case(case: &Value) -> Result<Value, String> {
     // First with no room, to learn the count, then with exactly that many slots.
     let mut n = 0usize;
     // SAFETY: valid pointers; no room is NULL with capacity 0.
-    let st = unsafe {
-        alpr::matching::alpr_registry_match(h.registry, &raw const read, now, std::ptr::null_mut(), 0, &raw mut n)
-    };
+    let st =
+        unsafe { alpr::alpr_registry_match(h.registry, &raw const read, now, std::ptr::null_mut(), 0, &raw mut n) };
     if st != alpr_status::Ok && st != alpr_status::InsufficientSize {
         return Ok(error_answer(st));
     }
@@ -118,7 +117,7 @@ pub(crate) fn match_case(case: &Value) -> Result<Value, String> {
     let mut hits: Vec<alpr_hit> = vec![unsafe { std::mem::zeroed() }; n];
     // SAFETY: hits has n writable slots.
     let st = unsafe {
-        alpr::matching::alpr_registry_match(
+        alpr::alpr_registry_match(
             h.registry,
             &raw const read,
             now,
@@ -136,11 +135,11 @@ pub(crate) fn match_case(case: &Value) -> Result<Value, String> {
             json!({
                 "list": c_str(&x.list_id),
                 "entry": c_str(&x.entry),
-                "kind": name(alpr::matching::alpr_match_kind_str(x.kind)),
-                "tier": name(alpr::matching::alpr_tier_str(x.tier)),
-                "jurisdiction": name(alpr::matching::alpr_jurisdiction_outcome_str(x.jurisdiction)),
-                "list_kind": name(alpr::matching::alpr_list_kind_str(x.list_kind)),
-                "category": name(alpr::matching::alpr_category_str(x.category)),
+                "kind": name(alpr::alpr_match_kind_str(x.kind)),
+                "tier": name(alpr::alpr_tier_str(x.tier)),
+                "jurisdiction": name(alpr::alpr_jurisdiction_outcome_str(x.jurisdiction)),
+                "list_kind": name(alpr::alpr_list_kind_str(x.list_kind)),
+                "category": name(alpr::alpr_category_str(x.category)),
                 "priority": x.priority,
                 "positions": (0..32).filter(|i| x.positions >> i & 1 == 1).collect::<Vec<u32>>(),
                 "stale": x.flags & ALPR_HIT_STALE != 0,

@@ -3,9 +3,9 @@
 
 use serde_json::{Value, json};
 
+use alpr::alpr_detection_store;
 use alpr::alpr_status;
 use alpr::policy::alpr_policy;
-use alpr::search::alpr_detection_store;
 
 use super::{error_answer, str_field};
 
@@ -34,7 +34,7 @@ impl Drop for Handles {
     fn drop(&mut self) {
         // SAFETY: each is NULL or a live handle owned here.
         unsafe {
-            alpr::search::alpr_detection_store_free(self.store);
+            alpr::alpr_detection_store_free(self.store);
             alpr::policy::alpr_policy_free(self.policy);
         }
     }
@@ -82,7 +82,7 @@ pub(crate) fn search(case: &Value) -> Result<Value, String> {
     let lens: Vec<usize> = plates.iter().map(String::len).collect();
     // SAFETY: every array holds dets.len() elements; each plate pointer has its length.
     let st = unsafe {
-        alpr::search::alpr_detection_store_new(
+        alpr::alpr_detection_store_new(
             ids.as_ptr(),
             ptrs.as_ptr(),
             lens.as_ptr(),
@@ -109,7 +109,7 @@ pub(crate) fn search(case: &Value) -> Result<Value, String> {
     let pattern = str_field(q, "pattern")?;
     let near = q.get("near");
     let now = ms(str_field(case, "now")?)?;
-    let query = alpr::search::alpr_detection_query {
+    let query = alpr::alpr_detection_query {
         pattern: pattern.as_ptr(),
         pattern_len: pattern.len(),
         from_ms: opt_ms(q, "from", i64::MIN)?,
@@ -126,7 +126,7 @@ pub(crate) fn search(case: &Value) -> Result<Value, String> {
         // SAFETY: the store is live; the policy NULL or live; the query's pattern, held and out
         // are valid for their lengths; n is a valid out-pointer.
         let st = unsafe {
-            alpr::search::alpr_detection_store_search(
+            alpr::alpr_detection_store_search(
                 h.store,
                 h.policy,
                 &raw const query,

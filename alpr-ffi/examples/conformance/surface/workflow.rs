@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 use alpr::alpr_status;
 use alpr::ops::{alpr_inspection_check, alpr_pra_request_json, alpr_shift_start_json};
 use alpr::policy::{alpr_policy, alpr_policy_free, alpr_policy_with_overrides_json};
-use alpr::workflow::{
+use alpr::{
     alpr_hit_workflow, alpr_hit_workflow_acknowledge, alpr_hit_workflow_broadcast, alpr_hit_workflow_call_types_json,
     alpr_hit_workflow_close, alpr_hit_workflow_confirm, alpr_hit_workflow_free, alpr_hit_workflow_mdc_query,
     alpr_hit_workflow_new, alpr_hit_workflow_record_basis, alpr_hit_workflow_reject, alpr_hit_workflow_status,

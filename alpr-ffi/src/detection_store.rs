@@ -1,21 +1,83 @@
-//! Partial-plate search over stored detections (R-SEARCH-1, R-MATCH-7, R-RET-6).
-//!
-//! `alpr_detection_store_search` is the pure search: it neither decides access nor writes the
-//! audit record that R-SEARCH-1 requires before a search; `alpr_detection_store_search_audited`
-//! (in the analytics module) does both first.
+//! `alpr_detection_store`: stored detections and their (audited) search.
 
 use std::collections::HashSet;
 
+use alpr_core::analytics::record_search;
 use alpr_core::search::{DetectionQuery, DetectionStore, DetectionStoreBuilder, Near, Retention};
 use alpr_core::time::Instant;
-use alpr_core::time::instant_of_ms;
-use alpr_core::{Code, Error, PlateOrPattern, Policy, Position};
+use alpr_core::{Error, PlateOrPattern, Policy, Position};
 
+use crate::access::user_and_request;
 use crate::alpr_status;
-use crate::boundary::{ffi_boundary, instant_in, str_in, write_out};
+use crate::audit_log::{alpr_audit_log, lock};
+use crate::boundary::{ffi_boundary, instant_in, slice_in, str_in, write_out};
 use crate::error::FfiError;
 use crate::handle::{Castable, arc_free, arc_into_ptr, arc_ref};
-use crate::policy::alpr_policy;
+use crate::id_list::alpr_id_list;
+use crate::policy::{alpr_policy, policy_or_default};
+
+/// The guarded partial-plate search (R-SEARCH-1): decides the access request
+/// (`{"action": "query_detections" | "query_own_detections", "purpose", "case_number",
+/// "approval"}`) for the user (JSON as for `alpr_access_decide_json`), writes the decision with the
+/// query terms to `log` — only then, and only when allowed, searches as
+/// `alpr_detection_store_search` does, and writes the ids to a new list at `*ids_out`.
+///
+/// For `query_own_detections` the caller keeps only the ids of the user's own devices.
+///
+/// # Returns
+/// `ALPR_STATUS_OK`; `ALPR_STATUS_ACCESS_DENIED` (the denial is audited; the last error message
+/// lists every failed check); `ALPR_STATUS_AUDIT_WRITE_FAILED` (nothing searched);
+/// `ALPR_STATUS_INVALID_ARGUMENT` (malformed JSON, an action that is not a detection query, a bad
+/// window, point or time); the pattern's status (`ALPR_STATUS_PATTERN_TOO_BROAD`, …);
+/// `ALPR_STATUS_INVALID_UTF8`; `ALPR_STATUS_NULL_PARAMETER`.
+///
+/// # Safety
+/// `store` and `log` must be live handles; `policy` NULL (the built-in profile) or live; the
+/// JSON pointers must point to their length in readable bytes; `query` to a valid
+/// `alpr_detection_query`; `held` to `held_len` readable ids (NULL when 0); `ids_out` must be
+/// valid for writes. Thread-safe (appends to `log` are serialized).
+#[unsafe(no_mangle)]
+#[allow(clippy::too_many_arguments)]
+pub unsafe extern "C" fn alpr_detection_store_search_audited(
+    store: *const alpr_detection_store,
+    log: *const alpr_audit_log,
+    policy: *const alpr_policy,
+    user_json: *const u8,
+    user_json_len: usize,
+    request_json: *const u8,
+    request_json_len: usize,
+    query: *const alpr_detection_query,
+    now_ms: i64,
+    held: *const u64,
+    held_len: usize,
+    ids_out: *mut *const alpr_id_list,
+) -> alpr_status {
+    ffi_boundary!({
+        // SAFETY: `store`, `log`: as the `# Safety` section requires (the caller's guarantees).
+        let (s, log, policy) = unsafe {
+            (
+                arc_ref(store, "store")?,
+                arc_ref(log, "log")?,
+                policy_or_default(policy)?,
+            )
+        };
+        // SAFETY: `user_json`, `request_json`: valid as the `# Safety` section requires.
+        let (user, request) = unsafe { user_and_request(user_json, user_json_len, request_json, request_json_len)? };
+        // SAFETY: `query`: valid as the `# Safety` section requires.
+        let query = unsafe { query_in(query, &policy)? };
+        // SAFETY: `held`: valid as the `# Safety` section requires.
+        let (now, held) = unsafe { now_and_holds(now_ms, held, held_len)? };
+        if ids_out.is_null() {
+            return Err(FfiError::null("ids_out"));
+        }
+        // The log is locked for the record only (the guard ends with the statement), not for
+        // the read.
+        let recorded = record_search(&mut lock(log), &user, &request, &query, now, &policy)?;
+        let ids = s.ids_of(&recorded.run(s, held)?);
+        // SAFETY: checked non-NULL; valid for writes per the contract.
+        unsafe { write_out(ids_out, arc_into_ptr::<alpr_id_list>(ids), "ids_out") }
+    })
+}
 
 /// An immutable, indexed set of stored detections. May be used from multiple threads
 /// simultaneously. Free with `alpr_detection_store_free`.
@@ -24,22 +86,8 @@ pub struct alpr_detection_store {
 }
 
 impl Castable for alpr_detection_store {
+    type Ownership = crate::handle::OwnershipArc;
     type Rust = DetectionStore;
-}
-
-/// Borrows `n` elements at `ptr` (NULL only with `n == 0`).
-///
-/// # Safety
-/// `ptr` must be NULL or point to `n` readable, initialized elements that stay valid for 'a.
-pub(crate) unsafe fn slice_in<'a, T>(ptr: *const T, n: usize, name: &'static str) -> Result<&'a [T], FfiError> {
-    if n == 0 {
-        return Ok(&[]);
-    }
-    if ptr.is_null() {
-        return Err(FfiError::null(name));
-    }
-    // SAFETY: non-NULL, and the caller guarantees n readable elements for 'a.
-    Ok(unsafe { std::slice::from_raw_parts(ptr, n) })
 }
 
 fn at_index(e: Error, i: usize) -> Error {
@@ -56,8 +104,9 @@ fn at_index(e: Error, i: usize) -> Error {
 ///
 /// # Returns
 /// `ALPR_STATUS_OK`; a normalization status (`ALPR_STATUS_INVALID_CHARACTER`, …) for a bad
-/// plate; `ALPR_STATUS_INVALID_ARGUMENT` for a coordinate outside its range, a time out of range
-/// or an id given twice — all with the detection's position `index`
+/// plate; `ALPR_STATUS_INVALID_DATE` for a time outside the years 0001–9999;
+/// `ALPR_STATUS_INVALID_ARGUMENT` for a coordinate outside its range or an id given twice — all
+/// with the detection's position `index`
 /// (`alpr_last_error_position`); `ALPR_STATUS_INVALID_UTF8`; `ALPR_STATUS_NULL_PARAMETER`.
 ///
 /// # Safety
@@ -80,24 +129,22 @@ pub unsafe extern "C" fn alpr_detection_store_new(
         }
         // SAFETY (all five): the caller guarantees n readable elements in each array.
         let ids = unsafe { slice_in(ids, n, "ids")? };
-        // SAFETY: as above.
-        let plates = unsafe { slice_in(plates, n, "plates")? };
-        // SAFETY: as above.
-        let plate_lens = unsafe { slice_in(plate_lens, n, "plate_lens")? };
-        // SAFETY: as above.
-        let observed = unsafe { slice_in(observed_ms, n, "observed_ms")? };
-        // SAFETY: as above.
-        let lat = unsafe { slice_in(lat, n, "lat")? };
-        // SAFETY: as above.
-        let lon = unsafe { slice_in(lon, n, "lon")? };
+        // SAFETY: `plates`, `plate_lens`, `observed_ms`, `lat`, `lon`: as the `# Safety` section requires (the caller's guarantees).
+        let (plates, plate_lens, observed, lat, lon) = unsafe {
+            (
+                slice_in(plates, n, "plates")?,
+                slice_in(plate_lens, n, "plate_lens")?,
+                slice_in(observed_ms, n, "observed_ms")?,
+                slice_in(lat, n, "lat")?,
+                slice_in(lon, n, "lon")?,
+            )
+        };
         let mut b = DetectionStoreBuilder::with_capacity(n);
         for i in 0..n {
             // SAFETY: the caller guarantees plate_lens[i] readable bytes at plates[i].
             let text = unsafe { str_in(plates[i], plate_lens[i])? };
             let plate = alpr_core::normalize(text).map_err(|e| at_index(e, i))?.plate;
-            if instant_of_ms(observed[i]).is_none() {
-                return Err(at_index(Error::new(Code::InvalidArgument).with_detail("time out of range"), i).into());
-            }
+            alpr_core::time::instant_from_unix_ms(observed[i]).map_err(|e| at_index(e, i))?;
             b.push_ms(ids[i], plate, None, observed[i], lat[i], lon[i], None)?;
         }
         let store = b.build()?;
@@ -149,7 +196,7 @@ pub unsafe extern "C" fn alpr_detection_store_len(
     ffi_boundary!({
         // SAFETY: the caller's guarantees are passed on.
         let s = unsafe { arc_ref(store, "store")? };
-        // SAFETY: as above.
+        // SAFETY: `len_out`: valid as the `# Safety` section requires.
         unsafe { write_out(len_out, s.len(), "len_out") }
     })
 }
@@ -229,8 +276,8 @@ pub(crate) unsafe fn now_and_holds(
 /// `ALPR_STATUS_OK`; `ALPR_STATUS_INSUFFICIENT_SIZE` when more than `cap` ids match (`*n_out`
 /// holds the number needed, `ids_out` is untouched); `ALPR_STATUS_PATTERN_TOO_BROAD`,
 /// `ALPR_STATUS_INVALID_PATTERN` or a normalization status for the pattern;
-/// `ALPR_STATUS_INVALID_ARGUMENT` for a window ending before it starts, a time out of range or a
-/// point or radius outside its domain; `ALPR_STATUS_INVALID_UTF8`; `ALPR_STATUS_NULL_PARAMETER`.
+/// `ALPR_STATUS_INVALID_ARGUMENT` for a window ending before it starts or a point or radius
+/// outside its domain; `ALPR_STATUS_INVALID_DATE` for a time outside the years 0001–9999; `ALPR_STATUS_INVALID_UTF8`; `ALPR_STATUS_NULL_PARAMETER`.
 ///
 /// # Safety
 /// `store` must be a live store; `policy` NULL or a live policy; `query` must point to a valid
@@ -250,16 +297,14 @@ pub unsafe extern "C" fn alpr_detection_store_search(
     n_out: *mut usize,
 ) -> alpr_status {
     ffi_boundary!({
-        // SAFETY: the caller's guarantees are passed on.
-        let s = unsafe { arc_ref(store, "store")? };
-        // SAFETY: as above.
-        let policy = unsafe { crate::workflow::policy_or_default(policy)? };
+        // SAFETY: `store`: as the `# Safety` section requires (the caller's guarantees).
+        let (s, policy) = unsafe { (arc_ref(store, "store")?, crate::policy::policy_or_default(policy)?) };
         if n_out.is_null() {
             return Err(FfiError::null("n_out"));
         }
-        // SAFETY: as above.
+        // SAFETY: `query`: valid as the `# Safety` section requires.
         let query = unsafe { query_in(query, &policy)? };
-        // SAFETY: as above.
+        // SAFETY: `held`: valid as the `# Safety` section requires.
         let (now, held) = unsafe { now_and_holds(now_ms, held, held_len)? };
         let ids = s.search_ids(&query, &Retention::for_detections(&policy, now, held))?;
         // SAFETY: checked non-NULL; writable per the contract.

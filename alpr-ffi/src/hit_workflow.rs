@@ -1,17 +1,14 @@
-//! The hit workflow (R-HIT-1…8) as a handle with one call per event, its dispatch packet as JSON,
-//! and officer hot-plate validation (R-HOTPLATE-1…5).
-
-use std::sync::Arc;
+//! `alpr_hit_workflow`: one hit and its workflow (R-HIT-1…6).
 
 use alpr_core::vocab::{Category, ListKind, Origin};
 use alpr_core::workflow::{self, ClearsResponse, DispatchInput, Disposition, Event, HitWorkflow, Outcome};
-use alpr_core::{Code, Policy, hotplate, json};
+use alpr_core::{Code, Policy};
 
 use crate::alpr_status;
 use crate::boundary::{ffi_boundary, str_in, str_out};
 use crate::error::FfiError;
-use crate::handle::{Castable, arc_clone, box_free, box_into_ptr, box_mut, box_ref};
-use crate::policy::alpr_policy;
+use crate::handle::{Castable, box_free, box_into_ptr, box_mut, box_ref};
+use crate::policy::{alpr_policy, policy_or_default};
 
 /// One hit walking through the workflow of R-HIT-6, with its dispatch packet. Created with
 /// `alpr_hit_workflow_new` or `alpr_hit_workflow_new_json` in status `alerted`; each event call either succeeds
@@ -28,20 +25,8 @@ pub(crate) struct HitHandle {
 }
 
 impl Castable for alpr_hit_workflow {
+    type Ownership = crate::handle::OwnershipBox;
     type Rust = HitHandle;
-}
-
-/// The policy behind a possibly NULL handle (NULL is the built-in profile).
-///
-/// # Safety
-/// `policy` must be NULL or a live policy.
-pub(crate) unsafe fn policy_or_default(policy: *const alpr_policy) -> Result<Arc<Policy>, FfiError> {
-    if policy.is_null() {
-        Ok(Policy::builtin())
-    } else {
-        // SAFETY: non-NULL and live per the caller's contract.
-        unsafe { arc_clone(policy, "policy") }
-    }
 }
 
 /// Writes a new hit handle.
@@ -99,9 +84,9 @@ pub unsafe extern "C" fn alpr_hit_workflow_new(
             )
         };
         let input = DispatchInput::new(ListKind::parse(kind)?, Category::parse(cat)?, Origin::parse(org)?);
-        // SAFETY: as above.
+        // SAFETY: `policy`: valid as the `# Safety` section requires.
         let policy = unsafe { policy_or_default(policy)? };
-        // SAFETY: as above.
+        // SAFETY: `hit_out`: valid as the `# Safety` section requires.
         unsafe { new_hit(&input, &policy, hit_out) }
     })
 }
@@ -129,10 +114,10 @@ pub unsafe extern "C" fn alpr_hit_workflow_new_json(
     ffi_boundary!({
         // SAFETY: the caller's guarantees are passed on.
         let text = unsafe { str_in(json, json_len)? };
-        let input: DispatchInput = json::from_json_text(text)?;
-        // SAFETY: as above.
+        let input: DispatchInput = alpr_core::json::from_json_text(text)?;
+        // SAFETY: `policy`: valid as the `# Safety` section requires.
         let policy = unsafe { policy_or_default(policy)? };
-        // SAFETY: as above.
+        // SAFETY: `hit_out`: valid as the `# Safety` section requires.
         unsafe { new_hit(&input, &policy, hit_out) }
     })
 }
@@ -268,7 +253,7 @@ pub unsafe extern "C" fn alpr_hit_workflow_reject(
     ffi_boundary!({
         // SAFETY: the caller's guarantees are passed on.
         let d = Disposition::parse(unsafe { str_in(disposition, disposition_len)? })?;
-        // SAFETY: as above.
+        // SAFETY: `hit`, `disposition`: valid as the `# Safety` section requires.
         unsafe { apply(hit, Event::Reject { disposition: d }) }
     })
 }
@@ -292,7 +277,7 @@ pub unsafe extern "C" fn alpr_hit_workflow_close(
     ffi_boundary!({
         // SAFETY: the caller's guarantees are passed on.
         let o = Outcome::parse(unsafe { str_in(outcome, outcome_len)? })?;
-        // SAFETY: as above.
+        // SAFETY: `hit`, `outcome`: valid as the `# Safety` section requires.
         unsafe { apply(hit, Event::Close { outcome: o }) }
     })
 }
@@ -316,7 +301,7 @@ pub unsafe extern "C" fn alpr_hit_workflow_status(
     ffi_boundary!({
         // SAFETY: the caller's guarantees are passed on.
         let h = unsafe { box_ref(hit, "hit")? };
-        // SAFETY: as above.
+        // SAFETY: `buf`, `out_n`: valid as the `# Safety` section requires.
         unsafe { str_out(h.workflow.status().as_str(), buf, buf_len, out_n) }
     })
 }
@@ -339,7 +324,7 @@ pub unsafe extern "C" fn alpr_hit_workflow_disposition(
         // SAFETY: the caller's guarantees are passed on.
         let h = unsafe { box_ref(hit, "hit")? };
         let d = h.workflow.disposition().map_or("", Disposition::as_str);
-        // SAFETY: as above.
+        // SAFETY: `buf`, `out_n`: valid as the `# Safety` section requires.
         unsafe { str_out(d, buf, buf_len, out_n) }
     })
 }
@@ -396,7 +381,7 @@ pub unsafe extern "C" fn alpr_hit_workflow_violations(
     ffi_boundary!({
         // SAFETY: the caller's guarantees are passed on.
         let h = unsafe { box_ref(hit, "hit")? };
-        // SAFETY: as above.
+        // SAFETY: `codes_out_ptr`, `out_n`: valid as the `# Safety` section requires.
         unsafe { codes_out(h.workflow.violations(), codes_out_ptr, cap, out_n) }
     })
 }
@@ -420,7 +405,7 @@ pub unsafe extern "C" fn alpr_hit_workflow_call_types_json(
         // SAFETY: the caller's guarantees are passed on.
         let h = unsafe { box_ref(hit, "hit")? };
         let text = serde_json::to_string(h.workflow.call_types()).unwrap_or_default();
-        // SAFETY: as above.
+        // SAFETY: `buf`, `out_n`: valid as the `# Safety` section requires.
         unsafe { str_out(&text, buf, buf_len, out_n) }
     })
 }
@@ -446,7 +431,7 @@ pub unsafe extern "C" fn alpr_hit_workflow_dispatch_packet_json(
     ffi_boundary!({
         // SAFETY: the caller's guarantees are passed on.
         let h = unsafe { box_ref(hit, "hit")? };
-        // SAFETY: as above.
+        // SAFETY: `buf`, `out_n`: valid as the `# Safety` section requires.
         unsafe { str_out(&h.packet_json, buf, buf_len, out_n) }
     })
 }
@@ -459,41 +444,4 @@ pub unsafe extern "C" fn alpr_hit_workflow_dispatch_packet_json(
 pub unsafe extern "C" fn alpr_hit_workflow_free(hit: *mut alpr_hit_workflow) {
     // SAFETY: the caller gives back the handle it owned.
     ffi_boundary!(default = (), { unsafe { box_free(hit) } });
-}
-
-/// Validates an officer's hot-plate form (R-HOTPLATE-1…5), given as a JSON object (`plate`,
-/// `jurisdiction`, `plate_type`, `category`, `entered_at`, `expires_at` as RFC 3339,
-/// `distribution` a number or `"all"`, `also_entered_in`, `officer_name`, `contact_phone`,
-/// `case_number`, `synopsis`, `vehicle`, `caution`), under `policy` (NULL for the built-in
-/// profile). *Every* violation is copied as a status number into `codes_out` and counted in
-/// `*out_n`; a valid form has 0.
-///
-/// # Returns
-/// `ALPR_STATUS_OK` (whatever the violations); `ALPR_STATUS_INSUFFICIENT_SIZE` (`*out_n` is the
-/// count needed; 16 always suffice); `ALPR_STATUS_INVALID_ARGUMENT` (malformed JSON);
-/// `ALPR_STATUS_INVALID_UTF8`; `ALPR_STATUS_NULL_PARAMETER`.
-///
-/// # Safety
-/// `policy` must be NULL or a live policy; `json` must point to `json_len` readable bytes;
-/// `codes_out_ptr` must be NULL (with `cap` 0) or point to `cap` writable `uint32_t`; `out_n`
-/// must be valid for writes.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn alpr_hot_plate_validate_json(
-    policy: *const alpr_policy,
-    json: *const u8,
-    json_len: usize,
-    codes_out_ptr: *mut u32,
-    cap: usize,
-    out_n: *mut usize,
-) -> alpr_status {
-    ffi_boundary!({
-        // SAFETY: the caller's guarantees are passed on.
-        let text = unsafe { str_in(json, json_len)? };
-        let form: hotplate::HotPlateForm = json::from_json_text(text)?;
-        // SAFETY: as above.
-        let policy = unsafe { policy_or_default(policy)? };
-        let codes = hotplate::violations(&form, &policy);
-        // SAFETY: as above.
-        unsafe { codes_out(&codes, codes_out_ptr, cap, out_n) }
-    })
 }

@@ -1,8 +1,14 @@
-//! Detection analytics as the order requires them to run (SPEC §8): a search preceded by its
-//! access decision and audit record (R-SEARCH-1, R-AUDIT-3), and retro-hits of a new list
-//! version against stored detections (R-SEARCH-2). Both compose the modules that own the rules —
-//! [`crate::access`], [`crate::audit`], [`crate::retention`] (through [`Retention`]),
-//! [`crate::search`] and [`crate::matching`] — and add none of their own.
+//! Unaudited building blocks of detection analytics: they trust their caller for the user, the
+//! time (`now`), the legal holds and the policy. A deployment reads detections through
+//! [`crate::agency::Agency`], which supplies those from its roster, clock, hold register and
+//! profile and records every read first; these functions are for engines that keep their own
+//! audit and for the conformance runners.
+//!
+//! A partial-plate search preceded by its access decision and audit record (R-SEARCH-1,
+//! R-AUDIT-3), and retro-hits of a new list version against stored detections (R-SEARCH-2). Both
+//! compose the modules that own the rules — [`crate::access`], [`crate::audit`],
+//! [`crate::retention`] (through [`Retention`]), [`crate::search`] and [`crate::matching`] — and
+//! add none of their own.
 
 use std::collections::{BTreeMap, HashSet};
 use std::sync::Arc;
@@ -11,6 +17,7 @@ use crate::access::{AccessRequest, User, authorize};
 use crate::audit::{AuditLog, AuditStore};
 use crate::error::{Code, Error, Result};
 use crate::hotlist::ListVersion;
+use crate::index::IndexParams;
 use crate::matching::{Hit, Matcher, Read};
 use crate::policy::Policy;
 use crate::search::{DetectionQuery, DetectionStore, Retention};
@@ -19,7 +26,7 @@ use crate::time::ceil_ms;
 use crate::vocab::Origin;
 
 /// What a search's audit record says it looked for (SB 34 §1798.90.52: the query terms).
-fn query_terms(query: &DetectionQuery) -> String {
+pub(crate) fn query_terms(query: &DetectionQuery) -> String {
     use std::fmt::Write as _;
     let mut s = format!("term={}", query.term);
     // Writing to a String cannot fail.
@@ -150,8 +157,19 @@ pub fn retro_hits(
     now: Instant,
     policy: &Arc<Policy>,
 ) -> Result<Vec<RetroHit>> {
-    let since = now - chrono::Duration::days(i64::from(days));
+    // A window reaching before chrono's range starts at its first instant (`days` is u32: up to
+    // 11 million years).
+    let since = now
+        .checked_sub_signed(chrono::Duration::days(i64::from(days)))
+        .unwrap_or(Instant::MIN_UTC);
     let retention = Retention::for_detections(policy, now, held);
+    // A version indexed for another policy (one loaded before a policy change) is indexed once
+    // here for this one, not once per detection by the matcher's slow path.
+    let list = if list.index().params().serves(&IndexParams::of(policy)) {
+        list
+    } else {
+        Arc::new(ListVersion::build(list.meta().clone(), list.entries().to_vec(), policy))
+    };
     let snapshot = Arc::new(BTreeMap::from([(list.meta().id.clone(), list)]));
     let matcher = Matcher::new(Arc::clone(policy));
     let mut out = Vec::new();
@@ -182,7 +200,7 @@ pub fn retro_hits(
 }
 
 /// What a retro-hits run's audit record says it looked for.
-fn retro_terms(list: &ListVersion, days: u32) -> String {
+pub(crate) fn retro_terms(list: &ListVersion, days: u32) -> String {
     let meta = list.meta();
     format!(
         "retro_hits list={} loaded_at={} days={days}",
@@ -416,8 +434,35 @@ mod tests {
                 .len(),
             1
         );
-        let long = retro_hits(&store(), list, 1000, HashSet::from([3]), now, &policy).unwrap();
+        let long = retro_hits(&store(), Arc::clone(&list), 1000, HashSet::from([3]), now, &policy).unwrap();
         assert_eq!(long.iter().map(|h| h.detection_id).collect::<Vec<_>>(), vec![1, 2, 3]);
+        // Issue 15: `days` up to u32::MAX (11 million years) reaches before chrono's range: the
+        // window starts at its first instant instead of panicking.
+        let all = retro_hits(&store(), Arc::clone(&list), u32::MAX, HashSet::from([3]), now, &policy).unwrap();
+        assert_eq!(all.iter().map(|h| h.detection_id).collect::<Vec<_>>(), vec![1, 2, 3]);
+        assert!(
+            retro_hits(&store(), list, u32::MAX, HashSet::new(), Instant::MIN_UTC, &policy)
+                .unwrap()
+                .is_empty()
+        );
+    }
+
+    /// Retro-hits build at most one index however many detections they match: none for a
+    /// version loaded under the run's policy, one for a version indexed for another.
+    #[test]
+    fn retro_hits_index_a_version_once() {
+        let policy = Arc::new(Policy {
+            max_edits: 1,
+            ..Policy::sacramento()
+        });
+        let now = t("2026-11-28T12:00:00-08:00");
+        let count = crate::index::builds_on_this_thread;
+        for (list, builds) in [(svs(&policy), 0), (svs(&Policy::sacramento()), 1)] {
+            let before = count();
+            let hits = retro_hits(&store(), list, 30, HashSet::new(), now, &policy).unwrap();
+            assert_eq!(hits.len(), 2);
+            assert_eq!(count() - before, builds);
+        }
     }
 
     #[test]

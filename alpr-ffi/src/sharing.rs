@@ -1,0 +1,165 @@
+//! `alpr_sharing_*`: sharing decisions over requests given as JSON (parsed by the core).
+
+use alpr_core::{Code, Error};
+
+use crate::access::codes_out;
+use crate::alpr_status;
+use crate::audit_log::{alpr_audit_log, lock};
+use crate::boundary::{bytes_in, ffi_boundary, instant_in, str_in, str_out, write_out};
+use crate::error::FfiError;
+use crate::handle::arc_ref;
+use crate::policy::alpr_policy;
+use crate::vocab::{ALPR_SHARE_ALLOW, ALPR_SHARE_DENY, ALPR_SHARE_NEEDS_APPROVAL};
+
+/// Decides a share (R-SHARE-1…3). `request_json` is `{"data":"detections"|"hits"|
+/// "special_hot_list","recipient":{"name","kind","jurisdiction","learn_member"},"approvals":
+/// [{"role","reference"}]}`. Writes `ALPR_SHARE_*` to `*decision_out`, the approver role still
+/// needed (empty when none) into `approver`, and the reasons as status numbers.
+///
+/// # Returns
+/// `ALPR_STATUS_OK`; `ALPR_STATUS_INVALID_ARGUMENT` (malformed JSON, unknown data);
+/// `ALPR_STATUS_INSUFFICIENT_SIZE`; `ALPR_STATUS_INVALID_UTF8`; `ALPR_STATUS_NULL_PARAMETER`.
+///
+/// # Safety
+/// `policy` must be a live policy; `request_json` must point to its length in readable bytes;
+/// `decision_out`, `approver_n` and `reasons_n` must be valid for writes; `approver` must point to
+/// `approver_cap` writable bytes; `reasons` to `reasons_cap` writable values (or NULL with 0).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn alpr_sharing_decide_json(
+    policy: *const alpr_policy,
+    request_json: *const u8,
+    request_json_len: usize,
+    decision_out: *mut u32,
+    approver: *mut u8,
+    approver_cap: usize,
+    approver_n: *mut usize,
+    reasons: *mut u32,
+    reasons_cap: usize,
+    reasons_n: *mut usize,
+) -> alpr_status {
+    ffi_boundary!({
+        // SAFETY: `policy`, `request_json`: as the `# Safety` section requires (the caller's guarantees).
+        let (policy, text) = unsafe { (arc_ref(policy, "policy")?, bytes_in(request_json, request_json_len)?) };
+        let text = std::str::from_utf8(text).map_err(|_| FfiError::from(Error::new(Code::InvalidUtf8)))?;
+        let request = alpr_core::sharing::ShareRequest::from_json(text)?;
+        if decision_out.is_null() {
+            return Err(FfiError::null("decision_out"));
+        }
+        let d = alpr_core::sharing::decide(&request, policy)?;
+        // SAFETY: the caller's guarantees on the outputs are passed on.
+        unsafe {
+            share_out(
+                &d,
+                decision_out,
+                approver,
+                approver_cap,
+                approver_n,
+                reasons,
+                reasons_cap,
+                reasons_n,
+            )
+        }
+    })
+}
+
+/// Writes a sharing decision to the C outputs of the two sharing calls.
+///
+/// # Safety
+/// As the outputs of `alpr_sharing_decide_json`.
+#[allow(clippy::too_many_arguments)]
+unsafe fn share_out(
+    d: &alpr_core::sharing::SharingDecision,
+    decision_out: *mut u32,
+    approver: *mut u8,
+    approver_cap: usize,
+    approver_n: *mut usize,
+    reasons: *mut u32,
+    reasons_cap: usize,
+    reasons_n: *mut usize,
+) -> Result<(), FfiError> {
+    let decision = match d.decision {
+        alpr_core::sharing::ShareDecision::Allow => ALPR_SHARE_ALLOW,
+        alpr_core::sharing::ShareDecision::Deny => ALPR_SHARE_DENY,
+        alpr_core::sharing::ShareDecision::NeedsApproval => ALPR_SHARE_NEEDS_APPROVAL,
+    };
+    // SAFETY: the caller's guarantees on the outputs are passed on.
+    unsafe {
+        str_out(d.approver.as_deref().unwrap_or(""), approver, approver_cap, approver_n)?;
+        codes_out(&d.reasons, reasons, reasons_cap, reasons_n)?;
+        write_out(decision_out, decision, "decision_out")
+    }
+}
+
+/// Decides a share as `alpr_sharing_decide_json` does and writes the decision, with `user` and
+/// `agency` as who asked, to `log` before answering (R-SHARE-1, R-AUDIT-3): a share whose record
+/// could not be written must not happen. Nothing is written when `approver_cap` or
+/// `reasons_cap` is too small (`*approver_n` and `*reasons_n` say what is needed), so a retry
+/// records the decision once.
+///
+/// # Returns
+/// `ALPR_STATUS_OK` (for a denial too: it is recorded); `ALPR_STATUS_AUDIT_WRITE_FAILED` (do not
+/// share); `ALPR_STATUS_INVALID_ARGUMENT` (malformed JSON, unknown data);
+/// `ALPR_STATUS_INVALID_DATE` (a time outside the years 0001–9999);
+/// `ALPR_STATUS_INSUFFICIENT_SIZE`; `ALPR_STATUS_INVALID_UTF8`; `ALPR_STATUS_NULL_PARAMETER`.
+///
+/// # Safety
+/// `log` must be a live log; `user` and `agency` must point to their length in readable bytes;
+/// otherwise as `alpr_sharing_decide_json`. Thread-safe.
+#[unsafe(no_mangle)]
+#[allow(clippy::too_many_arguments)]
+pub unsafe extern "C" fn alpr_sharing_decide_audited_json(
+    log: *const alpr_audit_log,
+    policy: *const alpr_policy,
+    user: *const u8,
+    user_len: usize,
+    agency: *const u8,
+    agency_len: usize,
+    request_json: *const u8,
+    request_json_len: usize,
+    now_ms: i64,
+    decision_out: *mut u32,
+    approver: *mut u8,
+    approver_cap: usize,
+    approver_n: *mut usize,
+    reasons: *mut u32,
+    reasons_cap: usize,
+    reasons_n: *mut usize,
+) -> alpr_status {
+    ffi_boundary!({
+        // SAFETY: `log`, `policy`: as the `# Safety` section requires (the caller's guarantees).
+        let (log, policy) = unsafe { (arc_ref(log, "log")?, arc_ref(policy, "policy")?) };
+        // SAFETY: `user`, `agency`: valid as the `# Safety` section requires.
+        let (user, agency) = unsafe { (str_in(user, user_len)?, str_in(agency, agency_len)?) };
+        // SAFETY: `request_json`: valid as the `# Safety` section requires.
+        let request = alpr_core::sharing::ShareRequest::from_json(unsafe { str_in(request_json, request_json_len)? })?;
+        if decision_out.is_null() {
+            return Err(FfiError::null("decision_out"));
+        }
+        let now = instant_in(now_ms, "now_ms")?;
+        let d = alpr_core::sharing::decide(&request, policy)?;
+        // Room first: a retry after INSUFFICIENT_SIZE must not write a second record.
+        let approver_len = d.approver.as_deref().map_or(0, str::len);
+        if approver_cap <= approver_len || reasons_cap < d.reasons.len() {
+            // SAFETY: the caller's guarantees on the counts are passed on; nothing else is written.
+            unsafe {
+                write_out(approver_n, approver_len, "approver_n")?;
+                write_out(reasons_n, d.reasons.len(), "reasons_n")?;
+            }
+            return Err(FfiError::insufficient(approver_len + 1));
+        }
+        let d = alpr_core::sharing::decide_and_audit(&mut lock(log), user, agency, &request, now, policy)?;
+        // SAFETY: the caller's guarantees on the outputs are passed on.
+        unsafe {
+            share_out(
+                &d,
+                decision_out,
+                approver,
+                approver_cap,
+                approver_n,
+                reasons,
+                reasons_cap,
+                reasons_n,
+            )
+        }
+    })
+}
