@@ -234,6 +234,16 @@ def test_batch_equals_single_reads(plates: list[str | None], form: str) -> None:
     assert report(r, data) == expected(r, plates)
 
 
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(plate_text, st.sampled_from(["CA", "NV", None, "XX", "ca"])), max_size=12))
+def test_batch_with_jurisdiction_column_equals_single_reads(rows: list[tuple[str | None, str | None]]) -> None:
+    r = alpr.Registry()
+    r.load_list(LIST)
+    plates, jurs = [p for p, _ in rows], [j for _, j in rows]
+    table = pa.table({"plate": pa.array(plates, pa.string()), "state": pa.array(jurs, pa.string())})
+    assert report(r, table, jurisdiction="state") == expected(r, plates, jurs)
+
+
 def test_messages_name_the_argument_and_the_choices() -> None:
     now = NOW
     with pytest.raises(ValueError, match='format: expected one of format="csv", format="ca_doj_clew"') as e:
