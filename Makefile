@@ -152,7 +152,7 @@ tsan:
 $(VENV)/.ready: Makefile
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet 'maturin>=1.8,<2' 'pytest>=8' 'hypothesis>=6' 'pyarrow>=15' 'mypy>=1.18'
+	$(PY) -m pip install --quiet 'maturin>=1.8,<2' 'pytest>=8' 'hypothesis>=6' 'pyarrow>=15' 'mypy>=1.18' 'pandas>=2.2' 'polars>=1.0'
 	touch $@
 
 ## py-test: build the wheel, install it in the venv, run pytest, check the type stub with stubtest.

@@ -2,12 +2,19 @@
 //! per code (`InvalidCharacterError`, `ConfirmationRequiredError`, …) generated from the core's
 //! [`Code::ALL`] table at import, so a new code can never be missing in Python. Every instance
 //! carries `.code` (the snake_case name) and `.position` (a dict of line/column/character/index).
+//!
+//! Every leaf class also subclasses the Python built-in that fits its code, so `except
+//! ValueError` and friends work (see [`builtin_of`]): access denials (400…411) are
+//! `PermissionError`; an audit write failure (420) and `io` (902) are `OSError`; `unknown_list`
+//! (217) is `KeyError`; every other code is a bad value (a plate, a file's content, an event in
+//! the wrong status, an argument outside its domain) and is `ValueError`. Wrong Python *types*
+//! are plain `TypeError`s raised by the bindings, not alpr codes.
 
 use pyo3::create_exception;
 use pyo3::exceptions::PyException;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
-use pyo3::types::{PyDict, PyType};
+use pyo3::types::{PyDict, PyTuple, PyType};
 
 use alpr_core::Code;
 
@@ -66,6 +73,17 @@ fn family_of(py: Python<'_>, code: Code) -> Bound<'_, PyType> {
     }
 }
 
+/// The built-in exception a code's class also derives from (documented in the module doc).
+fn builtin_of(py: Python<'_>, code: Code) -> Bound<'_, PyType> {
+    use pyo3::exceptions::{PyKeyError, PyOSError, PyPermissionError, PyValueError};
+    match code {
+        Code::UnknownList => py.get_type::<PyKeyError>(),
+        Code::AuditWriteFailed | Code::Io => py.get_type::<PyOSError>(),
+        c if (400..=411).contains(&c.number()) => py.get_type::<PyPermissionError>(),
+        _ => py.get_type::<PyValueError>(),
+    }
+}
+
 /// `invalid_character` → `InvalidCharacterError`.
 pub(crate) fn class_name(code: Code) -> String {
     let mut out = String::new();
@@ -88,11 +106,13 @@ fn leaves(py: Python<'_>) -> PyResult<&Vec<Py<PyType>>> {
         Code::ALL
             .iter()
             .map(|&c| {
-                let name = format!("alpr.{}", class_name(c));
                 let doc = format!("`{}` ({}): {}.", c.as_str(), c.number(), c.description());
-                let doc = std::ffi::CString::new(doc).unwrap_or_default();
-                let name = std::ffi::CString::new(name).unwrap_or_default();
-                PyErr::new_type(py, &name, Some(&doc), Some(&family_of(py, c)), None)
+                let namespace = PyDict::new(py);
+                namespace.set_item("__doc__", doc)?;
+                namespace.set_item("__module__", "alpr")?;
+                let bases = PyTuple::new(py, [family_of(py, c), builtin_of(py, c)])?;
+                let cls = py.get_type::<PyType>().call1((class_name(c), bases, namespace))?;
+                Ok(cls.cast_into::<PyType>()?.unbind())
             })
             .collect()
     })
@@ -143,6 +163,54 @@ impl<T> IntoPy<T> for alpr_core::Result<T> {
     fn py_err(self, py: Python<'_>) -> PyResult<T> {
         self.map_err(|e| to_py(py, &e))
     }
+}
+
+/// A closed set of names from the core's `vocab!` tables, for argument messages.
+pub(crate) trait Choice: Sized + Copy + 'static {
+    /// Every value.
+    fn all() -> &'static [Self];
+    /// The stable name.
+    fn name(self) -> &'static str;
+    /// The core's parser.
+    fn parse_name(s: &str) -> alpr_core::Result<Self>;
+}
+
+macro_rules! choices {
+    ($($t:ty),* $(,)?) => {
+        $(impl Choice for $t {
+            fn all() -> &'static [Self] {
+                <$t>::ALL
+            }
+            fn name(self) -> &'static str {
+                self.as_str()
+            }
+            fn parse_name(s: &str) -> alpr_core::Result<Self> {
+                <$t>::parse(s)
+            }
+        })*
+    };
+}
+
+choices!(
+    alpr_core::hotlist::Format,
+    alpr_core::vocab::ListKind,
+    alpr_core::vocab::Category,
+    alpr_core::vocab::Origin,
+    alpr_core::workflow::Disposition,
+    alpr_core::workflow::Outcome,
+    alpr_core::audit::Outcome,
+);
+
+/// Parses argument `arg` as one of the names of `T`; the error (the core's code) names the
+/// argument and every accepted value, never the value given.
+pub(crate) fn choice<T: Choice>(py: Python<'_>, arg: &str, value: &str) -> PyResult<T> {
+    T::parse_name(value).map_err(|e| {
+        let accepted: Vec<String> = T::all().iter().map(|v| format!("{arg}=\"{}\"", v.name())).collect();
+        to_py(
+            py,
+            &e.with_detail(format!("{arg}: expected one of {}", accepted.join(", "))),
+        )
+    })
 }
 
 /// Every code as `(number, name, exception class)`, for tests that check the three tables agree.

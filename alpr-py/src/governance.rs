@@ -280,7 +280,7 @@ impl PyAuditLog {
         reasons: Option<Vec<String>>,
         details: Option<std::collections::BTreeMap<String, String>>,
     ) -> PyResult<(u64, String)> {
-        let outcome = Outcome::parse(outcome).py_err(py)?;
+        let outcome: Outcome = crate::errors::choice(py, "outcome", outcome)?;
         let mut r = AuditRecord::new(utc(time), user, agency, action, outcome);
         r.purpose = purpose;
         r.case_number = case_number;

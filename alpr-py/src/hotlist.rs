@@ -59,8 +59,8 @@ impl PyRegistry {
         category: Option<&str>,
         source: String,
     ) -> PyResult<PyLoadReport> {
-        let format = Format::parse(format).py_err(py)?;
-        let kind = ListKind::parse(kind).py_err(py)?;
+        let format: Format = crate::errors::choice(py, "format", format)?;
+        let kind: ListKind = crate::errors::choice(py, "kind", kind)?;
         let category = category
             .filter(|c| !c.is_empty())
             .map(Category::parse)

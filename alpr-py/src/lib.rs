@@ -3,6 +3,8 @@
 
 use pyo3::prelude::*;
 
+mod arrow;
+mod batch;
 mod errors;
 mod governance;
 mod hotlist;
@@ -11,6 +13,7 @@ mod plate;
 mod policy;
 mod registry;
 mod search;
+mod time;
 mod workflow;
 
 /// The extension module.

@@ -19,13 +19,17 @@ use crate::policy::{PyPolicy, policy_or_builtin};
 /// Args:
 ///     ids: unique detection ids (non-negative integers).
 ///     plates: plate texts, normalized as ``normalize`` does.
-///     observed_at: time-zone-aware ``datetime`` objects or Unix milliseconds (``int``).
+///     observed_at: timezone-aware ``datetime`` objects (a list), a timezone-aware Arrow
+///         timestamp column, or with ``observed_at_unit`` Unix times as ``int``.
 ///     lat: latitudes in degrees.
 ///     lon: longitudes in degrees.
 ///     jurisdictions: optional two-letter codes (``None`` entries allowed).
 ///     device_ids: optional device names (``None`` entries allowed).
+///     observed_at_unit: the unit of integer times: ``"s"``, ``"ms"``, ``"us"`` or ``"ns"``.
+///         Integers without it are refused, never guessed.
 ///
 /// Raises:
+///     TypeError: naive times, or integers without ``observed_at_unit``.
 ///     InvalidArgumentError: columns of different lengths, a repeated id, a coordinate out of
 ///         range (``.position["index"]`` names the row).
 ///     InvalidDateError: a time outside the years 0001-9999 (UTC), with its row ``index``.
@@ -43,19 +47,64 @@ fn at_index(e: Error, i: usize) -> Error {
     })
 }
 
-/// Unix milliseconds of a `datetime` (aware) or an `int`.
-fn time_ms(v: &Bound<'_, PyAny>) -> PyResult<i64> {
-    if let Ok(ms) = v.extract::<i64>() {
-        return Ok(ms);
-    }
-    let t: DateTime<FixedOffset> = v.extract()?;
-    Ok(floor_ms(t.to_utc()))
+/// Unix milliseconds of every detection: numbers with an explicit `unit` (``"s"``, ``"ms"``,
+/// ``"us"``, ``"ns"``), or times through the package's one converter ([`crate::time`]); a number
+/// without a unit is refused there, never guessed.
+fn observed_ms(py: Python<'_>, observed_at: &Bound<'_, PyAny>, unit: Option<&str>) -> PyResult<Vec<i64>> {
+    let Some(unit) = unit else {
+        return crate::time::column("observed_at", observed_at)?
+            .into_iter()
+            .enumerate()
+            .map(|(i, t)| {
+                t.map(floor_ms).ok_or_else(|| {
+                    to_py(
+                        py,
+                        &at_index(
+                            Error::new(Code::InvalidDate).with_detail("observed_at: a missing time"),
+                            i,
+                        ),
+                    )
+                })
+            })
+            .collect();
+    };
+    let per_ms: fn(i64) -> Option<i64> = match unit {
+        "s" => |v| v.checked_mul(1000),
+        "ms" => Some,
+        "us" => |v| Some(v.div_euclid(1000)),
+        "ns" => |v| Some(v.div_euclid(1_000_000)),
+        _ => {
+            return Err(to_py(
+                py,
+                &Error::new(Code::InvalidArgument)
+                    .with_detail("observed_at_unit: expected one of observed_at_unit=\"s\", \"ms\", \"us\", \"ns\""),
+            ));
+        }
+    };
+    let numbers: Vec<i64> = observed_at
+        .extract()
+        .map_err(|_| pyo3::exceptions::PyTypeError::new_err("observed_at: with observed_at_unit, a sequence of int"))?;
+    numbers
+        .into_iter()
+        .enumerate()
+        .map(|(i, v)| {
+            per_ms(v).ok_or_else(|| {
+                to_py(
+                    py,
+                    &at_index(
+                        Error::new(Code::InvalidDate).with_detail("observed_at: out of range"),
+                        i,
+                    ),
+                )
+            })
+        })
+        .collect()
 }
 
 #[pymethods]
 impl PyDetectionStore {
     #[new]
-    #[pyo3(signature = (ids, plates, observed_at, lat, lon, *, jurisdictions=None, device_ids=None))]
+    #[pyo3(signature = (ids, plates, observed_at, lat, lon, *, jurisdictions=None, device_ids=None, observed_at_unit=None))]
     #[allow(clippy::too_many_arguments, clippy::needless_pass_by_value)]
     fn new(
         py: Python<'_>,
@@ -66,11 +115,9 @@ impl PyDetectionStore {
         lon: Vec<f64>,
         jurisdictions: Option<Vec<Option<String>>>,
         device_ids: Option<Vec<Option<String>>>,
+        observed_at_unit: Option<&str>,
     ) -> PyResult<PyDetectionStore> {
-        let observed: Vec<i64> = match observed_at.extract::<Vec<i64>>() {
-            Ok(v) => v,
-            Err(_) => observed_at.try_iter()?.map(|v| time_ms(&v?)).collect::<PyResult<_>>()?,
-        };
+        let observed = observed_ms(py, observed_at, observed_at_unit)?;
         let n = ids.len();
         let same = [plates.len(), observed.len(), lat.len(), lon.len()]
             .iter()

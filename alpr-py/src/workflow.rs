@@ -125,9 +125,9 @@ impl PyHit {
         details: Option<&Bound<'_, PyDict>>,
     ) -> PyResult<PyHit> {
         let mut input = DispatchInput::new(
-            ListKind::parse(list_kind).py_err(py)?,
-            Category::parse(category).py_err(py)?,
-            Origin::parse(origin).py_err(py)?,
+            crate::errors::choice::<ListKind>(py, "list_kind", list_kind)?,
+            crate::errors::choice::<Category>(py, "category", category)?,
+            crate::errors::choice::<Origin>(py, "origin", origin)?,
         );
         if let Some(d) = details {
             let merged = d.copy()?;
@@ -209,7 +209,7 @@ impl PyHit {
     ///     InvalidTransitionError: from ``rejected`` or ``closed``.
     ///     InvalidArgumentError: an unknown disposition.
     fn reject(&self, py: Python<'_>, disposition: &str) -> PyResult<()> {
-        let disposition = Disposition::parse(disposition).py_err(py)?;
+        let disposition: Disposition = crate::errors::choice(py, "disposition", disposition)?;
         self.event(py, Event::Reject { disposition })
     }
 
@@ -233,7 +233,7 @@ impl PyHit {
     ///     InvalidTransitionError: already closed.
     ///     InvalidArgumentError: an unknown outcome.
     fn close(&self, py: Python<'_>, outcome: &str) -> PyResult<()> {
-        let outcome = Outcome::parse(outcome).py_err(py)?;
+        let outcome: Outcome = crate::errors::choice(py, "outcome", outcome)?;
         self.event(py, Event::Close { outcome })
     }
 

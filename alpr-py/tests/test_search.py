@@ -76,14 +76,18 @@ def test_from_tables() -> None:
     )
     assert alpr.detection_store_from_table(table).search_ids("EV*74", now=NOW) == [10, 11]
     naive = table.set_column(2, "observed_at", pa.array([dt.datetime(2026, 1, 1)] * 3))
-    with pytest.raises(ValueError):
+    with pytest.raises(TypeError, match="without a timezone"):
         alpr.detection_store_from_table(naive)
     with pytest.raises(ValueError):
         alpr.detection_store_from_table(table.drop_columns(["lat"]))
     with pytest.raises(TypeError):
         alpr.detection_store_from_table([1, 2])
     ms = table.set_column(2, "observed_at", pa.array([1_795_800_000_000] * 3))
-    assert alpr.detection_store_from_table(ms).search_ids("EV7*", now=NOW) == [10, 12]
+    with pytest.raises(TypeError, match="explicit unit"):
+        alpr.detection_store_from_table(ms)
+    assert alpr.detection_store_from_table(ms, observed_at_unit="ms").search_ids("EV7*", now=NOW) == [10, 12]
+    seconds = table.set_column(2, "observed_at", pa.array([1_795_800_000] * 3))
+    assert alpr.detection_store_from_table(seconds, observed_at_unit="s").search_ids("EV7*", now=NOW) == [10, 12]
 
 
 def test_times_outside_the_years_1_to_9999() -> None:
@@ -91,14 +95,14 @@ def test_times_outside_the_years_1_to_9999() -> None:
     plates, z = ["ABC123", "ABC124"], [0.0, 0.0]
     for bad in (-(2**63), 2**63 - 1, 253402300800000, -62135596800001, 1795896000000000):
         with pytest.raises(alpr.InvalidDateError) as e:
-            alpr.DetectionStore([1, 2], plates, [0, bad], z, z)
+            alpr.DetectionStore([1, 2], plates, [0, bad], z, z, observed_at_unit="ms")
         assert e.value.position.get("index") == 1
         assert str(bad) not in str(e.value)
     late = dt.datetime(9999, 12, 31, 23, tzinfo=dt.timezone(dt.timedelta(hours=-5)))
     with pytest.raises(alpr.InvalidDateError) as e:
         alpr.DetectionStore([1, 2], plates, [NOW, late], z, z)
     assert e.value.position.get("index") == 1
-    ends = alpr.DetectionStore([1, 2], plates, [-62135596800000, 253402300799999], z, z)
+    ends = alpr.DetectionStore([1, 2], plates, [-62135596800000, 253402300799999], z, z, observed_at_unit="ms")
     assert len(ends) == 2
 
 
@@ -113,14 +117,19 @@ def test_errors() -> None:
     with pytest.raises(alpr.InvalidArgumentError):
         s.search_ids("7AB*", now=NOW, near=(0.0, 0.0, -1.0))
     with pytest.raises(alpr.InvalidCharacterError) as e:
-        alpr.DetectionStore([1, 2], ["ABC", "A/B"], [0, 0], [0.0, 0.0], [0.0, 0.0])
+        alpr.DetectionStore([1, 2], ["ABC", "A/B"], [0, 0], [0.0, 0.0], [0.0, 0.0], observed_at_unit="ms")
     assert e.value.position["index"] == 1
     with pytest.raises(alpr.InvalidArgumentError):
-        alpr.DetectionStore([1, 1], ["ABC", "ABD"], [0, 0], [0.0, 0.0], [0.0, 0.0])
+        alpr.DetectionStore([1, 1], ["ABC", "ABD"], [0, 0], [0.0, 0.0], [0.0, 0.0], observed_at_unit="ms")
     with pytest.raises(alpr.InvalidArgumentError):
-        alpr.DetectionStore([1], ["ABC", "ABD"], [0, 0], [0.0, 0.0], [0.0, 0.0])
+        alpr.DetectionStore([1], ["ABC", "ABD"], [0, 0], [0.0, 0.0], [0.0, 0.0], observed_at_unit="ms")
     with pytest.raises(alpr.InvalidArgumentError):
         alpr.DetectionStore.from_json("{}")
+    # Epoch numbers without a unit are refused, never read as milliseconds.
+    with pytest.raises(TypeError, match="unit"):
+        alpr.DetectionStore([1], ["ABC"], [1_795_800_000], [0.0], [0.0])
+    with pytest.raises(alpr.InvalidArgumentError, match="observed_at_unit"):
+        alpr.DetectionStore([1], ["ABC"], [0], [0.0], [0.0], observed_at_unit="min")
 
 
 @settings(max_examples=60, deadline=None)
@@ -131,7 +140,7 @@ def test_errors() -> None:
 def test_agrees_with_fnmatch(plates: list[str], pattern: str) -> None:
     n = len(plates)
     recent = int(NOW.timestamp() * 1000) - 1000
-    s = alpr.DetectionStore(list(range(n)), plates, [recent] * n, [0.0] * n, [0.0] * n)
+    s = alpr.DetectionStore(list(range(n)), plates, [recent] * n, [0.0] * n, [0.0] * n, observed_at_unit="ms")
     keep = alpr.Policy().with_overrides('{"pattern_min_literals": 1, "pattern_max_stars": 7}')
     try:
         got = s.search_ids(pattern, now=NOW, policy=keep)

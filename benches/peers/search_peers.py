@@ -105,7 +105,7 @@ def main() -> None:
     print(f"data: {ROWS:,} detections, {PLATES:,} distinct plates ({time.perf_counter() - t0:.1f} s)")
 
     t0 = time.perf_counter()
-    store = alpr.DetectionStore(ids, plates, observed.tolist(), lat.tolist(), lon.tolist())
+    store = alpr.DetectionStore(ids, plates, observed.tolist(), lat.tolist(), lon.tolist(), observed_at_unit="ms")
     print(f"alpr DetectionStore built in {time.perf_counter() - t0:.1f} s")
     df = pl.DataFrame({"id": ids, "plate": plates, "observed_ms": observed, "lat": lat, "lon": lon})
     t0 = time.perf_counter()

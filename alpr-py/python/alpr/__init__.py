@@ -9,7 +9,15 @@ Errors are raised as subclasses of :class:`AlprError`: one family class per bloc
 (``InvalidPlateError``, ``HotListError``, ``HitWorkflowError``, ``AccessError``, ``RecordsError``,
 ``PolicyError``) and one leaf class per code (``InvalidCharacterError``, …). Each carries
 ``.code`` (the stable snake_case code) and ``.position`` (line/column/character/index).
-Messages never contain plate text.
+Every leaf class also subclasses the built-in that fits its code: access denials (400…411) are
+``PermissionError``; ``audit_write_failed`` and ``io`` are ``OSError``; ``unknown_list`` is
+``KeyError``; every other code (a bad plate, file content, event or argument value) is
+``ValueError``. Wrong Python types raise plain ``TypeError``. Messages name the argument and the
+accepted values and never contain plate text.
+
+Times: every argument that takes a time accepts a timezone-aware ``datetime`` (any zone) or
+pandas ``Timestamp``, and columns of them as timezone-aware Arrow timestamps; naive times and
+bare integers are refused with a ``TypeError`` that says how to pass them, never guessed.
 """
 
 import datetime as _dt

@@ -247,11 +247,12 @@ class Registry:
     ) -> list[MatchHit]: ...
     def match_batch(
         self,
-        plates: Sequence[str] | Any,
+        data: Sequence[str | None] | Any,
         *,
+        plate: str = "plate",
         jurisdiction: str | Sequence[str | None] | Any | None = None,
         plate_type: str | Sequence[str | None] | Any | None = None,
-        observed_at: datetime.datetime | Sequence[datetime.datetime] | Any,
+        observed_at: str | datetime.datetime | Sequence[datetime.datetime | None] | Any,
         origin: str = "vehicle",
         now: datetime.datetime,
         on_error: str = "raise",
@@ -402,12 +403,13 @@ class DetectionStore:
         cls,
         ids: Sequence[int],
         plates: Sequence[str],
-        observed_at: Sequence[datetime.datetime] | Sequence[int],
+        observed_at: Sequence[datetime.datetime] | Sequence[int] | Any,
         lat: Sequence[float],
         lon: Sequence[float],
         *,
         jurisdictions: Sequence[str | None] | None = None,
         device_ids: Sequence[str | None] | None = None,
+        observed_at_unit: str | None = None,
     ) -> Self: ...
     @staticmethod
     def from_json(text: str) -> DetectionStore: ...

@@ -9,31 +9,23 @@ from alpr._alpr import DetectionStore
 _COLUMNS = ("id", "plate", "observed_at", "lat", "lon")
 
 
-def _arrow_times(col: Any) -> list[int]:
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    if pa.types.is_integer(col.type):
-        return col.to_pylist()
-    if not pa.types.is_timestamp(col.type) or col.type.tz is None:
-        raise ValueError("observed_at must be a time-zone-aware timestamp column or Unix milliseconds")
-    return pc.cast(pc.cast(col, pa.timestamp("ms", tz="UTC")), pa.int64()).to_pylist()
-
-
-def detection_store_from_table(table: Any) -> DetectionStore:
+def detection_store_from_table(table: Any, *, observed_at_unit: str | None = None) -> DetectionStore:
     """Builds a :class:`DetectionStore` from a ``pyarrow.Table``, a polars or a pandas DataFrame.
 
     Args:
-        table: columns ``id``, ``plate``, ``observed_at`` (a time-zone-aware timestamp, or
-            integer Unix milliseconds), ``lat``, ``lon``, and optionally ``jurisdiction`` and
-            ``device_id``.
+        table: columns ``id``, ``plate``, ``observed_at`` (a timezone-aware timestamp, or
+            integer Unix times with ``observed_at_unit``), ``lat``, ``lon``, and optionally
+            ``jurisdiction`` and ``device_id``.
+        observed_at_unit: the unit of an integer ``observed_at`` column (``"s"``, ``"ms"``,
+            ``"us"``, ``"ns"``); integers without it are refused, never guessed.
 
     Returns:
         DetectionStore: the store.
 
     Raises:
-        ValueError: a missing column or a naive timestamp column.
-        TypeError: an object that is none of the three.
+        ValueError: a missing column.
+        TypeError: an object that is none of the three; a naive timestamp column, or integers
+            without ``observed_at_unit``.
         AlprError: as the ``DetectionStore`` constructor.
     """
     import sys
@@ -52,12 +44,16 @@ def detection_store_from_table(table: Any) -> DetectionStore:
     optional = {
         name: table.column(name).to_pylist() for name in ("jurisdiction", "device_id") if name in table.column_names
     }
+    times = table.column("observed_at")
+    if observed_at_unit is not None:
+        times = times.to_pylist()
     return DetectionStore(
         table.column("id").to_pylist(),
         table.column("plate").to_pylist(),
-        _arrow_times(table.column("observed_at")),
+        times,
         table.column("lat").to_pylist(),
         table.column("lon").to_pylist(),
         jurisdictions=optional.get("jurisdiction"),
         device_ids=optional.get("device_id"),
+        observed_at_unit=observed_at_unit,
     )

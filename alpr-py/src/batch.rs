@@ -1,0 +1,512 @@
+//! `Registry.match_batch` (SPEC §3) over Arrow data: plates, jurisdictions and plate types are
+//! read in place from the Arrow buffers, matched without the GIL, and the result is built in
+//! Rust as an Arrow table. Lists and tuples of `str` stay accepted.
+
+use std::sync::Arc;
+
+use arrow_array::builder::{
+    BooleanBuilder, Int64Builder, ListBuilder, StringBuilder, TimestampMicrosecondBuilder, UInt8Builder, UInt64Builder,
+};
+use arrow_array::{ArrayRef, RecordBatch};
+use arrow_schema::{DataType, Field, Schema, TimeUnit};
+use pyo3::exceptions::PyTypeError;
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyList, PyString, PyTuple};
+
+use alpr_core::matching::{Hit, Read};
+use alpr_core::vocab::Origin;
+use alpr_core::{Code, Error, Jurisdiction, PlateType};
+
+use crate::arrow::{self, Cell, Imported};
+use crate::errors::IntoPy;
+use crate::registry::PyRegistry;
+use crate::time::{self, Times};
+
+/// A text column's values owned by Rust (from a Python list), or an Arrow column read in place.
+enum Text {
+    Arrow(arrow::Column),
+    Owned(Vec<Owned>),
+}
+
+/// One value of a Python list.
+enum Owned {
+    Str(String),
+    Null,
+    Bad(Code),
+}
+
+impl Text {
+    fn len(&self) -> usize {
+        match self {
+            Text::Arrow(c) => c.len(),
+            Text::Owned(v) => v.len(),
+        }
+    }
+
+    fn cells(&self) -> Vec<Cell<'_>> {
+        match self {
+            Text::Arrow(c) => c.cells(),
+            Text::Owned(v) => v
+                .iter()
+                .map(|o| match o {
+                    Owned::Str(s) => Cell::Str(s),
+                    Owned::Null => Cell::Null,
+                    Owned::Bad(c) => Cell::Bad(*c),
+                })
+                .collect(),
+        }
+    }
+}
+
+/// The values of a list or tuple: `str`, or `None` / a float NaN (pandas' missing value) for a
+/// missing one; anything else is that row's `bad` error.
+fn owned(seq: &Bound<'_, PyAny>, bad: Code) -> PyResult<Vec<Owned>> {
+    seq.try_iter()?
+        .map(|x| {
+            let x = x?;
+            Ok(if let Ok(s) = x.cast::<PyString>() {
+                // A str with lone surrogates has no UTF-8 form.
+                s.to_str()
+                    .map_or(Owned::Bad(Code::InvalidUtf8), |s| Owned::Str(s.to_owned()))
+            } else if x.is_none() || x.extract::<f64>().is_ok_and(f64::is_nan) {
+                Owned::Null
+            } else {
+                Owned::Bad(bad)
+            })
+        })
+        .collect()
+}
+
+fn type_name(obj: &Bound<'_, PyAny>) -> String {
+    obj.get_type().name().map(|n| n.to_string()).unwrap_or_default()
+}
+
+/// A column argument: an Arrow column, or a list or tuple; else a `TypeError` naming `arg`.
+fn text_column(arg: &str, obj: &Bound<'_, PyAny>, bad: Code) -> PyResult<Text> {
+    if let Some(imported) = arrow::import(arg, obj)? {
+        if imported.is_table() {
+            return Err(PyTypeError::new_err(format!("{arg}: expected one column, got a table")));
+        }
+        let col = imported.into_column();
+        col.check_text(arg)?;
+        return Ok(Text::Arrow(col));
+    }
+    if obj.is_instance_of::<PyList>() || obj.is_instance_of::<PyTuple>() {
+        return owned(obj, bad).map(Text::Owned);
+    }
+    Err(PyTypeError::new_err(format!(
+        "{arg}: expected a column ({}), got {}",
+        arrow::ACCEPTED,
+        type_name(obj)
+    )))
+}
+
+/// A per-read attribute: absent, one value for every read, or a column.
+enum Attr<T> {
+    Absent,
+    One(T),
+    Each(Text),
+}
+
+impl<T: Copy> Attr<T> {
+    /// The values per read (`Err` for a value that does not parse), `None` when absent.
+    fn resolve(&self, parse: fn(&str) -> alpr_core::Result<T>) -> Option<Vec<Result<Option<T>, Error>>> {
+        let Attr::Each(text) = self else { return None };
+        Some(
+            text.cells()
+                .into_iter()
+                .map(|c| match c {
+                    Cell::Str(s) => parse(s).map(Some),
+                    Cell::Null => Ok(None),
+                    Cell::Bad(code) => Err(Error::new(code)),
+                })
+                .collect(),
+        )
+    }
+
+    /// The number of values of a column.
+    fn each_len(&self) -> Option<usize> {
+        match self {
+            Attr::Each(text) => Some(text.len()),
+            _ => None,
+        }
+    }
+
+    fn one(&self) -> Option<T> {
+        match self {
+            Attr::One(v) => Some(*v),
+            _ => None,
+        }
+    }
+}
+
+/// Reads a per-read attribute argument. With a table, a `str` names a column of it; otherwise a
+/// `str` is one value for every read (a bad one raises). A column is an Arrow column or a list.
+fn attr<T>(
+    py: Python<'_>,
+    arg: &str,
+    value: Option<&Bound<'_, PyAny>>,
+    table: Option<&Imported>,
+    parse: fn(&str) -> alpr_core::Result<T>,
+    bad: Code,
+) -> PyResult<Attr<T>> {
+    let Some(value) = value else { return Ok(Attr::Absent) };
+    if let Ok(s) = value.cast::<PyString>() {
+        let s = s.to_str()?;
+        if let Some(t) = table {
+            let col = t.column(arg, s)?;
+            col.check_text(arg)?;
+            return Ok(Attr::Each(Text::Arrow(col)));
+        }
+        return parse(s).py_err(py).map(Attr::One);
+    }
+    text_column(arg, value, bad).map(Attr::Each)
+}
+
+fn invalid(py: Python<'_>, msg: String) -> PyErr {
+    crate::errors::to_py(py, &Error::new(Code::InvalidArgument).with_detail(msg))
+}
+
+/// One row of a result: a hit of read (or detection) `id`, or the error of row `id`.
+#[derive(Clone, Copy)]
+pub(crate) enum Row<'a> {
+    /// A hit.
+    Hit(u64, &'a Hit),
+    /// An unreadable row.
+    Error(u64, &'a Error),
+}
+
+impl Row<'_> {
+    /// A copy, for iterating a slice of rows by value.
+    pub(crate) fn copy(&self) -> Self {
+        *self
+    }
+}
+
+/// The fixed schema of a hit table: `first` (the read index or detection id), the explanation's
+/// fields with the list version's load time, and an `error` column when rows may carry one.
+fn schema(first: &str, errors: bool) -> Schema {
+    let utc = DataType::Timestamp(TimeUnit::Microsecond, Some("UTC".into()));
+    let mut fields = vec![
+        Field::new(first, DataType::UInt64, false),
+        Field::new("list", DataType::Utf8, true),
+        Field::new("list_kind", DataType::Utf8, true),
+        Field::new("list_loaded_at", utc, true),
+        Field::new("priority", DataType::UInt8, true),
+        Field::new("entry", DataType::Utf8, true),
+        Field::new("kind", DataType::Utf8, true),
+        Field::new(
+            "positions",
+            DataType::List(Arc::new(Field::new("item", DataType::UInt8, true))),
+            true,
+        ),
+        Field::new("jurisdiction", DataType::Utf8, true),
+        Field::new("plate_type_mismatch", DataType::Boolean, true),
+        Field::new("stale", DataType::Boolean, true),
+        Field::new("tier", DataType::Utf8, true),
+        Field::new("category", DataType::Utf8, true),
+        Field::new("list_age_seconds", DataType::Int64, true),
+    ];
+    if errors {
+        fields.push(Field::new("error", DataType::Utf8, true));
+    }
+    Schema::new(fields)
+}
+
+/// Builds the hit table of `rows` (in their order) in Rust.
+pub(crate) fn hits_batch<'a>(
+    first: &str,
+    errors: bool,
+    rows: impl ExactSizeIterator<Item = Row<'a>>,
+) -> Result<RecordBatch, arrow_schema::ArrowError> {
+    let n = rows.len();
+    let mut id = UInt64Builder::with_capacity(n);
+    let mut list = StringBuilder::with_capacity(n, 8 * n);
+    let mut list_kind = StringBuilder::with_capacity(n, 8 * n);
+    let mut loaded = TimestampMicrosecondBuilder::with_capacity(n).with_timezone("UTC");
+    let mut priority = UInt8Builder::with_capacity(n);
+    let mut entry = StringBuilder::with_capacity(n, 8 * n);
+    let mut kind = StringBuilder::with_capacity(n, 8 * n);
+    let mut positions = ListBuilder::with_capacity(UInt8Builder::new(), n);
+    let mut jurisdiction = StringBuilder::with_capacity(n, 8 * n);
+    let mut mismatch = BooleanBuilder::with_capacity(n);
+    let mut stale = BooleanBuilder::with_capacity(n);
+    let mut tier = StringBuilder::with_capacity(n, 8 * n);
+    let mut category = StringBuilder::with_capacity(n, 8 * n);
+    let mut age = Int64Builder::with_capacity(n);
+    let mut error = StringBuilder::with_capacity(n, 8 * n);
+    for row in rows {
+        match row {
+            Row::Hit(i, h) => {
+                id.append_value(i);
+                list.append_value(h.list_id());
+                list_kind.append_value(h.list_kind().as_str());
+                loaded.append_value(h.list.meta().loaded_at.timestamp_micros());
+                priority.append_value(h.priority());
+                entry.append_value(h.entry_text());
+                kind.append_value(h.kind.as_str());
+                positions.append_value(h.positions.iter().map(|p| Some(p as u8)));
+                jurisdiction.append_value(h.jurisdiction.as_str());
+                mismatch.append_value(h.plate_type_mismatch);
+                stale.append_value(h.stale);
+                tier.append_value(h.tier.as_str());
+                category.append_value(h.category().as_str());
+                age.append_value(h.list_age.num_seconds());
+                error.append_null();
+            }
+            Row::Error(i, e) => {
+                id.append_value(i);
+                list.append_null();
+                list_kind.append_null();
+                loaded.append_null();
+                priority.append_null();
+                entry.append_null();
+                kind.append_null();
+                positions.append_null();
+                jurisdiction.append_null();
+                mismatch.append_null();
+                stale.append_null();
+                tier.append_null();
+                category.append_null();
+                age.append_null();
+                error.append_value(e.code().as_str());
+            }
+        }
+    }
+    let mut columns: Vec<ArrayRef> = vec![
+        Arc::new(id.finish()),
+        Arc::new(list.finish()),
+        Arc::new(list_kind.finish()),
+        Arc::new(loaded.finish()),
+        Arc::new(priority.finish()),
+        Arc::new(entry.finish()),
+        Arc::new(kind.finish()),
+        Arc::new(positions.finish()),
+        Arc::new(jurisdiction.finish()),
+        Arc::new(mismatch.finish()),
+        Arc::new(stale.finish()),
+        Arc::new(tier.finish()),
+        Arc::new(category.finish()),
+        Arc::new(age.finish()),
+    ];
+    if errors {
+        columns.push(Arc::new(error.finish()));
+    }
+    RecordBatch::try_new(Arc::new(schema(first, errors)), columns)
+}
+
+/// The rows of a batch: hits and errors merged by read index (errors of a read first; a read
+/// has either).
+fn merged<'a>(hits: &'a [alpr_core::matching::BatchHit], errors: &'a [(u32, Error)]) -> Vec<Row<'a>> {
+    let mut rows = Vec::with_capacity(hits.len() + errors.len());
+    let mut errors = errors.iter().peekable();
+    for bh in hits {
+        while let Some((i, e)) = errors.next_if(|(i, _)| *i < bh.read) {
+            rows.push(Row::Error(u64::from(*i), e));
+        }
+        rows.push(Row::Hit(u64::from(bh.read), &bh.hit));
+    }
+    rows.extend(errors.map(|(i, e)| Row::Error(u64::from(*i), e)));
+    rows
+}
+
+/// What the matching of a batch gives back to the GIL side.
+struct Outcome {
+    hits: Vec<alpr_core::matching::BatchHit>,
+    errors: Vec<(u32, Error)>,
+    table: Option<Result<RecordBatch, arrow_schema::ArrowError>>,
+}
+
+#[pymethods]
+impl PyRegistry {
+    /// Matches many reads against one snapshot of the lists in force; the hits of read ``i``
+    /// are exactly those ``match`` gives for it. Plates are read in place from Arrow buffers (no
+    /// Python object per read); matching and building the result run without the GIL.
+    ///
+    /// Args:
+    ///     data: the reads: a table (pyarrow ``Table`` / ``RecordBatch``, polars or pandas
+    ///         ``DataFrame``, DuckDB or DataFusion result: anything exposing the Arrow PyCapsule
+    ///         interface), a single column of plates (pyarrow ``Array`` / ``ChunkedArray``,
+    ///         polars or pandas ``Series``), or a list or tuple of ``str``. A ``str`` is refused.
+    ///     plate: with a table, the name of its plate column.
+    ///     jurisdiction: with a table, the name of a column; otherwise one jurisdiction for
+    ///         every read. Or a column of them (``None`` / null where unknown).
+    ///     plate_type: as ``jurisdiction``, for the NCIC plate type.
+    ///     observed_at: when the plates were seen: one timezone-aware datetime; with a table,
+    ///         the name of a timezone-aware timestamp column; or such a column or a list of aware
+    ///         datetimes. Naive times and integers are refused (see ``TypeError``).
+    ///     origin: ``"vehicle"``, ``"fixed"`` or ``"desktop"``.
+    ///     now: the current time.
+    ///     on_error: ``"raise"`` (default): the first unreadable read (a null, non-text or
+    ///         non-normalizable plate, a bad jurisdiction, plate type or time from a column)
+    ///         raises, with ``position["index"]`` its index; ``"report"``: it is a row
+    ///         ``{"read": i, "error": code}`` and the others are matched.
+    ///     as_table: return a ``pyarrow.Table`` built in Rust instead of a list of dicts; it has
+    ///         ``list_loaded_at`` (the list version's load time) besides the fields of
+    ///         ``MatchHit.explain()``, and an ``error`` column.
+    ///
+    /// Returns:
+    ///     list[dict] | pyarrow.Table: one row per hit, ``read`` (the read's index) followed by
+    ///     the fields of ``MatchHit.explain()``, grouped by read in input order.
+    ///
+    /// Raises:
+    ///     TypeError: ``data`` is a ``str`` or not a table, column, list or tuple; a column of
+    ///         the wrong type; a naive or integer time.
+    ///     KeyError: a column name that the table does not have.
+    ///     InvalidPlateError: as ``match`` (with ``on_error="raise"``).
+    ///     InvalidArgumentError: mismatched lengths or an unknown ``on_error``.
+    #[pyo3(signature = (data, *, plate="plate", jurisdiction=None, plate_type=None, observed_at, origin="vehicle", now, on_error="raise", as_table=false))]
+    #[allow(clippy::too_many_arguments)]
+    fn match_batch<'py>(
+        &self,
+        py: Python<'py>,
+        data: &Bound<'py, PyAny>,
+        plate: &str,
+        jurisdiction: Option<&Bound<'py, PyAny>>,
+        plate_type: Option<&Bound<'py, PyAny>>,
+        observed_at: &Bound<'py, PyAny>,
+        origin: &str,
+        now: &Bound<'py, PyAny>,
+        on_error: &str,
+        as_table: bool,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let report = match on_error {
+            "raise" => false,
+            "report" => true,
+            _ => {
+                return Err(invalid(
+                    py,
+                    "on_error: expected one of on_error=\"raise\", on_error=\"report\"".into(),
+                ));
+            }
+        };
+        let origin: Origin = crate::errors::choice(py, "origin", origin)?;
+        let now = time::to_utc("now", now)?;
+        if data.is_instance_of::<PyString>() {
+            return Err(PyTypeError::new_err(format!(
+                "data: a str is one plate, not a batch; use Registry.match, or pass {}",
+                arrow::ACCEPTED
+            )));
+        }
+        let (plates, table) = match arrow::import("data", data)? {
+            Some(t) if t.is_table() => {
+                let col = t.column("plate", plate)?;
+                col.check_text("plate")?;
+                (Text::Arrow(col), Some(t))
+            }
+            Some(c) => {
+                let col = c.into_column();
+                col.check_text("data")?;
+                (Text::Arrow(col), None)
+            }
+            None if data.is_instance_of::<PyList>() || data.is_instance_of::<PyTuple>() => {
+                (Text::Owned(owned(data, Code::InvalidUtf8)?), None)
+            }
+            None => {
+                return Err(PyTypeError::new_err(format!(
+                    "data: expected {}, got {}",
+                    arrow::ACCEPTED,
+                    type_name(data)
+                )));
+            }
+        };
+        let n = plates.len();
+        let jur = attr(
+            py,
+            "jurisdiction",
+            jurisdiction,
+            table.as_ref(),
+            Jurisdiction::parse,
+            Code::InvalidJurisdiction,
+        )?;
+        let types = attr(
+            py,
+            "plate_type",
+            plate_type,
+            table.as_ref(),
+            PlateType::parse,
+            Code::InvalidPlateType,
+        )?;
+        for (arg, len) in [("jurisdiction", jur.each_len()), ("plate_type", types.each_len())] {
+            if let Some(len) = len
+                && len != n
+            {
+                return Err(invalid(py, format!("{arg}: a column of {len} values for {n} reads")));
+            }
+        }
+        let times = match (table.as_ref(), observed_at.cast::<PyString>()) {
+            (Some(t), Ok(name)) => Times::Each(time::from_arrow(
+                "observed_at",
+                &t.column("observed_at", name.to_str()?)?,
+            )?),
+            _ => time::one_or_column("observed_at", observed_at)?,
+        };
+        if let Some(len) = times.len()
+            && len != n
+        {
+            return Err(invalid(py, format!("observed_at: {len} times for {n} reads")));
+        }
+        let reg = Arc::clone(&self.inner);
+        let out = py.detach(|| {
+            let cells = plates.cells();
+            let (jurs, kinds) = (jur.resolve(Jurisdiction::parse), types.resolve(PlateType::parse));
+            let (one_jur, one_kind) = (jur.one(), types.one());
+            // A row that cannot be read (its plate, jurisdiction, plate type or time) is that
+            // row's error, at its index; the others are matched.
+            let reads = cells.iter().enumerate().map(|(i, cell)| {
+                let plate = match *cell {
+                    Cell::Str(s) => s,
+                    // A no-read (null) is an empty plate.
+                    Cell::Null => return Err(Error::new(Code::Empty)),
+                    Cell::Bad(code) => return Err(Error::new(code)),
+                };
+                let j = jurs.as_ref().map_or(Ok(one_jur), |v| v[i].clone())?;
+                let k = kinds.as_ref().map_or(Ok(one_kind), |v| v[i].clone())?;
+                let t = times.at(i).ok_or_else(|| Error::new(Code::InvalidDate))?;
+                Ok(Read {
+                    jurisdiction: j,
+                    plate_type: k,
+                    origin,
+                    ..Read::new(plate, t)
+                })
+            });
+            let (mut hits, mut errors) = (Vec::new(), Vec::<(u32, Error)>::new());
+            reg.matcher()
+                .match_batch_indexed(&reg.snapshot(), reads, now, &mut hits, &mut errors);
+            let table = (as_table && (report || errors.is_empty())).then(|| {
+                let rows = merged(&hits, &errors);
+                hits_batch("read", true, rows.into_iter())
+            });
+            Outcome { hits, errors, table }
+        });
+        if !report && let Some((i, e)) = out.errors.first() {
+            return Err(crate::errors::to_py(py, &e.clone().at_index(*i)));
+        }
+        if let Some(table) = out.table {
+            let batch = table.map_err(|e| pyo3::exceptions::PyRuntimeError::new_err(format!("result table: {e}")))?;
+            return arrow::to_pyarrow(py, batch);
+        }
+        rows_as_dicts(py, "read", &merged(&out.hits, &out.errors))
+    }
+}
+
+/// Result rows as a list of dicts: the id under `first`, then ``MatchHit.explain()``'s fields,
+/// or ``error`` for an error row.
+pub(crate) fn rows_as_dicts<'py>(py: Python<'py>, first: &str, rows: &[Row<'_>]) -> PyResult<Bound<'py, PyAny>> {
+    let list = PyList::empty(py);
+    for row in rows {
+        let d = PyDict::new(py);
+        match row {
+            Row::Hit(i, h) => {
+                d.set_item(first, i)?;
+                d.update(crate::matching::explain_dict(py, h)?.as_mapping())?;
+            }
+            Row::Error(i, e) => {
+                d.set_item(first, i)?;
+                d.set_item("error", e.code().as_str())?;
+            }
+        }
+        list.append(d)?;
+    }
+    Ok(list.into_any())
+}

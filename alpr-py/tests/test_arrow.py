@@ -1,0 +1,255 @@
+"""Registry.match_batch over Arrow data (the PyCapsule interface), the time converter and the
+built-in bases of the error classes (issue 13, items 1, 3 and 4)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import alpr
+
+pa = pytest.importorskip("pyarrow")
+
+NOW = datetime(2026, 11, 28, 20, 0, tzinfo=timezone.utc)
+
+LIST = {
+    "id": "SVS",
+    "kind": "standard",
+    "priority": 10,
+    "loaded_at": "2026-11-28T08:00:00-08:00",
+    "entries": [
+        {"plate": "7ABC123", "jurisdiction": "CA", "category": "stolen_vehicle"},
+        {"plate": "7A8C123", "jurisdiction": "CA", "category": "stolen_vehicle"},
+        {"plate": "PLATE1", "jurisdiction": "CA", "category": "stolen_vehicle"},
+    ],
+}
+
+PLATES = ["7ABC123", None, "ZZZ999", "7a8c 123", "AB/1", "PLATE1"]
+JURS = ["CA", "NV", None, "CA", "CA", "XX"]
+
+
+@pytest.fixture()
+def reg() -> alpr.Registry:
+    r = alpr.Registry()
+    r.load_list(LIST)
+    return r
+
+
+def expected(reg: alpr.Registry, plates: list[str | None], jurs: list[str | None] | None = None) -> list[dict[str, Any]]:
+    """The rows `match_batch(..., on_error="report")` must give, built from `match` one read at
+    a time (a null plate is `empty`)."""
+    rows: list[dict[str, Any]] = []
+    for i, p in enumerate(plates):
+        j = None if jurs is None else jurs[i]
+        if p is None:
+            rows.append({"read": i, "error": "empty"})
+            continue
+        try:
+            hits = reg.match(p, jurisdiction=j, observed_at=NOW, now=NOW)
+        except alpr.AlprError as e:
+            rows.append({"read": i, "error": e.code})
+            continue
+        rows.extend({"read": i, **h.explain()} for h in hits)
+    return rows
+
+
+def report(reg: alpr.Registry, data: Any, **kw: Any) -> Any:
+    return reg.match_batch(data, observed_at=NOW, now=NOW, on_error="report", **kw)
+
+
+def test_pyarrow_table_with_named_columns(reg: alpr.Registry) -> None:
+    t = pa.table({"plate": PLATES, "state": JURS, "other": list(range(len(PLATES)))})
+    rows = report(reg, t, jurisdiction="state")
+    assert rows == expected(reg, PLATES, JURS)
+    # The column names are never read as plates (a column called "plate1" is not a read).
+    assert all(r.get("entry") != "PLATE1" or r["read"] == 5 for r in rows)
+
+
+def test_record_batch_chunked_array_and_array(reg: alpr.Registry) -> None:
+    want = expected(reg, PLATES)
+    t = pa.table({"plate": PLATES})
+    assert report(reg, t.to_batches()[0]) == want
+    chunked = pa.chunked_array([PLATES[:2], PLATES[2:]])
+    assert report(reg, chunked) == want
+    assert report(reg, pa.array(PLATES)) == want
+    assert report(reg, pa.array(PLATES, pa.large_string())) == want
+    assert report(reg, pa.array(PLATES, pa.string_view())) == want
+    assert report(reg, pa.array(PLATES).dictionary_encode()) == want
+
+
+def test_long_plates_in_string_views(reg: alpr.Registry) -> None:
+    # Values longer than 12 bytes live in the view's data buffers, not inline.
+    plates = ["7ABC123 ", "  7 A B C 1 2 3  ", None, "-" * 20]
+    assert report(reg, pa.array(plates, pa.string_view())) == expected(reg, plates)
+
+
+def test_object_with_only_the_stream_protocol(reg: alpr.Registry) -> None:
+    t = pa.table({"plate": PLATES})
+
+    class Producer:
+        def __arrow_c_stream__(self, requested_schema: object = None) -> object:
+            return t.__arrow_c_stream__(requested_schema)
+
+    assert report(reg, Producer()) == expected(reg, PLATES)
+
+
+def test_pandas_dataframe_and_series(reg: alpr.Registry) -> None:
+    pd = pytest.importorskip("pandas")
+    df = pd.DataFrame({"plate1": PLATES, "jurisdiction": JURS})
+    want = expected(reg, PLATES, JURS)
+    assert report(reg, df, plate="plate1", jurisdiction="jurisdiction") == want
+    # A DataFrame without a "plate" column is a KeyError naming the columns, never its names
+    # matched as plates.
+    with pytest.raises(KeyError, match="plate1"):
+        report(reg, df)
+    series = pd.Series(PLATES)
+    if hasattr(series, "__arrow_c_stream__"):
+        assert report(reg, series) == expected(reg, PLATES)
+
+
+def test_polars_dataframe_and_series(reg: alpr.Registry) -> None:
+    pl = pytest.importorskip("polars")
+    df = pl.DataFrame({"plate": PLATES, "jurisdiction": JURS})
+    assert report(reg, df, jurisdiction="jurisdiction") == expected(reg, PLATES, JURS)
+    assert report(reg, df["plate"]) == expected(reg, PLATES)
+    cat = df.with_columns(pl.col("plate").cast(pl.Categorical))
+    assert report(reg, cat) == expected(reg, PLATES)
+
+
+def test_as_table_is_built_in_rust(reg: alpr.Registry) -> None:
+    t = report(reg, pa.table({"plate": PLATES}), as_table=True)
+    assert isinstance(t, pa.Table)
+    assert t.column_names == [
+        "read", "list", "list_kind", "list_loaded_at", "priority", "entry", "kind", "positions",
+        "jurisdiction", "plate_type_mismatch", "stale", "tier", "category", "list_age_seconds", "error",
+    ]
+    assert t.schema.field("list_loaded_at").type == pa.timestamp("us", tz="UTC")
+    rows = t.to_pylist()
+    want = expected(reg, PLATES)
+    assert [r["read"] for r in rows] == [w["read"] for w in want]
+    for r, w in zip(rows, want):
+        if "error" in w:
+            assert r["error"] == w["error"] and r["list"] is None
+        else:
+            assert r["error"] is None
+            assert {k: r[k] for k in w if k != "read"} == {k: w[k] for k in w if k != "read"}
+            assert r["list_loaded_at"] == datetime(2026, 11, 28, 16, 0, tzinfo=timezone.utc)
+
+
+def test_refused_inputs_are_type_errors(reg: alpr.Registry) -> None:
+    with pytest.raises(TypeError, match="str is one plate"):
+        reg.match_batch("7ABC123", observed_at=NOW, now=NOW)
+    with pytest.raises(TypeError, match="__arrow_c_stream__"):
+        reg.match_batch({"plate": ["7ABC123"]}, observed_at=NOW, now=NOW)
+    with pytest.raises(TypeError, match="__arrow_c_stream__"):
+        reg.match_batch(iter(["7ABC123"]), observed_at=NOW, now=NOW)
+    with pytest.raises(TypeError, match="string column"):
+        reg.match_batch(pa.array([1, 2]), observed_at=NOW, now=NOW)
+    with pytest.raises(KeyError, match="no such column"):
+        reg.match_batch(pa.table({"x": ["A"]}), observed_at=NOW, now=NOW)
+
+
+def test_null_plate_is_a_row_error_not_a_crash(reg: alpr.Registry) -> None:
+    rows = report(reg, ["7ABC123", None, 42])
+    assert rows[-2:] == [{"read": 1, "error": "empty"}, {"read": 2, "error": "invalid_utf8"}]
+    with pytest.raises(alpr.EmptyError) as e:
+        reg.match_batch(pa.array(["7ABC123", None]), observed_at=NOW, now=NOW)
+    assert e.value.position["index"] == 1
+
+
+def test_observed_at_columns(reg: alpr.Registry) -> None:
+    times = [NOW - timedelta(hours=i) for i in range(3)]
+    t = pa.table({"plate": ["7ABC123"] * 3, "seen": pa.array(times, pa.timestamp("ms", tz="America/Los_Angeles"))})
+    rows = reg.match_batch(t, observed_at="seen", now=NOW)
+    assert [r["read"] for r in rows] == [0, 0, 1, 1, 2, 2]
+    naive = pa.table({"plate": ["7ABC123"], "seen": pa.array([datetime(2026, 11, 28)], pa.timestamp("us"))})
+    with pytest.raises(TypeError, match="without a timezone"):
+        reg.match_batch(naive, observed_at="seen", now=NOW)
+    ints = pa.table({"plate": ["7ABC123"], "seen": [1_700_000_000]})
+    with pytest.raises(TypeError, match="explicit unit"):
+        reg.match_batch(ints, observed_at="seen", now=NOW)
+    with_null = pa.table({"plate": ["7ABC123", "7ABC123"], "seen": pa.array([NOW, None], pa.timestamp("s", tz="UTC"))})
+    rows = reg.match_batch(with_null, observed_at="seen", now=NOW, on_error="report")
+    assert rows[-1] == {"read": 1, "error": "invalid_date"}
+
+
+def test_one_time_converter(reg: alpr.Registry) -> None:
+    la = NOW.astimezone(ZoneInfo("America/Los_Angeles"))
+    assert [h.entry for h in reg.match("7ABC123", observed_at=la, now=la)] == ["7ABC123", "7A8C123"]
+    hit = reg.match("7ABC123", observed_at=NOW, now=NOW)[0]
+    assert hit.workflow(observed_at=la) is not None
+    with pytest.raises(TypeError, match="naive datetime"):
+        reg.match("7ABC123", observed_at=datetime(2026, 11, 28), now=NOW)
+    with pytest.raises(TypeError, match="unit"):
+        reg.match("7ABC123", observed_at=1_700_000_000, now=NOW)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="unit"):
+        reg.match_batch(["7ABC123"], observed_at=1_700_000_000, now=NOW)
+    pd = pytest.importorskip("pandas")
+    ts = pd.Timestamp("2026-11-28 12:00", tz="America/Los_Angeles")
+    assert reg.match("7ABC123", observed_at=ts, now=ts)
+    np = pytest.importorskip("numpy")
+    with pytest.raises(TypeError, match="datetime64"):
+        reg.match("7ABC123", observed_at=np.datetime64("2026-11-28T12:00"), now=NOW)  # type: ignore[arg-type]
+    series = pd.Series(pd.to_datetime(["2026-11-28 12:00"]).tz_localize("UTC"))
+    if hasattr(series, "__arrow_c_stream__"):
+        assert reg.match_batch(["7ABC123"], observed_at=series, now=NOW)
+
+
+def test_errors_subclass_builtins() -> None:
+    assert issubclass(alpr.InvalidCharacterError, ValueError)
+    assert issubclass(alpr.AccessDeniedError, PermissionError)
+    assert issubclass(alpr.IoError, OSError) and issubclass(alpr.AuditWriteFailedError, OSError)
+    assert not issubclass(alpr.AuditWriteFailedError, PermissionError)
+    assert issubclass(alpr.UnknownListError, KeyError)
+    for _number, _name, cls in alpr._alpr.codes():
+        assert issubclass(cls, alpr.AlprError)
+        assert issubclass(cls, (ValueError, PermissionError, OSError, KeyError))
+    with pytest.raises(ValueError):
+        alpr.normalize("AB/1")
+
+
+plate_text = st.one_of(
+    st.none(),
+    st.text(alphabet="7ABC123a8 -/Ø0OIL", max_size=14),
+    st.sampled_from(["7ABC123", "7A8C123", "PLATE1", "7ABC12", ""]),
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(plate_text, max_size=12), st.sampled_from(["list", "array", "view", "table"]))
+def test_batch_equals_single_reads(plates: list[str | None], form: str) -> None:
+    r = alpr.Registry()
+    r.load_list(LIST)
+    data: Any = {
+        "list": plates,
+        "array": pa.array(plates, pa.string()),
+        "view": pa.array(plates, pa.string_view()),
+        "table": pa.table({"plate": pa.array(plates, pa.string())}),
+    }[form]
+    assert report(r, data) == expected(r, plates)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(plate_text, st.sampled_from(["CA", "NV", None, "XX", "ca"])), max_size=12))
+def test_batch_with_jurisdiction_column_equals_single_reads(rows: list[tuple[str | None, str | None]]) -> None:
+    r = alpr.Registry()
+    r.load_list(LIST)
+    plates, jurs = [p for p, _ in rows], [j for _, j in rows]
+    table = pa.table({"plate": pa.array(plates, pa.string()), "state": pa.array(jurs, pa.string())})
+    assert report(r, table, jurisdiction="state") == expected(r, plates, jurs)
+
+
+def test_messages_name_the_argument_and_the_choices() -> None:
+    now = NOW
+    with pytest.raises(ValueError, match='format: expected one of format="csv", format="ca_doj_clew"') as e:
+        alpr.Registry().load_file(b"x", "CSV", id="x", kind="standard", priority=1, loaded_at=now)
+    assert isinstance(e.value, alpr.InvalidArgumentError) and "CSV" not in str(e.value)
+    with pytest.raises(alpr.InvalidArgumentError, match='origin: expected one of origin="vehicle"'):
+        alpr.Registry().match("7ABC123", origin="drone", observed_at=now, now=now)
+    with pytest.raises(alpr.InvalidArgumentError, match='on_error="report"'):
+        alpr.Registry().match_batch(["7ABC123"], on_error="skip", observed_at=now, now=now)
