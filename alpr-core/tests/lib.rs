@@ -2,6 +2,6 @@
 //! hot-list corpus, concurrent list swaps, the module layering of the crate.
 
 mod conformance;
-mod hotlist_corpus;
+mod corpus;
 mod hotlist_swap;
 mod layers;
