@@ -110,13 +110,20 @@ fn string_case(c: &Value) -> Option<String> {
     let bytes = hex(c["input_hex"].as_str().unwrap());
     let Ok(s) = std::str::from_utf8(&bytes) else {
         // Bytes that are not UTF-8 reach only the C ABI.
-        assert!(c["surfaces"].as_array().is_some(), "{name}: not UTF-8 but for every surface");
+        assert!(
+            c["surfaces"].as_array().is_some(),
+            "{name}: not UTF-8 but for every surface"
+        );
         return None;
     };
     match c["kind"].as_str().unwrap() {
         "normalize" => check(name, c, &normalize(s)),
         "jurisdiction" => check(name, c, &Jurisdiction::parse(s)),
-        "pattern" => check(name, c, &PlateOrPattern::parse(s, Policy::sacramento().pattern_limits())),
+        "pattern" => check(
+            name,
+            c,
+            &PlateOrPattern::parse(s, Policy::sacramento().pattern_limits()),
+        ),
         k => panic!("{name}: unknown kind {k}"),
     }
 }
@@ -133,8 +140,13 @@ fn hotlist_case(dir: &Path, c: &Value) -> Vec<String> {
     let policy = Policy::sacramento().with_overrides(&overrides).unwrap();
 
     let reg = Registry::new(Arc::new(policy.clone()));
-    reg.load_file(Format::CaDojClew, GOOD_CLEW, meta(ListKind::Standard, 0), Some(Category::StolenVehicle))
-        .unwrap();
+    reg.load_file(
+        Format::CaDojClew,
+        GOOD_CLEW,
+        meta(ListKind::Standard, 0),
+        Some(Category::StolenVehicle),
+    )
+    .unwrap();
     let before = reg.get("L").unwrap();
     let got = reg.load_file(format, &bytes, meta(kind, 1), category);
     out.extend(check(name, c, &got));
@@ -163,7 +175,14 @@ fn hotlist_case(dir: &Path, c: &Value) -> Vec<String> {
                 let got: Vec<Value> = report
                     .rejected
                     .iter()
-                    .map(|r| json!([r.position.line, r.position.column, r.position.character, r.code.as_str()]))
+                    .map(|r| {
+                        json!([
+                            r.position.line,
+                            r.position.column,
+                            r.position.character,
+                            r.code.as_str()
+                        ])
+                    })
                     .collect();
                 if &got != expected {
                     out.push(format!("{name}: rejections {got:?}, expected {expected:?}"));
@@ -222,7 +241,13 @@ fn every_corpus_case_gives_its_documented_code_and_position() {
         }
     }
     let _ = std::fs::remove_dir(&tmp);
-    assert!(problems.is_empty(), "{} of {} cases differ:\n{}", problems.len(), cases.len(), problems.join("\n"));
+    assert!(
+        problems.is_empty(),
+        "{} of {} cases differ:\n{}",
+        problems.len(),
+        cases.len(),
+        problems.join("\n")
+    );
     for code in REQUIRED {
         assert!(seen.contains_key(*code), "no corpus case for {code}");
         assert!(Code::from_name(code).is_some(), "{code} is a code");
