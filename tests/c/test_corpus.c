@@ -6,7 +6,8 @@
  *
  * Lines: S kind name hex|- surfaces code|ok line column character index
  *        H name file format list_kind category|- policy-hex|- code|ok line column character index n
- *        R line column character code    (n of them after an H; -1 for n: none)
+ *        J name file policy-hex|- code|ok line column character index n      (a list as JSON text)
+ *        R line column character index code    (n of them after an H or J; -1 for n: none)
  *        A name file head-sequence|- head-hash|- code|ok line column character index */
 #include <math.h>
 #include <stdint.h>
@@ -145,68 +146,6 @@ static bool previous_in_force(const char *name, const alpr_registry *r) {
   return true;
 }
 
-static bool hotlist_case(const char *line, FILE *manifest) {
-  static char name[256], file[256], format[32], kind[32], category[64], polhex[512], code[64], path[512];
-  static char rline[256], rcode[64];
-  uint8_t pol[256];
-  long long want[4], r_line, r_col, r_char;
-  int nrej = 0;
-  size_t pol_len, nrep = 0;
-  bool ok = true;
-  const alpr_registry *r = NULL;
-  alpr_load_report *rep = NULL;
-  alpr_status st;
-  CHECK(sscanf(line, "H %255s %255s %31s %31s %63s %511s %63s %lld %lld %lld %lld %d", name, file, format, kind,
-               category, polhex, code, &want[0], &want[1], &want[2], &want[3], &nrej) == 12);
-  snprintf(path, sizeof path, DIR "%s", file);
-  pol_len = unhex(polhex, pol, sizeof pol);
-
-  r = registry(pol, pol_len, false);
-  CHECK(r != NULL);
-  CHECK(alpr_registry_load_bytes(r, ALPR_FORMAT_CA_DOJ_CLEW, STR("L"), ALPR_LIST_KIND_STANDARD, 10, GOOD_MS,
-                                 STR("stolen_vehicle"), NULL, 0, (const uint8_t *)GOOD_CLEW, strlen(GOOD_CLEW),
-                                 NULL) == ALPR_STATUS_OK);
-  st = load(r, format_of(format), kind_of(kind), category, path, BAD_MS, &rep);
-  ok = same(name, st, code, want);
-  if (st != ALPR_STATUS_OK) ok = previous_in_force(name, r) && ok;
-  alpr_load_report_free(rep);
-  rep = NULL;
-  alpr_registry_free(r);
-
-  if (nrej < 0) return ok;
-  r = registry(pol, pol_len, true);
-  CHECK(r != NULL);
-  st = load(r, format_of(format), kind_of(kind), category, path, BAD_MS, &rep);
-  if (st != ALPR_STATUS_OK) {
-    fprintf(stderr, "%s: lenient load gave %s\n", name, alpr_status_str(st));
-    ok = false;
-  } else {
-    CHECK(alpr_load_report_counts(rep, NULL, NULL, &nrep) == ALPR_STATUS_OK);
-    if ((int)nrep != nrej) {
-      fprintf(stderr, "%s: %zu rejections, expected %d\n", name, nrep, nrej);
-      ok = false;
-    }
-  }
-  for (int i = 0; i < nrej; i++) {
-    uint32_t c = 0;
-    alpr_position p;
-    CHECK(fgets(rline, sizeof rline, manifest) != NULL);
-    CHECK(sscanf(rline, "R %lld %lld %lld %63s", &r_line, &r_col, &r_char, rcode) == 4);
-    if (rep == NULL || (size_t)i >= nrep) continue;
-    CHECK(alpr_load_report_rejected(rep, (size_t)i, &c, &p) == ALPR_STATUS_OK);
-    if (strcmp(alpr_status_str(c), rcode) != 0 || p.line != r_line || p.column != r_col || p.character != r_char ||
-        p.index != -1) {
-      fprintf(stderr, "%s: rejection %d is %s at %lld:%lld:%lld, expected %s at %lld:%lld:%lld\n", name, i,
-              alpr_status_str(c), (long long)p.line, (long long)p.column, (long long)p.character, rcode, r_line,
-              r_col, r_char);
-      ok = false;
-    }
-  }
-  alpr_load_report_free(rep);
-  alpr_registry_free(r);
-  return ok;
-}
-
 static uint8_t *slurp(const char *path, size_t *len) {
   FILE *f = fopen(path, "rb");
   uint8_t *data = NULL;
@@ -222,6 +161,122 @@ static uint8_t *slurp(const char *path, size_t *len) {
   }
   fclose(f);
   return data;
+}
+
+/* Reads the n R lines after a case and compares them with the report's rejections. */
+static bool rejections(const char *name, const alpr_load_report *rep, int nrej, FILE *manifest) {
+  static char rline[256], rcode[64];
+  long long want[4];
+  size_t nrep = 0;
+  bool ok = true;
+  if (rep != NULL) {
+    CHECK(alpr_load_report_counts(rep, NULL, NULL, &nrep) == ALPR_STATUS_OK);
+    if ((int)nrep != nrej) {
+      fprintf(stderr, "%s: %zu rejections, expected %d\n", name, nrep, nrej);
+      ok = false;
+    }
+  }
+  for (int i = 0; i < nrej; i++) {
+    uint32_t c = 0;
+    alpr_position p;
+    CHECK(fgets(rline, sizeof rline, manifest) != NULL);
+    CHECK(sscanf(rline, "R %lld %lld %lld %lld %63s", &want[0], &want[1], &want[2], &want[3], rcode) == 5);
+    if (rep == NULL || (size_t)i >= nrep) continue;
+    CHECK(alpr_load_report_rejected(rep, (size_t)i, &c, &p) == ALPR_STATUS_OK);
+    if (strcmp(alpr_status_str(c), rcode) != 0 || p.line != want[0] || p.column != want[1] ||
+        p.character != want[2] || p.index != want[3]) {
+      fprintf(stderr, "%s: rejection %d is %s at %lld:%lld:%lld:%lld, expected %s at %lld:%lld:%lld:%lld\n", name, i,
+              alpr_status_str(c), (long long)p.line, (long long)p.column, (long long)p.character, (long long)p.index,
+              rcode, want[0], want[1], want[2], want[3]);
+      ok = false;
+    }
+  }
+  return ok;
+}
+
+static bool load_good(const alpr_registry *r) {
+  return alpr_registry_load_bytes(r, ALPR_FORMAT_CA_DOJ_CLEW, STR("L"), ALPR_LIST_KIND_STANDARD, 10, GOOD_MS,
+                                  STR("stolen_vehicle"), NULL, 0, (const uint8_t *)GOOD_CLEW, strlen(GOOD_CLEW),
+                                  NULL) == ALPR_STATUS_OK;
+}
+
+static bool hotlist_case(const char *line, FILE *manifest) {
+  static char name[256], file[256], format[32], kind[32], category[64], polhex[512], code[64], path[512];
+  uint8_t pol[256];
+  long long want[4];
+  int nrej = 0;
+  size_t pol_len;
+  bool ok = true;
+  const alpr_registry *r = NULL;
+  alpr_load_report *rep = NULL;
+  alpr_status st;
+  CHECK(sscanf(line, "H %255s %255s %31s %31s %63s %511s %63s %lld %lld %lld %lld %d", name, file, format, kind,
+               category, polhex, code, &want[0], &want[1], &want[2], &want[3], &nrej) == 12);
+  snprintf(path, sizeof path, DIR "%s", file);
+  pol_len = unhex(polhex, pol, sizeof pol);
+
+  r = registry(pol, pol_len, false);
+  CHECK(r != NULL && load_good(r));
+  st = load(r, format_of(format), kind_of(kind), category, path, BAD_MS, &rep);
+  ok = same(name, st, code, want);
+  if (st != ALPR_STATUS_OK) ok = previous_in_force(name, r) && ok;
+  alpr_load_report_free(rep);
+  rep = NULL;
+  alpr_registry_free(r);
+
+  if (nrej < 0) return ok;
+  r = registry(pol, pol_len, true);
+  CHECK(r != NULL);
+  st = load(r, format_of(format), kind_of(kind), category, path, BAD_MS, &rep);
+  if (st != ALPR_STATUS_OK) {
+    fprintf(stderr, "%s: lenient load gave %s\n", name, alpr_status_str(st));
+    ok = false;
+  }
+  ok = rejections(name, rep, nrej, manifest) && ok;
+  alpr_load_report_free(rep);
+  alpr_registry_free(r);
+  return ok;
+}
+
+static bool json_list_case(const char *line, FILE *manifest) {
+  static char name[256], file[256], polhex[512], code[64], path[512];
+  uint8_t pol[256];
+  uint8_t *text;
+  long long want[4];
+  int nrej = 0;
+  size_t pol_len, len = 0;
+  bool ok;
+  const alpr_registry *r = NULL;
+  alpr_load_report *rep = NULL;
+  alpr_status st;
+  CHECK(sscanf(line, "J %255s %255s %511s %63s %lld %lld %lld %lld %d", name, file, polhex, code, &want[0], &want[1],
+               &want[2], &want[3], &nrej) == 9);
+  snprintf(path, sizeof path, DIR "%s", file);
+  pol_len = unhex(polhex, pol, sizeof pol);
+  text = slurp(path, &len);
+  CHECK(text != NULL);
+  r = registry(pol, pol_len, false);
+  CHECK(r != NULL && load_good(r));
+  st = alpr_registry_load_json(r, text, len, &rep);
+  ok = same(name, st, code, want);
+  if (st != ALPR_STATUS_OK) ok = previous_in_force(name, r) && ok;
+  alpr_load_report_free(rep);
+  rep = NULL;
+  alpr_registry_free(r);
+  if (nrej >= 0) {
+    r = registry(pol, pol_len, true);
+    CHECK(r != NULL);
+    st = alpr_registry_load_json(r, text, len, &rep);
+    if (st != ALPR_STATUS_OK) {
+      fprintf(stderr, "%s: lenient load gave %s\n", name, alpr_status_str(st));
+      ok = false;
+    }
+    ok = rejections(name, rep, nrej, manifest) && ok;
+    alpr_load_report_free(rep);
+    alpr_registry_free(r);
+  }
+  free(text);
+  return ok;
 }
 
 static bool audit_case(const char *line) {
@@ -276,6 +331,7 @@ static bool test_every_corpus_case(void) {
     switch (line[0]) {
       case 'S': ok = string_case(line); break;
       case 'H': ok = hotlist_case(line, m); break;
+      case 'J': ok = json_list_case(line, m); break;
       case 'A': ok = audit_case(line); break;
       default: continue;
     }

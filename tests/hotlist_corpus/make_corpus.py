@@ -238,7 +238,7 @@ string_case("pattern", "empty_separators", " - ", "empty")
 # ---------------------------------------------------------------------------------------------
 # §2 hot-list files.
 
-for d in ("csv", "clew", "ncic", "audit"):
+for d in ("csv", "clew", "ncic", "json", "audit"):
     shutil.rmtree(d, ignore_errors=True)
     os.makedirs(d)
 for old in os.listdir("."):
@@ -260,7 +260,8 @@ def hotlist(name, fmt, data, error, position=None, rejected=None, category=None,
     if policy:
         c["policy"] = policy
     if rejected is not None:
-        c["rejected"] = [list(r) for r in rejected]
+        # [line, column, character, index, code]: files have no record index.
+        c["rejected"] = [[r[0], r[1], r[2], None, r[3]] for r in rejected]
     add(c)
 
 
@@ -594,6 +595,86 @@ hotlist("empty", "ncic_extract", b"", "empty_file")
 hotlist("blank_lines", "ncic_extract", b"\n\n \r\n", "empty_file")
 
 
+# --- Lists handed over as JSON (the conformance vectors' shape, `alpr_registry_load_json`,
+# `Registry.load_list`): rejections carry the record's 0-based `index` (and the character of a
+# bad plate); JSON that is not such a list is `invalid_argument` at the line and column where
+# the parser stopped.
+
+def json_list(name, entries, rejected, list_kind="standard", policy=None, error="too_many_rejected", text=None):
+    if text is None:
+        good = [{"plate": "1GOOD01", "jurisdiction": "CA"}, {"plate": "1GOOD02", "jurisdiction": "CA"}]
+        body = {"id": "L", "kind": list_kind, "priority": 10, "loaded_at": "2027-01-15T08:00:01Z",
+                "entries": good[:1] + entries + good[1:]}
+        text = json.dumps(body, indent=1, ensure_ascii=False) + "\n"
+    path = f"json/{name}.json"
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(text)
+    c = {"name": path[:-5], "kind": "hotlist_json", "file": path, "list_kind": list_kind, "error": error,
+         "position": {}}
+    if policy:
+        c["policy"] = policy
+    if rejected is not None:
+        c["rejected"] = [[None, None, ch, i, code] for i, ch, code in rejected]
+    add(c)
+
+
+for n, entry, ch, code, kind in [
+    ("placeholder", {"plate": "UNK"}, None, "placeholder_plate", "standard"),
+    ("invalid_character", {"plate": "7AB/123"}, 3, "invalid_character", "standard"),
+    ("invalid_character_wide", {"plate": "\u3000\uff21\u2665"}, None, "invalid_character", "standard"),
+    ("too_long", {"plate": "ABCDEFGHIJK"}, None, "too_long", "standard"),
+    ("no_plate", {"jurisdiction": "CA"}, None, "empty", "standard"),
+    ("blank_plate", {"plate": " - "}, None, "empty", "standard"),
+    ("plate_and_pattern", {"plate": "7ABC123", "pattern": "7AB*"}, None, "invalid_field", "special"),
+    ("pattern_in_standard", {"pattern": "7AB*"}, None, "pattern_not_allowed", "standard"),
+    ("pattern_too_broad", {"pattern": "7*"}, None, "pattern_too_broad", "special"),
+    ("invalid_pattern", {"pattern": "A*B*C*D"}, None, "invalid_pattern", "special"),
+    ("pattern_invalid_character", {"pattern": "7A%?"}, 2, "invalid_character", "special"),
+    ("jurisdiction", {"plate": "7ABC123", "jurisdiction": "XX"}, None, "invalid_jurisdiction", "standard"),
+    ("plate_type", {"plate": "7ABC123", "plate_type": "PCX"}, None, "invalid_plate_type", "standard"),
+    ("category", {"plate": "7ABC123", "category": "stolen_bicycle"}, None, "invalid_category", "standard"),
+    ("incident_date", {"plate": "7ABC123", "incident_date": "2026-02-30"}, None, "invalid_date", "standard"),
+    ("incident_date_compact", {"plate": "7ABC123", "incident_date": "20261301"}, None, "invalid_date", "standard"),
+    ("expires_at", {"plate": "7ABC123", "expires_at": "2026-12-01"}, None, "invalid_date", "standard"),
+]:
+    if n == "invalid_character_wide":
+        ch = 1  # U+3000 is trimmed as blank: the heart is the second character of the rest
+    json_list(f"record_{n}", [entry], [(1, ch, code)], list_kind=kind)
+json_list("category_forbidden", [{"plate": "7ABC123", "category": "immigration_violator"}],
+          [(1, None, "category_forbidden")], policy=NO_IMM, error=None)
+json_list("several", [{"plate": "UNK"}, {"plate": "8ABC123"}, {"plate": "8AB.C/3"}, {"pattern": "8AB?"}],
+          [(1, None, "placeholder_plate"), (3, 5, "invalid_character"), (4, None, "pattern_not_allowed")])
+
+GOOD_JSON = '{"id": "L", "kind": "standard", "priority": 10, "loaded_at": "2027-01-15T08:00:01Z", "entries": []}'
+def end_of(text, token):
+    """1-based column of the last character of `token` in a one-line text."""
+    return text.index(token) + len(token)
+
+
+# serde_json stops at the last character it read: the end of a bad value, or the character before
+# an unexpected one (never column 0: the first column is 1).
+J = GOOD_JSON
+for n, text, line, col in [
+    ("not_an_object", "[1, 2]\n", 1, 2),  # read as the fields in order: `1` is not an id
+    ("trailing_characters", J + " x\n", 1, len(J) + 2),
+    ("cut_off", J[:40], 1, 40),
+    ("empty_text", "", 1, 1),
+    ("bare_word", "list\n", 1, 1),
+    ("unquoted_key", "{id: 1}\n", 1, 2),
+    ("second_line_syntax", '{"id": "L",\n "kind": standard}\n', 2, 10),
+    ("unknown_kind", J.replace('"standard"', '"urgent"'), 1, end_of(J.replace('"standard"', '"urgent"'), '"urgent"')),
+    ("missing_id", J.replace('"id": "L", ', ""), 1, len(J) - 11),
+    ("priority_text", J.replace("10", '"10"'), 1, end_of(J.replace("10", '"10"'), '"10"')),
+    ("priority_300", J.replace("10", "300"), 1, end_of(J.replace("10", "300"), "300")),
+    ("impossible_loaded_at", J.replace("2027-01-15", "2027-02-30"), 1, end_of(J, '"2027-01-15T08:00:01Z"')),
+    ("entries_not_array", J.replace("[]", "{}"), 1, J.index("[]")),
+    ("entry_plate_number", J.replace("[]", '[{"plate": 7}]'), 1, end_of(J.replace("[]", '[{"plate": 7}]'), ": 7")),
+    ("kind_on_line_2", J.replace(", ", ",\n ").replace('"standard"', '"urgent"'), 2, 17),
+]:
+    json_list(f"invalid_{n}", None, None, error="invalid_argument", text=text)
+    cases[-1]["position"] = pos(line=line, column=col)
+json_list("no_valid_entries", [{"plate": "UNK"}], [(1, None, "placeholder_plate")])
+
 # ---------------------------------------------------------------------------------------------
 # Audit files (R-AUDIT-2): one JSON line per record, `{"sequence","hash","record"}`, the hash
 # SHA-256(previous hash || canonical(sequence, record)), written here without the library.
@@ -777,7 +858,8 @@ with open("manifest.txt", "w") as f:
     f.write("# Generated by make_corpus.py from the same cases as manifest.json; read by tests/c/test_corpus.c.\n"
             "# S kind name hex|- surfaces code|ok line column character index\n"
             "# H name file format list_kind category|- policy-json-hex|- code|ok line column character index nrejected\n"
-            "# R line column character code   (nrejected lines after an H: under max_rejected_fraction 1.0)\n"
+            "# R line column character index code   (nrejected lines after an H or J: under max_rejected_fraction 1.0)\n"
+            "# J name file list_kind policy-json-hex|- code|ok line column character index nrejected   (a list as JSON)\n"
             "# A name file head-sequence|- head-hash|- code|ok line column character index\n"
             "# Absent positions are -1.\n")
     for c in cases:
@@ -787,13 +869,17 @@ with open("manifest.txt", "w") as f:
         if c["kind"] in ("normalize", "jurisdiction", "pattern"):
             surf = ",".join(c.get("surfaces", ["all"]))
             f.write(f"S {c['kind']} {c['name']} {c['input_hex'] or '-'} {surf} {code} {where}\n")
-        elif c["kind"] == "hotlist":
+        elif c["kind"] in ("hotlist", "hotlist_json"):
             pol = json.dumps(c["policy"]).encode().hex() if c.get("policy") else "-"
             rej = c.get("rejected")
-            f.write(f"H {c['name']} {c['file']} {c['format']} {c['list_kind']} {c.get('category', '-')} {pol} "
-                    f"{code} {where} {-1 if rej is None else len(rej)}\n")
+            n = -1 if rej is None else len(rej)
+            if c["kind"] == "hotlist":
+                f.write(f"H {c['name']} {c['file']} {c['format']} {c['list_kind']} {c.get('category', '-')} {pol} "
+                        f"{code} {where} {n}\n")
+            else:
+                f.write(f"J {c['name']} {c['file']} {pol} {code} {where} {n}\n")
             for r in rej or []:
-                f.write(f"R {r[0]} {r[1]} {-1 if r[2] is None else r[2]} {r[3]}\n")
+                f.write("R " + " ".join(str(-1 if v is None else v) for v in r[:4]) + f" {r[4]}\n")
         else:
             seq, h = c.get("head", ["-", "-"])
             f.write(f"A {c['name']} {c['file']} {seq} {h} {code} {where}\n")
@@ -803,7 +889,7 @@ for c in cases:
     if c["error"]:
         count[c["error"]] += 1
     for r in c.get("rejected") or []:
-        count["rejected:" + r[3]] += 1
-print(len(cases), "cases;", sum(1 for c in cases if c["kind"] in ("hotlist", "audit")), "files")
+        count["rejected:" + r[4]] += 1
+print(len(cases), "cases;", sum(1 for c in cases if c["kind"] in ("hotlist", "hotlist_json", "audit")), "files")
 for k, v in sorted(count.items()):
     print(f"  {k}: {v}")
