@@ -21,9 +21,9 @@ use chrono::NaiveDate;
 
 use crate::audit::{AuditLog, AuditRecord, AuditStore, Outcome};
 use crate::error::{Code, Error, Result};
-use crate::vocab::ListKind;
 use crate::policy::Policy;
 use crate::time::{CalendarSpan, Instant, add_calendar, local_date};
+use crate::vocab::ListKind;
 
 /// The account state that allows access; any other state (`disabled`, `suspended`, …) denies.
 pub const ACTIVE: &str = "active";
