@@ -17,13 +17,15 @@ Kinds of case:
 - `hotlist`: a file (`file`, relative to this folder) loaded as list `L` in `format`, of list kind
   `list_kind`, with the default `category`, under the built-in policy changed by `policy` (a JSON
   object of overrides). `error` is the whole load's result; `rejected` lists each rejected record
-  as `[line, column, character or null, code]` under the same policy with
+  as `[line, column, character, index, code]` (null where absent) under the same policy with
   `max_rejected_fraction = 1.0` (only for files that parse as a whole).
+- `hotlist_json`: a list handed over as JSON text (`file`), as `RawList::from_json`,
+  `alpr_registry_load_json` and `Registry.load_list` take it; rejections carry the record index.
 - `audit`: an audit file (one JSON line per record, SHA-256 chain, R-AUDIT-2) opened as a file log;
   with `head` (`[sequence, hash]`, an exported head) the open succeeds and verification against
   that head gives the error.
 
-Outputs: the files under `csv/`, `clew/`, `ncic/`, `audit/`, `manifest.json`, and
+Outputs: the files under `csv/`, `clew/`, `ncic/`, `json/`, `audit/`, `manifest.json`, and
 `manifest.txt`, the same cases one line each for the C test (see its header comment).
 
 Deterministic: no randomness, no clock. Run from anywhere: python3 tests/hotlist_corpus/make_corpus.py
