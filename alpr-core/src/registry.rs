@@ -18,8 +18,12 @@ use crate::vocab::Category;
 
 /// A list handed over as a value: its metadata and raw entries. This is the shape of the
 /// conformance vectors' `list` and of the JSON load functions of the C ABI and Python.
+///
+/// Deserialized through [`RawListIn`] (the same fields, not flattened): serde's `flatten` buffers
+/// the whole object first, so a bad `kind` or `loaded_at` was reported at the object's end, not
+/// at the field.
 #[derive(Clone, Debug, serde::Deserialize, serde::Serialize)]
-
+#[serde(from = "RawListIn")]
 pub struct RawList {
     /// Metadata (`id`, `kind`, `priority`, `loaded_at`, optional `source`, `generated_at`).
     #[serde(flatten)]
@@ -29,16 +33,50 @@ pub struct RawList {
     pub entries: Vec<RawEntry>,
 }
 
+/// The deserialized shape of [`RawList`]: [`ListMeta`]'s fields spelled out.
+#[derive(serde::Deserialize)]
+struct RawListIn {
+    id: String,
+    kind: crate::vocab::ListKind,
+    priority: u8,
+    loaded_at: Instant,
+    #[serde(default)]
+    source: String,
+    #[serde(default)]
+    generated_at: Option<Instant>,
+    #[serde(default)]
+    entries: Vec<RawEntry>,
+}
+
+impl From<RawListIn> for RawList {
+    fn from(r: RawListIn) -> RawList {
+        RawList {
+            meta: ListMeta {
+                id: r.id,
+                kind: r.kind,
+                priority: r.priority,
+                loaded_at: r.loaded_at,
+                source: r.source,
+                generated_at: r.generated_at,
+            },
+            entries: r.entries,
+        }
+    }
+}
+
 impl RawList {
     /// Parses a list from JSON text.
     ///
     /// # Errors
-    /// `invalid_argument` with the line and column of the JSON error.
+    /// `invalid_argument` with the line and column (1-based) where the JSON parser stopped: the
+    /// last character it read (the end of a bad value, or the character before an unexpected
+    /// one).
     pub fn from_json(text: &str) -> Result<RawList> {
         serde_json::from_str(text).map_err(|e| {
             Error::new(Code::InvalidArgument)
                 .at_line(u32::try_from(e.line()).unwrap_or(u32::MAX))
-                .at_column(u32::try_from(e.column()).unwrap_or(u32::MAX))
+                // serde_json says column 0 when it stopped before the first character of a line.
+                .at_column(u32::try_from(e.column().max(1)).unwrap_or(u32::MAX))
                 .with_detail(format!("list JSON: {}", e.classify_text()))
         })
     }

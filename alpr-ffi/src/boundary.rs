@@ -77,14 +77,19 @@ macro_rules! ffi_boundary {
 pub(crate) use ffi_boundary;
 
 /// Borrows a caller's string: NULL with length 0 is the empty string; NULL with a length is
-/// `NULL_PARAMETER`; invalid UTF-8 is `INVALID_UTF8`.
+/// `NULL_PARAMETER`; invalid UTF-8 is `INVALID_UTF8` at the 1-based column, in characters (as
+/// in files), of the first bad byte.
 ///
 /// # Safety
 /// `ptr` must be NULL or point to `len` readable bytes that stay valid for `'a`.
 pub(crate) unsafe fn str_in<'a>(ptr: *const u8, len: usize) -> Result<&'a str, FfiError> {
     let bytes = unsafe { bytes_in(ptr, len)? };
     std::str::from_utf8(bytes).map_err(|e| {
-        FfiError::from(alpr_core::Error::new(alpr_core::Code::InvalidUtf8).at_column(e.valid_up_to() as u32 + 1))
+        // The prefix before the first bad byte is UTF-8 by construction.
+        let good = std::str::from_utf8(&bytes[..e.valid_up_to()]).map_or(0, |s| s.chars().count());
+        FfiError::from(
+            alpr_core::Error::new(alpr_core::Code::InvalidUtf8).at_column(u32::try_from(good + 1).unwrap_or(u32::MAX)),
+        )
     })
 }
 
