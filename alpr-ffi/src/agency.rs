@@ -18,7 +18,7 @@ use alpr_core::{Code, Error};
 use crate::alpr_status;
 use crate::audit_log::alpr_audit_head;
 use crate::boundary::{bytes_in, ffi_boundary, instant_in, slice_in, str_in, write_out};
-use crate::detection_store::{alpr_detection_store, alpr_detection_query, query_in};
+use crate::detection_store::{alpr_detection_query, alpr_detection_store, query_in};
 use crate::error::FfiError;
 use crate::handle::{Castable, arc_free, arc_into_ptr, arc_ref, box_into_ptr};
 use crate::hit::{alpr_hit, alpr_read, hit_to_c, hits_out_write, read_in};
@@ -97,7 +97,9 @@ unsafe fn open(
         )
     };
     if name.trim().is_empty() {
-        return Err(Error::new(Code::InvalidArgument).with_detail("empty agency name").into());
+        return Err(Error::new(Code::InvalidArgument)
+            .with_detail("empty agency name")
+            .into());
     }
     // SAFETY: `policy`: NULL or live as the caller guarantees.
     let policy = unsafe { policy_or_default(policy)? };
@@ -112,7 +114,13 @@ unsafe fn open(
         Agency::for_tests_and_replays(name, policy, store, roster, clock)?
     };
     // SAFETY: `agency_out`: checked non-NULL; valid for writes per the contract.
-    unsafe { write_out(agency_out, arc_into_ptr::<alpr_agency>(Mutex::new(agency)), "agency_out") }
+    unsafe {
+        write_out(
+            agency_out,
+            arc_into_ptr::<alpr_agency>(Mutex::new(agency)),
+            "agency_out",
+        )
+    }
 }
 
 /// Opens the agency `name` (e.g. `SPD`) with the system clock: `policy` (NULL: the built-in
@@ -604,7 +612,10 @@ pub unsafe extern "C" fn alpr_agency_covert_hits_json(
 ///
 /// # Safety
 /// `text_out` must be valid for writes.
-pub(crate) unsafe fn write_json<T: serde::Serialize>(value: &T, text_out: *mut *const alpr_text) -> Result<(), FfiError> {
+pub(crate) unsafe fn write_json<T: serde::Serialize>(
+    value: &T,
+    text_out: *mut *const alpr_text,
+) -> Result<(), FfiError> {
     let json = serde_json::to_string(value)
         .map_err(|_| Error::new(Code::InvalidArgument).with_detail("result does not serialize"))?;
     // SAFETY: `text_out`: valid for writes per the contract.

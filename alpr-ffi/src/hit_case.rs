@@ -77,7 +77,8 @@ pub unsafe extern "C" fn alpr_agency_open_hit(
             .into_iter()
             .find(|x| x.list_id().as_bytes() == list_id && x.entry_index == h.entry_index)
             .ok_or_else(|| {
-                Error::new(Code::InvalidArgument).with_detail("the hit is not one of the read's hits on the lists in force")
+                Error::new(Code::InvalidArgument)
+                    .with_detail("the hit is not one of the read's hits on the lists in force")
             })?;
         let case = g.open_hit(&found, &r)?;
         drop(g);

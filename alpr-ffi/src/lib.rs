@@ -47,7 +47,7 @@ pub use error::alpr_status;
 // The whole C ABI also at the crate root, as the header has it (for Rust callers: examples,
 // tests, benches).
 pub use crate::{
-    access::*, agency::*, audit_log::*, detection_store::*, error::*, hit::*, hit_case::*, hit_workflow::*, hot_plate::*, id_list::*,
-    load_report::*, ops::*, plate::*, policy::*, purge_plan::*, registry::*, retro_hits::*, sharing::*, text::*, version::*,
-    vocab::*,
+    access::*, agency::*, audit_log::*, detection_store::*, error::*, hit::*, hit_case::*, hit_workflow::*,
+    hot_plate::*, id_list::*, load_report::*, ops::*, plate::*, policy::*, purge_plan::*, registry::*, retro_hits::*,
+    sharing::*, text::*, version::*, vocab::*,
 };

@@ -7,8 +7,8 @@
 use serde_json::{Value, json};
 
 use alpr::alpr_status;
-use alpr::{alpr_agency, alpr_detection_store};
 use alpr::policy::alpr_policy;
+use alpr::{alpr_agency, alpr_detection_store};
 
 use super::{error_answer, str_field};
 
