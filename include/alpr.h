@@ -302,6 +302,18 @@ typedef uint32_t alpr_status;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
 
+// The agency context of `alpr-core`: it binds the policy (and a SHA-256 of its settings), the
+// audit log, the legal-hold register, the user roster, the hot lists in force and a clock.
+// Every guarded operation names its user by id (looked up in the roster; an unknown id is a
+// recorded denial), takes its time from the clock and its holds from the register, and writes
+// its audit record before anything is read or changed; when the record cannot be written the
+// operation fails with `ALPR_STATUS_AUDIT_WRITE_FAILED`.
+//
+// Operations are serialized by an internal lock, so a handle may be used from multiple threads
+// simultaneously (reads of a detection store run after the record, outside the lock). Free
+// with `alpr_agency_free`.
+typedef struct alpr_agency alpr_agency;
+
 // A hash-chained audit log (memory or append-only file). Appends are serialized by an internal
 // lock, so it may be used from multiple threads simultaneously. Free with `alpr_audit_log_free`.
 typedef struct alpr_audit_log alpr_audit_log;
@@ -309,6 +321,12 @@ typedef struct alpr_audit_log alpr_audit_log;
 // An immutable, indexed set of stored detections. May be used from multiple threads
 // simultaneously. Free with `alpr_detection_store_free`.
 typedef struct alpr_detection_store alpr_detection_store;
+
+// One hit's workflow (R-HIT-6) whose every event, applied or refused, is an audit record of
+// the agency that opened it (R-HIT-9). Created by `alpr_agency_open_hit` in status `alerted`.
+// Owned by the caller (free with `alpr_hit_case_free`); not safe for concurrent use: one
+// thread at a time.
+typedef struct alpr_hit_case alpr_hit_case;
 
 // One hit walking through the workflow of R-HIT-6, with its dispatch packet. Created with
 // `alpr_hit_workflow_new` or `alpr_hit_workflow_new_json` in status `alerted`; each event call either succeeds
@@ -344,37 +362,10 @@ typedef struct alpr_registry alpr_registry;
 // Free with `alpr_retro_hits_free`. May be read from multiple threads simultaneously.
 typedef struct alpr_retro_hits alpr_retro_hits;
 
-// One audit record to append. Optional strings are absent when their pointer is NULL.
-typedef struct alpr_audit_record {
-  // When it happened, Unix milliseconds.
-  int64_t time_ms;
-  // User id (UTF-8).
-  const uint8_t *user;
-  // Its length.
-  size_t user_len;
-  // Agency.
-  const uint8_t *agency;
-  // Its length.
-  size_t agency_len;
-  // Action (`query_detections`, `share`, `purge`, …).
-  const uint8_t *action;
-  // Its length.
-  size_t action_len;
-  // Purpose, or NULL.
-  const uint8_t *purpose;
-  // Its length.
-  size_t purpose_len;
-  // Case number, or NULL.
-  const uint8_t *case_number;
-  // Its length.
-  size_t case_number_len;
-  // Query terms, or NULL.
-  const uint8_t *query_terms;
-  // Their length.
-  size_t query_terms_len;
-  // `ALPR_OUTCOME_*`.
-  uint32_t outcome;
-} alpr_audit_record;
+// A read-only UTF-8 text (JSON) that an audited operation returned. Its bytes stay valid until
+// it is freed, so the operation (and its audit record) is not repeated to retry with a larger
+// buffer. Free with `alpr_text_free`. May be read from multiple threads simultaneously.
+typedef struct alpr_text alpr_text;
 
 // The head of an audit log: the last record's sequence number (0 when empty) and its SHA-256
 // chain hash. Export it to detect a cut tail later.
@@ -384,24 +375,6 @@ typedef struct alpr_audit_head {
   // Its chain hash.
   uint8_t hash[32];
 } alpr_audit_head;
-
-// What `alpr_audit_log_recover_file` cut.
-typedef struct alpr_audit_recovery {
-  // Whether a torn tail was cut (false: the file was whole, nothing was written).
-  bool recovered;
-  // How many bytes were cut.
-  uint64_t cut_bytes;
-  // Their SHA-256.
-  uint8_t cut_sha256[32];
-  // The sequence number of the last complete record before them.
-  uint64_t last_good_sequence;
-  // The head after the recovery record (the log's head when nothing was cut).
-  struct alpr_audit_head head;
-} alpr_audit_recovery;
-
-// Receives an audit log's head (see `alpr_audit_log_set_head_callback`); `head` is valid for the
-// call only.
-typedef void (*alpr_audit_head_callback)(void *userdata, const struct alpr_audit_head *head);
 
 // A partial-plate search (R-SEARCH-1): which plates, when and where. Plain data; the library
 // keeps no pointer after the call.
@@ -423,51 +396,6 @@ typedef struct alpr_detection_query {
   // Radius, metres (great-circle distance).
   double radius_m;
 } alpr_detection_query;
-
-// Where the last failure happened: each field is a 1-based line or column, a 0-based character
-// (Unicode scalar value) or record index, or -1 when not known.
-typedef struct alpr_position {
-  // 1-based line in a file, or -1.
-  int64_t line;
-  // 1-based column in the line (the field number for CSV), or -1.
-  int64_t column;
-  // 0-based character index within the field or string, or -1.
-  int64_t character;
-  // 0-based index of a record handed over as a value, or -1.
-  int64_t index;
-} alpr_position;
-
-// One record for a purge plan.
-typedef struct alpr_retention_record {
-  // The record's id.
-  uint64_t id;
-  // Its data class, from `alpr_retention_class`.
-  uint32_t class_id;
-  // When it was captured, Unix milliseconds.
-  int64_t captured_at_ms;
-} alpr_retention_record;
-
-// The health of one list at a moment (R-LIST-5), filled by `alpr_registry_list_health`.
-typedef struct alpr_list_health {
-  // `ALPR_LIST_KIND_*`.
-  uint32_t kind;
-  // 0 = most urgent … 100.
-  uint32_t priority;
-  // Distinct entries in force.
-  size_t entries;
-  // When this version was downloaded, Unix ms.
-  int64_t loaded_at_ms;
-  // Whether `generated_at_ms` is set.
-  bool has_generated_at;
-  // When the source generated it (the CLEW header time), Unix ms; 0 when unknown.
-  int64_t generated_at_ms;
-  // `now - loaded_at`, ms.
-  int64_t age_ms;
-  // The kind's maximum age in hours; -1 when it has none.
-  int64_t max_age_hours;
-  // Older than its kind's maximum age (still matched; hits carry `stale`).
-  bool stale;
-} alpr_list_health;
 
 // One read to match. Plain data; the library does not keep any pointer after the call.
 typedef struct alpr_read {
@@ -525,11 +453,106 @@ typedef struct alpr_hit {
   int64_t list_age_ms;
 } alpr_hit;
 
+// One record for a purge plan.
+typedef struct alpr_retention_record {
+  // The record's id.
+  uint64_t id;
+  // Its data class, from `alpr_retention_class`.
+  uint32_t class_id;
+  // When it was captured, Unix milliseconds.
+  int64_t captured_at_ms;
+} alpr_retention_record;
+
+// One audit record to append. Optional strings are absent when their pointer is NULL.
+typedef struct alpr_audit_record {
+  // When it happened, Unix milliseconds.
+  int64_t time_ms;
+  // User id (UTF-8).
+  const uint8_t *user;
+  // Its length.
+  size_t user_len;
+  // Agency.
+  const uint8_t *agency;
+  // Its length.
+  size_t agency_len;
+  // Action (`query_detections`, `share`, `purge`, …).
+  const uint8_t *action;
+  // Its length.
+  size_t action_len;
+  // Purpose, or NULL.
+  const uint8_t *purpose;
+  // Its length.
+  size_t purpose_len;
+  // Case number, or NULL.
+  const uint8_t *case_number;
+  // Its length.
+  size_t case_number_len;
+  // Query terms, or NULL.
+  const uint8_t *query_terms;
+  // Their length.
+  size_t query_terms_len;
+  // `ALPR_OUTCOME_*`.
+  uint32_t outcome;
+} alpr_audit_record;
+
+// What `alpr_audit_log_recover_file` cut.
+typedef struct alpr_audit_recovery {
+  // Whether a torn tail was cut (false: the file was whole, nothing was written).
+  bool recovered;
+  // How many bytes were cut.
+  uint64_t cut_bytes;
+  // Their SHA-256.
+  uint8_t cut_sha256[32];
+  // The sequence number of the last complete record before them.
+  uint64_t last_good_sequence;
+  // The head after the recovery record (the log's head when nothing was cut).
+  struct alpr_audit_head head;
+} alpr_audit_recovery;
+
+// Receives an audit log's head (see `alpr_audit_log_set_head_callback`); `head` is valid for the
+// call only.
+typedef void (*alpr_audit_head_callback)(void *userdata, const struct alpr_audit_head *head);
+
+// Where the last failure happened: each field is a 1-based line or column, a 0-based character
+// (Unicode scalar value) or record index, or -1 when not known.
+typedef struct alpr_position {
+  // 1-based line in a file, or -1.
+  int64_t line;
+  // 1-based column in the line (the field number for CSV), or -1.
+  int64_t column;
+  // 0-based character index within the field or string, or -1.
+  int64_t character;
+  // 0-based index of a record handed over as a value, or -1.
+  int64_t index;
+} alpr_position;
+
+// The health of one list at a moment (R-LIST-5), filled by `alpr_registry_list_health`.
+typedef struct alpr_list_health {
+  // `ALPR_LIST_KIND_*`.
+  uint32_t kind;
+  // 0 = most urgent … 100.
+  uint32_t priority;
+  // Distinct entries in force.
+  size_t entries;
+  // When this version was downloaded, Unix ms.
+  int64_t loaded_at_ms;
+  // Whether `generated_at_ms` is set.
+  bool has_generated_at;
+  // When the source generated it (the CLEW header time), Unix ms; 0 when unknown.
+  int64_t generated_at_ms;
+  // `now - loaded_at`, ms.
+  int64_t age_ms;
+  // The kind's maximum age in hours; -1 when it has none.
+  int64_t max_age_hours;
+  // Older than its kind's maximum age (still matched; hits carry `stale`).
+  bool stale;
+} alpr_list_health;
+
 // One retro-hit: a stored detection and the hit an entry of the new list version gives it.
 typedef struct alpr_retro_hit {
   // The detection's id.
   uint64_t detection_id;
-  // The hit, as `alpr_registry_match` gives it (`read_index` is 0).
+  // The hit, as `alpr_agency_match` gives it (`read_index` is 0).
   struct alpr_hit hit;
 } alpr_retro_hit;
 
@@ -586,6 +609,451 @@ alpr_status alpr_access_decide_audited_json(const struct alpr_audit_log *log,
                                             uint32_t *reasons,
                                             size_t reasons_cap,
                                             size_t *reasons_n);
+
+// Opens the agency `name` (e.g. `SPD`) with the system clock: `policy` (NULL: the built-in
+// `sacramento-525.08`), the audit log in the append-only file at `audit_path` (created when
+// missing; its chain is verified and the legal holds and other-use approvals it records are
+// taken back), or in memory when `audit_path` is NULL, and the roster as a JSON array of users
+// (`[{"id","agency","roles":[…],"account","trained_on":"YYYY-MM-DD","clearance":bool}, …]`),
+// as the deployment's configuration holds it. The opening is recorded (`agency_open`, with the
+// roster's count and SHA-256).
+//
+// # Returns
+// `ALPR_STATUS_OK`; `ALPR_STATUS_INVALID_ARGUMENT` (malformed roster JSON, a user without an
+// id, trained in the future or listed twice — with its `index` — or an empty name);
+// `ALPR_STATUS_IO`; `ALPR_STATUS_AUDIT_TORN_RECORD`; `ALPR_STATUS_AUDIT_CHAIN_BROKEN`;
+// `ALPR_STATUS_AUDIT_WRITE_FAILED`; `ALPR_STATUS_TIME_REGRESSION` (the clock is behind the
+// log's last record); `ALPR_STATUS_INVALID_UTF8`; `ALPR_STATUS_NULL_PARAMETER`.
+//
+// # Safety
+// `name` and `roster_json` must point to their length in readable bytes; `audit_path` must be
+// NULL or point to `audit_path_len` readable bytes; `policy` must be NULL or a live policy;
+// `agency_out` must be valid for writes.
+alpr_status alpr_agency_open(const uint8_t *name,
+                             size_t name_len,
+                             const struct alpr_policy *policy,
+                             const uint8_t *audit_path,
+                             size_t audit_path_len,
+                             const uint8_t *roster_json,
+                             size_t roster_json_len,
+                             const struct alpr_agency **agency_out);
+
+// As `alpr_agency_open` with a clock that stands at `now_ms` (Unix milliseconds) until
+// `alpr_agency_set_clock_for_tests_and_replays` moves it: for tests and for replaying a recorded
+// day, never for a deployment (the time of every decision and record comes from this clock).
+//
+// # Returns
+// As `alpr_agency_open`; `ALPR_STATUS_INVALID_DATE` for a time outside the years 0001–9999.
+//
+// # Safety
+// As `alpr_agency_open`.
+alpr_status alpr_agency_open_for_tests_and_replays(const uint8_t *name,
+                                                   size_t name_len,
+                                                   const struct alpr_policy *policy,
+                                                   const uint8_t *audit_path,
+                                                   size_t audit_path_len,
+                                                   const uint8_t *roster_json,
+                                                   size_t roster_json_len,
+                                                   int64_t now_ms,
+                                                   const struct alpr_agency **agency_out);
+
+// Sets the clock of an agency opened with `alpr_agency_open_for_tests_and_replays` to `now_ms`.
+// A clock set behind the log's last record makes the next operation fail with
+// `ALPR_STATUS_TIME_REGRESSION`.
+//
+// # Returns
+// `ALPR_STATUS_OK`; `ALPR_STATUS_INVALID_ARGUMENT` (the agency runs on the system clock);
+// `ALPR_STATUS_INVALID_DATE`; `ALPR_STATUS_NULL_PARAMETER`.
+//
+// # Safety
+// `agency` must be a live agency.
+alpr_status alpr_agency_set_clock_for_tests_and_replays(const struct alpr_agency *agency,
+                                                        int64_t now_ms);
+
+// The head of the agency's audit log (export it to detect a cut tail later).
+//
+// # Returns
+// `ALPR_STATUS_OK`; `ALPR_STATUS_NULL_PARAMETER`.
+//
+// # Safety
+// `agency` must be a live agency; `head_out` must be valid for writes.
+alpr_status alpr_agency_head(const struct alpr_agency *agency, struct alpr_audit_head *head_out);
+
+// An access decision through the agency for an operation the library does not carry out itself
+// (viewing POD video, …): user `user` from the roster, the clock's time, the agency's policy,
+// `request_json` as for `alpr_access_decide_json` (an `other_approved` approval must reference
+// an approval recorded by `alpr_agency_approve_other_use`). The decision is recorded first.
+//
+// # Returns
+// `ALPR_STATUS_OK` (allowed); `ALPR_STATUS_ACCESS_DENIED` (recorded; the last error message
+// lists every failed check); `ALPR_STATUS_AUDIT_WRITE_FAILED`; `ALPR_STATUS_TIME_REGRESSION`;
+// `ALPR_STATUS_INVALID_ARGUMENT` (malformed JSON); `ALPR_STATUS_INVALID_UTF8`;
+// `ALPR_STATUS_NULL_PARAMETER`.
+//
+// # Safety
+// `agency` must be a live agency; `user` and `request_json` must point to their length in
+// readable bytes.
+alpr_status alpr_agency_authorize_json(const struct alpr_agency *agency,
+                                       const uint8_t *user,
+                                       size_t user_len,
+                                       const uint8_t *request_json,
+                                       size_t request_json_len);
+
+// Changes the roster (`manage_users`, by `admin`), recorded: `change_json` is
+// `{"change": "put", "user": {…}}` or `{"change": "remove", "id": "…"}`.
+//
+// # Returns
+// `ALPR_STATUS_OK`; `ALPR_STATUS_ACCESS_DENIED` (recorded); `ALPR_STATUS_INVALID_ARGUMENT`
+// (malformed JSON, a user without an id or trained in the future, the removal of an unknown
+// id — recorded); `ALPR_STATUS_AUDIT_WRITE_FAILED`; `ALPR_STATUS_TIME_REGRESSION`;
+// `ALPR_STATUS_INVALID_UTF8`; `ALPR_STATUS_NULL_PARAMETER`.
+//
+// # Safety
+// `agency` must be a live agency; `admin` and `change_json` must point to their length in
+// readable bytes.
+alpr_status alpr_agency_manage_users_json(const struct alpr_agency *agency,
+                                          const uint8_t *admin,
+                                          size_t admin_len,
+                                          const uint8_t *change_json,
+                                          size_t change_json_len);
+
+// The guarded partial-plate search or canvass (R-SEARCH-1, R-AUDIT-3): decides
+// `request_json` (`{"action": "query_detections" | "query_own_detections", "purpose",
+// "case_number", "approval"}`) for roster user `user` at the agency clock's time, writes the
+// decision with the query terms, the window and the legal holds that widened it to the audit
+// log — only then, and only when allowed, searches `store` under the policy's `detection`
+// retention with the register's holds and writes the ids to a new list at `*ids_out`.
+//
+// For `query_own_detections` the caller keeps only the ids of the user's own devices.
+//
+// # Returns
+// `ALPR_STATUS_OK`; `ALPR_STATUS_ACCESS_DENIED` (recorded; the last error message lists every
+// failed check); `ALPR_STATUS_AUDIT_WRITE_FAILED` (nothing searched);
+// `ALPR_STATUS_TIME_REGRESSION`; `ALPR_STATUS_INVALID_ARGUMENT` (malformed JSON, an action that
+// is not a detection query, a bad window or point); `ALPR_STATUS_INVALID_DATE`; the pattern's
+// status (`ALPR_STATUS_PATTERN_TOO_BROAD`, …); `ALPR_STATUS_INVALID_UTF8`;
+// `ALPR_STATUS_NULL_PARAMETER`.
+//
+// # Safety
+// `agency` and `store` must be live handles; `user` and `request_json` must point to their
+// length in readable bytes; `query` to a valid `alpr_detection_query`; `ids_out` must be valid
+// for writes. Thread-safe.
+alpr_status alpr_agency_search(const struct alpr_agency *agency,
+                               const struct alpr_detection_store *store,
+                               const uint8_t *user,
+                               size_t user_len,
+                               const uint8_t *request_json,
+                               size_t request_json_len,
+                               const struct alpr_detection_query *query,
+                               const struct alpr_id_list **ids_out);
+
+// Retro-hits (R-SEARCH-2) through the agency: matches the version of list `list_id` in force in
+// the agency against every detection of `store` observed in the `days` 24-hour days before the
+// clock's time and not due for purge (unless held in the register). The run is an access
+// request (`request_json` as for `alpr_agency_search`) decided and recorded with the list, its
+// version, the window and the holds before anything is read; a run over a `covert` list also
+// needs `view_covert`. The hits go to a new handle at `*hits_out`.
+//
+// # Returns
+// `ALPR_STATUS_OK`; `ALPR_STATUS_UNKNOWN_LIST`; `ALPR_STATUS_ACCESS_DENIED` (recorded);
+// `ALPR_STATUS_AUDIT_WRITE_FAILED` (nothing read); `ALPR_STATUS_TIME_REGRESSION`;
+// `ALPR_STATUS_INVALID_ARGUMENT`; `ALPR_STATUS_INVALID_UTF8`; `ALPR_STATUS_NULL_PARAMETER`.
+//
+// # Safety
+// `agency` and `store` must be live handles; `user`, `request_json` and `list_id` must point to
+// their length in readable bytes; `hits_out` must be valid for writes. Thread-safe.
+alpr_status alpr_agency_retro_hits(const struct alpr_agency *agency,
+                                   const struct alpr_detection_store *store,
+                                   const uint8_t *user,
+                                   size_t user_len,
+                                   const uint8_t *request_json,
+                                   size_t request_json_len,
+                                   const uint8_t *list_id,
+                                   size_t list_id_len,
+                                   uint32_t days,
+                                   const struct alpr_retro_hits **hits_out);
+
+// A list load through the agency (R-LIST-9, R-AUDIT-1): `user` needs `manage_hot_lists`; the
+// file's bytes (`ALPR_FORMAT_*`) are parsed and validated under the agency's policy as list
+// `id` of `kind` (`ALPR_LIST_KIND_*`), `priority`, default `category` (NULL/0 for none) and
+// `source` (NULL/0 for none), versioned at the clock's time. A `special` list needs `approver`,
+// the user id of an OOI captain or designee allowed `approve_special_list` (NULL when none).
+// The `hot_list_load` record (counts, SHA-256 of the bytes, approver) is written, and only then
+// the version is put in force; a failed load is recorded too and leaves the previous version.
+// `*report_out` (when not NULL) receives the load report.
+//
+// # Returns
+// `ALPR_STATUS_OK`; `ALPR_STATUS_ACCESS_DENIED`; `ALPR_STATUS_APPROVAL_REQUIRED` (a special
+// list without a valid approver); the file's whole-load statuses as `alpr_registry_load_bytes`;
+// `ALPR_STATUS_AUDIT_WRITE_FAILED` (nothing installed); `ALPR_STATUS_TIME_REGRESSION`;
+// `ALPR_STATUS_INVALID_ARGUMENT` (unknown format or kind, empty id);
+// `ALPR_STATUS_INVALID_CATEGORY`; `ALPR_STATUS_INVALID_UTF8`; `ALPR_STATUS_NULL_PARAMETER`.
+//
+// # Safety
+// `agency` must be a live agency; `user`, `id` and `bytes` must point to their length in
+// readable bytes; `category`, `source` and `approver` must be NULL (with length 0) or point to
+// their length in readable bytes; `report_out` must be NULL or valid for writes.
+alpr_status alpr_agency_load_list(const struct alpr_agency *agency,
+                                  const uint8_t *user,
+                                  size_t user_len,
+                                  uint32_t format,
+                                  const uint8_t *id,
+                                  size_t id_len,
+                                  uint32_t kind,
+                                  uint8_t priority,
+                                  const uint8_t *category,
+                                  size_t category_len,
+                                  const uint8_t *source,
+                                  size_t source_len,
+                                  const uint8_t *approver,
+                                  size_t approver_len,
+                                  const uint8_t *bytes,
+                                  size_t len,
+                                  struct alpr_load_report **report_out);
+
+// Matches one read against the agency's lists at the clock's time (R-MATCH, R-LIST-2). Hits of
+// a `covert` list are delivered only when `viewer` (a roster user id; NULL for none, e.g. a
+// camera with no one at the console) is allowed `view_covert`; every covert hit is recorded
+// (`covert_hit`) before the answer, so an authorized user retrieves withheld hits with
+// `alpr_agency_covert_hits_json`. Hits are copied as `alpr_registry_match` does.
+//
+// # Returns
+// `ALPR_STATUS_OK`; `ALPR_STATUS_INSUFFICIENT_SIZE` (`*hits_n` holds the count needed; the
+// covert hits are recorded again on the retry); the read's normalization status;
+// `ALPR_STATUS_AUDIT_WRITE_FAILED` (no hit returned); `ALPR_STATUS_TIME_REGRESSION`;
+// `ALPR_STATUS_INVALID_ARGUMENT`; `ALPR_STATUS_INVALID_UTF8`; `ALPR_STATUS_NULL_PARAMETER`.
+//
+// # Safety
+// `agency` must be a live agency; `viewer` NULL or pointing to `viewer_len` readable bytes;
+// `read` must point to a valid `alpr_read`; `hits_out` must be NULL (with `hits_cap` 0) or
+// valid for `hits_cap` writes; `hits_n` valid for writes.
+alpr_status alpr_agency_match(const struct alpr_agency *agency,
+                              const uint8_t *viewer,
+                              size_t viewer_len,
+                              const struct alpr_read *read,
+                              struct alpr_hit *hits_out,
+                              size_t hits_cap,
+                              size_t *hits_n);
+
+// The recorded covert hits (R-LIST-2) with a time in `[from_ms, to_ms)`, for a user allowed
+// `view_covert`; the retrieval is recorded first. `*text_out` receives a JSON array of the
+// `covert_hit` audit records.
+//
+// # Returns
+// `ALPR_STATUS_OK`; `ALPR_STATUS_ACCESS_DENIED` (recorded); `ALPR_STATUS_INVALID_ARGUMENT`
+// (`to_ms` before `from_ms`); `ALPR_STATUS_INVALID_DATE`; `ALPR_STATUS_AUDIT_WRITE_FAILED`;
+// `ALPR_STATUS_TIME_REGRESSION`; `ALPR_STATUS_IO`; `ALPR_STATUS_INVALID_UTF8`;
+// `ALPR_STATUS_NULL_PARAMETER`.
+//
+// # Safety
+// `agency` must be a live agency; `user` must point to `user_len` readable bytes; `text_out`
+// must be valid for writes.
+alpr_status alpr_agency_covert_hits_json(const struct alpr_agency *agency,
+                                         const uint8_t *user,
+                                         size_t user_len,
+                                         int64_t from_ms,
+                                         int64_t to_ms,
+                                         const struct alpr_text **text_out);
+
+// Enters an officer's hot plate (R-HOTPLATE, R-AUDIT-1) from a form as JSON (the shape
+// `alpr_hot_plate_validate_json` takes; its `entered_at` is replaced by the clock's time):
+// `user` needs `manage_hot_plates`; the form is validated, the `hot_plate_enter` record
+// written, and the agency's `HOT-PLATES` list rebuilt. `*id_out` receives the hot plate's id.
+//
+// # Returns
+// `ALPR_STATUS_OK`; `ALPR_STATUS_ACCESS_DENIED` (recorded); the form's first violation
+// (recorded with every violation); `ALPR_STATUS_INVALID_ARGUMENT` (malformed JSON);
+// `ALPR_STATUS_AUDIT_WRITE_FAILED`; `ALPR_STATUS_TIME_REGRESSION`; `ALPR_STATUS_INVALID_UTF8`;
+// `ALPR_STATUS_NULL_PARAMETER`.
+//
+// # Safety
+// `agency` must be a live agency; `user` and `form_json` must point to their length in readable
+// bytes; `id_out` must be valid for writes.
+alpr_status alpr_agency_enter_hot_plate_json(const struct alpr_agency *agency,
+                                             const uint8_t *user,
+                                             size_t user_len,
+                                             const uint8_t *form_json,
+                                             size_t form_json_len,
+                                             uint64_t *id_out);
+
+// Removes hot plate `id` (`manage_hot_plates`), recorded (`hot_plate_remove`).
+//
+// # Returns
+// `ALPR_STATUS_OK`; `ALPR_STATUS_ACCESS_DENIED` (recorded); `ALPR_STATUS_INVALID_ARGUMENT` (no
+// such hot plate; recorded); `ALPR_STATUS_AUDIT_WRITE_FAILED`; `ALPR_STATUS_TIME_REGRESSION`;
+// `ALPR_STATUS_INVALID_UTF8`; `ALPR_STATUS_NULL_PARAMETER`.
+//
+// # Safety
+// `agency` must be a live agency; `user` must point to `user_len` readable bytes.
+alpr_status alpr_agency_remove_hot_plate(const struct alpr_agency *agency,
+                                         const uint8_t *user,
+                                         size_t user_len,
+                                         uint64_t id);
+
+// Places a legal hold (R-RET-6, `place_legal_hold`) on stored record `record_id` for
+// `case_number`, of `kind` (`litigation`, `evidence`, …), recorded (`legal_hold_place`). Held
+// records stay readable by searches and survive purges until released.
+//
+// # Returns
+// `ALPR_STATUS_OK`; `ALPR_STATUS_ACCESS_DENIED` (recorded); `ALPR_STATUS_INVALID_ARGUMENT`
+// (unknown kind, empty case number); `ALPR_STATUS_AUDIT_WRITE_FAILED`;
+// `ALPR_STATUS_TIME_REGRESSION`; `ALPR_STATUS_INVALID_UTF8`; `ALPR_STATUS_NULL_PARAMETER`.
+//
+// # Safety
+// `agency` must be a live agency; `user`, `case_number` and `kind` must point to their length
+// in readable bytes.
+alpr_status alpr_agency_place_legal_hold(const struct alpr_agency *agency,
+                                         const uint8_t *user,
+                                         size_t user_len,
+                                         uint64_t record_id,
+                                         const uint8_t *case_number,
+                                         size_t case_number_len,
+                                         const uint8_t *kind,
+                                         size_t kind_len);
+
+// Releases the holds on `record_id` for `case_number`, recorded (`legal_hold_release`);
+// `*released_out` (when not NULL) receives how many were released.
+//
+// # Returns
+// As `alpr_agency_place_legal_hold`.
+//
+// # Safety
+// `agency` must be a live agency; `user` and `case_number` must point to their length in
+// readable bytes; `released_out` must be NULL or valid for writes.
+alpr_status alpr_agency_release_legal_hold(const struct alpr_agency *agency,
+                                           const uint8_t *user,
+                                           size_t user_len,
+                                           uint64_t record_id,
+                                           const uint8_t *case_number,
+                                           size_t case_number_len,
+                                           size_t *released_out);
+
+// Records an approval of another use of ALPR data (G.O. §C.1.c) by `user`, who must hold one
+// of the policy's approver roles: the record is the approval, and an `other_approved` request
+// through the agency must give its `reference`. `for_user` (NULL: anyone) is the only user who
+// may rely on it; `case_number` may be NULL.
+//
+// # Returns
+// `ALPR_STATUS_OK`; `ALPR_STATUS_ACCESS_DENIED` (recorded); `ALPR_STATUS_INVALID_ARGUMENT` (a
+// blank or already used reference; recorded); `ALPR_STATUS_AUDIT_WRITE_FAILED`;
+// `ALPR_STATUS_TIME_REGRESSION`; `ALPR_STATUS_INVALID_UTF8`; `ALPR_STATUS_NULL_PARAMETER`.
+//
+// # Safety
+// `agency` must be a live agency; `user`, `reference` and `description` must point to their
+// length in readable bytes; `for_user` and `case_number` must be NULL (length 0) or point to
+// their length in readable bytes.
+alpr_status alpr_agency_approve_other_use(const struct alpr_agency *agency,
+                                          const uint8_t *user,
+                                          size_t user_len,
+                                          const uint8_t *reference,
+                                          size_t reference_len,
+                                          const uint8_t *for_user,
+                                          size_t for_user_len,
+                                          const uint8_t *case_number,
+                                          size_t case_number_len,
+                                          const uint8_t *description,
+                                          size_t description_len);
+
+// Decides a share (R-SHARE) for `user` in good standing and records it (`share`) before
+// returning it: `request_json` as for `alpr_sharing_decide_json`; `*text_out` receives the
+// decision as JSON.
+//
+// # Returns
+// `ALPR_STATUS_OK` (for a refused share too: the decision says so);
+// `ALPR_STATUS_ACCESS_DENIED` (a user not in good standing; recorded);
+// `ALPR_STATUS_INVALID_ARGUMENT` (malformed JSON); `ALPR_STATUS_AUDIT_WRITE_FAILED`;
+// `ALPR_STATUS_TIME_REGRESSION`; `ALPR_STATUS_INVALID_UTF8`; `ALPR_STATUS_NULL_PARAMETER`.
+//
+// # Safety
+// `agency` must be a live agency; `user` and `request_json` must point to their length in
+// readable bytes; `text_out` must be valid for writes.
+alpr_status alpr_agency_share_json(const struct alpr_agency *agency,
+                                   const uint8_t *user,
+                                   size_t user_len,
+                                   const uint8_t *request_json,
+                                   size_t request_json_len,
+                                   const struct alpr_text **text_out);
+
+// Plans a purge of `records` at the clock's time with the register's legal holds (R-RET-4) and
+// records its receipt (R-RET-5, `purge`) for `user` in good standing; `*plan_out` receives the
+// plan. Delete the plan's due ids only after this returns `ALPR_STATUS_OK`.
+//
+// # Returns
+// `ALPR_STATUS_OK`; `ALPR_STATUS_ACCESS_DENIED` (recorded); `ALPR_STATUS_INVALID_DATE` (with the
+// record's `index`); `ALPR_STATUS_AUDIT_WRITE_FAILED` (purge nothing);
+// `ALPR_STATUS_TIME_REGRESSION`; `ALPR_STATUS_INVALID_UTF8`; `ALPR_STATUS_NULL_PARAMETER`.
+//
+// # Safety
+// `agency` must be a live agency; `user` must point to `user_len` readable bytes; `records` to
+// `records_len` records (NULL when 0); `plan_out` must be valid for writes.
+alpr_status alpr_agency_purge(const struct alpr_agency *agency,
+                              const uint8_t *user,
+                              size_t user_len,
+                              const struct alpr_retention_record *records,
+                              size_t records_len,
+                              const struct alpr_purge_plan **plan_out);
+
+// The end of `operator`'s shift (R-OPS-2, G.O. §C.5.d): `*upload_unverified_out` is true unless
+// the audit log holds an allowed `query_own_detections` of this operator between
+// `shift_started_ms` and now (the check of the unit's detections). Recorded (`shift_end`).
+//
+// # Returns
+// `ALPR_STATUS_OK`; `ALPR_STATUS_ACCESS_DENIED` (not on the roster; recorded);
+// `ALPR_STATUS_INVALID_ARGUMENT` (a shift starting after now); `ALPR_STATUS_INVALID_DATE`;
+// `ALPR_STATUS_AUDIT_WRITE_FAILED`; `ALPR_STATUS_TIME_REGRESSION`; `ALPR_STATUS_IO`;
+// `ALPR_STATUS_INVALID_UTF8`; `ALPR_STATUS_NULL_PARAMETER`.
+//
+// # Safety
+// `agency` must be a live agency; `operator` must point to `operator_len` readable bytes;
+// `upload_unverified_out` must be valid for writes.
+alpr_status alpr_agency_shift_end(const struct alpr_agency *agency,
+                                  const uint8_t *operator_,
+                                  size_t operator_len,
+                                  int64_t shift_started_ms,
+                                  bool *upload_unverified_out);
+
+// The access review (R-ACCESS-5, G.O. §C.4.d): the roster's active accounts idle for the
+// policy's review period or never active, for `user` allowed `audit_queries`; the request is
+// recorded first. `*text_out` receives a JSON array of `{"user", "last_active_at"}`.
+//
+// # Returns
+// `ALPR_STATUS_OK`; `ALPR_STATUS_ACCESS_DENIED` (recorded); `ALPR_STATUS_AUDIT_WRITE_FAILED`;
+// `ALPR_STATUS_TIME_REGRESSION`; `ALPR_STATUS_INVALID_UTF8`; `ALPR_STATUS_NULL_PARAMETER`.
+//
+// # Safety
+// `agency` must be a live agency; `user` must point to `user_len` readable bytes; `text_out`
+// must be valid for writes.
+alpr_status alpr_agency_access_review_json(const struct alpr_agency *agency,
+                                           const uint8_t *user,
+                                           size_t user_len,
+                                           const struct alpr_text **text_out);
+
+// The quarterly audit report (R-AUDIT-4, G.O. §C.4.c) of the agency's log, for `user` allowed
+// `audit_queries`; the request is recorded first. `options_json` is `{"from", "to"` (RFC 3339,
+// optional), `"seed", "sample_size", "shifts": {"user": {"start": "HH:MM:SS", "end": …}}}`;
+// `*text_out` receives the report as JSON.
+//
+// # Returns
+// `ALPR_STATUS_OK`; `ALPR_STATUS_ACCESS_DENIED` (recorded); `ALPR_STATUS_INVALID_ARGUMENT`
+// (malformed options); `ALPR_STATUS_AUDIT_WRITE_FAILED`; `ALPR_STATUS_TIME_REGRESSION`;
+// `ALPR_STATUS_IO`; `ALPR_STATUS_INVALID_UTF8`; `ALPR_STATUS_NULL_PARAMETER`.
+//
+// # Safety
+// `agency` must be a live agency; `user` and `options_json` must point to their length in
+// readable bytes; `text_out` must be valid for writes.
+alpr_status alpr_agency_quarterly_report_json(const struct alpr_agency *agency,
+                                              const uint8_t *user,
+                                              size_t user_len,
+                                              const uint8_t *options_json,
+                                              size_t options_json_len,
+                                              const struct alpr_text **text_out);
+
+// Releases an agency (a file log's file is closed when the last reference goes); NULL is a
+// no-op.
+//
+// # Safety
+// `agency` must be NULL or a live agency, not used again by the caller.
+void alpr_agency_free(const struct alpr_agency *agency);
 
 // A new, empty audit log in memory.
 //
@@ -727,39 +1195,6 @@ alpr_status alpr_audit_log_set_head_callback(const struct alpr_audit_log *log,
                                              alpr_audit_head_callback callback,
                                              void *userdata);
 
-// The guarded partial-plate search (R-SEARCH-1): decides the access request
-// (`{"action": "query_detections" | "query_own_detections", "purpose", "case_number",
-// "approval"}`) for the user (JSON as for `alpr_access_decide_json`), writes the decision with the
-// query terms to `log` — only then, and only when allowed, searches as
-// `alpr_detection_store_search` does, and writes the ids to a new list at `*ids_out`.
-//
-// For `query_own_detections` the caller keeps only the ids of the user's own devices.
-//
-// # Returns
-// `ALPR_STATUS_OK`; `ALPR_STATUS_ACCESS_DENIED` (the denial is audited; the last error message
-// lists every failed check); `ALPR_STATUS_AUDIT_WRITE_FAILED` (nothing searched);
-// `ALPR_STATUS_INVALID_ARGUMENT` (malformed JSON, an action that is not a detection query, a bad
-// window, point or time); the pattern's status (`ALPR_STATUS_PATTERN_TOO_BROAD`, …);
-// `ALPR_STATUS_INVALID_UTF8`; `ALPR_STATUS_NULL_PARAMETER`.
-//
-// # Safety
-// `store` and `log` must be live handles; `policy` NULL (the built-in profile) or live; the
-// JSON pointers must point to their length in readable bytes; `query` to a valid
-// `alpr_detection_query`; `held` to `held_len` readable ids (NULL when 0); `ids_out` must be
-// valid for writes. Thread-safe (appends to `log` are serialized).
-alpr_status alpr_detection_store_search_audited(const struct alpr_detection_store *store,
-                                                const struct alpr_audit_log *log,
-                                                const struct alpr_policy *policy,
-                                                const uint8_t *user_json,
-                                                size_t user_json_len,
-                                                const uint8_t *request_json,
-                                                size_t request_json_len,
-                                                const struct alpr_detection_query *query,
-                                                int64_t now_ms,
-                                                const uint64_t *held,
-                                                size_t held_len,
-                                                const struct alpr_id_list **ids_out);
-
 // Builds a store from `n` detections given as columns: `ids` (unique), `plates[i]` (pointer to
 // `plate_lens[i]` bytes of UTF-8, normalized as R-NORM), `observed_ms` (Unix milliseconds),
 // `lat`, `lon` (degrees). Every array is read during the call only.
@@ -806,36 +1241,6 @@ alpr_status alpr_detection_store_from_json(const uint8_t *json,
 // `store` must be a live store; `len_out` must be valid for writes.
 alpr_status alpr_detection_store_len(const struct alpr_detection_store *store, size_t *len_out);
 
-// Partial-plate search (R-SEARCH-1): the ids of the detections matching `query` and not due
-// for purge at `now_ms` under the `detection` retention rule of `policy` (NULL: the built-in
-// profile) unless their id is one of the `held_len` ids at `held` (R-RET-6). The ids are
-// written ascending to `ids_out`.
-//
-// This call neither decides access nor writes an audit record: it is the building block for
-// callers that do both themselves. `alpr_detection_store_search_audited` is the search that
-// R-SEARCH-1 allows on its own.
-//
-// # Returns
-// `ALPR_STATUS_OK`; `ALPR_STATUS_INSUFFICIENT_SIZE` when more than `cap` ids match (`*n_out`
-// holds the number needed, `ids_out` is untouched); `ALPR_STATUS_PATTERN_TOO_BROAD`,
-// `ALPR_STATUS_INVALID_PATTERN` or a normalization status for the pattern;
-// `ALPR_STATUS_INVALID_ARGUMENT` for a window ending before it starts or a point or radius
-// outside its domain; `ALPR_STATUS_INVALID_DATE` for a time outside the years 0001–9999; `ALPR_STATUS_INVALID_UTF8`; `ALPR_STATUS_NULL_PARAMETER`.
-//
-// # Safety
-// `store` must be a live store; `policy` NULL or a live policy; `query` must point to a valid
-// `alpr_detection_query`; `held` to `held_len` readable ids (NULL when 0); `ids_out` to `cap`
-// writable ids (NULL when 0); `n_out` must be valid for writes. Thread-safe.
-alpr_status alpr_detection_store_search(const struct alpr_detection_store *store,
-                                        const struct alpr_policy *policy,
-                                        const struct alpr_detection_query *query,
-                                        int64_t now_ms,
-                                        const uint64_t *held,
-                                        size_t held_len,
-                                        uint64_t *ids_out,
-                                        size_t cap,
-                                        size_t *n_out);
-
 // Releases a store; NULL is a no-op.
 //
 // # Safety
@@ -870,6 +1275,102 @@ alpr_status alpr_last_error_message(uint8_t *buf, size_t buf_len, size_t *out_n)
 // # Safety
 // `out` must be NULL or valid for writes.
 alpr_status alpr_last_error_position(struct alpr_position *out);
+
+// Opens a hit case (R-HIT-9) from a hit that `alpr_agency_match` returned and the read it was
+// matched from, in one call: the read is matched again against the agency's lists at the
+// clock's time and the hit of the same list (`list_id`) and entry (`entry_index`) becomes the
+// case, with its dispatch packet and the read (R-HIT-10). The opening is recorded (`hit_open`).
+//
+// # Returns
+// `ALPR_STATUS_OK`; `ALPR_STATUS_INVALID_ARGUMENT` (the hit is not one of the read's hits
+// against the lists now in force, e.g. its list was replaced or its id truncated); the read's
+// normalization status; `ALPR_STATUS_AUDIT_WRITE_FAILED`; `ALPR_STATUS_TIME_REGRESSION`;
+// `ALPR_STATUS_INVALID_UTF8`; `ALPR_STATUS_NULL_PARAMETER`.
+//
+// # Safety
+// `agency` must be a live agency; `read` must point to a valid `alpr_read`; `hit` to an
+// `alpr_hit`; `case_out` must be valid for writes.
+alpr_status alpr_agency_open_hit(const struct alpr_agency *agency,
+                                 const struct alpr_read *read,
+                                 const struct alpr_hit *hit,
+                                 struct alpr_hit_case **case_out);
+
+// Applies a timed event to a case (R-HIT-9): `event_json` is the workflow event
+// (`{"event": "acknowledge"}`, `{"event": "confirm", "response": {…}}`, `{"event": "reject",
+// "disposition": "…"}`, `{"event": "record_basis"}`, `{"event": "stop"}`, `{"event":
+// "close", "outcome": "…"}`, …), `at_ms` when it happened (not after the agency's clock, not
+// before the case's previous event), `actor` the roster user (allowed `view_hits`) and
+// `reference` (NULL for none) e.g. the CAD incident or the CLETS message id. One `hit_event`
+// record is written before the case changes, for a refused event too; on any failure the case
+// is unchanged.
+//
+// # Returns
+// `ALPR_STATUS_OK`; `ALPR_STATUS_TIME_REGRESSION` (dated before the previous event, or the
+// clock behind the log); `ALPR_STATUS_ACCESS_DENIED`; `ALPR_STATUS_INVALID_ARGUMENT` (malformed
+// event JSON, an event dated after the clock); the workflow's refusal
+// (`ALPR_STATUS_BROADCAST_BEFORE_CONFIRMATION`, …) — each recorded;
+// `ALPR_STATUS_AUDIT_WRITE_FAILED`; `ALPR_STATUS_INVALID_DATE`; `ALPR_STATUS_INVALID_UTF8`;
+// `ALPR_STATUS_NULL_PARAMETER`.
+//
+// # Safety
+// `agency` must be a live agency and `case` a live case opened by it, not used concurrently;
+// `event_json` and `actor` must point to their length in readable bytes; `reference` must be
+// NULL (length 0) or point to `reference_len` readable bytes.
+alpr_status alpr_hit_case_event_json(const struct alpr_agency *agency,
+                                     struct alpr_hit_case *case_,
+                                     const uint8_t *event_json,
+                                     size_t event_json_len,
+                                     int64_t at_ms,
+                                     const uint8_t *actor,
+                                     size_t actor_len,
+                                     const uint8_t *reference,
+                                     size_t reference_len);
+
+// The case's hit id (unique in its agency's log) in `*id_out`.
+//
+// # Returns
+// `ALPR_STATUS_OK`; `ALPR_STATUS_NULL_PARAMETER`.
+//
+// # Safety
+// `case` must be a live case; `id_out` must be valid for writes.
+alpr_status alpr_hit_case_id(const struct alpr_hit_case *case_, uint64_t *id_out);
+
+// Copies the case's status (`alerted`, `acknowledged`, `broadcast`, `confirmed`, `rejected`,
+// `closed`) into `buf` (see the string-out rules; 16 bytes always suffice).
+//
+// # Returns
+// `ALPR_STATUS_OK`; `ALPR_STATUS_INSUFFICIENT_SIZE`; `ALPR_STATUS_NULL_PARAMETER`.
+//
+// # Safety
+// `case` must be a live case; `buf` must point to `buf_len` writable bytes; `out_n` must be
+// valid for writes.
+alpr_status alpr_hit_case_status(const struct alpr_hit_case *case_,
+                                 uint8_t *buf,
+                                 size_t buf_len,
+                                 size_t *out_n);
+
+// Copies the case's dispatch packet (R-HIT-8, R-HIT-10) as JSON into `buf`: the dispatch packet
+// of `alpr_hit_workflow_dispatch_packet_json` under the agency's policy, with `read` (the plate
+// as read and normalized, jurisdiction, plate type, time, origin, device, position). Call with
+// `buf_len` 0 to learn the size in `*out_n`.
+//
+// # Returns
+// `ALPR_STATUS_OK`; `ALPR_STATUS_INSUFFICIENT_SIZE`; `ALPR_STATUS_NULL_PARAMETER`.
+//
+// # Safety
+// `agency` must be a live agency; `case` a live case; `buf` must point to `buf_len` writable
+// bytes (NULL when 0); `out_n` must be valid for writes.
+alpr_status alpr_hit_case_packet_json(const struct alpr_agency *agency,
+                                      const struct alpr_hit_case *case_,
+                                      uint8_t *buf,
+                                      size_t buf_len,
+                                      size_t *out_n);
+
+// Releases a case; NULL is a no-op. Its record stays in the agency's log.
+//
+// # Safety
+// `case` must be NULL or a live case, not used again by the caller.
+void alpr_hit_case_free(struct alpr_hit_case *case_);
 
 // A new hit in status `alerted` from the list kind (`standard`, `special`, `hot_plate`,
 // `covert`), the entry's category (`stolen_vehicle`, …) and the read's origin (`vehicle`,
@@ -1437,41 +1938,6 @@ alpr_status alpr_purge_plan_next_due_at(const struct alpr_purge_plan *plan,
 // `plan` must be NULL or a live plan, not used again by the caller.
 void alpr_purge_plan_free(const struct alpr_purge_plan *plan);
 
-// Retro-hits (R-SEARCH-2): matches the version of list `list_id` now in force in `registry`
-// against every detection of `store` observed in the `days` 24-hour days before `now_ms` and not
-// due for purge (unless its id is one of the `held_len` ids at `held`), with the rules of live
-// matching under the registry's policy — each detection is a read with its own plate,
-// jurisdiction, time and device. Like a search, the run is an access request
-// (`query_detections`, with its purpose) decided and written to `log` with the list, its load
-// time and the number of days before anything is read; the hits go to a new handle at
-// `*hits_out`.
-//
-// # Returns
-// `ALPR_STATUS_OK`; `ALPR_STATUS_UNKNOWN_LIST`; `ALPR_STATUS_ACCESS_DENIED` (audited);
-// `ALPR_STATUS_AUDIT_WRITE_FAILED` (nothing read); `ALPR_STATUS_INVALID_ARGUMENT` (malformed
-// JSON, an action that is not a detection query); `ALPR_STATUS_INVALID_DATE` (a time outside
-// the years 0001–9999);
-// `ALPR_STATUS_INVALID_UTF8`; `ALPR_STATUS_NULL_PARAMETER`.
-//
-// # Safety
-// `registry`, `store` and `log` must be live handles; the JSON and `list_id` pointers must point
-// to their length in readable bytes; `held` to `held_len` readable ids (NULL when 0); `hits_out`
-// must be valid for writes. Thread-safe.
-alpr_status alpr_registry_retro_hits(const struct alpr_registry *registry,
-                                     const struct alpr_detection_store *store,
-                                     const struct alpr_audit_log *log,
-                                     const uint8_t *user_json,
-                                     size_t user_json_len,
-                                     const uint8_t *request_json,
-                                     size_t request_json_len,
-                                     const uint8_t *list_id,
-                                     size_t list_id_len,
-                                     uint32_t days,
-                                     int64_t now_ms,
-                                     const uint64_t *held,
-                                     size_t held_len,
-                                     const struct alpr_retro_hits **hits_out);
-
 // Parses a hot-list file given as bytes (`ALPR_FORMAT_*`), validates it with the registry's
 // policy and, if the load as a whole succeeds, puts it in force as list `id` in place of its
 // previous version, atomically for concurrent matches (R-LIST-4). The bytes are UTF-8 with an
@@ -1769,6 +2235,23 @@ alpr_status alpr_sharing_decide_audited_json(const struct alpr_audit_log *log,
                                              uint32_t *reasons,
                                              size_t reasons_cap,
                                              size_t *reasons_n);
+
+// Borrows the text: `*data_out` points to `*len_out` bytes of UTF-8 followed by a NUL, valid
+// until the text is freed.
+//
+// # Returns
+// `ALPR_STATUS_OK`; `ALPR_STATUS_NULL_PARAMETER`.
+//
+// # Safety
+// `text` must be a live text; `data_out` and `len_out` must be valid for writes.
+alpr_status alpr_text_data(const struct alpr_text *text, const uint8_t **data_out, size_t *len_out);
+
+// Releases a text; NULL is a no-op.
+//
+// # Safety
+// `text` must be NULL or a live text, not used again by the caller (nor any pointer borrowed
+// from it).
+void alpr_text_free(const struct alpr_text *text);
 
 // The library version, e.g. `"0.1.0"`: static NUL-terminated text, never freed. Thread-safe.
 const char *alpr_version_string(void);

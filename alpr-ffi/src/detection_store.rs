@@ -1,83 +1,13 @@
-//! `alpr_detection_store`: stored detections and their (audited) search.
+//! `alpr_detection_store`: stored detections. They are read only through an agency
+//! (`alpr_agency_search`, `alpr_agency_retro_hits`), which decides and records first.
 
-use std::collections::HashSet;
-
-use alpr_core::analytics::record_search;
-use alpr_core::search::{DetectionQuery, DetectionStore, DetectionStoreBuilder, Near, Retention};
-use alpr_core::time::Instant;
+use alpr_core::search::{DetectionQuery, DetectionStore, DetectionStoreBuilder, Near};
 use alpr_core::{Error, PlateOrPattern, Policy, Position};
 
-use crate::access::user_and_request;
 use crate::alpr_status;
-use crate::audit_log::{alpr_audit_log, lock};
 use crate::boundary::{ffi_boundary, instant_in, slice_in, str_in, write_out};
 use crate::error::FfiError;
 use crate::handle::{Castable, arc_free, arc_into_ptr, arc_ref};
-use crate::id_list::alpr_id_list;
-use crate::policy::{alpr_policy, policy_or_default};
-
-/// The guarded partial-plate search (R-SEARCH-1): decides the access request
-/// (`{"action": "query_detections" | "query_own_detections", "purpose", "case_number",
-/// "approval"}`) for the user (JSON as for `alpr_access_decide_json`), writes the decision with the
-/// query terms to `log` — only then, and only when allowed, searches as
-/// `alpr_detection_store_search` does, and writes the ids to a new list at `*ids_out`.
-///
-/// For `query_own_detections` the caller keeps only the ids of the user's own devices.
-///
-/// # Returns
-/// `ALPR_STATUS_OK`; `ALPR_STATUS_ACCESS_DENIED` (the denial is audited; the last error message
-/// lists every failed check); `ALPR_STATUS_AUDIT_WRITE_FAILED` (nothing searched);
-/// `ALPR_STATUS_INVALID_ARGUMENT` (malformed JSON, an action that is not a detection query, a bad
-/// window, point or time); the pattern's status (`ALPR_STATUS_PATTERN_TOO_BROAD`, …);
-/// `ALPR_STATUS_INVALID_UTF8`; `ALPR_STATUS_NULL_PARAMETER`.
-///
-/// # Safety
-/// `store` and `log` must be live handles; `policy` NULL (the built-in profile) or live; the
-/// JSON pointers must point to their length in readable bytes; `query` to a valid
-/// `alpr_detection_query`; `held` to `held_len` readable ids (NULL when 0); `ids_out` must be
-/// valid for writes. Thread-safe (appends to `log` are serialized).
-#[unsafe(no_mangle)]
-#[allow(clippy::too_many_arguments)]
-pub unsafe extern "C" fn alpr_detection_store_search_audited(
-    store: *const alpr_detection_store,
-    log: *const alpr_audit_log,
-    policy: *const alpr_policy,
-    user_json: *const u8,
-    user_json_len: usize,
-    request_json: *const u8,
-    request_json_len: usize,
-    query: *const alpr_detection_query,
-    now_ms: i64,
-    held: *const u64,
-    held_len: usize,
-    ids_out: *mut *const alpr_id_list,
-) -> alpr_status {
-    ffi_boundary!({
-        // SAFETY: `store`, `log`: as the `# Safety` section requires (the caller's guarantees).
-        let (s, log, policy) = unsafe {
-            (
-                arc_ref(store, "store")?,
-                arc_ref(log, "log")?,
-                policy_or_default(policy)?,
-            )
-        };
-        // SAFETY: `user_json`, `request_json`: valid as the `# Safety` section requires.
-        let (user, request) = unsafe { user_and_request(user_json, user_json_len, request_json, request_json_len)? };
-        // SAFETY: `query`: valid as the `# Safety` section requires.
-        let query = unsafe { query_in(query, &policy)? };
-        // SAFETY: `held`: valid as the `# Safety` section requires.
-        let (now, held) = unsafe { now_and_holds(now_ms, held, held_len)? };
-        if ids_out.is_null() {
-            return Err(FfiError::null("ids_out"));
-        }
-        // The log is locked for the record only (the guard ends with the statement), not for
-        // the read.
-        let recorded = record_search(&mut lock(log), &user, &request, &query, now, &policy)?;
-        let ids = s.ids_of(&recorded.run(s, held)?);
-        // SAFETY: checked non-NULL; valid for writes per the contract.
-        unsafe { write_out(ids_out, arc_into_ptr::<alpr_id_list>(ids), "ids_out") }
-    })
-}
 
 /// An immutable, indexed set of stored detections. May be used from multiple threads
 /// simultaneously. Free with `alpr_detection_store_free`.
@@ -246,83 +176,6 @@ pub(crate) unsafe fn query_in(query: *const alpr_detection_query, policy: &Polic
             lon: q.lon,
             radius_m: q.radius_m,
         }),
-    })
-}
-
-/// The time of the search and the held ids.
-///
-/// # Safety
-/// `held` must point to `held_len` readable ids (NULL when 0).
-pub(crate) unsafe fn now_and_holds(
-    now_ms: i64,
-    held: *const u64,
-    held_len: usize,
-) -> Result<(Instant, HashSet<u64>), FfiError> {
-    // SAFETY: the caller's guarantee on held is passed on.
-    let held = unsafe { slice_in(held, held_len, "held")? }.iter().copied().collect();
-    Ok((instant_in(now_ms, "now_ms")?, held))
-}
-
-/// Partial-plate search (R-SEARCH-1): the ids of the detections matching `query` and not due
-/// for purge at `now_ms` under the `detection` retention rule of `policy` (NULL: the built-in
-/// profile) unless their id is one of the `held_len` ids at `held` (R-RET-6). The ids are
-/// written ascending to `ids_out`.
-///
-/// This call neither decides access nor writes an audit record: it is the building block for
-/// callers that do both themselves. `alpr_detection_store_search_audited` is the search that
-/// R-SEARCH-1 allows on its own.
-///
-/// # Returns
-/// `ALPR_STATUS_OK`; `ALPR_STATUS_INSUFFICIENT_SIZE` when more than `cap` ids match (`*n_out`
-/// holds the number needed, `ids_out` is untouched); `ALPR_STATUS_PATTERN_TOO_BROAD`,
-/// `ALPR_STATUS_INVALID_PATTERN` or a normalization status for the pattern;
-/// `ALPR_STATUS_INVALID_ARGUMENT` for a window ending before it starts or a point or radius
-/// outside its domain; `ALPR_STATUS_INVALID_DATE` for a time outside the years 0001–9999; `ALPR_STATUS_INVALID_UTF8`; `ALPR_STATUS_NULL_PARAMETER`.
-///
-/// # Safety
-/// `store` must be a live store; `policy` NULL or a live policy; `query` must point to a valid
-/// `alpr_detection_query`; `held` to `held_len` readable ids (NULL when 0); `ids_out` to `cap`
-/// writable ids (NULL when 0); `n_out` must be valid for writes. Thread-safe.
-#[unsafe(no_mangle)]
-#[allow(clippy::too_many_arguments)]
-pub unsafe extern "C" fn alpr_detection_store_search(
-    store: *const alpr_detection_store,
-    policy: *const alpr_policy,
-    query: *const alpr_detection_query,
-    now_ms: i64,
-    held: *const u64,
-    held_len: usize,
-    ids_out: *mut u64,
-    cap: usize,
-    n_out: *mut usize,
-) -> alpr_status {
-    ffi_boundary!({
-        // SAFETY: `store`: as the `# Safety` section requires (the caller's guarantees).
-        let (s, policy) = unsafe { (arc_ref(store, "store")?, crate::policy::policy_or_default(policy)?) };
-        if n_out.is_null() {
-            return Err(FfiError::null("n_out"));
-        }
-        // SAFETY: `query`: valid as the `# Safety` section requires.
-        let query = unsafe { query_in(query, &policy)? };
-        // SAFETY: `held`: valid as the `# Safety` section requires.
-        let (now, held) = unsafe { now_and_holds(now_ms, held, held_len)? };
-        let ids = s.search_ids(&query, &Retention::for_detections(&policy, now, held))?;
-        // SAFETY: checked non-NULL; writable per the contract.
-        unsafe { *n_out = ids.len() };
-        if ids.len() > cap {
-            return Err(FfiError {
-                message: format!("insufficient_size: {} ids match, room for {cap}", ids.len()),
-                ..FfiError::insufficient(ids.len())
-            });
-        }
-        if !ids.is_empty() {
-            if ids_out.is_null() {
-                return Err(FfiError::null("ids_out"));
-            }
-            // SAFETY: ids_out has cap >= ids.len() writable elements and does not overlap ids.
-            unsafe { std::ptr::copy_nonoverlapping(ids.as_ptr(), ids_out, ids.len()) };
-        }
-        Ok(())
     })
 }
 

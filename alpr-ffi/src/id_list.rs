@@ -1,4 +1,4 @@
-//! `alpr_id_list`: detection ids returned by an audited search.
+//! `alpr_id_list`: detection ids returned by an audited search (`alpr_agency_search`).
 
 use crate::alpr_status;
 use crate::boundary::ffi_boundary;

@@ -19,12 +19,14 @@
 
 // One module per C type (as rustls-ffi): `registry.rs` holds every `alpr_registry_*`.
 pub mod access;
+pub mod agency;
 pub mod audit_log;
 mod boundary;
 pub mod detection_store;
 pub mod error;
 mod handle;
 pub mod hit;
+pub mod hit_case;
 pub mod hit_workflow;
 pub mod hot_plate;
 pub mod id_list;
@@ -36,6 +38,7 @@ pub mod purge_plan;
 pub mod registry;
 pub mod retro_hits;
 pub mod sharing;
+pub mod text;
 pub mod version;
 pub mod vocab;
 
@@ -44,7 +47,7 @@ pub use error::alpr_status;
 // The whole C ABI also at the crate root, as the header has it (for Rust callers: examples,
 // tests, benches).
 pub use crate::{
-    access::*, audit_log::*, detection_store::*, error::*, hit::*, hit_workflow::*, hot_plate::*, id_list::*,
-    load_report::*, ops::*, plate::*, policy::*, purge_plan::*, registry::*, retro_hits::*, sharing::*, version::*,
-    vocab::*,
+    access::*, agency::*, audit_log::*, detection_store::*, error::*, hit::*, hit_case::*, hit_workflow::*,
+    hot_plate::*, id_list::*, load_report::*, ops::*, plate::*, policy::*, purge_plan::*, registry::*, retro_hits::*,
+    sharing::*, text::*, version::*, vocab::*,
 };

@@ -1,98 +1,20 @@
-//! `alpr_registry`: the hot lists in force (load, inspect, match, retro-hits).
+//! `alpr_registry`: the hot lists in force (load, inspect, match). Retro-hits read stored
+//! detections and run only through an agency (`alpr_agency_retro_hits`).
 
 use std::sync::Arc;
 
-use alpr_core::analytics::record_retro_hits;
 use alpr_core::hotlist::{Format, ListMeta};
 use alpr_core::registry::Registry;
 use alpr_core::vocab::{Category, ListKind};
 use alpr_core::{Code, Error};
 
-use crate::access::user_and_request;
 use crate::alpr_status;
-use crate::audit_log::{alpr_audit_log, lock};
 use crate::boundary::{bytes_in, ffi_boundary, instant_in, str_in, str_out, write_out};
-use crate::detection_store::{alpr_detection_store, now_and_holds};
 use crate::error::FfiError;
 use crate::handle::{Castable, arc_free, arc_into_ptr, arc_ref, box_into_ptr};
 use crate::hit::{alpr_hit, alpr_read, hit_to_c, hits_out_write, read_in};
 use crate::load_report::alpr_load_report;
 use crate::policy::alpr_policy;
-use crate::retro_hits::{alpr_retro_hit, alpr_retro_hits};
-
-/// Retro-hits (R-SEARCH-2): matches the version of list `list_id` now in force in `registry`
-/// against every detection of `store` observed in the `days` 24-hour days before `now_ms` and not
-/// due for purge (unless its id is one of the `held_len` ids at `held`), with the rules of live
-/// matching under the registry's policy — each detection is a read with its own plate,
-/// jurisdiction, time and device. Like a search, the run is an access request
-/// (`query_detections`, with its purpose) decided and written to `log` with the list, its load
-/// time and the number of days before anything is read; the hits go to a new handle at
-/// `*hits_out`.
-///
-/// # Returns
-/// `ALPR_STATUS_OK`; `ALPR_STATUS_UNKNOWN_LIST`; `ALPR_STATUS_ACCESS_DENIED` (audited);
-/// `ALPR_STATUS_AUDIT_WRITE_FAILED` (nothing read); `ALPR_STATUS_INVALID_ARGUMENT` (malformed
-/// JSON, an action that is not a detection query); `ALPR_STATUS_INVALID_DATE` (a time outside
-/// the years 0001–9999);
-/// `ALPR_STATUS_INVALID_UTF8`; `ALPR_STATUS_NULL_PARAMETER`.
-///
-/// # Safety
-/// `registry`, `store` and `log` must be live handles; the JSON and `list_id` pointers must point
-/// to their length in readable bytes; `held` to `held_len` readable ids (NULL when 0); `hits_out`
-/// must be valid for writes. Thread-safe.
-#[unsafe(no_mangle)]
-#[allow(clippy::too_many_arguments)]
-pub unsafe extern "C" fn alpr_registry_retro_hits(
-    registry: *const alpr_registry,
-    store: *const alpr_detection_store,
-    log: *const alpr_audit_log,
-    user_json: *const u8,
-    user_json_len: usize,
-    request_json: *const u8,
-    request_json_len: usize,
-    list_id: *const u8,
-    list_id_len: usize,
-    days: u32,
-    now_ms: i64,
-    held: *const u64,
-    held_len: usize,
-    hits_out: *mut *const alpr_retro_hits,
-) -> alpr_status {
-    ffi_boundary!({
-        // SAFETY: `registry`, `store`, `log`: as the `# Safety` section requires (the caller's guarantees).
-        let (reg, s, log) = unsafe {
-            (
-                arc_ref(registry, "registry")?,
-                arc_ref(store, "store")?,
-                arc_ref(log, "log")?,
-            )
-        };
-        // SAFETY: `user_json`, `request_json`: valid as the `# Safety` section requires.
-        let (user, request) = unsafe { user_and_request(user_json, user_json_len, request_json, request_json_len)? };
-        // SAFETY: `list_id`: valid as the `# Safety` section requires.
-        let id = unsafe { str_in(list_id, list_id_len)? };
-        // SAFETY: `held`: valid as the `# Safety` section requires.
-        let (now, held) = unsafe { now_and_holds(now_ms, held, held_len)? };
-        if hits_out.is_null() {
-            return Err(FfiError::null("hits_out"));
-        }
-        let list = reg
-            .get(id)
-            .ok_or_else(|| alpr_core::Error::new(alpr_core::Code::UnknownList))?;
-        // The log is locked for the record only, not for the (long) match.
-        let recorded = record_retro_hits(&mut lock(log), &user, &request, list, days, now, reg.policy())?;
-        let hits = recorded.run(s, held)?;
-        let rows: Vec<alpr_retro_hit> = hits
-            .iter()
-            .map(|h| alpr_retro_hit {
-                detection_id: h.detection_id,
-                hit: hit_to_c(0, &h.hit),
-            })
-            .collect();
-        // SAFETY: checked non-NULL; valid for writes per the contract.
-        unsafe { write_out(hits_out, arc_into_ptr::<alpr_retro_hits>(rows), "hits_out") }
-    })
-}
 
 /// The health of one list at a moment (R-LIST-5), filled by `alpr_registry_list_health`.
 #[repr(C)]

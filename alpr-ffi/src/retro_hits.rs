@@ -1,4 +1,4 @@
-//! `alpr_retro_hits`: hits found by an audited retro-hit run.
+//! `alpr_retro_hits`: hits found by an audited retro-hit run (`alpr_agency_retro_hits`).
 
 use crate::alpr_status;
 use crate::boundary::ffi_boundary;
@@ -11,7 +11,7 @@ use crate::hit::alpr_hit;
 pub struct alpr_retro_hit {
     /// The detection's id.
     pub detection_id: u64,
-    /// The hit, as `alpr_registry_match` gives it (`read_index` is 0).
+    /// The hit, as `alpr_agency_match` gives it (`read_index` is 0).
     pub hit: alpr_hit,
 }
 

@@ -1,5 +1,6 @@
 //! Integration tests of the C ABI through the rlib: conformance vectors and hostile input.
 
 mod abi;
+mod agency;
 mod conformance;
 mod header_vocab;

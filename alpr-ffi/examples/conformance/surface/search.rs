@@ -1,11 +1,14 @@
-//! Suite `search` through `alpr_detection_store_new` and `alpr_detection_store_search`, as a C
-//! program would call them (times as Unix milliseconds, columns as arrays, a caller buffer).
+//! Suite `search` through `alpr_detection_store_new` and the guarded `alpr_agency_search`, as a
+//! C program would call them (times as Unix milliseconds, columns as arrays, result handles):
+//! an agency opened for tests at the case's `now`, with an investigator who searches and a
+//! supervisor who places the case's legal holds (the only reads of detections on the C ABI go
+//! through an agency's audit log).
 
 use serde_json::{Value, json};
 
-use alpr::alpr_detection_store;
 use alpr::alpr_status;
 use alpr::policy::alpr_policy;
+use alpr::{alpr_agency, alpr_detection_store};
 
 use super::{error_answer, str_field};
 
@@ -28,12 +31,14 @@ fn num(v: &Value, key: &str) -> f64 {
 struct Handles {
     policy: *const alpr_policy,
     store: *const alpr_detection_store,
+    agency: *const alpr_agency,
 }
 
 impl Drop for Handles {
     fn drop(&mut self) {
         // SAFETY: each is NULL or a live handle owned here.
         unsafe {
+            alpr::alpr_agency_free(self.agency);
             alpr::alpr_detection_store_free(self.store);
             alpr::policy::alpr_policy_free(self.policy);
         }
@@ -44,6 +49,7 @@ pub(crate) fn search(case: &Value) -> Result<Value, String> {
     let mut h = Handles {
         policy: std::ptr::null(),
         store: std::ptr::null(),
+        agency: std::ptr::null(),
     };
     if let Some(over) = case.get("policy") {
         let mut base: *const alpr_policy = std::ptr::null();
@@ -96,19 +102,62 @@ pub(crate) fn search(case: &Value) -> Result<Value, String> {
     if st != alpr_status::Ok {
         return Ok(error_answer(st));
     }
-    let held: Vec<u64> = case
-        .get("holds")
-        .and_then(Value::as_array)
-        .map(|a| {
-            a.iter()
-                .filter_map(|h| h.as_u64().or_else(|| h.get("id").and_then(Value::as_u64)))
-                .collect()
-        })
-        .unwrap_or_default();
+    let now_text = str_field(case, "now")?;
+    let now = ms(now_text)?;
+    let today = now_text.get(..10).ok_or("bad now")?;
+    let roster = json!([
+        {"id": "c1", "agency": "SPD", "roles": ["investigator"], "account": "active",
+         "trained_on": today, "clearance": true},
+        {"id": "s1", "agency": "SPD", "roles": ["supervisor"], "account": "active",
+         "trained_on": today, "clearance": true},
+    ])
+    .to_string();
+    let name = "SPD";
+    // SAFETY: the strings are valid for their lengths; the policy NULL or live; valid out-pointer.
+    let st = unsafe {
+        alpr::alpr_agency_open_for_tests_and_replays(
+            name.as_ptr(),
+            name.len(),
+            h.policy,
+            std::ptr::null(),
+            0,
+            roster.as_ptr(),
+            roster.len(),
+            now,
+            &raw mut h.agency,
+        )
+    };
+    if st != alpr_status::Ok {
+        return Ok(error_answer(st));
+    }
+    for hold in case.get("holds").and_then(Value::as_array).into_iter().flatten() {
+        let id = hold
+            .as_u64()
+            .or_else(|| hold.get("id").and_then(Value::as_u64))
+            .ok_or("hold without id")?;
+        let case_no = hold.get("case").and_then(Value::as_str).unwrap_or("conformance");
+        let kind = hold.get("kind").and_then(Value::as_str).unwrap_or("criminal");
+        let user = "s1";
+        // SAFETY: the agency is live; the strings are valid for their lengths.
+        let st = unsafe {
+            alpr::alpr_agency_place_legal_hold(
+                h.agency,
+                user.as_ptr(),
+                user.len(),
+                id,
+                case_no.as_ptr(),
+                case_no.len(),
+                kind.as_ptr(),
+                kind.len(),
+            )
+        };
+        if st != alpr_status::Ok {
+            return Ok(error_answer(st));
+        }
+    }
     let q = case.get("query").ok_or("no query")?;
     let pattern = str_field(q, "pattern")?;
     let near = q.get("near");
-    let now = ms(str_field(case, "now")?)?;
     let query = alpr::alpr_detection_query {
         pattern: pattern.as_ptr(),
         pattern_len: pattern.len(),
@@ -119,32 +168,38 @@ pub(crate) fn search(case: &Value) -> Result<Value, String> {
         lon: near.map_or(0.0, |v| num(v, "lon")),
         radius_m: near.map_or(0.0, |v| num(v, "radius_m")),
     };
-    // First with no room, to learn the count (the documented retry protocol), then for real.
-    let mut out: Vec<u64> = Vec::new();
-    loop {
-        let mut n = 0usize;
-        // SAFETY: the store is live; the policy NULL or live; the query's pattern, held and out
-        // are valid for their lengths; n is a valid out-pointer.
-        let st = unsafe {
-            alpr::alpr_detection_store_search(
-                h.store,
-                h.policy,
-                &raw const query,
-                now,
-                held.as_ptr(),
-                held.len(),
-                out.as_mut_ptr(),
-                out.len(),
-                &raw mut n,
-            )
-        };
-        match st {
-            alpr_status::Ok => {
-                out.truncate(n);
-                return Ok(json!({ "ids": out }));
-            }
-            alpr_status::InsufficientSize if n > out.len() => out = vec![0; n],
-            _ => return Ok(error_answer(st)),
-        }
+    let (user, request) = ("c1", r#"{"action": "query_detections", "purpose": "stolen_vehicle"}"#);
+    let mut list: *const alpr::alpr_id_list = std::ptr::null();
+    // SAFETY: the agency and store are live; the strings and the query's pattern are valid for
+    // their lengths; valid out-pointer.
+    let st = unsafe {
+        alpr::alpr_agency_search(
+            h.agency,
+            h.store,
+            user.as_ptr(),
+            user.len(),
+            request.as_ptr(),
+            request.len(),
+            &raw const query,
+            &raw mut list,
+        )
+    };
+    if st != alpr_status::Ok {
+        return Ok(error_answer(st));
     }
+    let (mut data, mut n): (*const u64, usize) = (std::ptr::null(), 0);
+    // SAFETY: the list is live; valid out-pointers.
+    let st = unsafe { alpr::alpr_id_list_data(list, &raw mut data, &raw mut n) };
+    let ids: Vec<u64> = if st == alpr_status::Ok && n > 0 {
+        // SAFETY: the list lends `n` ids at `data` until it is freed (below).
+        unsafe { std::slice::from_raw_parts(data, n) }.to_vec()
+    } else {
+        Vec::new()
+    };
+    // SAFETY: the list is live and not used again.
+    unsafe { alpr::alpr_id_list_free(list) };
+    if st != alpr_status::Ok {
+        return Ok(error_answer(st));
+    }
+    Ok(json!({ "ids": ids }))
 }
