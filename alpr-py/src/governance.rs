@@ -2,6 +2,7 @@
 //! `alpr.AuditLog`, `alpr.AuditReport` and the JSON-shaped decision functions that
 //! `alpr.decide_access` / `alpr.decide_sharing` / `alpr.access_review` wrap.
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, FixedOffset, Utc};
@@ -25,8 +26,8 @@ fn to_json<T: serde::Serialize>(v: &T) -> String {
 /// A purge plan (R-RET-4): exact sets of record ids, and when the next record comes due.
 #[pyclass(frozen, module = "alpr._alpr", name = "PurgePlan")]
 pub(crate) struct PyPurgePlan {
-    inner: Arc<PurgePlan>,
-    policy: Arc<Policy>,
+    pub(crate) inner: Arc<PurgePlan>,
+    pub(crate) policy: Arc<Policy>,
 }
 
 #[pymethods]
@@ -188,7 +189,22 @@ pub(crate) fn decide_sharing_json(py: Python<'_>, request_json: &str, policy: Op
     Ok(to_json(&d))
 }
 
-pub(crate) type Log = Mutex<AuditLog<Box<dyn AuditStore + Send>>>;
+/// A log shared between its Python object and, once bound, the `alpr.Agency` that owns it.
+pub(crate) struct Log {
+    log: Mutex<AuditLog<Box<dyn AuditStore + Send>>>,
+    /// Set when an agency writes to this log: its own writers then refuse, so that every record
+    /// continues the agency's chain and what the agency replays is what it wrote.
+    bound: AtomicBool,
+}
+
+impl Log {
+    fn new(log: AuditLog<Box<dyn AuditStore + Send>>) -> Log {
+        Log {
+            log: Mutex::new(log),
+            bound: AtomicBool::new(false),
+        }
+    }
+}
 
 /// A tamper-evident audit log (R-AUDIT-1…3): records chained by SHA-256, in memory
 /// (``AuditLog()``) or in an append-only file (``AuditLog.open_file(path)``). Appends are
@@ -200,13 +216,34 @@ pub(crate) struct PyAuditLog {
 }
 
 pub(crate) fn lock(log: &Log) -> std::sync::MutexGuard<'_, AuditLog<Box<dyn AuditStore + Send>>> {
-    log.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    log.log.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 impl PyAuditLog {
-    /// The shared log, for operations of other modules that audit before they act.
+    /// The shared log, for the agency that binds it.
     pub(crate) fn log(&self) -> Arc<Log> {
         Arc::clone(&self.inner)
+    }
+
+    /// Binds the log to an agency; `false` when it already belongs to one.
+    pub(crate) fn bind(log: &Log) -> bool {
+        !log.bound.swap(true, Ordering::SeqCst)
+    }
+
+    /// Undoes [`PyAuditLog::bind`] after an agency failed to open over the log.
+    pub(crate) fn unbind(log: &Log) {
+        log.bound.store(false, Ordering::SeqCst);
+    }
+
+    /// Refuses a write of the log's own when an agency owns it.
+    fn writable(&self, py: Python<'_>) -> PyResult<()> {
+        if self.inner.bound.load(Ordering::SeqCst) {
+            return Err(to_py(
+                py,
+                &Error::new(Code::InvalidArgument).with_detail("this audit log belongs to an agency: write through it"),
+            ));
+        }
+        Ok(())
     }
 }
 
@@ -221,7 +258,7 @@ impl PyAuditLog {
     fn new(py: Python<'_>) -> PyResult<PyAuditLog> {
         let log = AuditLog::open(Box::new(MemoryStore::new()) as Box<dyn AuditStore + Send>).py_err(py)?;
         Ok(PyAuditLog {
-            inner: Arc::new(Mutex::new(log)),
+            inner: Arc::new(Log::new(log)),
         })
     }
 
@@ -239,7 +276,7 @@ impl PyAuditLog {
             })
             .py_err(py)?;
         Ok(PyAuditLog {
-            inner: Arc::new(Mutex::new(log)),
+            inner: Arc::new(Log::new(log)),
         })
     }
 
@@ -272,6 +309,7 @@ impl PyAuditLog {
         reasons: Option<Vec<String>>,
         details: Option<std::collections::BTreeMap<String, String>>,
     ) -> PyResult<(u64, String)> {
+        self.writable(py)?;
         let outcome = Outcome::parse(outcome).py_err(py)?;
         let mut r = AuditRecord::new(utc(time), user, agency, action, outcome);
         r.purpose = purpose;
@@ -325,6 +363,7 @@ impl PyAuditLog {
         now: DateTime<FixedOffset>,
         policy: Option<&PyPolicy>,
     ) -> PyResult<String> {
+        self.writable(py)?;
         let request = alpr_core::sharing::ShareRequest::from_json(request_json).py_err(py)?;
         let d = alpr_core::sharing::decide_and_audit(
             &mut lock(&self.inner),
@@ -353,6 +392,7 @@ impl PyAuditLog {
         now: DateTime<FixedOffset>,
         policy: Option<&PyPolicy>,
     ) -> PyResult<String> {
+        self.writable(py)?;
         let user = alpr_core::access::User::from_json(user_json).py_err(py)?;
         let request = alpr_core::access::AccessRequest::from_json(request_json).py_err(py)?;
         let policy = policy_or_builtin(policy);
@@ -375,6 +415,7 @@ impl PyAuditLog {
         user: &str,
         agency: &str,
     ) -> PyResult<Py<PyAny>> {
+        self.writable(py)?;
         let r = PurgeReceipt::new(&plan.inner.due, &plan.policy.version, utc(purged_at));
         r.write_to(&mut lock(&self.inner), user, agency).py_err(py)?;
         json_loads(py, &to_json(&r))
@@ -433,7 +474,7 @@ impl PyAuditLog {
 /// denials, and a deterministic review sample.
 #[pyclass(frozen, module = "alpr._alpr", name = "AuditReport")]
 pub(crate) struct PyAuditReport {
-    inner: Arc<alpr_core::audit::AuditReport>,
+    pub(crate) inner: Arc<alpr_core::audit::AuditReport>,
 }
 
 #[pymethods]

@@ -11,9 +11,7 @@ use alpr_core::vocab::Origin;
 use alpr_core::{Jurisdiction, PlateType};
 
 use crate::errors::IntoPy;
-use crate::governance::PyAuditLog;
 use crate::registry::PyRegistry;
-use crate::search::PyDetectionStore;
 
 /// One match hit: an entry of a list that a read matched, and why (R-MATCH-2). Immutable.
 /// (``alpr.Hit`` is the hit *workflow*; ``Hit(..., details=hit.explain())`` starts one.)
@@ -21,6 +19,18 @@ use crate::search::PyDetectionStore;
 pub(crate) struct PyMatchHit {
     inner: Hit,
     read_index: Option<u32>,
+}
+
+impl PyMatchHit {
+    /// A match hit for Python (`read_index` set for a hit of a batch).
+    pub(crate) fn new(inner: Hit, read_index: Option<u32>) -> PyMatchHit {
+        PyMatchHit { inner, read_index }
+    }
+
+    /// The core hit.
+    pub(crate) fn hit(&self) -> &Hit {
+        &self.inner
+    }
 }
 
 #[pymethods]
@@ -151,7 +161,7 @@ impl PyMatchHit {
     }
 }
 
-fn explain_dict<'py>(py: Python<'py>, h: &Hit) -> PyResult<Bound<'py, PyDict>> {
+pub(crate) fn explain_dict<'py>(py: Python<'py>, h: &Hit) -> PyResult<Bound<'py, PyDict>> {
     let e = h.explain();
     let d = PyDict::new(py);
     d.set_item("list", e.list)?;
@@ -424,86 +434,6 @@ fn hits_table<'py>(
     let kw = PyDict::new(py);
     kw.set_item("schema", schema)?;
     pa.getattr("Table")?.call_method("from_pylist", (rows,), Some(&kw))
-}
-
-#[pymethods]
-impl PyRegistry {
-    /// Retro-hits (R-SEARCH-2): matches the version of list ``list_id`` now in force against
-    /// every stored detection observed in the ``days`` 24-hour days before ``now`` and not due
-    /// for purge (unless held), with the rules of live matching — each detection is a read with
-    /// its own plate, jurisdiction, time and device. Like a search, the run is an access request
-    /// decided and written to ``audit`` (with the list, its load time and ``days``) before
-    /// anything is read. Matching runs without the GIL.
-    ///
-    /// Args:
-    ///     store: the ``DetectionStore``.
-    ///     list_id: the list whose new version to run.
-    ///     days: how far back.
-    ///     audit, user, request: as ``DetectionStore.search_audited``.
-    ///     now: the time of the run (timezone-aware).
-    ///     holds: ids under legal hold, visible even when due.
-    ///     as_table: return a ``pyarrow.Table`` instead of a list of dicts.
-    ///
-    /// Returns:
-    ///     list[dict] | pyarrow.Table: one row per hit, ``detection`` (its id) followed by the
-    ///     fields of ``MatchHit.explain()``, by detection id, then in the order of R-MATCH-9.
-    ///
-    /// Raises:
-    ///     UnknownListError: no list ``list_id`` is in force.
-    ///     AccessDeniedError: the request is denied (recorded).
-    ///     AuditWriteFailedError: the decision could not be recorded; nothing was read.
-    ///     InvalidArgumentError: an action that is not a detection query, malformed user or
-    ///         request.
-    #[pyo3(signature = (store, list_id, *, days, audit, user, request, now, holds=None, as_table=false))]
-    #[allow(clippy::too_many_arguments)]
-    fn retro_hits<'py>(
-        &self,
-        py: Python<'py>,
-        store: &PyDetectionStore,
-        list_id: &str,
-        days: u32,
-        audit: &PyAuditLog,
-        user: &Bound<'py, PyAny>,
-        request: &Bound<'py, PyAny>,
-        now: &Bound<'py, PyAny>,
-        holds: Option<Vec<u64>>,
-        as_table: bool,
-    ) -> PyResult<Bound<'py, PyAny>> {
-        let (user, request) = crate::search::who(py, user, request)?;
-        let now = to_utc(now)?;
-        let list = self
-            .inner
-            .get(list_id)
-            .ok_or_else(|| crate::errors::to_py(py, &alpr_core::Error::new(alpr_core::Code::UnknownList)))?;
-        let held: std::collections::HashSet<u64> = holds.unwrap_or_default().into_iter().collect();
-        let (reg, store, log) = (Arc::clone(&self.inner), Arc::clone(&store.inner), audit.log());
-        let hits = py
-            .detach(move || {
-                // The log is locked for the record only, not for the (long) match.
-                let recorded = alpr_core::analytics::record_retro_hits(
-                    &mut crate::governance::lock(&log),
-                    &user,
-                    &request,
-                    list,
-                    days,
-                    now,
-                    reg.policy(),
-                )?;
-                recorded.run(&store, held)
-            })
-            .py_err(py)?;
-        let rows = PyList::empty(py);
-        for h in &hits {
-            let d = PyDict::new(py);
-            d.set_item("detection", h.detection_id)?;
-            d.update(explain_dict(py, &h.hit)?.as_mapping())?;
-            rows.append(d)?;
-        }
-        if as_table {
-            return hits_table(py, &rows, "detection", false);
-        }
-        Ok(rows.into_any())
-    }
 }
 
 fn error_row<'py>(py: Python<'py>, i: u32, e: &alpr_core::Error) -> PyResult<Bound<'py, PyDict>> {
