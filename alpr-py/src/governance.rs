@@ -208,7 +208,10 @@ impl Log {
 
 /// A tamper-evident audit log (R-AUDIT-1…3): records chained by SHA-256, in memory
 /// (``AuditLog()``) or in an append-only file (``AuditLog.open_file(path)``). Appends are
-/// serialized; safe to share between threads.
+/// serialized; safe to share between threads. Given to an :class:`Agency`, the log belongs to it:
+/// the agency appends through it, and the log's own writers (``append``,
+/// ``decide_access_json``, ``decide_sharing_json``, ``record_purge``) raise
+/// ``InvalidArgumentError``.
 #[pyclass(frozen, module = "alpr._alpr", name = "AuditLog")]
 pub(crate) struct PyAuditLog {
     // A Mutex because appends mutate the head and the store; Python may call from many threads.
