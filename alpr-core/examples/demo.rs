@@ -674,7 +674,7 @@ fn main() -> Demo {
         Ok(())
     })?;
     for (action, (n, refused)) in &by_action {
-        println!("  {action:<22} {n:>4} record(s), {refused:>2} refused or failed");
+        println!("  {action:<22} {n:>4} record(s), {refused:>2} denied, failed or awaiting approval");
     }
     let head = agency.log().verify(None)?;
     println!(
