@@ -346,6 +346,37 @@ impl PyAgency {
         lock(&self.inner).registry().snapshot().keys().cloned().collect()
     }
 
+    /// The health of every list in force at the clock's time (R-LIST-5), in id order: the dicts
+    /// of ``Registry.health``.
+    fn health<'py>(&self, py: Python<'py>) -> PyResult<Vec<Bound<'py, PyDict>>> {
+        let health = {
+            let a = lock(&self.inner);
+            a.registry().health(a.clock().now())
+        };
+        health
+            .into_iter()
+            .map(|h| {
+                let d = PyDict::new(py);
+                d.set_item("id", h.id)?;
+                d.set_item("kind", h.kind.as_str())?;
+                d.set_item("priority", h.priority)?;
+                d.set_item("entries", h.entries)?;
+                d.set_item("loaded_at", h.loaded_at)?;
+                d.set_item("generated_at", h.generated_at)?;
+                d.set_item("age_seconds", h.age_seconds)?;
+                d.set_item("max_age_hours", h.max_age_hours)?;
+                d.set_item("stale", h.stale)?;
+                Ok(d)
+            })
+            .collect()
+    }
+
+    /// The other-use approvals on record (G.O. §C.1.c), by reference, as dicts.
+    fn approvals<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let approvals = lock(&self.inner).approvals().clone();
+        to_python(py, &approvals)
+    }
+
     /// An access decision (R-ACCESS) for an operation the library does not carry out itself
     /// (viewing POD video, …), recorded before it is returned.
     ///

@@ -193,6 +193,7 @@ def test_holds_and_approvals_come_back_from_a_file(tmp_path: Path) -> None:
     # The chain verifies against the head exported before the reopening (now one record on).
     assert b.verify(head) == b.head and b.head[0] == head[0] + 1
     assert [h["record_id"] for h in b.holds()] == [3]
+    assert b.approvals()["MEMO-7"]["for_user"] == "i1" and b.approvals()["MEMO-7"]["approver"] == "s1"
     assert b.search(_store(), "7AB?123", user="i1", request=QUERY, ids_only=True) == [1, 3]
     other = {"action": "query_detections", "purpose": "other_approved", "approval": {"approver_role": "supervisor", "reference": "MEMO-7"}}
     assert b.search(_store(), "7AB?123", user="i1", request=other, ids_only=True) == [1, 3]
@@ -248,6 +249,8 @@ def test_list_loads_are_audited_and_special_lists_need_approval() -> None:
     report = a.load_list("a1", DATA / "special.csv", "csv", id="SPECIAL-OOI", kind="special", priority=50, approver="c1")
     assert report.accepted > 0
     assert a.list_ids() == ["SPECIAL-OOI"]
+    (h,) = a.health()
+    assert (h["id"], h["kind"], h["entries"], h["loaded_at"], h["stale"]) == ("SPECIAL-OOI", "special", report.accepted, NOW, False)
     loads = [r for r in _records(a) if r["action"] == "hot_list_load"]
     assert [(r["outcome"], r["reasons"]) for r in loads] == [
         ("deny", ["action_not_permitted"]),
