@@ -703,6 +703,10 @@ impl PyAgency {
         )?;
         let h = hit.hit().clone();
         let case = self.with(py, move |a| {
+            // The heading is checked before the opening is recorded.
+            if let Some(deg) = heading {
+                alpr_core::agency::ReadRecord::from_read(&r.read())?.with_heading(deg)?;
+            }
             let mut case = a.open_hit(&h, &r.read())?;
             if let Some(deg) = heading {
                 case.set_heading(deg)?;

@@ -369,3 +369,48 @@ def test_quarterly_report_and_access_review() -> None:
     assert [r["query_terms"].split()[0] for r in recs if r["action"] == "audit_queries" and r["outcome"] == "allow"][
         :3
     ] == ["quarterly_report", "access_review", "access_review"]
+
+
+def test_roster_changes_and_other_decisions_are_recorded() -> None:
+    a, _ = _agency()
+    new = _user("i9", "investigator")
+    with pytest.raises(alpr.AccessDeniedError):
+        a.manage_users("i1", {"change": "put", "user": new})
+    with pytest.raises(alpr.InvalidArgumentError):
+        a.manage_users("a1", {"change": "put", "user": {**new, "trained_on": "2027-01-01"}})
+    with pytest.raises(alpr.InvalidArgumentError):
+        a.manage_users("a1", json.dumps({"change": "remove", "id": "nobody"}))
+    a.manage_users("a1", {"change": "put", "user": new})
+    assert a.search(_store(), "7AB?123", user="i9", request=QUERY, ids_only=True) == [1]
+    a.manage_users("a1", {"change": "remove", "id": "i9"})
+    with pytest.raises(alpr.AccessDeniedError):
+        a.search(_store(), "7AB?123", user="i9", request=QUERY)
+    # A decision for an operation the library does not carry out (viewing POD video).
+    pod = {"action": "view_pod_video", "purpose": "stolen_vehicle"}
+    assert a.authorize("i1", pod) == {"decision": "allow", "reasons": []}
+    with pytest.raises(alpr.AccessDeniedError):
+        a.authorize("o1", pod)
+    changes = [(r["outcome"], r["details"]["change"]) for r in _records(a) if r["action"] == "manage_users"]
+    assert changes == [("deny", "put"), ("failed", "put"), ("failed", "remove"), ("ok", "put"), ("ok", "remove")]
+    assert [r["outcome"] for r in _records(a) if r["action"] == "view_pod_video"] == ["allow", "deny"]
+
+
+def test_open_hit_checks_the_read() -> None:
+    a, _ = _agency()
+    a.load_list("a1", SVS_CSV, "csv", id="SVS", kind="standard", priority=10)
+    (hit,) = a.match("7ABC123", jurisdiction="CA", observed_at=NOW)
+    with pytest.raises(alpr.InvalidArgumentError):
+        a.open_hit(hit, plate="7ABC123", observed_at=NOW, heading=360.0)
+    with pytest.raises(alpr.InvalidCharacterError):
+        a.open_hit(hit, plate="7AB/123", observed_at=NOW)
+    with pytest.raises(TypeError):
+        a.open_hit(hit, plate="7ABC123", observed_at=dt.datetime(2026, 11, 28))
+    # Refused before the opening is recorded: no hit id is spent.
+    assert not [r for r in _records(a) if r["action"] == "hit_open"]
+    case = a.open_hit(hit, plate="7abc 123", jurisdiction="CA", observed_at=NOW, origin="desktop")
+    assert case.id == 1
+    assert (case.read()["plate_read"], case.read()["plate"], case.read()["origin"]) == ("7abc 123", "7ABC123", "desktop")
+    with pytest.raises(alpr.ConfirmationRequiredError):
+        case.acknowledge(at=NOW, actor="i1")
+        case.broadcast(at=NOW, actor="i1")
+    assert case.status == "acknowledged" and case.last_event_at == NOW
