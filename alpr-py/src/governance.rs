@@ -2,6 +2,7 @@
 //! `alpr.AuditLog`, `alpr.AuditReport` and the JSON-shaped decision functions that
 //! `alpr.decide_access` / `alpr.decide_sharing` / `alpr.access_review` wrap.
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, FixedOffset, Utc};
@@ -27,8 +28,8 @@ fn to_json<T: serde::Serialize>(v: &T) -> String {
 /// A purge plan (R-RET-4): exact sets of record ids, and when the next record comes due.
 #[pyclass(frozen, module = "alpr._alpr", name = "PurgePlan")]
 pub(crate) struct PyPurgePlan {
-    inner: Arc<PurgePlan>,
-    policy: Arc<Policy>,
+    pub(crate) inner: Arc<PurgePlan>,
+    pub(crate) policy: Arc<Policy>,
 }
 
 #[pymethods]
@@ -190,11 +191,29 @@ pub(crate) fn decide_sharing_json(py: Python<'_>, request_json: &str, policy: Op
     Ok(to_json(&d))
 }
 
-pub(crate) type Log = Mutex<AuditLog<Box<dyn AuditStore + Send>>>;
+/// A log shared between its Python object and, once bound, the `alpr.Agency` that owns it.
+pub(crate) struct Log {
+    log: Mutex<AuditLog<Box<dyn AuditStore + Send>>>,
+    /// Set when an agency writes to this log: its own writers then refuse, so that every record
+    /// continues the agency's chain and what the agency replays is what it wrote.
+    bound: AtomicBool,
+}
+
+impl Log {
+    fn new(log: AuditLog<Box<dyn AuditStore + Send>>) -> Log {
+        Log {
+            log: Mutex::new(log),
+            bound: AtomicBool::new(false),
+        }
+    }
+}
 
 /// A tamper-evident audit log (R-AUDIT-1…3): records chained by SHA-256, in memory
 /// (``AuditLog()``) or in an append-only file (``AuditLog.open_file(path)``). Appends are
-/// serialized; safe to share between threads.
+/// serialized; safe to share between threads. Given to an :class:`Agency`, the log belongs to it:
+/// the agency appends through it, and the log's own writers (``append``,
+/// ``decide_access_json``, ``decide_sharing_json``, ``record_purge``) raise
+/// ``InvalidArgumentError``.
 #[pyclass(frozen, module = "alpr._alpr", name = "AuditLog")]
 pub(crate) struct PyAuditLog {
     // A Mutex because appends mutate the head and the store; Python may call from many threads.
@@ -202,13 +221,34 @@ pub(crate) struct PyAuditLog {
 }
 
 pub(crate) fn lock(log: &Log) -> std::sync::MutexGuard<'_, AuditLog<Box<dyn AuditStore + Send>>> {
-    log.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    log.log.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 impl PyAuditLog {
-    /// The shared log, for operations of other modules that audit before they act.
+    /// The shared log, for the agency that binds it.
     pub(crate) fn log(&self) -> Arc<Log> {
         Arc::clone(&self.inner)
+    }
+
+    /// Binds the log to an agency; `false` when it already belongs to one.
+    pub(crate) fn bind(log: &Log) -> bool {
+        !log.bound.swap(true, Ordering::SeqCst)
+    }
+
+    /// Undoes [`PyAuditLog::bind`] after an agency failed to open over the log.
+    pub(crate) fn unbind(log: &Log) {
+        log.bound.store(false, Ordering::SeqCst);
+    }
+
+    /// Refuses a write of the log's own when an agency owns it.
+    fn writable(&self, py: Python<'_>) -> PyResult<()> {
+        if self.inner.bound.load(Ordering::SeqCst) {
+            return Err(to_py(
+                py,
+                &Error::new(Code::InvalidArgument).with_detail("this audit log belongs to an agency: write through it"),
+            ));
+        }
+        Ok(())
     }
 }
 
@@ -223,7 +263,7 @@ impl PyAuditLog {
     fn new(py: Python<'_>) -> PyResult<PyAuditLog> {
         let log = AuditLog::open(Box::new(MemoryStore::new()) as Box<dyn AuditStore + Send>).py_err(py)?;
         Ok(PyAuditLog {
-            inner: Arc::new(Mutex::new(log)),
+            inner: Arc::new(Log::new(log)),
         })
     }
 
@@ -247,7 +287,7 @@ impl PyAuditLog {
     fn open_file(py: Python<'_>, path: std::path::PathBuf, key: Option<Vec<u8>>) -> PyResult<PyAuditLog> {
         let log = py.detach(move || open_chain(FileStore::open(path)?, key)).py_err(py)?;
         Ok(PyAuditLog {
-            inner: Arc::new(Mutex::new(log)),
+            inner: Arc::new(Log::new(log)),
         })
     }
 
@@ -280,6 +320,7 @@ impl PyAuditLog {
         reasons: Option<Vec<String>>,
         details: Option<std::collections::BTreeMap<String, String>>,
     ) -> PyResult<(u64, String)> {
+        self.writable(py)?;
         let outcome: Outcome = crate::errors::choice(py, "outcome", outcome)?;
         let mut r = AuditRecord::new(utc(time), user, agency, action, outcome);
         r.purpose = purpose;
@@ -334,6 +375,7 @@ impl PyAuditLog {
         now: DateTime<FixedOffset>,
         policy: Option<&PyPolicy>,
     ) -> PyResult<String> {
+        self.writable(py)?;
         let request = alpr_core::sharing::ShareRequest::from_json(request_json).py_err(py)?;
         let (inner, policy) = (Arc::clone(&self.inner), policy_or_builtin(policy));
         // Every lock of the log is taken with the GIL released (see `export_heads`).
@@ -360,6 +402,7 @@ impl PyAuditLog {
         now: DateTime<FixedOffset>,
         policy: Option<&PyPolicy>,
     ) -> PyResult<String> {
+        self.writable(py)?;
         let user = alpr_core::access::User::from_json(user_json).py_err(py)?;
         let request = alpr_core::access::AccessRequest::from_json(request_json).py_err(py)?;
         let policy = policy_or_builtin(policy);
@@ -382,6 +425,7 @@ impl PyAuditLog {
         user: &str,
         agency: &str,
     ) -> PyResult<Py<PyAny>> {
+        self.writable(py)?;
         let r = PurgeReceipt::new(&plan.inner.due, &plan.policy.version, utc(purged_at));
         let inner = Arc::clone(&self.inner);
         py.detach(|| r.write_to(&mut lock(&inner), user, agency)).py_err(py)?;
@@ -489,7 +533,7 @@ impl PyAuditLog {
             }
         };
         let log = PyAuditLog {
-            inner: Arc::new(Mutex::new(log)),
+            inner: Arc::new(Log::new(log)),
         };
         Ok((log, recovery))
     }
@@ -543,7 +587,7 @@ fn open_chain(store: FileStore, key: Option<Vec<u8>>) -> alpr_core::Result<Audit
 /// denials, and a deterministic review sample.
 #[pyclass(frozen, module = "alpr._alpr", name = "AuditReport")]
 pub(crate) struct PyAuditReport {
-    inner: Arc<alpr_core::audit::AuditReport>,
+    pub(crate) inner: Arc<alpr_core::audit::AuditReport>,
 }
 
 #[pymethods]

@@ -3,6 +3,7 @@
 
 use pyo3::prelude::*;
 
+mod agency;
 mod arrow;
 mod batch;
 mod errors;
@@ -44,7 +45,10 @@ mod _alpr {
     };
 
     #[pymodule_export]
-    use crate::search::PyDetectionStore;
+    use crate::search::{_unaudited_search_for_conformance, PyDetectionStore};
+
+    #[pymodule_export]
+    use crate::agency::{PyAgency, PyHitCase};
 
     #[pymodule_export]
     use crate::matching::PyMatchHit;

@@ -1,7 +1,5 @@
 //! `alpr.Hit`, `Registry.match` and `Registry.match_batch` (SPEC §3).
 
-use std::sync::Arc;
-
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyTuple};
 
@@ -9,11 +7,8 @@ use alpr_core::matching::{Hit, Read};
 use alpr_core::vocab::Origin;
 use alpr_core::{Jurisdiction, PlateType};
 
-use crate::batch::{Row, hits_batch, rows_as_dicts};
 use crate::errors::IntoPy;
-use crate::governance::PyAuditLog;
 use crate::registry::PyRegistry;
-use crate::search::PyDetectionStore;
 use crate::time::to_utc;
 
 /// One match hit: an entry of a list that a read matched, and why (R-MATCH-2). Immutable.
@@ -22,6 +17,18 @@ use crate::time::to_utc;
 pub(crate) struct PyMatchHit {
     inner: Hit,
     read_index: Option<u32>,
+}
+
+impl PyMatchHit {
+    /// A match hit for Python (`read_index` set for a hit of a batch).
+    pub(crate) fn new(inner: Hit, read_index: Option<u32>) -> PyMatchHit {
+        PyMatchHit { inner, read_index }
+    }
+
+    /// The core hit.
+    pub(crate) fn hit(&self) -> &Hit {
+        &self.inner
+    }
 }
 
 #[pymethods]
@@ -233,82 +240,5 @@ impl PyRegistry {
                 read_index: None,
             })
             .collect())
-    }
-}
-
-#[pymethods]
-impl PyRegistry {
-    /// Retro-hits (R-SEARCH-2): matches the version of list ``list_id`` now in force against
-    /// every stored detection observed in the ``days`` 24-hour days before ``now`` and not due
-    /// for purge (unless held), with the rules of live matching — each detection is a read with
-    /// its own plate, jurisdiction, time and device. Like a search, the run is an access request
-    /// decided and written to ``audit`` (with the list, its load time and ``days``) before
-    /// anything is read. Matching runs without the GIL.
-    ///
-    /// Args:
-    ///     store: the ``DetectionStore``.
-    ///     list_id: the list whose new version to run.
-    ///     days: how far back.
-    ///     audit, user, request: as ``DetectionStore.search_audited``.
-    ///     now: the time of the run (timezone-aware).
-    ///     holds: ids under legal hold, visible even when due.
-    ///     as_table: return a ``pyarrow.Table`` instead of a list of dicts.
-    ///
-    /// Returns:
-    ///     list[dict] | pyarrow.Table: one row per hit, ``detection`` (its id) followed by the
-    ///     fields of ``MatchHit.explain()``, by detection id, then in the order of R-MATCH-9.
-    ///
-    /// Raises:
-    ///     UnknownListError: no list ``list_id`` is in force.
-    ///     AccessDeniedError: the request is denied (recorded).
-    ///     AuditWriteFailedError: the decision could not be recorded; nothing was read.
-    ///     InvalidArgumentError: an action that is not a detection query, malformed user or
-    ///         request.
-    #[pyo3(signature = (store, list_id, *, days, audit, user, request, now, holds=None, as_table=false))]
-    #[allow(clippy::too_many_arguments)]
-    fn retro_hits<'py>(
-        &self,
-        py: Python<'py>,
-        store: &PyDetectionStore,
-        list_id: &str,
-        days: u32,
-        audit: &PyAuditLog,
-        user: &Bound<'py, PyAny>,
-        request: &Bound<'py, PyAny>,
-        now: &Bound<'py, PyAny>,
-        holds: Option<Vec<u64>>,
-        as_table: bool,
-    ) -> PyResult<Bound<'py, PyAny>> {
-        let (user, request) = crate::search::who(py, user, request)?;
-        let now = to_utc("now", now)?;
-        let list = self
-            .inner
-            .get(list_id)
-            .ok_or_else(|| crate::errors::to_py(py, &alpr_core::Error::new(alpr_core::Code::UnknownList)))?;
-        let held: std::collections::HashSet<u64> = holds.unwrap_or_default().into_iter().collect();
-        let (reg, store, log) = (Arc::clone(&self.inner), Arc::clone(&store.inner), audit.log());
-        let hits = py
-            .detach(move || {
-                // The log is locked for the record only, not for the (long) match.
-                let recorded = alpr_core::analytics::record_retro_hits(
-                    &mut crate::governance::lock(&log),
-                    &user,
-                    &request,
-                    list,
-                    days,
-                    now,
-                    reg.policy(),
-                )?;
-                recorded.run(&store, held)
-            })
-            .py_err(py)?;
-        let rows: Vec<Row<'_>> = hits.iter().map(|h| Row::Hit(h.detection_id, &h.hit)).collect();
-        if as_table {
-            let batch = py
-                .detach(|| hits_batch("detection", false, rows.iter().map(Row::copy)))
-                .map_err(|e| pyo3::exceptions::PyRuntimeError::new_err(format!("result table: {e}")))?;
-            return crate::arrow::to_pyarrow(py, batch);
-        }
-        rows_as_dicts(py, "detection", &rows)
     }
 }

@@ -1,4 +1,7 @@
-//! `alpr.DetectionStore`: partial-plate search over stored detections (R-SEARCH-1, R-RET-6).
+//! `alpr.DetectionStore`: stored detections, indexed for partial-plate search (R-SEARCH-1,
+//! R-RET-6). A store has no read method of its own: searches and retro-hits go through
+//! `alpr.Agency`, which decides and records them first (R-AUDIT-3). The one unaudited search
+//! left is `_alpr._unaudited_search_for_conformance`, for the conformance runner only.
 
 use std::collections::HashSet;
 use std::sync::Arc;
@@ -11,10 +14,11 @@ use pyo3::prelude::*;
 use pyo3::types::{IntoPyDict, PyDict, PyList};
 
 use crate::errors::{IntoPy, to_py};
-use crate::governance::PyAuditLog;
 use crate::policy::{PyPolicy, policy_or_builtin};
 
-/// An immutable, indexed set of stored detections. Safe to share between threads.
+/// An immutable, indexed set of stored detections. Safe to share between threads. It is read
+/// only through an :class:`Agency` (``Agency.search``, ``Agency.retro_hits``), which decides
+/// each read and records it first.
 ///
 /// Args:
 ///     ids: unique detection ids (non-negative integers).
@@ -174,162 +178,10 @@ impl PyDetectionStore {
             self.inner.distinct_plates()
         )
     }
-
-    /// The ids of the detections matching a search, ascending (R-SEARCH-1).
-    ///
-    /// This is the pure search: access decision and audit record (required before a search)
-    /// are the caller's.
-    ///
-    /// Args:
-    ///     pattern: a plate (exact search) or a pattern (``?`` one character, ``*`` zero or more).
-    ///     now: the time of the search (aware ``datetime``); detections due for purge under the
-    ///         policy's ``detection`` retention at ``now`` are never returned (R-RET-6).
-    ///     start: earliest ``observed_at``, inclusive (aware ``datetime``), or ``None``.
-    ///     end: end of the window, exclusive, or ``None``.
-    ///     near: ``(lat, lon, radius_m)`` to keep detections within that great-circle distance.
-    ///     holds: ids under legal hold, visible even when due.
-    ///     policy: the governing profile; the built-in one when omitted.
-    ///
-    /// Returns:
-    ///     list[int]: detection ids, ascending.
-    ///
-    /// Raises:
-    ///     PatternTooBroadError, InvalidPatternError, InvalidPlateError: for the pattern.
-    ///     InvalidArgumentError: a window that ends before it starts, a bad point or radius.
-    #[pyo3(signature = (pattern, *, now, start=None, end=None, near=None, holds=None, policy=None))]
-    #[allow(clippy::too_many_arguments)]
-    fn search_ids(
-        &self,
-        py: Python<'_>,
-        pattern: &str,
-        now: DateTime<FixedOffset>,
-        start: Option<DateTime<FixedOffset>>,
-        end: Option<DateTime<FixedOffset>>,
-        near: Option<(f64, f64, f64)>,
-        holds: Option<Vec<u64>>,
-        policy: Option<&PyPolicy>,
-    ) -> PyResult<Vec<u64>> {
-        let (query, retention) = prepare(py, pattern, now, start, end, near, holds, policy)?;
-        py.detach(|| self.inner.search_ids(&query, &retention)).py_err(py)
-    }
-
-    /// The detections matching a search as a ``pyarrow.Table`` with columns ``id`` (uint64),
-    /// ``plate`` (string), ``observed_at`` (timestamp[ms, UTC]), ``lat``, ``lon`` (float64),
-    /// ``jurisdiction`` and ``device_id`` (string, nullable), rows in insertion order.
-    ///
-    /// Args:
-    ///     As ``search_ids``.
-    ///
-    /// Returns:
-    ///     pyarrow.Table: the matching detections.
-    ///
-    /// Raises:
-    ///     As ``search_ids``; ``ImportError`` when pyarrow is not installed.
-    #[pyo3(signature = (pattern, *, now, start=None, end=None, near=None, holds=None, policy=None))]
-    #[allow(clippy::too_many_arguments)]
-    fn search<'py>(
-        &self,
-        py: Python<'py>,
-        pattern: &str,
-        now: DateTime<FixedOffset>,
-        start: Option<DateTime<FixedOffset>>,
-        end: Option<DateTime<FixedOffset>>,
-        near: Option<(f64, f64, f64)>,
-        holds: Option<Vec<u64>>,
-        policy: Option<&PyPolicy>,
-    ) -> PyResult<Bound<'py, PyAny>> {
-        let (query, retention) = prepare(py, pattern, now, start, end, near, holds, policy)?;
-        let rows = py.detach(|| self.inner.search(&query, &retention)).py_err(py)?;
-        rows_table(py, &self.inner, &rows)
-    }
-
-    /// The guarded search (R-SEARCH-1): the access decision for ``user`` and ``request`` is
-    /// made and written to ``audit`` with the query terms first; only an allowed and recorded
-    /// request searches. Returns what ``search`` returns (or ``search_ids`` with
-    /// ``ids_only=True``).
-    ///
-    /// Args:
-    ///     pattern: as ``search``.
-    ///     audit: the ``AuditLog`` the decision is written to.
-    ///     user: ``{"id", "agency", "roles", "account", "trained_on", "clearance"}`` (a mapping
-    ///         or its JSON text).
-    ///     request: ``{"action": "query_detections" | "query_own_detections", "purpose",
-    ///         "case_number", "approval"}``. For ``query_own_detections`` keep only the rows of
-    ///         the user's own devices (``device_id``).
-    ///     now, start, end, near, holds, policy: as ``search``.
-    ///     ids_only: return the ids (``list[int]``, ascending) instead of a table.
-    ///
-    /// Raises:
-    ///     AccessDeniedError: the request is denied (recorded; the message lists every failed
-    ///         check).
-    ///     AuditWriteFailedError: the decision could not be recorded; nothing was searched.
-    ///     InvalidArgumentError: an action that is not a detection query, malformed user or
-    ///         request, a bad window or point.
-    ///     PatternTooBroadError, InvalidPatternError, InvalidPlateError: for the pattern.
-    #[pyo3(signature = (pattern, *, audit, user, request, now, start=None, end=None, near=None, holds=None, policy=None, ids_only=false))]
-    #[allow(clippy::too_many_arguments)]
-    fn search_audited<'py>(
-        &self,
-        py: Python<'py>,
-        pattern: &str,
-        audit: &PyAuditLog,
-        user: &Bound<'py, PyAny>,
-        request: &Bound<'py, PyAny>,
-        now: DateTime<FixedOffset>,
-        start: Option<DateTime<FixedOffset>>,
-        end: Option<DateTime<FixedOffset>>,
-        near: Option<(f64, f64, f64)>,
-        holds: Option<Vec<u64>>,
-        policy: Option<&PyPolicy>,
-        ids_only: bool,
-    ) -> PyResult<Bound<'py, PyAny>> {
-        let (user, request) = who(py, user, request)?;
-        let policy = policy_or_builtin(policy);
-        let query = query_of(py, pattern, start, end, near, &policy)?;
-        let held: HashSet<u64> = holds.unwrap_or_default().into_iter().collect();
-        let store = Arc::clone(&self.inner);
-        let log = audit.log();
-        let rows = py
-            .detach(move || {
-                // The log is locked for the record only (the guard ends with the statement).
-                let recorded = alpr_core::analytics::record_search(
-                    &mut crate::governance::lock(&log),
-                    &user,
-                    &request,
-                    &query,
-                    now.to_utc(),
-                    &policy,
-                )?;
-                recorded.run(&store, held)
-            })
-            .py_err(py)?;
-        if ids_only {
-            return Ok(PyList::new(py, self.inner.ids_of(&rows))?.into_any());
-        }
-        rows_table(py, &self.inner, &rows)
-    }
-}
-
-/// The user and the access request: mappings (serialized as the package serializes them) or
-/// JSON text.
-pub(crate) fn who(
-    py: Python<'_>,
-    user: &Bound<'_, PyAny>,
-    request: &Bound<'_, PyAny>,
-) -> PyResult<(alpr_core::access::User, alpr_core::access::AccessRequest)> {
-    let text = |o: &Bound<'_, PyAny>| -> PyResult<String> {
-        if let Ok(s) = o.extract::<String>() {
-            return Ok(s);
-        }
-        py.import("alpr")?.getattr("_dumps")?.call1((o,))?.extract()
-    };
-    let user = alpr_core::access::User::from_json(&text(user)?).map_err(|e| to_py(py, &e))?;
-    let request = alpr_core::access::AccessRequest::from_json(&text(request)?).map_err(|e| to_py(py, &e))?;
-    Ok((user, request))
 }
 
 /// The rows of a store as a ``pyarrow.Table`` (the columns of ``DetectionStore.search``).
-fn rows_table<'py>(py: Python<'py>, store: &DetectionStore, rows: &[u32]) -> PyResult<Bound<'py, PyAny>> {
+pub(crate) fn rows_table<'py>(py: Python<'py>, store: &DetectionStore, rows: &[u32]) -> PyResult<Bound<'py, PyAny>> {
     let pa = py.import("pyarrow")?;
     let (mut id, mut plate, mut at, mut lat, mut lon, mut jur, mut dev) =
         (vec![], vec![], vec![], vec![], vec![], vec![], vec![]);
@@ -360,7 +212,7 @@ fn rows_table<'py>(py: Python<'py>, store: &DetectionStore, rows: &[u32]) -> PyR
     pa.call_method1("table", (cols,))
 }
 
-fn query_of(
+pub(crate) fn query_of(
     py: Python<'_>,
     pattern: &str,
     start: Option<DateTime<FixedOffset>>,
@@ -392,4 +244,25 @@ fn prepare(
     let query = query_of(py, pattern, start, end, near, &policy)?;
     let held: HashSet<u64> = holds.unwrap_or_default().into_iter().collect();
     Ok((query, Retention::for_detections(&policy, now.to_utc(), held)))
+}
+
+/// The pure search of the ``search`` conformance vectors (time, holds and policy given by the
+/// vector): NOT an access-controlled read and writes no audit record. Only for
+/// ``python -m alpr.conformance``; applications search through ``alpr.Agency.search``.
+#[pyfunction]
+#[pyo3(signature = (store, pattern, *, now, start=None, end=None, near=None, holds=None, policy=None))]
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn _unaudited_search_for_conformance(
+    py: Python<'_>,
+    store: &PyDetectionStore,
+    pattern: &str,
+    now: DateTime<FixedOffset>,
+    start: Option<DateTime<FixedOffset>>,
+    end: Option<DateTime<FixedOffset>>,
+    near: Option<(f64, f64, f64)>,
+    holds: Option<Vec<u64>>,
+    policy: Option<&PyPolicy>,
+) -> PyResult<Vec<u64>> {
+    let (query, retention) = prepare(py, pattern, now, start, end, near, holds, policy)?;
+    py.detach(|| store.inner.search_ids(&query, &retention)).py_err(py)
 }

@@ -1,5 +1,4 @@
-"""Guarded search and retro-hits (R-SEARCH-1, R-SEARCH-2, R-AUDIT-3): decided and recorded
-first, results as lists or Arrow tables."""
+"""Retro-hits through the agency (R-SEARCH-2, R-AUDIT-3) and batch results as Arrow tables."""
 
 from __future__ import annotations
 
@@ -57,80 +56,37 @@ def _registry() -> alpr.Registry:
     return reg
 
 
-def test_search_audited_records_then_searches() -> None:
-    s, log = _store(), alpr.AuditLog()
-    t = s.search_audited("7AB?123", audit=log, user=INVESTIGATOR, request=QUERY, now=NOW)
-    assert isinstance(t, pa.Table)
-    assert t.column("id").to_pylist() == [1]
-    assert t.column("device_id").to_pylist() == ["pod-1"]
-    assert len(log) == 1
-    ids = s.search_audited("7AB?123", audit=log, user=INVESTIGATOR, request=QUERY, now=NOW, holds=[3], ids_only=True)
-    assert ids == [1, 3]
-    # JSON text is accepted as well as mappings.
-    user_json = json.dumps({**INVESTIGATOR, "trained_on": "2025-06-01"})
-    assert s.search_audited("7A?C*", audit=log, user=user_json, request=json.dumps(QUERY), now=NOW, ids_only=True) == [1, 2]
-    assert len(log) == 3
-    (row,) = log.report().to_dict()["users"]
-    assert (row["user"], row["queries"], row["by_purpose"], row["denied"]) == ("u1", 3, {"stolen_vehicle": 3}, 0)
-
-
-def test_search_audited_denials_are_recorded_and_raise() -> None:
-    s, log = _store(), alpr.AuditLog()
-    with pytest.raises(alpr.AccessDeniedError) as e:
-        s.search_audited("7AB?123", audit=log, user=UNTRAINED, request=QUERY, now=NOW)
-    assert "not_trained" in str(e.value)
-    assert len(log) == 1
-    # Refused before any record: not a detection query, malformed input, a too-broad pattern.
-    with pytest.raises(alpr.InvalidArgumentError):
-        s.search_audited("7AB?123", audit=log, user=INVESTIGATOR, request={"action": "view_hits"}, now=NOW)
-    with pytest.raises(alpr.InvalidArgumentError):
-        s.search_audited("7AB?123", audit=log, user="{", request=QUERY, now=NOW)
-    with pytest.raises(alpr.PatternTooBroadError):
-        s.search_audited("7*", audit=log, user=INVESTIGATOR, request=QUERY, now=NOW)
-    assert len(log) == 1
-    head = log.head
-    assert log.verify(head) == head
-
-
-def test_search_audited_empty_result_keeps_columns() -> None:
-    t = _store().search_audited("ZZZ*", audit=alpr.AuditLog(), user=INVESTIGATOR, request=QUERY, now=NOW)
-    assert t.num_rows == 0
-    assert t.column_names == ["id", "plate", "observed_at", "lat", "lon", "jurisdiction", "device_id"]
+def _agency() -> alpr.Agency:
+    a = alpr.Agency.for_tests_and_replays(
+        "SPD",
+        audit=alpr.AuditLog(),
+        roster=[INVESTIGATOR, UNTRAINED, {**INVESTIGATOR, "id": "a1", "roles": ["administrator"]}],
+        now=NOW,
+    )
+    a.load_list("a1", b"plate,jurisdiction,category\n7ABC123,CA,stolen_vehicle\n", "csv", id="SVS", kind="standard", priority=10)
+    return a
 
 
 def test_retro_hits_match_live_rules_and_are_audited() -> None:
-    reg, s, log = _registry(), _store(), alpr.AuditLog()
-    rows = reg.retro_hits(s, "SVS", days=30, audit=log, user=INVESTIGATOR, request=QUERY, now=NOW)
+    a, s = _agency(), _store()
+    rows = a.retro_hits(s, "SVS", user="u1", request=QUERY, days=30)
     assert [(r["detection"], r["kind"], r["jurisdiction"]) for r in rows] == [
         (1, "exact", "match"),
         (2, "confusable", "unknown"),
     ]
-    # Row for row what live matching of that detection gives.
-    live = reg.match("7A8C123", observed_at=dt.datetime(2026, 11, 20, 10, tzinfo=PT), origin="fixed", now=NOW)
+    # Row for row what live matching of that detection gives (list_age aside: the live match is
+    # judged at the agency's clock as well).
+    live = a.match("7A8C123", observed_at=dt.datetime(2026, 11, 20, 10, tzinfo=PT), origin="fixed")
     assert [h.explain() for h in live] == [{k: v for k, v in rows[1].items() if k != "detection"}]
-    assert len(log) == 1
-    # The window, and a legal hold over an old detection.
-    assert len(reg.retro_hits(s, "SVS", days=3, audit=log, user=INVESTIGATOR, request=QUERY, now=NOW)) == 1
-    long = reg.retro_hits(s, "SVS", days=1000, audit=log, user=INVESTIGATOR, request=QUERY, now=NOW, holds=[3])
-    assert [r["detection"] for r in long] == [1, 2, 3]
-    t = reg.retro_hits(s, "SVS", days=30, audit=log, user=INVESTIGATOR, request=QUERY, now=NOW, as_table=True)
+    # The window.
+    assert len(a.retro_hits(s, "SVS", user="u1", request=QUERY, days=3)) == 1
+    t = a.retro_hits(s, "SVS", user="u1", request=QUERY, days=30, as_table=True)
     assert t.column("detection").to_pylist() == [1, 2]
     assert t.schema.field("detection").type == pa.uint64()
-    assert len(log) == 4
-
-
-def test_retro_hits_refusals() -> None:
-    reg, s, log = _registry(), _store(), alpr.AuditLog()
     with pytest.raises(alpr.AccessDeniedError):
-        reg.retro_hits(s, "SVS", days=30, audit=log, user=UNTRAINED, request=QUERY, now=NOW)
-    assert len(log) == 1
-    with pytest.raises(alpr.UnknownListError):
-        reg.retro_hits(s, "NOPE", days=30, audit=log, user=INVESTIGATOR, request=QUERY, now=NOW)
-    with pytest.raises(TypeError):
-        reg.retro_hits(s, "SVS", days=30, audit=log, user=INVESTIGATOR, request=QUERY, now=dt.datetime(2026, 11, 28))
-    assert len(log) == 1
-    empty = reg.retro_hits(s, "SVS", days=0, audit=log, user=INVESTIGATOR, request=QUERY, now=NOW, as_table=True)
-    assert empty.num_rows == 0 and "detection" in empty.column_names
+        a.retro_hits(s, "SVS", user="u2", request=QUERY, days=30)
+    with pytest.raises(alpr.InvalidArgumentError):
+        a.retro_hits(s, "SVS", user="u1", request=json.dumps({"action": "view_hits"}), days=30)
 
 
 def test_match_batch_table_has_fixed_columns() -> None:

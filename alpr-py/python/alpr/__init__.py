@@ -5,6 +5,11 @@ retention, access control, a tamper-evident audit log, sharing and partial-plate
 Sacramento PD General Order 525.08 and California law require. A thin layer over the Rust core
 (``alpr-core``); every rule lives there.
 
+Guarded operations go through an :class:`Agency`: it binds the policy, the audit log, the
+legal-hold register, the user roster, the hot lists and a clock; users are named by id, and every
+decision is recorded before anything is read or changed. Stored detections are read only through
+it (``Agency.search``, ``Agency.retro_hits``).
+
 Errors are raised as subclasses of :class:`AlprError`: one family class per block of codes
 (``InvalidPlateError``, ``HotListError``, ``HitWorkflowError``, ``AccessError``, ``RecordsError``,
 ``PolicyError``) and one leaf class per code (``InvalidCharacterError``, …). Each carries
@@ -27,6 +32,8 @@ from typing import Any as _Any, Mapping as _Mapping, Sequence as _Sequence
 from alpr import _alpr
 from alpr._alpr import (
     AccessError,
+    Agency,
+    HitCase,
     AlprError,
     Hit,
     DetectionStore,
@@ -131,6 +138,8 @@ def access_review(
 
 __all__ = [
     "AccessError",
+    "Agency",
+    "HitCase",
     "AlprError",
     "Hit",
     "DetectionStore",

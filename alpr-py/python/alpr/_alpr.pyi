@@ -113,6 +113,9 @@ __all__ = [
     "decide_sharing_json",
     "purge_plan",
     "DetectionStore",
+    "_unaudited_search_for_conformance",
+    "Agency",
+    "HitCase",
     "MatchHit",
     "__version__",
     "AlprError",
@@ -258,19 +261,6 @@ class Registry:
         on_error: str = "raise",
         as_table: bool = False,
     ) -> list[dict[str, Any]] | Any: ...
-    def retro_hits(
-        self,
-        store: DetectionStore,
-        list_id: str,
-        *,
-        days: int,
-        audit: AuditLog,
-        user: Mapping[str, Any] | str,
-        request: Mapping[str, Any] | str,
-        now: datetime.datetime,
-        holds: Sequence[int] | None = None,
-        as_table: bool = False,
-    ) -> list[dict[str, Any]] | Any: ...
 
 @final
 class MatchHit:
@@ -414,43 +404,6 @@ class DetectionStore:
     @staticmethod
     def from_json(text: str) -> DetectionStore: ...
     def __len__(self) -> int: ...
-    def search_ids(
-        self,
-        pattern: str,
-        *,
-        now: datetime.datetime,
-        start: datetime.datetime | None = None,
-        end: datetime.datetime | None = None,
-        near: tuple[float, float, float] | None = None,
-        holds: Sequence[int] | None = None,
-        policy: Policy | None = None,
-    ) -> list[int]: ...
-    def search(
-        self,
-        pattern: str,
-        *,
-        now: datetime.datetime,
-        start: datetime.datetime | None = None,
-        end: datetime.datetime | None = None,
-        near: tuple[float, float, float] | None = None,
-        holds: Sequence[int] | None = None,
-        policy: Policy | None = None,
-    ) -> Any: ...
-    def search_audited(
-        self,
-        pattern: str,
-        *,
-        audit: AuditLog,
-        user: Mapping[str, Any] | str,
-        request: Mapping[str, Any] | str,
-        now: datetime.datetime,
-        start: datetime.datetime | None = None,
-        end: datetime.datetime | None = None,
-        near: tuple[float, float, float] | None = None,
-        holds: Sequence[int] | None = None,
-        policy: Policy | None = None,
-        ids_only: bool = False,
-    ) -> Any: ...
 
 @final
 class PurgePlan:
@@ -532,3 +485,208 @@ class AuditLog:
         shifts: Mapping[str, tuple[datetime.time, datetime.time]] | None = None,
     ) -> AuditReport: ...
     def __len__(self) -> int: ...
+
+def _unaudited_search_for_conformance(
+    store: DetectionStore,
+    pattern: str,
+    *,
+    now: datetime.datetime,
+    start: datetime.datetime | None = None,
+    end: datetime.datetime | None = None,
+    near: tuple[float, float, float] | None = None,
+    holds: Sequence[int] | None = None,
+    policy: Policy | None = None,
+) -> list[int]: ...
+
+@final
+class Agency:
+    @staticmethod
+    def open(
+        name: str,
+        *,
+        audit: str | os.PathLike[str] | AuditLog,
+        roster: Sequence[Mapping[str, Any]] | str,
+        policy: Policy | None = None,
+    ) -> Agency: ...
+    @staticmethod
+    def for_tests_and_replays(
+        name: str,
+        *,
+        audit: str | os.PathLike[str] | AuditLog,
+        roster: Sequence[Mapping[str, Any]] | str,
+        now: datetime.datetime,
+        policy: Policy | None = None,
+    ) -> Agency: ...
+    def set_clock_for_tests_and_replays(self, now: datetime.datetime) -> None: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def policy(self) -> Policy: ...
+    @property
+    def policy_sha256(self) -> str: ...
+    @property
+    def now(self) -> datetime.datetime: ...
+    @property
+    def system_clock(self) -> bool: ...
+    @property
+    def head(self) -> tuple[int, str]: ...
+    def verify(self, expected: tuple[int, str] | None = None) -> tuple[int, str]: ...
+    def roster(self) -> list[dict[str, Any]]: ...
+    def holds(self) -> list[dict[str, Any]]: ...
+    def list_ids(self) -> list[str]: ...
+    def health(self) -> list[dict[str, object]]: ...
+    def approvals(self) -> dict[str, dict[str, Any]]: ...
+    def authorize(self, user: str, request: Mapping[str, Any] | str) -> dict[str, Any]: ...
+    def manage_users(self, admin: str, change: Mapping[str, Any] | str) -> None: ...
+    def search(
+        self,
+        store: DetectionStore,
+        pattern: str,
+        *,
+        user: str,
+        request: Mapping[str, Any] | str,
+        start: datetime.datetime | None = None,
+        end: datetime.datetime | None = None,
+        near: tuple[float, float, float] | None = None,
+        ids_only: bool = False,
+    ) -> Any: ...
+    def retro_hits(
+        self,
+        store: DetectionStore,
+        list_id: str,
+        *,
+        user: str,
+        request: Mapping[str, Any] | str,
+        days: int,
+        as_table: bool = False,
+    ) -> list[dict[str, Any]] | Any: ...
+    def load_list(
+        self,
+        user: str,
+        path_or_bytes: bytes | str | os.PathLike[str],
+        format: str,
+        *,
+        id: str,
+        kind: str,
+        priority: int,
+        category: str | None = None,
+        source: str = ...,
+        approver: str | None = None,
+    ) -> LoadReport: ...
+    def match(
+        self,
+        plate: str,
+        *,
+        viewer: str | None = None,
+        jurisdiction: str | None = None,
+        plate_type: str | None = None,
+        observed_at: datetime.datetime,
+        origin: str = "vehicle",
+        device_id: str | None = None,
+        location: tuple[float, float] | None = None,
+    ) -> list[MatchHit]: ...
+    def covert_hits(self, user: str, start: datetime.datetime, end: datetime.datetime) -> list[dict[str, Any]]: ...
+    def open_hit(
+        self,
+        hit: MatchHit,
+        *,
+        plate: str,
+        observed_at: datetime.datetime,
+        jurisdiction: str | None = None,
+        plate_type: str | None = None,
+        origin: str = "vehicle",
+        device_id: str | None = None,
+        location: tuple[float, float] | None = None,
+        heading: float | None = None,
+    ) -> HitCase: ...
+    def enter_hot_plate(
+        self,
+        user: str,
+        *,
+        plate: str,
+        jurisdiction: str,
+        expires_at: datetime.datetime,
+        distribution: int | str | None = None,
+        also_entered_in: list[str] | None = None,
+        officer_name: str | None = None,
+        contact_phone: str | None = None,
+        case_number: str | None = None,
+        synopsis: str | None = None,
+        plate_type: str | None = None,
+        category: str | None = None,
+    ) -> int: ...
+    def remove_hot_plate(self, user: str, id: int) -> None: ...
+    def place_legal_hold(self, user: str, record_id: int, case_number: str, kind: str = "criminal") -> None: ...
+    def release_legal_hold(self, user: str, record_id: int, case_number: str) -> int: ...
+    def approve_other_use(
+        self,
+        user: str,
+        reference: str,
+        *,
+        description: str,
+        for_user: str | None = None,
+        case_number: str | None = None,
+    ) -> dict[str, Any]: ...
+    def share(self, user: str, request: Mapping[str, Any] | str) -> dict[str, Any]: ...
+    def purge(
+        self, user: str, records: Sequence[tuple[int, str, datetime.datetime]]
+    ) -> tuple[PurgePlan, dict[str, Any]]: ...
+    def shift_end(self, operator: str, shift_started_at: datetime.datetime) -> dict[str, Any]: ...
+    def access_review(self, user: str) -> list[dict[str, Any]]: ...
+    def quarterly_report(
+        self,
+        user: str,
+        *,
+        start: datetime.datetime | None = None,
+        end: datetime.datetime | None = None,
+        seed: int = 0,
+        sample_size: int = 0,
+        shifts: Mapping[str, tuple[datetime.time, datetime.time]] | None = None,
+    ) -> AuditReport: ...
+    def audit_records(
+        self, user: str, *, start: datetime.datetime | None = None, end: datetime.datetime | None = None
+    ) -> list[dict[str, Any]]: ...
+
+@final
+class HitCase:
+    def acknowledge(self, *, at: datetime.datetime, actor: str, reference: str | None = None) -> None: ...
+    def mdc_query(self, *, at: datetime.datetime, actor: str, reference: str | None = None) -> None: ...
+    def broadcast(self, *, at: datetime.datetime, actor: str, reference: str | None = None) -> None: ...
+    def confirm(
+        self,
+        record_active: bool,
+        plate_verified: bool,
+        jurisdiction_verified: bool,
+        occupied: bool,
+        *,
+        at: datetime.datetime,
+        actor: str,
+        reference: str | None = None,
+    ) -> None: ...
+    def reject(self, disposition: str, *, at: datetime.datetime, actor: str, reference: str | None = None) -> None: ...
+    def record_basis(self, *, at: datetime.datetime, actor: str, reference: str | None = None) -> None: ...
+    def stop(self, *, at: datetime.datetime, actor: str, reference: str | None = None) -> None: ...
+    def close(self, outcome: str, *, at: datetime.datetime, actor: str, reference: str | None = None) -> None: ...
+    @property
+    def id(self) -> int: ...
+    @property
+    def list_id(self) -> str: ...
+    @property
+    def list_version(self) -> datetime.datetime: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def disposition(self) -> str | None: ...
+    @property
+    def outcome(self) -> str | None: ...
+    @property
+    def violations(self) -> list[str]: ...
+    @property
+    def call_types(self) -> list[str]: ...
+    @property
+    def last_event_at(self) -> datetime.datetime | None: ...
+    @property
+    def events_applied(self) -> int: ...
+    def read(self) -> dict[str, Any]: ...
+    def dispatch_packet(self) -> dict[str, Any]: ...
+    def dispatch_packet_json(self) -> str: ...
