@@ -7,6 +7,7 @@
 //! the whole new one, and a failed load never touches what is in force.
 
 use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
 
 use crate::error::{Code, Error, Result};
@@ -66,6 +67,8 @@ pub struct Registry {
     policy: Arc<Policy>,
     current: RwLock<Snapshot>,
     matcher: Matcher,
+    /// The last version number given (see [`ListVersion::number`]); written under `current`'s lock.
+    installs: AtomicU64,
 }
 
 impl Registry {
@@ -75,6 +78,7 @@ impl Registry {
             matcher: Matcher::new(Arc::clone(&policy)),
             policy,
             current: RwLock::new(Arc::new(BTreeMap::new())),
+            installs: AtomicU64::new(0),
         }
     }
 
@@ -91,9 +95,12 @@ impl Registry {
     }
 
     /// Puts a version in force, replacing any version of the same list id; returns the replaced one.
-    pub fn install(&self, version: ListVersion) -> Option<Arc<ListVersion>> {
-        let version = Arc::new(version);
+    /// The version gets the registry's next version number ([`ListVersion::number`]).
+    pub fn install(&self, mut version: ListVersion) -> Option<Arc<ListVersion>> {
         let mut guard = self.current.write().unwrap_or_else(std::sync::PoisonError::into_inner);
+        // Numbered under the lock, so numbers increase in the order versions come into force.
+        version.number = self.installs.fetch_add(1, Ordering::Relaxed) + 1;
+        let version = Arc::new(version);
         let mut next = BTreeMap::clone(&guard);
         let old = next.insert(version.meta().id.clone(), version);
         *guard = Arc::new(next);

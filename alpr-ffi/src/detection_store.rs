@@ -61,6 +61,7 @@ pub unsafe extern "C" fn alpr_detection_store_search_audited(
                 policy_or_default(policy)?,
             )
         };
+        crate::boundary::need(ids_out, "ids_out")?;
         // SAFETY: `user_json`, `request_json`: valid as the `# Safety` section requires.
         let (user, request) = unsafe { user_and_request(user_json, user_json_len, request_json, request_json_len)? };
         // SAFETY: `query`: valid as the `# Safety` section requires.
@@ -299,9 +300,7 @@ pub unsafe extern "C" fn alpr_detection_store_search(
     ffi_boundary!({
         // SAFETY: `store`: as the `# Safety` section requires (the caller's guarantees).
         let (s, policy) = unsafe { (arc_ref(store, "store")?, crate::policy::policy_or_default(policy)?) };
-        if n_out.is_null() {
-            return Err(FfiError::null("n_out"));
-        }
+        crate::boundary::need_buf(ids_out, cap, n_out, "ids_out", "n_out")?;
         // SAFETY: `query`: valid as the `# Safety` section requires.
         let query = unsafe { query_in(query, &policy)? };
         // SAFETY: `held`: valid as the `# Safety` section requires.

@@ -12,7 +12,9 @@
 //!   caller can retry with `*out_n + 1` bytes.
 //! - Other outputs are written only on `ALPR_STATUS_OK`.
 //! - A panic inside the library never unwinds into C: it returns `ALPR_STATUS_PANIC`.
-//! - `alpr_last_error_message` copies the calling thread's last failure detail.
+//! - The library never writes to stdout or stderr; diagnostics go to `alpr_set_log_callback`.
+//! - `alpr_last_error_message` copies the calling thread's last failure detail; reading it (also
+//!   a failed read) never changes it.
 //! - Times cross as `int64_t` Unix milliseconds.
 #![allow(non_camel_case_types)]
 #![deny(missing_docs)]
@@ -29,6 +31,7 @@ pub mod hit_workflow;
 pub mod hot_plate;
 pub mod id_list;
 pub mod load_report;
+pub mod log;
 pub mod ops;
 pub mod plate;
 pub mod policy;
@@ -45,6 +48,6 @@ pub use error::alpr_status;
 // tests, benches).
 pub use crate::{
     access::*, audit_log::*, detection_store::*, error::*, hit::*, hit_workflow::*, hot_plate::*, id_list::*,
-    load_report::*, ops::*, plate::*, policy::*, purge_plan::*, registry::*, retro_hits::*, sharing::*, version::*,
+    load_report::*, log::*, ops::*, plate::*, policy::*, purge_plan::*, registry::*, retro_hits::*, sharing::*, version::*,
     vocab::*,
 };
