@@ -210,6 +210,24 @@ mod tests {
                     {"plate": "UNK", "jurisdiction": "CA", "category": "stolen_vehicle"}]}"#;
 
     #[test]
+    fn installs_are_numbered_in_order() {
+        let reg = Registry::default();
+        let list = RawList::from_json(&LIST.replace("UNK", "8XYZ999")).unwrap();
+        reg.load(list.meta.clone(), &list.entries).unwrap();
+        let first = reg.get("SVS").unwrap();
+        assert_eq!(first.number(), 1);
+        let other = RawList::from_json(&LIST.replace("UNK", "8XYZ999").replace("\"SVS\"", "\"SFR\"")).unwrap();
+        reg.load(other.meta, &other.entries).unwrap();
+        reg.load(list.meta, &list.entries).unwrap();
+        assert_eq!(reg.get("SFR").unwrap().number(), 2);
+        assert_eq!(reg.get("SVS").unwrap().number(), 3);
+        // The replaced version keeps its number; a version never installed has 0.
+        assert_eq!(first.number(), 1);
+        let (v, _) = ListVersion::from_raw(first.meta().clone(), &[], &Policy::sacramento()).unwrap();
+        assert_eq!(v.number(), 0);
+    }
+
+    #[test]
     fn failed_load_keeps_the_previous_version() {
         let reg = Registry::default();
         let ok = RawList::from_json(&LIST.replace(

@@ -152,7 +152,9 @@ unsafe fn required_str<'a>(ptr: *const u8, len: usize, name: &'static str) -> Re
     // SAFETY: the caller's guarantee is passed on.
     let s = unsafe { str_in(ptr, len)? };
     if s.trim().is_empty() {
-        return Err(Error::new(Code::InvalidArgument).with_detail(format!("{name} is empty")).into());
+        return Err(Error::new(Code::InvalidArgument)
+            .with_detail(format!("{name} is empty"))
+            .into());
     }
     Ok(s)
 }
@@ -208,13 +210,7 @@ pub unsafe extern "C" fn alpr_audit_log_append(
         let outcome = Outcome::from_index(r.outcome)
             .ok_or_else(|| Error::new(Code::InvalidArgument).with_detail("unknown outcome"))?;
         // SAFETY (all below): the caller guarantees each pointer/length pair.
-        let mut rec = AuditRecord::new(
-            instant_in(r.time_ms, "time_ms")?,
-            user,
-            agency,
-            action,
-            outcome,
-        );
+        let mut rec = AuditRecord::new(instant_in(r.time_ms, "time_ms")?, user, agency, action, outcome);
         rec.purpose = unsafe { opt_str(r.purpose, r.purpose_len)? };
         rec.case_number = unsafe { opt_str(r.case_number, r.case_number_len)? };
         rec.query_terms = unsafe { opt_str(r.query_terms, r.query_terms_len)? };

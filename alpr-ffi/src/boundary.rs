@@ -42,7 +42,13 @@ pub(crate) fn guard(body: impl FnOnce() -> Result<(), FfiError>) -> alpr_status 
     match catch(body) {
         Ok(Ok(())) => alpr_status::Ok,
         Ok(Err(e)) => {
-            crate::log::debug(|| format!("{}: {}", alpr_status::name(e.status as u32).to_string_lossy(), e.message));
+            crate::log::debug(|| {
+                format!(
+                    "{}: {}",
+                    alpr_status::name(e.status as u32).to_string_lossy(),
+                    e.message
+                )
+            });
             set_last_error_at(e.message, e.position);
             e.status
         }
@@ -153,7 +159,11 @@ pub(crate) use ffi_boundary;
 /// of a function, before any input is parsed and before anything is built, so a NULL argument
 /// wins over a parse error and never leaks a built object.
 pub(crate) fn need<T>(ptr: *const T, name: &'static str) -> Result<(), FfiError> {
-    if ptr.is_null() { Err(FfiError::null(name)) } else { Ok(()) }
+    if ptr.is_null() {
+        Err(FfiError::null(name))
+    } else {
+        Ok(())
+    }
 }
 
 /// Checks a caller array or buffer and its count out-pointer before anything is computed: `n`

@@ -48,6 +48,6 @@ pub use error::alpr_status;
 // tests, benches).
 pub use crate::{
     access::*, audit_log::*, detection_store::*, error::*, hit::*, hit_workflow::*, hot_plate::*, id_list::*,
-    load_report::*, log::*, ops::*, plate::*, policy::*, purge_plan::*, registry::*, retro_hits::*, sharing::*, version::*,
-    vocab::*,
+    load_report::*, log::*, ops::*, plate::*, policy::*, purge_plan::*, registry::*, retro_hits::*, sharing::*,
+    version::*, vocab::*,
 };

@@ -109,11 +109,68 @@ pub unsafe extern "C" fn alpr_set_log_callback(
                 .into());
         }
         let mut sink = SINK.write().unwrap_or_else(std::sync::PoisonError::into_inner);
-        *sink = callback.map(|callback| Sink {
-            callback,
-            userdata,
-        });
+        *sink = callback.map(|callback| Sink { callback, userdata });
         MAX_LEVEL.store(if sink.is_some() { max_level } else { 0 }, Ordering::Relaxed);
         Ok(())
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Mutex;
+
+    static SEEN: Mutex<Vec<(u32, String)>> = Mutex::new(Vec::new());
+
+    unsafe extern "C" fn record(_: *mut c_void, level: u32, message: *const c_char, len: usize) {
+        // SAFETY: the library passes `len` readable bytes (and a NUL) valid during the call.
+        let bytes = unsafe { std::slice::from_raw_parts(message.cast::<u8>(), len + 1) };
+        assert_eq!(bytes[len], 0, "NUL-terminated");
+        let text = String::from_utf8_lossy(&bytes[..len]).into_owned();
+        SEEN.lock().unwrap().push((level, text));
+    }
+
+    const CHILD: &str = "ALPR_FFI_PANIC_CHILD";
+    const NAME: &str = "log::tests::a_caught_panic_prints_nothing_and_goes_to_the_log";
+
+    /// Runs itself in a child process (the test harness captures panic output in-process), so
+    /// the child's real fd 2 is what is checked: a panic inside an alpr call prints nothing and
+    /// reaches the log callback; a host panic after the library was used still reaches the
+    /// hook installed before it.
+    #[test]
+    fn a_caught_panic_prints_nothing_and_goes_to_the_log() {
+        if std::env::var_os(CHILD).is_some() {
+            // SAFETY: `record` is callable from any thread; no userdata.
+            let st = unsafe { alpr_set_log_callback(Some(record), std::ptr::null_mut(), ALPR_LOG_ERROR) };
+            assert_eq!(st, alpr_status::Ok);
+            let st = crate::boundary::guard(|| panic!("boom inside"));
+            assert_eq!(st, alpr_status::Panic);
+            let seen = SEEN.lock().unwrap().clone();
+            assert_eq!(seen.len(), 1, "{seen:?}");
+            assert_eq!(seen[0].0, ALPR_LOG_ERROR);
+            assert!(
+                seen[0].1.contains("boom inside") && seen[0].1.contains("log.rs:"),
+                "{}",
+                seen[0].1
+            );
+            // A panic of the host's own code goes to the previous (default) hook.
+            let _ = std::panic::catch_unwind(|| panic!("host panic"));
+            // SAFETY: NULL turns the callback off.
+            unsafe { alpr_set_log_callback(None, std::ptr::null_mut(), 0) };
+            return;
+        }
+        let out = std::process::Command::new(std::env::current_exe().unwrap())
+            .args([NAME, "--exact", "--nocapture", "--test-threads=1"])
+            .env(CHILD, "1")
+            .output()
+            .unwrap();
+        let (stdout, stderr) = (
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr),
+        );
+        assert!(out.status.success(), "child failed:\n{stdout}\n{stderr}");
+        assert!(stdout.contains("1 passed"), "{stdout}");
+        assert!(!stderr.contains("boom inside"), "the library wrote to stderr: {stderr}");
+        assert!(stderr.contains("host panic"), "the host's hook was lost: {stderr}");
+    }
 }

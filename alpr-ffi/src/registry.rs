@@ -548,6 +548,14 @@ pub unsafe extern "C" fn alpr_registry_match(
 /// in input order. `*hits_n` receives the total number of hits (also when `hits_cap` is too small:
 /// `ALPR_STATUS_INSUFFICIENT_SIZE`, nothing copied).
 ///
+/// Sizing `hits_out`: there is no fixed bound on the hits of one read under a policy — a read
+/// hits at most one time per entry in force, and pattern entries (`7AB*`) can all match the same
+/// read, so the only bound is the number of entries in force (`alpr_registry_list_entry_count`
+/// summed over the lists). Size from the call instead: on `ALPR_STATUS_INSUFFICIENT_SIZE`,
+/// `*hits_n` is exactly the number of hits this batch needs against the snapshot it saw; retry
+/// with at least that many slots (a list swapped in between can change the count: retry until
+/// `ALPR_STATUS_OK`). Calling with `hits_cap` 0 first is a valid size query.
+///
 /// Reads that cannot be converted or normalized: when `statuses_out` is NULL the whole call fails
 /// with the first such read's status (`alpr_last_error_position` gives its `index`); otherwise
 /// `statuses_out[i]` receives each read's status (`ALPR_STATUS_OK` or its error) and the others are

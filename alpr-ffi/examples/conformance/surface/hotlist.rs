@@ -130,7 +130,8 @@ pub(crate) fn file(case: &Value) -> Result<Value, String> {
         ..h::alpr_load_options_init()
     };
     // SAFETY: reg is live; every (pointer, length) pair is valid; report is a valid out-pointer.
-    let st = unsafe { h::alpr_registry_load_bytes(reg, &raw const options, bytes.as_ptr(), bytes.len(), &raw mut report) };
+    let st =
+        unsafe { h::alpr_registry_load_bytes(reg, &raw const options, bytes.as_ptr(), bytes.len(), &raw mut report) };
     let answer = if st == alpr_status::Ok {
         let mut a = report_answer(report);
         let (mut has, mut ms) = (false, 0i64);
