@@ -7,8 +7,13 @@
  * - strings out are copied NUL-terminated into caller buffers; *out_n receives the length
  *   without the NUL, also when the buffer is too small (ALPR_STATUS_INSUFFICIENT_SIZE);
  * - outputs are written only on ALPR_STATUS_OK (except that size report);
+ * - NULL handles, out-pointers and count pointers are ALPR_STATUS_NULL_PARAMETER, checked before
+ *   any input is parsed and before anything is built;
+ * - make plain input structs with their initializer (alpr_read_init(), alpr_load_options_init());
  * - a panic inside the library is caught and returned as ALPR_STATUS_PANIC;
- * - alpr_last_error_message() gives the detail of the calling thread's last failure.
+ * - alpr_last_error_message() gives the detail of the calling thread's last failure; reading it
+ *   (also a size query or a failed read) never changes it;
+ * - the library never writes to stdout or stderr: diagnostics go to alpr_set_log_callback().
  */
 
 #ifndef ALPR_H

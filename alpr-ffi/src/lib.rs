@@ -11,6 +11,11 @@
 //!   without the NUL, also when the buffer is too small (`ALPR_STATUS_INSUFFICIENT_SIZE`), so a
 //!   caller can retry with `*out_n + 1` bytes.
 //! - Other outputs are written only on `ALPR_STATUS_OK`.
+//! - Required pointers (handles, out-pointers, count pointers, arrays with a capacity) are checked
+//!   before any input is parsed and before anything is built: a NULL one is
+//!   `ALPR_STATUS_NULL_PARAMETER` whatever else is wrong, and nothing leaks.
+//! - Plain input structs have an initializer (`alpr_read_init`, `alpr_load_options_init`) that
+//!   sets every optional field to "unknown"; use it, then set the fields you know.
 //! - A panic inside the library never unwinds into C: it returns `ALPR_STATUS_PANIC`.
 //! - The library never writes to stdout or stderr; diagnostics go to `alpr_set_log_callback`.
 //! - `alpr_last_error_message` copies the calling thread's last failure detail; reading it (also

@@ -2,4 +2,5 @@
 
 mod abi;
 mod conformance;
+mod errors;
 mod header_vocab;
