@@ -53,9 +53,10 @@
 // `alpr_hit.flags`: the entry's record id did not fit `record_id` and was cut.
 #define ALPR_HIT_RECORD_ID_TRUNCATED 8
 
-// `alpr_read.origin` as set by `alpr_read_init`: not set yet (matching fails with
-// `ALPR_STATUS_INVALID_ARGUMENT` until it is one of `ALPR_ORIGIN_*`).
-#define ALPR_ORIGIN_UNSET 4294967295
+// A required `uint32_t` vocabulary field not set yet, as the initializers leave it
+// (`alpr_read.origin`, `alpr_load_options.format` and `.kind`): the call fails with
+// `ALPR_STATUS_INVALID_ARGUMENT` until it is one of the field's constants.
+#define ALPR_UNSET 4294967295
 
 // `alpr_read.observed_at_ms` as set by `alpr_read_init`: not set yet (matching fails with
 // `ALPR_STATUS_INVALID_DATE` until it is a time).
@@ -87,12 +88,6 @@
 
 // The `eligible` set (past keep-at-least, no delete-after, not held).
 #define ALPR_PURGE_ELIGIBLE 2
-
-// `alpr_load_options.format` after `alpr_load_options_init`: not set yet.
-#define ALPR_FORMAT_UNSET 4294967295
-
-// `alpr_load_options.kind` after `alpr_load_options_init`: not set yet.
-#define ALPR_LIST_KIND_UNSET 4294967295
 
 // Outcome `allow` of an audit record.
 #define ALPR_OUTCOME_ALLOW 0
@@ -477,7 +472,7 @@ typedef struct alpr_read {
   uint8_t jurisdiction[2];
   // Two-character NCIC plate type, or `{0, 0}` when unknown.
   uint8_t plate_type[2];
-  // One of `ALPR_ORIGIN_*` (required; `ALPR_ORIGIN_UNSET` after `alpr_read_init`).
+  // One of `ALPR_ORIGIN_*` (required; `ALPR_UNSET` after `alpr_read_init`).
   uint32_t origin;
   // When the plate was seen, Unix milliseconds (required; `ALPR_TIME_UNSET` after
   // `alpr_read_init`).
@@ -518,13 +513,13 @@ typedef struct alpr_retention_record {
 // `id`, `kind` and `loaded_at_ms` (required: left unset they fail the load), and `priority`,
 // `category` and `source` when wanted.
 typedef struct alpr_load_options {
-  // One of `ALPR_FORMAT_*` (required; `ALPR_FORMAT_UNSET` after `alpr_load_options_init`).
+  // One of `ALPR_FORMAT_*` (required; `ALPR_UNSET` after `alpr_load_options_init`).
   uint32_t format;
   // The list id (UTF-8, not blank): `SVS`, `NCIC`, `HOT-PLATES`, ….
   const uint8_t *id;
   // Bytes at `id`.
   size_t id_len;
-  // One of `ALPR_LIST_KIND_*` (required; `ALPR_LIST_KIND_UNSET` after the init).
+  // One of `ALPR_LIST_KIND_*` (required; `ALPR_UNSET` after the init).
   uint32_t kind;
   // 0 = most urgent … 100 (as `alpr_hit.priority`); above 255 is `INVALID_ARGUMENT`. 100 after
   // the init.
@@ -888,7 +883,7 @@ alpr_status alpr_last_error_position(struct alpr_position *out);
 
 // A read with every optional field "unknown": no plate (`NULL`, 0), jurisdiction and plate type
 // `{0, 0}`, no device, latitude and longitude NaN, confidence -1; `origin` is
-// `ALPR_ORIGIN_UNSET` and `observed_at_ms` is `ALPR_TIME_UNSET`, which a match refuses until
+// `ALPR_UNSET` and `observed_at_ms` is `ALPR_TIME_UNSET`, which a match refuses until
 // they are set. The documented way to make an `alpr_read`: fields added later get their
 // "unknown" value here.
 struct alpr_read alpr_read_init(void);
@@ -1511,7 +1506,7 @@ alpr_status alpr_registry_retro_hits(const struct alpr_registry *registry,
                                      size_t held_len,
                                      const struct alpr_retro_hits **hits_out);
 
-// Load options with nothing set: format and kind `*_UNSET`, no id, priority 100 (least urgent),
+// Load options with nothing set: format and kind `ALPR_UNSET`, no id, priority 100 (least urgent),
 // `loaded_at_ms` `ALPR_TIME_UNSET`, no category, no source. The documented way to make an
 // `alpr_load_options`: fields added later get their default here.
 struct alpr_load_options alpr_load_options_init(void);

@@ -32,9 +32,10 @@ pub const ALPR_RECORD_ID_BUF_LEN: usize = 32;
 /// `alpr_hit.flags`: the entry's record id did not fit `record_id` and was cut.
 pub const ALPR_HIT_RECORD_ID_TRUNCATED: u32 = 8;
 
-/// `alpr_read.origin` as set by `alpr_read_init`: not set yet (matching fails with
-/// `ALPR_STATUS_INVALID_ARGUMENT` until it is one of `ALPR_ORIGIN_*`).
-pub const ALPR_ORIGIN_UNSET: u32 = 0xFFFF_FFFF;
+/// A required `uint32_t` vocabulary field not set yet, as the initializers leave it
+/// (`alpr_read.origin`, `alpr_load_options.format` and `.kind`): the call fails with
+/// `ALPR_STATUS_INVALID_ARGUMENT` until it is one of the field's constants.
+pub const ALPR_UNSET: u32 = 0xFFFF_FFFF;
 
 /// `alpr_read.observed_at_ms` as set by `alpr_read_init`: not set yet (matching fails with
 /// `ALPR_STATUS_INVALID_DATE` until it is a time).
@@ -56,7 +57,7 @@ pub struct alpr_read {
     pub jurisdiction: [u8; 2],
     /// Two-character NCIC plate type, or `{0, 0}` when unknown.
     pub plate_type: [u8; 2],
-    /// One of `ALPR_ORIGIN_*` (required; `ALPR_ORIGIN_UNSET` after `alpr_read_init`).
+    /// One of `ALPR_ORIGIN_*` (required; `ALPR_UNSET` after `alpr_read_init`).
     pub origin: u32,
     /// When the plate was seen, Unix milliseconds (required; `ALPR_TIME_UNSET` after
     /// `alpr_read_init`).
@@ -75,7 +76,7 @@ pub struct alpr_read {
 
 /// A read with every optional field "unknown": no plate (`NULL`, 0), jurisdiction and plate type
 /// `{0, 0}`, no device, latitude and longitude NaN, confidence -1; `origin` is
-/// `ALPR_ORIGIN_UNSET` and `observed_at_ms` is `ALPR_TIME_UNSET`, which a match refuses until
+/// `ALPR_UNSET` and `observed_at_ms` is `ALPR_TIME_UNSET`, which a match refuses until
 /// they are set. The documented way to make an `alpr_read`: fields added later get their
 /// "unknown" value here.
 #[unsafe(no_mangle)]
@@ -85,7 +86,7 @@ pub extern "C" fn alpr_read_init() -> alpr_read {
         plate_len: 0,
         jurisdiction: [0; 2],
         plate_type: [0; 2],
-        origin: ALPR_ORIGIN_UNSET,
+        origin: ALPR_UNSET,
         observed_at_ms: ALPR_TIME_UNSET,
         device_id: std::ptr::null(),
         device_id_len: 0,

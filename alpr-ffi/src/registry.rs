@@ -125,13 +125,13 @@ pub struct alpr_list_health {
 #[repr(C)]
 #[derive(Clone, Copy, Debug)]
 pub struct alpr_load_options {
-    /// One of `ALPR_FORMAT_*` (required; `ALPR_FORMAT_UNSET` after `alpr_load_options_init`).
+    /// One of `ALPR_FORMAT_*` (required; `ALPR_UNSET` after `alpr_load_options_init`).
     pub format: u32,
     /// The list id (UTF-8, not blank): `SVS`, `NCIC`, `HOT-PLATES`, ….
     pub id: *const u8,
     /// Bytes at `id`.
     pub id_len: usize,
-    /// One of `ALPR_LIST_KIND_*` (required; `ALPR_LIST_KIND_UNSET` after the init).
+    /// One of `ALPR_LIST_KIND_*` (required; `ALPR_UNSET` after the init).
     pub kind: u32,
     /// 0 = most urgent … 100 (as `alpr_hit.priority`); above 255 is `INVALID_ARGUMENT`. 100 after
     /// the init.
@@ -149,22 +149,16 @@ pub struct alpr_load_options {
     pub source_len: usize,
 }
 
-/// `alpr_load_options.format` after `alpr_load_options_init`: not set yet.
-pub const ALPR_FORMAT_UNSET: u32 = 0xFFFF_FFFF;
-
-/// `alpr_load_options.kind` after `alpr_load_options_init`: not set yet.
-pub const ALPR_LIST_KIND_UNSET: u32 = 0xFFFF_FFFF;
-
-/// Load options with nothing set: format and kind `*_UNSET`, no id, priority 100 (least urgent),
+/// Load options with nothing set: format and kind `ALPR_UNSET`, no id, priority 100 (least urgent),
 /// `loaded_at_ms` `ALPR_TIME_UNSET`, no category, no source. The documented way to make an
 /// `alpr_load_options`: fields added later get their default here.
 #[unsafe(no_mangle)]
 pub extern "C" fn alpr_load_options_init() -> alpr_load_options {
     alpr_load_options {
-        format: ALPR_FORMAT_UNSET,
+        format: crate::hit::ALPR_UNSET,
         id: std::ptr::null(),
         id_len: 0,
-        kind: ALPR_LIST_KIND_UNSET,
+        kind: crate::hit::ALPR_UNSET,
         priority: 100,
         loaded_at_ms: crate::hit::ALPR_TIME_UNSET,
         category: std::ptr::null(),

@@ -144,7 +144,7 @@ static bool test_read_init_and_read_checks(void) {
   CHECK(r.plate == NULL && r.plate_len == 0 && r.device_id == NULL && r.device_id_len == 0);
   CHECK(r.jurisdiction[0] == 0 && r.jurisdiction[1] == 0 && r.plate_type[0] == 0 && r.plate_type[1] == 0);
   CHECK(isnan(r.lat) && isnan(r.lon) && r.confidence < 0);
-  CHECK(r.origin == ALPR_ORIGIN_UNSET && r.observed_at_ms == ALPR_TIME_UNSET);
+  CHECK(r.origin == ALPR_UNSET && r.observed_at_ms == ALPR_TIME_UNSET);
   CHECK(alpr_registry_new(NULL, &reg) == ALPR_STATUS_OK);
   CHECK(alpr_registry_load_json(reg, STR(LIST), NULL) == ALPR_STATUS_OK);
   /* Required fields left unset fail. */
