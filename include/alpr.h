@@ -7,8 +7,13 @@
  * - strings out are copied NUL-terminated into caller buffers; *out_n receives the length
  *   without the NUL, also when the buffer is too small (ALPR_STATUS_INSUFFICIENT_SIZE);
  * - outputs are written only on ALPR_STATUS_OK (except that size report);
+ * - NULL handles, out-pointers and count pointers are ALPR_STATUS_NULL_PARAMETER, checked before
+ *   any input is parsed and before anything is built;
+ * - make plain input structs with their initializer (alpr_read_init(), alpr_load_options_init());
  * - a panic inside the library is caught and returned as ALPR_STATUS_PANIC;
- * - alpr_last_error_message() gives the detail of the calling thread's last failure.
+ * - alpr_last_error_message() gives the detail of the calling thread's last failure; reading it
+ *   (also a size query or a failed read) never changes it;
+ * - the library never writes to stdout or stderr: diagnostics go to alpr_set_log_callback().
  */
 
 #ifndef ALPR_H
@@ -40,6 +45,34 @@
 
 // Bytes of `alpr_hit.entry`: a normalized plate or pattern (at most 22 characters) and its NUL.
 #define ALPR_ENTRY_BUF_LEN 24
+
+// Bytes of `alpr_hit.record_id`: ids up to 31 bytes, NUL-terminated (longer ids are cut at a
+// character boundary and `ALPR_HIT_RECORD_ID_TRUNCATED` is set).
+#define ALPR_RECORD_ID_BUF_LEN 32
+
+// `alpr_hit.flags`: the entry's record id did not fit `record_id` and was cut.
+#define ALPR_HIT_RECORD_ID_TRUNCATED 8
+
+// A required `uint32_t` vocabulary field not set yet, as the initializers leave it
+// (`alpr_read.origin`, `alpr_load_options.format` and `.kind`): the call fails with
+// `ALPR_STATUS_INVALID_ARGUMENT` until it is one of the field's constants.
+#define ALPR_UNSET 4294967295
+
+// `alpr_read.observed_at_ms` as set by `alpr_read_init`: not set yet (matching fails with
+// `ALPR_STATUS_INVALID_DATE` until it is a time).
+#define ALPR_TIME_UNSET INT64_MIN
+
+// Log level: a caught panic (a bug in the library; the call returned `ALPR_STATUS_PANIC`).
+#define ALPR_LOG_ERROR 1
+
+// Log level: something the host should look at (a hot-list load that failed as a whole).
+#define ALPR_LOG_WARN 2
+
+// Log level: notable events (a list version put in force).
+#define ALPR_LOG_INFO 3
+
+// Log level: every call that returned an error status, with its detail.
+#define ALPR_LOG_DEBUG 4
 
 // The longest normalized plate, in bytes (without the NUL).
 #define ALPR_PLATE_MAX_LEN 10
@@ -161,6 +194,9 @@ enum alpr_status
   ALPR_STATUS_ALREADY_USED = 3,
   // A panic inside the library was caught; the operation did not complete.
   ALPR_STATUS_PANIC = 4,
+  // The list version named (by its number, from `alpr_hit.list_version`) is no longer the one
+  // in force: another version replaced it, so its entry indexes mean nothing now.
+  ALPR_STATUS_VERSION_NOT_IN_FORCE = 5,
   // Nothing is left after removing separators (R-NORM-6).
   ALPR_STATUS_EMPTY = 100,
   // A character outside the plate alphabet and the fold tables (R-NORM-5).
@@ -398,26 +434,31 @@ typedef struct alpr_detection_query {
 } alpr_detection_query;
 
 // One read to match. Plain data; the library does not keep any pointer after the call.
+//
+// Make one with `alpr_read_init()`, which sets every optional field to "unknown" (a zeroed
+// struct would mean latitude 0, longitude 0 and confidence 0), then set `plate`, `origin` and
+// `observed_at_ms` (required: left unset they fail the match) and what else the camera knows.
 typedef struct alpr_read {
   // Raw plate text (UTF-8, not NUL-terminated).
   const uint8_t *plate;
   // Bytes at `plate`.
   size_t plate_len;
-  // Two-letter jurisdiction code, or `{0, 0}` when unknown.
+  // Two-letter jurisdiction code (ASCII), or `{0, 0}` when unknown.
   uint8_t jurisdiction[2];
   // Two-character NCIC plate type, or `{0, 0}` when unknown.
   uint8_t plate_type[2];
-  // One of `ALPR_ORIGIN_*`.
+  // One of `ALPR_ORIGIN_*` (required; `ALPR_UNSET` after `alpr_read_init`).
   uint32_t origin;
-  // When the plate was seen, Unix milliseconds.
+  // When the plate was seen, Unix milliseconds (required; `ALPR_TIME_UNSET` after
+  // `alpr_read_init`).
   int64_t observed_at_ms;
   // Device id (UTF-8), or NULL with length 0.
   const uint8_t *device_id;
   // Bytes at `device_id`.
   size_t device_id_len;
-  // Latitude in degrees, or NaN when unknown (longitude is then ignored).
+  // Latitude in degrees (-90 to 90), or NaN when unknown (longitude is then ignored).
   double lat;
-  // Longitude in degrees.
+  // Longitude in degrees (-180 to 180).
   double lon;
   // OCR confidence 0 to 1, or a negative value when unknown.
   float confidence;
@@ -451,6 +492,14 @@ typedef struct alpr_hit {
   uint32_t category;
   // The list's age at matching time, milliseconds.
   int64_t list_age_ms;
+  // The number of the list version hit (`alpr_registry_list_version`): with `list_id` it names
+  // the version `entry_index` points into. `alpr_registry_list_entry_json` given this number
+  // fails with `ALPR_STATUS_VERSION_NOT_IN_FORCE` once another version replaced it.
+  uint64_t list_version;
+  // The entry's two-letter jurisdiction, or `{0, 0}` when the entry has none.
+  uint8_t entry_jurisdiction[2];
+  // The entry's record id (NCIC number or case number), NUL-terminated; empty when none.
+  uint8_t record_id[ALPR_RECORD_ID_BUF_LEN];
 } alpr_hit;
 
 // One record for a purge plan.
@@ -463,7 +512,8 @@ typedef struct alpr_retention_record {
   int64_t captured_at_ms;
 } alpr_retention_record;
 
-// One audit record to append. Optional strings are absent when their pointer is NULL.
+// One audit record to append. `user`, `agency` and `action` are required (not NULL, not blank);
+// optional strings are absent when their pointer is NULL.
 typedef struct alpr_audit_record {
   // When it happened, Unix milliseconds.
   int64_t time_ms;
@@ -475,7 +525,13 @@ typedef struct alpr_audit_record {
   const uint8_t *agency;
   // Its length.
   size_t agency_len;
-  // Action (`query_detections`, `share`, `purge`, …).
+  // Action. The library's own records use the access actions of R-ACCESS-3
+  // (`operate_alpr_vehicle`, `view_hits`, `confirm_hits`, `query_detections`,
+  // `query_own_detections`, `manage_hot_plates`, `view_pod_video`, `download_pod_video`,
+  // `manage_users`, `audit_queries`, `manage_hot_lists`, `approve_other_use`,
+  // `place_legal_hold`, `approve_external_sharing`, `approve_special_list_sharing`,
+  // `approve_special_list`, `view_covert`) and `share` (a sharing decision) and `purge` (a
+  // retention purge); a host's records should use the same names for the same acts.
   const uint8_t *action;
   // Its length.
   size_t action_len;
@@ -526,6 +582,44 @@ typedef struct alpr_position {
   int64_t index;
 } alpr_position;
 
+// A log callback: `level` is an `ALPR_LOG_*`, `message` is `message_len` bytes of UTF-8 followed
+// by a NUL, valid only during the call. Messages never contain plate text. Called on the thread
+// that produced the message, possibly from several threads at once; it must not call
+// `alpr_set_log_callback`.
+typedef void (*alpr_log_callback)(void *userdata,
+                                  uint32_t level,
+                                  const char *message,
+                                  size_t message_len);
+
+// How to load a hot-list file: what the list is and where it came from. Plain data; the library
+// keeps no pointer after the call. Make one with `alpr_load_options_init()` and set `format`,
+// `id`, `kind` and `loaded_at_ms` (required: left unset they fail the load), and `priority`,
+// `category` and `source` when wanted.
+typedef struct alpr_load_options {
+  // One of `ALPR_FORMAT_*` (required; `ALPR_UNSET` after `alpr_load_options_init`).
+  uint32_t format;
+  // The list id (UTF-8, not blank): `SVS`, `NCIC`, `HOT-PLATES`, ….
+  const uint8_t *id;
+  // Bytes at `id`.
+  size_t id_len;
+  // One of `ALPR_LIST_KIND_*` (required; `ALPR_UNSET` after the init).
+  uint32_t kind;
+  // 0 = most urgent … 100 (as `alpr_hit.priority`); above 255 is `INVALID_ARGUMENT`. 100 after
+  // the init.
+  uint32_t priority;
+  // When this version was downloaded, Unix ms (required; `ALPR_TIME_UNSET` after the init).
+  int64_t loaded_at_ms;
+  // The category of records that name none (e.g. `stolen_vehicle` for a CLEW SVS file), or
+  // NULL with length 0 for none.
+  const uint8_t *category;
+  // Bytes at `category`.
+  size_t category_len;
+  // Free text such as `CA DOJ` (NULL with length 0 for none).
+  const uint8_t *source;
+  // Bytes at `source`.
+  size_t source_len;
+} alpr_load_options;
+
 // The health of one list at a moment (R-LIST-5), filled by `alpr_registry_list_health`.
 typedef struct alpr_list_health {
   // `ALPR_LIST_KIND_*`.
@@ -534,6 +628,8 @@ typedef struct alpr_list_health {
   uint32_t priority;
   // Distinct entries in force.
   size_t entries;
+  // The number of the version in force (as `alpr_hit.list_version`).
+  uint64_t version;
   // When this version was downloaded, Unix ms.
   int64_t loaded_at_ms;
   // Whether `generated_at_ms` is set.
@@ -1088,9 +1184,10 @@ alpr_status alpr_audit_log_open_file(const uint8_t *path,
 // # Returns
 // `ALPR_STATUS_OK`; `ALPR_STATUS_AUDIT_WRITE_FAILED`; `ALPR_STATUS_TIME_REGRESSION` (the time is
 // before the last record's); `ALPR_STATUS_AUDIT_FILE_CHANGED` (a file log's file is not as this
-// log left it: another writer or an edit); `ALPR_STATUS_INVALID_ARGUMENT` (an unknown outcome);
-// `ALPR_STATUS_INVALID_DATE` (a time outside the years 0001–9999); `ALPR_STATUS_INVALID_UTF8`;
-// `ALPR_STATUS_NULL_PARAMETER`.
+// log left it: another writer or an edit); `ALPR_STATUS_INVALID_ARGUMENT` (an unknown outcome, a
+// blank user, agency or action); `ALPR_STATUS_INVALID_DATE` (a time outside the years
+// 0001–9999); `ALPR_STATUS_INVALID_UTF8`; `ALPR_STATUS_NULL_PARAMETER` (also for a NULL user,
+// agency or action).
 //
 // # Safety
 // `log` must be a live log; `record` must point to a valid record whose string pointers are each
@@ -1258,6 +1355,11 @@ const char *alpr_status_str(uint32_t status);
 // The detail names the rule, the position (line, column, character) and the class of an offending
 // character; it never contains plate text.
 //
+// Reading never changes the last error, also when this call fails itself: ask for the size with
+// `buf_len` 0 (`ALPR_STATUS_INSUFFICIENT_SIZE`, `*out_n` set), then call again with
+// `*out_n + 1` bytes and get the same detail. A successful call of another function does not
+// clear it either: read it right after the failure you want explained.
+//
 // # Returns
 // `ALPR_STATUS_OK`; `ALPR_STATUS_INSUFFICIENT_SIZE` when `buf_len < *out_n + 1` (nothing copied);
 // `ALPR_STATUS_NULL_PARAMETER` when `out_n` is NULL, or `buf` is NULL with a non-zero `buf_len`.
@@ -1267,7 +1369,7 @@ const char *alpr_status_str(uint32_t status);
 alpr_status alpr_last_error_message(uint8_t *buf, size_t buf_len, size_t *out_n);
 
 // Copies the position of the calling thread's last failure into `*out` (all -1 when the failure
-// had no position, or there was none).
+// had no position, or there was none). Never changes the last error, also when it fails.
 //
 // # Returns
 // `ALPR_STATUS_OK`; `ALPR_STATUS_NULL_PARAMETER` when `out` is NULL.
@@ -1275,6 +1377,13 @@ alpr_status alpr_last_error_message(uint8_t *buf, size_t buf_len, size_t *out_n)
 // # Safety
 // `out` must be NULL or valid for writes.
 alpr_status alpr_last_error_position(struct alpr_position *out);
+
+// A read with every optional field "unknown": no plate (`NULL`, 0), jurisdiction and plate type
+// `{0, 0}`, no device, latitude and longitude NaN, confidence -1; `origin` is
+// `ALPR_UNSET` and `observed_at_ms` is `ALPR_TIME_UNSET`, which a match refuses until
+// they are set. The documented way to make an `alpr_read`: fields added later get their
+// "unknown" value here.
+struct alpr_read alpr_read_init(void);
 
 // Opens a hit case (R-HIT-9) from a hit that `alpr_agency_match` returned and the read it was
 // matched from, in one call: the read is matched again against the agency's lists at the
@@ -1672,6 +1781,23 @@ alpr_status alpr_load_report_rejected(const struct alpr_load_report *report,
 // `report` must be NULL or a live report, not used again.
 void alpr_load_report_free(struct alpr_load_report *report);
 
+// Routes the library's diagnostics to `callback` (NULL to drop them, the default): every message
+// of level `max_level` or more urgent (`ALPR_LOG_ERROR` = 1 … `ALPR_LOG_DEBUG` = 4) is passed
+// with `userdata`. Replaces any previous callback for the whole process. The library never
+// writes to stdout or stderr itself, panics included: a caught panic is an `ALPR_LOG_ERROR`
+// message (with its source location) and the call returns `ALPR_STATUS_PANIC`.
+//
+// The callback may run on any thread that calls into the library, concurrently; it must not call
+// `alpr_set_log_callback`. Messages never contain plate text.
+//
+// # Returns
+// `ALPR_STATUS_OK`; `ALPR_STATUS_INVALID_ARGUMENT` when `max_level` is above `ALPR_LOG_DEBUG`.
+//
+// # Safety
+// `callback` must be NULL or a function safe to call from any thread with `userdata` until it
+// is replaced; `userdata` is not dereferenced by the library.
+alpr_status alpr_set_log_callback(alpr_log_callback callback, void *userdata, uint32_t max_level);
+
 // Whether a device's inspection is due and overdue (R-OPS-1): `last_inspected` and `today` are
 // `YYYY-MM-DD` dates in the agency zone; overdue when the last inspection is more than the
 // policy's interval (3 calendar months) ago, due from the day it is exactly that.
@@ -1938,15 +2064,19 @@ alpr_status alpr_purge_plan_next_due_at(const struct alpr_purge_plan *plan,
 // `plan` must be NULL or a live plan, not used again by the caller.
 void alpr_purge_plan_free(const struct alpr_purge_plan *plan);
 
-// Parses a hot-list file given as bytes (`ALPR_FORMAT_*`), validates it with the registry's
-// policy and, if the load as a whole succeeds, puts it in force as list `id` in place of its
-// previous version, atomically for concurrent matches (R-LIST-4). The bytes are UTF-8 with an
-// optional byte-order mark and `\n` or `\r\n` line ends (R-LIST-7).
+// Load options with nothing set: format and kind `ALPR_UNSET`, no id, priority 100 (least urgent),
+// `loaded_at_ms` `ALPR_TIME_UNSET`, no category, no source. The documented way to make an
+// `alpr_load_options`: fields added later get their default here.
+struct alpr_load_options alpr_load_options_init(void);
+
+// Parses a hot-list file given as bytes (`options->format`), validates it with the registry's
+// policy and, if the load as a whole succeeds, puts it in force as list `options->id` in place of
+// its previous version, atomically for concurrent matches (R-LIST-4), under a new version number
+// (`alpr_registry_list_version`). The bytes are UTF-8 with an optional byte-order mark and `\n`
+// or `\r\n` line ends (R-LIST-7).
 //
-// `kind` is an `ALPR_LIST_KIND_*`; `category` (NULL/0 for none) is the category of records
-// that name none, e.g. `stolen_vehicle` for a CLEW SVS file; `source` is free text (NULL/0 for
-// none). `*report_out` (when not NULL) receives the load report on `ALPR_STATUS_OK`; its
-// rejections carry line, column and code. The bytes are not kept.
+// `*report_out` (when not NULL) receives the load report on `ALPR_STATUS_OK`; its rejections
+// carry line, column and code. Neither the bytes nor the options are kept.
 //
 // # Returns
 // `ALPR_STATUS_OK`; on a whole-file failure the previous version stays in force and
@@ -1954,24 +2084,16 @@ void alpr_purge_plan_free(const struct alpr_purge_plan *plan);
 // `ALPR_STATUS_NO_RECORDS`, `ALPR_STATUS_INVALID_HEADER`, `ALPR_STATUS_MISSING_COLUMN`,
 // `ALPR_STATUS_TRUNCATED_FILE`, `ALPR_STATUS_RECORD_COUNT_MISMATCH`, `ALPR_STATUS_INVALID_DATE`
 // (CLEW header), `ALPR_STATUS_LINE_TOO_LONG` (CSV header), `ALPR_STATUS_TOO_MANY_REJECTED`;
-// `ALPR_STATUS_INVALID_ARGUMENT` (unknown format or kind, empty id), `ALPR_STATUS_INVALID_DATE`
-// (`loaded_at_ms` outside the years 0001–9999),
+// `ALPR_STATUS_INVALID_ARGUMENT` (unknown or unset format or kind, empty id, priority above
+// 255), `ALPR_STATUS_INVALID_DATE` (`loaded_at_ms` unset or outside the years 0001–9999),
 // `ALPR_STATUS_INVALID_CATEGORY`; `ALPR_STATUS_NULL_PARAMETER`.
 //
 // # Safety
-// `registry` must be a live registry; each (pointer, length) pair must be NULL with length 0 or
-// point to that many readable bytes; `report_out` must be NULL or valid for writes. Thread-safe.
+// `registry` must be a live registry; `options` must point to valid options whose (pointer,
+// length) pairs are NULL with length 0 or point to that many readable bytes; `bytes` likewise;
+// `report_out` must be NULL or valid for writes. Thread-safe.
 alpr_status alpr_registry_load_bytes(const struct alpr_registry *registry,
-                                     uint32_t format,
-                                     const uint8_t *id,
-                                     size_t id_len,
-                                     uint32_t kind,
-                                     uint8_t priority,
-                                     int64_t loaded_at_ms,
-                                     const uint8_t *category,
-                                     size_t category_len,
-                                     const uint8_t *source,
-                                     size_t source_len,
+                                     const struct alpr_load_options *options,
                                      const uint8_t *bytes,
                                      size_t len,
                                      struct alpr_load_report **report_out);
@@ -1986,19 +2108,24 @@ alpr_status alpr_registry_load_bytes(const struct alpr_registry *registry,
 // # Safety
 // As `alpr_registry_load_bytes`, with `path` for `bytes`.
 alpr_status alpr_registry_load_path(const struct alpr_registry *registry,
-                                    uint32_t format,
-                                    const uint8_t *id,
-                                    size_t id_len,
-                                    uint32_t kind,
-                                    uint8_t priority,
-                                    int64_t loaded_at_ms,
-                                    const uint8_t *category,
-                                    size_t category_len,
-                                    const uint8_t *source,
-                                    size_t source_len,
+                                    const struct alpr_load_options *options,
                                     const uint8_t *path,
                                     size_t path_len,
                                     struct alpr_load_report **report_out);
+
+// The number of the version of list `id` in force (`alpr_hit.list_version` of its hits): 1 for
+// the registry's first install, increasing with every install, never reused.
+//
+// # Returns
+// `ALPR_STATUS_OK`; `ALPR_STATUS_UNKNOWN_LIST`; `ALPR_STATUS_NULL_PARAMETER`.
+//
+// # Safety
+// `registry` must be a live registry; `id` must point to `id_len` readable bytes; `version_out`
+// must be valid for writes. Thread-safe.
+alpr_status alpr_registry_list_version(const struct alpr_registry *registry,
+                                       const uint8_t *id,
+                                       size_t id_len,
+                                       uint64_t *version_out);
 
 // The number of distinct entries of list `id` in force (to read them back with
 // `alpr_registry_list_entry_json`).
@@ -2014,16 +2141,20 @@ alpr_status alpr_registry_list_entry_count(const struct alpr_registry *registry,
                                            size_t id_len,
                                            size_t *count_out);
 
-// The `i`-th entry (in file order) of list `id` in force as a JSON object: `plate` or
+// The `i`-th entry (in file order) of version `version` of list `id` as a JSON object: `plate` or
 // `pattern`, and where set `jurisdiction`, `plate_type`, `category`, `record_id`,
 // `incident_date` (`YYYY-MM-DD`), `expires_at`, `vehicle` {`year`, `make`, `model`, `color`,
 // `style`}, `caution`, `attributes`. Meant for administration tools and tests, not for the
 // match path. The text contains plates: handle it as personal data.
 //
+// `version` is a hit's `list_version` (or `alpr_registry_list_version`): when that version is no
+// longer in force the call fails instead of answering from the newer one, where the same index
+// is another entry. `version` 0 means whichever version is in force.
+//
 // # Returns
 // `ALPR_STATUS_OK`; `ALPR_STATUS_INSUFFICIENT_SIZE` (`*out_n` has the length; retry with
-// `*out_n + 1` bytes); `ALPR_STATUS_UNKNOWN_LIST`; `ALPR_STATUS_INVALID_ARGUMENT` when `i` is out
-// of range; `ALPR_STATUS_NULL_PARAMETER`.
+// `*out_n + 1` bytes); `ALPR_STATUS_UNKNOWN_LIST`; `ALPR_STATUS_VERSION_NOT_IN_FORCE`;
+// `ALPR_STATUS_INVALID_ARGUMENT` when `i` is out of range; `ALPR_STATUS_NULL_PARAMETER`.
 //
 // # Safety
 // `registry` must be a live registry; `id` must point to `id_len` readable bytes; `buf` must be
@@ -2031,6 +2162,7 @@ alpr_status alpr_registry_list_entry_count(const struct alpr_registry *registry,
 alpr_status alpr_registry_list_entry_json(const struct alpr_registry *registry,
                                           const uint8_t *id,
                                           size_t id_len,
+                                          uint64_t version_number,
                                           size_t i,
                                           uint8_t *buf,
                                           size_t buf_len,
@@ -2093,6 +2225,14 @@ alpr_status alpr_registry_match(const struct alpr_registry *registry,
 // are exactly those `alpr_registry_match` gives for it, with `read_index = i`, grouped by read
 // in input order. `*hits_n` receives the total number of hits (also when `hits_cap` is too small:
 // `ALPR_STATUS_INSUFFICIENT_SIZE`, nothing copied).
+//
+// Sizing `hits_out`: there is no fixed bound on the hits of one read under a policy — a read
+// hits at most one time per entry in force, and pattern entries (`7AB*`) can all match the same
+// read, so the only bound is the number of entries in force (`alpr_registry_list_entry_count`
+// summed over the lists). Size from the call instead: on `ALPR_STATUS_INSUFFICIENT_SIZE`,
+// `*hits_n` is exactly the number of hits this batch needs against the snapshot it saw; retry
+// with at least that many slots (a list swapped in between can change the count: retry until
+// `ALPR_STATUS_OK`). Calling with `hits_cap` 0 first is a valid size query.
 //
 // Reads that cannot be converted or normalized: when `statuses_out` is NULL the whole call fails
 // with the first such read's status (`alpr_last_error_position` gives its `index`); otherwise

@@ -7,6 +7,7 @@
 //! the whole new one, and a failed load never touches what is in force.
 
 use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
 
 use crate::error::{Code, Error, Result};
@@ -104,6 +105,8 @@ pub struct Registry {
     policy: Arc<Policy>,
     current: RwLock<Snapshot>,
     matcher: Matcher,
+    /// The last version number given (see [`ListVersion::number`]); written under `current`'s lock.
+    installs: AtomicU64,
 }
 
 impl Registry {
@@ -113,6 +116,7 @@ impl Registry {
             matcher: Matcher::new(Arc::clone(&policy)),
             policy,
             current: RwLock::new(Arc::new(BTreeMap::new())),
+            installs: AtomicU64::new(0),
         }
     }
 
@@ -129,9 +133,12 @@ impl Registry {
     }
 
     /// Puts a version in force, replacing any version of the same list id; returns the replaced one.
-    pub fn install(&self, version: ListVersion) -> Option<Arc<ListVersion>> {
-        let version = Arc::new(version);
+    /// The version gets the registry's next version number ([`ListVersion::number`]).
+    pub fn install(&self, mut version: ListVersion) -> Option<Arc<ListVersion>> {
         let mut guard = self.current.write().unwrap_or_else(std::sync::PoisonError::into_inner);
+        // Numbered under the lock, so numbers increase in the order versions come into force.
+        version.number = self.installs.fetch_add(1, Ordering::Relaxed) + 1;
+        let version = Arc::new(version);
         let mut next = BTreeMap::clone(&guard);
         let old = next.insert(version.meta().id.clone(), version);
         *guard = Arc::new(next);
@@ -239,6 +246,24 @@ mod tests {
     const LIST: &str = r#"{"id": "SVS", "kind": "standard", "priority": 10, "loaded_at": "2026-11-28T08:00:00-08:00",
         "entries": [{"plate": "7ABC123", "jurisdiction": "CA", "category": "stolen_vehicle"},
                     {"plate": "UNK", "jurisdiction": "CA", "category": "stolen_vehicle"}]}"#;
+
+    #[test]
+    fn installs_are_numbered_in_order() {
+        let reg = Registry::default();
+        let list = RawList::from_json(&LIST.replace("UNK", "8XYZ999")).unwrap();
+        reg.load(list.meta.clone(), &list.entries).unwrap();
+        let first = reg.get("SVS").unwrap();
+        assert_eq!(first.number(), 1);
+        let other = RawList::from_json(&LIST.replace("UNK", "8XYZ999").replace("\"SVS\"", "\"SFR\"")).unwrap();
+        reg.load(other.meta, &other.entries).unwrap();
+        reg.load(list.meta, &list.entries).unwrap();
+        assert_eq!(reg.get("SFR").unwrap().number(), 2);
+        assert_eq!(reg.get("SVS").unwrap().number(), 3);
+        // The replaced version keeps its number; a version never installed has 0.
+        assert_eq!(first.number(), 1);
+        let (v, _) = ListVersion::from_raw(first.meta().clone(), &[], &Policy::sacramento()).unwrap();
+        assert_eq!(v.number(), 0);
+    }
 
     #[test]
     fn failed_load_keeps_the_previous_version() {

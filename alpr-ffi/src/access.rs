@@ -4,7 +4,7 @@ use alpr_core::Code;
 
 use crate::alpr_status;
 use crate::audit_log::{alpr_audit_log, lock};
-use crate::boundary::{ffi_boundary, instant_in, str_in, write_out};
+use crate::boundary::{ffi_boundary, instant_in, need, need_buf, str_in, write_out};
 use crate::error::FfiError;
 use crate::handle::arc_ref;
 use crate::policy::alpr_policy;
@@ -31,6 +31,7 @@ pub(crate) unsafe fn user_and_request(
 /// # Safety
 /// `out` must be NULL (with `cap` 0) or point to `cap` writable values; `n` valid for writes.
 pub(crate) unsafe fn codes_out(codes: &[Code], out: *mut u32, cap: usize, n: *mut usize) -> Result<(), FfiError> {
+    need_buf(out, cap, n, "reasons", "reasons_n")?;
     // SAFETY: the caller's guarantee on n is passed on.
     unsafe { write_out(n, codes.len(), "reasons_n")? };
     if cap < codes.len() {
@@ -79,11 +80,10 @@ pub unsafe extern "C" fn alpr_access_decide_json(
     ffi_boundary!({
         // SAFETY: the caller's guarantees are passed on.
         let policy = unsafe { arc_ref(policy, "policy")? };
+        need(allowed_out, "allowed_out")?;
+        need_buf(reasons, reasons_cap, reasons_n, "reasons", "reasons_n")?;
         // SAFETY: `user_json`, `request_json`: valid as the `# Safety` section requires.
         let (user, request) = unsafe { user_and_request(user_json, user_json_len, request_json, request_json_len)? };
-        if allowed_out.is_null() {
-            return Err(FfiError::null("allowed_out"));
-        }
         let d = alpr_core::access::decide(&user, &request, instant_in(now_ms, "now_ms")?, policy);
         // SAFETY: the caller's guarantees on the outputs are passed on.
         unsafe {
@@ -124,11 +124,10 @@ pub unsafe extern "C" fn alpr_access_decide_audited_json(
     ffi_boundary!({
         // SAFETY: `log`, `policy`: as the `# Safety` section requires (the caller's guarantees).
         let (log, policy) = unsafe { (arc_ref(log, "log")?, arc_ref(policy, "policy")?) };
+        need(allowed_out, "allowed_out")?;
+        need_buf(reasons, reasons_cap, reasons_n, "reasons", "reasons_n")?;
         // SAFETY: `user_json`, `request_json`: valid as the `# Safety` section requires.
         let (user, request) = unsafe { user_and_request(user_json, user_json_len, request_json, request_json_len)? };
-        if allowed_out.is_null() {
-            return Err(FfiError::null("allowed_out"));
-        }
         let now = instant_in(now_ms, "now_ms")?;
         let d = alpr_core::access::decide(&user, &request, now, policy);
         // Room first: a retry after INSUFFICIENT_SIZE must not write a second record.

@@ -17,7 +17,7 @@ use alpr_core::{Code, Error};
 
 use crate::alpr_status;
 use crate::audit_log::alpr_audit_head;
-use crate::boundary::{bytes_in, ffi_boundary, instant_in, slice_in, str_in, write_out};
+use crate::boundary::{bytes_in, ffi_boundary, instant_in, need, need_buf, slice_in, str_in, write_out};
 use crate::detection_store::{alpr_detection_query, alpr_detection_store, query_in};
 use crate::error::FfiError;
 use crate::handle::{Castable, arc_free, arc_into_ptr, arc_ref, box_into_ptr};
@@ -155,6 +155,8 @@ pub unsafe extern "C" fn alpr_agency_open(
     agency_out: *mut *const alpr_agency,
 ) -> alpr_status {
     ffi_boundary!({
+        // Every out-pointer is checked before anything is built or recorded.
+        need(agency_out, "agency_out")?;
         // SAFETY: every pointer as the `# Safety` section requires (the caller's guarantees).
         unsafe {
             open(
@@ -195,6 +197,8 @@ pub unsafe extern "C" fn alpr_agency_open_for_tests_and_replays(
     agency_out: *mut *const alpr_agency,
 ) -> alpr_status {
     ffi_boundary!({
+        // Every out-pointer is checked before anything is built or recorded.
+        need(agency_out, "agency_out")?;
         let clock = Clock::fixed_for_tests_and_replays(instant_in(now_ms, "now_ms")?);
         // SAFETY: every pointer as the `# Safety` section requires (the caller's guarantees).
         unsafe {
@@ -247,6 +251,8 @@ pub unsafe extern "C" fn alpr_agency_set_clock_for_tests_and_replays(
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn alpr_agency_head(agency: *const alpr_agency, head_out: *mut alpr_audit_head) -> alpr_status {
     ffi_boundary!({
+        // Every out-pointer is checked before anything is built or recorded.
+        need(head_out, "head_out")?;
         // SAFETY: `agency`: live as the `# Safety` section requires.
         let a = unsafe { arc_ref(agency, "agency")? };
         let head = lock(a).head();
@@ -361,6 +367,8 @@ pub unsafe extern "C" fn alpr_agency_search(
     ids_out: *mut *const alpr_id_list,
 ) -> alpr_status {
     ffi_boundary!({
+        // Every out-pointer is checked before anything is built or recorded.
+        need(ids_out, "ids_out")?;
         // SAFETY: `agency`, `store`, `user`, `request_json`: as the `# Safety` section requires.
         let (a, s, user, request) = unsafe {
             (
@@ -418,6 +426,8 @@ pub unsafe extern "C" fn alpr_agency_retro_hits(
     hits_out: *mut *const alpr_retro_hits,
 ) -> alpr_status {
     ffi_boundary!({
+        // Every out-pointer is checked before anything is built or recorded.
+        need(hits_out, "hits_out")?;
         // SAFETY: every handle and (pointer, length) pair as the `# Safety` section requires.
         let (a, s, user, request, id) = unsafe {
             (
@@ -560,6 +570,8 @@ pub unsafe extern "C" fn alpr_agency_match(
     hits_n: *mut usize,
 ) -> alpr_status {
     ffi_boundary!({
+        // The caller's buffer is checked before the match records any covert hit.
+        need_buf(hits_out, hits_cap, hits_n, "hits_out", "hits_n")?;
         // SAFETY: `agency`, `viewer`: as the `# Safety` section requires.
         let (a, viewer) = unsafe { (arc_ref(agency, "agency")?, opt_str(viewer, viewer_len)?) };
         if read.is_null() {
@@ -596,6 +608,8 @@ pub unsafe extern "C" fn alpr_agency_covert_hits_json(
     text_out: *mut *const alpr_text,
 ) -> alpr_status {
     ffi_boundary!({
+        // Every out-pointer is checked before anything is built or recorded.
+        need(text_out, "text_out")?;
         // SAFETY: `agency`, `user`: as the `# Safety` section requires.
         let (a, user) = unsafe { (arc_ref(agency, "agency")?, str_in(user, user_len)?) };
         let (from, to) = (instant_in(from_ms, "from_ms")?, instant_in(to_ms, "to_ms")?);
@@ -646,6 +660,8 @@ pub unsafe extern "C" fn alpr_agency_enter_hot_plate_json(
     id_out: *mut u64,
 ) -> alpr_status {
     ffi_boundary!({
+        // Every out-pointer is checked before anything is built or recorded.
+        need(id_out, "id_out")?;
         // SAFETY: `agency`, `user`, `form_json`: as the `# Safety` section requires.
         let (a, user, form) = unsafe {
             (
@@ -834,6 +850,8 @@ pub unsafe extern "C" fn alpr_agency_share_json(
     text_out: *mut *const alpr_text,
 ) -> alpr_status {
     ffi_boundary!({
+        // Every out-pointer is checked before anything is built or recorded.
+        need(text_out, "text_out")?;
         // SAFETY: every handle and (pointer, length) pair as the `# Safety` section requires.
         let (a, user, request) = unsafe {
             (
@@ -874,6 +892,8 @@ pub unsafe extern "C" fn alpr_agency_purge(
     plan_out: *mut *const alpr_purge_plan,
 ) -> alpr_status {
     ffi_boundary!({
+        // Every out-pointer is checked before anything is built or recorded.
+        need(plan_out, "plan_out")?;
         // SAFETY: every handle and (pointer, length) pair as the `# Safety` section requires.
         let (a, user, records) = unsafe {
             (
@@ -923,6 +943,8 @@ pub unsafe extern "C" fn alpr_agency_shift_end(
     upload_unverified_out: *mut bool,
 ) -> alpr_status {
     ffi_boundary!({
+        // Every out-pointer is checked before anything is built or recorded.
+        need(upload_unverified_out, "upload_unverified_out")?;
         // SAFETY: `agency`, `operator`: as the `# Safety` section requires.
         let (a, operator) = unsafe { (arc_ref(agency, "agency")?, str_in(operator, operator_len)?) };
         let started = instant_in(shift_started_ms, "shift_started_ms")?;
@@ -954,6 +976,8 @@ pub unsafe extern "C" fn alpr_agency_access_review_json(
     text_out: *mut *const alpr_text,
 ) -> alpr_status {
     ffi_boundary!({
+        // Every out-pointer is checked before anything is built or recorded.
+        need(text_out, "text_out")?;
         // SAFETY: `agency`, `user`: as the `# Safety` section requires.
         let (a, user) = unsafe { (arc_ref(agency, "agency")?, str_in(user, user_len)?) };
         if text_out.is_null() {
@@ -988,6 +1012,8 @@ pub unsafe extern "C" fn alpr_agency_quarterly_report_json(
     text_out: *mut *const alpr_text,
 ) -> alpr_status {
     ffi_boundary!({
+        // Every out-pointer is checked before anything is built or recorded.
+        need(text_out, "text_out")?;
         // SAFETY: every handle and (pointer, length) pair as the `# Safety` section requires.
         let (a, user, options) = unsafe {
             (

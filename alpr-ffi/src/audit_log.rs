@@ -31,7 +31,8 @@ impl From<Head> for alpr_audit_head {
     }
 }
 
-/// One audit record to append. Optional strings are absent when their pointer is NULL.
+/// One audit record to append. `user`, `agency` and `action` are required (not NULL, not blank);
+/// optional strings are absent when their pointer is NULL.
 #[repr(C)]
 #[derive(Clone, Copy, Debug)]
 pub struct alpr_audit_record {
@@ -45,7 +46,13 @@ pub struct alpr_audit_record {
     pub agency: *const u8,
     /// Its length.
     pub agency_len: usize,
-    /// Action (`query_detections`, `share`, `purge`, …).
+    /// Action. The library's own records use the access actions of R-ACCESS-3
+    /// (`operate_alpr_vehicle`, `view_hits`, `confirm_hits`, `query_detections`,
+    /// `query_own_detections`, `manage_hot_plates`, `view_pod_video`, `download_pod_video`,
+    /// `manage_users`, `audit_queries`, `manage_hot_lists`, `approve_other_use`,
+    /// `place_legal_hold`, `approve_external_sharing`, `approve_special_list_sharing`,
+    /// `approve_special_list`, `view_covert`) and `share` (a sharing decision) and `purge` (a
+    /// retention purge); a host's records should use the same names for the same acts.
     pub action: *const u8,
     /// Its length.
     pub action_len: usize,
@@ -127,15 +134,33 @@ pub unsafe extern "C" fn alpr_audit_log_open_file(
     log_out: *mut *const alpr_audit_log,
 ) -> alpr_status {
     ffi_boundary!({
-        // SAFETY: the caller's guarantee on path is passed on.
-        let path = unsafe { str_in(path, path_len)? };
         if log_out.is_null() {
             return Err(FfiError::null("log_out"));
         }
+        // SAFETY: the caller's guarantee on path is passed on.
+        let path = unsafe { str_in(path, path_len)? };
         let log = new_log(Box::new(FileStore::open(path)?))?;
         // SAFETY: checked non-NULL; valid for writes per the contract.
         unsafe { write_out(log_out, log, "log_out") }
     })
+}
+
+/// Borrows a required, non-blank string field of a record.
+///
+/// # Safety
+/// As `str_in`.
+unsafe fn required_str<'a>(ptr: *const u8, len: usize, name: &'static str) -> Result<&'a str, FfiError> {
+    if ptr.is_null() {
+        return Err(FfiError::null(name));
+    }
+    // SAFETY: the caller's guarantee is passed on.
+    let s = unsafe { str_in(ptr, len)? };
+    if s.trim().is_empty() {
+        return Err(Error::new(Code::InvalidArgument)
+            .with_detail(format!("{name} is empty"))
+            .into());
+    }
+    Ok(s)
 }
 
 /// Borrows an optional string (NULL = absent).
@@ -157,9 +182,10 @@ unsafe fn opt_str(ptr: *const u8, len: usize) -> Result<Option<String>, FfiError
 /// # Returns
 /// `ALPR_STATUS_OK`; `ALPR_STATUS_AUDIT_WRITE_FAILED`; `ALPR_STATUS_TIME_REGRESSION` (the time is
 /// before the last record's); `ALPR_STATUS_AUDIT_FILE_CHANGED` (a file log's file is not as this
-/// log left it: another writer or an edit); `ALPR_STATUS_INVALID_ARGUMENT` (an unknown outcome);
-/// `ALPR_STATUS_INVALID_DATE` (a time outside the years 0001–9999); `ALPR_STATUS_INVALID_UTF8`;
-/// `ALPR_STATUS_NULL_PARAMETER`.
+/// log left it: another writer or an edit); `ALPR_STATUS_INVALID_ARGUMENT` (an unknown outcome, a
+/// blank user, agency or action); `ALPR_STATUS_INVALID_DATE` (a time outside the years
+/// 0001–9999); `ALPR_STATUS_INVALID_UTF8`; `ALPR_STATUS_NULL_PARAMETER` (also for a NULL user,
+/// agency or action).
 ///
 /// # Safety
 /// `log` must be a live log; `record` must point to a valid record whose string pointers are each
@@ -179,16 +205,18 @@ pub unsafe extern "C" fn alpr_audit_log_append(
         }
         // SAFETY: checked non-NULL; the caller guarantees it points to a valid record.
         let r = unsafe { &*record };
+        // SAFETY: the caller guarantees each pointer/length pair.
+        let (user, agency, action) = unsafe {
+            (
+                required_str(r.user, r.user_len, "record.user")?,
+                required_str(r.agency, r.agency_len, "record.agency")?,
+                required_str(r.action, r.action_len, "record.action")?,
+            )
+        };
         let outcome = Outcome::from_index(r.outcome)
             .ok_or_else(|| Error::new(Code::InvalidArgument).with_detail("unknown outcome"))?;
         // SAFETY (all below): the caller guarantees each pointer/length pair.
-        let mut rec = AuditRecord::new(
-            instant_in(r.time_ms, "time_ms")?,
-            unsafe { str_in(r.user, r.user_len)? },
-            unsafe { str_in(r.agency, r.agency_len)? },
-            unsafe { str_in(r.action, r.action_len)? },
-            outcome,
-        );
+        let mut rec = AuditRecord::new(instant_in(r.time_ms, "time_ms")?, user, agency, action, outcome);
         rec.purpose = unsafe { opt_str(r.purpose, r.purpose_len)? };
         rec.case_number = unsafe { opt_str(r.case_number, r.case_number_len)? };
         rec.query_terms = unsafe { opt_str(r.query_terms, r.query_terms_len)? };
@@ -487,7 +515,7 @@ mod tests {
             user: user.as_ptr(),
             user_len: user.len(),
             agency: user.as_ptr(),
-            agency_len: 0,
+            agency_len: user.len(),
             action: user.as_ptr(),
             action_len: 1,
             purpose: std::ptr::null(),

@@ -36,33 +36,109 @@ pub(crate) fn with_last_error<R>(f: impl FnOnce(&str) -> R) -> R {
 }
 
 /// Runs a status-returning body: `Ok` is `ALPR_STATUS_OK`; an error or a panic becomes its status
-/// and the last-error detail.
+/// and the last-error detail (and a `ALPR_LOG_DEBUG` / `ALPR_LOG_ERROR` message to the log
+/// callback, when one is set).
 pub(crate) fn guard(body: impl FnOnce() -> Result<(), FfiError>) -> alpr_status {
-    // AssertUnwindSafe: on a panic nothing the closure touched is used again; we only report.
-    match catch_unwind(AssertUnwindSafe(body)) {
+    match catch(body) {
         Ok(Ok(())) => alpr_status::Ok,
         Ok(Err(e)) => {
+            crate::log::debug(|| {
+                format!(
+                    "{}: {}",
+                    alpr_status::name(e.status as u32).to_string_lossy(),
+                    e.message
+                )
+            });
             set_last_error_at(e.message, e.position);
             e.status
         }
-        Err(payload) => {
-            let msg = payload
-                .downcast_ref::<&str>()
-                .map(|s| (*s).to_owned())
-                .or_else(|| payload.downcast_ref::<String>().cloned())
-                .unwrap_or_else(|| "unknown panic".to_owned());
-            set_last_error(format!("panic inside alpr: {msg}"));
+        Err(msg) => {
+            set_last_error(msg);
             alpr_status::Panic
         }
     }
 }
 
+/// As [`guard`], but never touches the thread's last error: for the functions that read it
+/// (`alpr_last_error_message`, `alpr_last_error_position`), which must not destroy what they
+/// report, even when they fail themselves (libgit2's `git_error_last` model).
+pub(crate) fn guard_quiet(body: impl FnOnce() -> Result<(), FfiError>) -> alpr_status {
+    match catch(body) {
+        Ok(Ok(())) => alpr_status::Ok,
+        Ok(Err(e)) => e.status,
+        Err(_) => alpr_status::Panic,
+    }
+}
+
 /// Runs a body that returns a plain value; a panic returns `default` and records the detail.
 pub(crate) fn guard_or<T>(default: T, body: impl FnOnce() -> T) -> T {
-    catch_unwind(AssertUnwindSafe(body)).unwrap_or_else(|_| {
-        set_last_error("panic inside alpr".to_owned());
+    catch(body).unwrap_or_else(|msg| {
+        set_last_error(msg);
         default
     })
+}
+
+thread_local! {
+    /// How many alpr calls are running on this thread (the panic hook's test: is this panic ours?).
+    static DEPTH: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
+}
+
+/// Leaves the library on drop (also when unwinding).
+struct Inside;
+
+impl Drop for Inside {
+    fn drop(&mut self) {
+        DEPTH.with(|d| d.set(d.get().saturating_sub(1)));
+    }
+}
+
+/// Calls `body` with panics caught: `Err` carries the panic's detail. Installs the panic hook on
+/// the first call and marks the thread as inside the library while `body` runs.
+fn catch<T>(body: impl FnOnce() -> T) -> Result<T, String> {
+    install_panic_hook();
+    DEPTH.with(|d| d.set(d.get() + 1));
+    let inside = Inside;
+    // AssertUnwindSafe: on a panic nothing the closure touched is used again; we only report.
+    let r = catch_unwind(AssertUnwindSafe(body));
+    drop(inside);
+    r.map_err(|payload| {
+        let msg = payload
+            .downcast_ref::<&str>()
+            .map(|s| (*s).to_owned())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "unknown panic".to_owned());
+        format!("panic inside alpr: {msg}")
+    })
+}
+
+/// Installs, once per process, a panic hook that keeps the library silent: a panic raised inside
+/// an alpr call goes to the log callback (`ALPR_LOG_ERROR`, with its source location) and is never
+/// printed; any other panic (the host's own, in a Rust host) goes to the hook that was installed
+/// before, unchanged. See DESIGN.md, "C ABI conventions".
+fn install_panic_hook() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if DEPTH.with(std::cell::Cell::get) > 0 {
+                crate::log::error(|| {
+                    let at = info
+                        .location()
+                        .map(|l| format!(" at {}:{}", l.file(), l.line()))
+                        .unwrap_or_default();
+                    let msg = info
+                        .payload()
+                        .downcast_ref::<&str>()
+                        .map(|s| (*s).to_owned())
+                        .or_else(|| info.payload().downcast_ref::<String>().cloned())
+                        .unwrap_or_else(|| "unknown panic".to_owned());
+                    format!("panic inside alpr{at}: {msg}")
+                });
+            } else {
+                previous(info);
+            }
+        }));
+    });
 }
 
 /// Every exported function body: `ffi_boundary!({ …; Ok(()) })` returns an `alpr_status`.
@@ -70,11 +146,41 @@ macro_rules! ffi_boundary {
     ($body:block) => {
         $crate::boundary::guard(move || -> Result<(), $crate::error::FfiError> { $body })
     };
+    (quiet, $body:block) => {
+        $crate::boundary::guard_quiet(move || -> Result<(), $crate::error::FfiError> { $body })
+    };
     (default = $default:expr, $body:block) => {
         $crate::boundary::guard_or($default, move || $body)
     };
 }
 pub(crate) use ffi_boundary;
+
+/// `NULL_PARAMETER` when a required pointer (an out-pointer, a record) is NULL. Called at the top
+/// of a function, before any input is parsed and before anything is built, so a NULL argument
+/// wins over a parse error and never leaks a built object.
+pub(crate) fn need<T>(ptr: *const T, name: &'static str) -> Result<(), FfiError> {
+    if ptr.is_null() {
+        Err(FfiError::null(name))
+    } else {
+        Ok(())
+    }
+}
+
+/// Checks a caller array or buffer and its count out-pointer before anything is computed: `n`
+/// is required; `buf` may be NULL only with `cap` 0 (a size query).
+pub(crate) fn need_buf<T>(
+    buf: *const T,
+    cap: usize,
+    n: *const usize,
+    buf_name: &'static str,
+    n_name: &'static str,
+) -> Result<(), FfiError> {
+    need(n, n_name)?;
+    if buf.is_null() && cap != 0 {
+        return Err(FfiError::null(buf_name));
+    }
+    Ok(())
+}
 
 /// Borrows a caller's string: NULL with length 0 is the empty string; NULL with a length is
 /// `NULL_PARAMETER`; invalid UTF-8 is `INVALID_UTF8` at the 1-based column, in characters (as

@@ -25,6 +25,9 @@ pub enum alpr_status {
     AlreadyUsed = 3,
     /// A panic inside the library was caught; the operation did not complete.
     Panic = 4,
+    /// The list version named (by its number, from `alpr_hit.list_version`) is no longer the one
+    /// in force: another version replaced it, so its entry indexes mean nothing now.
+    VersionNotInForce = 5,
     /// Nothing is left after removing separators (R-NORM-6).
     Empty = 100,
     /// A character outside the plate alphabet and the fold tables (R-NORM-5).
@@ -241,6 +244,7 @@ impl alpr_status {
             2 => c"insufficient_size",
             3 => c"already_used",
             4 => c"panic",
+            5 => c"version_not_in_force",
             _ => Code::from_number(n).map_or(c"unknown_status", Code::as_cstr),
         }
     }
@@ -317,6 +321,11 @@ pub extern "C" fn alpr_status_str(status: u32) -> *const c_char {
 /// The detail names the rule, the position (line, column, character) and the class of an offending
 /// character; it never contains plate text.
 ///
+/// Reading never changes the last error, also when this call fails itself: ask for the size with
+/// `buf_len` 0 (`ALPR_STATUS_INSUFFICIENT_SIZE`, `*out_n` set), then call again with
+/// `*out_n + 1` bytes and get the same detail. A successful call of another function does not
+/// clear it either: read it right after the failure you want explained.
+///
 /// # Returns
 /// `ALPR_STATUS_OK`; `ALPR_STATUS_INSUFFICIENT_SIZE` when `buf_len < *out_n + 1` (nothing copied);
 /// `ALPR_STATUS_NULL_PARAMETER` when `out_n` is NULL, or `buf` is NULL with a non-zero `buf_len`.
@@ -325,10 +334,12 @@ pub extern "C" fn alpr_status_str(status: u32) -> *const c_char {
 /// `buf` must be NULL or point to `buf_len` writable bytes; `out_n` must be valid for writes.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn alpr_last_error_message(buf: *mut u8, buf_len: usize, out_n: *mut usize) -> alpr_status {
-    // Read the message before the boundary, which would overwrite it on failure.
-    let msg = with_last_error(str::to_owned);
-    // SAFETY: the caller's guarantees on buf/out_n are passed on unchanged.
-    ffi_boundary!({ unsafe { str_out(&msg, buf, buf_len, out_n) } })
+    // Quiet: neither a size query (`INSUFFICIENT_SIZE`) nor a NULL argument replaces the error
+    // being read, so the size-then-retry protocol works.
+    ffi_boundary!(quiet, {
+        // SAFETY: the caller's guarantees on buf/out_n are passed on unchanged.
+        with_last_error(|msg| unsafe { str_out(msg, buf, buf_len, out_n) })
+    })
 }
 
 /// Where the last failure happened: each field is a 1-based line or column, a 0-based character
@@ -359,7 +370,7 @@ impl From<alpr_core::Position> for alpr_position {
 }
 
 /// Copies the position of the calling thread's last failure into `*out` (all -1 when the failure
-/// had no position, or there was none).
+/// had no position, or there was none). Never changes the last error, also when it fails.
 ///
 /// # Returns
 /// `ALPR_STATUS_OK`; `ALPR_STATUS_NULL_PARAMETER` when `out` is NULL.
@@ -369,8 +380,8 @@ impl From<alpr_core::Position> for alpr_position {
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn alpr_last_error_position(out: *mut alpr_position) -> alpr_status {
     let pos = crate::boundary::last_error_position();
-    // SAFETY: the caller's guarantee on `out` is passed on.
-    ffi_boundary!({ unsafe { write_out(out, alpr_position::from(pos), "out") } })
+    // SAFETY: the caller's guarantee on `out` is passed on. Quiet: never replaces the last error.
+    ffi_boundary!(quiet, { unsafe { write_out(out, alpr_position::from(pos), "out") } })
 }
 
 #[cfg(test)]

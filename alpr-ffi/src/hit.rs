@@ -25,7 +25,27 @@ pub const ALPR_ENTRY_BUF_LEN: usize = 24;
 
 const _: () = assert!(ALPR_ENTRY_BUF_LEN == 2 * alpr_core::PLATE_MAX_LEN + 4);
 
+/// Bytes of `alpr_hit.record_id`: ids up to 31 bytes, NUL-terminated (longer ids are cut at a
+/// character boundary and `ALPR_HIT_RECORD_ID_TRUNCATED` is set).
+pub const ALPR_RECORD_ID_BUF_LEN: usize = 32;
+
+/// `alpr_hit.flags`: the entry's record id did not fit `record_id` and was cut.
+pub const ALPR_HIT_RECORD_ID_TRUNCATED: u32 = 8;
+
+/// A required `uint32_t` vocabulary field not set yet, as the initializers leave it
+/// (`alpr_read.origin`, `alpr_load_options.format` and `.kind`): the call fails with
+/// `ALPR_STATUS_INVALID_ARGUMENT` until it is one of the field's constants.
+pub const ALPR_UNSET: u32 = 0xFFFF_FFFF;
+
+/// `alpr_read.observed_at_ms` as set by `alpr_read_init`: not set yet (matching fails with
+/// `ALPR_STATUS_INVALID_DATE` until it is a time).
+pub const ALPR_TIME_UNSET: i64 = i64::MIN;
+
 /// One read to match. Plain data; the library does not keep any pointer after the call.
+///
+/// Make one with `alpr_read_init()`, which sets every optional field to "unknown" (a zeroed
+/// struct would mean latitude 0, longitude 0 and confidence 0), then set `plate`, `origin` and
+/// `observed_at_ms` (required: left unset they fail the match) and what else the camera knows.
 #[repr(C)]
 #[derive(Clone, Copy, Debug)]
 pub struct alpr_read {
@@ -33,24 +53,47 @@ pub struct alpr_read {
     pub plate: *const u8,
     /// Bytes at `plate`.
     pub plate_len: usize,
-    /// Two-letter jurisdiction code, or `{0, 0}` when unknown.
+    /// Two-letter jurisdiction code (ASCII), or `{0, 0}` when unknown.
     pub jurisdiction: [u8; 2],
     /// Two-character NCIC plate type, or `{0, 0}` when unknown.
     pub plate_type: [u8; 2],
-    /// One of `ALPR_ORIGIN_*`.
+    /// One of `ALPR_ORIGIN_*` (required; `ALPR_UNSET` after `alpr_read_init`).
     pub origin: u32,
-    /// When the plate was seen, Unix milliseconds.
+    /// When the plate was seen, Unix milliseconds (required; `ALPR_TIME_UNSET` after
+    /// `alpr_read_init`).
     pub observed_at_ms: i64,
     /// Device id (UTF-8), or NULL with length 0.
     pub device_id: *const u8,
     /// Bytes at `device_id`.
     pub device_id_len: usize,
-    /// Latitude in degrees, or NaN when unknown (longitude is then ignored).
+    /// Latitude in degrees (-90 to 90), or NaN when unknown (longitude is then ignored).
     pub lat: f64,
-    /// Longitude in degrees.
+    /// Longitude in degrees (-180 to 180).
     pub lon: f64,
     /// OCR confidence 0 to 1, or a negative value when unknown.
     pub confidence: f32,
+}
+
+/// A read with every optional field "unknown": no plate (`NULL`, 0), jurisdiction and plate type
+/// `{0, 0}`, no device, latitude and longitude NaN, confidence -1; `origin` is
+/// `ALPR_UNSET` and `observed_at_ms` is `ALPR_TIME_UNSET`, which a match refuses until
+/// they are set. The documented way to make an `alpr_read`: fields added later get their
+/// "unknown" value here.
+#[unsafe(no_mangle)]
+pub extern "C" fn alpr_read_init() -> alpr_read {
+    alpr_read {
+        plate: std::ptr::null(),
+        plate_len: 0,
+        jurisdiction: [0; 2],
+        plate_type: [0; 2],
+        origin: ALPR_UNSET,
+        observed_at_ms: ALPR_TIME_UNSET,
+        device_id: std::ptr::null(),
+        device_id_len: 0,
+        lat: f64::NAN,
+        lon: f64::NAN,
+        confidence: -1.0,
+    }
 }
 
 /// One hit, as a value: everything a person deciding on it needs (R-MATCH-2).
@@ -83,20 +126,64 @@ pub struct alpr_hit {
     pub category: u32,
     /// The list's age at matching time, milliseconds.
     pub list_age_ms: i64,
+    /// The number of the list version hit (`alpr_registry_list_version`): with `list_id` it names
+    /// the version `entry_index` points into. `alpr_registry_list_entry_json` given this number
+    /// fails with `ALPR_STATUS_VERSION_NOT_IN_FORCE` once another version replaced it.
+    pub list_version: u64,
+    /// The entry's two-letter jurisdiction, or `{0, 0}` when the entry has none.
+    pub entry_jurisdiction: [u8; 2],
+    /// The entry's record id (NCIC number or case number), NUL-terminated; empty when none.
+    pub record_id: [u8; ALPR_RECORD_ID_BUF_LEN],
+}
+
+/// Copies `text` NUL-terminated into `buf`, cut at a character boundary; true when it was cut.
+fn copy_cut<const N: usize>(text: &str, buf: &mut [u8; N]) -> bool {
+    let mut cut = text.len().min(N - 1);
+    while !text.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    buf[..cut].copy_from_slice(&text.as_bytes()[..cut]);
+    cut < text.len()
+}
+
+/// A `fmt::Write` into a fixed buffer (keeps the NUL), so an entry's text is written without a
+/// `String` per hit.
+struct FixedBuf<'a> {
+    buf: &'a mut [u8],
+    len: usize,
+}
+
+impl std::fmt::Write for FixedBuf<'_> {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        let room = self.buf.len() - 1 - self.len;
+        let n = s.len().min(room);
+        self.buf[self.len..self.len + n].copy_from_slice(&s.as_bytes()[..n]);
+        self.len += n;
+        if n < s.len() { Err(std::fmt::Error) } else { Ok(()) }
+    }
 }
 
 pub(crate) fn hit_to_c(read_index: usize, h: &Hit) -> alpr_hit {
     let mut list_id = [0u8; ALPR_LIST_ID_BUF_LEN];
-    let id = h.list_id();
-    let mut cut = id.len().min(ALPR_LIST_ID_BUF_LEN - 1);
-    while !id.is_char_boundary(cut) {
-        cut -= 1;
-    }
-    list_id[..cut].copy_from_slice(&id.as_bytes()[..cut]);
+    let id_cut = copy_cut(h.list_id(), &mut list_id);
+    let e = h.entry();
     let mut entry = [0u8; ALPR_ENTRY_BUF_LEN];
-    let text = h.entry_text();
-    let n = text.len().min(ALPR_ENTRY_BUF_LEN - 1);
-    entry[..n].copy_from_slice(&text.as_bytes()[..n]);
+    // An entry's text is at most 22 bytes (checked at compile time above), so it always fits.
+    let _ = std::fmt::Write::write_fmt(
+        &mut FixedBuf {
+            buf: &mut entry,
+            len: 0,
+        },
+        format_args!("{}", e.key),
+    );
+    let mut record_id = [0u8; ALPR_RECORD_ID_BUF_LEN];
+    let record_cut = e.record_id.as_deref().is_some_and(|r| copy_cut(r, &mut record_id));
+    let mut entry_jurisdiction = [0u8; 2];
+    if let Some(j) = e.jurisdiction {
+        let b = j.as_str().as_bytes();
+        let n = b.len().min(2);
+        entry_jurisdiction[..n].copy_from_slice(&b[..n]);
+    }
     let mut flags = 0;
     if h.stale {
         flags |= ALPR_HIT_STALE;
@@ -104,8 +191,11 @@ pub(crate) fn hit_to_c(read_index: usize, h: &Hit) -> alpr_hit {
     if h.plate_type_mismatch {
         flags |= ALPR_HIT_PLATE_TYPE_MISMATCH;
     }
-    if cut < id.len() {
+    if id_cut {
         flags |= ALPR_HIT_LIST_ID_TRUNCATED;
+    }
+    if record_cut {
+        flags |= ALPR_HIT_RECORD_ID_TRUNCATED;
     }
     alpr_hit {
         read_index,
@@ -121,6 +211,9 @@ pub(crate) fn hit_to_c(read_index: usize, h: &Hit) -> alpr_hit {
         flags,
         category: h.category().number(),
         list_age_ms: h.list_age.num_milliseconds(),
+        list_version: h.list.number(),
+        entry_jurisdiction,
+        record_id,
     }
 }
 
@@ -135,15 +228,11 @@ pub(crate) unsafe fn read_in(r: &alpr_read) -> Result<Read<'_>, FfiError> {
     let device = unsafe { str_in(r.device_id, r.device_id_len)? };
     let jurisdiction = match r.jurisdiction {
         [0, 0] => None,
-        b => Some(Jurisdiction::parse(
-            std::str::from_utf8(&b).map_err(|_| Error::new(Code::InvalidJurisdiction))?,
-        )?),
+        b => Some(Jurisdiction::parse(two_chars(&b, "jurisdiction")?)?),
     };
     let plate_type = match r.plate_type {
         [0, 0] => None,
-        b => Some(PlateType::parse(
-            std::str::from_utf8(&b).map_err(|_| Error::new(Code::InvalidPlateType))?,
-        )?),
+        b => Some(PlateType::parse(two_chars(&b, "plate_type")?)?),
     };
     let origin = Origin::from_number(r.origin)
         .ok_or_else(|| FfiError::from(Error::new(Code::InvalidArgument).with_detail("unknown origin")))?;
@@ -154,9 +243,47 @@ pub(crate) unsafe fn read_in(r: &alpr_read) -> Result<Read<'_>, FfiError> {
         observed_at: instant_in(r.observed_at_ms, "observed_at_ms")?,
         origin,
         device_id: (!device.is_empty()).then_some(device),
-        location: (!r.lat.is_nan()).then_some(Location { lat: r.lat, lon: r.lon }),
-        confidence: (r.confidence >= 0.0).then_some(r.confidence),
+        location: location(r.lat, r.lon)?,
+        confidence: confidence(r.confidence)?,
     })
+}
+
+/// A two-byte code as text: bytes that are not UTF-8 are `invalid_utf8` (as for every string
+/// crossing the ABI), with the 1-based byte in `column`.
+fn two_chars<'a>(b: &'a [u8; 2], what: &str) -> Result<&'a str, FfiError> {
+    std::str::from_utf8(b).map_err(|e| {
+        FfiError::from(
+            Error::new(Code::InvalidUtf8)
+                .at_column(e.valid_up_to() as u32 + 1)
+                .with_detail(format!("read {what} is not UTF-8")),
+        )
+    })
+}
+
+/// NaN latitude is "unknown"; otherwise both coordinates must be finite and in range.
+fn location(lat: f64, lon: f64) -> Result<Option<Location>, FfiError> {
+    if lat.is_nan() {
+        return Ok(None);
+    }
+    if !alpr_core::geo::valid_lat_lon(lat, lon) {
+        return Err(Error::new(Code::InvalidArgument)
+            .with_detail("read location outside -90..90 latitude or -180..180 longitude")
+            .into());
+    }
+    Ok(Some(Location { lat, lon }))
+}
+
+/// A negative or NaN confidence is "unknown"; otherwise it must be at most 1.
+fn confidence(c: f32) -> Result<Option<f32>, FfiError> {
+    if c.is_nan() || c < 0.0 {
+        return Ok(None);
+    }
+    if c > 1.0 {
+        return Err(Error::new(Code::InvalidArgument)
+            .with_detail("read confidence above 1")
+            .into());
+    }
+    Ok(Some(c))
 }
 
 /// Copies hits into the caller's array, or reports the count needed.

@@ -7,7 +7,7 @@ use alpr_core::{Code, Error};
 
 use crate::agency::{alpr_agency, lock};
 use crate::alpr_status;
-use crate::boundary::{ffi_boundary, instant_in, str_in, str_out, write_out};
+use crate::boundary::{ffi_boundary, instant_in, need, str_in, str_out, write_out};
 use crate::error::FfiError;
 use crate::handle::{Castable, arc_ref, box_free, box_into_ptr, box_mut, box_ref};
 use crate::hit::{alpr_hit, alpr_read, read_in};
@@ -53,6 +53,8 @@ pub unsafe extern "C" fn alpr_agency_open_hit(
     case_out: *mut *mut alpr_hit_case,
 ) -> alpr_status {
     ffi_boundary!({
+        // Every out-pointer is checked before anything is built or recorded.
+        need(case_out, "case_out")?;
         // SAFETY: `agency`: live as the `# Safety` section requires.
         let a = unsafe { arc_ref(agency, "agency")? };
         if read.is_null() {
@@ -157,6 +159,8 @@ pub unsafe extern "C" fn alpr_hit_case_event_json(
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn alpr_hit_case_id(case: *const alpr_hit_case, id_out: *mut u64) -> alpr_status {
     ffi_boundary!({
+        // Every out-pointer is checked before anything is built or recorded.
+        need(id_out, "id_out")?;
         // SAFETY: `case`: live as the `# Safety` section requires.
         let c = unsafe { box_ref(case, "case")? };
         // SAFETY: `id_out`: valid for writes as the `# Safety` section requires.

@@ -5,7 +5,7 @@ use alpr_core::workflow::{self, ClearsResponse, DispatchInput, Disposition, Even
 use alpr_core::{Code, Policy};
 
 use crate::alpr_status;
-use crate::boundary::{ffi_boundary, str_in, str_out};
+use crate::boundary::{ffi_boundary, need, need_buf, str_in, str_out};
 use crate::error::FfiError;
 use crate::handle::{Castable, box_free, box_into_ptr, box_mut, box_ref};
 use crate::policy::{alpr_policy, policy_or_default};
@@ -75,6 +75,7 @@ pub unsafe extern "C" fn alpr_hit_workflow_new(
     hit_out: *mut *mut alpr_hit_workflow,
 ) -> alpr_status {
     ffi_boundary!({
+        need(hit_out, "hit_out")?;
         // SAFETY: the caller's guarantees are passed on.
         let (kind, cat, org) = unsafe {
             (
@@ -112,6 +113,7 @@ pub unsafe extern "C" fn alpr_hit_workflow_new_json(
     hit_out: *mut *mut alpr_hit_workflow,
 ) -> alpr_status {
     ffi_boundary!({
+        need(hit_out, "hit_out")?;
         // SAFETY: the caller's guarantees are passed on.
         let text = unsafe { str_in(json, json_len)? };
         let input: DispatchInput = alpr_core::json::from_json_text(text)?;
@@ -340,16 +342,13 @@ pub(crate) unsafe fn codes_out(
     cap: usize,
     out_n: *mut usize,
 ) -> Result<(), FfiError> {
-    if out_n.is_null() {
-        return Err(FfiError::null("out_n"));
-    }
+    // A NULL array with a capacity is an error whatever the count (also when there is nothing to
+    // copy), so a caller's bug shows on the first call.
+    need_buf(codes_out, cap, out_n, "codes_out", "out_n")?;
     // SAFETY: checked non-NULL; writable per the contract.
     unsafe { *out_n = codes.len() };
     if codes.is_empty() {
         return Ok(());
-    }
-    if codes_out.is_null() && cap != 0 {
-        return Err(FfiError::null("codes_out"));
     }
     if cap < codes.len() {
         return Err(FfiError::insufficient(codes.len()));

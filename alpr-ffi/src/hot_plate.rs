@@ -33,6 +33,7 @@ pub unsafe extern "C" fn alpr_hot_plate_validate_json(
     out_n: *mut usize,
 ) -> alpr_status {
     ffi_boundary!({
+        crate::boundary::need_buf(codes_out_ptr, cap, out_n, "codes_out", "out_n")?;
         // SAFETY: the caller's guarantees are passed on.
         let text = unsafe { str_in(json, json_len)? };
         let form: hotplate::HotPlateForm = alpr_core::json::from_json_text(text)?;

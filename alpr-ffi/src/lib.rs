@@ -11,8 +11,15 @@
 //!   without the NUL, also when the buffer is too small (`ALPR_STATUS_INSUFFICIENT_SIZE`), so a
 //!   caller can retry with `*out_n + 1` bytes.
 //! - Other outputs are written only on `ALPR_STATUS_OK`.
+//! - Required pointers (handles, out-pointers, count pointers, arrays with a capacity) are checked
+//!   before any input is parsed and before anything is built: a NULL one is
+//!   `ALPR_STATUS_NULL_PARAMETER` whatever else is wrong, and nothing leaks.
+//! - Plain input structs have an initializer (`alpr_read_init`, `alpr_load_options_init`) that
+//!   sets every optional field to "unknown"; use it, then set the fields you know.
 //! - A panic inside the library never unwinds into C: it returns `ALPR_STATUS_PANIC`.
-//! - `alpr_last_error_message` copies the calling thread's last failure detail.
+//! - The library never writes to stdout or stderr; diagnostics go to `alpr_set_log_callback`.
+//! - `alpr_last_error_message` copies the calling thread's last failure detail; reading it (also
+//!   a failed read) never changes it.
 //! - Times cross as `int64_t` Unix milliseconds.
 #![allow(non_camel_case_types)]
 #![deny(missing_docs)]
@@ -31,6 +38,7 @@ pub mod hit_workflow;
 pub mod hot_plate;
 pub mod id_list;
 pub mod load_report;
+pub mod log;
 pub mod ops;
 pub mod plate;
 pub mod policy;
@@ -48,6 +56,6 @@ pub use error::alpr_status;
 // tests, benches).
 pub use crate::{
     access::*, agency::*, audit_log::*, detection_store::*, error::*, hit::*, hit_case::*, hit_workflow::*,
-    hot_plate::*, id_list::*, load_report::*, ops::*, plate::*, policy::*, purge_plan::*, registry::*, retro_hits::*,
-    sharing::*, text::*, version::*, vocab::*,
+    hot_plate::*, id_list::*, load_report::*, log::*, ops::*, plate::*, policy::*, purge_plan::*, registry::*,
+    retro_hits::*, sharing::*, text::*, version::*, vocab::*,
 };

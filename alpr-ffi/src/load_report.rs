@@ -92,12 +92,11 @@ pub unsafe extern "C" fn alpr_load_report_rejected(
     ffi_boundary!({
         // SAFETY: the caller's guarantees are passed on.
         let rep = unsafe { box_ref(report, "report")? };
+        crate::boundary::need(code_out, "code_out")?;
+        crate::boundary::need(position_out, "position_out")?;
         let rej = rep.rejected.get(i).ok_or_else(|| {
             alpr_core::Error::new(alpr_core::Code::InvalidArgument).with_detail("rejection index out of range")
         })?;
-        if code_out.is_null() || position_out.is_null() {
-            return Err(crate::error::FfiError::null("code_out or position_out"));
-        }
         // SAFETY: both checked non-NULL and valid for writes per the contract.
         unsafe {
             code_out.write(rej.code.number());

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use alpr_core::{ops, records, time};
 
 use crate::alpr_status;
-use crate::boundary::{ffi_boundary, str_in, str_out, write_out};
+use crate::boundary::{ffi_boundary, need, need_buf, str_in, str_out, write_out};
 use crate::policy::{alpr_policy, policy_or_default};
 
 /// Whether a device's inspection is due and overdue (R-OPS-1): `last_inspected` and `today` are
@@ -31,15 +31,14 @@ pub unsafe extern "C" fn alpr_inspection_check(
     overdue_out: *mut bool,
 ) -> alpr_status {
     ffi_boundary!({
+        need(due_out, "due_out")?;
+        need(overdue_out, "overdue_out")?;
         // SAFETY: the caller's guarantees are passed on.
         let (last, today) = unsafe { (str_in(last_inspected, last_inspected_len)?, str_in(today, today_len)?) };
         let (last, today) = (time::parse_date(last)?, time::parse_date(today)?);
         // SAFETY: `policy`: valid as the `# Safety` section requires.
         let policy = unsafe { policy_or_default(policy)? };
         let i = ops::inspection(last, today, &policy);
-        if due_out.is_null() || overdue_out.is_null() {
-            return Err(crate::error::FfiError::null("due_out or overdue_out"));
-        }
         // SAFETY: both checked non-NULL above; valid for writes per the contract.
         unsafe {
             write_out(due_out, i.due, "due_out")?;
@@ -69,6 +68,7 @@ pub unsafe extern "C" fn alpr_shift_start_json(
     out_n: *mut usize,
 ) -> alpr_status {
     ffi_boundary!({
+        need_buf(buf, buf_len, out_n, "buf", "out_n")?;
         // SAFETY: the caller's guarantees are passed on.
         let text = unsafe { str_in(checks_json, checks_json_len)? };
         let checks: BTreeMap<String, bool> = alpr_core::json::from_json_text(text)?;
@@ -146,6 +146,7 @@ pub unsafe extern "C" fn alpr_pra_request_json(
     out_n: *mut usize,
 ) -> alpr_status {
     ffi_boundary!({
+        need_buf(buf, buf_len, out_n, "buf", "out_n")?;
         // SAFETY: the caller's guarantees are passed on.
         let text = unsafe { str_in(citizen_json, citizen_json_len)? };
         let citizen: records::Citizen = if text.trim().is_empty() {

@@ -1,6 +1,6 @@
 //! Plate and jurisdiction normalization.
 
-use crate::boundary::{ffi_boundary, str_in, str_out, write_out};
+use crate::boundary::{ffi_boundary, need_buf, str_in, str_out, write_out};
 
 /// The longest normalized plate, in bytes (without the NUL).
 pub const ALPR_PLATE_MAX_LEN: usize = 10;
@@ -35,6 +35,7 @@ pub unsafe extern "C" fn alpr_plate_normalize(
     folded_out: *mut bool,
 ) -> crate::alpr_status {
     ffi_boundary!({
+        need_buf(buf, buf_len, out_n, "buf", "out_n")?;
         // SAFETY: the caller's guarantees on raw are passed on.
         let raw = unsafe { str_in(raw, raw_len)? };
         let n = alpr_core::normalize(raw)?;
@@ -65,6 +66,7 @@ pub unsafe extern "C" fn alpr_jurisdiction_normalize(
     out_n: *mut usize,
 ) -> crate::alpr_status {
     ffi_boundary!({
+        need_buf(buf, buf_len, out_n, "buf", "out_n")?;
         // SAFETY: the caller's guarantees on raw are passed on.
         let raw = unsafe { str_in(raw, raw_len)? };
         let j = alpr_core::Jurisdiction::parse(raw)?;

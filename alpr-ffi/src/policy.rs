@@ -5,7 +5,7 @@ use std::sync::Arc;
 use alpr_core::Policy;
 
 use crate::alpr_status;
-use crate::boundary::{ffi_boundary, str_in, str_out, write_out};
+use crate::boundary::{ffi_boundary, need, need_buf, str_in, str_out, write_out};
 use crate::error::FfiError;
 use crate::handle::{Castable, arc_clone, arc_free, arc_into_ptr, arc_ref, arc_to_ptr};
 
@@ -31,9 +31,7 @@ impl Castable for alpr_policy {
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn alpr_policy_default(policy_out: *mut *const alpr_policy) -> alpr_status {
     ffi_boundary!({
-        if policy_out.is_null() {
-            return Err(crate::error::FfiError::null("policy_out"));
-        }
+        need(policy_out, "policy_out")?;
         // SAFETY: checked non-NULL; valid for writes per the contract.
         unsafe { write_out(policy_out, arc_to_ptr(alpr_core::Policy::builtin()), "policy_out") }
     })
@@ -54,6 +52,7 @@ pub unsafe extern "C" fn alpr_policy_from_toml(
     policy_out: *mut *const alpr_policy,
 ) -> alpr_status {
     ffi_boundary!({
+        need(policy_out, "policy_out")?;
         // SAFETY: the caller's guarantee on text is passed on.
         let text = unsafe { str_in(text, text_len)? };
         let p = alpr_core::Policy::from_toml(text)?;
@@ -76,6 +75,7 @@ pub unsafe extern "C" fn alpr_policy_from_json(
     policy_out: *mut *const alpr_policy,
 ) -> alpr_status {
     ffi_boundary!({
+        need(policy_out, "policy_out")?;
         // SAFETY: the caller's guarantee on text is passed on.
         let text = unsafe { str_in(text, text_len)? };
         let p = alpr_core::Policy::from_json(text)?;
@@ -101,6 +101,7 @@ pub unsafe extern "C" fn alpr_policy_with_overrides_json(
     policy_out: *mut *const alpr_policy,
 ) -> alpr_status {
     ffi_boundary!({
+        need(policy_out, "policy_out")?;
         // SAFETY: `policy`, `json`: as the `# Safety` section requires (the caller's guarantees).
         let (base, json) = unsafe { (arc_ref(policy, "policy")?, str_in(json, json_len)?) };
         let p = base.with_overrides_json(json)?;
@@ -127,6 +128,7 @@ pub unsafe extern "C" fn alpr_policy_name(
     ffi_boundary!({
         // SAFETY: the caller's guarantees are passed on.
         let p = unsafe { arc_ref(policy, "policy")? };
+        need_buf(buf, buf_len, out_n, "buf", "out_n")?;
         // SAFETY: `buf`, `out_n`: valid as the `# Safety` section requires.
         unsafe { str_out(&p.name, buf, buf_len, out_n) }
     })
@@ -162,6 +164,7 @@ pub unsafe extern "C" fn alpr_policy_check_json(
     ffi_boundary!({
         // SAFETY: the caller's guarantees are passed on.
         let p = unsafe { arc_ref(policy, "policy")? };
+        need_buf(buf, buf_len, out_n, "buf", "out_n")?;
         let text = serde_json::to_string(&p.check()).unwrap_or_else(|_| "[]".to_owned());
         // SAFETY: `buf`, `out_n`: valid as the `# Safety` section requires.
         unsafe { str_out(&text, buf, buf_len, out_n) }

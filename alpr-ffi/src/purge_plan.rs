@@ -4,7 +4,7 @@ use alpr_core::retention::{ClassId, PlanRecord, PurgePlan, RetentionRules};
 use alpr_core::{Code, Error};
 
 use crate::alpr_status;
-use crate::boundary::{ffi_boundary, instant_in, ms, str_in, write_out};
+use crate::boundary::{ffi_boundary, instant_in, ms, need, need_buf, str_in, write_out};
 use crate::error::FfiError;
 use crate::handle::{Castable, arc_free, arc_into_ptr, arc_ref};
 use crate::policy::alpr_policy;
@@ -59,6 +59,7 @@ pub unsafe extern "C" fn alpr_retention_class(
     class_out: *mut u32,
 ) -> alpr_status {
     ffi_boundary!({
+        need(class_out, "class_out")?;
         // SAFETY: `policy`, `name`: as the `# Safety` section requires (the caller's guarantees).
         let (policy, name) = unsafe { (arc_ref(policy, "policy")?, str_in(name, name_len)?) };
         let c = RetentionRules::from_policy(policy).class(name)?;
@@ -91,6 +92,7 @@ pub unsafe extern "C" fn alpr_purge_plan_new(
     ffi_boundary!({
         // SAFETY: the caller's guarantee on policy is passed on.
         let policy = unsafe { arc_ref(policy, "policy")? };
+        need(plan_out, "plan_out")?;
         let records: &[alpr_retention_record] = if records.is_null() {
             if records_len != 0 {
                 return Err(FfiError::null("records"));
@@ -151,6 +153,7 @@ pub unsafe extern "C" fn alpr_purge_plan_ids(
     ffi_boundary!({
         // SAFETY: the caller's guarantee on plan is passed on.
         let plan = unsafe { arc_ref(plan, "plan")? };
+        need_buf(ids, ids_cap, ids_n, "ids", "ids_n")?;
         let bitmap = match set {
             ALPR_PURGE_DUE => &plan.due,
             ALPR_PURGE_HELD => &plan.held,
@@ -197,9 +200,8 @@ pub unsafe extern "C" fn alpr_purge_plan_next_due_at(
     ffi_boundary!({
         // SAFETY: the caller's guarantee on plan is passed on.
         let plan = unsafe { arc_ref(plan, "plan")? };
-        if at_ms_out.is_null() {
-            return Err(FfiError::null("at_ms_out"));
-        }
+        need(at_ms_out, "at_ms_out")?;
+        need(has_out, "has_out")?;
         // SAFETY: the caller's guarantees on the out-pointers are passed on.
         unsafe {
             write_out(has_out, plan.next_due_at.is_some(), "has_out")?;

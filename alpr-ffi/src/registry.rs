@@ -9,7 +9,7 @@ use alpr_core::vocab::{Category, ListKind};
 use alpr_core::{Code, Error};
 
 use crate::alpr_status;
-use crate::boundary::{bytes_in, ffi_boundary, instant_in, str_in, str_out, write_out};
+use crate::boundary::{bytes_in, ffi_boundary, instant_in, need, need_buf, str_in, str_out, write_out};
 use crate::error::FfiError;
 use crate::handle::{Castable, arc_free, arc_into_ptr, arc_ref, box_into_ptr};
 use crate::hit::{alpr_hit, alpr_read, hit_to_c, hits_out_write, read_in};
@@ -26,6 +26,8 @@ pub struct alpr_list_health {
     pub priority: u32,
     /// Distinct entries in force.
     pub entries: usize,
+    /// The number of the version in force (as `alpr_hit.list_version`).
+    pub version: u64,
     /// When this version was downloaded, Unix ms.
     pub loaded_at_ms: i64,
     /// Whether `generated_at_ms` is set.
@@ -40,48 +42,87 @@ pub struct alpr_list_health {
     pub stale: bool,
 }
 
+/// How to load a hot-list file: what the list is and where it came from. Plain data; the library
+/// keeps no pointer after the call. Make one with `alpr_load_options_init()` and set `format`,
+/// `id`, `kind` and `loaded_at_ms` (required: left unset they fail the load), and `priority`,
+/// `category` and `source` when wanted.
+#[repr(C)]
+#[derive(Clone, Copy, Debug)]
+pub struct alpr_load_options {
+    /// One of `ALPR_FORMAT_*` (required; `ALPR_UNSET` after `alpr_load_options_init`).
+    pub format: u32,
+    /// The list id (UTF-8, not blank): `SVS`, `NCIC`, `HOT-PLATES`, ….
+    pub id: *const u8,
+    /// Bytes at `id`.
+    pub id_len: usize,
+    /// One of `ALPR_LIST_KIND_*` (required; `ALPR_UNSET` after the init).
+    pub kind: u32,
+    /// 0 = most urgent … 100 (as `alpr_hit.priority`); above 255 is `INVALID_ARGUMENT`. 100 after
+    /// the init.
+    pub priority: u32,
+    /// When this version was downloaded, Unix ms (required; `ALPR_TIME_UNSET` after the init).
+    pub loaded_at_ms: i64,
+    /// The category of records that name none (e.g. `stolen_vehicle` for a CLEW SVS file), or
+    /// NULL with length 0 for none.
+    pub category: *const u8,
+    /// Bytes at `category`.
+    pub category_len: usize,
+    /// Free text such as `CA DOJ` (NULL with length 0 for none).
+    pub source: *const u8,
+    /// Bytes at `source`.
+    pub source_len: usize,
+}
+
+/// Load options with nothing set: format and kind `ALPR_UNSET`, no id, priority 100 (least urgent),
+/// `loaded_at_ms` `ALPR_TIME_UNSET`, no category, no source. The documented way to make an
+/// `alpr_load_options`: fields added later get their default here.
+#[unsafe(no_mangle)]
+pub extern "C" fn alpr_load_options_init() -> alpr_load_options {
+    alpr_load_options {
+        format: crate::hit::ALPR_UNSET,
+        id: std::ptr::null(),
+        id_len: 0,
+        kind: crate::hit::ALPR_UNSET,
+        priority: 100,
+        loaded_at_ms: crate::hit::ALPR_TIME_UNSET,
+        category: std::ptr::null(),
+        category_len: 0,
+        source: std::ptr::null(),
+        source_len: 0,
+    }
+}
+
 fn invalid(detail: &'static str) -> FfiError {
     FfiError::from(Error::new(Code::InvalidArgument).with_detail(detail))
 }
 
-/// The metadata and default category of a load, from C arguments.
+/// The format, metadata and default category of a load, from its options.
 ///
 /// # Safety
-/// Each pointer must be NULL (with length 0) or point to its length in readable bytes.
-#[allow(clippy::too_many_arguments)]
-unsafe fn load_args(
-    format: u32,
-    id: *const u8,
-    id_len: usize,
-    kind: u32,
-    priority: u8,
-    loaded_at_ms: i64,
-    category: *const u8,
-    category_len: usize,
-    source: *const u8,
-    source_len: usize,
-) -> Result<(Format, ListMeta, Option<Category>), FfiError> {
-    let format = Format::from_number(format).ok_or_else(|| invalid("unknown format"))?;
-    let kind = ListKind::from_number(kind).ok_or_else(|| invalid("unknown list kind"))?;
+/// `o`'s pointers must each be NULL (with length 0) or point to their length in readable bytes.
+unsafe fn load_args(o: &alpr_load_options) -> Result<(Format, ListMeta, Option<Category>), FfiError> {
+    let format = Format::from_number(o.format).ok_or_else(|| invalid("unknown or unset format"))?;
+    let kind = ListKind::from_number(o.kind).ok_or_else(|| invalid("unknown or unset list kind"))?;
+    let priority = u8::try_from(o.priority).map_err(|_| invalid("priority above 255"))?;
     // SAFETY: the caller's guarantees are passed on.
-    let id = unsafe { str_in(id, id_len)? };
+    let id = unsafe { str_in(o.id, o.id_len)? };
     if id.trim().is_empty() {
         return Err(invalid("empty list id"));
     }
     // SAFETY: `category`: valid as the `# Safety` section requires.
-    let category = unsafe { str_in(category, category_len)? };
+    let category = unsafe { str_in(o.category, o.category_len)? };
     let category = if category.is_empty() {
         None
     } else {
         Some(Category::parse(category)?)
     };
     // SAFETY: `source`: valid as the `# Safety` section requires.
-    let source = unsafe { str_in(source, source_len)? };
+    let source = unsafe { str_in(o.source, o.source_len)? };
     let meta = ListMeta {
         id: id.to_owned(),
         kind,
         priority,
-        loaded_at: instant_in(loaded_at_ms, "loaded_at_ms")?,
+        loaded_at: instant_in(o.loaded_at_ms, "loaded_at_ms")?,
         source: source.to_owned(),
         generated_at: None,
     };
@@ -100,7 +141,11 @@ unsafe fn load_and_report(
     category: Option<Category>,
     report_out: *mut *mut alpr_load_report,
 ) -> Result<(), FfiError> {
-    let report = registry.load_file(format, bytes, meta, category)?;
+    let id = meta.id.clone();
+    let report = registry.load_file(format, bytes, meta, category).inspect_err(|e| {
+        crate::log::warn(|| format!("list {id}: load failed, previous version stays in force: {e}"));
+    })?;
+    log_installed(registry, &id, &report);
     if !report_out.is_null() {
         // SAFETY: non-NULL and valid for writes per the contract.
         unsafe { write_out(report_out, box_into_ptr(report), "report_out")? };
@@ -108,15 +153,26 @@ unsafe fn load_and_report(
     Ok(())
 }
 
-/// Parses a hot-list file given as bytes (`ALPR_FORMAT_*`), validates it with the registry's
-/// policy and, if the load as a whole succeeds, puts it in force as list `id` in place of its
-/// previous version, atomically for concurrent matches (R-LIST-4). The bytes are UTF-8 with an
-/// optional byte-order mark and `\n` or `\r\n` line ends (R-LIST-7).
+/// The `ALPR_LOG_INFO` message of a list put in force (ids and counts only, no entry).
+fn log_installed(registry: &Registry, id: &str, report: &alpr_core::hotlist::LoadReport) {
+    crate::log::info(|| {
+        let number = registry.get(id).map_or(0, |v| v.number());
+        format!(
+            "list {id}: version {number} in force, {} entries, {} rejected",
+            report.accepted,
+            report.rejected.len()
+        )
+    });
+}
+
+/// Parses a hot-list file given as bytes (`options->format`), validates it with the registry's
+/// policy and, if the load as a whole succeeds, puts it in force as list `options->id` in place of
+/// its previous version, atomically for concurrent matches (R-LIST-4), under a new version number
+/// (`alpr_registry_list_version`). The bytes are UTF-8 with an optional byte-order mark and `\n`
+/// or `\r\n` line ends (R-LIST-7).
 ///
-/// `kind` is an `ALPR_LIST_KIND_*`; `category` (NULL/0 for none) is the category of records
-/// that name none, e.g. `stolen_vehicle` for a CLEW SVS file; `source` is free text (NULL/0 for
-/// none). `*report_out` (when not NULL) receives the load report on `ALPR_STATUS_OK`; its
-/// rejections carry line, column and code. The bytes are not kept.
+/// `*report_out` (when not NULL) receives the load report on `ALPR_STATUS_OK`; its rejections
+/// carry line, column and code. Neither the bytes nor the options are kept.
 ///
 /// # Returns
 /// `ALPR_STATUS_OK`; on a whole-file failure the previous version stays in force and
@@ -124,27 +180,18 @@ unsafe fn load_and_report(
 /// `ALPR_STATUS_NO_RECORDS`, `ALPR_STATUS_INVALID_HEADER`, `ALPR_STATUS_MISSING_COLUMN`,
 /// `ALPR_STATUS_TRUNCATED_FILE`, `ALPR_STATUS_RECORD_COUNT_MISMATCH`, `ALPR_STATUS_INVALID_DATE`
 /// (CLEW header), `ALPR_STATUS_LINE_TOO_LONG` (CSV header), `ALPR_STATUS_TOO_MANY_REJECTED`;
-/// `ALPR_STATUS_INVALID_ARGUMENT` (unknown format or kind, empty id), `ALPR_STATUS_INVALID_DATE`
-/// (`loaded_at_ms` outside the years 0001–9999),
+/// `ALPR_STATUS_INVALID_ARGUMENT` (unknown or unset format or kind, empty id, priority above
+/// 255), `ALPR_STATUS_INVALID_DATE` (`loaded_at_ms` unset or outside the years 0001–9999),
 /// `ALPR_STATUS_INVALID_CATEGORY`; `ALPR_STATUS_NULL_PARAMETER`.
 ///
 /// # Safety
-/// `registry` must be a live registry; each (pointer, length) pair must be NULL with length 0 or
-/// point to that many readable bytes; `report_out` must be NULL or valid for writes. Thread-safe.
+/// `registry` must be a live registry; `options` must point to valid options whose (pointer,
+/// length) pairs are NULL with length 0 or point to that many readable bytes; `bytes` likewise;
+/// `report_out` must be NULL or valid for writes. Thread-safe.
 #[unsafe(no_mangle)]
-#[allow(clippy::too_many_arguments)]
 pub unsafe extern "C" fn alpr_registry_load_bytes(
     registry: *const alpr_registry,
-    format: u32,
-    id: *const u8,
-    id_len: usize,
-    kind: u32,
-    priority: u8,
-    loaded_at_ms: i64,
-    category: *const u8,
-    category_len: usize,
-    source: *const u8,
-    source_len: usize,
+    options: *const alpr_load_options,
     bytes: *const u8,
     len: usize,
     report_out: *mut *mut alpr_load_report,
@@ -152,21 +199,9 @@ pub unsafe extern "C" fn alpr_registry_load_bytes(
     ffi_boundary!({
         // SAFETY: the caller's guarantees are passed on.
         let r = unsafe { arc_ref(registry, "registry")? };
-        // SAFETY: `id`, `category`, `source`: valid as the `# Safety` section requires.
-        let (format, meta, category) = unsafe {
-            load_args(
-                format,
-                id,
-                id_len,
-                kind,
-                priority,
-                loaded_at_ms,
-                category,
-                category_len,
-                source,
-                source_len,
-            )?
-        };
+        need(options, "options")?;
+        // SAFETY: non-NULL; the options and their pointers are valid as the `# Safety` section requires.
+        let (format, meta, category) = unsafe { load_args(&*options)? };
         // SAFETY: `bytes`: valid as the `# Safety` section requires.
         let bytes = unsafe { bytes_in(bytes, len)? };
         // SAFETY: `report_out`: valid as the `# Safety` section requires.
@@ -184,19 +219,9 @@ pub unsafe extern "C" fn alpr_registry_load_bytes(
 /// # Safety
 /// As `alpr_registry_load_bytes`, with `path` for `bytes`.
 #[unsafe(no_mangle)]
-#[allow(clippy::too_many_arguments)]
 pub unsafe extern "C" fn alpr_registry_load_path(
     registry: *const alpr_registry,
-    format: u32,
-    id: *const u8,
-    id_len: usize,
-    kind: u32,
-    priority: u8,
-    loaded_at_ms: i64,
-    category: *const u8,
-    category_len: usize,
-    source: *const u8,
-    source_len: usize,
+    options: *const alpr_load_options,
     path: *const u8,
     path_len: usize,
     report_out: *mut *mut alpr_load_report,
@@ -204,21 +229,9 @@ pub unsafe extern "C" fn alpr_registry_load_path(
     ffi_boundary!({
         // SAFETY: the caller's guarantees are passed on.
         let r = unsafe { arc_ref(registry, "registry")? };
-        // SAFETY: `id`, `category`, `source`: valid as the `# Safety` section requires.
-        let (format, meta, category) = unsafe {
-            load_args(
-                format,
-                id,
-                id_len,
-                kind,
-                priority,
-                loaded_at_ms,
-                category,
-                category_len,
-                source,
-                source_len,
-            )?
-        };
+        need(options, "options")?;
+        // SAFETY: non-NULL; the options and their pointers are valid as the `# Safety` section requires.
+        let (format, meta, category) = unsafe { load_args(&*options)? };
         // SAFETY: `path`: valid as the `# Safety` section requires.
         let path = unsafe { str_in(path, path_len)? };
         let bytes = std::fs::read(path).map_err(|e| {
@@ -243,6 +256,31 @@ unsafe fn version(
     r.get(id).ok_or_else(|| FfiError::from(Error::new(Code::UnknownList)))
 }
 
+/// The number of the version of list `id` in force (`alpr_hit.list_version` of its hits): 1 for
+/// the registry's first install, increasing with every install, never reused.
+///
+/// # Returns
+/// `ALPR_STATUS_OK`; `ALPR_STATUS_UNKNOWN_LIST`; `ALPR_STATUS_NULL_PARAMETER`.
+///
+/// # Safety
+/// `registry` must be a live registry; `id` must point to `id_len` readable bytes; `version_out`
+/// must be valid for writes. Thread-safe.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn alpr_registry_list_version(
+    registry: *const alpr_registry,
+    id: *const u8,
+    id_len: usize,
+    version_out: *mut u64,
+) -> alpr_status {
+    ffi_boundary!({
+        need(version_out, "version_out")?;
+        // SAFETY: the caller's guarantees are passed on.
+        let v = unsafe { version(registry, id, id_len)? };
+        // SAFETY: `version_out`: valid as the `# Safety` section requires.
+        unsafe { write_out(version_out, v.number(), "version_out") }
+    })
+}
+
 /// The number of distinct entries of list `id` in force (to read them back with
 /// `alpr_registry_list_entry_json`).
 ///
@@ -260,6 +298,7 @@ pub unsafe extern "C" fn alpr_registry_list_entry_count(
     count_out: *mut usize,
 ) -> alpr_status {
     ffi_boundary!({
+        need(count_out, "count_out")?;
         // SAFETY: the caller's guarantees are passed on.
         let v = unsafe { version(registry, id, id_len)? };
         // SAFETY: `count_out`: valid as the `# Safety` section requires.
@@ -267,16 +306,20 @@ pub unsafe extern "C" fn alpr_registry_list_entry_count(
     })
 }
 
-/// The `i`-th entry (in file order) of list `id` in force as a JSON object: `plate` or
+/// The `i`-th entry (in file order) of version `version` of list `id` as a JSON object: `plate` or
 /// `pattern`, and where set `jurisdiction`, `plate_type`, `category`, `record_id`,
 /// `incident_date` (`YYYY-MM-DD`), `expires_at`, `vehicle` {`year`, `make`, `model`, `color`,
 /// `style`}, `caution`, `attributes`. Meant for administration tools and tests, not for the
 /// match path. The text contains plates: handle it as personal data.
 ///
+/// `version` is a hit's `list_version` (or `alpr_registry_list_version`): when that version is no
+/// longer in force the call fails instead of answering from the newer one, where the same index
+/// is another entry. `version` 0 means whichever version is in force.
+///
 /// # Returns
 /// `ALPR_STATUS_OK`; `ALPR_STATUS_INSUFFICIENT_SIZE` (`*out_n` has the length; retry with
-/// `*out_n + 1` bytes); `ALPR_STATUS_UNKNOWN_LIST`; `ALPR_STATUS_INVALID_ARGUMENT` when `i` is out
-/// of range; `ALPR_STATUS_NULL_PARAMETER`.
+/// `*out_n + 1` bytes); `ALPR_STATUS_UNKNOWN_LIST`; `ALPR_STATUS_VERSION_NOT_IN_FORCE`;
+/// `ALPR_STATUS_INVALID_ARGUMENT` when `i` is out of range; `ALPR_STATUS_NULL_PARAMETER`.
 ///
 /// # Safety
 /// `registry` must be a live registry; `id` must point to `id_len` readable bytes; `buf` must be
@@ -286,14 +329,26 @@ pub unsafe extern "C" fn alpr_registry_list_entry_json(
     registry: *const alpr_registry,
     id: *const u8,
     id_len: usize,
+    version_number: u64,
     i: usize,
     buf: *mut u8,
     buf_len: usize,
     out_n: *mut usize,
 ) -> alpr_status {
     ffi_boundary!({
+        need_buf(buf, buf_len, out_n, "buf", "out_n")?;
         // SAFETY: the caller's guarantees are passed on.
         let v = unsafe { version(registry, id, id_len)? };
+        if version_number != 0 && v.number() != version_number {
+            return Err(FfiError {
+                status: alpr_status::VersionNotInForce,
+                message: format!(
+                    "version_not_in_force: version {version_number} of the list was replaced by version {}",
+                    v.number()
+                ),
+                position: alpr_core::Position::default(),
+            });
+        }
         let e = v.entries().get(i).ok_or_else(|| invalid("entry index out of range"))?;
         // SAFETY: `buf`, `out_n`: valid as the `# Safety` section requires.
         unsafe { str_out(&e.to_json().to_string(), buf, buf_len, out_n) }
@@ -318,6 +373,7 @@ pub unsafe extern "C" fn alpr_registry_list_health(
     health_out: *mut alpr_list_health,
 ) -> alpr_status {
     ffi_boundary!({
+        need(health_out, "health_out")?;
         // SAFETY: `registry`: as the `# Safety` section requires (the caller's guarantees).
         let (r, v) = unsafe { (arc_ref(registry, "registry")?, version(registry, id, id_len)?) };
         let h = v.health(instant_in(now_ms, "now_ms")?, r.policy());
@@ -325,6 +381,7 @@ pub unsafe extern "C" fn alpr_registry_list_health(
             kind: h.kind.number(),
             priority: u32::from(h.priority),
             entries: h.entries,
+            version: v.number(),
             loaded_at_ms: h.loaded_at.timestamp_millis(),
             has_generated_at: h.generated_at.is_some(),
             generated_at_ms: h.generated_at.map_or(0, |t| t.timestamp_millis()),
@@ -355,6 +412,7 @@ pub unsafe extern "C" fn alpr_registry_check_policy_json(
     ffi_boundary!({
         // SAFETY: the caller's guarantees are passed on.
         let r = unsafe { arc_ref(registry, "registry")? };
+        need_buf(buf, buf_len, out_n, "buf", "out_n")?;
         let text = serde_json::to_string(&r.check_policy()).unwrap_or_else(|_| "[]".to_owned());
         // SAFETY: `buf`, `out_n`: valid as the `# Safety` section requires.
         unsafe { str_out(&text, buf, buf_len, out_n) }
@@ -391,9 +449,8 @@ pub unsafe extern "C" fn alpr_registry_match(
     ffi_boundary!({
         // SAFETY: the caller's guarantees are passed on.
         let reg = unsafe { arc_ref(registry, "registry")? };
-        if read.is_null() {
-            return Err(FfiError::null("read"));
-        }
+        need(read, "read")?;
+        need_buf(hits_out, hits_cap, hits_n, "hits_out", "hits_n")?;
         // SAFETY: non-NULL and valid per the contract.
         let r = unsafe { read_in(&*read)? };
         let hits = reg.match_read(&r, instant_in(now_ms, "now_ms")?)?;
@@ -406,6 +463,14 @@ pub unsafe extern "C" fn alpr_registry_match(
 /// are exactly those `alpr_registry_match` gives for it, with `read_index = i`, grouped by read
 /// in input order. `*hits_n` receives the total number of hits (also when `hits_cap` is too small:
 /// `ALPR_STATUS_INSUFFICIENT_SIZE`, nothing copied).
+///
+/// Sizing `hits_out`: there is no fixed bound on the hits of one read under a policy — a read
+/// hits at most one time per entry in force, and pattern entries (`7AB*`) can all match the same
+/// read, so the only bound is the number of entries in force (`alpr_registry_list_entry_count`
+/// summed over the lists). Size from the call instead: on `ALPR_STATUS_INSUFFICIENT_SIZE`,
+/// `*hits_n` is exactly the number of hits this batch needs against the snapshot it saw; retry
+/// with at least that many slots (a list swapped in between can change the count: retry until
+/// `ALPR_STATUS_OK`). Calling with `hits_cap` 0 first is a valid size query.
 ///
 /// Reads that cannot be converted or normalized: when `statuses_out` is NULL the whole call fails
 /// with the first such read's status (`alpr_last_error_position` gives its `index`); otherwise
@@ -433,6 +498,7 @@ pub unsafe extern "C" fn alpr_registry_match_batch(
     ffi_boundary!({
         // SAFETY: the caller's guarantees are passed on.
         let reg = unsafe { arc_ref(registry, "registry")? };
+        need_buf(hits_out, hits_cap, hits_n, "hits_out", "hits_n")?;
         let reads: &[alpr_read] = if reads.is_null() {
             if reads_len != 0 {
                 return Err(FfiError::null("reads"));
@@ -500,6 +566,7 @@ pub unsafe extern "C" fn alpr_registry_new(
     registry_out: *mut *const alpr_registry,
 ) -> alpr_status {
     ffi_boundary!({
+        need(registry_out, "registry_out")?;
         // SAFETY: the caller's guarantee on policy is passed on.
         let policy = unsafe { crate::policy::policy_or_default(policy)? };
         let r = alpr_core::registry::Registry::new(policy);
@@ -564,7 +631,11 @@ pub unsafe extern "C" fn alpr_registry_load_json(
         // SAFETY: `registry`, `json`: as the `# Safety` section requires (the caller's guarantees).
         let (r, text) = unsafe { (arc_ref(registry, "registry")?, crate::boundary::str_in(json, json_len)?) };
         let list = alpr_core::registry::RawList::from_json(text)?;
-        let report = r.load(list.meta, &list.entries)?;
+        let id = list.meta.id.clone();
+        let report = r.load(list.meta, &list.entries).inspect_err(|e| {
+            crate::log::warn(|| format!("list {id}: load failed, previous version stays in force: {e}"));
+        })?;
+        log_installed(r, &id, &report);
         if !report_out.is_null() {
             // SAFETY: non-NULL and valid for writes per the contract.
             unsafe { write_out(report_out, box_into_ptr(report), "report_out")? };

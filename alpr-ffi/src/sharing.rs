@@ -5,7 +5,7 @@ use alpr_core::{Code, Error};
 use crate::access::codes_out;
 use crate::alpr_status;
 use crate::audit_log::{alpr_audit_log, lock};
-use crate::boundary::{bytes_in, ffi_boundary, instant_in, str_in, str_out, write_out};
+use crate::boundary::{bytes_in, ffi_boundary, instant_in, need, need_buf, str_in, str_out, write_out};
 use crate::error::FfiError;
 use crate::handle::arc_ref;
 use crate::policy::alpr_policy;
@@ -40,11 +40,12 @@ pub unsafe extern "C" fn alpr_sharing_decide_json(
     ffi_boundary!({
         // SAFETY: `policy`, `request_json`: as the `# Safety` section requires (the caller's guarantees).
         let (policy, text) = unsafe { (arc_ref(policy, "policy")?, bytes_in(request_json, request_json_len)?) };
+        need(decision_out, "decision_out")?;
+        need_buf(approver, approver_cap, approver_n, "approver", "approver_n")?;
+        need_buf(reasons, reasons_cap, reasons_n, "reasons", "reasons_n")?;
+
         let text = std::str::from_utf8(text).map_err(|_| FfiError::from(Error::new(Code::InvalidUtf8)))?;
         let request = alpr_core::sharing::ShareRequest::from_json(text)?;
-        if decision_out.is_null() {
-            return Err(FfiError::null("decision_out"));
-        }
         let d = alpr_core::sharing::decide(&request, policy)?;
         // SAFETY: the caller's guarantees on the outputs are passed on.
         unsafe {
@@ -128,13 +129,14 @@ pub unsafe extern "C" fn alpr_sharing_decide_audited_json(
     ffi_boundary!({
         // SAFETY: `log`, `policy`: as the `# Safety` section requires (the caller's guarantees).
         let (log, policy) = unsafe { (arc_ref(log, "log")?, arc_ref(policy, "policy")?) };
+        need(decision_out, "decision_out")?;
+        need_buf(approver, approver_cap, approver_n, "approver", "approver_n")?;
+        need_buf(reasons, reasons_cap, reasons_n, "reasons", "reasons_n")?;
+
         // SAFETY: `user`, `agency`: valid as the `# Safety` section requires.
         let (user, agency) = unsafe { (str_in(user, user_len)?, str_in(agency, agency_len)?) };
         // SAFETY: `request_json`: valid as the `# Safety` section requires.
         let request = alpr_core::sharing::ShareRequest::from_json(unsafe { str_in(request_json, request_json_len)? })?;
-        if decision_out.is_null() {
-            return Err(FfiError::null("decision_out"));
-        }
         let now = instant_in(now_ms, "now_ms")?;
         let d = alpr_core::sharing::decide(&request, policy)?;
         // Room first: a retry after INSUFFICIENT_SIZE must not write a second record.

@@ -1,7 +1,7 @@
 //! `alpr_text`: a JSON document returned by an audited operation (reports, decisions).
 
 use crate::alpr_status;
-use crate::boundary::{ffi_boundary, write_out};
+use crate::boundary::{ffi_boundary, need, write_out};
 use crate::error::FfiError;
 use crate::handle::{Castable, arc_free, arc_ref};
 
@@ -32,6 +32,9 @@ pub unsafe extern "C" fn alpr_text_data(
     len_out: *mut usize,
 ) -> alpr_status {
     ffi_boundary!({
+        // Every out-pointer is checked before anything is built or recorded.
+        need(data_out, "data_out")?;
+        need(len_out, "len_out")?;
         // SAFETY: `text`: live as the `# Safety` section requires.
         let s = unsafe { arc_ref(text, "text")? };
         if data_out.is_null() {

@@ -135,6 +135,7 @@ fn every_vocabulary_number_in_the_header_comes_from_the_core() {
         ("insufficient_size", 2),
         ("already_used", 3),
         ("panic", 4),
+        ("version_not_in_force", 5),
     ];
     let codes = Code::ALL.iter().map(|c| (c.as_str(), i64::from(*c as u32)));
     same(&h, "ALPR_STATUS_", abi.into_iter().chain(codes));

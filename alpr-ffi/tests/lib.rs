@@ -3,4 +3,5 @@
 mod abi;
 mod agency;
 mod conformance;
+mod errors;
 mod header_vocab;

@@ -58,8 +58,14 @@ def test_string(c):
     elif c["kind"] == "jurisdiction":
         expect(c, lambda: alpr.jurisdiction(s))
     else:
+        # A pattern reaches the library only as a search, which goes through an agency; a bad
+        # pattern is refused before the search is decided or recorded.
+        investigator = {"id": "i1", "agency": "SPD", "roles": ["investigator"], "account": "active",
+                        "trained_on": "2026-06-01", "clearance": True}
+        agency = alpr.Agency.for_tests_and_replays("SPD", audit=alpr.AuditLog(), roster=[investigator], now=GOOD_AT)
         store = alpr.DetectionStore([], [], [], [], [])
-        expect(c, lambda: store.search_ids(s, now=GOOD_AT))
+        query = {"action": "query_detections", "purpose": "stolen_vehicle"}
+        expect(c, lambda: agency.search(store, s, user="i1", request=query, ids_only=True))
 
 
 def registry(c, lenient=False):

@@ -11,10 +11,25 @@
 static const char CLEW[] =
     "DATE11/28/2026 06:00\n7ABC123 CA3420181105\nXYZ999  CA0220180430\nTOTAL RECORD 0000002\n";
 
+static alpr_load_options svs_options(uint32_t format) {
+  alpr_load_options o = alpr_load_options_init();
+  o.format = format;
+  o.id = (const uint8_t *)"SVS";
+  o.id_len = 3;
+  o.kind = ALPR_LIST_KIND_STANDARD;
+  o.priority = 10;
+  o.loaded_at_ms = LOADED_MS;
+  o.category = (const uint8_t *)"stolen_vehicle";
+  o.category_len = strlen("stolen_vehicle");
+  o.source = (const uint8_t *)"CA DOJ";
+  o.source_len = 6;
+  return o;
+}
+
 static alpr_status load(const alpr_registry *r, uint32_t format, const char *data, size_t len,
                         alpr_load_report **rep) {
-  return alpr_registry_load_bytes(r, format, STR("SVS"), ALPR_LIST_KIND_STANDARD, 10, LOADED_MS,
-                                  STR("stolen_vehicle"), STR("CA DOJ"), (const uint8_t *)data, len, rep);
+  alpr_load_options o = svs_options(format);
+  return alpr_registry_load_bytes(r, &o, (const uint8_t *)data, len, rep);
 }
 
 static bool test_clew_bytes_entries_and_health(void) {
@@ -36,11 +51,11 @@ static bool test_clew_bytes_entries_and_health(void) {
 
   CHECK(alpr_registry_list_entry_count(r, STR("SVS"), &count) == ALPR_STATUS_OK && count == 2);
   CHECK(alpr_registry_list_entry_count(r, STR("NOPE"), &count) == ALPR_STATUS_UNKNOWN_LIST);
-  CHECK(alpr_registry_list_entry_json(r, STR("SVS"), 0, (uint8_t *)buf, 8, &n) == ALPR_STATUS_INSUFFICIENT_SIZE);
+  CHECK(alpr_registry_list_entry_json(r, STR("SVS"), 0, 0, (uint8_t *)buf, 8, &n) == ALPR_STATUS_INSUFFICIENT_SIZE);
   CHECK(n > 8 && n < sizeof buf);
-  CHECK(alpr_registry_list_entry_json(r, STR("SVS"), 0, (uint8_t *)buf, sizeof buf, &n) == ALPR_STATUS_OK);
+  CHECK(alpr_registry_list_entry_json(r, STR("SVS"), 0, 0, (uint8_t *)buf, sizeof buf, &n) == ALPR_STATUS_OK);
   CHECK(strstr(buf, "\"plate\":\"7ABC123\"") != NULL && strstr(buf, "\"county\":\"34\"") != NULL);
-  CHECK(alpr_registry_list_entry_json(r, STR("SVS"), 2, (uint8_t *)buf, sizeof buf, &n) ==
+  CHECK(alpr_registry_list_entry_json(r, STR("SVS"), 0, 2, (uint8_t *)buf, sizeof buf, &n) ==
         ALPR_STATUS_INVALID_ARGUMENT);
 
   CHECK(alpr_registry_list_health(r, STR("SVS"), LOADED_MS + 11 * HOUR_MS, &h) == ALPR_STATUS_OK);
@@ -61,6 +76,7 @@ static bool test_whole_file_failures_keep_the_previous_version(void) {
   size_t count = 0;
   static const char cut[] = "DATE11/28/2026 06:00\n8ABC123 CA3420181105\n";
   static const char bad_utf8[] = "plate\n7ABC123\n8\xff\n";
+  alpr_load_options o;
   CHECK(alpr_registry_new(NULL, &r) == ALPR_STATUS_OK);
   CHECK(load(r, ALPR_FORMAT_CA_DOJ_CLEW, CLEW, strlen(CLEW), NULL) == ALPR_STATUS_OK);
   CHECK(load(r, ALPR_FORMAT_CA_DOJ_CLEW, cut, strlen(cut), &rep) == ALPR_STATUS_TRUNCATED_FILE && rep == NULL);
@@ -70,10 +86,23 @@ static bool test_whole_file_failures_keep_the_previous_version(void) {
   CHECK(load(r, ALPR_FORMAT_CSV, "", 0, &rep) == ALPR_STATUS_EMPTY_FILE);
   CHECK(load(r, ALPR_FORMAT_CSV, "plate\n", 6, &rep) == ALPR_STATUS_NO_RECORDS);
   CHECK(load(r, 7, CLEW, strlen(CLEW), &rep) == ALPR_STATUS_INVALID_ARGUMENT);
-  CHECK(alpr_registry_load_bytes(r, ALPR_FORMAT_CSV, STR("SVS"), 9, 10, LOADED_MS, NULL, 0, NULL, 0,
-                                 (const uint8_t *)CLEW, strlen(CLEW), &rep) == ALPR_STATUS_INVALID_ARGUMENT);
-  CHECK(alpr_registry_load_bytes(r, ALPR_FORMAT_CSV, STR("SVS"), 0, 10, LOADED_MS, STR("bicycle"), NULL, 0,
-                                 (const uint8_t *)CLEW, strlen(CLEW), &rep) == ALPR_STATUS_INVALID_CATEGORY);
+  o = svs_options(ALPR_FORMAT_CSV);
+  o.kind = 9;
+  CHECK(alpr_registry_load_bytes(r, &o, (const uint8_t *)CLEW, strlen(CLEW), &rep) == ALPR_STATUS_INVALID_ARGUMENT);
+  o = svs_options(ALPR_FORMAT_CSV);
+  o.category = (const uint8_t *)"bicycle";
+  o.category_len = 7;
+  CHECK(alpr_registry_load_bytes(r, &o, (const uint8_t *)CLEW, strlen(CLEW), &rep) == ALPR_STATUS_INVALID_CATEGORY);
+  /* Options left unset fail the load; a priority that is not a priority too. */
+  o = alpr_load_options_init();
+  CHECK(alpr_registry_load_bytes(r, &o, (const uint8_t *)CLEW, strlen(CLEW), &rep) == ALPR_STATUS_INVALID_ARGUMENT);
+  o = svs_options(ALPR_FORMAT_CA_DOJ_CLEW);
+  o.loaded_at_ms = ALPR_TIME_UNSET;
+  CHECK(alpr_registry_load_bytes(r, &o, (const uint8_t *)CLEW, strlen(CLEW), &rep) == ALPR_STATUS_INVALID_DATE);
+  o = svs_options(ALPR_FORMAT_CA_DOJ_CLEW);
+  o.priority = 256;
+  CHECK(alpr_registry_load_bytes(r, &o, (const uint8_t *)CLEW, strlen(CLEW), &rep) == ALPR_STATUS_INVALID_ARGUMENT);
+  CHECK(alpr_registry_load_bytes(r, NULL, (const uint8_t *)CLEW, strlen(CLEW), &rep) == ALPR_STATUS_NULL_PARAMETER);
   CHECK(load(NULL, ALPR_FORMAT_CSV, CLEW, strlen(CLEW), &rep) == ALPR_STATUS_NULL_PARAMETER);
   CHECK(alpr_registry_list_entry_count(r, STR("SVS"), &count) == ALPR_STATUS_OK && count == 2);
   alpr_registry_free(r);
@@ -87,6 +116,7 @@ static bool test_csv_rejections_and_path(void) {
   size_t accepted = 0, merged = 0, rejected = 0;
   uint32_t code = 0;
   alpr_position pos;
+  alpr_load_options o;
   static const char csv[] = "plate,state,make\n7ABC123,CA,=CMD()\nUNK,CA,\n8XYZ999,CA,Ford\n8XYZ999,CA,\n";
   /* Run from the repository root (as `make c-test` does); target/c holds the test binaries. */
   static const char path[] = "target/c/test_hotlist_svs.tbl";
@@ -110,13 +140,12 @@ static bool test_csv_rejections_and_path(void) {
   CHECK(f != NULL);
   CHECK(fwrite(CLEW, 1, strlen(CLEW), f) == strlen(CLEW));
   fclose(f);
-  CHECK(alpr_registry_load_path(r, ALPR_FORMAT_CA_DOJ_CLEW, STR("SVS"), ALPR_LIST_KIND_STANDARD, 10, LOADED_MS,
-                                STR("stolen_vehicle"), NULL, 0, STR(path), &rep) == ALPR_STATUS_OK);
+  o = svs_options(ALPR_FORMAT_CA_DOJ_CLEW);
+  CHECK(alpr_registry_load_path(r, &o, STR(path), &rep) == ALPR_STATUS_OK);
   CHECK(alpr_load_report_counts(rep, &accepted, NULL, NULL) == ALPR_STATUS_OK && accepted == 2);
   alpr_load_report_free(rep);
   remove(path);
-  CHECK(alpr_registry_load_path(r, ALPR_FORMAT_CA_DOJ_CLEW, STR("SVS"), ALPR_LIST_KIND_STANDARD, 10, LOADED_MS,
-                                NULL, 0, NULL, 0, STR(path), NULL) == ALPR_STATUS_IO);
+  CHECK(alpr_registry_load_path(r, &o, STR(path), NULL) == ALPR_STATUS_IO);
   alpr_registry_free(r);
   return true;
 }
@@ -134,6 +163,7 @@ static bool test_ncic_codes_covert_and_forbidden(void) {
   uint32_t code = 0;
   alpr_position pos;
   alpr_list_health h;
+  alpr_load_options o;
   char buf[512];
   CHECK(alpr_policy_default(&base) == ALPR_STATUS_OK);
   CHECK(alpr_policy_with_overrides_json(base, STR("{\"forbidden_categories\": [\"immigration_violator\"]}"), &p) ==
@@ -142,14 +172,20 @@ static bool test_ncic_codes_covert_and_forbidden(void) {
   CHECK(alpr_registry_new(p, &r) == ALPR_STATUS_OK);
   alpr_policy_free(p);
   /* Half the records are forbidden, with the default 1 % limit: still loaded. */
-  CHECK(alpr_registry_load_bytes(r, ALPR_FORMAT_NCIC_EXTRACT, STR("COVERT"), ALPR_LIST_KIND_COVERT, 5, LOADED_MS, NULL,
-                                 0, NULL, 0, (const uint8_t *)ncic, strlen(ncic), &rep) == ALPR_STATUS_OK);
+  o = alpr_load_options_init();
+  o.format = ALPR_FORMAT_NCIC_EXTRACT;
+  o.id = (const uint8_t *)"COVERT";
+  o.id_len = 6;
+  o.kind = ALPR_LIST_KIND_COVERT;
+  o.priority = 5;
+  o.loaded_at_ms = LOADED_MS;
+  CHECK(alpr_registry_load_bytes(r, &o, (const uint8_t *)ncic, strlen(ncic), &rep) == ALPR_STATUS_OK);
   CHECK(alpr_load_report_counts(rep, &accepted, NULL, &rejected) == ALPR_STATUS_OK);
   CHECK(accepted == 1 && rejected == 1);
   CHECK(alpr_load_report_rejected(rep, 0, &code, &pos) == ALPR_STATUS_OK);
   CHECK(code == ALPR_STATUS_CATEGORY_FORBIDDEN && pos.line == 2);
   alpr_load_report_free(rep);
-  CHECK(alpr_registry_list_entry_json(r, STR("COVERT"), 0, (uint8_t *)buf, sizeof buf, &n) == ALPR_STATUS_OK);
+  CHECK(alpr_registry_list_entry_json(r, STR("COVERT"), 0, 0, (uint8_t *)buf, sizeof buf, &n) == ALPR_STATUS_OK);
   CHECK(strstr(buf, "\"category\":\"gang_or_terrorist\"") != NULL && strstr(buf, "terrorism") == NULL);
   CHECK(alpr_registry_list_health(r, STR("COVERT"), LOADED_MS, &h) == ALPR_STATUS_OK);
   CHECK(h.kind == ALPR_LIST_KIND_COVERT && h.max_age_hours == 12);

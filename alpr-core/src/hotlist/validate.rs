@@ -499,6 +499,8 @@ pub struct ListVersion {
     meta: ListMeta,
     entries: Vec<Entry>,
     index: Index,
+    /// The registry's install number (0 until installed).
+    pub(crate) number: u64,
 }
 
 impl ListVersion {
@@ -519,7 +521,20 @@ impl ListVersion {
     /// the registry finds the index it needs and never builds one.
     pub fn build(meta: ListMeta, entries: Vec<Entry>, policy: &Policy) -> ListVersion {
         let index = Index::build(entries.iter().map(|e| &e.key), IndexParams::of(policy));
-        ListVersion { meta, entries, index }
+        ListVersion {
+            meta,
+            entries,
+            index,
+            number: 0,
+        }
+    }
+
+    /// The number its registry gave this version when it put it in force: 1 for the registry's
+    /// first install, increasing by one with each install of any list, never reused; 0 for a
+    /// version not installed. Together with the list id it names one version, so an entry index
+    /// read from a hit can be checked against the version in force after a swap.
+    pub fn number(&self) -> u64 {
+        self.number
     }
 
     /// The compiled match index.

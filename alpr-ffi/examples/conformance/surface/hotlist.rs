@@ -112,31 +112,26 @@ pub(crate) fn file(case: &Value) -> Result<Value, String> {
     )
     .map_err(|e| e.to_string())?
     .timestamp_millis();
-    let priority = case.get("priority").and_then(Value::as_u64).unwrap_or(10).min(255) as u8;
+    let priority = case.get("priority").and_then(Value::as_u64).unwrap_or(10).min(255) as u32;
     let id = case.get("id").and_then(Value::as_str).unwrap_or("FILE");
     let category = case.get("category").and_then(Value::as_str).unwrap_or("");
     let bytes = alpr_conformance::case_bytes(case)?;
     let reg = registry(case)?;
     let mut report: *mut r::alpr_load_report = std::ptr::null_mut();
-    // SAFETY: reg is live; every (pointer, length) pair is valid; report is a valid out-pointer.
-    let st = unsafe {
-        h::alpr_registry_load_bytes(
-            reg,
-            format,
-            id.as_ptr(),
-            id.len(),
-            kind,
-            priority,
-            loaded_at,
-            category.as_ptr(),
-            category.len(),
-            std::ptr::null(),
-            0,
-            bytes.as_ptr(),
-            bytes.len(),
-            &raw mut report,
-        )
+    let options = h::alpr_load_options {
+        format,
+        id: id.as_ptr(),
+        id_len: id.len(),
+        kind,
+        priority,
+        loaded_at_ms: loaded_at,
+        category: category.as_ptr(),
+        category_len: category.len(),
+        ..h::alpr_load_options_init()
     };
+    // SAFETY: reg is live; every (pointer, length) pair is valid; report is a valid out-pointer.
+    let st =
+        unsafe { h::alpr_registry_load_bytes(reg, &raw const options, bytes.as_ptr(), bytes.len(), &raw mut report) };
     let answer = if st == alpr_status::Ok {
         let mut a = report_answer(report);
         let (mut has, mut ms) = (false, 0i64);
@@ -164,11 +159,16 @@ pub(crate) fn file(case: &Value) -> Result<Value, String> {
 
 /// The entries of a list in force, through `alpr_registry_list_entry_json`.
 fn entries(reg: *const r::alpr_registry, id: &str) -> Result<Vec<Value>, String> {
-    let mut count = 0usize;
-    // SAFETY: reg is live; id is valid for its length; count is a valid out-pointer.
+    let (mut count, mut version) = (0usize, 0u64);
+    // SAFETY: reg is live; id is valid for its length; count and version are valid out-pointers.
     let st = unsafe { h::alpr_registry_list_entry_count(reg, id.as_ptr(), id.len(), &raw mut count) };
     if st != alpr_status::Ok {
         return Err(format!("alpr_registry_list_entry_count: {}", super::status_name(st)));
+    }
+    // SAFETY: as above.
+    let st = unsafe { h::alpr_registry_list_version(reg, id.as_ptr(), id.len(), &raw mut version) };
+    if st != alpr_status::Ok {
+        return Err(format!("alpr_registry_list_version: {}", super::status_name(st)));
     }
     let mut out = Vec::with_capacity(count);
     let mut buf = vec![0u8; 64];
@@ -177,7 +177,16 @@ fn entries(reg: *const r::alpr_registry, id: &str) -> Result<Vec<Value>, String>
         loop {
             // SAFETY: buf has buf.len() writable bytes; n is a valid out-pointer.
             let st = unsafe {
-                h::alpr_registry_list_entry_json(reg, id.as_ptr(), id.len(), i, buf.as_mut_ptr(), buf.len(), &raw mut n)
+                h::alpr_registry_list_entry_json(
+                    reg,
+                    id.as_ptr(),
+                    id.len(),
+                    version,
+                    i,
+                    buf.as_mut_ptr(),
+                    buf.len(),
+                    &raw mut n,
+                )
             };
             match st {
                 alpr_status::Ok => break,

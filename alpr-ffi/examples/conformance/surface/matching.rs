@@ -99,11 +99,7 @@ pub(crate) fn match_case(case: &Value) -> Result<Value, String> {
         plate_type: two(r.get("plate_type").and_then(Value::as_str)),
         origin,
         observed_at_ms: ms(str_field(r, "observed_at")?)?,
-        device_id: std::ptr::null(),
-        device_id_len: 0,
-        lat: f64::NAN,
-        lon: f64::NAN,
-        confidence: -1.0,
+        ..alpr::alpr_read_init()
     };
     // First with no room, to learn the count, then with exactly that many slots.
     let mut n = 0usize;
