@@ -81,7 +81,7 @@ static int match_batch(const alpr_registry *reg, pending_read *pending, size_t n
   for (size_t i = 0; i < n; i++) {
     char *text = pending[i].text;
     char *comma = strchr(text, ',');
-    memset(&reads[i], 0, sizeof reads[i]);
+    reads[i] = alpr_read_init(); /* every optional field "unknown" */
     reads[i].plate = (const uint8_t *)text;
     reads[i].plate_len = comma ? (size_t)(comma - text) : strlen(text);
     if (comma != NULL && strlen(comma + 1) == 2) {
@@ -90,8 +90,6 @@ static int match_batch(const alpr_registry *reg, pending_read *pending, size_t n
     }
     reads[i].origin = ALPR_ORIGIN_FIXED;
     reads[i].observed_at_ms = now_ms;
-    reads[i].lat = NAN;
-    reads[i].confidence = -1.0f;
   }
   /* The first call may report that more hit slots are needed; the second then fits. */
   rc = alpr_registry_match_batch(reg, reads, n, now_ms, *hits, *hits_cap, &hits_n, statuses);
@@ -156,9 +154,18 @@ int main(int argc, char **argv) {
     fail("alpr_registry_new", rc);
     goto out;
   }
-  rc = alpr_registry_load_bytes(reg, ALPR_FORMAT_CA_DOJ_CLEW, (const uint8_t *)"SVS", 3, ALPR_LIST_KIND_STANDARD, 10,
-                                now_ms, (const uint8_t *)"stolen_vehicle", 14, (const uint8_t *)"CA DOJ", 6, bytes,
-                                len, &report);
+  alpr_load_options opts = alpr_load_options_init();
+  opts.format = ALPR_FORMAT_CA_DOJ_CLEW;
+  opts.id = (const uint8_t *)"SVS";
+  opts.id_len = 3;
+  opts.kind = ALPR_LIST_KIND_STANDARD;
+  opts.priority = 10;
+  opts.loaded_at_ms = now_ms;
+  opts.category = (const uint8_t *)"stolen_vehicle";
+  opts.category_len = 14;
+  opts.source = (const uint8_t *)"CA DOJ";
+  opts.source_len = 6;
+  rc = alpr_registry_load_bytes(reg, &opts, bytes, len, &report);
   if (rc != ALPR_STATUS_OK) {
     alpr_position pos;
     alpr_last_error_position(&pos);

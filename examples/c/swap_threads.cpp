@@ -69,10 +69,16 @@ std::string last_error() {
 bool load_version(const alpr_registry *reg, long v) {
   std::string csv = csv_of_version(v);
   alpr_load_report *report = nullptr;
-  alpr_status rc = alpr_registry_load_bytes(
-      reg, ALPR_FORMAT_CSV, reinterpret_cast<const uint8_t *>("HOT"), 3, ALPR_LIST_KIND_STANDARD, 10, kBase + v,
-      reinterpret_cast<const uint8_t *>("stolen_vehicle"), 14, nullptr, 0,
-      reinterpret_cast<const uint8_t *>(csv.data()), csv.size(), &report);
+  alpr_load_options opts = alpr_load_options_init();
+  opts.format = ALPR_FORMAT_CSV;
+  opts.id = reinterpret_cast<const uint8_t *>("HOT");
+  opts.id_len = 3;
+  opts.kind = ALPR_LIST_KIND_STANDARD;
+  opts.priority = 10;
+  opts.loaded_at_ms = kBase + v;
+  opts.category = reinterpret_cast<const uint8_t *>("stolen_vehicle");
+  opts.category_len = 14;
+  alpr_status rc = alpr_registry_load_bytes(reg, &opts, reinterpret_cast<const uint8_t *>(csv.data()), csv.size(), &report);
   if (rc != ALPR_STATUS_OK) {
     std::fprintf(stderr, "swap_threads: loading version %ld: %s (%s)\n", v, alpr_status_str(rc), last_error().c_str());
     return false;
@@ -159,15 +165,13 @@ int main(int argc, char **argv) {
   std::vector<alpr_read> reads(kNPlates);
   for (size_t i = 0; i < kNPlates; i++) {
     alpr_read &r = reads[i];
-    std::memset(&r, 0, sizeof r);
+    r = alpr_read_init();  // every optional field "unknown"
     r.plate = reinterpret_cast<const uint8_t *>(kPlates[i]);
     r.plate_len = std::strlen(kPlates[i]);
     r.jurisdiction[0] = 'C';
     r.jurisdiction[1] = 'A';
     r.origin = ALPR_ORIGIN_FIXED;
     r.observed_at_ms = kNow;
-    r.lat = NAN;
-    r.confidence = -1.0f;
   }
 
   std::atomic<bool> done{false};

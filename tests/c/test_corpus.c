@@ -119,8 +119,18 @@ static const alpr_registry *registry(const uint8_t *overrides, size_t len, bool 
 static alpr_status load(const alpr_registry *r, uint32_t format, uint32_t kind, const char *category,
                         const char *path, int64_t ms, alpr_load_report **rep) {
   bool none = strcmp(category, "-") == 0;
-  return alpr_registry_load_path(r, format, STR("L"), kind, 10, ms, (const uint8_t *)(none ? NULL : category),
-                                 none ? 0 : strlen(category), STR("corpus"), STR(path), rep);
+  alpr_load_options o = alpr_load_options_init();
+  o.format = format;
+  o.id = (const uint8_t *)"L";
+  o.id_len = 1;
+  o.kind = kind;
+  o.priority = 10;
+  o.loaded_at_ms = ms;
+  o.category = (const uint8_t *)(none ? NULL : category);
+  o.category_len = none ? 0 : strlen(category);
+  o.source = (const uint8_t *)"corpus";
+  o.source_len = 6;
+  return alpr_registry_load_path(r, &o, STR(path), rep);
 }
 
 /* The good version is still in force: one entry, its loaded_at, its plate matches. */
@@ -195,9 +205,16 @@ static bool rejections(const char *name, const alpr_load_report *rep, int nrej, 
 }
 
 static bool load_good(const alpr_registry *r) {
-  return alpr_registry_load_bytes(r, ALPR_FORMAT_CA_DOJ_CLEW, STR("L"), ALPR_LIST_KIND_STANDARD, 10, GOOD_MS,
-                                  STR("stolen_vehicle"), NULL, 0, (const uint8_t *)GOOD_CLEW, strlen(GOOD_CLEW),
-                                  NULL) == ALPR_STATUS_OK;
+  alpr_load_options o = alpr_load_options_init();
+  o.format = ALPR_FORMAT_CA_DOJ_CLEW;
+  o.id = (const uint8_t *)"L";
+  o.id_len = 1;
+  o.kind = ALPR_LIST_KIND_STANDARD;
+  o.priority = 10;
+  o.loaded_at_ms = GOOD_MS;
+  o.category = (const uint8_t *)"stolen_vehicle";
+  o.category_len = 14;
+  return alpr_registry_load_bytes(r, &o, (const uint8_t *)GOOD_CLEW, strlen(GOOD_CLEW), NULL) == ALPR_STATUS_OK;
 }
 
 static bool hotlist_case(const char *line, FILE *manifest) {
