@@ -2,6 +2,7 @@
 
 use criterion::Criterion;
 
+mod ffi;
 mod governance;
 mod hotlist;
 mod hotlist_data;
@@ -18,5 +19,6 @@ fn main() {
     search::define(&mut c);
     governance::define(&mut c);
     matching::define(&mut c);
+    ffi::define(&mut c);
     c.final_summary();
 }
