@@ -379,9 +379,6 @@ pub unsafe extern "C" fn alpr_agency_search(
             )
         };
         let request = AccessRequest::from_json(request)?;
-        if ids_out.is_null() {
-            return Err(FfiError::null("ids_out"));
-        }
         let grant = {
             let mut g = lock(a);
             let policy = Arc::clone(g.policy());
@@ -391,7 +388,7 @@ pub unsafe extern "C" fn alpr_agency_search(
         };
         // The record is written; the read runs outside the agency's lock.
         let ids = s.ids_of(&grant.run(s)?);
-        // SAFETY: `ids_out`: checked non-NULL; valid for writes per the contract.
+        // SAFETY: `ids_out`: checked non-NULL above; valid for writes per the contract.
         unsafe { write_out(ids_out, arc_into_ptr::<alpr_id_list>(ids), "ids_out") }
     })
 }
@@ -439,9 +436,6 @@ pub unsafe extern "C" fn alpr_agency_retro_hits(
             )
         };
         let request = AccessRequest::from_json(request)?;
-        if hits_out.is_null() {
-            return Err(FfiError::null("hits_out"));
-        }
         let grant = lock(a).record_retro_hits(user, &request, id, days)?;
         let rows: Vec<alpr_retro_hit> = grant
             .run(s)?
@@ -451,7 +445,7 @@ pub unsafe extern "C" fn alpr_agency_retro_hits(
                 hit: hit_to_c(0, &h.hit),
             })
             .collect();
-        // SAFETY: `hits_out`: checked non-NULL; valid for writes per the contract.
+        // SAFETY: `hits_out`: checked non-NULL above; valid for writes per the contract.
         unsafe { write_out(hits_out, arc_into_ptr::<alpr_retro_hits>(rows), "hits_out") }
     })
 }
@@ -613,11 +607,8 @@ pub unsafe extern "C" fn alpr_agency_covert_hits_json(
         // SAFETY: `agency`, `user`: as the `# Safety` section requires.
         let (a, user) = unsafe { (arc_ref(agency, "agency")?, str_in(user, user_len)?) };
         let (from, to) = (instant_in(from_ms, "from_ms")?, instant_in(to_ms, "to_ms")?);
-        if text_out.is_null() {
-            return Err(FfiError::null("text_out"));
-        }
         let records = lock(a).covert_hits(user, from, to)?;
-        // SAFETY: `text_out`: checked non-NULL; valid for writes per the contract.
+        // SAFETY: `text_out`: checked non-NULL above; valid for writes per the contract.
         unsafe { write_json(&records, text_out) }
     })
 }
@@ -671,11 +662,8 @@ pub unsafe extern "C" fn alpr_agency_enter_hot_plate_json(
             )
         };
         let form: HotPlateForm = alpr_core::json::from_json_text(form)?;
-        if id_out.is_null() {
-            return Err(FfiError::null("id_out"));
-        }
         let id = lock(a).enter_hot_plate(user, &form)?;
-        // SAFETY: `id_out`: checked non-NULL; valid for writes per the contract.
+        // SAFETY: `id_out`: checked non-NULL above; valid for writes per the contract.
         unsafe { write_out(id_out, id, "id_out") }
     })
 }
@@ -861,11 +849,8 @@ pub unsafe extern "C" fn alpr_agency_share_json(
             )
         };
         let request = ShareRequest::from_json(request)?;
-        if text_out.is_null() {
-            return Err(FfiError::null("text_out"));
-        }
         let decision = lock(a).share(user, &request)?;
-        // SAFETY: `text_out`: checked non-NULL; valid for writes per the contract.
+        // SAFETY: `text_out`: checked non-NULL above; valid for writes per the contract.
         unsafe { write_json(&decision, text_out) }
     })
 }
@@ -902,9 +887,6 @@ pub unsafe extern "C" fn alpr_agency_purge(
                 slice_in(records, records_len, "records")?,
             )
         };
-        if plan_out.is_null() {
-            return Err(FfiError::null("plan_out"));
-        }
         let mut plan_records = Vec::with_capacity(records.len());
         for (i, r) in records.iter().enumerate() {
             let captured_at = alpr_core::time::instant_from_unix_ms(r.captured_at_ms)
@@ -916,7 +898,7 @@ pub unsafe extern "C" fn alpr_agency_purge(
             });
         }
         let (plan, _receipt) = lock(a).purge(user, &plan_records)?;
-        // SAFETY: `plan_out`: checked non-NULL; valid for writes per the contract.
+        // SAFETY: `plan_out`: checked non-NULL above; valid for writes per the contract.
         unsafe { write_out(plan_out, arc_into_ptr::<alpr_purge_plan>(plan), "plan_out") }
     })
 }
@@ -948,11 +930,8 @@ pub unsafe extern "C" fn alpr_agency_shift_end(
         // SAFETY: `agency`, `operator`: as the `# Safety` section requires.
         let (a, operator) = unsafe { (arc_ref(agency, "agency")?, str_in(operator, operator_len)?) };
         let started = instant_in(shift_started_ms, "shift_started_ms")?;
-        if upload_unverified_out.is_null() {
-            return Err(FfiError::null("upload_unverified_out"));
-        }
         let end = lock(a).shift_end(operator, started)?;
-        // SAFETY: `upload_unverified_out`: checked non-NULL; valid for writes per the contract.
+        // SAFETY: `upload_unverified_out`: checked non-NULL above; valid for writes per the contract.
         unsafe { write_out(upload_unverified_out, end.upload_unverified, "upload_unverified_out") }
     })
 }
@@ -980,11 +959,8 @@ pub unsafe extern "C" fn alpr_agency_access_review_json(
         need(text_out, "text_out")?;
         // SAFETY: `agency`, `user`: as the `# Safety` section requires.
         let (a, user) = unsafe { (arc_ref(agency, "agency")?, str_in(user, user_len)?) };
-        if text_out.is_null() {
-            return Err(FfiError::null("text_out"));
-        }
         let items = lock(a).access_review(user)?;
-        // SAFETY: `text_out`: checked non-NULL; valid for writes per the contract.
+        // SAFETY: `text_out`: checked non-NULL above; valid for writes per the contract.
         unsafe { write_json(&items, text_out) }
     })
 }
@@ -1023,11 +999,8 @@ pub unsafe extern "C" fn alpr_agency_quarterly_report_json(
             )
         };
         let options: ReportOptions = alpr_core::json::from_json_text(options)?;
-        if text_out.is_null() {
-            return Err(FfiError::null("text_out"));
-        }
         let report = lock(a).quarterly_report(user, &options)?;
-        // SAFETY: `text_out`: checked non-NULL; valid for writes per the contract.
+        // SAFETY: `text_out`: checked non-NULL above; valid for writes per the contract.
         unsafe { write_json(&report, text_out) }
     })
 }

@@ -63,9 +63,6 @@ pub unsafe extern "C" fn alpr_agency_open_hit(
         if hit.is_null() {
             return Err(FfiError::null("hit"));
         }
-        if case_out.is_null() {
-            return Err(FfiError::null("case_out"));
-        }
         // SAFETY: `read`: non-NULL and valid per the contract.
         let r = unsafe { read_in(&*read)? };
         // SAFETY: `hit`: non-NULL and points to an `alpr_hit` per the contract.
@@ -84,7 +81,7 @@ pub unsafe extern "C" fn alpr_agency_open_hit(
             })?;
         let case = g.open_hit(&found, &r)?;
         drop(g);
-        // SAFETY: `case_out`: checked non-NULL; valid for writes per the contract.
+        // SAFETY: `case_out`: checked non-NULL above; valid for writes per the contract.
         unsafe { write_out(case_out, box_into_ptr::<alpr_hit_case>(case), "case_out") }
     })
 }

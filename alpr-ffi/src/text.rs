@@ -2,7 +2,6 @@
 
 use crate::alpr_status;
 use crate::boundary::{ffi_boundary, need, write_out};
-use crate::error::FfiError;
 use crate::handle::{Castable, arc_free, arc_ref};
 
 /// A read-only UTF-8 text (JSON) that an audited operation returned. Its bytes stay valid until
@@ -37,14 +36,11 @@ pub unsafe extern "C" fn alpr_text_data(
         need(len_out, "len_out")?;
         // SAFETY: `text`: live as the `# Safety` section requires.
         let s = unsafe { arc_ref(text, "text")? };
-        if data_out.is_null() {
-            return Err(FfiError::null("data_out"));
-        }
         // The stored string ends with a NUL that is not counted (see `text_into_ptr`).
         let body = s.strip_suffix('\0').unwrap_or(s);
         // SAFETY: `len_out`: valid for writes as the `# Safety` section requires.
         unsafe { write_out(len_out, body.len(), "len_out")? };
-        // SAFETY: `data_out`: checked non-NULL; valid for writes per the contract.
+        // SAFETY: `data_out`: checked non-NULL above; valid for writes per the contract.
         unsafe { write_out(data_out, s.as_ptr(), "data_out") }
     })
 }

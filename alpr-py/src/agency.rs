@@ -354,22 +354,7 @@ impl PyAgency {
             let a = lock(&self.inner);
             a.registry().health(a.clock().now())
         };
-        health
-            .into_iter()
-            .map(|h| {
-                let d = PyDict::new(py);
-                d.set_item("id", h.id)?;
-                d.set_item("kind", h.kind.as_str())?;
-                d.set_item("priority", h.priority)?;
-                d.set_item("entries", h.entries)?;
-                d.set_item("loaded_at", h.loaded_at)?;
-                d.set_item("generated_at", h.generated_at)?;
-                d.set_item("age_seconds", h.age_seconds)?;
-                d.set_item("max_age_hours", h.max_age_hours)?;
-                d.set_item("stale", h.stale)?;
-                Ok(d)
-            })
-            .collect()
+        health.into_iter().map(|h| crate::hotlist::health_dict(py, h)).collect()
     }
 
     /// The other-use approvals on record (G.O. §C.1.c), by reference, as dicts.

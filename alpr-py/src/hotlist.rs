@@ -127,19 +127,7 @@ impl PyRegistry {
         self.inner
             .health(now.to_utc())
             .into_iter()
-            .map(|h| {
-                let d = PyDict::new(py);
-                d.set_item("id", h.id)?;
-                d.set_item("kind", h.kind.as_str())?;
-                d.set_item("priority", h.priority)?;
-                d.set_item("entries", h.entries)?;
-                d.set_item("loaded_at", h.loaded_at)?;
-                d.set_item("generated_at", h.generated_at)?;
-                d.set_item("age_seconds", h.age_seconds)?;
-                d.set_item("max_age_hours", h.max_age_hours)?;
-                d.set_item("stale", h.stale)?;
-                Ok(d)
-            })
+            .map(|h| health_dict(py, h))
             .collect()
     }
 }
@@ -189,4 +177,19 @@ impl PyRegistry {
     fn check_policy<'py>(&self, py: Python<'py>) -> PyResult<Vec<Bound<'py, PyDict>>> {
         findings(py, self.inner.check_policy())
     }
+}
+
+/// One list's health (R-LIST-5) as the dict `Registry.health` and `Agency.health` return.
+pub(crate) fn health_dict(py: Python<'_>, h: alpr_core::hotlist::ListHealth) -> PyResult<Bound<'_, PyDict>> {
+    let d = PyDict::new(py);
+    d.set_item("id", h.id)?;
+    d.set_item("kind", h.kind.as_str())?;
+    d.set_item("priority", h.priority)?;
+    d.set_item("entries", h.entries)?;
+    d.set_item("loaded_at", h.loaded_at)?;
+    d.set_item("generated_at", h.generated_at)?;
+    d.set_item("age_seconds", h.age_seconds)?;
+    d.set_item("max_age_hours", h.max_age_hours)?;
+    d.set_item("stale", h.stale)?;
+    Ok(d)
 }
