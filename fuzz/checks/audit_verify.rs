@@ -6,7 +6,11 @@ use alpr_core::audit::{AuditLog, FileStore};
 
 pub(crate) fn run(data: &[u8]) {
     let dir = std::env::temp_dir();
-    let path = dir.join(format!("alpr-fuzz-audit-{}-{:?}.jsonl", std::process::id(), std::thread::current().id()));
+    let path = dir.join(format!(
+        "alpr-fuzz-audit-{}-{:?}.jsonl",
+        std::process::id(),
+        std::thread::current().id()
+    ));
     std::fs::write(&path, data).expect("write the temporary audit file");
     if let Ok(store) = FileStore::open(&path)
         && let Ok(log) = AuditLog::open(store.with_sync(false))

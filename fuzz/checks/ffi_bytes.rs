@@ -50,7 +50,14 @@ pub(crate) fn run(data: &[u8]) {
                 let (mut n, mut folded) = (0usize, false);
                 // SAFETY: `raw` and `buf` are valid for their lengths; the outs are locals.
                 let s = unsafe {
-                    alpr_plate_normalize(raw.as_ptr(), raw.len(), buf.as_mut_ptr(), buf.len(), &raw mut n, &raw mut folded)
+                    alpr_plate_normalize(
+                        raw.as_ptr(),
+                        raw.len(),
+                        buf.as_mut_ptr(),
+                        buf.len(),
+                        &raw mut n,
+                        &raw mut folded,
+                    )
                 };
                 ok(s);
                 if s == alpr_status::Ok {
@@ -61,7 +68,9 @@ pub(crate) fn run(data: &[u8]) {
                 let mut buf = vec![0u8; usize::from(cap % 5)];
                 let mut n = 0usize;
                 // SAFETY: `raw` and `buf` are valid for their lengths; `n` is a local.
-                ok(unsafe { alpr_jurisdiction_normalize(raw.as_ptr(), raw.len(), buf.as_mut_ptr(), buf.len(), &raw mut n) });
+                ok(unsafe {
+                    alpr_jurisdiction_normalize(raw.as_ptr(), raw.len(), buf.as_mut_ptr(), buf.len(), &raw mut n)
+                });
             }
             Call::PolicyToml(text) => {
                 let mut p = ptr::null();
@@ -100,7 +109,11 @@ pub(crate) fn run(data: &[u8]) {
                 let records: Vec<alpr_retention_record> = records
                     .iter()
                     .take(32)
-                    .map(|&(id, class, t)| alpr_retention_record { id, class_id: u32::from(class % 6), captured_at_ms: t })
+                    .map(|&(id, class, t)| alpr_retention_record {
+                        id,
+                        class_id: u32::from(class % 6),
+                        captured_at_ms: t,
+                    })
                     .collect();
                 let mut base = ptr::null();
                 // SAFETY: `base` is a local.
@@ -108,7 +121,15 @@ pub(crate) fn run(data: &[u8]) {
                 let mut plan = ptr::null();
                 // SAFETY: `base` is live; `records` and `holds` are valid for their lengths.
                 let s = unsafe {
-                    alpr_purge_plan_new(base, records.as_ptr(), records.len(), holds.as_ptr(), holds.len(), now_ms, &raw mut plan)
+                    alpr_purge_plan_new(
+                        base,
+                        records.as_ptr(),
+                        records.len(),
+                        holds.as_ptr(),
+                        holds.len(),
+                        now_ms,
+                        &raw mut plan,
+                    )
                 };
                 ok(s);
                 if s == alpr_status::Ok {
@@ -136,7 +157,14 @@ pub(crate) fn run(data: &[u8]) {
                 let mut n = 0usize;
                 // SAFETY: `base` is live; `text` and `codes` are valid for their lengths.
                 ok(unsafe {
-                    alpr_hot_plate_validate_json(base, text.as_ptr(), text.len(), codes.as_mut_ptr(), codes.len(), &raw mut n)
+                    alpr_hot_plate_validate_json(
+                        base,
+                        text.as_ptr(),
+                        text.len(),
+                        codes.as_mut_ptr(),
+                        codes.len(),
+                        &raw mut n,
+                    )
                 });
                 // SAFETY: `base` is live and not used again.
                 unsafe { alpr_policy_free(base) };

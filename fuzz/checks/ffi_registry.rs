@@ -23,7 +23,15 @@ struct ReadIn {
 
 #[derive(Arbitrary, Debug)]
 enum Op {
-    LoadBytes { format: u8, id: u8, kind: u8, priority: u8, loaded_at_ms: i64, category: Vec<u8>, bytes: Vec<u8> },
+    LoadBytes {
+        format: u8,
+        id: u8,
+        kind: u8,
+        priority: u8,
+        loaded_at_ms: i64,
+        category: Vec<u8>,
+        bytes: Vec<u8>,
+    },
     LoadJson(Vec<u8>),
     Match(ReadIn, i64, u8),
     MatchBatch(Vec<ReadIn>, i64, u8, bool),
@@ -61,7 +69,15 @@ pub(crate) fn run(data: &[u8]) {
     ok(unsafe { alpr_registry_new(ptr::null(), &raw mut registry) });
     for op in ops.into_iter().take(16) {
         match op {
-            Op::LoadBytes { format, id, kind, priority, loaded_at_ms, category, bytes } => {
+            Op::LoadBytes {
+                format,
+                id,
+                kind,
+                priority,
+                loaded_at_ms,
+                category,
+                bytes,
+            } => {
                 let id = IDS[usize::from(id) % IDS.len()];
                 let mut report = ptr::null_mut();
                 // SAFETY: `registry` is live; every (pointer, length) pair is a live buffer;
@@ -100,14 +116,25 @@ pub(crate) fn run(data: &[u8]) {
                 let mut n = 0usize;
                 // SAFETY: `registry` is live, `read` borrows live buffers; `hits` has room for
                 // its capacity (the callee writes only on success, within `hits_cap`).
-                let s = unsafe { alpr_registry_match(registry, &raw const read, now_ms, hits.as_mut_ptr(), hits.capacity(), &raw mut n) };
+                let s = unsafe {
+                    alpr_registry_match(
+                        registry,
+                        &raw const read,
+                        now_ms,
+                        hits.as_mut_ptr(),
+                        hits.capacity(),
+                        &raw mut n,
+                    )
+                };
                 ok(s);
                 if s == alpr_status::InsufficientSize {
                     assert!(n > hits.capacity(), "too small means more hits than room");
                     let mut again: Vec<alpr_hit> = Vec::with_capacity(n);
                     let mut m = 0usize;
                     // SAFETY: as above, with exactly `n` slots.
-                    let s2 = unsafe { alpr_registry_match(registry, &raw const read, now_ms, again.as_mut_ptr(), n, &raw mut m) };
+                    let s2 = unsafe {
+                        alpr_registry_match(registry, &raw const read, now_ms, again.as_mut_ptr(), n, &raw mut m)
+                    };
                     assert_eq!(s2, alpr_status::Ok, "room for the reported hits suffices");
                     assert_eq!(m, n);
                 } else if s == alpr_status::Ok {
@@ -119,7 +146,11 @@ pub(crate) fn run(data: &[u8]) {
                 let mut hits: Vec<alpr_hit> = Vec::with_capacity(usize::from(cap % 16));
                 let mut statuses = vec![0u32; reads.len()];
                 let mut n = 0usize;
-                let statuses_ptr = if with_statuses { statuses.as_mut_ptr() } else { ptr::null_mut() };
+                let statuses_ptr = if with_statuses {
+                    statuses.as_mut_ptr()
+                } else {
+                    ptr::null_mut()
+                };
                 // SAFETY: `reads` borrow live buffers; `hits` has room for its capacity;
                 // `statuses` holds one slot per read.
                 ok(unsafe {

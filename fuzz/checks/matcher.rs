@@ -47,7 +47,9 @@ fn text(codes: &[u8], wildcards: bool) -> String {
 }
 
 fn same_class(a: u8, b: u8) -> bool {
-    CLASSES.iter().any(|c| c.as_bytes().contains(&a) && c.as_bytes().contains(&b))
+    CLASSES
+        .iter()
+        .any(|c| c.as_bytes().contains(&a) && c.as_bytes().contains(&b))
 }
 
 fn levenshtein(a: &[u8], b: &[u8]) -> usize {
@@ -82,7 +84,11 @@ pub(crate) fn run(data: &[u8]) {
     policy.max_edits = input.max_edits % 3;
     policy.min_edit_length = 3 + input.min_edit_length % 4;
     policy.max_rejected_fraction = 1.0;
-    policy.on_jurisdiction_mismatch = if input.suppress { MismatchAction::Suppress } else { MismatchAction::Report };
+    policy.on_jurisdiction_mismatch = if input.suppress {
+        MismatchAction::Suppress
+    } else {
+        MismatchAction::Report
+    };
     let registry = Registry::new(Arc::new(policy.clone()));
     let now = chrono::DateTime::from_timestamp(1_700_000_000, 0).expect("time");
 
@@ -98,7 +104,11 @@ pub(crate) fn run(data: &[u8]) {
         let positions = key.bytes().filter(|&b| b != b'*').count();
         let stars = key.bytes().filter(|&b| b == b'*').count();
         // R-MATCH-6: a pattern needs 3 literals, at most 2 stars and 10 positions.
-        let ok = if wild { literals >= 3 && stars <= 2 && positions <= 10 } else { key.len() <= 10 };
+        let ok = if wild {
+            literals >= 3 && stars <= 2 && positions <= 10
+        } else {
+            key.len() <= 10
+        };
         if ok {
             valid.push((key.clone(), wild, jur, typ));
         }
@@ -129,7 +139,9 @@ pub(crate) fn run(data: &[u8]) {
     let mut read = Read::new(&read_text, now);
     read.jurisdiction = read_jur.map(|j| Jurisdiction::parse(j).expect("jurisdiction"));
     read.plate_type = read_type.map(|t| PlateType::parse(t).expect("plate type"));
-    let hits = registry.match_read(&read, now).expect("a read of the alphabet normalizes");
+    let hits = registry
+        .match_read(&read, now)
+        .expect("a read of the alphabet normalizes");
 
     let got: BTreeSet<HitKey> = hits
         .iter()
@@ -194,7 +206,12 @@ pub(crate) fn run(data: &[u8]) {
             tier.to_owned(),
         ));
     }
-    assert_eq!(got, want, "hits of {read_text:?} (policy {:?})", (policy.max_confusable, policy.max_edits, policy.min_edit_length));
+    assert_eq!(
+        got,
+        want,
+        "hits of {read_text:?} (policy {:?})",
+        (policy.max_confusable, policy.max_edits, policy.min_edit_length)
+    );
     // R-MATCH-9 within one list: tier, then match kind.
     for w in hits.windows(2) {
         let a = (w[0].tier.number(), w[0].kind.number());

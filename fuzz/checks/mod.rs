@@ -16,9 +16,12 @@ pub(crate) mod patterns;
 pub(crate) mod policy;
 pub(crate) mod workflow;
 
+/// A target's check: panics when the input breaks a property.
+pub(crate) type Check = fn(&[u8]);
+
 /// Every target by name (the directory names under `fuzz/regressions/` and `fuzz/seeds/`), with
 /// its check.
-pub(crate) const TARGETS: &[(&str, fn(&[u8]))] = &[
+pub(crate) const TARGETS: &[(&str, Check)] = &[
     ("normalize", normalize::run),
     ("patterns", patterns::run),
     ("parse_csv", parsers::run_csv),

@@ -8,7 +8,10 @@ pub(crate) fn run(data: &[u8]) {
     if let Ok(n) = normalize(&raw) {
         let text = n.plate.to_string();
         assert!((1..=PLATE_MAX_LEN).contains(&text.len()), "plate length {}", text.len());
-        assert!(text.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit()), "plate alphabet");
+        assert!(
+            text.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit()),
+            "plate alphabet"
+        );
         let again = normalize(&text).expect("a normalized plate normalizes");
         assert_eq!(again.plate, n.plate, "normalize is idempotent (R-NORM-8)");
         assert!(!again.folded, "a canonical plate has nothing to fold");

@@ -3,8 +3,8 @@
 //! line number.
 
 use alpr_core::Policy;
-use alpr_core::hotlist::{Format, ListMeta, load_bytes};
 use alpr_core::hotlist::format::parse_bytes;
+use alpr_core::hotlist::{Format, ListMeta, load_bytes};
 use alpr_core::vocab::{Category, ListKind};
 
 fn run(format: Format, data: &[u8]) {
@@ -24,7 +24,11 @@ fn run(format: Format, data: &[u8]) {
         generated_at: None,
     };
     if let Ok((version, report)) = load_bytes(format, data, meta, Some(Category::StolenVehicle), &policy) {
-        assert_eq!(version.entries().len(), report.accepted, "the report counts what was kept");
+        assert_eq!(
+            version.entries().len(),
+            report.accepted,
+            "the report counts what was kept"
+        );
         for r in &report.rejected {
             assert!(r.position.line.is_some(), "a rejected record names its line");
         }

@@ -30,6 +30,7 @@ struct Input {
 }
 
 #[derive(Clone, Debug, PartialEq)]
+#[allow(clippy::struct_excessive_bools)] // Independent facts of the hit's history, as the SPEC lists them.
 struct Model {
     status: HitStatus,
     disposition: Option<Disposition>,
@@ -55,7 +56,11 @@ pub(crate) fn run(data: &[u8]) {
     let policy = Policy::sacramento();
     let kind = pick(ListKind::ALL, input.kind);
     let origin = pick(Origin::ALL, input.origin);
-    let category = if input.stolen { Category::StolenVehicle } else { Category::Other };
+    let category = if input.stolen {
+        Category::StolenVehicle
+    } else {
+        Category::Other
+    };
     // R-HIT-2/3: only standard and hot-plate hits are calls for service (and broadcast).
     let actionable = matches!(kind, ListKind::Standard | ListKind::HotPlate);
     let stolen_call = actionable && category == Category::StolenVehicle;
@@ -71,7 +76,11 @@ pub(crate) fn run(data: &[u8]) {
         basis: false,
         stops: 0,
         violations: Vec::new(),
-        call_types: if actionable { vec![policy.call_type_hit.clone()] } else { Vec::new() },
+        call_types: if actionable {
+            vec![policy.call_type_hit.clone()]
+        } else {
+            Vec::new()
+        },
     };
     for ev in input.events.iter().take(64) {
         use HitStatus as S;
@@ -120,7 +129,12 @@ pub(crate) fn run(data: &[u8]) {
                 },
             ),
             Ev::Confirm(record_active, plate_verified, jurisdiction_verified, occupied) => {
-                let response = ClearsResponse { record_active, plate_verified, jurisdiction_verified, occupied };
+                let response = ClearsResponse {
+                    record_active,
+                    plate_verified,
+                    jurisdiction_verified,
+                    occupied,
+                };
                 let r = match m.status {
                     S::Alerted => Err(Code::NotAcknowledged),
                     S::Acknowledged | S::Broadcast => {
@@ -179,7 +193,7 @@ pub(crate) fn run(data: &[u8]) {
                 Event::Stop,
                 if closed {
                     Err(Code::InvalidTransition)
-                } else if !(m.confirmed_once && !m.rejected_once) {
+                } else if !m.confirmed_once || m.rejected_once {
                     Err(Code::ConfirmationRequired)
                 } else if !m.basis {
                     Err(Code::IndependentBasisRequired)
@@ -219,7 +233,11 @@ pub(crate) fn run(data: &[u8]) {
         assert_eq!(hit.disposition(), m.disposition, "disposition after {event:?}");
         assert_eq!(hit.outcome(), m.outcome, "outcome after {event:?}");
         assert_eq!(hit.basis_recorded(), m.basis, "basis after {event:?}");
-        assert_eq!(hit.is_confirmed(), m.confirmed_once && !m.rejected_once, "confirmed after {event:?}");
+        assert_eq!(
+            hit.is_confirmed(),
+            m.confirmed_once && !m.rejected_once,
+            "confirmed after {event:?}"
+        );
         assert_eq!(hit.stops(), m.stops, "stops after {event:?}");
         assert_eq!(hit.violations(), m.violations.as_slice(), "violations after {event:?}");
         assert_eq!(hit.call_types(), m.call_types.as_slice(), "call types after {event:?}");
