@@ -12,7 +12,14 @@ use std::path::{Path, PathBuf};
 
 /// Every file under `fuzz/regressions/`, as `<target>/<file>`, with what it broke (and how it
 /// was fixed). A file without a line here fails the test.
-const REGRESSIONS: &[(&str, &str)] = &[];
+const REGRESSIONS: &[(&str, &str)] = &[(
+    "matcher/double_star_pattern",
+    "oracle disagreement, not a core bug: the hot-plate pattern `**BBB` hit read `BBB` as the \
+     entry `*BBB` while the oracle expected the entry text `**BBB` (and, in the unminimized input, \
+     rejected `**BBB*` as 3 stars). The core folds a run of `*` into one (`**` means `*`, \
+     pattern.rs) and counts runs against the 2-star limit; the SPEC does not say. The oracle now \
+     folds runs the same way.",
+)];
 
 fn fuzz_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../fuzz")
