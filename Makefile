@@ -174,3 +174,43 @@ conformance: $(VENV)/.ready
 bench:
 	$(CARGO) bench -p alpr-benches
 
+
+.PHONY: fuzz asan-rust
+
+## fuzz: every cargo-fuzz target in fuzz/fuzz_targets for FUZZ_SECONDS each (default 60), one
+## after another, on the nightly toolchain (libFuzzer needs it; a fresh CI machine has only stable,
+## so this is not part of `make test`). Installs cargo-fuzz pinned into .tools. Each target's
+## corpus grows in fuzz/corpus/<target> (not committed), starting from fuzz/seeds/<target>. A
+## crash stops the run with the input in fuzz/artifacts/<target>/: minimize it
+## (`cargo +nightly fuzz tmin <target> <file>`), copy it to fuzz/regressions/<target>/ and add a
+## line saying what broke to alpr-ffi/tests/fuzz_regressions.rs, which replays it on stable in
+## `make test`. The long run: `make fuzz FUZZ_SECONDS=600`.
+CARGO_FUZZ_VERSION := 0.13.2
+CARGO_FUZZ := .tools/bin/cargo-fuzz
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS := $(basename $(notdir $(wildcard fuzz/fuzz_targets/*.rs)))
+
+$(CARGO_FUZZ):
+	$(CARGO) install cargo-fuzz --version $(CARGO_FUZZ_VERSION) --locked --root .tools --quiet
+
+fuzz: $(CARGO_FUZZ)
+	@rustup toolchain list | grep -q '^nightly' || \
+	  { echo "make fuzz: needs the nightly toolchain (rustup toolchain install nightly)"; exit 1; }
+	PATH="$(CURDIR)/.tools/bin:$$PATH" $(CARGO) +nightly fuzz build --fuzz-dir fuzz
+	for t in $(FUZZ_TARGETS); do \
+	  mkdir -p fuzz/corpus/$$t; \
+	  echo "== fuzz $$t for $(FUZZ_SECONDS) s"; \
+	  PATH="$(CURDIR)/.tools/bin:$$PATH" $(CARGO) +nightly fuzz run --fuzz-dir fuzz $$t fuzz/corpus/$$t fuzz/seeds/$$t -- \
+	    -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 -print_final_stats=1; \
+	done
+
+## asan-rust: the Rust tests of alpr-core and alpr-ffi (the C ABI's unsafe code, through its rlib)
+## under AddressSanitizer. Needs the nightly toolchain with rust-src (-Zbuild-std rebuilds std with
+## the sanitizer); slow (std and every dependency rebuilt instrumented), so not part of `make test`.
+## Doctests are left out: rustdoc does not take -Zbuild-std's sanitized std.
+ASAN_HOST = $(shell rustc -vV | sed -n 's/^host: //p')
+asan-rust:
+	@rustup component list --toolchain nightly --installed 2>/dev/null | grep -q '^rust-src' || \
+	  { echo "make asan-rust: needs the nightly toolchain with rust-src (rustup component add rust-src --toolchain nightly)"; exit 1; }
+	RUSTFLAGS=-Zsanitizer=address ASAN_OPTIONS=detect_leaks=1 $(CARGO) +nightly test -Zbuild-std --target $(ASAN_HOST) \
+	  -p alpr-core -p alpr-ffi --lib --tests --target-dir target/asan

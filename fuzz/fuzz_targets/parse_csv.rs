@@ -1,0 +1,8 @@
+//! Fuzz target `parse_csv`: see `checks/parsers.rs` for what it checks.
+#![no_main]
+
+#[allow(dead_code)]
+#[path = "../checks/mod.rs"]
+mod checks;
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| checks::parsers::run_csv(data));

@@ -1,0 +1,8 @@
+//! Fuzz target `policy_toml`: see `checks/policy.rs` for what it checks.
+#![no_main]
+
+#[allow(dead_code)]
+#[path = "../checks/mod.rs"]
+mod checks;
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| checks::policy::run_toml(data));
