@@ -84,9 +84,10 @@ c-test: $(RELEASE_LIB)
 	echo '#include "alpr.h"' | $(CXX) -std=c++11 -Wall -Wextra -Werror -Iinclude -x c++ -c - -o target/c/cpp_compat.o
 	for t in $(C_TESTS); do \
 	  b=target/c/$$(basename $$t .c); \
-	  $(CC) $(CFLAGS_TEST) -g $$t $(RELEASE_LIB) $(LDLIBS) -o $$b && $$b; \
-	  $(CC) $(CFLAGS_TEST) -g -fsanitize=address,undefined -fno-omit-frame-pointer $$t $(RELEASE_LIB) $(LDLIBS) -o $$b-asan && \
-	    ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1 $$b-asan; \
+	  $(CC) $(CFLAGS_TEST) -g $$t $(RELEASE_LIB) $(LDLIBS) -o $$b; \
+	  $$b; \
+	  $(CC) $(CFLAGS_TEST) -g -fsanitize=address,undefined -fno-omit-frame-pointer $$t $(RELEASE_LIB) $(LDLIBS) -o $$b-asan; \
+	  ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1 $$b-asan; \
 	  if command -v valgrind >/dev/null; then valgrind -q --error-exitcode=1 --leak-check=full --suppressions=tests/c/valgrind.supp $$b; \
 	  else echo "valgrind not installed: skipped under valgrind"; fi; \
 	done
