@@ -186,8 +186,11 @@ impl<S: AuditStore> Agency<S> {
             return Err(denied(&d));
         }
         if load.kind == ListKind::Special {
+            // R-LIST-9 as `access::check_list_approval` states it, but with the approver's whole
+            // access decision (account, training, clearance, then the role), since here the
+            // approver is a roster user rather than a caller-supplied object.
             let approved = load.approver.is_some_and(|a| {
-                let (_, ad, _) = self.decide_action(a, "approve_special_list", now);
+                let (_, ad, _) = self.decide_action(a, crate::access::APPROVE_SPECIAL_LIST, now);
                 ad.allowed()
             });
             if !approved {
