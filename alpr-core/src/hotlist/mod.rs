@@ -10,7 +10,7 @@ mod json;
 mod model;
 mod validate;
 
-pub use format::{Format, load_bytes};
+pub use format::{Format, TableRow, load_bytes, load_table};
 pub use health::ListHealth;
 pub use model::{Attributes, Caution, Entry, ListMeta, Vehicle};
 pub use validate::{

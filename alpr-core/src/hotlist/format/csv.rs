@@ -13,7 +13,7 @@ use std::borrow::Cow;
 
 /// What a column holds.
 #[derive(Clone, Debug, PartialEq, Eq)]
-enum Role {
+pub(super) enum Role {
     Plate,
     Pattern,
     State,
@@ -29,7 +29,7 @@ enum Role {
 }
 
 impl Role {
-    fn of(name: &str) -> Role {
+    pub(super) fn of(name: &str) -> Role {
         match name.to_ascii_lowercase().as_str() {
             "plate" => Role::Plate,
             "pattern" => Role::Pattern,
@@ -248,8 +248,8 @@ pub(crate) fn parse(text: &str, sink: &mut dyn FnMut(Record)) -> Result<FileInfo
     })
 }
 
-/// One structurally sound record.
-fn record(line: u32, roles: &[Role], fields: &mut Vec<Cow<'_, str>>) -> Record {
+/// One structurally sound record (a CSV line, or a table row through [`super::table`]).
+pub(super) fn record(line: u32, roles: &[Role], fields: &mut Vec<Cow<'_, str>>) -> Record {
     if fields.len() > roles.len() {
         if let Some(extra) = fields[roles.len()..].iter().position(|f| !f.trim().is_empty()) {
             return reject(line, (roles.len() + extra) as u32 + 1, Code::InvalidField);

@@ -19,6 +19,7 @@
 mod clew;
 mod csv;
 mod ncic;
+mod table;
 
 use crate::error::{Code, Error, Position, Result};
 use std::fmt;
@@ -28,6 +29,8 @@ use crate::hotlist::{ListMeta, ListVersion, LoadReport, RawEntry, Rejection};
 use crate::policy::Policy;
 use crate::time::Instant;
 use crate::vocab::{Category, vocab};
+
+pub use table::{TableRow, load_table};
 
 vocab! {
     /// A hot-list file format (R-LIST-7).
@@ -61,7 +64,7 @@ pub(crate) struct Columns {
 
 impl Columns {
     /// The column a validation code is about.
-    fn of(&self, code: Code) -> Option<u32> {
+    pub(crate) fn of(&self, code: Code) -> Option<u32> {
         match code {
             Code::Empty | Code::InvalidCharacter | Code::TooLong | Code::PlaceholderPlate | Code::InvalidField => {
                 self.plate.or(self.pattern)
