@@ -12,7 +12,7 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use chrono::{DateTime, FixedOffset, NaiveTime, Utc};
 use pyo3::prelude::*;
-use pyo3::types::{PyBytes, PyDict, PyList};
+use pyo3::types::{PyDict, PyList};
 
 use alpr_core::access::{AccessRequest, User};
 use alpr_core::agency::{Agency, Clock, ListLoad, RosterChange, TimedEvent};
@@ -517,7 +517,7 @@ impl PyAgency {
     ///
     /// Args:
     ///     user: the loader's id.
-    ///     path_or_bytes: the file (``bytes``, ``str`` or ``os.PathLike``).
+    ///     path_or_bytes: the file: ``bytes``, a binary file object (with ``.read()``) or a path.
     ///     format: ``"csv"``, ``"ca_doj_clew"`` or ``"ncic_extract"``.
     ///     id, kind, priority, category, source: as ``Registry.load_file``.
     ///     approver: for a special list, the approver's id.
@@ -552,14 +552,7 @@ impl PyAgency {
         if id.trim().is_empty() {
             return Err(to_py(py, &invalid("empty list id")));
         }
-        let bytes: Vec<u8> = if let Ok(b) = path_or_bytes.cast::<PyBytes>() {
-            b.as_bytes().to_vec()
-        } else {
-            let path: std::path::PathBuf = path_or_bytes.extract()?;
-            py.detach(|| std::fs::read(&path))
-                .map_err(|e| Error::new(Code::Io).with_detail(format!("cannot read the file: {}", e.kind())))
-                .py_err(py)?
-        };
+        let bytes = crate::tables::file_bytes(py, "path_or_bytes", path_or_bytes)?;
         let user = user.to_owned();
         let report = self.with(py, move |a| {
             a.load_list(
@@ -982,19 +975,28 @@ impl PyAgency {
     /// The audit records with a time in ``[start, end)`` (open ends when omitted), for a user
     /// allowed ``audit_queries``; the request is recorded first.
     ///
+    /// Args:
+    ///     user: the auditor's id.
+    ///     start, end: the period.
+    ///     as_table: a ``pyarrow.Table`` built in Rust instead of a list of dicts: ``sequence``,
+    ///         ``hash``, ``time`` (timestamp[ms, UTC]), ``user``, ``agency``, ``action``,
+    ///         ``purpose``, ``case_number``, ``query_terms``, ``outcome``, ``reasons``
+    ///         (list of codes), ``details`` (map of strings).
+    ///
     /// Returns:
-    ///     list[dict]: each record's ``sequence``, ``hash`` and fields (``time``, ``user``,
-    ///     ``agency``, ``action``, ``outcome``, ``reasons``, ``details``, …).
+    ///     list[dict] | pyarrow.Table: each record's ``sequence``, ``hash`` and fields
+    ///     (``time``, ``user``, ``agency``, ``action``, ``outcome``, ``reasons``, ``details``, …).
     ///
     /// Raises:
     ///     AccessDeniedError: not allowed (recorded).
-    #[pyo3(signature = (user, *, start=None, end=None))]
+    #[pyo3(signature = (user, *, start=None, end=None, as_table=false))]
     fn audit_records<'py>(
         &self,
         py: Python<'py>,
         user: &str,
         start: Option<DateTime<FixedOffset>>,
         end: Option<DateTime<FixedOffset>>,
+        as_table: bool,
     ) -> PyResult<Bound<'py, PyAny>> {
         let fmt = |t: Option<DateTime<FixedOffset>>| t.map(|t| utc(t).to_rfc3339()).unwrap_or_default();
         let request = AccessRequest {
@@ -1004,28 +1006,37 @@ impl PyAgency {
         };
         let (from, to) = (start.map(utc), end.map(utc));
         let user = user.to_owned();
-        let entries = self.with(py, move |a| {
+        let entries: Vec<AuditEntry> = self.with(py, move |a| {
             a.authorize(&user, &request)?;
             let mut out = Vec::new();
             a.log().scan(&mut |e| {
                 let t = e.record.time;
                 if from.is_none_or(|f| t >= f) && to.is_none_or(|x| t < x) {
-                    let mut v = serde_json::to_value(&e.record).unwrap_or_default();
-                    if let Some(m) = v.as_object_mut() {
-                        m.insert("sequence".to_owned(), e.sequence.into());
-                        let hash = e.hash.iter().fold(String::new(), |mut h, b| {
-                            let _ = write!(h, "{b:02x}");
-                            h
-                        });
-                        m.insert("hash".to_owned(), hash.into());
-                    }
-                    out.push(v);
+                    out.push(e.clone());
                 }
                 Ok(())
             })?;
             Ok(out)
         })?;
-        to_python(py, &entries)
+        if as_table {
+            return crate::tables::audit_table(py, &entries);
+        }
+        let values: Vec<serde_json::Value> = entries
+            .iter()
+            .map(|e| {
+                let mut v = serde_json::to_value(&e.record).unwrap_or_default();
+                if let Some(m) = v.as_object_mut() {
+                    m.insert("sequence".to_owned(), e.sequence.into());
+                    let hash = e.hash.iter().fold(String::new(), |mut h, b| {
+                        let _ = write!(h, "{b:02x}");
+                        h
+                    });
+                    m.insert("hash".to_owned(), hash.into());
+                }
+                v
+            })
+            .collect();
+        to_python(py, &values)
     }
 
     fn __repr__(&self) -> String {

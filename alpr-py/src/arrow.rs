@@ -94,7 +94,7 @@ impl Imported {
     }
 
     /// The column names of a table.
-    fn names(&self) -> Vec<String> {
+    pub(crate) fn names(&self) -> Vec<String> {
         match self.field.data_type() {
             DataType::Struct(fields) => fields.iter().map(|f| f.name().clone()).collect(),
             _ => Vec::new(),
@@ -124,6 +124,11 @@ impl Imported {
         })
     }
 
+    /// The number of rows.
+    pub(crate) fn rows(&self) -> usize {
+        self.chunks.iter().map(|c| Array::len(c.as_ref())).sum()
+    }
+
     /// The data as one column (when it is not a table).
     pub(crate) fn into_column(self) -> Column {
         Column {
@@ -151,7 +156,8 @@ pub(crate) enum Cell<'a> {
     Bad(Code),
 }
 
-fn is_text(t: &DataType) -> bool {
+/// Whether `t` is a text type [`Column::cells`] reads.
+pub(crate) fn is_text(t: &DataType) -> bool {
     match t {
         DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View => true,
         DataType::Dictionary(_, v) => matches!(**v, DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View),
@@ -163,6 +169,11 @@ impl Column {
     /// The number of rows.
     pub(crate) fn len(&self) -> usize {
         self.chunks.iter().map(Array::len).sum()
+    }
+
+    /// The chunks.
+    pub(crate) fn chunks(&self) -> &[ArrayRef] {
+        &self.chunks
     }
 
     /// Checks that this is a text column (string, large string, string view, or a dictionary

@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use chrono::{DateTime, FixedOffset, Utc};
 use pyo3::prelude::*;
-use pyo3::types::{PyBytes, PyDict};
+use pyo3::types::PyDict;
 
 use alpr_core::hotlist::{Format, ListMeta};
 use alpr_core::vocab::{Category, ListKind};
@@ -24,7 +24,9 @@ impl PyRegistry {
     /// previous version, atomically for concurrent matches (R-LIST-4).
     ///
     /// Args:
-    ///     path_or_bytes: the file's contents (``bytes``) or a path (``str`` or ``os.PathLike``).
+    ///     path_or_bytes: the file's contents (``bytes``, ``bytearray``, ``memoryview``), a binary
+    ///         file object (anything with ``.read()``: ``open(p, "rb")``, ``io.BytesIO``, an S3 or
+    ///         HTTP stream) or a path (``str`` or ``os.PathLike``).
     ///     format: ``"csv"``, ``"ca_doj_clew"`` or ``"ncic_extract"``.
     ///     id: the list id (``SVS``, ``NCIC``, ``SPECIAL-OOI``, …).
     ///     kind: ``"standard"``, ``"special"``, ``"hot_plate"`` or ``"covert"``.
@@ -69,14 +71,7 @@ impl PyRegistry {
         if id.trim().is_empty() {
             return Err(Error::new(Code::InvalidArgument).with_detail("empty list id")).py_err(py);
         }
-        let bytes: Vec<u8> = if let Ok(b) = path_or_bytes.cast::<PyBytes>() {
-            b.as_bytes().to_vec()
-        } else {
-            let path: std::path::PathBuf = path_or_bytes.extract()?;
-            py.detach(|| std::fs::read(&path))
-                .map_err(|e| Error::new(Code::Io).with_detail(format!("cannot read the file: {}", e.kind())))
-                .py_err(py)?
-        };
+        let bytes = crate::tables::file_bytes(py, "path_or_bytes", path_or_bytes)?;
         let meta = ListMeta {
             id,
             kind,

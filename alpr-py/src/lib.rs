@@ -14,6 +14,7 @@ mod plate;
 mod policy;
 mod registry;
 mod search;
+mod tables;
 mod time;
 mod workflow;
 

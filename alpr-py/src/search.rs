@@ -11,7 +11,6 @@ use alpr_core::time::floor_ms;
 use alpr_core::{Code, Error, Jurisdiction, PlateOrPattern, normalize};
 use chrono::{DateTime, FixedOffset};
 use pyo3::prelude::*;
-use pyo3::types::{IntoPyDict, PyDict, PyList};
 
 use crate::errors::{IntoPy, to_py};
 use crate::policy::{PyPolicy, policy_or_builtin};
@@ -180,36 +179,9 @@ impl PyDetectionStore {
     }
 }
 
-/// The rows of a store as a ``pyarrow.Table`` (the columns of ``DetectionStore.search``).
+/// The rows of a store as a ``pyarrow.Table`` (the columns of ``Agency.search``), built in Rust.
 pub(crate) fn rows_table<'py>(py: Python<'py>, store: &DetectionStore, rows: &[u32]) -> PyResult<Bound<'py, PyAny>> {
-    let pa = py.import("pyarrow")?;
-    let (mut id, mut plate, mut at, mut lat, mut lon, mut jur, mut dev) =
-        (vec![], vec![], vec![], vec![], vec![], vec![], vec![]);
-    for &r in rows {
-        let d = store.row(r);
-        id.push(d.id);
-        plate.push(d.plate.to_string());
-        at.push(d.observed_ms);
-        lat.push(d.lat);
-        lon.push(d.lon);
-        jur.push(d.jurisdiction.map(|j| j.as_str().to_owned()));
-        dev.push(d.device_id.map(str::to_owned));
-    }
-    let arr = |values: Bound<'py, PyList>, ty: Bound<'py, PyAny>| -> PyResult<Bound<'py, PyAny>> {
-        let kw = PyDict::new(py);
-        kw.set_item("type", ty)?;
-        pa.call_method("array", (values,), Some(&kw))
-    };
-    let cols = PyDict::new(py);
-    cols.set_item("id", arr(PyList::new(py, id)?, pa.call_method0("uint64")?)?)?;
-    cols.set_item("plate", arr(PyList::new(py, plate)?, pa.call_method0("string")?)?)?;
-    let ts = pa.call_method("timestamp", ("ms",), Some(&[("tz", "UTC")].into_py_dict(py)?))?;
-    cols.set_item("observed_at", arr(PyList::new(py, at)?, ts)?)?;
-    cols.set_item("lat", arr(PyList::new(py, lat)?, pa.call_method0("float64")?)?)?;
-    cols.set_item("lon", arr(PyList::new(py, lon)?, pa.call_method0("float64")?)?)?;
-    cols.set_item("jurisdiction", arr(PyList::new(py, jur)?, pa.call_method0("string")?)?)?;
-    cols.set_item("device_id", arr(PyList::new(py, dev)?, pa.call_method0("string")?)?)?;
-    pa.call_method1("table", (cols,))
+    crate::tables::detections_table(py, store, rows)
 }
 
 pub(crate) fn query_of(
