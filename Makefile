@@ -156,7 +156,8 @@ $(VENV)/.ready: Makefile
 	$(PY) -m pip install --quiet 'maturin>=1.8,<2' 'pytest>=8' 'hypothesis>=6' 'pyarrow>=15' 'mypy>=1.18' 'pandas>=2.2' 'polars>=1.0'
 	touch $@
 
-## py-test: build the wheel, install it in the venv, run pytest, check the type stub with stubtest.
+## py-test: build the wheel, install it in the venv, run pytest, check the type stub with stubtest,
+## run examples/notebook_month.py.
 py-test: $(VENV)/.ready
 	rm -rf target/wheels
 	$(VENV)/bin/maturin build --quiet --release -m alpr-py/Cargo.toml -o target/wheels -i $(PY)
@@ -164,6 +165,9 @@ py-test: $(VENV)/.ready
 	cd alpr-py && ../$(PY) -m pytest -q tests
 	# The hand-written stub against the built module (names, signatures, defaults, classes).
 	cd alpr-py && ../$(PY) -m mypy.stubtest alpr._alpr --ignore-disjoint-bases
+	# The notebook-style example (issue 13): a month of detections from Arrow, an audited search,
+	# retro-hits of a new list, the quarterly report as DataFrames; it checks what it prints.
+	$(PY) examples/notebook_month.py
 
 ## conformance: the vectors through all three surfaces (plus any directory in ALPR_VECTORS).
 conformance: $(VENV)/.ready

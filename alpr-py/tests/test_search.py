@@ -109,7 +109,7 @@ def test_from_tables() -> None:
     naive = table.set_column(2, "observed_at", pa.array([dt.datetime(2026, 1, 1)] * 3))
     with pytest.raises(TypeError, match="without a timezone"):
         alpr.detection_store_from_table(naive)
-    with pytest.raises(ValueError):
+    with pytest.raises(KeyError):
         alpr.detection_store_from_table(table.drop_columns(["lat"]))
     with pytest.raises(TypeError):
         alpr.detection_store_from_table([1, 2])

@@ -3,11 +3,16 @@
 import datetime
 import datetime as _dt
 import os
-from typing import Any, Callable, Mapping, Sequence, final
+from typing import Any, Callable, Literal, Mapping, Protocol, Sequence, final, overload
 
 from typing_extensions import Self
 
 __version__: str
+
+class _BinaryReader(Protocol):
+    def read(self, /) -> bytes: ...
+
+_FileSource = bytes | bytearray | memoryview | _BinaryReader | str | os.PathLike[str]
 
 class AlprError(Exception):
     code: str
@@ -225,7 +230,7 @@ class Registry:
     def load_list(self, list: dict[str, object] | str) -> LoadReport: ...
     def load_file(
         self,
-        path_or_bytes: bytes | str | os.PathLike[str],
+        path_or_bytes: _FileSource,
         format: str,
         *,
         id: str,
@@ -234,6 +239,18 @@ class Registry:
         loaded_at: datetime.datetime,
         category: str | None = None,
         source: str = ...,
+    ) -> LoadReport: ...
+    def load_table(
+        self,
+        data: Any,
+        *,
+        id: str,
+        kind: str,
+        priority: int,
+        loaded_at: datetime.datetime,
+        category: str | None = None,
+        source: str = ...,
+        columns: Mapping[str, str] | None = None,
     ) -> LoadReport: ...
     def entries(self, id: str) -> list[dict[str, object]]: ...
     def health(self, now: datetime.datetime) -> list[dict[str, object]]: ...
@@ -403,6 +420,19 @@ class DetectionStore:
     ) -> Self: ...
     @staticmethod
     def from_json(text: str) -> DetectionStore: ...
+    @staticmethod
+    def from_arrow(
+        data: Any,
+        *,
+        id: str = "id",
+        plate: str = "plate",
+        observed_at: str = "observed_at",
+        lat: str = "lat",
+        lon: str = "lon",
+        jurisdiction: str | None = None,
+        device_id: str | None = None,
+        observed_at_unit: str | None = None,
+    ) -> DetectionStore: ...
     def __len__(self) -> int: ...
 
 @final
@@ -434,6 +464,8 @@ class AuditReport:
     def to_dict(self) -> dict[str, Any]: ...
     def users_csv(self) -> str: ...
     def sample_csv(self) -> str: ...
+    def users_table(self) -> Any: ...
+    def sample_table(self) -> Any: ...
 
 @final
 class AuditLog:
@@ -563,7 +595,7 @@ class Agency:
     def load_list(
         self,
         user: str,
-        path_or_bytes: bytes | str | os.PathLike[str],
+        path_or_bytes: _FileSource,
         format: str,
         *,
         id: str,
@@ -643,9 +675,24 @@ class Agency:
         sample_size: int = 0,
         shifts: Mapping[str, tuple[datetime.time, datetime.time]] | None = None,
     ) -> AuditReport: ...
+    @overload
     def audit_records(
-        self, user: str, *, start: datetime.datetime | None = None, end: datetime.datetime | None = None
+        self,
+        user: str,
+        *,
+        start: datetime.datetime | None = None,
+        end: datetime.datetime | None = None,
+        as_table: Literal[False] = False,
     ) -> list[dict[str, Any]]: ...
+    @overload
+    def audit_records(
+        self,
+        user: str,
+        *,
+        start: datetime.datetime | None = None,
+        end: datetime.datetime | None = None,
+        as_table: Literal[True],
+    ) -> Any: ...
 
 @final
 class HitCase:
