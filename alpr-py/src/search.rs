@@ -19,9 +19,14 @@ use crate::policy::{PyPolicy, policy_or_builtin};
 /// only through an :class:`Agency` (``Agency.search``, ``Agency.retro_hits``), which decides
 /// each read and records it first.
 ///
+/// Every column may be a Python sequence or an Arrow column (a ``pyarrow.Array`` or
+/// ``ChunkedArray``, a polars or pandas Series: anything with the Arrow PyCapsule interface), read
+/// from its buffers; for a whole table use :meth:`from_arrow`.
+///
 /// Args:
 ///     ids: unique detection ids (non-negative integers).
-///     plates: plate texts, normalized as ``normalize`` does.
+///     plates: plate texts, normalized as ``normalize`` does (a missing one is ``EmptyError``
+///         at its ``index``).
 ///     observed_at: timezone-aware ``datetime`` objects (a list), a timezone-aware Arrow
 ///         timestamp column, or with ``observed_at_unit`` Unix times as ``int``.
 ///     lat: latitudes in degrees.
@@ -111,15 +116,22 @@ impl PyDetectionStore {
     #[allow(clippy::too_many_arguments, clippy::needless_pass_by_value)]
     fn new(
         py: Python<'_>,
-        ids: Vec<u64>,
-        plates: Vec<String>,
+        ids: &Bound<'_, PyAny>,
+        plates: &Bound<'_, PyAny>,
         observed_at: &Bound<'_, PyAny>,
-        lat: Vec<f64>,
-        lon: Vec<f64>,
-        jurisdictions: Option<Vec<Option<String>>>,
-        device_ids: Option<Vec<Option<String>>>,
+        lat: &Bound<'_, PyAny>,
+        lon: &Bound<'_, PyAny>,
+        jurisdictions: Option<&Bound<'_, PyAny>>,
+        device_ids: Option<&Bound<'_, PyAny>>,
         observed_at_unit: Option<&str>,
     ) -> PyResult<PyDetectionStore> {
+        use crate::tables::{floats_arg, ids_arg, texts_arg};
+        let ids = ids_arg(py, ids)?;
+        let plates = texts_arg(py, "plates", plates)?;
+        let lat = floats_arg(py, "lat", lat)?;
+        let lon = floats_arg(py, "lon", lon)?;
+        let jurisdictions = jurisdictions.map(|j| texts_arg(py, "jurisdictions", j)).transpose()?;
+        let device_ids = device_ids.map(|d| texts_arg(py, "device_ids", d)).transpose()?;
         let observed = observed_ms(py, observed_at, observed_at_unit)?;
         let n = ids.len();
         let same = [plates.len(), observed.len(), lat.len(), lon.len()]
@@ -137,7 +149,9 @@ impl PyDetectionStore {
             .detach(|| -> alpr_core::Result<DetectionStore> {
                 let mut b = DetectionStoreBuilder::with_capacity(n);
                 for i in 0..n {
-                    let plate = normalize(&plates[i]).map_err(|e| at_index(e, i))?.plate;
+                    let plate = normalize(plates[i].as_deref().unwrap_or(""))
+                        .map_err(|e| at_index(e, i))?
+                        .plate;
                     let j = jurisdictions
                         .as_ref()
                         .and_then(|j| j[i].as_deref())

@@ -740,3 +740,60 @@ pub(crate) fn audit_table<'py>(
     let batch = py.detach(|| audit_batch(entries)).map_err(|e| table_error(&e))?;
     arrow::to_pyarrow(py, batch)
 }
+
+/// One column of the `DetectionStore` constructor: an Arrow column (anything with the PyCapsule
+/// interface: a ``pyarrow.Array``/``ChunkedArray``, a polars or pandas Series) or a Python
+/// sequence.
+fn arrow_column(arg: &str, obj: &Bound<'_, PyAny>) -> PyResult<Option<Column>> {
+    match arrow::import(arg, obj)? {
+        Some(t) if t.is_table() => Err(PyTypeError::new_err(format!(
+            "{arg}: expected one column, got a table (use DetectionStore.from_arrow for tables)"
+        ))),
+        Some(c) => Ok(Some(c.into_column())),
+        None => Ok(None),
+    }
+}
+
+/// The ids argument: an Arrow integer column or a sequence of ``int`` (a null or negative id is
+/// `invalid_argument` at its row).
+pub(crate) fn ids_arg(py: Python<'_>, obj: &Bound<'_, PyAny>) -> PyResult<Vec<u64>> {
+    let Some(col) = arrow_column("ids", obj)? else {
+        return obj.extract();
+    };
+    ids_of("ids", &col)?
+        .into_iter()
+        .enumerate()
+        .map(|(i, v)| v.map_err(|d| to_py(py, &invalid_at(d, i))))
+        .collect()
+}
+
+/// A float argument (``lat``, ``lon``): an Arrow float column or a sequence of ``float`` (a
+/// null is `invalid_argument` at its row).
+pub(crate) fn floats_arg(py: Python<'_>, arg: &str, obj: &Bound<'_, PyAny>) -> PyResult<Vec<f64>> {
+    let Some(col) = arrow_column(arg, obj)? else {
+        return obj.extract();
+    };
+    floats_of(arg, &col)?
+        .into_iter()
+        .enumerate()
+        .map(|(i, v)| v.ok_or_else(|| to_py(py, &invalid_at("lat/lon: a missing coordinate", i))))
+        .collect()
+}
+
+/// A text argument (``plates``, ``jurisdictions``, ``device_ids``): an Arrow string column or a
+/// sequence of ``str`` or ``None``. Bytes that are not UTF-8 are `invalid_utf8` at their row.
+pub(crate) fn texts_arg(py: Python<'_>, arg: &str, obj: &Bound<'_, PyAny>) -> PyResult<Vec<Option<String>>> {
+    let Some(col) = arrow_column(arg, obj)? else {
+        return obj.extract();
+    };
+    col.check_text(arg)?;
+    col.cells()
+        .into_iter()
+        .enumerate()
+        .map(|(i, c)| match c {
+            Cell::Str(s) => Ok(Some(s.to_owned())),
+            Cell::Null => Ok(None),
+            Cell::Bad(code) => Err(to_py(py, &at_index(Error::new(code), i))),
+        })
+        .collect()
+}

@@ -227,6 +227,18 @@ def test_detection_store_from_any_arrow_producer() -> None:
         device_ids=t.column("device_id").to_pylist(),
     )
     assert a.search(listed, "7ABC00?", user="i1", request=QUERY).equals(expected)
+    # ... and so does the constructor with Arrow columns (pyarrow, polars Series), as
+    # match_batch takes them.
+    frame = pl.DataFrame(t)
+    for cols in (t.columns, [frame[c] for c in t.column_names]):
+        ids, plates, times, lat, lon, jur, dev = cols
+        store = alpr.DetectionStore(ids, plates, times, lat, lon, jurisdictions=jur, device_ids=dev)
+        assert a.search(store, "7ABC00?", user="i1", request=QUERY).equals(expected)
+    with pytest.raises(alpr.EmptyError) as e:
+        alpr.DetectionStore([1, 2], pa.array(["7ABC123", None]), t.column("observed_at")[:2], [0.0] * 2, [0.0] * 2)
+    assert e.value.position["index"] == 1
+    with pytest.raises(TypeError, match="one column"):
+        alpr.DetectionStore(t, t, t, t, t)
     # The search table is built in Rust with the documented types.
     assert expected.schema.field("id").type == pa.uint64()
     assert expected.schema.field("observed_at").type == pa.timestamp("ms", tz="UTC")

@@ -102,7 +102,7 @@ def main() -> int:
 
         reg = load()
         # -- exact-ish matching: alpr default vs set loop vs polars is_in ---------------------
-        print("matching, 1M reads:")
+        print(f"matching, {n:,} reads:")
         alpr_ns = row(
             "alpr match_batch(pa.Table), default policy, as_table=True",
             median_s(lambda: reg.match_batch(table, observed_at=NOW, now=NOW, as_table=True), rep),
@@ -146,7 +146,7 @@ def main() -> int:
         edits = load(alpr.Policy().with_overrides('{"max_edits": 1}'))
         sub = table.slice(0, 200_000)
         edits_ns = row(
-            "alpr match_batch max_edits=1 (200,000 reads)",
+            f"alpr match_batch max_edits=1 ({sub.num_rows:,} reads)",
             median_s(lambda: edits.match_batch(sub, observed_at=NOW, now=NOW, as_table=True), 3),
             sub.num_rows,
         )
@@ -160,7 +160,7 @@ def main() -> int:
         print(f"symspellpy build: {time.perf_counter() - t:.1f} s")
         few = reads[:20_000]
         sym_ns = row(
-            "symspellpy lookup(Verbosity.ALL, 1) (20,000 reads)",
+            f"symspellpy lookup(Verbosity.ALL, 1) ({len(few):,} reads)",
             median_s(lambda: [sym.lookup(x, Verbosity.ALL, max_edit_distance=1) for x in few], 3),
             len(few),
         )

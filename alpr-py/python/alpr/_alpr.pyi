@@ -408,14 +408,14 @@ def public_records_request(
 class DetectionStore:
     def __new__(
         cls,
-        ids: Sequence[int],
-        plates: Sequence[str],
+        ids: Sequence[int] | Any,
+        plates: Sequence[str | None] | Any,
         observed_at: Sequence[datetime.datetime] | Sequence[int] | Any,
-        lat: Sequence[float],
-        lon: Sequence[float],
+        lat: Sequence[float] | Any,
+        lon: Sequence[float] | Any,
         *,
-        jurisdictions: Sequence[str | None] | None = None,
-        device_ids: Sequence[str | None] | None = None,
+        jurisdictions: Sequence[str | None] | Any | None = None,
+        device_ids: Sequence[str | None] | Any | None = None,
         observed_at_unit: str | None = None,
     ) -> Self: ...
     @staticmethod
