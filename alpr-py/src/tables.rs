@@ -51,10 +51,14 @@ pub(crate) fn file_bytes(py: Python<'_>, arg: &str, obj: &Bound<'_, PyAny>) -> P
                 "{arg}: the file object returned str; open it in binary mode (open(path, \"rb\"))"
             )));
         }
-        return data.extract::<Vec<u8>>().or_else(|_| {
-            let mv = py.import("builtins")?.getattr("bytes")?.call1((data,))?;
-            Ok::<_, PyErr>(mv.cast::<PyBytes>()?.as_bytes().to_vec())
-        });
+        if let Ok(b) = data.cast::<PyBytes>() {
+            return Ok(b.as_bytes().to_vec());
+        }
+        // A bytearray or memoryview (or anything else `bytes()` takes): copied once by `bytes`.
+        let b = py.import("builtins")?.getattr("bytes")?.call1((data,)).map_err(|_| {
+            PyTypeError::new_err(format!("{arg}: the file object's read() returned no bytes-like object"))
+        })?;
+        return Ok(b.cast::<PyBytes>()?.as_bytes().to_vec());
     }
     if obj.get_type().name()? == "memoryview" {
         let b = py.import("builtins")?.getattr("bytes")?.call1((obj,))?;
@@ -419,9 +423,9 @@ fn optional_column(table: &arrow::Imported, arg: &str, name: Option<&str>, defau
 #[pymethods]
 impl PyDetectionStore {
     /// Builds a store from a table — a ``pyarrow.Table``, a polars or pandas DataFrame, a DuckDB
-    /// or DataFusion result, anything with the Arrow PyCapsule interface — read in place from its
-    /// Arrow buffers (no Python object per value; float columns without nulls are read as their
-    /// buffers are).
+    /// or DataFusion result, anything with the Arrow PyCapsule interface — read from its Arrow
+    /// buffers without a Python object per value (strings are read in place; the store then
+    /// copies every value into its own plate-sorted layout).
     ///
     /// Args:
     ///     data: the table.

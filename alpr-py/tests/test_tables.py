@@ -176,6 +176,11 @@ def test_load_file_takes_binary_file_objects(tmp_path: Any) -> None:
     assert {(r.accepted, len(r.rejected)) for r in reports} == {(2, 0)}
     with open(path, encoding="utf-8") as text_mode, pytest.raises(TypeError, match="binary mode"):
         alpr.Registry().load_file(text_mode, "csv", id="L", kind="standard", priority=1, loaded_at=NOW)
+    class Views:
+        def read(self) -> memoryview:
+            return memoryview(text)
+
+    assert alpr.Registry().load_file(Views(), "csv", id="L", kind="standard", priority=1, loaded_at=NOW).accepted == 2
     with pytest.raises(TypeError, match="file object"):
         alpr.Registry().load_file(12, "csv", id="L", kind="standard", priority=1, loaded_at=NOW)
 
