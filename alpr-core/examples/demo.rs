@@ -59,6 +59,7 @@ fn user(id: &str, role: &str) -> User {
         trained_on: chrono::NaiveDate::from_ymd_opt(2025, 6, 1),
         clearance: true,
         last_active_at: None,
+        devices: Vec::new(),
     }
 }
 
