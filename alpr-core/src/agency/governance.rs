@@ -587,7 +587,7 @@ impl<S: AuditStore> Agency<S> {
             d.reasons.push(Code::CaseNumberRequired);
         }
         let mut r = crate::access::audit_record(&u, &request, &d, now);
-        r.action = "pod_evidence".to_owned();
+        "pod_evidence".clone_into(&mut r.action);
         if r.agency.is_empty() {
             r.agency.clone_from(&self.name);
         }
