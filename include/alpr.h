@@ -433,6 +433,35 @@ typedef struct alpr_detection_query {
   double radius_m;
 } alpr_detection_query;
 
+// How to load a hot-list file: what the list is and where it came from. Plain data; the library
+// keeps no pointer after the call. Make one with `alpr_load_options_init()` and set `format`,
+// `id`, `kind` and `loaded_at_ms` (required: left unset they fail the load), and `priority`,
+// `category` and `source` when wanted.
+typedef struct alpr_load_options {
+  // One of `ALPR_FORMAT_*` (required; `ALPR_UNSET` after `alpr_load_options_init`).
+  uint32_t format;
+  // The list id (UTF-8, not blank): `SVS`, `NCIC`, `HOT-PLATES`, ….
+  const uint8_t *id;
+  // Bytes at `id`.
+  size_t id_len;
+  // One of `ALPR_LIST_KIND_*` (required; `ALPR_UNSET` after the init).
+  uint32_t kind;
+  // 0 = most urgent … 100 (as `alpr_hit.priority`); above 255 is `INVALID_ARGUMENT`. 100 after
+  // the init.
+  uint32_t priority;
+  // When this version was downloaded, Unix ms (required; `ALPR_TIME_UNSET` after the init).
+  int64_t loaded_at_ms;
+  // The category of records that name none (e.g. `stolen_vehicle` for a CLEW SVS file), or
+  // NULL with length 0 for none.
+  const uint8_t *category;
+  // Bytes at `category`.
+  size_t category_len;
+  // Free text such as `CA DOJ` (NULL with length 0 for none).
+  const uint8_t *source;
+  // Bytes at `source`.
+  size_t source_len;
+} alpr_load_options;
+
 // One read to match. Plain data; the library does not keep any pointer after the call.
 //
 // Make one with `alpr_read_init()`, which sets every optional field to "unknown" (a zeroed
@@ -501,6 +530,33 @@ typedef struct alpr_hit {
   // The entry's record id (NCIC number or case number), NUL-terminated; empty when none.
   uint8_t record_id[ALPR_RECORD_ID_BUF_LEN];
 } alpr_hit;
+
+// POD video to book as evidence (G.O. §B.2, §C.3.d(2)), for `alpr_agency_book_pod_evidence`.
+// Plain data; the library keeps no pointer after the call. Make one with
+// `alpr_pod_evidence_init()` and set every field (`property_ref` when known).
+typedef struct alpr_pod_evidence {
+  // The purpose of the download (`crime_canvass`, `stolen_vehicle`, …; R-ACCESS-4).
+  const uint8_t *purpose;
+  // Bytes at `purpose`.
+  size_t purpose_len;
+  // The SPD case or incident number the video is evidence in (required).
+  const uint8_t *case_number;
+  // Bytes at `case_number`.
+  size_t case_number_len;
+  // The POD the video comes from (device id, required).
+  const uint8_t *device_id;
+  // Bytes at `device_id`.
+  size_t device_id_len;
+  // The reference to the video as downloaded: NVR export id, file name or hash (required).
+  const uint8_t *video_ref;
+  // Bytes at `video_ref`.
+  size_t video_ref_len;
+  // The Property Section's item number of the medium it was booked on (NULL with length 0
+  // when not known yet).
+  const uint8_t *property_ref;
+  // Bytes at `property_ref`.
+  size_t property_ref_len;
+} alpr_pod_evidence;
 
 // One record for a purge plan.
 typedef struct alpr_retention_record {
@@ -591,35 +647,6 @@ typedef void (*alpr_log_callback)(void *userdata,
                                   const char *message,
                                   size_t message_len);
 
-// How to load a hot-list file: what the list is and where it came from. Plain data; the library
-// keeps no pointer after the call. Make one with `alpr_load_options_init()` and set `format`,
-// `id`, `kind` and `loaded_at_ms` (required: left unset they fail the load), and `priority`,
-// `category` and `source` when wanted.
-typedef struct alpr_load_options {
-  // One of `ALPR_FORMAT_*` (required; `ALPR_UNSET` after `alpr_load_options_init`).
-  uint32_t format;
-  // The list id (UTF-8, not blank): `SVS`, `NCIC`, `HOT-PLATES`, ….
-  const uint8_t *id;
-  // Bytes at `id`.
-  size_t id_len;
-  // One of `ALPR_LIST_KIND_*` (required; `ALPR_UNSET` after the init).
-  uint32_t kind;
-  // 0 = most urgent … 100 (as `alpr_hit.priority`); above 255 is `INVALID_ARGUMENT`. 100 after
-  // the init.
-  uint32_t priority;
-  // When this version was downloaded, Unix ms (required; `ALPR_TIME_UNSET` after the init).
-  int64_t loaded_at_ms;
-  // The category of records that name none (e.g. `stolen_vehicle` for a CLEW SVS file), or
-  // NULL with length 0 for none.
-  const uint8_t *category;
-  // Bytes at `category`.
-  size_t category_len;
-  // Free text such as `CA DOJ` (NULL with length 0 for none).
-  const uint8_t *source;
-  // Bytes at `source`.
-  size_t source_len;
-} alpr_load_options;
-
 // The health of one list at a moment (R-LIST-5), filled by `alpr_registry_list_health`.
 typedef struct alpr_list_health {
   // `ALPR_LIST_KIND_*`.
@@ -681,36 +708,13 @@ alpr_status alpr_access_decide_json(const struct alpr_policy *policy,
                                     size_t reasons_cap,
                                     size_t *reasons_n);
 
-// Decides an access request as `alpr_access_decide_json` does and writes the decision to `log`
-// before answering (R-AUDIT-1, R-AUDIT-3): an allowed request whose record could not be written
-// is not allowed. Nothing is written when `reasons_cap` is too small (the count needed is in
-// `*reasons_n`; 16 always suffice), so a retry does not record the decision twice.
-//
-// # Returns
-// `ALPR_STATUS_OK` (for a denial too: it is recorded); `ALPR_STATUS_AUDIT_WRITE_FAILED` (do not
-// proceed); `ALPR_STATUS_INVALID_ARGUMENT` (malformed JSON); `ALPR_STATUS_INVALID_DATE` (a
-// time outside the years 0001–9999);
-// `ALPR_STATUS_INSUFFICIENT_SIZE`; `ALPR_STATUS_INVALID_UTF8`; `ALPR_STATUS_NULL_PARAMETER`.
-//
-// # Safety
-// `log` must be a live log; otherwise as `alpr_access_decide_json`. Thread-safe.
-alpr_status alpr_access_decide_audited_json(const struct alpr_audit_log *log,
-                                            const struct alpr_policy *policy,
-                                            const uint8_t *user_json,
-                                            size_t user_json_len,
-                                            const uint8_t *request_json,
-                                            size_t request_json_len,
-                                            int64_t now_ms,
-                                            bool *allowed_out,
-                                            uint32_t *reasons,
-                                            size_t reasons_cap,
-                                            size_t *reasons_n);
-
 // Opens the agency `name` (e.g. `SPD`) with the system clock: `policy` (NULL: the built-in
 // `sacramento-525.08`), the audit log in the append-only file at `audit_path` (created when
 // missing; its chain is verified and the legal holds and other-use approvals it records are
 // taken back), or in memory when `audit_path` is NULL, and the roster as a JSON array of users
-// (`[{"id","agency","roles":[…],"account","trained_on":"YYYY-MM-DD","clearance":bool}, …]`),
+// (`[{"id","agency","roles":[…],"account","trained_on":"YYYY-MM-DD","clearance":bool,
+// "devices":[…]}, …]`; `devices`, optional, are the ids of the user's ALPR devices: the only
+// rows a `query_own_detections` returns),
 // as the deployment's configuration holds it. The opening is recorded (`agency_open`, with the
 // roster's count and SHA-256).
 //
@@ -820,7 +824,8 @@ alpr_status alpr_agency_manage_users_json(const struct alpr_agency *agency,
 // log — only then, and only when allowed, searches `store` under the policy's `detection`
 // retention with the register's holds and writes the ids to a new list at `*ids_out`.
 //
-// For `query_own_detections` the caller keeps only the ids of the user's own devices.
+// A `query_own_detections` returns only the detections read by the user's own devices (the
+// roster's `devices`; none for a user without devices), and its record lists them.
 //
 // # Returns
 // `ALPR_STATUS_OK`; `ALPR_STATUS_ACCESS_DENIED` (recorded; the last error message lists every
@@ -870,9 +875,10 @@ alpr_status alpr_agency_retro_hits(const struct alpr_agency *agency,
                                    const struct alpr_retro_hits **hits_out);
 
 // A list load through the agency (R-LIST-9, R-AUDIT-1): `user` needs `manage_hot_lists`; the
-// file's bytes (`ALPR_FORMAT_*`) are parsed and validated under the agency's policy as list
-// `id` of `kind` (`ALPR_LIST_KIND_*`), `priority`, default `category` (NULL/0 for none) and
-// `source` (NULL/0 for none), versioned at the clock's time. A `special` list needs `approver`,
+// file's bytes are parsed and validated under the agency's policy as `options` describe them
+// (`format`, `id`, `kind`, `priority`, `category`, `source`, as for `alpr_registry_load_bytes`),
+// versioned at the agency clock's time — so `options->loaded_at_ms` must be left
+// `ALPR_TIME_UNSET` (as `alpr_load_options_init` sets it). A `special` list needs `approver`,
 // the user id of an OOI captain or designee allowed `approve_special_list` (NULL when none).
 // The `hot_list_load` record (counts, SHA-256 of the bytes, approver) is written, and only then
 // the version is put in force; a failed load is recorded too and leaves the previous version.
@@ -882,25 +888,19 @@ alpr_status alpr_agency_retro_hits(const struct alpr_agency *agency,
 // `ALPR_STATUS_OK`; `ALPR_STATUS_ACCESS_DENIED`; `ALPR_STATUS_APPROVAL_REQUIRED` (a special
 // list without a valid approver); the file's whole-load statuses as `alpr_registry_load_bytes`;
 // `ALPR_STATUS_AUDIT_WRITE_FAILED` (nothing installed); `ALPR_STATUS_TIME_REGRESSION`;
-// `ALPR_STATUS_INVALID_ARGUMENT` (unknown format or kind, empty id);
-// `ALPR_STATUS_INVALID_CATEGORY`; `ALPR_STATUS_INVALID_UTF8`; `ALPR_STATUS_NULL_PARAMETER`.
+// `ALPR_STATUS_INVALID_ARGUMENT` (unknown or unset format or kind, empty id, priority above
+// 255, `loaded_at_ms` set); `ALPR_STATUS_INVALID_CATEGORY`; `ALPR_STATUS_INVALID_UTF8`;
+// `ALPR_STATUS_NULL_PARAMETER`.
 //
 // # Safety
-// `agency` must be a live agency; `user`, `id` and `bytes` must point to their length in
-// readable bytes; `category`, `source` and `approver` must be NULL (with length 0) or point to
-// their length in readable bytes; `report_out` must be NULL or valid for writes.
+// `agency` must be a live agency; `user` and `bytes` must point to their length in readable
+// bytes; `options` must point to valid options whose (pointer, length) pairs are NULL with
+// length 0 or point to that many readable bytes; `approver` must be NULL (with length 0) or
+// point to `approver_len` readable bytes; `report_out` must be NULL or valid for writes.
 alpr_status alpr_agency_load_list(const struct alpr_agency *agency,
                                   const uint8_t *user,
                                   size_t user_len,
-                                  uint32_t format,
-                                  const uint8_t *id,
-                                  size_t id_len,
-                                  uint32_t kind,
-                                  uint8_t priority,
-                                  const uint8_t *category,
-                                  size_t category_len,
-                                  const uint8_t *source,
-                                  size_t source_len,
+                                  const struct alpr_load_options *options,
                                   const uint8_t *approver,
                                   size_t approver_len,
                                   const uint8_t *bytes,
@@ -914,8 +914,8 @@ alpr_status alpr_agency_load_list(const struct alpr_agency *agency,
 // `alpr_agency_covert_hits_json`. Hits are copied as `alpr_registry_match` does.
 //
 // # Returns
-// `ALPR_STATUS_OK`; `ALPR_STATUS_INSUFFICIENT_SIZE` (`*hits_n` holds the count needed; the
-// covert hits are recorded again on the retry); the read's normalization status;
+// `ALPR_STATUS_OK`; `ALPR_STATUS_INSUFFICIENT_SIZE` (`*hits_n` holds the count needed; nothing
+// is recorded, so the retry records each covert hit once); the read's normalization status;
 // `ALPR_STATUS_AUDIT_WRITE_FAILED` (no hit returned); `ALPR_STATUS_TIME_REGRESSION`;
 // `ALPR_STATUS_INVALID_ARGUMENT`; `ALPR_STATUS_INVALID_UTF8`; `ALPR_STATUS_NULL_PARAMETER`.
 //
@@ -930,6 +930,32 @@ alpr_status alpr_agency_match(const struct alpr_agency *agency,
                               struct alpr_hit *hits_out,
                               size_t hits_cap,
                               size_t *hits_n);
+
+// POD evidence with nothing set (every pointer NULL, every length 0). The documented way to make
+// an `alpr_pod_evidence`: fields added later get their default here.
+struct alpr_pod_evidence alpr_pod_evidence_init(void);
+
+// Books POD video as evidence (G.O. §B.2, §C.3.d(2)), recorded (`pod_evidence`: purpose, case
+// number, device, video reference, property item, who, when). Booking is a download of POD
+// video: `user` needs `download_pod_video` (R-ACCESS-3) with a purpose the policy permits
+// (R-ACCESS-4) and, whatever the purpose, a case number. `*sequence_out` (when not NULL)
+// receives the record's sequence number in the audit log, the booking's receipt.
+//
+// # Returns
+// `ALPR_STATUS_OK`; `ALPR_STATUS_ACCESS_DENIED` (recorded; the last error message lists every
+// failed check, `case_number_required` among them); `ALPR_STATUS_INVALID_ARGUMENT` (a blank
+// device or video reference; recorded); `ALPR_STATUS_AUDIT_WRITE_FAILED`;
+// `ALPR_STATUS_TIME_REGRESSION`; `ALPR_STATUS_INVALID_UTF8`; `ALPR_STATUS_NULL_PARAMETER`.
+//
+// # Safety
+// `agency` must be a live agency; `user` must point to `user_len` readable bytes; `evidence`
+// must point to a valid `alpr_pod_evidence` whose (pointer, length) pairs are NULL with length
+// 0 or point to that many readable bytes; `sequence_out` must be NULL or valid for writes.
+alpr_status alpr_agency_book_pod_evidence(const struct alpr_agency *agency,
+                                          const uint8_t *user,
+                                          size_t user_len,
+                                          const struct alpr_pod_evidence *evidence,
+                                          uint64_t *sequence_out);
 
 // The recorded covert hits (R-LIST-2) with a time in `[from_ms, to_ms)`, for a user allowed
 // `view_covert`; the retrieval is recorded first. `*text_out` receives a JSON array of the
@@ -1835,16 +1861,6 @@ alpr_status alpr_shift_start_json(const struct alpr_policy *policy,
                                   size_t buf_len,
                                   size_t *out_n);
 
-// The end-of-shift flag (R-OPS-2, G.O. §C.5.d): `*upload_unverified_out` is true unless the
-// unit's detections were checked in LEARN during the shift.
-//
-// # Returns
-// `ALPR_STATUS_OK`; `ALPR_STATUS_NULL_PARAMETER`.
-//
-// # Safety
-// `upload_unverified_out` must be valid for writes.
-alpr_status alpr_shift_end(bool checked_in_learn, bool *upload_unverified_out);
-
 // The out-of-service rule for damaged or inoperable equipment (R-OPS-3, G.O. §B.5), as JSON:
 // `{"out_of_service": true, "operator_may_repair": false, "notify": ["alpr_administrator",
 // "psit"], "crime_report_required": vandalism}`.
@@ -2201,6 +2217,10 @@ alpr_status alpr_registry_check_policy_json(const struct alpr_registry *registry
 // also when `hits_cap` is too small (then `ALPR_STATUS_INSUFFICIENT_SIZE` and nothing is
 // copied: retry with `*hits_n` slots). Allocates nothing the caller must free.
 //
+// Hits of `covert` lists are never returned here (R-LIST-2): a registry has no viewer and no
+// audit log. Covert hits go only to a viewer allowed `view_covert`, and are recorded, through
+// `alpr_agency_match`.
+//
 // # Returns
 // `ALPR_STATUS_OK`; `ALPR_STATUS_EMPTY`, `ALPR_STATUS_INVALID_CHARACTER`,
 // `ALPR_STATUS_TOO_LONG` when the plate cannot be normalized (an unreadable read is an error,
@@ -2222,8 +2242,8 @@ alpr_status alpr_registry_match(const struct alpr_registry *registry,
                                 size_t *hits_n);
 
 // Matches `reads_len` reads against one snapshot of the lists in force; the hits of read `i`
-// are exactly those `alpr_registry_match` gives for it, with `read_index = i`, grouped by read
-// in input order. `*hits_n` receives the total number of hits (also when `hits_cap` is too small:
+// are exactly those `alpr_registry_match` gives for it (never a `covert` list's), with
+// `read_index = i`, grouped by read in input order. `*hits_n` receives the total number of hits (also when `hits_cap` is too small:
 // `ALPR_STATUS_INSUFFICIENT_SIZE`, nothing copied).
 //
 // Sizing `hits_out`: there is no fixed bound on the hits of one read under a policy — a read
@@ -2343,38 +2363,6 @@ alpr_status alpr_sharing_decide_json(const struct alpr_policy *policy,
                                      uint32_t *reasons,
                                      size_t reasons_cap,
                                      size_t *reasons_n);
-
-// Decides a share as `alpr_sharing_decide_json` does and writes the decision, with `user` and
-// `agency` as who asked, to `log` before answering (R-SHARE-1, R-AUDIT-3): a share whose record
-// could not be written must not happen. Nothing is written when `approver_cap` or
-// `reasons_cap` is too small (`*approver_n` and `*reasons_n` say what is needed), so a retry
-// records the decision once.
-//
-// # Returns
-// `ALPR_STATUS_OK` (for a denial too: it is recorded); `ALPR_STATUS_AUDIT_WRITE_FAILED` (do not
-// share); `ALPR_STATUS_INVALID_ARGUMENT` (malformed JSON, unknown data);
-// `ALPR_STATUS_INVALID_DATE` (a time outside the years 0001–9999);
-// `ALPR_STATUS_INSUFFICIENT_SIZE`; `ALPR_STATUS_INVALID_UTF8`; `ALPR_STATUS_NULL_PARAMETER`.
-//
-// # Safety
-// `log` must be a live log; `user` and `agency` must point to their length in readable bytes;
-// otherwise as `alpr_sharing_decide_json`. Thread-safe.
-alpr_status alpr_sharing_decide_audited_json(const struct alpr_audit_log *log,
-                                             const struct alpr_policy *policy,
-                                             const uint8_t *user,
-                                             size_t user_len,
-                                             const uint8_t *agency,
-                                             size_t agency_len,
-                                             const uint8_t *request_json,
-                                             size_t request_json_len,
-                                             int64_t now_ms,
-                                             uint32_t *decision_out,
-                                             uint8_t *approver,
-                                             size_t approver_cap,
-                                             size_t *approver_n,
-                                             uint32_t *reasons,
-                                             size_t reasons_cap,
-                                             size_t *reasons_n);
 
 // Borrows the text: `*data_out` points to `*len_out` bytes of UTF-8 followed by a NUL, valid
 // until the text is freed.

@@ -27,7 +27,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 use alpr_core::access::{AccessRequest, User};
-use alpr_core::agency::{Agency, Clock, HitCase, ListLoad, TimedEvent};
+use alpr_core::agency::{Agency, Clock, HitCase, ListLoad, PodEvidence, TimedEvent};
 use alpr_core::audit::{AuditStore, MemoryStore, ReportOptions};
 use alpr_core::hotlist::Format;
 use alpr_core::hotplate::{Distribution, HotPlateForm};
@@ -59,6 +59,7 @@ fn user(id: &str, role: &str) -> User {
         trained_on: chrono::NaiveDate::from_ymd_opt(2025, 6, 1),
         clearance: true,
         last_active_at: None,
+        devices: Vec::new(),
     }
 }
 
@@ -71,6 +72,16 @@ fn result<T>(r: &alpr_core::Result<T>) -> String {
     match r {
         Ok(_) => "ok".to_owned(),
         Err(e) => format!("refused: {}", e.code()),
+    }
+}
+
+/// As [`result`], with a denial's reasons (its detail lists every failed check).
+fn result_why<T>(r: &alpr_core::Result<T>) -> String {
+    match r {
+        Err(e) if e.code() == alpr_core::Code::AccessDenied => {
+            format!("refused: {} ({})", e.code(), e.detail())
+        }
+        other => result(other),
     }
 }
 
@@ -140,12 +151,15 @@ fn main() -> Demo {
     let clock = Clock::fixed_for_tests_and_replays(at("2026-11-28T06:05:00-08:00"));
     let mut untrained = user("trainee-9", "investigator");
     untrained.trained_on = None;
+    // The operator's unit: its own-detection queries return this car's rows only (G.O. §C.5.d).
+    let mut operator = user("ofc-2231", "operator");
+    operator.devices = vec!["CAR-2231".to_owned()];
     let roster = vec![
         user("adm-1", "administrator"),
         user("ooi-cpt", "ooi_captain"),
         user("sgt-4", "supervisor"),
         user("det-114", "investigator"),
-        user("ofc-2231", "operator"),
+        operator,
         user("disp-7", "dispatcher"),
         untrained,
     ];
@@ -528,6 +542,36 @@ fn main() -> Demo {
         on.len()
     );
 
+    step("9b. POD video booked as evidence (G.O. §B.2, §C.3.d)");
+    let video = PodEvidence {
+        purpose: "crime_canvass",
+        case_number: "26-004417",
+        device_id: "POD-J-St-16th",
+        video_ref: "nvr-07/2026-11-28T09:40-09:55/export-0031",
+        property_ref: Some("P-2026-118822"),
+    };
+    let receipt = agency.book_pod_evidence("det-114", &video)?;
+    println!(
+        "det-114 books 15 minutes of {} in case {} (property item {}): record {receipt} (download_pod_video checked)",
+        video.device_id,
+        video.case_number,
+        video.property_ref.unwrap_or_default()
+    );
+    println!(
+        "ofc-2231, same video: {}",
+        result_why(&agency.book_pod_evidence("ofc-2231", &video))
+    );
+    println!(
+        "det-114 without a case number: {}",
+        result_why(&agency.book_pod_evidence(
+            "det-114",
+            &PodEvidence {
+                case_number: "",
+                ..video
+            }
+        ))
+    );
+
     step("10. sharing under the California overlay (G.O. §E.2; Civil Code §1798.90.55(b))");
     for (who, json) in [
         (
@@ -622,10 +666,11 @@ fn main() -> Demo {
         serde_json::from_str(r#"{"action": "query_own_detections", "purpose": "stolen_vehicle"}"#)?;
     let mut mine = DetectionQuery::new(PlateOrPattern::parse(&partial, policy.pattern_limits())?);
     mine.from = Some(shift_started);
-    agency.search(&store, "ofc-2231", &own, &mine)?;
+    let own_rows = agency.search(&store, "ofc-2231", &own, &mine)?;
     set(&agency, "2026-11-28T17:00:00-08:00")?;
     println!(
-        "after the check in LEARN (a recorded query_own_detections): upload_unverified {}",
+        "after the check in LEARN (a recorded query_own_detections, {} row(s) of CAR-2231 only): upload_unverified {}",
+        own_rows.len(),
         agency.shift_end("ofc-2231", shift_started)?.upload_unverified
     );
 

@@ -83,6 +83,10 @@ pub struct User {
     /// Last activity, for the access review (R-ACCESS-5).
     #[serde(default)]
     pub last_active_at: Option<Instant>,
+    /// The ALPR devices assigned to the user (the unit's cameras, by device id): the rows a
+    /// `query_own_detections` through the agency may return (G.O. §C.5.d). Empty: none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub devices: Vec<String>,
 }
 
 /// An approval reference for a purpose that needs one (`other_approved`, G.O. §C.1.c).
@@ -300,6 +304,7 @@ mod tests {
             trained_on: NaiveDate::from_ymd_opt(2025, 6, 1),
             clearance: true,
             last_active_at: None,
+            devices: Vec::new(),
         }
     }
 

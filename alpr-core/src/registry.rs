@@ -12,10 +12,10 @@ use std::sync::{Arc, RwLock};
 
 use crate::error::{Code, Error, Result};
 use crate::hotlist::{Format, ListHealth, ListMeta, ListVersion, LoadReport, RawEntry, Snapshot};
-use crate::matching::{BatchOutput, Hit, Matcher, Read};
+use crate::matching::{BatchHit, BatchOutput, Hit, Matcher, Read};
 use crate::policy::Policy;
 use crate::time::Instant;
-use crate::vocab::Category;
+use crate::vocab::{Category, ListKind};
 
 /// A list handed over as a value: its metadata and raw entries. This is the shape of the
 /// conformance vectors' `list` and of the JSON load functions of the C ABI and Python.
@@ -213,24 +213,56 @@ impl Registry {
         &self.matcher
     }
 
-    /// Matches one read against the lists in force now (see [`Matcher::match_read`]).
+    /// Matches one read against the lists in force now (see [`Matcher::match_read`]), without
+    /// the hits of `covert` lists: a registry has no viewer and no audit log, and a covert hit
+    /// goes only to a `view_covert` viewer and is recorded (R-LIST-2), which only
+    /// [`crate::agency::Agency::match_read`] does. [`Matcher::match_read`] over
+    /// [`Registry::snapshot`] is the pure engine, for a caller that keeps its own audit.
     ///
     /// # Errors
     /// The normalization codes when the read's plate cannot be normalized.
     pub fn match_read(&self, read: &Read<'_>, now: Instant) -> Result<Vec<Hit>> {
-        self.matcher.match_read(&self.snapshot(), read, now)
+        let mut hits = self.matcher.match_read(&self.snapshot(), read, now)?;
+        withhold_covert(&mut hits, |h| h);
+        Ok(hits)
     }
 
     /// Matches many reads against one snapshot of the lists in force (see
-    /// [`Matcher::match_batch`]).
+    /// [`Matcher::match_batch`]), without the hits of `covert` lists (as [`Registry::match_read`]).
     pub fn match_batch(&self, reads: &[Read<'_>], now: Instant) -> BatchOutput {
-        self.matcher.match_batch(&self.snapshot(), reads, now)
+        let mut out = self.matcher.match_batch(&self.snapshot(), reads, now);
+        withhold_covert(&mut out.hits, |b| &b.hit);
+        out
+    }
+
+    /// [`Matcher::match_batch_indexed`] over one snapshot of the lists in force, without the hits
+    /// of `covert` lists (as [`Registry::match_read`]): what the C and Python batch calls use.
+    pub fn match_batch_indexed<'r, E: From<Error>>(
+        &self,
+        reads: impl IntoIterator<Item = std::result::Result<Read<'r>, E>>,
+        now: Instant,
+        hits: &mut Vec<BatchHit>,
+        errors: &mut Vec<(u32, E)>,
+    ) {
+        let start = hits.len();
+        self.matcher
+            .match_batch_indexed(&self.snapshot(), reads, now, hits, errors);
+        if hits[start..].iter().any(|b| b.hit.list_kind() == ListKind::Covert) {
+            let mut tail = hits.split_off(start);
+            withhold_covert(&mut tail, |b| &b.hit);
+            hits.append(&mut tail);
+        }
     }
 
     /// The version of one list in force now.
     pub fn get(&self, id: &str) -> Option<Arc<ListVersion>> {
         self.snapshot().get(id).cloned()
     }
+}
+
+/// Drops the hits of `covert` lists (R-LIST-2: withheld from a match without a viewer).
+fn withhold_covert<T>(hits: &mut Vec<T>, hit: impl Fn(&T) -> &Hit) {
+    hits.retain(|h| hit(h).list_kind() != ListKind::Covert);
 }
 
 impl Default for Registry {

@@ -3,7 +3,6 @@
 use alpr_core::Code;
 
 use crate::alpr_status;
-use crate::audit_log::{alpr_audit_log, lock};
 use crate::boundary::{ffi_boundary, instant_in, need, need_buf, str_in, write_out};
 use crate::error::FfiError;
 use crate::handle::arc_ref;
@@ -85,58 +84,6 @@ pub unsafe extern "C" fn alpr_access_decide_json(
         // SAFETY: `user_json`, `request_json`: valid as the `# Safety` section requires.
         let (user, request) = unsafe { user_and_request(user_json, user_json_len, request_json, request_json_len)? };
         let d = alpr_core::access::decide(&user, &request, instant_in(now_ms, "now_ms")?, policy);
-        // SAFETY: the caller's guarantees on the outputs are passed on.
-        unsafe {
-            codes_out(&d.reasons, reasons, reasons_cap, reasons_n)?;
-            write_out(allowed_out, d.allowed(), "allowed_out")
-        }
-    })
-}
-
-/// Decides an access request as `alpr_access_decide_json` does and writes the decision to `log`
-/// before answering (R-AUDIT-1, R-AUDIT-3): an allowed request whose record could not be written
-/// is not allowed. Nothing is written when `reasons_cap` is too small (the count needed is in
-/// `*reasons_n`; 16 always suffice), so a retry does not record the decision twice.
-///
-/// # Returns
-/// `ALPR_STATUS_OK` (for a denial too: it is recorded); `ALPR_STATUS_AUDIT_WRITE_FAILED` (do not
-/// proceed); `ALPR_STATUS_INVALID_ARGUMENT` (malformed JSON); `ALPR_STATUS_INVALID_DATE` (a
-/// time outside the years 0001–9999);
-/// `ALPR_STATUS_INSUFFICIENT_SIZE`; `ALPR_STATUS_INVALID_UTF8`; `ALPR_STATUS_NULL_PARAMETER`.
-///
-/// # Safety
-/// `log` must be a live log; otherwise as `alpr_access_decide_json`. Thread-safe.
-#[unsafe(no_mangle)]
-#[allow(clippy::too_many_arguments)]
-pub unsafe extern "C" fn alpr_access_decide_audited_json(
-    log: *const alpr_audit_log,
-    policy: *const alpr_policy,
-    user_json: *const u8,
-    user_json_len: usize,
-    request_json: *const u8,
-    request_json_len: usize,
-    now_ms: i64,
-    allowed_out: *mut bool,
-    reasons: *mut u32,
-    reasons_cap: usize,
-    reasons_n: *mut usize,
-) -> alpr_status {
-    ffi_boundary!({
-        // SAFETY: `log`, `policy`: as the `# Safety` section requires (the caller's guarantees).
-        let (log, policy) = unsafe { (arc_ref(log, "log")?, arc_ref(policy, "policy")?) };
-        need(allowed_out, "allowed_out")?;
-        need_buf(reasons, reasons_cap, reasons_n, "reasons", "reasons_n")?;
-        // SAFETY: `user_json`, `request_json`: valid as the `# Safety` section requires.
-        let (user, request) = unsafe { user_and_request(user_json, user_json_len, request_json, request_json_len)? };
-        let now = instant_in(now_ms, "now_ms")?;
-        let d = alpr_core::access::decide(&user, &request, now, policy);
-        // Room first: a retry after INSUFFICIENT_SIZE must not write a second record.
-        if reasons_cap < d.reasons.len() {
-            // SAFETY: the caller's guarantee on reasons_n is passed on; nothing else is written.
-            unsafe { write_out(reasons_n, d.reasons.len(), "reasons_n")? };
-            return Err(FfiError::insufficient(d.reasons.len()));
-        }
-        lock(log).append(alpr_core::access::audit_record(&user, &request, &d, now))?;
         // SAFETY: the caller's guarantees on the outputs are passed on.
         unsafe {
             codes_out(&d.reasons, reasons, reasons_cap, reasons_n)?;

@@ -6,13 +6,11 @@
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use alpr_core::access::{AccessRequest, User};
-use alpr_core::agency::{Agency, Clock, ListLoad, RosterChange};
+use alpr_core::agency::{Agency, Clock, ListLoad, PodEvidence, RosterChange};
 use alpr_core::audit::{AuditStore, FileStore, MemoryStore, ReportOptions};
-use alpr_core::hotlist::Format;
 use alpr_core::hotplate::HotPlateForm;
 use alpr_core::retention::{ClassId, HoldKind, PlanRecord};
 use alpr_core::sharing::ShareRequest;
-use alpr_core::vocab::{Category, ListKind};
 use alpr_core::{Code, Error};
 
 use crate::alpr_status;
@@ -26,6 +24,7 @@ use crate::id_list::alpr_id_list;
 use crate::load_report::alpr_load_report;
 use crate::policy::{alpr_policy, policy_or_default};
 use crate::purge_plan::{alpr_purge_plan, alpr_retention_record};
+use crate::registry::{alpr_load_options, load_args};
 use crate::retro_hits::{alpr_retro_hit, alpr_retro_hits};
 use crate::text::{alpr_text, text_into_ptr};
 
@@ -127,7 +126,9 @@ unsafe fn open(
 /// `sacramento-525.08`), the audit log in the append-only file at `audit_path` (created when
 /// missing; its chain is verified and the legal holds and other-use approvals it records are
 /// taken back), or in memory when `audit_path` is NULL, and the roster as a JSON array of users
-/// (`[{"id","agency","roles":[…],"account","trained_on":"YYYY-MM-DD","clearance":bool}, …]`),
+/// (`[{"id","agency","roles":[…],"account","trained_on":"YYYY-MM-DD","clearance":bool,
+/// "devices":[…]}, …]`; `devices`, optional, are the ids of the user's ALPR devices: the only
+/// rows a `query_own_detections` returns),
 /// as the deployment's configuration holds it. The opening is recorded (`agency_open`, with the
 /// roster's count and SHA-256).
 ///
@@ -340,7 +341,8 @@ pub unsafe extern "C" fn alpr_agency_manage_users_json(
 /// log — only then, and only when allowed, searches `store` under the policy's `detection`
 /// retention with the register's holds and writes the ids to a new list at `*ids_out`.
 ///
-/// For `query_own_detections` the caller keeps only the ids of the user's own devices.
+/// A `query_own_detections` returns only the detections read by the user's own devices (the
+/// roster's `devices`; none for a user without devices), and its record lists them.
 ///
 /// # Returns
 /// `ALPR_STATUS_OK`; `ALPR_STATUS_ACCESS_DENIED` (recorded; the last error message lists every
@@ -451,9 +453,10 @@ pub unsafe extern "C" fn alpr_agency_retro_hits(
 }
 
 /// A list load through the agency (R-LIST-9, R-AUDIT-1): `user` needs `manage_hot_lists`; the
-/// file's bytes (`ALPR_FORMAT_*`) are parsed and validated under the agency's policy as list
-/// `id` of `kind` (`ALPR_LIST_KIND_*`), `priority`, default `category` (NULL/0 for none) and
-/// `source` (NULL/0 for none), versioned at the clock's time. A `special` list needs `approver`,
+/// file's bytes are parsed and validated under the agency's policy as `options` describe them
+/// (`format`, `id`, `kind`, `priority`, `category`, `source`, as for `alpr_registry_load_bytes`),
+/// versioned at the agency clock's time — so `options->loaded_at_ms` must be left
+/// `ALPR_TIME_UNSET` (as `alpr_load_options_init` sets it). A `special` list needs `approver`,
 /// the user id of an OOI captain or designee allowed `approve_special_list` (NULL when none).
 /// The `hot_list_load` record (counts, SHA-256 of the bytes, approver) is written, and only then
 /// the version is put in force; a failed load is recorded too and leaves the previous version.
@@ -463,28 +466,22 @@ pub unsafe extern "C" fn alpr_agency_retro_hits(
 /// `ALPR_STATUS_OK`; `ALPR_STATUS_ACCESS_DENIED`; `ALPR_STATUS_APPROVAL_REQUIRED` (a special
 /// list without a valid approver); the file's whole-load statuses as `alpr_registry_load_bytes`;
 /// `ALPR_STATUS_AUDIT_WRITE_FAILED` (nothing installed); `ALPR_STATUS_TIME_REGRESSION`;
-/// `ALPR_STATUS_INVALID_ARGUMENT` (unknown format or kind, empty id);
-/// `ALPR_STATUS_INVALID_CATEGORY`; `ALPR_STATUS_INVALID_UTF8`; `ALPR_STATUS_NULL_PARAMETER`.
+/// `ALPR_STATUS_INVALID_ARGUMENT` (unknown or unset format or kind, empty id, priority above
+/// 255, `loaded_at_ms` set); `ALPR_STATUS_INVALID_CATEGORY`; `ALPR_STATUS_INVALID_UTF8`;
+/// `ALPR_STATUS_NULL_PARAMETER`.
 ///
 /// # Safety
-/// `agency` must be a live agency; `user`, `id` and `bytes` must point to their length in
-/// readable bytes; `category`, `source` and `approver` must be NULL (with length 0) or point to
-/// their length in readable bytes; `report_out` must be NULL or valid for writes.
+/// `agency` must be a live agency; `user` and `bytes` must point to their length in readable
+/// bytes; `options` must point to valid options whose (pointer, length) pairs are NULL with
+/// length 0 or point to that many readable bytes; `approver` must be NULL (with length 0) or
+/// point to `approver_len` readable bytes; `report_out` must be NULL or valid for writes.
 #[unsafe(no_mangle)]
 #[allow(clippy::too_many_arguments)]
 pub unsafe extern "C" fn alpr_agency_load_list(
     agency: *const alpr_agency,
     user: *const u8,
     user_len: usize,
-    format: u32,
-    id: *const u8,
-    id_len: usize,
-    kind: u32,
-    priority: u8,
-    category: *const u8,
-    category_len: usize,
-    source: *const u8,
-    source_len: usize,
+    options: *const alpr_load_options,
     approver: *const u8,
     approver_len: usize,
     bytes: *const u8,
@@ -492,36 +489,32 @@ pub unsafe extern "C" fn alpr_agency_load_list(
     report_out: *mut *mut alpr_load_report,
 ) -> alpr_status {
     ffi_boundary!({
-        let invalid = |d: &'static str| FfiError::from(Error::new(Code::InvalidArgument).with_detail(d));
-        let format = Format::from_number(format).ok_or_else(|| invalid("unknown format"))?;
-        let kind = *ListKind::ALL
-            .get(kind as usize)
-            .ok_or_else(|| invalid("unknown list kind"))?;
+        need(options, "options")?;
+        // SAFETY: non-NULL; the options and their pointers are valid as the `# Safety` section requires.
+        let o = unsafe { &*options };
+        if o.loaded_at_ms != crate::hit::ALPR_TIME_UNSET {
+            return Err(FfiError::from(Error::new(Code::InvalidArgument).with_detail(
+                "loaded_at_ms: an agency versions a load at its own clock; leave it ALPR_TIME_UNSET",
+            )));
+        }
+        // The version's time is the agency clock's (set by `Agency::load_list`); the placeholder
+        // given here is not used.
+        // SAFETY: as above; the options' pointers are valid per the contract.
+        let (format, meta, default_category) = unsafe { load_args(o, Some(alpr_core::time::Instant::default()))? };
         // SAFETY: every handle and (pointer, length) pair as the `# Safety` section requires.
-        let (a, user, id, category, source, approver, bytes) = unsafe {
+        let (a, user, approver, bytes) = unsafe {
             (
                 arc_ref(agency, "agency")?,
                 str_in(user, user_len)?,
-                str_in(id, id_len)?,
-                str_in(category, category_len)?,
-                str_in(source, source_len)?,
                 opt_str(approver, approver_len)?,
                 bytes_in(bytes, len)?,
             )
         };
-        if id.trim().is_empty() {
-            return Err(invalid("empty list id"));
-        }
-        let default_category = if category.is_empty() {
-            None
-        } else {
-            Some(Category::parse(category)?)
-        };
         let load = ListLoad {
-            id,
-            kind,
-            priority,
-            source,
+            id: &meta.id,
+            kind: meta.kind,
+            priority: meta.priority,
+            source: &meta.source,
             format,
             bytes,
             default_category,
@@ -543,8 +536,8 @@ pub unsafe extern "C" fn alpr_agency_load_list(
 /// `alpr_agency_covert_hits_json`. Hits are copied as `alpr_registry_match` does.
 ///
 /// # Returns
-/// `ALPR_STATUS_OK`; `ALPR_STATUS_INSUFFICIENT_SIZE` (`*hits_n` holds the count needed; the
-/// covert hits are recorded again on the retry); the read's normalization status;
+/// `ALPR_STATUS_OK`; `ALPR_STATUS_INSUFFICIENT_SIZE` (`*hits_n` holds the count needed; nothing
+/// is recorded, so the retry records each covert hit once); the read's normalization status;
 /// `ALPR_STATUS_AUDIT_WRITE_FAILED` (no hit returned); `ALPR_STATUS_TIME_REGRESSION`;
 /// `ALPR_STATUS_INVALID_ARGUMENT`; `ALPR_STATUS_INVALID_UTF8`; `ALPR_STATUS_NULL_PARAMETER`.
 ///
@@ -573,9 +566,114 @@ pub unsafe extern "C" fn alpr_agency_match(
         }
         // SAFETY: `read`: non-NULL and valid per the contract.
         let r = unsafe { read_in(&*read)? };
-        let hits = lock(a).match_read(viewer, &r)?;
+        // Room first: the answer's size is known before any covert hit is recorded.
+        let hits = match lock(a).match_read_within(viewer, &r, hits_cap)? {
+            Ok(hits) => hits,
+            Err(needed) => {
+                // SAFETY: `hits_n`: checked non-NULL above; valid for writes per the contract.
+                unsafe { write_out(hits_n, needed, "hits_n")? };
+                let mut e = FfiError::insufficient(needed);
+                e.message = format!("insufficient_size: {needed} hits, room for {hits_cap}");
+                return Err(e);
+            }
+        };
         // SAFETY: `hits_out`, `hits_n`: as the `# Safety` section requires.
         unsafe { hits_out_write(hits.iter().map(|h| hit_to_c(0, h)), hits_out, hits_cap, hits_n) }
+    })
+}
+
+/// POD video to book as evidence (G.O. §B.2, §C.3.d(2)), for `alpr_agency_book_pod_evidence`.
+/// Plain data; the library keeps no pointer after the call. Make one with
+/// `alpr_pod_evidence_init()` and set every field (`property_ref` when known).
+#[repr(C)]
+#[derive(Clone, Copy, Debug)]
+pub struct alpr_pod_evidence {
+    /// The purpose of the download (`crime_canvass`, `stolen_vehicle`, …; R-ACCESS-4).
+    pub purpose: *const u8,
+    /// Bytes at `purpose`.
+    pub purpose_len: usize,
+    /// The SPD case or incident number the video is evidence in (required).
+    pub case_number: *const u8,
+    /// Bytes at `case_number`.
+    pub case_number_len: usize,
+    /// The POD the video comes from (device id, required).
+    pub device_id: *const u8,
+    /// Bytes at `device_id`.
+    pub device_id_len: usize,
+    /// The reference to the video as downloaded: NVR export id, file name or hash (required).
+    pub video_ref: *const u8,
+    /// Bytes at `video_ref`.
+    pub video_ref_len: usize,
+    /// The Property Section's item number of the medium it was booked on (NULL with length 0
+    /// when not known yet).
+    pub property_ref: *const u8,
+    /// Bytes at `property_ref`.
+    pub property_ref_len: usize,
+}
+
+/// POD evidence with nothing set (every pointer NULL, every length 0). The documented way to make
+/// an `alpr_pod_evidence`: fields added later get their default here.
+#[unsafe(no_mangle)]
+pub extern "C" fn alpr_pod_evidence_init() -> alpr_pod_evidence {
+    alpr_pod_evidence {
+        purpose: std::ptr::null(),
+        purpose_len: 0,
+        case_number: std::ptr::null(),
+        case_number_len: 0,
+        device_id: std::ptr::null(),
+        device_id_len: 0,
+        video_ref: std::ptr::null(),
+        video_ref_len: 0,
+        property_ref: std::ptr::null(),
+        property_ref_len: 0,
+    }
+}
+
+/// Books POD video as evidence (G.O. §B.2, §C.3.d(2)), recorded (`pod_evidence`: purpose, case
+/// number, device, video reference, property item, who, when). Booking is a download of POD
+/// video: `user` needs `download_pod_video` (R-ACCESS-3) with a purpose the policy permits
+/// (R-ACCESS-4) and, whatever the purpose, a case number. `*sequence_out` (when not NULL)
+/// receives the record's sequence number in the audit log, the booking's receipt.
+///
+/// # Returns
+/// `ALPR_STATUS_OK`; `ALPR_STATUS_ACCESS_DENIED` (recorded; the last error message lists every
+/// failed check, `case_number_required` among them); `ALPR_STATUS_INVALID_ARGUMENT` (a blank
+/// device or video reference; recorded); `ALPR_STATUS_AUDIT_WRITE_FAILED`;
+/// `ALPR_STATUS_TIME_REGRESSION`; `ALPR_STATUS_INVALID_UTF8`; `ALPR_STATUS_NULL_PARAMETER`.
+///
+/// # Safety
+/// `agency` must be a live agency; `user` must point to `user_len` readable bytes; `evidence`
+/// must point to a valid `alpr_pod_evidence` whose (pointer, length) pairs are NULL with length
+/// 0 or point to that many readable bytes; `sequence_out` must be NULL or valid for writes.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn alpr_agency_book_pod_evidence(
+    agency: *const alpr_agency,
+    user: *const u8,
+    user_len: usize,
+    evidence: *const alpr_pod_evidence,
+    sequence_out: *mut u64,
+) -> alpr_status {
+    ffi_boundary!({
+        need(evidence, "evidence")?;
+        // SAFETY: `agency`, `user`: as the `# Safety` section requires; `evidence` checked
+        // non-NULL and valid per the contract.
+        let (a, user, e) = unsafe { (arc_ref(agency, "agency")?, str_in(user, user_len)?, &*evidence) };
+        // SAFETY: the evidence's (pointer, length) pairs as the `# Safety` section requires.
+        let evidence = unsafe {
+            PodEvidence {
+                purpose: str_in(e.purpose, e.purpose_len)?,
+                case_number: str_in(e.case_number, e.case_number_len)?,
+                device_id: str_in(e.device_id, e.device_id_len)?,
+                video_ref: str_in(e.video_ref, e.video_ref_len)?,
+                property_ref: opt_str(e.property_ref, e.property_ref_len)?,
+            }
+        };
+        let sequence = lock(a).book_pod_evidence(user, &evidence)?;
+        if !sequence_out.is_null() {
+            // SAFETY: `sequence_out`: non-NULL and valid for writes per the contract.
+            unsafe { write_out(sequence_out, sequence, "sequence_out")? };
+        }
+        Ok(())
     })
 }
 

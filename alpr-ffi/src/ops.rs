@@ -80,23 +80,6 @@ pub unsafe extern "C" fn alpr_shift_start_json(
     })
 }
 
-/// The end-of-shift flag (R-OPS-2, G.O. §C.5.d): `*upload_unverified_out` is true unless the
-/// unit's detections were checked in LEARN during the shift.
-///
-/// # Returns
-/// `ALPR_STATUS_OK`; `ALPR_STATUS_NULL_PARAMETER`.
-///
-/// # Safety
-/// `upload_unverified_out` must be valid for writes.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn alpr_shift_end(checked_in_learn: bool, upload_unverified_out: *mut bool) -> alpr_status {
-    ffi_boundary!({
-        let flag = ops::shift_end(checked_in_learn).upload_unverified;
-        // SAFETY: the caller's guarantee is passed on.
-        unsafe { write_out(upload_unverified_out, flag, "upload_unverified_out") }
-    })
-}
-
 /// The out-of-service rule for damaged or inoperable equipment (R-OPS-3, G.O. §B.5), as JSON:
 /// `{"out_of_service": true, "operator_may_repair": false, "notify": ["alpr_administrator",
 /// "psit"], "crime_report_required": vandalism}`.

@@ -96,11 +96,15 @@ fn invalid(detail: &'static str) -> FfiError {
     FfiError::from(Error::new(Code::InvalidArgument).with_detail(detail))
 }
 
-/// The format, metadata and default category of a load, from its options.
+/// The format, metadata and default category of a load, from its options; the version's time
+/// is `loaded_at` when given (an agency's load: its clock sets it later), else the options'.
 ///
 /// # Safety
 /// `o`'s pointers must each be NULL (with length 0) or point to their length in readable bytes.
-unsafe fn load_args(o: &alpr_load_options) -> Result<(Format, ListMeta, Option<Category>), FfiError> {
+pub(crate) unsafe fn load_args(
+    o: &alpr_load_options,
+    loaded_at: Option<alpr_core::time::Instant>,
+) -> Result<(Format, ListMeta, Option<Category>), FfiError> {
     let format = Format::from_number(o.format).ok_or_else(|| invalid("unknown or unset format"))?;
     let kind = ListKind::from_number(o.kind).ok_or_else(|| invalid("unknown or unset list kind"))?;
     let priority = u8::try_from(o.priority).map_err(|_| invalid("priority above 255"))?;
@@ -122,7 +126,10 @@ unsafe fn load_args(o: &alpr_load_options) -> Result<(Format, ListMeta, Option<C
         id: id.to_owned(),
         kind,
         priority,
-        loaded_at: instant_in(o.loaded_at_ms, "loaded_at_ms")?,
+        loaded_at: match loaded_at {
+            Some(t) => t,
+            None => instant_in(o.loaded_at_ms, "loaded_at_ms")?,
+        },
         source: source.to_owned(),
         generated_at: None,
     };
@@ -201,7 +208,7 @@ pub unsafe extern "C" fn alpr_registry_load_bytes(
         let r = unsafe { arc_ref(registry, "registry")? };
         need(options, "options")?;
         // SAFETY: non-NULL; the options and their pointers are valid as the `# Safety` section requires.
-        let (format, meta, category) = unsafe { load_args(&*options)? };
+        let (format, meta, category) = unsafe { load_args(&*options, None)? };
         // SAFETY: `bytes`: valid as the `# Safety` section requires.
         let bytes = unsafe { bytes_in(bytes, len)? };
         // SAFETY: `report_out`: valid as the `# Safety` section requires.
@@ -231,7 +238,7 @@ pub unsafe extern "C" fn alpr_registry_load_path(
         let r = unsafe { arc_ref(registry, "registry")? };
         need(options, "options")?;
         // SAFETY: non-NULL; the options and their pointers are valid as the `# Safety` section requires.
-        let (format, meta, category) = unsafe { load_args(&*options)? };
+        let (format, meta, category) = unsafe { load_args(&*options, None)? };
         // SAFETY: `path`: valid as the `# Safety` section requires.
         let path = unsafe { str_in(path, path_len)? };
         let bytes = std::fs::read(path).map_err(|e| {
@@ -424,6 +431,10 @@ pub unsafe extern "C" fn alpr_registry_check_policy_json(
 /// also when `hits_cap` is too small (then `ALPR_STATUS_INSUFFICIENT_SIZE` and nothing is
 /// copied: retry with `*hits_n` slots). Allocates nothing the caller must free.
 ///
+/// Hits of `covert` lists are never returned here (R-LIST-2): a registry has no viewer and no
+/// audit log. Covert hits go only to a viewer allowed `view_covert`, and are recorded, through
+/// `alpr_agency_match`.
+///
 /// # Returns
 /// `ALPR_STATUS_OK`; `ALPR_STATUS_EMPTY`, `ALPR_STATUS_INVALID_CHARACTER`,
 /// `ALPR_STATUS_TOO_LONG` when the plate cannot be normalized (an unreadable read is an error,
@@ -460,8 +471,8 @@ pub unsafe extern "C" fn alpr_registry_match(
 }
 
 /// Matches `reads_len` reads against one snapshot of the lists in force; the hits of read `i`
-/// are exactly those `alpr_registry_match` gives for it, with `read_index = i`, grouped by read
-/// in input order. `*hits_n` receives the total number of hits (also when `hits_cap` is too small:
+/// are exactly those `alpr_registry_match` gives for it (never a `covert` list's), with
+/// `read_index = i`, grouped by read in input order. `*hits_n` receives the total number of hits (also when `hits_cap` is too small:
 /// `ALPR_STATUS_INSUFFICIENT_SIZE`, nothing copied).
 ///
 /// Sizing `hits_out`: there is no fixed bound on the hits of one read under a policy — a read
@@ -510,8 +521,7 @@ pub unsafe extern "C" fn alpr_registry_match_batch(
         };
         let now = instant_in(now_ms, "now_ms")?;
         let (mut hits, mut errors) = (Vec::new(), Vec::<(u32, FfiError)>::new());
-        reg.matcher().match_batch_indexed(
-            &reg.snapshot(),
+        reg.match_batch_indexed(
             // SAFETY: each read's pointers are valid per the contract.
             reads.iter().map(|r| unsafe { read_in(r) }),
             now,
@@ -536,6 +546,36 @@ pub unsafe extern "C" fn alpr_registry_match_batch(
             }
         }
         Ok(())
+    })
+}
+
+/// For the conformance runner only (not `no_mangle`: not exported, not in `alpr.h`): `alpr_registry_match` with
+/// the hits of `covert` lists left in, as the `match` vectors state the matcher (R-MATCH) alone.
+/// A C caller gets covert hits only through `alpr_agency_match`.
+///
+/// # Safety
+/// As `alpr_registry_match`.
+#[doc(hidden)]
+pub unsafe extern "C" fn conformance_registry_match_with_covert(
+    registry: *const alpr_registry,
+    read: *const alpr_read,
+    now_ms: i64,
+    hits_out: *mut alpr_hit,
+    hits_cap: usize,
+    hits_n: *mut usize,
+) -> alpr_status {
+    ffi_boundary!({
+        // SAFETY: the caller's guarantees are passed on.
+        let reg = unsafe { arc_ref(registry, "registry")? };
+        need(read, "read")?;
+        need_buf(hits_out, hits_cap, hits_n, "hits_out", "hits_n")?;
+        // SAFETY: non-NULL and valid per the contract.
+        let r = unsafe { read_in(&*read)? };
+        let hits = reg
+            .matcher()
+            .match_read(&reg.snapshot(), &r, instant_in(now_ms, "now_ms")?)?;
+        // SAFETY: the caller's guarantees on hits_out/hits_n are passed on.
+        unsafe { hits_out_write(hits.iter().map(|h| hit_to_c(0, h)), hits_out, hits_cap, hits_n) }
     })
 }
 

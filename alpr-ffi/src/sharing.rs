@@ -4,8 +4,7 @@ use alpr_core::{Code, Error};
 
 use crate::access::codes_out;
 use crate::alpr_status;
-use crate::audit_log::{alpr_audit_log, lock};
-use crate::boundary::{bytes_in, ffi_boundary, instant_in, need, need_buf, str_in, str_out, write_out};
+use crate::boundary::{bytes_in, ffi_boundary, need, need_buf, str_out, write_out};
 use crate::error::FfiError;
 use crate::handle::arc_ref;
 use crate::policy::alpr_policy;
@@ -63,7 +62,7 @@ pub unsafe extern "C" fn alpr_sharing_decide_json(
     })
 }
 
-/// Writes a sharing decision to the C outputs of the two sharing calls.
+/// Writes a sharing decision to the C outputs of `alpr_sharing_decide_json`.
 ///
 /// # Safety
 /// As the outputs of `alpr_sharing_decide_json`.
@@ -89,79 +88,4 @@ unsafe fn share_out(
         codes_out(&d.reasons, reasons, reasons_cap, reasons_n)?;
         write_out(decision_out, decision, "decision_out")
     }
-}
-
-/// Decides a share as `alpr_sharing_decide_json` does and writes the decision, with `user` and
-/// `agency` as who asked, to `log` before answering (R-SHARE-1, R-AUDIT-3): a share whose record
-/// could not be written must not happen. Nothing is written when `approver_cap` or
-/// `reasons_cap` is too small (`*approver_n` and `*reasons_n` say what is needed), so a retry
-/// records the decision once.
-///
-/// # Returns
-/// `ALPR_STATUS_OK` (for a denial too: it is recorded); `ALPR_STATUS_AUDIT_WRITE_FAILED` (do not
-/// share); `ALPR_STATUS_INVALID_ARGUMENT` (malformed JSON, unknown data);
-/// `ALPR_STATUS_INVALID_DATE` (a time outside the years 0001–9999);
-/// `ALPR_STATUS_INSUFFICIENT_SIZE`; `ALPR_STATUS_INVALID_UTF8`; `ALPR_STATUS_NULL_PARAMETER`.
-///
-/// # Safety
-/// `log` must be a live log; `user` and `agency` must point to their length in readable bytes;
-/// otherwise as `alpr_sharing_decide_json`. Thread-safe.
-#[unsafe(no_mangle)]
-#[allow(clippy::too_many_arguments)]
-pub unsafe extern "C" fn alpr_sharing_decide_audited_json(
-    log: *const alpr_audit_log,
-    policy: *const alpr_policy,
-    user: *const u8,
-    user_len: usize,
-    agency: *const u8,
-    agency_len: usize,
-    request_json: *const u8,
-    request_json_len: usize,
-    now_ms: i64,
-    decision_out: *mut u32,
-    approver: *mut u8,
-    approver_cap: usize,
-    approver_n: *mut usize,
-    reasons: *mut u32,
-    reasons_cap: usize,
-    reasons_n: *mut usize,
-) -> alpr_status {
-    ffi_boundary!({
-        // SAFETY: `log`, `policy`: as the `# Safety` section requires (the caller's guarantees).
-        let (log, policy) = unsafe { (arc_ref(log, "log")?, arc_ref(policy, "policy")?) };
-        need(decision_out, "decision_out")?;
-        need_buf(approver, approver_cap, approver_n, "approver", "approver_n")?;
-        need_buf(reasons, reasons_cap, reasons_n, "reasons", "reasons_n")?;
-
-        // SAFETY: `user`, `agency`: valid as the `# Safety` section requires.
-        let (user, agency) = unsafe { (str_in(user, user_len)?, str_in(agency, agency_len)?) };
-        // SAFETY: `request_json`: valid as the `# Safety` section requires.
-        let request = alpr_core::sharing::ShareRequest::from_json(unsafe { str_in(request_json, request_json_len)? })?;
-        let now = instant_in(now_ms, "now_ms")?;
-        let d = alpr_core::sharing::decide(&request, policy)?;
-        // Room first: a retry after INSUFFICIENT_SIZE must not write a second record.
-        let approver_len = d.approver.as_deref().map_or(0, str::len);
-        if approver_cap <= approver_len || reasons_cap < d.reasons.len() {
-            // SAFETY: the caller's guarantees on the counts are passed on; nothing else is written.
-            unsafe {
-                write_out(approver_n, approver_len, "approver_n")?;
-                write_out(reasons_n, d.reasons.len(), "reasons_n")?;
-            }
-            return Err(FfiError::insufficient(approver_len + 1));
-        }
-        let d = alpr_core::sharing::decide_and_audit(&mut lock(log), user, agency, &request, now, policy)?;
-        // SAFETY: the caller's guarantees on the outputs are passed on.
-        unsafe {
-            share_out(
-                &d,
-                decision_out,
-                approver,
-                approver_cap,
-                approver_n,
-                reasons,
-                reasons_cap,
-                reasons_n,
-            )
-        }
-    })
 }

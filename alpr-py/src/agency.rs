@@ -15,7 +15,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
 
 use alpr_core::access::{AccessRequest, User};
-use alpr_core::agency::{Agency, Clock, ListLoad, RosterChange, TimedEvent};
+use alpr_core::agency::{Agency, Clock, ListLoad, PodEvidence, RosterChange, TimedEvent};
 use alpr_core::audit::{AuditEntry, AuditStore, FileStore, Head, ReportOptions, ShiftHours};
 use alpr_core::hotlist::Format;
 use alpr_core::hotplate::{Distribution, HotPlateForm};
@@ -224,9 +224,12 @@ impl PyAgency {
     ///     name: the agency's name, written in its records.
     ///     audit: the audit log: a path (an append-only file, created if missing and verified)
     ///         or an ``AuditLog``, which then belongs to the agency (its own writers refuse).
-    ///         Legal holds and other-use approvals recorded in it are taken back.
+    ///         Legal holds, other-use approvals and officers' hot plates recorded in it are
+    ///         taken back.
     ///     roster: the users, as a list of ``{"id", "agency", "roles", "account",
-    ///         "trained_on", "clearance"}`` mappings or its JSON text; its load is recorded.
+    ///         "trained_on", "clearance", "devices"}`` mappings or its JSON text (``devices``,
+    ///         optional: the ids of the user's ALPR devices, the only rows a
+    ///         ``query_own_detections`` returns); its load is recorded.
     ///     policy: the profile; the built-in ``sacramento-525.08`` when omitted.
     ///
     /// Raises:
@@ -411,8 +414,9 @@ impl PyAgency {
     ///     pattern: a plate (exact) or a pattern (``?`` one character, ``*`` zero or more).
     ///     user: the user's id.
     ///     request: ``{"action": "query_detections" | "query_own_detections", "purpose",
-    ///         "case_number", "approval"}``. For ``query_own_detections`` keep only the rows of
-    ///         the user's own devices.
+    ///         "case_number", "approval"}``. A ``query_own_detections`` returns only the rows
+    ///         read by the user's own devices (the roster's ``devices``; none for a user
+    ///         without devices), and its record lists them.
     ///     start: earliest ``observed_at``, inclusive, or ``None``.
     ///     end: end of the window, exclusive; the clock's time when ``None``.
     ///     near: ``(lat, lon, radius_m)``: a canvass around a point.
@@ -830,6 +834,51 @@ impl PyAgency {
             )
         })?;
         to_python(py, &approval)
+    }
+
+    /// Books POD video as evidence (G.O. §B.2, §C.3.d(2)), recorded (``pod_evidence``: purpose,
+    /// case number, device, video reference, property item, who, when). Booking is a download of
+    /// POD video: ``user`` needs ``download_pod_video`` (R-ACCESS-3) with a purpose the policy
+    /// permits (R-ACCESS-4) and, whatever the purpose, a case number.
+    ///
+    /// Args:
+    ///     purpose: why the video was downloaded (``crime_canvass``, ``stolen_vehicle``, …).
+    ///     case_number: the SPD case or incident number it is evidence in.
+    ///     device_id: the POD it comes from.
+    ///     video_ref: the reference to the video as downloaded (NVR export id, file name, hash).
+    ///     property_ref: the Property Section's item number of the medium, when known.
+    ///
+    /// Returns:
+    ///     int: the record's sequence number in the audit log (the booking's receipt).
+    ///
+    /// Raises:
+    ///     AccessDeniedError: not allowed, or no case number (recorded; ``reasons`` lists why).
+    ///     InvalidArgumentError: a blank device or video reference (recorded).
+    #[pyo3(signature = (user, *, purpose, case_number, device_id, video_ref, property_ref=None))]
+    #[allow(clippy::too_many_arguments)]
+    fn book_pod_evidence(
+        &self,
+        py: Python<'_>,
+        user: &str,
+        purpose: String,
+        case_number: String,
+        device_id: String,
+        video_ref: String,
+        property_ref: Option<String>,
+    ) -> PyResult<u64> {
+        let user = user.to_owned();
+        self.with(py, move |a| {
+            a.book_pod_evidence(
+                &user,
+                &PodEvidence {
+                    purpose: &purpose,
+                    case_number: &case_number,
+                    device_id: &device_id,
+                    video_ref: &video_ref,
+                    property_ref: property_ref.as_deref(),
+                },
+            )
+        })
     }
 
     /// Decides a share (R-SHARE, G.O. §E.2, with the California overlay of the policy) for a

@@ -347,7 +347,9 @@ impl PyRegistry {
     ///
     /// Returns:
     ///     list[dict] | pyarrow.Table: one row per hit, ``read`` (the read's index) followed by
-    ///     the fields of ``MatchHit.explain()``, grouped by read in input order.
+    ///     the fields of ``MatchHit.explain()``, grouped by read in input order. A ``covert``
+    ///     list's hits are never returned here (R-LIST-2): they go to a ``view_covert`` viewer,
+    ///     recorded, only through ``Agency.match``.
     ///
     /// Raises:
     ///     TypeError: ``data`` is a ``str`` or not a table, column, list or tuple; a column of
@@ -471,8 +473,8 @@ impl PyRegistry {
                 })
             });
             let (mut hits, mut errors) = (Vec::new(), Vec::<(u32, Error)>::new());
-            reg.matcher()
-                .match_batch_indexed(&reg.snapshot(), reads, now, &mut hits, &mut errors);
+            // Covert hits are withheld (R-LIST-2): they go to a viewer only through an Agency.
+            reg.match_batch_indexed(reads, now, &mut hits, &mut errors);
             let table = (as_table && (report || errors.is_empty())).then(|| {
                 let rows = merged(&hits, &errors);
                 hits_batch("read", true, rows.into_iter())

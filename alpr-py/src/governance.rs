@@ -211,9 +211,9 @@ impl Log {
 /// A tamper-evident audit log (R-AUDIT-1…3): records chained by SHA-256, in memory
 /// (``AuditLog()``) or in an append-only file (``AuditLog.open_file(path)``). Appends are
 /// serialized; safe to share between threads. Given to an :class:`Agency`, the log belongs to it:
-/// the agency appends through it, and the log's own writers (``append``,
-/// ``decide_access_json``, ``decide_sharing_json``, ``record_purge``) raise
-/// ``InvalidArgumentError``.
+/// the agency appends through it, and the log's own writers (``append``, ``record_purge``) raise
+/// ``InvalidArgumentError``. Audited decisions (access, sharing, shift end) are the agency's:
+/// :meth:`Agency.authorize`, :meth:`Agency.share`, :meth:`Agency.shift_end`.
 #[pyclass(frozen, module = "alpr._alpr", name = "AuditLog")]
 pub(crate) struct PyAuditLog {
     // A Mutex because appends mutate the head and the store; Python may call from many threads.
@@ -357,60 +357,6 @@ impl PyAuditLog {
         let inner = Arc::clone(&self.inner);
         let head = py.detach(move || lock(&inner).verify(expected.as_ref())).py_err(py)?;
         Ok(head_tuple(head))
-    }
-
-    /// Decides a share (JSON request as for ``decide_sharing_json``) and audits the decision;
-    /// returns the decision as JSON.
-    ///
-    /// Raises:
-    ///     AuditWriteFailedError: the decision could not be audited; do not share.
-    ///     InvalidArgumentError: malformed JSON.
-    #[pyo3(signature = (user, agency, request_json, now, policy=None))]
-    fn decide_sharing_json(
-        &self,
-        py: Python<'_>,
-        user: &str,
-        agency: &str,
-        request_json: &str,
-        now: DateTime<FixedOffset>,
-        policy: Option<&PyPolicy>,
-    ) -> PyResult<String> {
-        self.writable(py)?;
-        let request = alpr_core::sharing::ShareRequest::from_json(request_json).py_err(py)?;
-        let (inner, policy) = (Arc::clone(&self.inner), policy_or_builtin(policy));
-        // Every lock of the log is taken with the GIL released (see `export_heads`).
-        let d = py
-            .detach(move || {
-                alpr_core::sharing::decide_and_audit(&mut lock(&inner), user, agency, &request, utc(now), &policy)
-            })
-            .py_err(py)?;
-        Ok(to_json(&d))
-    }
-
-    /// Decides an access request (JSON as for ``decide_access_json``) and audits it before
-    /// answering (R-AUDIT-3); returns the decision as JSON.
-    ///
-    /// Raises:
-    ///     AuditWriteFailedError: the decision could not be audited.
-    ///     InvalidArgumentError: malformed JSON.
-    #[pyo3(signature = (user_json, request_json, now, policy=None))]
-    fn decide_access_json(
-        &self,
-        py: Python<'_>,
-        user_json: &str,
-        request_json: &str,
-        now: DateTime<FixedOffset>,
-        policy: Option<&PyPolicy>,
-    ) -> PyResult<String> {
-        self.writable(py)?;
-        let user = alpr_core::access::User::from_json(user_json).py_err(py)?;
-        let request = alpr_core::access::AccessRequest::from_json(request_json).py_err(py)?;
-        let policy = policy_or_builtin(policy);
-        let d = alpr_core::access::decide(&user, &request, utc(now), &policy);
-        let record = alpr_core::access::audit_record(&user, &request, &d, utc(now));
-        let inner = Arc::clone(&self.inner);
-        py.detach(move || lock(&inner).append(record)).py_err(py)?;
-        Ok(serde_json::json!({"decision": d.outcome().as_str(), "reasons": d.reasons}).to_string())
     }
 
     /// Writes a purge receipt for ``plan.due`` to the log (R-RET-5); returns the receipt dict.

@@ -37,7 +37,7 @@ mod _alpr {
 
     #[pymodule_export]
     use crate::workflow::{
-        PyHit, damaged_equipment, inspection, public_records_request, shift_end, shift_start, validate_hot_plate,
+        PyHit, damaged_equipment, inspection, public_records_request, shift_start, validate_hot_plate,
     };
 
     #[pymodule_export]
@@ -52,7 +52,7 @@ mod _alpr {
     use crate::agency::{PyAgency, PyHitCase};
 
     #[pymodule_export]
-    use crate::matching::PyMatchHit;
+    use crate::matching::{PyMatchHit, conformance_match_with_covert};
 
     #[pymodule_init]
     fn init(m: &Bound<'_, PyModule>) -> PyResult<()> {

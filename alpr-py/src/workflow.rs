@@ -445,15 +445,6 @@ pub(crate) fn shift_start<'py>(
     )
 }
 
-/// The end-of-shift flags (R-OPS-2, G.O. §C.5.d).
-///
-/// Returns:
-///     ``{"upload_unverified": bool}``: true unless the detections were checked in LEARN.
-#[pyfunction]
-pub(crate) fn shift_end(py: Python<'_>, checked_in_learn: bool) -> PyResult<Bound<'_, PyAny>> {
-    to_python(py, serde_json::to_value(ops::shift_end(checked_in_learn)))
-}
-
 /// The out-of-service rule for damaged or inoperable equipment (R-OPS-3, G.O. §B.5).
 ///
 /// Returns:

@@ -120,7 +120,9 @@ def test_operations():
         alpr.inspection("2026-02-30", "2026-11-28")
     s = alpr.shift_start({"gps_green": False, "cameras_affixed": True})
     assert s["ready"] is False and "gps_green" in s["failed"] and "cameras_affixed" not in s["failed"]
-    assert alpr.shift_end(False) == {"upload_unverified": True}
+    # Shift end is the agency's (it looks for the operator's own-detection query in the log):
+    # no module-level form takes the caller's word for it.
+    assert not hasattr(alpr, "shift_end")
     d = alpr.damaged_equipment(vandalism=True)
     assert d["out_of_service"] and not d["operator_may_repair"] and d["crime_report_required"]
 

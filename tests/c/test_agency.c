@@ -92,6 +92,25 @@ static const char *last_record(const char *path) {
   return p ? p + 1 : buf;
 }
 
+/* A list load through the agency: options as `alpr_load_options_init` makes them, strings NULL for
+ * none. */
+static alpr_status load_list(const alpr_agency *a, const char *user, uint32_t format, const char *id, uint32_t kind,
+                             uint32_t priority, const char *category, const char *source, const char *approver,
+                             const char *bytes, alpr_load_report **rep) {
+  alpr_load_options o = alpr_load_options_init();
+  o.format = format;
+  o.id = (const uint8_t *)id;
+  o.id_len = id ? strlen(id) : 0;
+  o.kind = kind;
+  o.priority = priority;
+  o.category = (const uint8_t *)category;
+  o.category_len = category ? strlen(category) : 0;
+  o.source = (const uint8_t *)source;
+  o.source_len = source ? strlen(source) : 0;
+  return alpr_agency_load_list(a, STR(user), &o, (const uint8_t *)approver, approver ? strlen(approver) : 0, STR(bytes),
+                               rep);
+}
+
 static alpr_detection_query query(const char *pattern) {
   alpr_detection_query q;
   memset(&q, 0, sizeof q);
@@ -210,8 +229,8 @@ static bool test_failing_store_fails_closed(void) {
   alpr_detection_query q = query("7AB?123");
   CHECK(open_agency(LOG_PATH, &a));
   CHECK(alpr_detection_store_from_json(STR(DETECTIONS), &s) == ALPR_STATUS_OK);
-  CHECK(alpr_agency_load_list(a, STR("adm"), ALPR_FORMAT_CSV, STR("SVS"), ALPR_LIST_KIND_STANDARD, 10,
-                              STR("stolen_vehicle"), STR("CA DOJ"), NULL, 0, STR(SVS_CSV), NULL) == ALPR_STATUS_OK);
+  CHECK(load_list(a, "adm", ALPR_FORMAT_CSV, "SVS", ALPR_LIST_KIND_STANDARD, 10,
+                              "stolen_vehicle", "CA DOJ", NULL, SVS_CSV, NULL) == ALPR_STATUS_OK);
   before = records(a);
   f = fopen(LOG_PATH, "rb");
   CHECK(f != NULL);
@@ -250,8 +269,8 @@ static bool test_retro_hits(void) {
   uint64_t before;
   CHECK(open_agency(NULL, &a));
   CHECK(alpr_detection_store_from_json(STR(DETECTIONS), &s) == ALPR_STATUS_OK);
-  CHECK(alpr_agency_load_list(a, STR("adm"), ALPR_FORMAT_CSV, STR("SVS"), ALPR_LIST_KIND_STANDARD, 10,
-                              STR("stolen_vehicle"), STR("CA DOJ"), NULL, 0, STR(SVS_CSV), NULL) == ALPR_STATUS_OK);
+  CHECK(load_list(a, "adm", ALPR_FORMAT_CSV, "SVS", ALPR_LIST_KIND_STANDARD, 10,
+                              "stolen_vehicle", "CA DOJ", NULL, SVS_CSV, NULL) == ALPR_STATUS_OK);
   before = records(a);
   /* The last 30 days: detection 1 exact (same jurisdiction), 2 a look-alike. */
   CHECK(alpr_agency_retro_hits(a, s, STR("c1"), STR(QUERY), STR("SVS"), 30, &hits) == ALPR_STATUS_OK);
@@ -279,27 +298,44 @@ static bool test_special_list_needs_approver(void) {
   uint64_t before;
   CHECK(open_agency(LOG_PATH, &a));
   before = records(a);
-  CHECK(alpr_agency_load_list(a, STR("adm"), ALPR_FORMAT_CSV, STR("SPECIAL-OOI"), ALPR_LIST_KIND_SPECIAL, 5,
-                              STR("stolen_vehicle"), NULL, 0, NULL, 0, STR(SVS_CSV), &rep) == ALPR_STATUS_APPROVAL_REQUIRED);
+  CHECK(load_list(a, "adm", ALPR_FORMAT_CSV, "SPECIAL-OOI", ALPR_LIST_KIND_SPECIAL, 5,
+                              "stolen_vehicle", NULL, NULL, SVS_CSV, &rep) == ALPR_STATUS_APPROVAL_REQUIRED);
   CHECK(rep == NULL && records(a) == before + 1);
   CHECK(strstr(last_record(LOG_PATH), "\"action\":\"hot_list_load\"") != NULL);
   CHECK(strstr(last_record(LOG_PATH), "approval_required") != NULL);
   /* An approver without approve_special_list is no approver. */
-  CHECK(alpr_agency_load_list(a, STR("adm"), ALPR_FORMAT_CSV, STR("SPECIAL-OOI"), ALPR_LIST_KIND_SPECIAL, 5,
-                              STR("stolen_vehicle"), NULL, 0, STR("s1"), STR(SVS_CSV), &rep) ==
+  CHECK(load_list(a, "adm", ALPR_FORMAT_CSV, "SPECIAL-OOI", ALPR_LIST_KIND_SPECIAL, 5,
+                              "stolen_vehicle", NULL, "s1", SVS_CSV, &rep) ==
         ALPR_STATUS_APPROVAL_REQUIRED);
   /* The OOI captain approves: loaded, the record names the approver and the file's SHA-256. */
-  CHECK(alpr_agency_load_list(a, STR("adm"), ALPR_FORMAT_CSV, STR("SPECIAL-OOI"), ALPR_LIST_KIND_SPECIAL, 5,
-                              STR("stolen_vehicle"), NULL, 0, STR("ooi"), STR(SVS_CSV), &rep) == ALPR_STATUS_OK);
+  CHECK(load_list(a, "adm", ALPR_FORMAT_CSV, "SPECIAL-OOI", ALPR_LIST_KIND_SPECIAL, 5,
+                              "stolen_vehicle", NULL, "ooi", SVS_CSV, &rep) == ALPR_STATUS_OK);
   CHECK(rep != NULL);
   alpr_load_report_free(rep);
   CHECK(strstr(last_record(LOG_PATH), "\"approver\":\"ooi\"") != NULL);
   CHECK(strstr(last_record(LOG_PATH), "\"file_sha256\":\"") != NULL);
   /* Loading needs manage_hot_lists. */
-  CHECK(alpr_agency_load_list(a, STR("c1"), ALPR_FORMAT_CSV, STR("SVS"), ALPR_LIST_KIND_STANDARD, 10,
-                              STR("stolen_vehicle"), NULL, 0, NULL, 0, STR(SVS_CSV), NULL) == ALPR_STATUS_ACCESS_DENIED);
-  CHECK(alpr_agency_load_list(a, STR("adm"), 99, STR("SVS"), ALPR_LIST_KIND_STANDARD, 10, NULL, 0, NULL, 0, NULL, 0,
-                              STR(SVS_CSV), NULL) == ALPR_STATUS_INVALID_ARGUMENT);
+  CHECK(load_list(a, "c1", ALPR_FORMAT_CSV, "SVS", ALPR_LIST_KIND_STANDARD, 10,
+                              "stolen_vehicle", NULL, NULL, SVS_CSV, NULL) == ALPR_STATUS_ACCESS_DENIED);
+  /* The agency versions a load at its clock: options with a time of their own are refused, as
+   * NULL options are, before anything is recorded. */
+  before = records(a);
+  {
+    alpr_load_options o = alpr_load_options_init();
+    o.format = ALPR_FORMAT_CSV;
+    o.id = (const uint8_t *)"SVS";
+    o.id_len = 3;
+    o.kind = ALPR_LIST_KIND_STANDARD;
+    o.loaded_at_ms = NOW_MS;
+    CHECK(alpr_agency_load_list(a, STR("adm"), &o, NULL, 0, STR(SVS_CSV), NULL) == ALPR_STATUS_INVALID_ARGUMENT);
+    CHECK(alpr_agency_load_list(a, STR("adm"), NULL, NULL, 0, STR(SVS_CSV), NULL) == ALPR_STATUS_NULL_PARAMETER);
+    o.loaded_at_ms = ALPR_TIME_UNSET;
+    o.kind = ALPR_UNSET;
+    CHECK(alpr_agency_load_list(a, STR("adm"), &o, NULL, 0, STR(SVS_CSV), NULL) == ALPR_STATUS_INVALID_ARGUMENT);
+  }
+  CHECK(records(a) == before);
+  CHECK(load_list(a, "adm", 99, "SVS", ALPR_LIST_KIND_STANDARD, 10, NULL, NULL, NULL,
+                              SVS_CSV, NULL) == ALPR_STATUS_INVALID_ARGUMENT);
   alpr_agency_free(a);
   return true;
 }
@@ -313,15 +349,19 @@ static bool test_covert_hits_withheld(void) {
   alpr_read r = make_read("7ABC123");
   uint64_t before;
   CHECK(open_agency(NULL, &a));
-  CHECK(alpr_agency_load_list(a, STR("adm"), ALPR_FORMAT_CSV, STR("COVERT"), ALPR_LIST_KIND_COVERT, 5,
-                              STR("stolen_vehicle"), NULL, 0, NULL, 0, STR(SVS_CSV), NULL) == ALPR_STATUS_OK);
+  CHECK(load_list(a, "adm", ALPR_FORMAT_CSV, "COVERT", ALPR_LIST_KIND_COVERT, 5,
+                              "stolen_vehicle", NULL, NULL, SVS_CSV, NULL) == ALPR_STATUS_OK);
   before = records(a);
   /* No viewer (a camera) and a viewer without view_covert: withheld, and recorded. */
   CHECK(alpr_agency_match(a, NULL, 0, &r, hits, 4, &n) == ALPR_STATUS_OK && n == 0);
   CHECK(alpr_agency_match(a, STR("c1"), &r, hits, 4, &n) == ALPR_STATUS_OK && n == 0);
   CHECK(records(a) == before + 2);
+  /* Too little room: the count, and nothing recorded; the retry records the covert hit once. */
+  CHECK(alpr_agency_match(a, STR("cov"), &r, NULL, 0, &n) == ALPR_STATUS_INSUFFICIENT_SIZE && n == 1);
+  CHECK(records(a) == before + 2);
   /* A viewer allowed view_covert receives it. */
   CHECK(alpr_agency_match(a, STR("cov"), &r, hits, 4, &n) == ALPR_STATUS_OK && n == 1);
+  CHECK(records(a) == before + 3);
   CHECK(hits[0].list_kind == ALPR_LIST_KIND_COVERT && strcmp((const char *)hits[0].list_id, "COVERT") == 0);
   /* The withheld hits are retrievable from the log by an authorized user only. */
   CHECK(alpr_agency_covert_hits_json(a, STR("c1"), NOW_MS - 60 * MINUTE_MS, NOW_MS + MINUTE_MS, &t) ==
@@ -346,8 +386,8 @@ static bool test_hit_case_timed_events(void) {
   uint64_t id = 0, before;
   alpr_read r = make_read("7ABC123");
   CHECK(open_agency(LOG_PATH, &a));
-  CHECK(alpr_agency_load_list(a, STR("adm"), ALPR_FORMAT_CSV, STR("SVS"), ALPR_LIST_KIND_STANDARD, 10,
-                              STR("stolen_vehicle"), NULL, 0, NULL, 0, STR(SVS_CSV), NULL) == ALPR_STATUS_OK);
+  CHECK(load_list(a, "adm", ALPR_FORMAT_CSV, "SVS", ALPR_LIST_KIND_STANDARD, 10,
+                              "stolen_vehicle", NULL, NULL, SVS_CSV, NULL) == ALPR_STATUS_OK);
   CHECK(alpr_agency_match(a, NULL, 0, &r, hits, 4, &n) == ALPR_STATUS_OK && n == 1);
   /* The case from the hit and its read, in one call (no JSON round trip); the opening is recorded. */
   before = records(a);
@@ -481,11 +521,149 @@ static bool test_open_errors(void) {
   return true;
 }
 
+/* R-LIST-2: a registry (no viewer, no audit log) never returns a covert list's hits, single or
+ * batch; the same read's standard hit still comes back. */
+static bool test_registry_withholds_covert_hits(void) {
+  const alpr_registry *reg = NULL;
+  alpr_load_options o = alpr_load_options_init();
+  alpr_hit hits[4];
+  alpr_read reads[2];
+  uint32_t statuses[2];
+  size_t n = 9;
+  CHECK(alpr_registry_new(NULL, &reg) == ALPR_STATUS_OK);
+  o.format = ALPR_FORMAT_CSV;
+  o.id = (const uint8_t *)"COVERT";
+  o.id_len = 6;
+  o.kind = ALPR_LIST_KIND_COVERT;
+  o.loaded_at_ms = NOW_MS - MINUTE_MS;
+  o.category = (const uint8_t *)"stolen_vehicle";
+  o.category_len = strlen("stolen_vehicle");
+  CHECK(alpr_registry_load_bytes(reg, &o, STR(SVS_CSV), NULL) == ALPR_STATUS_OK);
+  reads[0] = make_read("7ABC123");
+  reads[1] = make_read("7ABC123");
+  CHECK(alpr_registry_match(reg, &reads[0], NOW_MS, hits, 4, &n) == ALPR_STATUS_OK && n == 0);
+  CHECK(alpr_registry_match_batch(reg, reads, 2, NOW_MS, hits, 4, &n, statuses) == ALPR_STATUS_OK && n == 0);
+  o.id = (const uint8_t *)"SVS";
+  o.id_len = 3;
+  o.kind = ALPR_LIST_KIND_STANDARD;
+  CHECK(alpr_registry_load_bytes(reg, &o, STR(SVS_CSV), NULL) == ALPR_STATUS_OK);
+  CHECK(alpr_registry_match(reg, &reads[0], NOW_MS, hits, 4, &n) == ALPR_STATUS_OK && n == 1);
+  CHECK(hits[0].list_kind == ALPR_LIST_KIND_STANDARD);
+  CHECK(alpr_registry_match_batch(reg, reads, 2, NOW_MS, hits, 4, &n, statuses) == ALPR_STATUS_OK && n == 2);
+  CHECK(hits[0].list_kind == ALPR_LIST_KIND_STANDARD && hits[1].list_kind == ALPR_LIST_KIND_STANDARD);
+  CHECK(hits[0].read_index == 0 && hits[1].read_index == 1);
+  alpr_registry_free(reg);
+  return true;
+}
+
+/* The built-in profile: investigators may download POD video and manage hot plates, operators
+ * query their own detections. */
+static const char *STAFF =
+    "[{\"id\": \"inv\", \"agency\": \"SPD\", \"roles\": [\"investigator\"], \"account\": \"active\","
+    "  \"trained_on\": \"2025-06-01\", \"clearance\": true},"
+    " {\"id\": \"op\", \"agency\": \"SPD\", \"roles\": [\"operator\"], \"account\": \"active\","
+    "  \"trained_on\": \"2025-06-01\", \"clearance\": true, \"devices\": [\"pod-1\"]},"
+    " {\"id\": \"op2\", \"agency\": \"SPD\", \"roles\": [\"operator\"], \"account\": \"active\","
+    "  \"trained_on\": \"2025-06-01\", \"clearance\": true}]";
+
+static const char *HOT_PLATE = "{\"plate\": \"5DEF456\", \"jurisdiction\": \"CA\", \"category\": \"stolen_vehicle\","
+                               " \"expires_at\": \"2026-12-20T12:00:00-08:00\", \"case_number\": \"26-555\"}";
+
+/* POD video booked as evidence (G.O. §B.2, §C.3.d): download_pod_video with a purpose and a
+ * case number, recorded with the device, the video and who. */
+static bool test_pod_evidence(void) {
+  const alpr_agency *a = NULL;
+  alpr_pod_evidence ev = alpr_pod_evidence_init();
+  uint64_t seq = 0, before;
+  remove(LOG_PATH);
+  CHECK(alpr_agency_open_for_tests_and_replays(STR("SPD"), NULL, STR(LOG_PATH), STR(STAFF), NOW_MS, &a) ==
+        ALPR_STATUS_OK);
+  ev.purpose = (const uint8_t *)"crime_canvass";
+  ev.purpose_len = strlen("crime_canvass");
+  ev.case_number = (const uint8_t *)"26-4410";
+  ev.case_number_len = strlen("26-4410");
+  ev.device_id = (const uint8_t *)"pod-3";
+  ev.device_id_len = strlen("pod-3");
+  ev.video_ref = (const uint8_t *)"nvr-3/export-77";
+  ev.video_ref_len = strlen("nvr-3/export-77");
+  CHECK(alpr_agency_book_pod_evidence(a, STR("inv"), &ev, &seq) == ALPR_STATUS_OK);
+  CHECK(seq == records(a));
+  CHECK(strstr(last_record(LOG_PATH), "\"action\":\"pod_evidence\"") != NULL);
+  CHECK(strstr(last_record(LOG_PATH), "\"case_number\":\"26-4410\"") != NULL);
+  CHECK(strstr(last_record(LOG_PATH), "\"device_id\":\"pod-3\"") != NULL);
+  CHECK(strstr(last_record(LOG_PATH), "\"video_ref\":\"nvr-3/export-77\"") != NULL);
+  CHECK(strstr(last_record(LOG_PATH), "\"user\":\"inv\"") != NULL);
+  /* An operator may not download POD video: denied, recorded. */
+  before = records(a);
+  CHECK(alpr_agency_book_pod_evidence(a, STR("op"), &ev, NULL) == ALPR_STATUS_ACCESS_DENIED);
+  CHECK(records(a) == before + 1 && strstr(last_record(LOG_PATH), "action_not_permitted") != NULL);
+  /* No case number: denied whatever the purpose. */
+  ev.case_number = NULL;
+  ev.case_number_len = 0;
+  ev.purpose = (const uint8_t *)"stolen_vehicle";
+  ev.purpose_len = strlen("stolen_vehicle");
+  CHECK(alpr_agency_book_pod_evidence(a, STR("inv"), &ev, &seq) == ALPR_STATUS_ACCESS_DENIED);
+  CHECK(strstr(last_record(LOG_PATH), "case_number_required") != NULL);
+  /* No video reference: refused and recorded as failed. */
+  ev.case_number = (const uint8_t *)"26-4410";
+  ev.case_number_len = strlen("26-4410");
+  ev.video_ref = NULL;
+  ev.video_ref_len = 0;
+  CHECK(alpr_agency_book_pod_evidence(a, STR("inv"), &ev, &seq) == ALPR_STATUS_INVALID_ARGUMENT);
+  CHECK(strstr(last_record(LOG_PATH), "\"outcome\":\"failed\"") != NULL);
+  before = records(a);
+  CHECK(alpr_agency_book_pod_evidence(a, STR("inv"), NULL, &seq) == ALPR_STATUS_NULL_PARAMETER);
+  CHECK(records(a) == before);
+  alpr_agency_free(a);
+  return true;
+}
+
+/* Hot plates come back when the agency reopens over its log; own-detection queries return the
+ * user's devices' rows only. */
+static bool test_hot_plates_replayed_and_own_devices(void) {
+  const alpr_agency *a = NULL;
+  const alpr_detection_store *s = NULL;
+  const alpr_id_list *list = NULL;
+  const uint64_t *ids = NULL;
+  alpr_hit hits[4];
+  alpr_read r = make_read("5DEF456");
+  size_t n = 0;
+  uint64_t id = 0;
+  alpr_detection_query q = query("7AB?123");
+  const char *own = "{\"action\": \"query_own_detections\", \"purpose\": \"stolen_vehicle\"}";
+  remove(LOG_PATH);
+  CHECK(alpr_agency_open_for_tests_and_replays(STR("SPD"), NULL, STR(LOG_PATH), STR(STAFF), NOW_MS, &a) ==
+        ALPR_STATUS_OK);
+  CHECK(alpr_agency_enter_hot_plate_json(a, STR("inv"), STR(HOT_PLATE), &id) == ALPR_STATUS_OK);
+  CHECK(alpr_agency_match(a, NULL, 0, &r, hits, 4, &n) == ALPR_STATUS_OK && n == 1);
+  alpr_agency_free(a);
+  a = NULL;
+  CHECK(alpr_agency_open_for_tests_and_replays(STR("SPD"), NULL, STR(LOG_PATH), STR(STAFF), NOW_MS + MINUTE_MS, &a) ==
+        ALPR_STATUS_OK);
+  CHECK(alpr_agency_match(a, NULL, 0, &r, hits, 4, &n) == ALPR_STATUS_OK && n == 1);
+  CHECK(strcmp((const char *)hits[0].list_id, "HOT-PLATES") == 0);
+  CHECK(alpr_agency_remove_hot_plate(a, STR("inv"), id) == ALPR_STATUS_OK);
+  CHECK(alpr_agency_match(a, NULL, 0, &r, hits, 4, &n) == ALPR_STATUS_OK && n == 0);
+
+  CHECK(alpr_detection_store_from_json(STR(DETECTIONS), &s) == ALPR_STATUS_OK);
+  CHECK(alpr_agency_search(a, s, STR("op"), STR(own), &q, &list) == ALPR_STATUS_OK);
+  CHECK(alpr_id_list_data(list, &ids, &n) == ALPR_STATUS_OK && n == 1 && ids[0] == 1);
+  CHECK(strstr(last_record(LOG_PATH), "\"devices\":\"pod-1\"") != NULL);
+  alpr_id_list_free(list);
+  CHECK(alpr_agency_search(a, s, STR("op2"), STR(own), &q, &list) == ALPR_STATUS_OK);
+  CHECK(alpr_id_list_data(list, &ids, &n) == ALPR_STATUS_OK && n == 0);
+  alpr_id_list_free(list);
+  alpr_detection_store_free(s);
+  alpr_agency_free(a);
+  return true;
+}
+
 int main(void) {
   int failed = 0, passed = 0;
   bool (*tests[])(void) = {test_search_denied_and_allowed, test_failing_store_fails_closed, test_retro_hits,
                            test_special_list_needs_approver, test_covert_hits_withheld, test_hit_case_timed_events,
-                           test_governance_through_the_agency, test_open_errors};
+                           test_governance_through_the_agency, test_open_errors, test_registry_withholds_covert_hits,
+                           test_pod_evidence, test_hot_plates_replayed_and_own_devices};
   for (size_t i = 0; i < sizeof tests / sizeof tests[0]; i++) {
     if (tests[i]()) passed++; else failed++;
   }

@@ -307,48 +307,12 @@ static bool test_special_list_approval_and_view_covert(void) {
   return true;
 }
 
-static bool test_sharing_audited(void) {
-  const alpr_policy *p = NULL;
-  const alpr_audit_log *log = NULL;
-  alpr_audit_head head;
-  const char *share = "{\"data\":\"detections\",\"recipient\":{\"name\":\"Elk Grove PD\",\"kind\":\"local\","
-                      "\"jurisdiction\":\"CA\",\"learn_member\":false},\"approvals\":[]}";
-  const char *federal = "{\"data\":\"detections\",\"recipient\":{\"name\":\"ICE\",\"kind\":\"federal\","
-                        "\"jurisdiction\":\"US\",\"learn_member\":false},\"approvals\":[]}";
-  uint32_t reasons[16], decision = 99;
-  uint8_t approver[64];
-  size_t n = 0, an = 0;
-  CHECK(alpr_policy_default(&p) == ALPR_STATUS_OK);
-  CHECK(alpr_audit_log_new_memory(&log) == ALPR_STATUS_OK);
-  /* No room for the approver's name: sizes reported, nothing recorded, so a retry records once. */
-  CHECK(alpr_sharing_decide_audited_json(log, p, STR("u1"), STR("SPD"), STR(share), NOW_MS, &decision, approver, 4,
-                                         &an, reasons, 16, &n) == ALPR_STATUS_INSUFFICIENT_SIZE);
-  CHECK(an == strlen("captain_investigations") && n == 1);
-  CHECK(alpr_audit_log_head(log, &head) == ALPR_STATUS_OK && head.sequence == 0);
-  CHECK(alpr_sharing_decide_audited_json(log, p, STR("u1"), STR("SPD"), STR(share), NOW_MS, &decision, approver,
-                                         sizeof approver, &an, reasons, 16, &n) == ALPR_STATUS_OK);
-  CHECK(decision == ALPR_SHARE_NEEDS_APPROVAL && strcmp((const char *)approver, "captain_investigations") == 0);
-  CHECK(alpr_audit_log_head(log, &head) == ALPR_STATUS_OK && head.sequence == 1);
-  /* A denial (the California overlay: no federal recipient) is recorded too. */
-  CHECK(alpr_sharing_decide_audited_json(log, p, STR("u1"), STR("SPD"), STR(federal), NOW_MS, &decision, approver,
-                                         sizeof approver, &an, reasons, 16, &n) == ALPR_STATUS_OK);
-  CHECK(decision == ALPR_SHARE_DENY && n >= 1 && reasons[0] == ALPR_STATUS_RECIPIENT_NOT_PERMITTED);
-  CHECK(alpr_audit_log_head(log, &head) == ALPR_STATUS_OK && head.sequence == 2);
-  CHECK(alpr_sharing_decide_audited_json(log, p, STR("u1"), STR("SPD"), STR("{"), NOW_MS, &decision, approver,
-                                         sizeof approver, &an, reasons, 16, &n) == ALPR_STATUS_INVALID_ARGUMENT);
-  CHECK(alpr_audit_log_verify(log, &head, NULL) == ALPR_STATUS_OK);
-  alpr_audit_log_free(log);
-  alpr_policy_free(p);
-  return true;
-}
-
 int main(void) {
   int failed = 0, passed = 0;
   bool (*tests[])(void) = {test_audit_memory,       test_audit_file_tamper,
                            test_audit_file_safety,  test_purge_plan,
                            test_purge_plan_edges,   test_access_and_sharing,
-                           test_special_list_approval_and_view_covert,
-                           test_sharing_audited};
+                           test_special_list_approval_and_view_covert};
   for (size_t i = 0; i < sizeof tests / sizeof tests[0]; i++) {
     if (tests[i]()) passed++; else failed++;
   }

@@ -62,6 +62,21 @@ pub struct OtherUseApproval {
     pub approved_at: Instant,
 }
 
+/// POD video booked as evidence (G.O. §B.2, §C.3.d(2)): what the booking record carries.
+#[derive(Clone, Copy, Debug)]
+pub struct PodEvidence<'a> {
+    /// The purpose of the download (R-ACCESS-4: `download_pod_video` needs one).
+    pub purpose: &'a str,
+    /// The SPD case or incident number the video is evidence in (required).
+    pub case_number: &'a str,
+    /// The POD the video comes from (device id, required).
+    pub device_id: &'a str,
+    /// The reference to the video as downloaded (NVR export id, file name or hash; required).
+    pub video_ref: &'a str,
+    /// The Property Section's item number of the medium it was booked on, when known.
+    pub property_ref: Option<&'a str>,
+}
+
 fn hex_sha256(bytes: &[u8]) -> String {
     crate::audit::hex(&Sha256::digest(bytes))
 }
@@ -282,6 +297,13 @@ impl<S: AuditStore> Agency<S> {
                 det.insert("jurisdiction".to_owned(), plate.jurisdiction.as_str().to_owned());
                 det.insert("category".to_owned(), plate.category.as_str().to_owned());
                 det.insert("expires_at".to_owned(), plate.expires_at.to_rfc3339());
+                // The form as validated, so that reopening the agency puts the plate back.
+                det.insert(
+                    "form".to_owned(),
+                    serde_json::to_string(&form).map_err(|_| {
+                        Error::new(Code::InvalidArgument).with_detail("hot plate form does not serialize")
+                    })?,
+                );
                 self.append(r)?;
                 self.touch(user, now);
                 self.next_hot_plate += 1;
@@ -324,7 +346,7 @@ impl<S: AuditStore> Agency<S> {
         self.rebuild_hot_plates(now)
     }
 
-    fn rebuild_hot_plates(&mut self, now: Instant) -> Result<()> {
+    pub(super) fn rebuild_hot_plates(&mut self, now: Instant) -> Result<()> {
         let plates: Vec<_> = self.hot_plates.values().cloned().collect();
         let meta = ListMeta {
             id: HOT_PLATE_LIST.to_owned(),
@@ -480,12 +502,36 @@ impl<S: AuditStore> Agency<S> {
     /// # Errors
     /// The normalization codes; `audit_write_failed` (no hit is returned); `time_regression`.
     pub fn match_read(&mut self, viewer: Option<&str>, read: &Read<'_>) -> Result<Vec<Hit>> {
+        self.match_read_within(viewer, read, usize::MAX)?
+            .map_err(|_| Error::new(Code::InvalidArgument).with_detail("more hits than can be held"))
+    }
+
+    /// As [`Agency::match_read`] for a caller that holds at most `room` hits: when the answer
+    /// would hold more, `Ok(Err(n))` with the number `n` it holds, and nothing is recorded — so
+    /// a caller that retries with room for `n` records each covert hit once.
+    ///
+    /// # Errors
+    /// As [`Agency::match_read`].
+    pub fn match_read_within(
+        &mut self,
+        viewer: Option<&str>,
+        read: &Read<'_>,
+        room: usize,
+    ) -> Result<std::result::Result<Vec<Hit>, usize>> {
         let now = self.now()?;
-        let mut hits = self.registry.match_read(read, now)?;
-        if !hits.iter().any(|h| h.list_kind() == ListKind::Covert) {
-            return Ok(hits);
+        let mut hits = self
+            .registry
+            .matcher()
+            .match_read(&self.registry.snapshot(), read, now)?;
+        let covert = hits.iter().filter(|h| h.list_kind() == ListKind::Covert).count();
+        if covert == 0 {
+            return Ok(if hits.len() > room { Err(hits.len()) } else { Ok(hits) });
         }
         let delivered = viewer.is_some_and(|v| self.decide_action(v, "view_covert", now).1.allowed());
+        let answer = if delivered { hits.len() } else { hits.len() - covert };
+        if answer > room {
+            return Ok(Err(answer));
+        }
         let plate = crate::normalize(read.plate).map(|n| n.plate.to_string())?;
         for h in hits.iter().filter(|h| h.list_kind() == ListKind::Covert) {
             let mut r = AuditRecord::new(
@@ -514,7 +560,63 @@ impl<S: AuditStore> Agency<S> {
         if !delivered {
             hits.retain(|h| h.list_kind() != ListKind::Covert);
         }
-        Ok(hits)
+        Ok(Ok(hits))
+    }
+
+    /// Books POD video as evidence (G.O. §B.2, §C.3.d(2)), recorded (`pod_evidence`). Booking
+    /// is a download of POD video: `user` needs `download_pod_video` with a purpose the policy
+    /// permits (R-ACCESS-3, R-ACCESS-4), and, whatever the purpose, a case number (evidence is
+    /// booked in a case: `case_number_required`). The record — purpose, case number, device,
+    /// video reference, property item, who and when — is written before this returns; its
+    /// sequence number in the log is returned as the booking's receipt.
+    ///
+    /// # Errors
+    /// `access_denied` with every reason (recorded); `invalid_argument` for a blank device or
+    /// video reference (recorded as failed); `audit_write_failed`; `time_regression`.
+    pub fn book_pod_evidence(&mut self, user: &str, evidence: &PodEvidence<'_>) -> Result<u64> {
+        let now = self.now()?;
+        let case = evidence.case_number.trim();
+        let request = crate::access::AccessRequest {
+            action: "download_pod_video".to_owned(),
+            purpose: Some(evidence.purpose.trim().to_owned()),
+            case_number: (!case.is_empty()).then(|| case.to_owned()),
+            ..crate::access::AccessRequest::default()
+        };
+        let (u, request, mut d, known) = self.decide(user, &request, now);
+        if case.is_empty() && !d.reasons.contains(&Code::CaseNumberRequired) {
+            d.reasons.push(Code::CaseNumberRequired);
+        }
+        let mut r = crate::access::audit_record(&u, &request, &d, now);
+        "pod_evidence".clone_into(&mut r.action);
+        if r.agency.is_empty() {
+            r.agency.clone_from(&self.name);
+        }
+        let det = &mut r.details;
+        det.insert("access_action".to_owned(), request.action.clone());
+        det.insert("device_id".to_owned(), evidence.device_id.trim().to_owned());
+        det.insert("video_ref".to_owned(), evidence.video_ref.trim().to_owned());
+        det.insert(
+            "property_ref".to_owned(),
+            evidence.property_ref.unwrap_or_default().trim().to_owned(),
+        );
+        if !known {
+            det.insert("user_known".to_owned(), "false".to_owned());
+        }
+        if !d.allowed() {
+            self.append(r)?;
+            return Err(denied(&d));
+        }
+        if evidence.device_id.trim().is_empty() || evidence.video_ref.trim().is_empty() {
+            r.outcome = Outcome::Failed;
+            r.reasons = vec![Code::InvalidArgument];
+            self.append(r)?;
+            return Err(
+                Error::new(Code::InvalidArgument).with_detail("POD evidence needs the device and the video reference")
+            );
+        }
+        let head = self.append(r)?;
+        self.touch(user, now);
+        Ok(head.sequence)
     }
 
     /// The recorded covert hits with a time in `[from, to)`, for a user allowed `view_covert`;

@@ -16,11 +16,12 @@
 //! |---|---|---|
 //! | `agency_open` | the agency is opened over a log | `roster_count`, `roster_sha256` |
 //! | `manage_users` | a roster change | `change`, `subject`, `roles`, `account`, `trained_on`, `clearance` |
-//! | the request's action (`query_detections`, …) | any access decision, search, canvass, retro-hit run | purpose, case number, query terms; for reads `read`, `window_from`, `window_to`, `retention_delete_after`, `holds_count`, `holds_sha256`, `hold_cases` |
+//! | the request's action (`query_detections`, …) | any access decision, search, canvass, retro-hit run | purpose, case number, query terms; for reads `read`, `window_from`, `window_to`, `retention_delete_after`, `holds_count`, `holds_sha256`, `hold_cases`; for `query_own_detections` reads `devices` (the user's, the only rows returned) |
 //! | `hit_open` | a hit becomes a workflow | `hit_id`, `list_id`, `list_version`, `entry`, `observed_at`, `device_id` |
 //! | `hit_event` | every workflow event, applied or refused (R-HIT-9) | `hit_id`, `list_id`, `list_version`, `event`, `result`, `at`, `reference`, `status` |
 //! | `hot_list_load` | a list load (R-LIST-9) | `list_id`, `list_kind`, `list_version`, `records`, `accepted`, `rejected`, `excluded`, `merged`, `file_sha256`, `approver` |
-//! | `hot_plate_enter`, `hot_plate_remove` | officer hot plates | `hot_plate_id`, `plate`, `jurisdiction`, `expires_at`, case number |
+//! | `hot_plate_enter`, `hot_plate_remove` | officer hot plates | `hot_plate_id`, `plate`, `jurisdiction`, `category`, `expires_at`, case number; on entry `form` (the form as validated, JSON: replayed when the agency reopens) |
+//! | `pod_evidence` | POD video booked as evidence (G.O. §B.2, §C.3.d) | purpose, case number, `access_action` (`download_pod_video`), `device_id`, `video_ref`, `property_ref` |
 //! | `legal_hold_place`, `legal_hold_release` | legal holds | `record_id`, `hold_kind`, `released`, case number |
 //! | `other_use_approval` | an approval of another use (G.O. §C.1.c) | `reference`, `approver_role`, `for_user`, `description`, case number |
 //! | `covert_hit` | a covert-list hit (R-LIST-2) | `list_id`, `list_version`, `entry`, `record_id`, `read_plate`, `observed_at`, `device_id`, `lat`, `lon`, `delivered` |
@@ -51,7 +52,7 @@ mod roster;
 mod tests;
 
 pub use clock::Clock;
-pub use governance::{HOT_PLATE_LIST, ListLoad, OtherUseApproval};
+pub use governance::{HOT_PLATE_LIST, ListLoad, OtherUseApproval, PodEvidence};
 pub use hit::{HitCase, HitPacket, ReadRecord, TimedEvent};
 pub use reads::{RetroHitsGrant, SearchGrant};
 pub use roster::{Roster, RosterChange};
@@ -94,6 +95,8 @@ struct Replayed {
     last_time: Option<Instant>,
     holds: LegalHolds,
     approvals: BTreeMap<String, OtherUseApproval>,
+    hot_plates: BTreeMap<u64, crate::hotplate::HotPlate>,
+    next_hot_plate: u64,
     next_hit: u64,
 }
 
@@ -101,9 +104,10 @@ fn detail<'a>(r: &'a AuditRecord, key: &str) -> Option<&'a str> {
     r.details.get(key).map(String::as_str)
 }
 
-fn replay<S: AuditStore>(log: &AuditLog<S>) -> Result<Replayed> {
+fn replay<S: AuditStore>(log: &AuditLog<S>, policy: &Policy) -> Result<Replayed> {
     let mut out = Replayed {
         next_hit: 1,
+        next_hot_plate: 1,
         ..Replayed::default()
     };
     log.scan(&mut |e: &AuditEntry| {
@@ -153,6 +157,24 @@ fn replay<S: AuditStore>(log: &AuditLog<S>) -> Result<Replayed> {
                     );
                 }
             }
+            "hot_plate_enter" => {
+                // The form as validated at entry (its `entered_at` the record's time); a form the
+                // policy now refuses is not put back (the record stays).
+                let id = detail(r, "hot_plate_id").and_then(|s| s.parse::<u64>().ok());
+                let form =
+                    detail(r, "form").and_then(|f| serde_json::from_str::<crate::hotplate::HotPlateForm>(f).ok());
+                if let Some(id) = id {
+                    out.next_hot_plate = out.next_hot_plate.max(id.saturating_add(1));
+                    if let Some(plate) = form.and_then(|f| crate::hotplate::validate(&f, policy).ok()) {
+                        out.hot_plates.insert(id, plate);
+                    }
+                }
+            }
+            "hot_plate_remove" => {
+                if let Some(id) = detail(r, "hot_plate_id").and_then(|s| s.parse::<u64>().ok()) {
+                    out.hot_plates.remove(&id);
+                }
+            }
             "hit_open" => {
                 if let Some(id) = detail(r, "hit_id").and_then(|s| s.parse::<u64>().ok()) {
                     out.next_hit = out.next_hit.max(id.saturating_add(1));
@@ -167,8 +189,8 @@ fn replay<S: AuditStore>(log: &AuditLog<S>) -> Result<Replayed> {
 
 impl<S: AuditStore> Agency<S> {
     /// Opens the agency `name` (e.g. `SPD`) over an audit store, with the system clock. The
-    /// store's chain is verified; the legal holds and other-use approvals it records are taken
-    /// back into the register. `roster` is the roster the deployment's configuration holds; its
+    /// store's chain is verified; the legal holds, other-use approvals and officers' hot plates
+    /// (entered and not removed; expired ones no longer match) it records are taken back. `roster` is the roster the deployment's configuration holds; its
     /// load is recorded (`agency_open`: count and SHA-256). Later changes go through
     /// [`Agency::manage_users`].
     ///
@@ -197,7 +219,7 @@ impl<S: AuditStore> Agency<S> {
 
     fn with_clock(name: &str, policy: Arc<Policy>, store: S, roster: Vec<User>, clock: Clock) -> Result<Agency<S>> {
         let log = AuditLog::open(store)?;
-        let replayed = replay(&log)?;
+        let replayed = replay(&log, &policy)?;
         let now = clock.now();
         let roster = Roster::new(roster, now, &policy)?;
         let mut agency = Agency {
@@ -211,11 +233,14 @@ impl<S: AuditStore> Agency<S> {
             roster,
             clock,
             approvals: replayed.approvals,
-            hot_plates: BTreeMap::new(),
-            next_hot_plate: 1,
+            hot_plates: replayed.hot_plates,
+            next_hot_plate: replayed.next_hot_plate,
             next_hit: replayed.next_hit,
         };
         let now = agency.now()?;
+        if !agency.hot_plates.is_empty() {
+            agency.rebuild_hot_plates(now)?;
+        }
         let mut r = AuditRecord::new(now, SYSTEM_USER, name, "agency_open", Outcome::Ok);
         r.details
             .insert("roster_count".to_owned(), agency.roster.len().to_string());
@@ -256,8 +281,9 @@ impl<S: AuditStore> Agency<S> {
     pub fn clock(&self) -> &Clock {
         &self.clock
     }
-    /// The lists in force. Matching through the registry directly returns covert hits to
-    /// anyone: devices and consoles match through [`Agency::match_read`].
+    /// The lists in force. Matching through the registry withholds covert hits
+    /// ([`Registry::match_read`]); covert hits go to a `view_covert` viewer, recorded, only
+    /// through [`Agency::match_read`].
     pub fn registry(&self) -> &Registry {
         &self.registry
     }

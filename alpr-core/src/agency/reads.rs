@@ -25,19 +25,25 @@ pub struct SearchGrant {
     now: Instant,
     policy: Arc<Policy>,
     held: HashSet<u64>,
+    devices: Option<HashSet<String>>,
 }
 
 impl SearchGrant {
     /// Runs the recorded search: rows ascending, as [`DetectionStore::search`] returns them,
-    /// under the recorded time, policy and holds.
+    /// under the recorded time, policy and holds. A `query_own_detections` keeps only the rows
+    /// read by the user's devices (the roster's `devices`, as recorded).
     ///
     /// # Errors
     /// The search's own `invalid_argument` for a malformed window.
     pub fn run(self, store: &DetectionStore) -> Result<Vec<u32>> {
-        store.search(
+        let mut rows = store.search(
             &self.query,
             &Retention::for_detections(&self.policy, self.now, self.held),
-        )
+        )?;
+        if let Some(devices) = &self.devices {
+            rows.retain(|&r| store.row(r).device_id.is_some_and(|d| devices.contains(d)));
+        }
+        Ok(rows)
     }
 }
 
@@ -50,15 +56,26 @@ pub struct RetroHitsGrant {
     now: Instant,
     policy: Arc<Policy>,
     held: HashSet<u64>,
+    devices: Option<HashSet<String>>,
 }
 
 impl RetroHitsGrant {
-    /// Runs the recorded retro-hits (as [`retro_hits`]).
+    /// Runs the recorded retro-hits (as [`retro_hits`]); a `query_own_detections` run keeps only
+    /// the hits of detections read by the user's devices.
     ///
     /// # Errors
     /// As [`retro_hits`].
     pub fn run(self, store: &DetectionStore) -> Result<Vec<RetroHit>> {
-        retro_hits(store, self.list, self.days, self.held, self.now, &self.policy)
+        let mut hits = retro_hits(store, self.list, self.days, self.held, self.now, &self.policy)?;
+        if let Some(devices) = &self.devices {
+            let own: HashSet<u64> = (0..u32::try_from(store.len()).unwrap_or(u32::MAX))
+                .map(|r| store.row(r))
+                .filter(|row| row.device_id.is_some_and(|d| devices.contains(d)))
+                .map(|row| row.id)
+                .collect();
+            hits.retain(|h| own.contains(&h.detection_id));
+        }
+        Ok(hits)
     }
 }
 
@@ -69,6 +86,20 @@ fn check_read_action(request: &AccessRequest) -> Result<()> {
         Err(Error::new(Code::InvalidArgument)
             .with_detail("a read of detections is a query_detections or query_own_detections request"))
     }
+}
+
+/// For a `query_own_detections` request, the devices of roster user `user` (none when the user
+/// is unknown or has none): the only devices whose rows the read returns.
+fn own_devices(request: &AccessRequest, user: Option<&crate::access::User>) -> Option<HashSet<String>> {
+    (request.action == "query_own_detections")
+        .then(|| user.map(|u| u.devices.iter().cloned().collect()).unwrap_or_default())
+}
+
+/// The record's `devices` detail: the devices a read was restricted to, sorted, comma-separated.
+fn devices_detail(devices: &HashSet<String>) -> String {
+    let mut v: Vec<&str> = devices.iter().map(String::as_str).collect();
+    v.sort_unstable();
+    v.join(",")
 }
 
 impl<S: AuditStore> Agency<S> {
@@ -113,7 +144,9 @@ impl<S: AuditStore> Agency<S> {
     /// can be returned past retention). The grant runs the search under that time, policy and
     /// those holds.
     ///
-    /// For `query_own_detections` the caller restricts the result to the user's own devices.
+    /// A `query_own_detections` returns only the rows read by the user's own devices (the
+    /// roster's `devices`; none for a user without devices), and its record lists them
+    /// (`devices`) — G.O. §C.5.d: the operator checks the unit's own detections.
     ///
     /// # Errors
     /// `invalid_argument` for another action (nothing recorded); `time_regression`;
@@ -128,7 +161,11 @@ impl<S: AuditStore> Agency<S> {
         let now = self.now()?;
         let (held, cases) = active_holds(&self.holds);
         let kind = if query.near.is_some() { "canvass" } else { "search" };
-        let details = self.read_details(kind, query.from, query.to.unwrap_or(now), &held, &cases);
+        let mut details = self.read_details(kind, query.from, query.to.unwrap_or(now), &held, &cases);
+        let devices = own_devices(request, self.roster.get(user));
+        if let Some(d) = &devices {
+            details.insert("devices".to_owned(), devices_detail(d));
+        }
         let mut audited = request.clone();
         audited.query_terms = Some(query_terms(query));
         self.authorize_at(user, &audited, now, details, &[])?;
@@ -137,6 +174,7 @@ impl<S: AuditStore> Agency<S> {
             now,
             policy: Arc::clone(&self.policy),
             held,
+            devices,
         })
     }
 
@@ -177,6 +215,10 @@ impl<S: AuditStore> Agency<S> {
         let mut details = self.read_details("retro_hits", Some(from), now, &held, &cases);
         details.insert("list_id".to_owned(), list.meta().id.clone());
         details.insert("list_version".to_owned(), list.meta().loaded_at.to_rfc3339());
+        let devices = own_devices(request, self.roster.get(user));
+        if let Some(d) = &devices {
+            details.insert("devices".to_owned(), devices_detail(d));
+        }
         let mut audited = request.clone();
         audited.query_terms = Some(retro_terms(&list, days));
         // A covert list's hits go only to users allowed `view_covert` (R-LIST-2).
@@ -195,6 +237,7 @@ impl<S: AuditStore> Agency<S> {
             now,
             policy: Arc::clone(&self.policy),
             held,
+            devices,
         })
     }
 

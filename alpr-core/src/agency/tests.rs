@@ -31,6 +31,7 @@ fn user(id: &str, role: &str) -> User {
         trained_on: chrono::NaiveDate::from_ymd_opt(2025, 6, 1),
         clearance: true,
         last_active_at: None,
+        devices: Vec::new(),
     }
 }
 
@@ -897,4 +898,200 @@ fn shares_and_purges_are_recorded() {
     assert_eq!((r.action.as_str(), d(&r, "count"), d(&r, "held")), ("purge", "1", "1"));
     assert_eq!(d(&r, "ids_sha256"), receipt.ids_sha256);
     assert_eq!(a.purge("mallory", &recs).unwrap_err().code(), Code::AccessDenied);
+}
+
+#[test]
+fn hot_plates_come_back_on_reopen_and_removed_ones_do_not() {
+    let mut a = agency();
+    let kept = a.enter_hot_plate("i1", &hot_plate_form()).unwrap();
+    let mut other = hot_plate_form();
+    other.plate = Some("6GHJ789".into());
+    let removed = a.enter_hot_plate("i1", &other).unwrap();
+    a.remove_hot_plate("i1", removed).unwrap();
+    let log = a.log().store().clone();
+    let mut b = Agency::for_tests_and_replays(
+        "SPD",
+        policy(),
+        log,
+        roster(),
+        Clock::fixed_for_tests_and_replays(t(NOON)),
+    )
+    .unwrap();
+    let list = b.registry().get(HOT_PLATE_LIST).unwrap();
+    let plates: Vec<String> = list.entries().iter().map(|e| e.key.to_string()).collect();
+    assert_eq!(plates, ["5DEF456"]);
+    assert_eq!(
+        b.match_read(None, &Read::new("5DEF456", t(NOON))).unwrap()[0].list_id(),
+        HOT_PLATE_LIST
+    );
+    // The replayed plate can be removed by its id, and new ids do not reuse old ones.
+    let next = b.enter_hot_plate("i1", &other).unwrap();
+    assert!(next > removed && next > kept);
+    b.remove_hot_plate("i1", kept).unwrap();
+    assert_eq!(b.registry().get(HOT_PLATE_LIST).unwrap().entries().len(), 1);
+}
+
+#[test]
+fn a_match_with_too_little_room_records_nothing() {
+    let mut a = agency();
+    svs(&mut a);
+    covert_list(&mut a);
+    let read = Read::new("7ABC123", t(NOON));
+    let n = records(&a).len();
+    // The viewer sees both hits: room for one is too little, and nothing is recorded.
+    assert_eq!(a.match_read_within(Some("v1"), &read, 1).unwrap().err(), Some(2));
+    assert_eq!(records(&a).len(), n);
+    // Without a viewer the answer holds the SVS hit only, which fits.
+    assert_eq!(a.match_read_within(None, &read, 1).unwrap().unwrap().len(), 1);
+    assert_eq!(records(&a).len(), n + 1);
+    assert_eq!(a.match_read_within(Some("v1"), &read, 2).unwrap().unwrap().len(), 2);
+    assert_eq!(records(&a).len(), n + 2);
+}
+
+#[test]
+fn the_registry_alone_withholds_covert_hits() {
+    let mut a = agency();
+    svs(&mut a);
+    covert_list(&mut a);
+    let read = Read::new("7ABC123", t(NOON));
+    let hits = a.registry().match_read(&read, t(NOON)).unwrap();
+    assert_eq!(hits.iter().map(Hit::list_id).collect::<Vec<_>>(), ["SVS"]);
+    let out = a
+        .registry()
+        .match_batch(&[read, Read::new("8XYZ999", t(NOON))], t(NOON));
+    assert_eq!(
+        out.hits.iter().map(|b| (b.read, b.hit.list_id())).collect::<Vec<_>>(),
+        [(0, "SVS"), (1, "SVS")]
+    );
+    let (mut hits, mut errors) = (Vec::new(), Vec::<(u32, Error)>::new());
+    a.registry()
+        .match_batch_indexed([Ok(read)], t(NOON), &mut hits, &mut errors);
+    assert_eq!(hits.len(), 1);
+    // The engine itself still sees the covert list.
+    let all = a
+        .registry()
+        .matcher()
+        .match_read(&a.registry().snapshot(), &read, t(NOON))
+        .unwrap();
+    assert_eq!(all.len(), 2);
+}
+
+#[test]
+fn own_detection_queries_return_only_the_users_devices() {
+    let mut staff = roster();
+    let mut o2 = user("o2", "operator");
+    o2.devices = vec!["car-12".into()];
+    staff.push(o2);
+    let mut a = Agency::for_tests_and_replays(
+        "SPD",
+        policy(),
+        MemoryStore::new(),
+        staff,
+        Clock::fixed_for_tests_and_replays(t(NOON)),
+    )
+    .unwrap();
+    let own = request(r#"{"action": "query_own_detections", "purpose": "stolen_vehicle"}"#);
+    let q = query(a.policy());
+    let store = DetectionStore::from_json(
+        r#"[{"id": 1, "plate": "7ABC123", "observed_at": "2026-11-27T10:00:00-08:00", "lat": 38.58, "lon": -121.49, "device_id": "car-12"},
+            {"id": 2, "plate": "7ABC123", "observed_at": "2026-11-27T11:00:00-08:00", "lat": 38.58, "lon": -121.49, "device_id": "car-99"},
+            {"id": 3, "plate": "7ABC123", "observed_at": "2026-11-27T12:00:00-08:00", "lat": 38.58, "lon": -121.49}]"#,
+    )
+    .unwrap();
+    // o2 sees only its car's row, not another car's nor one without a device.
+    assert_eq!(a.search(&store, "o2", &own, &q).unwrap(), vec![0]);
+    assert_eq!(d(&last(&a), "devices"), "car-12");
+    // An operator without devices sees no one's, and the record says so.
+    assert!(a.search(&store, "o1", &own, &q).unwrap().is_empty());
+    assert_eq!(d(&last(&a), "devices"), "");
+    // A query of all detections is not restricted (and records no devices).
+    assert_eq!(a.search(&store, "i1", &stolen(), &q).unwrap(), vec![0, 1, 2]);
+    assert_eq!(d(&last(&a), "devices"), "<absent>");
+    // Retro-hits under query_own_detections: the user's devices only.
+    svs(&mut a);
+    let own_hits = a.retro_hits(&store, "o2", &own, "SVS", 30).unwrap();
+    assert_eq!(own_hits.iter().map(|h| h.detection_id).collect::<Vec<_>>(), [1]);
+    assert!(a.retro_hits(&store, "o1", &own, "SVS", 30).unwrap().is_empty());
+    assert_eq!(a.retro_hits(&store, "i1", &stolen(), "SVS", 30).unwrap().len(), 3);
+    // Devices are part of the roster's JSON and hash.
+    let u = User::from_json(r#"{"id": "o3", "devices": ["pod-3", "car-7"]}"#).unwrap();
+    assert_eq!(u.devices, ["pod-3", "car-7"]);
+}
+
+#[test]
+fn pod_video_booked_as_evidence_is_a_record_with_its_access_check() {
+    let mut a = agency();
+    let ev = PodEvidence {
+        purpose: "crime_canvass",
+        case_number: "26-4410",
+        device_id: "pod-3",
+        video_ref: "nvr-3/2026-11-28T11:40/export-77",
+        property_ref: Some("P-118822"),
+    };
+    let seq = a.book_pod_evidence("i1", &ev).unwrap();
+    assert_eq!(seq, a.head().sequence);
+    let r = last(&a);
+    assert_eq!(
+        (r.action.as_str(), r.outcome, r.user.as_str()),
+        ("pod_evidence", Outcome::Allow, "i1")
+    );
+    assert_eq!(
+        (r.purpose.as_deref(), r.case_number.as_deref()),
+        (Some("crime_canvass"), Some("26-4410"))
+    );
+    assert_eq!(
+        (
+            d(&r, "device_id"),
+            d(&r, "video_ref"),
+            d(&r, "property_ref"),
+            d(&r, "access_action")
+        ),
+        (
+            "pod-3",
+            "nvr-3/2026-11-28T11:40/export-77",
+            "P-118822",
+            "download_pod_video"
+        )
+    );
+    assert_eq!(d(&r, "policy_sha256"), a.policy_hash());
+    // An operator may not download POD video (R-ACCESS-3): denied, recorded.
+    assert_eq!(a.book_pod_evidence("o1", &ev).unwrap_err().code(), Code::AccessDenied);
+    let r = last(&a);
+    assert_eq!((r.action.as_str(), r.outcome), ("pod_evidence", Outcome::Deny));
+    assert_eq!(r.reasons, [Code::ActionNotPermitted]);
+    // Evidence is booked in a case, whatever the purpose.
+    let no_case = PodEvidence {
+        purpose: "stolen_vehicle",
+        case_number: " ",
+        ..ev
+    };
+    assert_eq!(
+        a.book_pod_evidence("i1", &no_case).unwrap_err().code(),
+        Code::AccessDenied
+    );
+    assert_eq!(last(&a).reasons, [Code::CaseNumberRequired]);
+    // A purpose the order does not permit; an untrained investigator; an unknown user.
+    let bad = PodEvidence {
+        purpose: "curiosity",
+        ..ev
+    };
+    assert_eq!(a.book_pod_evidence("i1", &bad).unwrap_err().code(), Code::AccessDenied);
+    assert_eq!(last(&a).reasons, [Code::PurposeNotPermitted]);
+    assert_eq!(a.book_pod_evidence("i2", &ev).unwrap_err().code(), Code::AccessDenied);
+    assert_eq!(
+        a.book_pod_evidence("ghost", &ev).unwrap_err().code(),
+        Code::AccessDenied
+    );
+    assert_eq!(d(&last(&a), "user_known"), "false");
+    // The video must be named.
+    let unnamed = PodEvidence { video_ref: "", ..ev };
+    assert_eq!(
+        a.book_pod_evidence("i1", &unnamed).unwrap_err().code(),
+        Code::InvalidArgument
+    );
+    let r = last(&a);
+    assert_eq!(
+        (r.outcome, r.reasons.as_slice()),
+        (Outcome::Failed, &[Code::InvalidArgument][..])
+    );
 }

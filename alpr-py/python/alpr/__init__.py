@@ -57,7 +57,6 @@ from alpr._alpr import (
     normalize,
     normalize_ex,
     public_records_request,
-    shift_end,
     shift_start,
     validate_hot_plate,
 )
@@ -85,27 +84,24 @@ def decide_access(
     request: _Mapping[str, _Any],
     now: _dt.datetime,
     policy: Policy | None = None,
-    *,
-    audit: AuditLog | None = None,
 ) -> dict[str, _Any]:
     """Decides an access request (R-ACCESS-1…4): deny by default, every failed check listed.
+
+    A pure decision over the user given: nothing is recorded. An audited decision, with the user
+    from the roster and the time from the clock, is :meth:`Agency.authorize`.
 
     Args:
         user: ``{"id", "agency", "roles", "account", "trained_on" (date), "clearance"}``.
         request: ``{"action", "purpose", "case_number", "approval": {"approver_role", "reference"}}``.
         now: the time of the request (timezone-aware).
         policy: the profile; the built-in ``sacramento-525.08`` when omitted.
-        audit: when given, the decision is written to this log first (fail closed).
 
     Returns:
         ``{"decision": "allow" | "deny", "reasons": [code, ...]}``.
 
     Raises:
         InvalidArgumentError: malformed input.
-        AuditWriteFailedError: the decision could not be audited.
     """
-    if audit is not None:
-        return _json.loads(audit.decide_access_json(_dumps(user), _dumps(request), now, policy))
     return _json.loads(_alpr.decide_access_json(_dumps(user), _dumps(request), now, policy))
 
 
@@ -167,7 +163,6 @@ __all__ = [
     "normalize",
     "normalize_ex",
     "public_records_request",
-    "shift_end",
     "shift_start",
     "validate_hot_plate",
 ]

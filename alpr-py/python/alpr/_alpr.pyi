@@ -107,7 +107,6 @@ __all__ = [
     "damaged_equipment",
     "inspection",
     "public_records_request",
-    "shift_end",
     "shift_start",
     "validate_hot_plate",
     "AuditLog",
@@ -119,6 +118,7 @@ __all__ = [
     "purge_plan",
     "DetectionStore",
     "_unaudited_search_for_conformance",
+    "_match_with_covert_for_conformance",
     "Agency",
     "HitCase",
     "MatchHit",
@@ -393,7 +393,6 @@ def inspection(
     last_inspected: _dt.date | str, today: _dt.date | str, policy: Policy | None = None
 ) -> dict[str, Any]: ...
 def shift_start(checks: dict[str, bool], policy: Policy | None = None) -> dict[str, Any]: ...
-def shift_end(checked_in_learn: bool) -> dict[str, Any]: ...
 def damaged_equipment(vandalism: bool = False) -> dict[str, Any]: ...
 def public_records_request(
     refused_referral: bool = False,
@@ -499,12 +498,6 @@ class AuditLog:
     @property
     def head(self) -> tuple[int, str]: ...
     def verify(self, expected: tuple[int, str] | None = None) -> tuple[int, str]: ...
-    def decide_sharing_json(
-        self, user: str, agency: str, request_json: str, now: datetime.datetime, policy: Policy | None = None
-    ) -> str: ...
-    def decide_access_json(
-        self, user_json: str, request_json: str, now: datetime.datetime, policy: Policy | None = None
-    ) -> str: ...
     def record_purge(self, plan: PurgePlan, purged_at: datetime.datetime, user: str, agency: str) -> dict[str, Any]: ...
     def report(
         self,
@@ -518,6 +511,16 @@ class AuditLog:
     ) -> AuditReport: ...
     def __len__(self) -> int: ...
 
+def _match_with_covert_for_conformance(
+    registry: Registry,
+    plate: str,
+    *,
+    jurisdiction: str | None = None,
+    plate_type: str | None = None,
+    observed_at: datetime.datetime,
+    origin: str = "vehicle",
+    now: datetime.datetime,
+) -> list[MatchHit]: ...
 def _unaudited_search_for_conformance(
     store: DetectionStore,
     pattern: str,
@@ -664,6 +667,16 @@ class Agency:
         self, user: str, records: Sequence[tuple[int, str, datetime.datetime]]
     ) -> tuple[PurgePlan, dict[str, Any]]: ...
     def shift_end(self, operator: str, shift_started_at: datetime.datetime) -> dict[str, Any]: ...
+    def book_pod_evidence(
+        self,
+        user: str,
+        *,
+        purpose: str,
+        case_number: str,
+        device_id: str,
+        video_ref: str,
+        property_ref: str | None = None,
+    ) -> int: ...
     def access_review(self, user: str) -> list[dict[str, Any]]: ...
     def quarterly_report(
         self,

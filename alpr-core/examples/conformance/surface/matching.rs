@@ -1,5 +1,5 @@
 //! Suite `match`: lists loaded with `Registry::load` under the case's policy, then
-//! `Registry::match_read`.
+//! `Matcher::match_read` over the registry's snapshot.
 
 use std::sync::Arc;
 
@@ -44,7 +44,9 @@ pub(crate) fn match_case(case: &Value) -> Result<Value, String> {
             .map_err(|e| e.to_string())?,
         ..Read::new(str_field(r, "plate")?, instant(r, "observed_at")?)
     };
-    Ok(match reg.match_read(&read, now) {
+    // The matcher itself (covert lists included, as the vectors state R-MATCH alone): a
+    // `Registry` withholds covert hits, which go to a viewer only through an `Agency`.
+    Ok(match reg.matcher().match_read(&reg.snapshot(), &read, now) {
         Ok(hits) => {
             let hits: Vec<Value> = hits
                 .iter()
