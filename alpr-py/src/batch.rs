@@ -19,6 +19,7 @@ use alpr_core::{Code, Error, Jurisdiction, PlateType};
 
 use crate::arrow::{self, Cell, Imported};
 use crate::errors::IntoPy;
+use crate::progress::Progress;
 use crate::registry::PyRegistry;
 use crate::time::{self, Times};
 
@@ -166,6 +167,9 @@ fn attr<T>(
 fn invalid(py: Python<'_>, msg: String) -> PyErr {
     crate::errors::to_py(py, &Error::new(Code::InvalidArgument).with_detail(msg))
 }
+
+/// Reads matched per chunk between two checks for Ctrl-C (about 30 ms of matching).
+const MATCH_CHUNK: usize = 1 << 16;
 
 /// One row of a result: a hit of read (or detection) `id`, or the error of row `id`.
 #[derive(Clone, Copy)]
@@ -344,6 +348,8 @@ impl PyRegistry {
     ///     as_table: return a ``pyarrow.Table`` built in Rust instead of a list of dicts; it has
     ///         ``list_loaded_at`` (the list version's load time) besides the fields of
     ///         ``MatchHit.explain()``, and an ``error`` column.
+    ///     progress: ``True`` for a tqdm bar (when tqdm is installed), or a callable
+    ///         ``f(done, total)`` called with the reads matched so far between chunks.
     ///
     /// Returns:
     ///     list[dict] | pyarrow.Table: one row per hit, ``read`` (the read's index) followed by
@@ -355,7 +361,7 @@ impl PyRegistry {
     ///     KeyError: a column name that the table does not have.
     ///     InvalidPlateError: as ``match`` (with ``on_error="raise"``).
     ///     InvalidArgumentError: mismatched lengths or an unknown ``on_error``.
-    #[pyo3(signature = (data, *, plate="plate", jurisdiction=None, plate_type=None, observed_at, origin="vehicle", now, on_error="raise", as_table=false))]
+    #[pyo3(signature = (data, *, plate="plate", jurisdiction=None, plate_type=None, observed_at, origin="vehicle", now, on_error="raise", as_table=false, progress=None))]
     #[allow(clippy::too_many_arguments)]
     fn match_batch<'py>(
         &self,
@@ -369,6 +375,7 @@ impl PyRegistry {
         now: &Bound<'py, PyAny>,
         on_error: &str,
         as_table: bool,
+        progress: Option<&Bound<'py, PyAny>>,
     ) -> PyResult<Bound<'py, PyAny>> {
         let report = match on_error {
             "raise" => false,
@@ -447,14 +454,25 @@ impl PyRegistry {
             return Err(invalid(py, format!("observed_at: {len} times for {n} reads")));
         }
         let reg = Arc::clone(&self.inner);
-        let out = py.detach(|| {
-            let cells = plates.cells();
-            let (jurs, kinds) = (jur.resolve(Jurisdiction::parse), types.resolve(PlateType::parse));
-            let (one_jur, one_kind) = (jur.one(), types.one());
+        // One snapshot for the whole batch, whatever loads happen meanwhile.
+        let snapshot = reg.snapshot();
+        let (cells, jurs, kinds) = py.detach(|| {
+            (
+                plates.cells(),
+                jur.resolve(Jurisdiction::parse),
+                types.resolve(PlateType::parse),
+            )
+        });
+        let (one_jur, one_kind) = (jur.one(), types.one());
+        let (mut hits, mut errors) = (Vec::new(), Vec::<(u32, Error)>::new());
+        let progress = Progress::new(py, progress, n, "match_batch", "reads")?;
+        // In chunks without the GIL: Ctrl-C is honoured and progress reported between them.
+        crate::interrupt::chunked(py, n, MATCH_CHUNK, &progress, |range| {
+            let offset = u32::try_from(range.start).unwrap_or(u32::MAX);
             // A row that cannot be read (its plate, jurisdiction, plate type or time) is that
             // row's error, at its index; the others are matched.
-            let reads = cells.iter().enumerate().map(|(i, cell)| {
-                let plate = match *cell {
+            let reads = range.map(|i| {
+                let plate = match cells[i] {
                     Cell::Str(s) => s,
                     // A no-read (null) is an empty plate.
                     Cell::Null => return Err(Error::new(Code::Empty)),
@@ -470,9 +488,20 @@ impl PyRegistry {
                     ..Read::new(plate, t)
                 })
             });
-            let (mut hits, mut errors) = (Vec::new(), Vec::<(u32, Error)>::new());
+            let (h0, e0) = (hits.len(), errors.len());
             reg.matcher()
-                .match_batch_indexed(&reg.snapshot(), reads, now, &mut hits, &mut errors);
+                .match_batch_indexed(&snapshot, reads, now, &mut hits, &mut errors);
+            for h in &mut hits[h0..] {
+                h.read += offset;
+            }
+            for e in &mut errors[e0..] {
+                e.0 += offset;
+            }
+            // With on_error="raise" the first bad row ends the call.
+            Ok(report || errors.is_empty())
+        })?;
+        progress.finish(py)?;
+        let out = py.detach(|| {
             let table = (as_table && (report || errors.is_empty())).then(|| {
                 let rows = merged(&hits, &errors);
                 hits_batch("read", true, rows.into_iter())
@@ -508,5 +537,7 @@ pub(crate) fn rows_as_dicts<'py>(py: Python<'py>, first: &str, rows: &[Row<'_>])
         }
         list.append(d)?;
     }
-    Ok(list.into_any())
+    // An `alpr.HitList`: a list whose repr and HTML mask plates.
+    static HIT_LIST: pyo3::sync::PyOnceLock<Py<pyo3::types::PyType>> = pyo3::sync::PyOnceLock::new();
+    HIT_LIST.import(py, "alpr._results", "HitList")?.call1((list,))
 }

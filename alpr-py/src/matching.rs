@@ -141,13 +141,14 @@ impl PyMatchHit {
         explain_dict(py, &self.inner)
     }
 
+    /// The hit with its entry masked (``7AB***3``) unless ``alpr.set_display(mask_plates=False)``.
     fn __repr__(&self) -> String {
         let h = &self.inner;
         format!(
             "MatchHit(list={:?}, entry={:?}, kind={:?}, tier={:?}, jurisdiction={:?}, positions={:?}, \
              plate_type_mismatch={}, stale={}, category={:?}, priority={})",
             h.list_id(),
-            h.entry_text(),
+            crate::display::plate(&h.entry_text()),
             h.kind.as_str(),
             h.tier.as_str(),
             h.jurisdiction.as_str(),

@@ -1,0 +1,1 @@
+//! Pickling of stores and results.
