@@ -156,7 +156,8 @@ $(VENV)/.ready: Makefile
 	$(PY) -m pip install --quiet 'maturin>=1.8,<2' 'pytest>=8' 'hypothesis>=6' 'pyarrow>=15' 'mypy>=1.18' 'pandas>=2.2' 'polars>=1.0'
 	touch $@
 
-## py-test: build the wheel, install it in the venv, run pytest, check the type stub with stubtest.
+## py-test: build the wheel, install it in the venv, run pytest, check the type stub with stubtest,
+## type-check (mypy --strict) and run examples/python/analyst.py.
 py-test: $(VENV)/.ready
 	rm -rf target/wheels
 	$(VENV)/bin/maturin build --quiet --release -m alpr-py/Cargo.toml -o target/wheels -i $(PY)
@@ -164,6 +165,9 @@ py-test: $(VENV)/.ready
 	cd alpr-py && ../$(PY) -m pytest -q tests
 	# The hand-written stub against the built module (names, signatures, defaults, classes).
 	cd alpr-py && ../$(PY) -m mypy.stubtest alpr._alpr --ignore-disjoint-bases
+	# Types that check: an analyst's script under mypy --strict against the installed wheel, then run.
+	$(PY) -m mypy --strict --no-incremental examples/python/analyst.py
+	$(PY) examples/python/analyst.py
 
 ## conformance: the vectors through all three surfaces (plus any directory in ALPR_VECTORS).
 conformance: $(VENV)/.ready

@@ -44,18 +44,22 @@ impl Text {
         }
     }
 
-    fn cells(&self) -> Vec<Cell<'_>> {
+    /// The values of rows `range` (an Arrow column is sliced, zero-copy, then read).
+    fn cells_in(&self, range: std::ops::Range<usize>, f: impl FnOnce(&[Cell<'_>])) {
         match self {
-            Text::Arrow(c) => c.cells(),
-            Text::Owned(v) => v
-                .iter()
-                .map(|o| match o {
-                    Owned::Str(s) => Cell::Str(s),
-                    Owned::Null => Cell::Null,
-                    Owned::Bad(c) => Cell::Bad(*c),
-                })
-                .collect(),
+            Text::Arrow(c) => f(&c.slice(range).cells()),
+            Text::Owned(v) => f(&Self::owned_cells(&v[range])),
         }
+    }
+
+    fn owned_cells(v: &[Owned]) -> Vec<Cell<'_>> {
+        v.iter()
+            .map(|o| match o {
+                Owned::Str(s) => Cell::Str(s),
+                Owned::Null => Cell::Null,
+                Owned::Bad(c) => Cell::Bad(*c),
+            })
+            .collect()
     }
 }
 
@@ -110,19 +114,25 @@ enum Attr<T> {
 }
 
 impl<T: Copy> Attr<T> {
-    /// The values per read (`Err` for a value that does not parse), `None` when absent.
-    fn resolve(&self, parse: fn(&str) -> alpr_core::Result<T>) -> Option<Vec<Result<Option<T>, Error>>> {
+    /// The values of reads `range` (`Err` for a value that does not parse), `None` when absent.
+    fn resolve_in(
+        &self,
+        range: std::ops::Range<usize>,
+        parse: fn(&str) -> alpr_core::Result<T>,
+    ) -> Option<Vec<Result<Option<T>, Error>>> {
         let Attr::Each(text) = self else { return None };
-        Some(
-            text.cells()
-                .into_iter()
-                .map(|c| match c {
+        let mut out = Vec::new();
+        text.cells_in(range, |cells| {
+            out = cells
+                .iter()
+                .map(|c| match *c {
                     Cell::Str(s) => parse(s).map(Some),
                     Cell::Null => Ok(None),
                     Cell::Bad(code) => Err(Error::new(code)),
                 })
-                .collect(),
-        )
+                .collect();
+        });
+        Some(out)
     }
 
     /// The number of values of a column.
@@ -456,41 +466,40 @@ impl PyRegistry {
         let reg = Arc::clone(&self.inner);
         // One snapshot for the whole batch, whatever loads happen meanwhile.
         let snapshot = reg.snapshot();
-        let (cells, jurs, kinds) = py.detach(|| {
-            (
-                plates.cells(),
-                jur.resolve(Jurisdiction::parse),
-                types.resolve(PlateType::parse),
-            )
-        });
         let (one_jur, one_kind) = (jur.one(), types.one());
         let (mut hits, mut errors) = (Vec::new(), Vec::<(u32, Error)>::new());
         let progress = Progress::new(py, progress, n, "match_batch", "reads")?;
-        // In chunks without the GIL: Ctrl-C is honoured and progress reported between them.
+        // In chunks without the GIL (each read from its slice of the Arrow buffers): Ctrl-C is
+        // honoured and progress reported between them.
         crate::interrupt::chunked(py, n, MATCH_CHUNK, &progress, |range| {
-            let offset = u32::try_from(range.start).unwrap_or(u32::MAX);
-            // A row that cannot be read (its plate, jurisdiction, plate type or time) is that
-            // row's error, at its index; the others are matched.
-            let reads = range.map(|i| {
-                let plate = match cells[i] {
-                    Cell::Str(s) => s,
-                    // A no-read (null) is an empty plate.
-                    Cell::Null => return Err(Error::new(Code::Empty)),
-                    Cell::Bad(code) => return Err(Error::new(code)),
-                };
-                let j = jurs.as_ref().map_or(Ok(one_jur), |v| v[i].clone())?;
-                let k = kinds.as_ref().map_or(Ok(one_kind), |v| v[i].clone())?;
-                let t = times.at(i).ok_or_else(|| Error::new(Code::InvalidDate))?;
-                Ok(Read {
-                    jurisdiction: j,
-                    plate_type: k,
-                    origin,
-                    ..Read::new(plate, t)
-                })
-            });
+            let offset = range.start;
+            let jurs = jur.resolve_in(range.clone(), Jurisdiction::parse);
+            let kinds = types.resolve_in(range.clone(), PlateType::parse);
             let (h0, e0) = (hits.len(), errors.len());
-            reg.matcher()
-                .match_batch_indexed(&snapshot, reads, now, &mut hits, &mut errors);
+            plates.cells_in(range, |cells| {
+                // A row that cannot be read (its plate, jurisdiction, plate type or time) is
+                // that row's error, at its index; the others are matched.
+                let reads = cells.iter().enumerate().map(|(k, cell)| {
+                    let plate = match *cell {
+                        Cell::Str(s) => s,
+                        // A no-read (null) is an empty plate.
+                        Cell::Null => return Err(Error::new(Code::Empty)),
+                        Cell::Bad(code) => return Err(Error::new(code)),
+                    };
+                    let j = jurs.as_ref().map_or(Ok(one_jur), |v| v[k].clone())?;
+                    let t = kinds.as_ref().map_or(Ok(one_kind), |v| v[k].clone())?;
+                    let at = times.at(offset + k).ok_or_else(|| Error::new(Code::InvalidDate))?;
+                    Ok(Read {
+                        jurisdiction: j,
+                        plate_type: t,
+                        origin,
+                        ..Read::new(plate, at)
+                    })
+                });
+                reg.matcher()
+                    .match_batch_indexed(&snapshot, reads, now, &mut hits, &mut errors);
+            });
+            let offset = u32::try_from(offset).unwrap_or(u32::MAX);
             for h in &mut hits[h0..] {
                 h.read += offset;
             }

@@ -10,10 +10,10 @@ from alpr import _alpr
 _SHOWN = 20
 
 
-def _cell(key: str, value: object, mask: bool) -> str:
+def _shown(key: str, value: object, mask: bool) -> object:
     if key == "entry" and mask and isinstance(value, str):
         return _alpr.mask_plate(value)
-    return str(value)
+    return value
 
 
 class HitList(list[dict[str, Any]]):
@@ -27,25 +27,23 @@ class HitList(list[dict[str, Any]]):
 
     __slots__ = ()
 
-    def _shown(self) -> tuple[list[dict[str, str]], bool]:
+    def _head(self) -> list[dict[str, object]]:
         mask = bool(_alpr.get_display()["mask_plates"])
-        rows = [{k: _cell(k, v, mask) for k, v in row.items()} for row in self[:_SHOWN]]
-        return rows, mask
+        return [{k: _shown(k, v, mask) for k, v in row.items()} for row in self[:_SHOWN]]
 
     def __repr__(self) -> str:
-        rows, _ = self._shown()
-        body = ", ".join("{" + ", ".join(f"{k!r}: {v}" for k, v in r.items()) + "}" for r in rows)
+        body = ", ".join(repr(r) for r in self._head())
         more = f", ... {len(self) - _SHOWN} more" if len(self) > _SHOWN else ""
         return f"HitList([{body}{more}])"
 
     def _repr_html_(self) -> str:
-        rows, _ = self._shown()
+        rows = self._head()
         columns: list[str] = []
         for r in rows:
             columns.extend(k for k in r if k not in columns)
         head = "".join(f"<th>{_html.escape(c)}</th>" for c in columns)
         body = "".join(
-            "<tr>" + "".join(f"<td>{_html.escape(r.get(c, ''))}</td>" for c in columns) + "</tr>" for r in rows
+            "<tr>" + "".join(f"<td>{_html.escape(str(r.get(c, '')))}</td>" for c in columns) + "</tr>" for r in rows
         )
         caption = f"{len(self)} rows" + (f" (first {_SHOWN} shown)" if len(self) > _SHOWN else "")
         return (
