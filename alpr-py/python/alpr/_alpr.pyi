@@ -5,13 +5,13 @@ import datetime as _dt
 import os
 from typing import Any, Callable, Literal, Mapping, Sequence, final, overload
 
-import pyarrow
+import pyarrow  # type: ignore[import-untyped]  # (no py.typed: pyarrow.Table is Any to mypy)
 from typing_extensions import Self, TypeAlias
 
 from alpr._results import HitList
 
 # ``progress=``: True for a tqdm bar (when tqdm is installed), or ``f(done, total)``.
-Progress: TypeAlias = bool | Callable[[int, int], object] | None
+_Progress: TypeAlias = bool | Callable[[int, int], object] | None
 
 __version__: str
 
@@ -238,7 +238,7 @@ class Registry:
     def policy(self) -> Policy: ...
     def list_ids(self) -> list[str]: ...
     def __len__(self) -> int: ...
-    def load_list(self, list: dict[str, object] | str, *, progress: Progress = None) -> LoadReport: ...
+    def load_list(self, list: dict[str, object] | str, *, progress: _Progress = None) -> LoadReport: ...
     def _repr_html_(self) -> str: ...
     def load_file(
         self,
@@ -251,7 +251,7 @@ class Registry:
         loaded_at: datetime.datetime,
         category: str | None = None,
         source: str = ...,
-        progress: Progress = None,
+        progress: _Progress = None,
     ) -> LoadReport: ...
     def entries(self, id: str) -> list[dict[str, object]]: ...
     def health(self, now: datetime.datetime) -> list[dict[str, object]]: ...
@@ -279,7 +279,7 @@ class Registry:
         now: datetime.datetime,
         on_error: str = "raise",
         as_table: Literal[False] = False,
-        progress: Progress = None,
+        progress: _Progress = None,
     ) -> HitList: ...
     @overload
     def match_batch(
@@ -294,7 +294,7 @@ class Registry:
         now: datetime.datetime,
         on_error: str = "raise",
         as_table: Literal[True],
-        progress: Progress = None,
+        progress: _Progress = None,
     ) -> pyarrow.Table: ...
     @overload
     def match_batch(
@@ -309,7 +309,7 @@ class Registry:
         now: datetime.datetime,
         on_error: str = "raise",
         as_table: bool,
-        progress: Progress = None,
+        progress: _Progress = None,
     ) -> HitList | pyarrow.Table: ...
 
 @final
@@ -456,7 +456,7 @@ class DetectionStore:
         jurisdictions: Sequence[str | None] | None = None,
         device_ids: Sequence[str | None] | None = None,
         observed_at_unit: str | None = None,
-        progress: Progress = None,
+        progress: _Progress = None,
     ) -> Self: ...
     @staticmethod
     def from_json(text: str) -> DetectionStore: ...
@@ -624,7 +624,7 @@ class Agency:
         request: Mapping[str, Any] | str,
         days: int,
         as_table: Literal[False] = False,
-        progress: Progress = None,
+        progress: _Progress = None,
     ) -> HitList: ...
     @overload
     def retro_hits(
@@ -636,7 +636,7 @@ class Agency:
         request: Mapping[str, Any] | str,
         days: int,
         as_table: Literal[True],
-        progress: Progress = None,
+        progress: _Progress = None,
     ) -> pyarrow.Table: ...
     @overload
     def retro_hits(
@@ -648,7 +648,7 @@ class Agency:
         request: Mapping[str, Any] | str,
         days: int,
         as_table: bool,
-        progress: Progress = None,
+        progress: _Progress = None,
     ) -> HitList | pyarrow.Table: ...
     def load_list(
         self,
@@ -662,7 +662,7 @@ class Agency:
         category: str | None = None,
         source: str = ...,
         approver: str | None = None,
-        progress: Progress = None,
+        progress: _Progress = None,
     ) -> LoadReport: ...
     def match(
         self,
