@@ -535,7 +535,7 @@ impl PyAgency {
     ///         previous version stays in force. ``TooManyRejectedError`` carries ``.rejected``
     ///         and ``.report`` as in ``Registry.load_file``.
     #[pyo3(signature = (user, path_or_bytes, format, *, id, kind, priority, category=None, source=String::new(), approver=None, progress=None))]
-    #[allow(clippy::too_many_arguments)]
+    #[allow(clippy::too_many_arguments, clippy::needless_pass_by_value)]
     fn load_list(
         &self,
         py: Python<'_>,

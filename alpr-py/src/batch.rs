@@ -531,6 +531,8 @@ impl PyRegistry {
 /// Result rows as a list of dicts: the id under `first`, then ``MatchHit.explain()``'s fields,
 /// or ``error`` for an error row.
 pub(crate) fn rows_as_dicts<'py>(py: Python<'py>, first: &str, rows: &[Row<'_>]) -> PyResult<Bound<'py, PyAny>> {
+    // An `alpr.HitList`: a list whose repr and HTML mask plates.
+    static HIT_LIST: pyo3::sync::PyOnceLock<Py<pyo3::types::PyType>> = pyo3::sync::PyOnceLock::new();
     let list = PyList::empty(py);
     for row in rows {
         let d = PyDict::new(py);
@@ -546,7 +548,5 @@ pub(crate) fn rows_as_dicts<'py>(py: Python<'py>, first: &str, rows: &[Row<'_>])
         }
         list.append(d)?;
     }
-    // An `alpr.HitList`: a list whose repr and HTML mask plates.
-    static HIT_LIST: pyo3::sync::PyOnceLock<Py<pyo3::types::PyType>> = pyo3::sync::PyOnceLock::new();
     HIT_LIST.import(py, "alpr._results", "HitList")?.call1((list,))
 }

@@ -71,12 +71,15 @@ impl<'a> Reader<'a> {
     fn f64(&mut self) -> Option<f64> {
         Some(f64::from_bits(self.u64()?))
     }
-    fn str(&mut self) -> Option<Option<&'a str>> {
-        let n = self.u32()?;
-        if n == u32::MAX {
-            return Some(None);
+    /// A string or `None` (its length `u32::MAX`); `Err` when it does not decode.
+    fn opt_str(&mut self) -> alpr_core::Result<Option<&'a str>> {
+        let bad = || bad_state("DetectionStore");
+        let len = self.u32().ok_or_else(bad)?;
+        if len == u32::MAX {
+            return Ok(None);
         }
-        std::str::from_utf8(self.take(n as usize)?).ok().map(Some)
+        let bytes = self.take(len as usize).ok_or_else(bad)?;
+        std::str::from_utf8(bytes).map(Some).map_err(|_| bad())
     }
 }
 
@@ -100,29 +103,29 @@ fn store_state(store: &DetectionStore) -> Vec<u8> {
 
 fn store_from_state(bytes: &[u8]) -> alpr_core::Result<DetectionStore> {
     let bad = || bad_state("DetectionStore");
-    let mut r = Reader { bytes };
-    if r.take(8) != Some(STORE_MAGIC.as_slice()) {
+    let mut reader = Reader { bytes };
+    if reader.take(8) != Some(STORE_MAGIC.as_slice()) {
         return Err(bad());
     }
-    let n = usize::try_from(r.u64().ok_or_else(bad)?).map_err(|_| bad())?;
+    let count = usize::try_from(reader.u64().ok_or_else(bad)?).map_err(|_| bad())?;
     // Every row takes at least 44 bytes: a count beyond that is a bad state, not an allocation.
-    if n > bytes.len() / 44 {
+    if count > bytes.len() / 44 {
         return Err(bad());
     }
-    let mut b = DetectionStoreBuilder::with_capacity(n);
-    for _ in 0..n {
-        let id = r.u64().ok_or_else(bad)?;
-        let ms = r.u64().ok_or_else(bad)?.cast_signed();
-        let (lat, lon) = (r.f64().ok_or_else(bad)?, r.f64().ok_or_else(bad)?);
-        let plate: Plate = r.str().ok_or_else(bad)?.ok_or_else(bad)?.parse()?;
-        let j = r.str().ok_or_else(bad)?.map(Jurisdiction::parse).transpose()?;
-        let d = r.str().ok_or_else(bad)?;
-        b.push_ms(id, plate, j, ms, lat, lon, d)?;
+    let mut builder = DetectionStoreBuilder::with_capacity(count);
+    for _ in 0..count {
+        let id = reader.u64().ok_or_else(bad)?;
+        let ms = reader.u64().ok_or_else(bad)?.cast_signed();
+        let (lat, lon) = (reader.f64().ok_or_else(bad)?, reader.f64().ok_or_else(bad)?);
+        let plate: Plate = reader.opt_str()?.ok_or_else(bad)?.parse()?;
+        let jurisdiction = reader.opt_str()?.map(Jurisdiction::parse).transpose()?;
+        let device = reader.opt_str()?;
+        builder.push_ms(id, plate, jurisdiction, ms, lat, lon, device)?;
     }
-    if !r.bytes.is_empty() {
+    if !reader.bytes.is_empty() {
         return Err(bad());
     }
-    b.build()
+    builder.build()
 }
 
 #[pymethods]

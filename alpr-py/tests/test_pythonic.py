@@ -231,6 +231,30 @@ def test_other_threads_run_during_a_batch(reg: alpr.Registry) -> None:
     assert during > 5
 
 
+def test_two_threads_match_at_the_same_time(reg: alpr.Registry) -> None:
+    """Two batches in two threads interleave chunk by chunk: neither holds the GIL (or any
+    lock of the registry) while it matches, so on two free cores they run in parallel."""
+    plates = many_plates(1_000_000)
+    events: list[str] = []
+    start = threading.Barrier(2)
+    results: dict[str, Any] = {}
+
+    def run(name: str) -> None:
+        start.wait()
+        results[name] = reg.match_batch(plates, observed_at=NOW, now=NOW, as_table=True,
+                                        progress=lambda done, total: events.append(name))
+
+    threads = [threading.Thread(target=run, args=(name,)) for name in "ab"]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert results["a"].equals(results["b"])
+    assert events.count("a") == events.count("b") >= 10
+    # Interleaved: b reported before a finished.
+    assert events.index("b") < len(events) - 1 - events[::-1].index("a"), events
+
+
 # Ctrl-C within about a second.
 
 CHILD = textwrap.dedent(
