@@ -153,7 +153,7 @@ tsan:
 $(VENV)/.ready: Makefile
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet 'maturin>=1.8,<2' 'pytest>=8' 'hypothesis>=6' 'pyarrow>=15' 'mypy>=1.18' 'pandas>=2.2' 'polars>=1.0'
+	$(PY) -m pip install --quiet 'maturin>=1.8,<2' 'pytest>=8' 'hypothesis>=6' 'pyarrow>=15' 'mypy>=1.18' 'pandas>=2.2' 'polars>=1.0' 'tqdm>=4'
 	touch $@
 
 ## py-test: build the wheel, install it in the venv, run pytest, check the type stub with stubtest,

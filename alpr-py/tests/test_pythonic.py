@@ -199,6 +199,14 @@ def test_progress_callable_sees_every_chunk(reg: alpr.Registry) -> None:
     assert reg.match_batch(["7ABC123"], observed_at=NOW, now=NOW, progress=False) == plain
 
 
+def test_progress_true_draws_a_tqdm_bar_to_the_total(reg: alpr.Registry, capsys: pytest.CaptureFixture[str]) -> None:
+    pytest.importorskip("tqdm")
+    n = 150_000
+    reg.match_batch(many_plates(n), observed_at=NOW, now=NOW, progress=True)
+    err = capsys.readouterr().err
+    assert "match_batch" in err and "100%" in err and "150k/150k" in err, err[-300:]
+
+
 def test_progress_exception_ends_the_call(reg: alpr.Registry) -> None:
     def stop(done: int, total: int) -> None:
         raise RuntimeError("stop here")
