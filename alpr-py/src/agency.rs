@@ -445,13 +445,13 @@ impl PyAgency {
         let request = request_of(py, request)?;
         let query = crate::search::query_of(py, pattern, start, end, near, &self.policy)?;
         let (inner, data, user) = (Arc::clone(&self.inner), Arc::clone(&store.inner), user.to_owned());
-        let rows = py
-            .detach(move || {
-                // The agency is locked for the decision and its record only.
-                let grant = lock(&inner).record_search(&user, &request, &query)?;
-                grant.run(&data)
-            })
-            .py_err(py)?;
+        // On a worker thread, Ctrl-C honoured meanwhile (an interrupted search's result is dropped).
+        let rows = crate::interrupt::watch(py, move || {
+            // The agency is locked for the decision and its record only.
+            let grant = lock(&inner).record_search(&user, &request, &query)?;
+            grant.run(&data)
+        })?
+        .py_err(py)?;
         if ids_only {
             return Ok(PyList::new(py, store.inner.ids_of(&rows))?.into_any());
         }
@@ -496,12 +496,12 @@ impl PyAgency {
         let (inner, data) = (Arc::clone(&self.inner), Arc::clone(&store.inner));
         let (user, list_id) = (user.to_owned(), list_id.to_owned());
         let progress = crate::progress::Progress::new(py, progress, store.inner.len(), "retro_hits", "detections")?;
-        let hits = py
-            .detach(move || {
-                let grant = lock(&inner).record_retro_hits(&user, &request, &list_id, days)?;
-                grant.run(&data)
-            })
-            .py_err(py)?;
+        // On a worker thread, Ctrl-C honoured meanwhile (an interrupted run's result is dropped).
+        let hits = crate::interrupt::watch(py, move || {
+            let grant = lock(&inner).record_retro_hits(&user, &request, &list_id, days)?;
+            grant.run(&data)
+        })?
+        .py_err(py)?;
         progress.finish(py)?;
         // The same rows and table as `Registry.match_batch` (`batch.rs`), keyed by detection id.
         let rows: Vec<Row<'_>> = hits.iter().map(|h| Row::Hit(h.detection_id, &h.hit)).collect();

@@ -92,8 +92,16 @@ impl PyRegistry {
         };
         let reg = Arc::clone(&self.inner);
         let progress = crate::progress::Progress::new(py, progress, bytes.len(), "load_file", "B")?;
-        match py.detach(|| reg.load_file(format, &bytes, meta.clone(), category)) {
-            Ok(inner) => {
+        // `Registry::load_file` in its two steps: validated on a worker thread (Ctrl-C is
+        // honoured while it runs), then put in force here only if not interrupted.
+        let bytes = Arc::new(bytes);
+        let (file, m, policy) = (Arc::clone(&bytes), meta.clone(), Arc::clone(reg.policy()));
+        let validated = crate::interrupt::watch(py, move || {
+            alpr_core::hotlist::load_bytes(format, &file, m, category, &policy)
+        })?;
+        match validated {
+            Ok((version, inner)) => {
+                py.detach(|| reg.install(version));
                 progress.finish(py)?;
                 Ok(PyLoadReport { inner })
             }

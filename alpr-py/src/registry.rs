@@ -121,8 +121,16 @@ impl PyRegistry {
             .detach(|| alpr_core::registry::RawList::from_json(&text))
             .map_err(|e| crate::errors::to_py(py, &e))?;
         let progress = crate::progress::Progress::new(py, progress, raw.entries.len(), "load_list", "entries")?;
-        match py.detach(|| reg.load(raw.meta.clone(), &raw.entries)) {
-            Ok(inner) => {
+        // `Registry::load` in its two steps: validated on a worker thread (Ctrl-C is honoured
+        // while it runs), then put in force here only if not interrupted.
+        let raw = Arc::new(raw);
+        let (list, policy) = (Arc::clone(&raw), Arc::clone(reg.policy()));
+        let validated = crate::interrupt::watch(py, move || {
+            alpr_core::hotlist::ListVersion::from_raw(list.meta.clone(), &list.entries, &policy)
+        })?;
+        match validated {
+            Ok((version, inner)) => {
+                py.detach(|| reg.install(version));
                 progress.finish(py)?;
                 Ok(PyLoadReport { inner })
             }

@@ -158,7 +158,8 @@ impl PyDetectionStore {
             }
             Ok(true)
         })?;
-        let store = py.detach(|| b.build()).py_err(py)?;
+        // The index build is one core call: on a worker thread, Ctrl-C honoured meanwhile.
+        let store = crate::interrupt::watch(py, move || b.build())?.py_err(py)?;
         progress.finish(py)?;
         Ok(PyDetectionStore { inner: Arc::new(store) })
     }

@@ -303,3 +303,46 @@ def test_ctrl_c_interrupts_a_long_batch_within_a_second() -> None:
         p.wait(timeout=60)
     assert out.startswith("interrupted"), out
     assert waited < 1.5, waited
+
+
+LOAD_CHILD = textwrap.dedent(
+    """
+    import time
+    from datetime import datetime, timezone
+    import alpr
+    now = datetime(2026, 11, 28, 20, 0, tzinfo=timezone.utc)
+    rows = "".join(f"{i % 10}{chr(65 + i % 26)}{chr(65 + i // 26 % 26)}{i // 676 % 10000:04d},CA\\n"
+                   for i in range(2_000_000))
+    data = ("plate,state\\n" + rows).encode()
+    reg = alpr.Registry()
+    print("ready", flush=True)
+    t = time.monotonic()
+    try:
+        reg.load_file(data, "csv", id="BIG", kind="standard", priority=10, loaded_at=now)
+        print("finished", flush=True)
+    except KeyboardInterrupt:
+        print(f"interrupted {time.monotonic() - t:.3f}", flush=True)
+    # The interrupted load keeps validating on its worker thread; it is never put in force.
+    time.sleep(4)
+    print("lists", reg.list_ids(), flush=True)
+    """
+)
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGINT")
+def test_ctrl_c_interrupts_a_long_load_and_nothing_is_put_in_force() -> None:
+    """A load is one core call (2M rows: about 2 s): it runs on a worker thread while the caller
+    checks for Ctrl-C; an interrupted load is never put in force."""
+    with subprocess.Popen([sys.executable, "-c", LOAD_CHILD], stdout=subprocess.PIPE, text=True) as p:
+        assert p.stdout is not None
+        assert p.stdout.readline().strip() == "ready"
+        time.sleep(0.3)
+        sent = time.monotonic()
+        p.send_signal(signal.SIGINT)
+        out = p.stdout.readline().strip()
+        waited = time.monotonic() - sent
+        lists = p.stdout.readline().strip()
+        p.wait(timeout=60)
+    assert out.startswith("interrupted"), out
+    assert waited < 1.0, waited
+    assert lists == "lists []"
