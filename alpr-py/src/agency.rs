@@ -326,7 +326,10 @@ impl PyAgency {
     #[pyo3(signature = (expected=None))]
     fn verify(&self, py: Python<'_>, expected: Option<(u64, String)>) -> PyResult<(u64, String)> {
         let expected = expected.map(|(s, h)| Head::from_hex(s, &h)).transpose().py_err(py)?;
-        self.with(py, move |a| a.log().verify(expected.as_ref()))
+        // On a worker thread, Ctrl-C honoured meanwhile (a long log's verification).
+        let inner = Arc::clone(&self.inner);
+        crate::interrupt::watch(py, move || lock(&inner).log().verify(expected.as_ref()))?
+            .py_err(py)
             .map(head_tuple)
     }
 

@@ -92,8 +92,15 @@ def test_reprs_everywhere(reg: alpr.Registry) -> None:
     assert "<table" in report._repr_html_() and "u1" in report._repr_html_()
     store = alpr.DetectionStore([1], ["7ABC123"], [NOW], [38.5], [-121.5])
     assert "7ABC" not in repr(store) and "detections=1" in repr(store)
-    for obj in (reg, alpr.Policy(), store, log, report):
-        assert " at 0x" not in repr(obj)
+    load = reg.load_list(LIST)
+    plan = alpr.purge_plan([(1, "detection", NOW - timedelta(days=400))], [], NOW)
+    (hit,) = reg.match("7ABC123", jurisdiction="CA", observed_at=NOW, now=NOW)[:1]
+    workflow = hit.workflow()
+    agency = alpr.Agency.for_tests_and_replays("SPD", audit=alpr.AuditLog(), roster=[], now=NOW)
+    for obj in (reg, alpr.Policy(), store, log, report, load, plan, hit, workflow, agency):
+        text = repr(obj)
+        assert " at 0x" not in text and text.startswith(type(obj).__name__ + "("), text
+        assert "7ABC123" not in text
 
 
 # Load failures carry every per-row rejection.
