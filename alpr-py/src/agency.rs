@@ -476,8 +476,8 @@ impl PyAgency {
     ///         ``f(done, total)`` (detections); the run is one step, reported when it ends.
     ///
     /// Returns:
-    ///     list[dict] | pyarrow.Table: one row per hit: ``detection`` (its id) and the fields of
-    ///     ``MatchHit.explain()``.
+    ///     HitList | pyarrow.Table: one row per hit: ``detection`` (its id) and the fields of
+    ///     ``MatchHit.explain()`` (a ``HitList`` as ``Registry.match_batch`` gives).
     ///
     /// Raises:
     ///     UnknownListError: no such list in force (nothing recorded).

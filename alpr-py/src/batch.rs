@@ -362,8 +362,9 @@ impl PyRegistry {
     ///         ``f(done, total)`` called with the reads matched so far between chunks.
     ///
     /// Returns:
-    ///     list[dict] | pyarrow.Table: one row per hit, ``read`` (the read's index) followed by
-    ///     the fields of ``MatchHit.explain()``, grouped by read in input order.
+    ///     HitList | pyarrow.Table: one row per hit, ``read`` (the read's index) followed by
+    ///     the fields of ``MatchHit.explain()``, grouped by read in input order. A ``HitList``
+    ///     is a ``list`` of dicts whose repr and HTML mask plates.
     ///
     /// Raises:
     ///     TypeError: ``data`` is a ``str`` or not a table, column, list or tuple; a column of
