@@ -206,6 +206,39 @@ def test_progress_callable_sees_every_chunk(reg: alpr.Registry) -> None:
     assert reg.match_batch(["7ABC123"], observed_at=NOW, now=NOW, progress=False) == plain
 
 
+def test_rows_keep_their_index_across_chunks(reg: alpr.Registry) -> None:
+    """Chunks of 65,536 reads: hits, errors and per-read columns stay aligned across the seams."""
+    n = 3 * 65_536 + 10
+    plates: list[str | None] = ["ZZZ999"] * n
+    states: list[str | None] = ["CA"] * n
+    marked = [0, 65_535, 65_536, 65_537, 131_071, 131_072, 196_607, 196_608, n - 1]
+    for k, i in enumerate(marked):
+        plates[i] = "7ABC123" if k % 3 else None  # a hit, or a no-read
+        states[i] = "NV" if k % 2 else "CA"
+    single = {
+        i: [h.explain() for h in reg.match(p, jurisdiction=states[i], observed_at=NOW, now=NOW)]
+        for i, p in enumerate(plates) if p is not None and i in marked
+    }
+    for data in (plates, pa.table({"plate": plates, "state": states})):
+        kw: dict[str, Any] = {"jurisdiction": "state"} if isinstance(data, pa.Table) else {"jurisdiction": states}
+        rows = reg.match_batch(data, observed_at=NOW, now=NOW, on_error="report", **kw)
+        errors = [r["read"] for r in rows if "error" in r]
+        assert errors == [i for i in marked if plates[i] is None]
+        for i, expected in single.items():
+            got = [{k: v for k, v in r.items() if k != "read"} for r in rows if r["read"] == i]
+            assert got == expected, i
+        assert {r["read"] for r in rows} == set(marked)
+        table = reg.match_batch(data, observed_at=NOW, now=NOW, on_error="report", as_table=True, **kw)
+        assert table.column("read").to_pylist() == [r["read"] for r in rows]
+    with pytest.raises(alpr.EmptyError) as e:
+        reg.match_batch(plates, jurisdiction=states, observed_at=NOW, now=NOW)
+    assert e.value.position["index"] == 0
+    plates[0] = "7ABC123"
+    with pytest.raises(alpr.EmptyError) as e:
+        reg.match_batch(plates, jurisdiction=states, observed_at=NOW, now=NOW)
+    assert e.value.position["index"] == 65_537  # the first no-read after the seam
+
+
 def test_progress_true_draws_a_tqdm_bar_to_the_total(reg: alpr.Registry, capsys: pytest.CaptureFixture[str]) -> None:
     pytest.importorskip("tqdm")
     n = 150_000
