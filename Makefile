@@ -153,11 +153,11 @@ tsan:
 $(VENV)/.ready: Makefile
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet 'maturin>=1.8,<2' 'pytest>=8' 'hypothesis>=6' 'pyarrow>=15' 'mypy>=1.18' 'pandas>=2.2' 'polars>=1.0'
+	$(PY) -m pip install --quiet 'maturin>=1.8,<2' 'pytest>=8' 'hypothesis>=6' 'pyarrow>=15' 'mypy>=1.18' 'pandas>=2.2' 'polars>=1.0' 'tqdm>=4'
 	touch $@
 
 ## py-test: build the wheel, install it in the venv, run pytest, check the type stub with stubtest,
-## run examples/notebook_month.py.
+## run examples/notebook_month.py, type-check (mypy --strict) and run examples/python/analyst.py.
 py-test: $(VENV)/.ready
 	rm -rf target/wheels
 	$(VENV)/bin/maturin build --quiet --release -m alpr-py/Cargo.toml -o target/wheels -i $(PY)
@@ -168,6 +168,9 @@ py-test: $(VENV)/.ready
 	# The notebook-style example (issue 13): a month of detections from Arrow, an audited search,
 	# retro-hits of a new list, the quarterly report as DataFrames; it checks what it prints.
 	$(PY) examples/notebook_month.py
+	# Types that check: an analyst's script under mypy --strict against the installed wheel, then run.
+	$(PY) -m mypy --strict --no-incremental examples/python/analyst.py
+	$(PY) examples/python/analyst.py
 
 ## conformance: the vectors through all three surfaces (plus any directory in ALPR_VECTORS).
 conformance: $(VENV)/.ready

@@ -244,9 +244,22 @@ impl Registry {
         hits: &mut Vec<BatchHit>,
         errors: &mut Vec<(u32, E)>,
     ) {
+        self.match_batch_in(&self.snapshot(), reads, now, hits, errors);
+    }
+
+    /// [`Registry::match_batch_indexed`] over a snapshot the caller took: a batch matched in
+    /// chunks (the Python binding, which checks Ctrl-C between them) sees one set of lists for
+    /// all its chunks, whatever loads happen meanwhile. Covert hits are withheld as there.
+    pub fn match_batch_in<'r, E: From<Error>>(
+        &self,
+        snapshot: &Snapshot,
+        reads: impl IntoIterator<Item = std::result::Result<Read<'r>, E>>,
+        now: Instant,
+        hits: &mut Vec<BatchHit>,
+        errors: &mut Vec<(u32, E)>,
+    ) {
         let start = hits.len();
-        self.matcher
-            .match_batch_indexed(&self.snapshot(), reads, now, hits, errors);
+        self.matcher.match_batch_indexed(snapshot, reads, now, hits, errors);
         if hits[start..].iter().any(|b| b.hit.list_kind() == ListKind::Covert) {
             let mut tail = hits.split_off(start);
             withhold_covert(&mut tail, |b| &b.hit);

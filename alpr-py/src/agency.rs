@@ -329,7 +329,10 @@ impl PyAgency {
     #[pyo3(signature = (expected=None))]
     fn verify(&self, py: Python<'_>, expected: Option<(u64, String)>) -> PyResult<(u64, String)> {
         let expected = expected.map(|(s, h)| Head::from_hex(s, &h)).transpose().py_err(py)?;
-        self.with(py, move |a| a.log().verify(expected.as_ref()))
+        // On a worker thread, Ctrl-C honoured meanwhile (a long log's verification).
+        let inner = Arc::clone(&self.inner);
+        crate::interrupt::watch(py, move || lock(&inner).log().verify(expected.as_ref()))?
+            .py_err(py)
             .map(head_tuple)
     }
 
@@ -449,13 +452,13 @@ impl PyAgency {
         let request = request_of(py, request)?;
         let query = crate::search::query_of(py, pattern, start, end, near, &self.policy)?;
         let (inner, data, user) = (Arc::clone(&self.inner), Arc::clone(&store.inner), user.to_owned());
-        let rows = py
-            .detach(move || {
-                // The agency is locked for the decision and its record only.
-                let grant = lock(&inner).record_search(&user, &request, &query)?;
-                grant.run(&data)
-            })
-            .py_err(py)?;
+        // On a worker thread, Ctrl-C honoured meanwhile (an interrupted search's result is dropped).
+        let rows = crate::interrupt::watch(py, move || {
+            // The agency is locked for the decision and its record only.
+            let grant = lock(&inner).record_search(&user, &request, &query)?;
+            grant.run(&data)
+        })?
+        .py_err(py)?;
         if ids_only {
             return Ok(PyList::new(py, store.inner.ids_of(&rows))?.into_any());
         }
@@ -473,15 +476,17 @@ impl PyAgency {
     ///     user, request: as :meth:`search`.
     ///     days: how far back from the clock's time.
     ///     as_table: a ``pyarrow.Table`` instead of a list of dicts.
+    ///     progress: ``True`` for a tqdm bar (when tqdm is installed) or a callable
+    ///         ``f(done, total)`` (detections); the run is one step, reported when it ends.
     ///
     /// Returns:
-    ///     list[dict] | pyarrow.Table: one row per hit: ``detection`` (its id) and the fields of
-    ///     ``MatchHit.explain()``.
+    ///     HitList | pyarrow.Table: one row per hit: ``detection`` (its id) and the fields of
+    ///     ``MatchHit.explain()`` (a ``HitList`` as ``Registry.match_batch`` gives).
     ///
     /// Raises:
     ///     UnknownListError: no such list in force (nothing recorded).
     ///     AccessDeniedError, AuditWriteFailedError, InvalidArgumentError: as :meth:`search`.
-    #[pyo3(signature = (store, list_id, *, user, request, days, as_table=false))]
+    #[pyo3(signature = (store, list_id, *, user, request, days, as_table=false, progress=None))]
     #[allow(clippy::too_many_arguments)]
     fn retro_hits<'py>(
         &self,
@@ -492,16 +497,19 @@ impl PyAgency {
         request: &Bound<'py, PyAny>,
         days: u32,
         as_table: bool,
+        progress: Option<&Bound<'py, PyAny>>,
     ) -> PyResult<Bound<'py, PyAny>> {
         let request = request_of(py, request)?;
         let (inner, data) = (Arc::clone(&self.inner), Arc::clone(&store.inner));
         let (user, list_id) = (user.to_owned(), list_id.to_owned());
-        let hits = py
-            .detach(move || {
-                let grant = lock(&inner).record_retro_hits(&user, &request, &list_id, days)?;
-                grant.run(&data)
-            })
-            .py_err(py)?;
+        let progress = crate::progress::Progress::new(py, progress, store.inner.len(), "retro_hits", "detections")?;
+        // On a worker thread, Ctrl-C honoured meanwhile (an interrupted run's result is dropped).
+        let hits = crate::interrupt::watch(py, move || {
+            let grant = lock(&inner).record_retro_hits(&user, &request, &list_id, days)?;
+            grant.run(&data)
+        })?
+        .py_err(py)?;
+        progress.finish(py)?;
         // The same rows and table as `Registry.match_batch` (`batch.rs`), keyed by detection id.
         let rows: Vec<Row<'_>> = hits.iter().map(|h| Row::Hit(h.detection_id, &h.hit)).collect();
         if as_table {
@@ -525,14 +533,16 @@ impl PyAgency {
     ///     format: ``"csv"``, ``"ca_doj_clew"`` or ``"ncic_extract"``.
     ///     id, kind, priority, category, source: as ``Registry.load_file``.
     ///     approver: for a special list, the approver's id.
+    ///     progress: as ``Registry.load_file``.
     ///
     /// Raises:
     ///     AccessDeniedError: the loader is not allowed (recorded).
     ///     ApprovalRequiredError: a special list without a qualified approver (recorded).
     ///     HotListError: a whole-file failure or too many rejected records (recorded); the
-    ///         previous version stays in force.
-    #[pyo3(signature = (user, path_or_bytes, format, *, id, kind, priority, category=None, source=String::new(), approver=None))]
-    #[allow(clippy::too_many_arguments)]
+    ///         previous version stays in force. ``TooManyRejectedError`` carries ``.rejected``
+    ///         and ``.report`` as in ``Registry.load_file``.
+    #[pyo3(signature = (user, path_or_bytes, format, *, id, kind, priority, category=None, source=String::new(), approver=None, progress=None))]
+    #[allow(clippy::too_many_arguments, clippy::needless_pass_by_value)]
     fn load_list(
         &self,
         py: Python<'_>,
@@ -545,6 +555,7 @@ impl PyAgency {
         category: Option<&str>,
         source: String,
         approver: Option<String>,
+        progress: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<PyLoadReport> {
         let format = Format::parse(format).py_err(py)?;
         let kind = ListKind::parse(kind).py_err(py)?;
@@ -558,21 +569,35 @@ impl PyAgency {
         }
         let bytes = crate::tables::file_bytes(py, "path_or_bytes", path_or_bytes)?;
         let user = user.to_owned();
-        let report = self.with(py, move |a| {
-            a.load_list(
-                &user,
-                &ListLoad {
-                    id: &id,
+        let progress = crate::progress::Progress::new(py, progress, bytes.len(), "load_list", "B")?;
+        let (inner, policy) = (Arc::clone(&self.inner), Arc::clone(&self.policy));
+        let load = ListLoad {
+            id: &id,
+            kind,
+            priority,
+            source: &source,
+            format,
+            bytes: &bytes,
+            default_category: category,
+            approver: approver.as_deref(),
+        };
+        let report = py.detach(|| lock(&inner).load_list(&user, &load)).map_err(|e| {
+            // too_many_rejected carries every rejection (the same validation, limit off).
+            crate::errors::load_error(py, &e, || {
+                let meta = alpr_core::hotlist::ListMeta {
+                    id: id.clone(),
                     kind,
                     priority,
-                    source: &source,
-                    format,
-                    bytes: &bytes,
-                    default_category: category,
-                    approver: approver.as_deref(),
-                },
-            )
+                    loaded_at: Utc::now(),
+                    source: source.clone(),
+                    generated_at: None,
+                };
+                alpr_core::hotlist::load_bytes(format, &bytes, meta, category, &crate::errors::lenient(&policy))
+                    .ok()
+                    .map(|(_, r)| r)
+            })
         })?;
+        progress.finish(py)?;
         Ok(PyLoadReport { inner: report })
     }
 

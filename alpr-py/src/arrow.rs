@@ -199,6 +199,24 @@ impl Column {
         out
     }
 
+    /// The rows `range` of the column (zero-copy slices of its chunks), for work in chunks.
+    pub(crate) fn slice(&self, range: std::ops::Range<usize>) -> Column {
+        let mut chunks = Vec::new();
+        let mut start = 0;
+        for c in &self.chunks {
+            let end = start + c.len();
+            let (from, to) = (range.start.max(start), range.end.min(end));
+            if from < to {
+                chunks.push(c.slice(from - start, to - from));
+            }
+            start = end;
+        }
+        Column {
+            data_type: self.data_type.clone(),
+            chunks,
+        }
+    }
+
     /// The values of a timestamp column as UTC microseconds (`None` for a null). Only a
     /// timezone-aware timestamp column is accepted: a naive one or integers are a `TypeError`
     /// that says how to pass them.

@@ -19,6 +19,7 @@ use alpr_core::{Code, Error, Jurisdiction, PlateType};
 
 use crate::arrow::{self, Cell, Imported};
 use crate::errors::IntoPy;
+use crate::progress::Progress;
 use crate::registry::PyRegistry;
 use crate::time::{self, Times};
 
@@ -43,18 +44,22 @@ impl Text {
         }
     }
 
-    fn cells(&self) -> Vec<Cell<'_>> {
+    /// The values of rows `range` (an Arrow column is sliced, zero-copy, then read).
+    fn cells_in(&self, range: std::ops::Range<usize>, f: impl FnOnce(&[Cell<'_>])) {
         match self {
-            Text::Arrow(c) => c.cells(),
-            Text::Owned(v) => v
-                .iter()
-                .map(|o| match o {
-                    Owned::Str(s) => Cell::Str(s),
-                    Owned::Null => Cell::Null,
-                    Owned::Bad(c) => Cell::Bad(*c),
-                })
-                .collect(),
+            Text::Arrow(c) => f(&c.slice(range).cells()),
+            Text::Owned(v) => f(&Self::owned_cells(&v[range])),
         }
+    }
+
+    fn owned_cells(v: &[Owned]) -> Vec<Cell<'_>> {
+        v.iter()
+            .map(|o| match o {
+                Owned::Str(s) => Cell::Str(s),
+                Owned::Null => Cell::Null,
+                Owned::Bad(c) => Cell::Bad(*c),
+            })
+            .collect()
     }
 }
 
@@ -109,19 +114,25 @@ enum Attr<T> {
 }
 
 impl<T: Copy> Attr<T> {
-    /// The values per read (`Err` for a value that does not parse), `None` when absent.
-    fn resolve(&self, parse: fn(&str) -> alpr_core::Result<T>) -> Option<Vec<Result<Option<T>, Error>>> {
+    /// The values of reads `range` (`Err` for a value that does not parse), `None` when absent.
+    fn resolve_in(
+        &self,
+        range: std::ops::Range<usize>,
+        parse: fn(&str) -> alpr_core::Result<T>,
+    ) -> Option<Vec<Result<Option<T>, Error>>> {
         let Attr::Each(text) = self else { return None };
-        Some(
-            text.cells()
-                .into_iter()
-                .map(|c| match c {
+        let mut out = Vec::new();
+        text.cells_in(range, |cells| {
+            out = cells
+                .iter()
+                .map(|c| match *c {
                     Cell::Str(s) => parse(s).map(Some),
                     Cell::Null => Ok(None),
                     Cell::Bad(code) => Err(Error::new(code)),
                 })
-                .collect(),
-        )
+                .collect();
+        });
+        Some(out)
     }
 
     /// The number of values of a column.
@@ -166,6 +177,9 @@ fn attr<T>(
 fn invalid(py: Python<'_>, msg: String) -> PyErr {
     crate::errors::to_py(py, &Error::new(Code::InvalidArgument).with_detail(msg))
 }
+
+/// Reads matched per chunk between two checks for Ctrl-C (about 30 ms of matching).
+const MATCH_CHUNK: usize = 1 << 16;
 
 /// One row of a result: a hit of read (or detection) `id`, or the error of row `id`.
 #[derive(Clone, Copy)]
@@ -344,12 +358,15 @@ impl PyRegistry {
     ///     as_table: return a ``pyarrow.Table`` built in Rust instead of a list of dicts; it has
     ///         ``list_loaded_at`` (the list version's load time) besides the fields of
     ///         ``MatchHit.explain()``, and an ``error`` column.
+    ///     progress: ``True`` for a tqdm bar (when tqdm is installed), or a callable
+    ///         ``f(done, total)`` called with the reads matched so far between chunks.
     ///
     /// Returns:
-    ///     list[dict] | pyarrow.Table: one row per hit, ``read`` (the read's index) followed by
-    ///     the fields of ``MatchHit.explain()``, grouped by read in input order. A ``covert``
-    ///     list's hits are never returned here (R-LIST-2): they go to a ``view_covert`` viewer,
-    ///     recorded, only through ``Agency.match``.
+    ///     HitList | pyarrow.Table: one row per hit, ``read`` (the read's index) followed by
+    ///     the fields of ``MatchHit.explain()``, grouped by read in input order. A ``HitList``
+    ///     is a ``list`` of dicts whose repr and HTML mask plates. A ``covert`` list's hits are
+    ///     never returned here (R-LIST-2): they go to a ``view_covert`` viewer, recorded, only
+    ///     through ``Agency.match``.
     ///
     /// Raises:
     ///     TypeError: ``data`` is a ``str`` or not a table, column, list or tuple; a column of
@@ -357,7 +374,7 @@ impl PyRegistry {
     ///     KeyError: a column name that the table does not have.
     ///     InvalidPlateError: as ``match`` (with ``on_error="raise"``).
     ///     InvalidArgumentError: mismatched lengths or an unknown ``on_error``.
-    #[pyo3(signature = (data, *, plate="plate", jurisdiction=None, plate_type=None, observed_at, origin="vehicle", now, on_error="raise", as_table=false))]
+    #[pyo3(signature = (data, *, plate="plate", jurisdiction=None, plate_type=None, observed_at, origin="vehicle", now, on_error="raise", as_table=false, progress=None))]
     #[allow(clippy::too_many_arguments)]
     fn match_batch<'py>(
         &self,
@@ -371,6 +388,7 @@ impl PyRegistry {
         now: &Bound<'py, PyAny>,
         on_error: &str,
         as_table: bool,
+        progress: Option<&Bound<'py, PyAny>>,
     ) -> PyResult<Bound<'py, PyAny>> {
         let report = match on_error {
             "raise" => false,
@@ -449,32 +467,53 @@ impl PyRegistry {
             return Err(invalid(py, format!("observed_at: {len} times for {n} reads")));
         }
         let reg = Arc::clone(&self.inner);
-        let out = py.detach(|| {
-            let cells = plates.cells();
-            let (jurs, kinds) = (jur.resolve(Jurisdiction::parse), types.resolve(PlateType::parse));
-            let (one_jur, one_kind) = (jur.one(), types.one());
-            // A row that cannot be read (its plate, jurisdiction, plate type or time) is that
-            // row's error, at its index; the others are matched.
-            let reads = cells.iter().enumerate().map(|(i, cell)| {
-                let plate = match *cell {
-                    Cell::Str(s) => s,
-                    // A no-read (null) is an empty plate.
-                    Cell::Null => return Err(Error::new(Code::Empty)),
-                    Cell::Bad(code) => return Err(Error::new(code)),
-                };
-                let j = jurs.as_ref().map_or(Ok(one_jur), |v| v[i].clone())?;
-                let k = kinds.as_ref().map_or(Ok(one_kind), |v| v[i].clone())?;
-                let t = times.at(i).ok_or_else(|| Error::new(Code::InvalidDate))?;
-                Ok(Read {
-                    jurisdiction: j,
-                    plate_type: k,
-                    origin,
-                    ..Read::new(plate, t)
-                })
+        // One snapshot for the whole batch, whatever loads happen meanwhile.
+        let snapshot = reg.snapshot();
+        let (one_jur, one_kind) = (jur.one(), types.one());
+        let (mut hits, mut errors) = (Vec::new(), Vec::<(u32, Error)>::new());
+        let progress = Progress::new(py, progress, n, "match_batch", "reads")?;
+        // In chunks without the GIL (each read from its slice of the Arrow buffers): Ctrl-C is
+        // honoured and progress reported between them.
+        crate::interrupt::chunked(py, n, MATCH_CHUNK, &progress, |range| {
+            let offset = range.start;
+            let jurs = jur.resolve_in(range.clone(), Jurisdiction::parse);
+            let kinds = types.resolve_in(range.clone(), PlateType::parse);
+            let (h0, e0) = (hits.len(), errors.len());
+            plates.cells_in(range, |cells| {
+                // A row that cannot be read (its plate, jurisdiction, plate type or time) is
+                // that row's error, at its index; the others are matched.
+                let reads = cells.iter().enumerate().map(|(k, cell)| {
+                    let plate = match *cell {
+                        Cell::Str(s) => s,
+                        // A no-read (null) is an empty plate.
+                        Cell::Null => return Err(Error::new(Code::Empty)),
+                        Cell::Bad(code) => return Err(Error::new(code)),
+                    };
+                    let j = jurs.as_ref().map_or(Ok(one_jur), |v| v[k].clone())?;
+                    let t = kinds.as_ref().map_or(Ok(one_kind), |v| v[k].clone())?;
+                    let at = times.at(offset + k).ok_or_else(|| Error::new(Code::InvalidDate))?;
+                    Ok(Read {
+                        jurisdiction: j,
+                        plate_type: t,
+                        origin,
+                        ..Read::new(plate, at)
+                    })
+                });
+                // Covert hits are withheld (R-LIST-2): they go to a viewer only through an Agency.
+                reg.match_batch_in(&snapshot, reads, now, &mut hits, &mut errors);
             });
-            let (mut hits, mut errors) = (Vec::new(), Vec::<(u32, Error)>::new());
-            // Covert hits are withheld (R-LIST-2): they go to a viewer only through an Agency.
-            reg.match_batch_indexed(reads, now, &mut hits, &mut errors);
+            let offset = u32::try_from(offset).unwrap_or(u32::MAX);
+            for h in &mut hits[h0..] {
+                h.read += offset;
+            }
+            for e in &mut errors[e0..] {
+                e.0 += offset;
+            }
+            // With on_error="raise" the first bad row ends the call.
+            Ok(report || errors.is_empty())
+        })?;
+        progress.finish(py)?;
+        let out = py.detach(|| {
             let table = (as_table && (report || errors.is_empty())).then(|| {
                 let rows = merged(&hits, &errors);
                 hits_batch("read", true, rows.into_iter())
@@ -495,6 +534,8 @@ impl PyRegistry {
 /// Result rows as a list of dicts: the id under `first`, then ``MatchHit.explain()``'s fields,
 /// or ``error`` for an error row.
 pub(crate) fn rows_as_dicts<'py>(py: Python<'py>, first: &str, rows: &[Row<'_>]) -> PyResult<Bound<'py, PyAny>> {
+    // An `alpr.HitList`: a list whose repr and HTML mask plates.
+    static HIT_LIST: pyo3::sync::PyOnceLock<Py<pyo3::types::PyType>> = pyo3::sync::PyOnceLock::new();
     let list = PyList::empty(py);
     for row in rows {
         let d = PyDict::new(py);
@@ -510,5 +551,5 @@ pub(crate) fn rows_as_dicts<'py>(py: Python<'py>, first: &str, rows: &[Row<'_>])
         }
         list.append(d)?;
     }
-    Ok(list.into_any())
+    HIT_LIST.import(py, "alpr._results", "HitList")?.call1((list,))
 }

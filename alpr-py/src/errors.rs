@@ -153,6 +153,69 @@ pub(crate) fn to_py(py: Python<'_>, e: &alpr_core::Error) -> PyErr {
     err
 }
 
+/// Each rejection of a load as a dict: ``error`` (the code) and its position (``index`` for
+/// entries given as values; ``line``/``column`` for files; ``character`` within the field).
+/// Never the record's value.
+pub(crate) fn rejection_dicts<'py>(
+    py: Python<'py>,
+    rejected: &[alpr_core::hotlist::Rejection],
+) -> PyResult<Vec<Bound<'py, PyDict>>> {
+    rejected
+        .iter()
+        .map(|r| {
+            let d = PyDict::new(py);
+            let p = r.position;
+            for (k, v) in [
+                ("index", p.index),
+                ("line", p.line),
+                ("column", p.column),
+                ("character", p.character),
+            ] {
+                if let Some(v) = v {
+                    d.set_item(k, v)?;
+                }
+            }
+            d.set_item("error", r.code.as_str())?;
+            Ok(d)
+        })
+        .collect()
+}
+
+/// The policy of a load with the rejected-fraction limit off: the same validation, to collect
+/// every rejection of a load that failed with `too_many_rejected`.
+pub(crate) fn lenient(policy: &alpr_core::Policy) -> alpr_core::Policy {
+    alpr_core::Policy {
+        max_rejected_fraction: 1.0,
+        ..policy.clone()
+    }
+}
+
+/// The Python exception of a failed load. For `too_many_rejected` it carries every per-row
+/// rejection: ``.rejected`` (dicts of ``error`` and ``line``/``column``/``character`` or
+/// ``index``, never a value) and ``.report`` (the ``LoadReport`` the load would have had);
+/// `rerun` gives that report (the same validation with the limit off, run without the GIL).
+pub(crate) fn load_error(
+    py: Python<'_>,
+    e: &alpr_core::Error,
+    rerun: impl FnOnce() -> Option<alpr_core::hotlist::LoadReport> + Send,
+) -> PyErr {
+    let err = to_py(py, e);
+    if e.code() != Code::TooManyRejected {
+        return err;
+    }
+    if let Some(report) = py.detach(rerun) {
+        let value = err.value(py);
+        let attached = rejection_dicts(py, &report.rejected).and_then(|rejected| {
+            value.setattr("rejected", rejected)?;
+            value.setattr("report", crate::registry::PyLoadReport { inner: report })
+        });
+        if let Err(x) = attached {
+            return x;
+        }
+    }
+    err
+}
+
 /// Extension trait: `core_result.py_err(py)?`.
 pub(crate) trait IntoPy<T> {
     /// Maps a core error to its Python exception.

@@ -355,7 +355,8 @@ impl PyAuditLog {
     fn verify(&self, py: Python<'_>, expected: Option<(u64, String)>) -> PyResult<(u64, String)> {
         let expected = expected.map(|(s, h)| Head::from_hex(s, &h)).transpose().py_err(py)?;
         let inner = Arc::clone(&self.inner);
-        let head = py.detach(move || lock(&inner).verify(expected.as_ref())).py_err(py)?;
+        // On a worker thread, Ctrl-C honoured meanwhile (a long file's verification).
+        let head = crate::interrupt::watch(py, move || lock(&inner).verify(expected.as_ref()))?.py_err(py)?;
         Ok(head_tuple(head))
     }
 
@@ -416,9 +417,11 @@ impl PyAuditLog {
         };
         let policy = policy_or_builtin(policy);
         let inner = Arc::clone(&self.inner);
-        let r = py
-            .detach(move || alpr_core::audit::quarterly_report(&lock(&inner), &policy, &options))
-            .py_err(py)?;
+        // On a worker thread, Ctrl-C honoured meanwhile.
+        let r = crate::interrupt::watch(py, move || {
+            alpr_core::audit::quarterly_report(&lock(&inner), &policy, &options)
+        })?
+        .py_err(py)?;
         Ok(PyAuditReport { inner: Arc::new(r) })
     }
 

@@ -35,6 +35,8 @@ impl PyRegistry {
     ///     category: the category of records that name none (``"stolen_vehicle"`` for a CLEW
     ///         SVS file); ``other`` when omitted.
     ///     source: free text such as ``"CA DOJ"``.
+    ///     progress: ``True`` for a tqdm bar (when tqdm is installed) or a callable
+    ///         ``f(done, total)`` (bytes); the load is one step, reported when it ends.
     ///
     /// Returns:
     ///     LoadReport: accepted and merged counts, every rejected record with ``line``,
@@ -45,9 +47,11 @@ impl PyRegistry {
     ///         ``NoRecordsError``, ``InvalidHeaderError``, ``MissingColumnError``,
     ///         ``TruncatedFileError``, ``RecordCountMismatchError``, ``TooManyRejectedError``, …);
     ///         ``.position["line"]`` says where. The previous version stays in force.
+    ///         ``TooManyRejectedError`` carries ``.rejected`` (every rejection's code and
+    ///         line/column/character, never a value) and ``.report`` (the whole ``LoadReport``).
     ///     InvalidArgumentError: an unknown format or kind, or an empty id.
     ///     IoError: the path cannot be read.
-    #[pyo3(signature = (path_or_bytes, format, *, id, kind, priority, loaded_at, category=None, source=String::new()))]
+    #[pyo3(signature = (path_or_bytes, format, *, id, kind, priority, loaded_at, category=None, source=String::new(), progress=None))]
     #[allow(clippy::too_many_arguments)]
     fn load_file(
         &self,
@@ -60,6 +64,7 @@ impl PyRegistry {
         loaded_at: DateTime<FixedOffset>,
         category: Option<&str>,
         source: String,
+        progress: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<PyLoadReport> {
         let format: Format = crate::errors::choice(py, "format", format)?;
         let kind: ListKind = crate::errors::choice(py, "kind", kind)?;
@@ -81,10 +86,28 @@ impl PyRegistry {
             generated_at: None,
         };
         let reg = Arc::clone(&self.inner);
-        let report = py.detach(move || reg.load_file(format, &bytes, meta, category));
-        Ok(PyLoadReport {
-            inner: report.py_err(py)?,
-        })
+        let progress = crate::progress::Progress::new(py, progress, bytes.len(), "load_file", "B")?;
+        // `Registry::load_file` in its two steps: validated on a worker thread (Ctrl-C is
+        // honoured while it runs), then put in force here only if not interrupted.
+        let bytes = Arc::new(bytes);
+        let (file, m, policy) = (Arc::clone(&bytes), meta.clone(), Arc::clone(reg.policy()));
+        let validated = crate::interrupt::watch(py, move || {
+            alpr_core::hotlist::load_bytes(format, &file, m, category, &policy)
+        })?;
+        match validated {
+            Ok((version, inner)) => {
+                py.detach(|| reg.install(version));
+                progress.finish(py)?;
+                Ok(PyLoadReport { inner })
+            }
+            // too_many_rejected carries every rejection (the same validation, limit off).
+            Err(e) => Err(crate::errors::load_error(py, &e, || {
+                let policy = crate::errors::lenient(reg.policy());
+                alpr_core::hotlist::load_bytes(format, &bytes, meta, category, &policy)
+                    .ok()
+                    .map(|(_, r)| r)
+            })),
+        }
     }
 
     /// The entries of list ``id`` in force, in load order, each as a dict: ``plate`` or

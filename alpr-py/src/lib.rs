@@ -6,12 +6,16 @@ use pyo3::prelude::*;
 mod agency;
 mod arrow;
 mod batch;
+mod display;
 mod errors;
 mod governance;
 mod hotlist;
+mod interrupt;
 mod matching;
+mod pickle;
 mod plate;
 mod policy;
+mod progress;
 mod registry;
 mod search;
 mod tables;
@@ -28,6 +32,9 @@ mod _alpr {
 
     #[pymodule_export]
     use crate::errors::{codes, conformance_check};
+
+    #[pymodule_export]
+    use crate::display::{get_display, mask_plate, set_display};
 
     #[pymodule_export]
     use crate::policy::PyPolicy;

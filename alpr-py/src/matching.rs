@@ -16,13 +16,20 @@ use crate::time::to_utc;
 #[pyclass(frozen, module = "alpr._alpr", name = "MatchHit")]
 pub(crate) struct PyMatchHit {
     inner: Hit,
-    read_index: Option<u32>,
+    pub(crate) read_index: Option<u32>,
+    /// The entry's index in its list version (kept apart from `inner`: an unpickled hit holds
+    /// a one-entry copy of the version).
+    pub(crate) entry_index: u32,
 }
 
 impl PyMatchHit {
     /// A match hit for Python (`read_index` set for a hit of a batch).
     pub(crate) fn new(inner: Hit, read_index: Option<u32>) -> PyMatchHit {
-        PyMatchHit { inner, read_index }
+        PyMatchHit {
+            entry_index: inner.entry_index,
+            inner,
+            read_index,
+        }
     }
 
     /// The core hit.
@@ -83,7 +90,7 @@ impl PyMatchHit {
     /// The entry's index in its list version.
     #[getter]
     fn entry_index(&self) -> u32 {
-        self.inner.entry_index
+        self.entry_index
     }
     /// ``exact``, ``confusable``, ``edit`` or ``pattern``.
     #[getter]
@@ -141,13 +148,14 @@ impl PyMatchHit {
         explain_dict(py, &self.inner)
     }
 
+    /// The hit with its entry masked (``7AB***3``) unless ``alpr.set_display(mask_plates=False)``.
     fn __repr__(&self) -> String {
         let h = &self.inner;
         format!(
             "MatchHit(list={:?}, entry={:?}, kind={:?}, tier={:?}, jurisdiction={:?}, positions={:?}, \
              plate_type_mismatch={}, stale={}, category={:?}, priority={})",
             h.list_id(),
-            h.entry_text(),
+            crate::display::plate(&h.entry_text()),
             h.kind.as_str(),
             h.tier.as_str(),
             h.jurisdiction.as_str(),
@@ -219,13 +227,7 @@ pub(crate) fn conformance_match_with_covert(
     };
     let reg = &registry.inner;
     let hits = reg.matcher().match_read(&reg.snapshot(), &read, now).py_err(py)?;
-    Ok(hits
-        .into_iter()
-        .map(|inner| PyMatchHit {
-            inner,
-            read_index: None,
-        })
-        .collect())
+    Ok(hits.into_iter().map(|inner| PyMatchHit::new(inner, None)).collect())
 }
 
 #[pymethods]
@@ -270,12 +272,6 @@ impl PyRegistry {
             ..Read::new(plate, observed_at)
         };
         let hits = self.inner.match_read(&read, now).py_err(py)?;
-        Ok(hits
-            .into_iter()
-            .map(|inner| PyMatchHit {
-                inner,
-                read_index: None,
-            })
-            .collect())
+        Ok(hits.into_iter().map(|inner| PyMatchHit::new(inner, None)).collect())
     }
 }

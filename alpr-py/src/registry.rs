@@ -73,26 +73,7 @@ impl PyLoadReport {
     /// entries given as values; ``line``/``column`` for files; ``character`` within the field).
     #[getter]
     fn rejected<'py>(&self, py: Python<'py>) -> PyResult<Vec<Bound<'py, pyo3::types::PyDict>>> {
-        self.inner
-            .rejected
-            .iter()
-            .map(|r| {
-                let d = pyo3::types::PyDict::new(py);
-                let p = r.position;
-                for (k, v) in [
-                    ("index", p.index),
-                    ("line", p.line),
-                    ("column", p.column),
-                    ("character", p.character),
-                ] {
-                    if let Some(v) = v {
-                        d.set_item(k, v)?;
-                    }
-                }
-                d.set_item("error", r.code.as_str())?;
-                Ok(d)
-            })
-            .collect()
+        crate::errors::rejection_dicts(py, &self.inner.rejected)
     }
 
     fn __repr__(&self) -> String {
@@ -112,26 +93,53 @@ impl PyRegistry {
     ///
     /// Args:
     ///     list: the list, as a ``dict`` (JSON-serializable) or ``str``.
+    ///     progress: ``True`` for a tqdm bar (when tqdm is installed) or a callable
+    ///         ``f(done, total)`` (entries); the load is one step, reported when it ends.
     ///
     /// Returns:
     ///     LoadReport: what was accepted, merged and rejected (with positions and codes).
     ///
     /// Raises:
-    ///     TooManyRejectedError: the previous version stays in force.
+    ///     TooManyRejectedError: the previous version stays in force; the exception's
+    ///         ``.rejected`` lists every rejection (code and position) and ``.report`` is the
+    ///         whole ``LoadReport``.
     ///     InvalidArgumentError: the value is not such a list.
-    fn load_list(&self, py: Python<'_>, list: &Bound<'_, PyAny>) -> PyResult<PyLoadReport> {
+    #[pyo3(signature = (list, *, progress=None))]
+    fn load_list(
+        &self,
+        py: Python<'_>,
+        list: &Bound<'_, PyAny>,
+        progress: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<PyLoadReport> {
         let text: String = if let Ok(s) = list.extract::<String>() {
             s
         } else {
             py.import("json")?.call_method1("dumps", (list,))?.extract()?
         };
         let reg = Arc::clone(&self.inner);
-        let result = py.detach(move || {
-            let raw = alpr_core::registry::RawList::from_json(&text)?;
-            reg.load(raw.meta, &raw.entries)
-        });
-        Ok(PyLoadReport {
-            inner: crate::errors::IntoPy::py_err(result, py)?,
-        })
+        let raw = py
+            .detach(|| alpr_core::registry::RawList::from_json(&text))
+            .map_err(|e| crate::errors::to_py(py, &e))?;
+        let progress = crate::progress::Progress::new(py, progress, raw.entries.len(), "load_list", "entries")?;
+        // `Registry::load` in its two steps: validated on a worker thread (Ctrl-C is honoured
+        // while it runs), then put in force here only if not interrupted.
+        let raw = Arc::new(raw);
+        let (list, policy) = (Arc::clone(&raw), Arc::clone(reg.policy()));
+        let validated = crate::interrupt::watch(py, move || {
+            alpr_core::hotlist::ListVersion::from_raw(list.meta.clone(), &list.entries, &policy)
+        })?;
+        match validated {
+            Ok((version, inner)) => {
+                py.detach(|| reg.install(version));
+                progress.finish(py)?;
+                Ok(PyLoadReport { inner })
+            }
+            Err(e) => Err(crate::errors::load_error(py, &e, || {
+                let policy = crate::errors::lenient(reg.policy());
+                alpr_core::hotlist::ListVersion::from_raw(raw.meta.clone(), &raw.entries, &policy)
+                    .ok()
+                    .map(|(_, r)| r)
+            })),
+        }
     }
 }

@@ -35,6 +35,8 @@ use crate::policy::{PyPolicy, policy_or_builtin};
 ///     device_ids: optional device names (``None`` entries allowed).
 ///     observed_at_unit: the unit of integer times: ``"s"``, ``"ms"``, ``"us"`` or ``"ns"``.
 ///         Integers without it are refused, never guessed.
+///     progress: ``True`` for a tqdm bar (when tqdm is installed), or a callable
+///         ``f(done, total)`` called with the detections added so far.
 ///
 /// Raises:
 ///     TypeError: naive times, or integers without ``observed_at_unit``.
@@ -46,6 +48,9 @@ use crate::policy::{PyPolicy, policy_or_builtin};
 pub(crate) struct PyDetectionStore {
     pub(crate) inner: Arc<DetectionStore>,
 }
+
+/// Detections pushed per chunk between two checks for Ctrl-C.
+const STORE_CHUNK: usize = 1 << 16;
 
 fn at_index(e: Error, i: usize) -> Error {
     let p = e.position();
@@ -112,7 +117,7 @@ fn observed_ms(py: Python<'_>, observed_at: &Bound<'_, PyAny>, unit: Option<&str
 #[pymethods]
 impl PyDetectionStore {
     #[new]
-    #[pyo3(signature = (ids, plates, observed_at, lat, lon, *, jurisdictions=None, device_ids=None, observed_at_unit=None))]
+    #[pyo3(signature = (ids, plates, observed_at, lat, lon, *, jurisdictions=None, device_ids=None, observed_at_unit=None, progress=None))]
     #[allow(clippy::too_many_arguments, clippy::needless_pass_by_value)]
     fn new(
         py: Python<'_>,
@@ -124,6 +129,7 @@ impl PyDetectionStore {
         jurisdictions: Option<&Bound<'_, PyAny>>,
         device_ids: Option<&Bound<'_, PyAny>>,
         observed_at_unit: Option<&str>,
+        progress: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<PyDetectionStore> {
         use crate::tables::{floats_arg, ids_arg, texts_arg};
         let ids = ids_arg(py, ids)?;
@@ -145,26 +151,29 @@ impl PyDetectionStore {
                 &Error::new(Code::InvalidArgument).with_detail("columns of different lengths"),
             ));
         }
-        let store = py
-            .detach(|| -> alpr_core::Result<DetectionStore> {
-                let mut b = DetectionStoreBuilder::with_capacity(n);
-                for i in 0..n {
-                    let plate = normalize(plates[i].as_deref().unwrap_or(""))
-                        .map_err(|e| at_index(e, i))?
-                        .plate;
-                    let j = jurisdictions
-                        .as_ref()
-                        .and_then(|j| j[i].as_deref())
-                        .map(Jurisdiction::parse)
-                        .transpose()
-                        .map_err(|e| at_index(e, i))?;
-                    let d = device_ids.as_ref().and_then(|d| d[i].as_deref());
-                    alpr_core::time::instant_from_unix_ms(observed[i]).map_err(|e| at_index(e, i))?;
-                    b.push_ms(ids[i], plate, j, observed[i], lat[i], lon[i], d)?;
-                }
-                b.build()
-            })
-            .py_err(py)?;
+        // Pushed in chunks without the GIL (Ctrl-C and progress between them), then indexed.
+        let progress = crate::progress::Progress::new(py, progress, n, "DetectionStore", "detections")?;
+        let mut b = DetectionStoreBuilder::with_capacity(n);
+        crate::interrupt::chunked(py, n, STORE_CHUNK, &progress, |range| {
+            for i in range {
+                let plate = normalize(plates[i].as_deref().unwrap_or(""))
+                    .map_err(|e| at_index(e, i))?
+                    .plate;
+                let j = jurisdictions
+                    .as_ref()
+                    .and_then(|j| j[i].as_deref())
+                    .map(Jurisdiction::parse)
+                    .transpose()
+                    .map_err(|e| at_index(e, i))?;
+                let d = device_ids.as_ref().and_then(|d| d[i].as_deref());
+                alpr_core::time::instant_from_unix_ms(observed[i]).map_err(|e| at_index(e, i))?;
+                b.push_ms(ids[i], plate, j, observed[i], lat[i], lon[i], d)?;
+            }
+            Ok(true)
+        })?;
+        // The index build is one core call: on a worker thread, Ctrl-C honoured meanwhile.
+        let store = crate::interrupt::watch(py, move || b.build())?.py_err(py)?;
+        progress.finish(py)?;
         Ok(PyDetectionStore { inner: Arc::new(store) })
     }
 

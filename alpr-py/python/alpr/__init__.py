@@ -18,16 +18,33 @@ Every leaf class also subclasses the built-in that fits its code: access denials
 ``PermissionError``; ``audit_write_failed`` and ``io`` are ``OSError``; ``unknown_list`` is
 ``KeyError``; every other code (a bad plate, file content, event or argument value) is
 ``ValueError``. Wrong Python types raise plain ``TypeError``. Messages name the argument and the
-accepted values and never contain plate text.
+accepted values and never contain plate text. Every exception class is declared statically in
+``alpr._errors`` (generated from the code table ``alpr.codes()``), so type checkers see them.
+``TooManyRejectedError`` carries ``.rejected`` (each rejected record's code and
+line/column/character or index, never its value) and ``.report`` (the whole ``LoadReport``).
+
+Display: reprs and Jupyter HTML (``Registry``, ``HitList`` results, ``AuditReport``, ``MatchHit``)
+mask plates as ``7AB***3`` by default; ``alpr.set_display(mask_plates=False)`` or ``with
+alpr.display(mask_plates=False):`` shows them whole. The data itself is never masked.
+
+Long calls (``match_batch``, ``DetectionStore(...)``, loads, ``retro_hits``) release the GIL,
+take ``progress=True`` (a tqdm bar when tqdm is installed) or ``progress=f(done, total)``, and
+honour Ctrl-C between chunks of about 65,000 rows (a call that is one core step, such as a
+list's validation or a retro-hit run, runs on a worker thread while the caller checks Ctrl-C
+every 100 ms; an interrupted load is never put in force). ``DetectionStore`` and the result
+objects (``MatchHit``, ``LoadReport``, ``AuditReport``, ``HitList``, Arrow tables) pickle;
+``Agency``, ``AuditLog``, ``HitCase`` and ``Hit`` do not (they hold a live log or a workflow in
+progress).
 
 Times: every argument that takes a time accepts a timezone-aware ``datetime`` (any zone) or
 pandas ``Timestamp``, and columns of them as timezone-aware Arrow timestamps; naive times and
 bare integers are refused with a ``TypeError`` that says how to pass them, never guessed.
 """
 
+import contextlib as _contextlib
 import datetime as _dt
 import json as _json
-from typing import Any as _Any, Mapping as _Mapping, Sequence as _Sequence
+from typing import Any as _Any, Iterator as _Iterator, Mapping as _Mapping, Sequence as _Sequence
 
 from alpr import _alpr
 from alpr._alpr import (
@@ -62,11 +79,24 @@ from alpr._alpr import (
 )
 from alpr._tables import detection_store_from_table
 
-# Leaf exception classes, one per code (generated from the core's table at import).
-for _number, _name, _cls in _alpr.codes():
-    globals()[_cls.__name__] = _cls
-del _number, _name, _cls
+from alpr._alpr import codes, get_display, mask_plate, set_display
+from alpr._errors import *  # noqa: F403 (every exception class, declared statically)
+from alpr._errors import __all__ as _error_names
+from alpr._results import HitList
 
+
+@_contextlib.contextmanager
+def display(*, mask_plates: bool) -> _Iterator[None]:
+    """Shows plates masked or not in reprs and HTML tables within a ``with`` block.
+
+    ``with alpr.display(mask_plates=False): hits`` shows ``7ABC123`` where ``7AB***3`` is the
+    default. The setting is process-wide (``set_display``): restored when the block ends.
+    """
+    previous = set_display(mask_plates=mask_plates)
+    try:
+        yield
+    finally:
+        set_display(**previous)
 
 
 def _default(o: object) -> str:
@@ -133,10 +163,14 @@ def access_review(
 
 
 __all__ = [
-    "AccessError",
+    "HitList",
+    "codes",
+    "display",
+    "get_display",
+    "mask_plate",
+    "set_display",
     "Agency",
     "HitCase",
-    "AlprError",
     "Hit",
     "DetectionStore",
     "AuditLog",
@@ -146,14 +180,9 @@ __all__ = [
     "decide_access",
     "decide_sharing",
     "purge_plan",
-    "HitWorkflowError",
-    "HotListError",
-    "InvalidPlateError",
     "LoadReport",
     "MatchHit",
     "Policy",
-    "PolicyError",
-    "RecordsError",
     "Registry",
     "__version__",
     "damaged_equipment",
@@ -166,3 +195,4 @@ __all__ = [
     "shift_start",
     "validate_hot_plate",
 ]
+__all__ += _error_names
