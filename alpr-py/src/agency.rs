@@ -205,6 +205,14 @@ impl PyAgency {
         }
     }
 
+    /// Reads from the agency without the GIL: the agency's lock is never awaited while this
+    /// thread holds the GIL (a thread inside an agency call may need the GIL for a callback,
+    /// e.g. the audit log's `export_heads`, and the two would wait for each other).
+    fn peek<T: Send>(&self, py: Python<'_>, f: impl FnOnce(&mut Inner) -> T + Send) -> T {
+        let inner = Arc::clone(&self.inner);
+        py.detach(move || f(&mut lock(&inner)))
+    }
+
     /// Runs `f` on the agency without the GIL.
     fn with<T: Send>(&self, py: Python<'_>, f: impl FnOnce(&mut Inner) -> alpr_core::Result<T> + Send) -> PyResult<T> {
         let inner = Arc::clone(&self.inner);
@@ -281,13 +289,13 @@ impl PyAgency {
     /// Raises:
     ///     InvalidArgumentError: the agency runs on the system clock.
     fn set_clock_for_tests_and_replays(&self, py: Python<'_>, now: DateTime<FixedOffset>) -> PyResult<()> {
-        lock(&self.inner).clock().set_for_tests_and_replays(utc(now)).py_err(py)
+        self.with(py, move |a| a.clock().set_for_tests_and_replays(utc(now)))
     }
 
     /// The agency's name.
     #[getter]
-    fn name(&self) -> String {
-        lock(&self.inner).name().to_owned()
+    fn name(&self, py: Python<'_>) -> String {
+        self.peek(py, |a| a.name().to_owned())
     }
 
     /// The policy profile.
@@ -300,26 +308,26 @@ impl PyAgency {
 
     /// Lower-case hex SHA-256 of the policy's settings (written in every record).
     #[getter]
-    fn policy_sha256(&self) -> String {
-        lock(&self.inner).policy_hash().to_owned()
+    fn policy_sha256(&self, py: Python<'_>) -> String {
+        self.peek(py, |a| a.policy_hash().to_owned())
     }
 
     /// The clock's time.
     #[getter]
-    fn now(&self) -> DateTime<Utc> {
-        lock(&self.inner).clock().now()
+    fn now(&self, py: Python<'_>) -> DateTime<Utc> {
+        self.peek(py, |a| a.clock().now())
     }
 
     /// Whether the agency runs on the system clock.
     #[getter]
-    fn system_clock(&self) -> bool {
-        lock(&self.inner).clock().is_system()
+    fn system_clock(&self, py: Python<'_>) -> bool {
+        self.peek(py, |a| a.clock().is_system())
     }
 
     /// The head of the audit log ``(sequence, hash_hex)``.
     #[getter]
-    fn head(&self) -> (u64, String) {
-        head_tuple(lock(&self.inner).head())
+    fn head(&self, py: Python<'_>) -> (u64, String) {
+        head_tuple(self.peek(py, |a| a.head()))
     }
 
     /// Verifies the audit log's chain (and against an exported head if given); returns the head.
@@ -338,34 +346,31 @@ impl PyAgency {
 
     /// The roster's users as dicts, by id.
     fn roster<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let users: Vec<User> = lock(&self.inner).roster().users().cloned().collect();
+        let users: Vec<User> = self.peek(py, |a| a.roster().users().cloned().collect());
         to_python(py, &users)
     }
 
     /// The legal holds of the register (active and released) as dicts.
     fn holds<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let holds = lock(&self.inner).holds().all().to_vec();
+        let holds = self.peek(py, |a| a.holds().all().to_vec());
         to_python(py, &holds)
     }
 
     /// The ids of the lists in force, sorted (officers' hot plates are list ``HOT-PLATES``).
-    fn list_ids(&self) -> Vec<String> {
-        lock(&self.inner).registry().snapshot().keys().cloned().collect()
+    fn list_ids(&self, py: Python<'_>) -> Vec<String> {
+        self.peek(py, |a| a.registry().snapshot().keys().cloned().collect())
     }
 
     /// The health of every list in force at the clock's time (R-LIST-5), in id order: the dicts
     /// of ``Registry.health``.
     fn health<'py>(&self, py: Python<'py>) -> PyResult<Vec<Bound<'py, PyDict>>> {
-        let health = {
-            let a = lock(&self.inner);
-            a.registry().health(a.clock().now())
-        };
+        let health = self.peek(py, |a| a.registry().health(a.clock().now()));
         health.into_iter().map(|h| crate::hotlist::health_dict(py, h)).collect()
     }
 
     /// The other-use approvals on record (G.O. §C.1.c), by reference, as dicts.
     fn approvals<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let approvals = lock(&self.inner).approvals().clone();
+        let approvals = self.peek(py, |a| a.approvals().clone());
         to_python(py, &approvals)
     }
 
@@ -1113,20 +1118,21 @@ impl PyAgency {
         to_python(py, &values)
     }
 
-    fn __repr__(&self) -> String {
-        let a = lock(&self.inner);
-        format!(
-            "Agency(name={:?}, policy={:?}, users={}, records={}, clock={})",
-            a.name(),
-            a.policy().name,
-            a.roster().len(),
-            a.head().sequence,
-            if a.clock().is_system() {
-                "system"
-            } else {
-                "for_tests_and_replays"
-            }
-        )
+    fn __repr__(&self, py: Python<'_>) -> String {
+        self.peek(py, |a| {
+            format!(
+                "Agency(name={:?}, policy={:?}, users={}, records={}, clock={})",
+                a.name(),
+                a.policy().name,
+                a.roster().len(),
+                a.head().sequence,
+                if a.clock().is_system() {
+                    "system"
+                } else {
+                    "for_tests_and_replays"
+                }
+            )
+        })
     }
 }
 

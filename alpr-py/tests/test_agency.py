@@ -487,3 +487,38 @@ def test_registry_withholds_covert_hits() -> None:
     # The conformance runner's helper states the matcher alone (covert included).
     both = _alpr._match_with_covert_for_conformance(reg, "6COV123", observed_at=NOW, now=NOW)
     assert sorted(h.list for h in both) == ["COVERT", "SVS"]
+
+
+def test_reading_the_agency_while_a_head_callback_runs_does_not_deadlock() -> None:
+    """A head callback runs inside an agency call (agency locked, GIL wanted); a second thread
+    reading the agency must not wait for that lock while it holds the GIL. Run in a child process
+    so that a regression fails on its timeout instead of hanging the suite."""
+    import subprocess
+    import sys
+    import textwrap
+
+    script = textwrap.dedent(
+        f"""
+        import datetime as dt, threading, time, alpr
+        import tests.test_agency as t
+        a, log = t._agency()
+        seen = []
+        log.export_heads(1, lambda head: (time.sleep(0.001), seen.append(head)))
+        def writer():
+            for _ in range(200):
+                a.authorize("i1", {{**t.QUERY, "case_number": "C-1"}})
+        w = threading.Thread(target=writer)
+        w.start()
+        reads = 0
+        while w.is_alive():
+            a.head, a.roster(), a.list_ids(), repr(a), a.now
+            reads += 1
+        w.join()
+        assert len(seen) >= 200 and reads > 0, (len(seen), reads)
+        print("ok", len(seen))
+        """
+    )
+    root = Path(__file__).resolve().parents[1]
+    done = subprocess.run([sys.executable, "-c", script], cwd=root, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.startswith("ok ")
