@@ -165,6 +165,11 @@ impl Column {
         self.chunks.iter().map(Array::len).sum()
     }
 
+    /// The column's chunks (for typed access to non-text columns).
+    pub(crate) fn chunks(&self) -> &[ArrayRef] {
+        &self.chunks
+    }
+
     /// Checks that this is a text column (string, large string, string view, or a dictionary
     /// of one of them), else a `TypeError` naming the argument and its type.
     pub(crate) fn check_text(&self, arg: &str) -> PyResult<()> {

@@ -14,6 +14,7 @@ mod plate;
 mod policy;
 mod registry;
 mod search;
+mod spark;
 mod time;
 mod workflow;
 
@@ -52,6 +53,9 @@ mod _alpr {
 
     #[pymodule_export]
     use crate::matching::PyMatchHit;
+
+    #[pymodule_export]
+    use crate::spark::{PyExternalGrant, PyShippedLists};
 
     #[pymodule_init]
     fn init(m: &Bound<'_, PyModule>) -> PyResult<()> {
