@@ -3,7 +3,8 @@
 //!
 //! The bytes are a header line `ALPR-LISTS 1`, a line with the lower-case hex SHA-256 of the
 //! payload, and the payload: JSON with the policy the lists were validated under and, per list,
-//! its metadata, install number and validated entries (in the shape of [`Entry::to_json`]).
+//! its metadata and validated entries (a version is its id and load time; the install number is
+//! the receiving registry's own) (in the shape of [`Entry::to_json`]).
 //! Decoding checks the header, the version and the checksum, then validates every entry again
 //! under the shipped policy and rebuilds the match index: an entry that no longer validates, or
 //! folds into another, is an error. A mismatch is never a silently different list.
@@ -27,7 +28,6 @@ fn invalid(detail: &str) -> Error {
 #[derive(serde::Serialize)]
 struct ListOut<'a> {
     meta: &'a ListMeta,
-    number: u64,
     entries: Vec<serde_json::Value>,
 }
 
@@ -40,7 +40,6 @@ struct PayloadOut<'a> {
 #[derive(serde::Deserialize)]
 struct ListIn {
     meta: ListMeta,
-    number: u64,
     entries: Vec<RawEntry>,
 }
 
@@ -56,7 +55,7 @@ struct PayloadIn {
 pub struct ShippedLists {
     /// The policy the lists were validated and indexed under.
     pub policy: Arc<Policy>,
-    /// The lists, by id, with their install numbers.
+    /// The lists, by id (not installed: their install numbers are 0).
     pub lists: Snapshot,
     /// Lower-case hex SHA-256 of the payload (the second line of the bytes).
     pub sha256: String,
@@ -74,7 +73,6 @@ pub fn encode(lists: &Snapshot, policy: &Policy) -> Result<(Vec<u8>, String)> {
             .values()
             .map(|v| ListOut {
                 meta: v.meta(),
-                number: v.number(),
                 entries: v.entries().iter().map(crate::hotlist::Entry::to_json).collect(),
             })
             .collect(),
@@ -115,8 +113,7 @@ pub fn decode(bytes: &[u8]) -> Result<ShippedLists> {
         if !report.rejected.is_empty() || report.merged != 0 || entries.len() != l.entries.len() {
             return Err(invalid("an entry does not validate to itself under the shipped policy"));
         }
-        let mut version = ListVersion::build(l.meta, entries, &policy);
-        version.number = l.number;
+        let version = ListVersion::build(l.meta, entries, &policy);
         lists.insert(version.meta().id.clone(), Arc::new(version));
     }
     Ok(ShippedLists {
@@ -151,7 +148,7 @@ mod tests {
     }
 
     #[test]
-    fn round_trip_keeps_every_entry_meta_and_number() {
+    fn round_trip_keeps_every_entry_and_meta() {
         let r = registry();
         let (bytes, sha) = encode(&r.snapshot(), r.policy()).unwrap();
         let back = decode(&bytes).unwrap();
@@ -161,7 +158,6 @@ mod tests {
             let w = &back.lists[id];
             assert_eq!(w.meta(), v.meta());
             assert_eq!(w.entries(), v.entries());
-            assert_eq!(w.number(), v.number());
         }
         // The same lists encode to the same bytes.
         assert_eq!(encode(&back.lists, &back.policy).unwrap().0, bytes);
@@ -187,7 +183,7 @@ mod tests {
     #[test]
     fn a_consistent_checksum_over_an_invalid_entry_is_refused() {
         let body = br#"{"policy":{},"lists":[{"meta":{"id":"X","kind":"standard","priority":1,
-            "loaded_at":"2026-01-01T00:00:00Z"},"number":1,"entries":[{"plate":"!!"}]}]}"#;
+            "loaded_at":"2026-01-01T00:00:00Z"},"entries":[{"plate":"!!"}]}]}"#;
         let mut bytes = HEADER.as_bytes().to_vec();
         bytes.extend_from_slice(crate::audit::hex(&Sha256::digest(body)).as_bytes());
         bytes.push(b'\n');

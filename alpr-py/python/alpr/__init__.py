@@ -37,6 +37,8 @@ from alpr._alpr import (
     AlprError,
     Hit,
     DetectionStore,
+    ExternalGrant,
+    ShippedLists,
     AuditLog,
     AuditReport,
     PurgePlan,
@@ -139,6 +141,8 @@ def access_review(
 __all__ = [
     "AccessError",
     "Agency",
+    "ExternalGrant",
+    "ShippedLists",
     "HitCase",
     "AlprError",
     "Hit",
