@@ -89,6 +89,8 @@ pub struct Agency<S: AuditStore> {
     hot_plates: BTreeMap<u64, crate::hotplate::HotPlate>,
     next_hot_plate: u64,
     next_hit: u64,
+    /// The last list bytes shipped for external reads of the agency's own lists.
+    shipped: external::ShipCache,
 }
 
 /// What the agency takes back from an existing log when it opens.
@@ -217,6 +219,7 @@ impl<S: AuditStore> Agency<S> {
             hot_plates: BTreeMap::new(),
             next_hot_plate: 1,
             next_hit: replayed.next_hit,
+            shipped: external::ShipCache::default(),
         };
         let now = agency.now()?;
         let mut r = AuditRecord::new(now, SYSTEM_USER, name, "agency_open", Outcome::Ok);

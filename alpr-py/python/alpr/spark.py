@@ -27,6 +27,7 @@ needs a new call (and gets a new record).
 
 from __future__ import annotations
 
+import hashlib
 from typing import TYPE_CHECKING, Any, Iterator, Mapping
 
 import pyarrow as pa
@@ -66,10 +67,27 @@ def spark_schema(schema: pa.Schema) -> Any:
     return T.StructType([T.StructField(f.name, of(f.type), True) for f in schema])
 
 
+# The lists broadcast by this driver, by Spark context and SHA-256 of the whole bytes: queries
+# over the same lists reuse one broadcast, so executors receive and decode a list version once.
+_BROADCASTS: dict[tuple[int, bytes], Any] = {}
+
+
+def _broadcast(sc: Any, data: bytes) -> Any:
+    key = (id(sc), hashlib.sha256(data).digest())
+    b = _BROADCASTS.get(key)
+    if b is None or b.value is None:
+        if len(_BROADCASTS) >= 2:
+            for old in _BROADCASTS.values():
+                old.unpersist()
+            _BROADCASTS.clear()
+        b = _BROADCASTS[key] = sc.broadcast(data)
+    return b
+
+
 def _submit(df: "DataFrame", plan: _d.Plan) -> "DataFrame":
-    """The worker side of a plan as a ``mapInArrow`` (lists broadcast once)."""
+    """The worker side of a plan as a ``mapInArrow`` (lists broadcast once per version)."""
     sc = df.sparkSession.sparkContext
-    broadcast = sc.broadcast(plan.lists) if plan.lists is not None else None
+    broadcast = _broadcast(sc, plan.lists) if plan.lists is not None else None
     grant_bytes, worker = plan.grant_bytes, plan.worker()
 
     def run(it: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
