@@ -48,9 +48,22 @@ def plate(rng: random.Random) -> str:
     return c(_DIGITS[1:]) + c(_LETTERS) + c(_LETTERS) + c(_LETTERS) + c(_DIGITS) + c(_DIGITS) + c(_DIGITS)
 
 
+_LOOK_ALIKE = {"0": "D", "1": "I", "2": "Z", "5": "S", "8": "B", "6": "G"}
+
+
+def look_alike(p: str) -> str:
+    """``p`` with its last digit that has a look-alike letter replaced by it (``8`` → ``B``):
+    a misread the matcher reports as ``confusable``."""
+    for i in range(len(p) - 1, -1, -1):
+        if p[i] in _LOOK_ALIKE:
+            return p[:i] + _LOOK_ALIKE[p[i]] + p[i + 1 :]
+    return p
+
+
 def reads(n: int, *, pool: int, seed: int = 16) -> tuple[pa.Table, list[str]]:
     """``n`` reads (``id``, ``plate``, ``observed_at``, ``lat``, ``lon``, ``jurisdiction``,
-    ``device_id``) over a pool of ``pool`` plates; one read in five is past retention. Returns
+    ``device_id``) over a pool of ``pool`` plates, one in twenty misread as a look-alike; one
+    read in five is past retention. Returns
     the table and the pool."""
     rng = random.Random(seed)
     plates = sorted({plate(rng) for _ in range(pool)})
@@ -59,7 +72,10 @@ def reads(n: int, *, pool: int, seed: int = 16) -> tuple[pa.Table, list[str]]:
     ids, ps, ts, lat, lon, jur, dev = [], [], [], [], [], [], []
     for i in range(n):
         ids.append(i + 1)
-        ps.append(rng.choice(plates))
+        p = rng.choice(plates)
+        if rng.random() < 0.05:
+            p = look_alike(p)
+        ps.append(p)
         if rng.random() < 0.2:
             ts.append(OLD_BEFORE - dt.timedelta(seconds=rng.randrange(span_old)))
         else:
