@@ -113,6 +113,8 @@ __all__ = [
     "decide_sharing_json",
     "purge_plan",
     "DetectionStore",
+    "ExternalGrant",
+    "ShippedLists",
     "_unaudited_search_for_conformance",
     "Agency",
     "HitCase",
