@@ -29,6 +29,7 @@ import argparse
 import datetime as dt
 import json
 import os
+import shutil
 import sys
 import tempfile
 from pathlib import Path
@@ -89,6 +90,7 @@ def main() -> int:
     import alpr.spark
 
     builder = SparkSession.builder.appName("alpr-retro-hits")
+    tmp = None
     if args.demo:
         tmp = Path(tempfile.mkdtemp(prefix="alpr-spark-demo-"))
         for k, v in _demo_inputs(tmp).items():
@@ -120,6 +122,8 @@ def main() -> int:
         hits.select("detection", "list", "entry", "kind", "tier", "category").show(10, truncate=False)
         print(f"{hits.count()} retro-hits", file=sys.stderr)
     spark.stop()
+    if tmp is not None:
+        shutil.rmtree(tmp, ignore_errors=True)
     return 0
 
 
