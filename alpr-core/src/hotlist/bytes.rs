@@ -1,10 +1,11 @@
 //! Lists in force as versioned, checksummed bytes: what a distributed job ships to its workers
-//! once (a Spark broadcast, a Dask scatter) and what a pickled `Registry` is.
+//! once (a Spark broadcast, a Dask delayed value) and what a pickled `Registry` is.
 //!
 //! The bytes are a header line `ALPR-LISTS 1`, a line with the lower-case hex SHA-256 of the
 //! payload, and the payload: JSON with the policy the lists were validated under and, per list,
-//! its metadata and validated entries (a version is its id and load time; the install number is
-//! the receiving registry's own) (in the shape of [`Entry::to_json`]).
+//! its metadata and validated entries (in the shape of [`crate::hotlist::Entry::to_json`]). A
+//! version is its id and load time; install numbers are the receiving registry's own and are not
+//! shipped.
 //! Decoding checks the header, the version and the checksum, then validates every entry again
 //! under the shipped policy and rebuilds the match index: an entry that no longer validates, or
 //! folds into another, is an error. A mismatch is never a silently different list.
@@ -20,6 +21,16 @@ use crate::policy::Policy;
 
 /// The first line of the bytes (the format and its version).
 const HEADER: &str = "ALPR-LISTS 1\n";
+
+/// Lower-case hex of bytes (as the audit log writes hashes; this layer sits below it).
+fn hex(bytes: &[u8]) -> String {
+    use std::fmt::Write as _;
+    bytes.iter().fold(String::with_capacity(2 * bytes.len()), |mut s, b| {
+        // Writing to a String cannot fail.
+        let _ = write!(s, "{b:02x}");
+        s
+    })
+}
 
 fn invalid(detail: &str) -> Error {
     Error::new(Code::InvalidArgument).with_detail(format!("list bytes: {detail}"))
@@ -78,7 +89,7 @@ pub fn encode(lists: &Snapshot, policy: &Policy) -> Result<(Vec<u8>, String)> {
             .collect(),
     };
     let body = serde_json::to_vec(&payload).map_err(|_| invalid("the lists do not serialize"))?;
-    let sha = crate::audit::hex(&Sha256::digest(&body));
+    let sha = hex(&Sha256::digest(&body));
     let mut out = Vec::with_capacity(HEADER.len() + 65 + body.len());
     out.extend_from_slice(HEADER.as_bytes());
     out.extend_from_slice(sha.as_bytes());
@@ -101,7 +112,7 @@ pub fn decode(bytes: &[u8]) -> Result<ShippedLists> {
         return Err(invalid("no checksum line"));
     }
     let (sha, body) = (&rest[..64], &rest[65..]);
-    let actual = crate::audit::hex(&Sha256::digest(body));
+    let actual = hex(&Sha256::digest(body));
     if sha != actual.as_bytes() {
         return Err(invalid("the SHA-256 of the payload does not match its checksum"));
     }
@@ -126,35 +137,44 @@ pub fn decode(bytes: &[u8]) -> Result<ShippedLists> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::registry::Registry;
+    use crate::hotlist::RawEntry;
 
-    fn registry() -> Registry {
-        let r = Registry::default();
-        let raw = crate::registry::RawList::from_json(
-            r#"{"id":"SVS","kind":"standard","priority":10,"loaded_at":"2026-01-01T00:00:00Z",
+    fn version(json: &str, policy: &Policy) -> Arc<ListVersion> {
+        #[derive(serde::Deserialize)]
+        struct Raw {
+            meta: ListMeta,
+            entries: Vec<RawEntry>,
+        }
+        let raw: Raw = serde_json::from_str(json).unwrap();
+        Arc::new(ListVersion::from_raw(raw.meta, &raw.entries, policy).unwrap().0)
+    }
+
+    fn lists() -> (Snapshot, Policy) {
+        let policy = Policy::sacramento();
+        let svs = version(
+            r#"{"meta":{"id":"SVS","kind":"standard","priority":10,"loaded_at":"2026-01-01T00:00:00Z"},
                 "entries":[{"plate":"7ABC123","jurisdiction":"CA","category":"stolen_vehicle",
                 "record_id":"V1","expires_at":"2027-01-01T00:00:00Z","vehicle":{"make":"HOND","year":2019},
                 "caution":{"armed_dangerous":true},"attributes":{"k":"v"}},{"plate":"8XYZ999"}]}"#,
-        )
-        .unwrap();
-        r.load(raw.meta, &raw.entries).unwrap();
-        let raw = crate::registry::RawList::from_json(
-            r#"{"id":"OOI","kind":"special","priority":5,"loaded_at":"2026-01-02T00:00:00Z",
+            &policy,
+        );
+        let ooi = version(
+            r#"{"meta":{"id":"OOI","kind":"special","priority":5,"loaded_at":"2026-01-02T00:00:00Z"},
                 "entries":[{"pattern":"7AB?123","category":"other"}]}"#,
-        )
-        .unwrap();
-        r.load(raw.meta, &raw.entries).unwrap();
-        r
+            &policy,
+        );
+        let map = BTreeMap::from([("SVS".to_owned(), svs), ("OOI".to_owned(), ooi)]);
+        (Arc::new(map), policy)
     }
 
     #[test]
     fn round_trip_keeps_every_entry_and_meta() {
-        let r = registry();
-        let (bytes, sha) = encode(&r.snapshot(), r.policy()).unwrap();
+        let (lists, policy) = lists();
+        let (bytes, sha) = encode(&lists, &policy).unwrap();
         let back = decode(&bytes).unwrap();
         assert_eq!(back.sha256, sha);
         assert_eq!(back.lists.len(), 2);
-        for (id, v) in r.snapshot().iter() {
+        for (id, v) in lists.iter() {
             let w = &back.lists[id];
             assert_eq!(w.meta(), v.meta());
             assert_eq!(w.entries(), v.entries());
@@ -165,8 +185,8 @@ mod tests {
 
     #[test]
     fn any_changed_byte_is_refused() {
-        let r = registry();
-        let (bytes, _) = encode(&r.snapshot(), r.policy()).unwrap();
+        let (lists, policy) = lists();
+        let (bytes, _) = encode(&lists, &policy).unwrap();
         for i in [0, HEADER.len() + 3, bytes.len() / 2, bytes.len() - 2] {
             let mut bad = bytes.clone();
             bad[i] ^= 0x01;
@@ -185,7 +205,7 @@ mod tests {
         let body = br#"{"policy":{},"lists":[{"meta":{"id":"X","kind":"standard","priority":1,
             "loaded_at":"2026-01-01T00:00:00Z"},"entries":[{"plate":"!!"}]}]}"#;
         let mut bytes = HEADER.as_bytes().to_vec();
-        bytes.extend_from_slice(crate::audit::hex(&Sha256::digest(body)).as_bytes());
+        bytes.extend_from_slice(hex(&Sha256::digest(body)).as_bytes());
         bytes.push(b'\n');
         bytes.extend_from_slice(body);
         assert!(decode(&bytes).is_err());
