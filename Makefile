@@ -154,6 +154,8 @@ $(VENV)/.ready: Makefile
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet 'maturin>=1.8,<2' 'pytest>=8' 'hypothesis>=6' 'pyarrow>=15' 'mypy>=1.18' 'pandas>=2.2' 'polars>=1.0' 'tqdm>=4'
+	# alpr.spark and alpr.dask (their tests need Java 17 for Spark; .ci/run installs a JRE).
+	$(PY) -m pip install --quiet --no-cache-dir 'pyspark>=4,<5' 'dask[dataframe]>=2024.1'
 	touch $@
 
 ## py-test: build the wheel, install it in the venv, run pytest, check the type stub with stubtest,

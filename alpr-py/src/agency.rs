@@ -60,7 +60,7 @@ impl AuditStore for SharedLog {
     }
 }
 
-fn lock(a: &Mutex<Inner>) -> MutexGuard<'_, Inner> {
+pub(crate) fn lock(a: &Mutex<Inner>) -> MutexGuard<'_, Inner> {
     a.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
@@ -160,8 +160,8 @@ impl ReadArgs {
 /// release it (and the GIL) once their record is written.
 #[pyclass(frozen, module = "alpr._alpr", name = "Agency")]
 pub(crate) struct PyAgency {
-    inner: Arc<Mutex<Inner>>,
-    policy: Arc<Policy>,
+    pub(crate) inner: Arc<Mutex<Inner>>,
+    pub(crate) policy: Arc<Policy>,
 }
 
 impl PyAgency {
@@ -220,7 +220,7 @@ impl PyAgency {
     }
 }
 
-fn request_of(py: Python<'_>, request: &Bound<'_, PyAny>) -> PyResult<AccessRequest> {
+pub(crate) fn request_of(py: Python<'_>, request: &Bound<'_, PyAny>) -> PyResult<AccessRequest> {
     AccessRequest::from_json(&json_text(py, request)?).py_err(py)
 }
 

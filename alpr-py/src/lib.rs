@@ -18,6 +18,7 @@ mod policy;
 mod progress;
 mod registry;
 mod search;
+mod spark;
 mod tables;
 mod time;
 mod workflow;
@@ -60,6 +61,9 @@ mod _alpr {
 
     #[pymodule_export]
     use crate::matching::{PyMatchHit, conformance_match_with_covert};
+
+    #[pymodule_export]
+    use crate::spark::{PyExternalGrant, PyShippedLists};
 
     #[pymodule_init]
     fn init(m: &Bound<'_, PyModule>) -> PyResult<()> {

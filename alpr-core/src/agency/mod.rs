@@ -17,6 +17,7 @@
 //! | `agency_open` | the agency is opened over a log | `roster_count`, `roster_sha256` |
 //! | `manage_users` | a roster change | `change`, `subject`, `roles`, `account`, `trained_on`, `clearance` |
 //! | the request's action (`query_detections`, …) | any access decision, search, canvass, retro-hit run | purpose, case number, query terms; for reads `read`, `window_from`, `window_to`, `retention_delete_after`, `holds_count`, `holds_sha256`, `hold_cases`; for `query_own_detections` reads `devices` (the user's, the only rows returned) |
+//! | the request's action, `read` = `match`, `retro_hits`, `search` or `canvass` | a read run outside the library on workers ([`Agency::grant_external`]) | as any read, with `engine` and, for lists, `lists`, `lists_sha256` |
 //! | `hit_open` | a hit becomes a workflow | `hit_id`, `list_id`, `list_version`, `entry`, `observed_at`, `device_id` |
 //! | `hit_event` | every workflow event, applied or refused (R-HIT-9) | `hit_id`, `list_id`, `list_version`, `event`, `result`, `at`, `reference`, `status` |
 //! | `hot_list_load` | a list load (R-LIST-9) | `list_id`, `list_kind`, `list_version`, `records`, `accepted`, `rejected`, `excluded`, `merged`, `file_sha256`, `approver` |
@@ -44,6 +45,7 @@ use crate::retention::{HoldKind, LegalHold, LegalHolds};
 use crate::time::Instant;
 
 mod clock;
+mod external;
 mod governance;
 mod hit;
 mod reads;
@@ -52,6 +54,7 @@ mod roster;
 mod tests;
 
 pub use clock::Clock;
+pub use external::{ExternalGrant, ExternalRead};
 pub use governance::{HOT_PLATE_LIST, ListLoad, OtherUseApproval, PodEvidence};
 pub use hit::{HitCase, HitPacket, ReadRecord, TimedEvent};
 pub use reads::{RetroHitsGrant, SearchGrant};
@@ -87,6 +90,8 @@ pub struct Agency<S: AuditStore> {
     hot_plates: BTreeMap<u64, crate::hotplate::HotPlate>,
     next_hot_plate: u64,
     next_hit: u64,
+    /// The last list bytes shipped for external reads of the agency's own lists.
+    shipped: external::ShipCache,
 }
 
 /// What the agency takes back from an existing log when it opens.
@@ -236,6 +241,7 @@ impl<S: AuditStore> Agency<S> {
             hot_plates: replayed.hot_plates,
             next_hot_plate: replayed.next_hot_plate,
             next_hit: replayed.next_hit,
+            shipped: external::ShipCache::default(),
         };
         let now = agency.now()?;
         if !agency.hot_plates.is_empty() {

@@ -79,7 +79,7 @@ impl RetroHitsGrant {
     }
 }
 
-fn check_read_action(request: &AccessRequest) -> Result<()> {
+pub(super) fn check_read_action(request: &AccessRequest) -> Result<()> {
     if matches!(request.action.as_str(), "query_detections" | "query_own_detections") {
         Ok(())
     } else {
@@ -104,7 +104,7 @@ fn devices_detail(devices: &HashSet<String>) -> String {
 
 impl<S: AuditStore> Agency<S> {
     /// What a read's record says about its window and holds.
-    fn read_details(
+    pub(super) fn read_details(
         &self,
         read: &str,
         from: Option<Instant>,

@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
+pub mod bytes;
 pub mod format;
 mod health;
 mod json;

@@ -36,7 +36,7 @@ impl DueRule {
     /// days, a year 365 or 366, and clamping or a time-zone change moves a date by less than 2
     /// more days, so the band is a few days wide and holds few rows of any one plate. The
     /// effective span is the later of keep-at-least and delete-after.
-    pub(super) fn band_ms(&self) -> (i64, i64) {
+    pub(crate) fn band_ms(&self) -> (i64, i64) {
         const DAY: i64 = 86_400_000;
         let bounds = |s: CalendarSpan| {
             let (y, m, d) = (i64::from(s.years), i64::from(s.months), i64::from(s.days));

@@ -130,6 +130,8 @@ __all__ = [
     "decide_sharing_json",
     "purge_plan",
     "DetectionStore",
+    "ExternalGrant",
+    "ShippedLists",
     "_unaudited_search_for_conformance",
     "_match_with_covert_for_conformance",
     "Agency",
@@ -235,6 +237,7 @@ class Policy:
     @property
     def time_zone(self) -> str: ...
     def check(self) -> list[dict[str, str]]: ...
+    def __reduce__(self) -> tuple[Callable[[str], Policy], tuple[str]]: ...
 
 @final
 class Registry:
@@ -245,6 +248,10 @@ class Registry:
     def __len__(self) -> int: ...
     def load_list(self, list: dict[str, object] | str, *, progress: _Progress = None) -> LoadReport: ...
     def _repr_html_(self) -> str: ...
+    def to_bytes(self) -> bytes: ...
+    @staticmethod
+    def from_bytes(data: bytes) -> Registry: ...
+    def __reduce__(self) -> tuple[Callable[[bytes], Registry], tuple[bytes]]: ...
     def load_file(
         self,
         path_or_bytes: _FileSource,
@@ -685,6 +692,21 @@ class Agency:
         as_table: bool,
         progress: _Progress = None,
     ) -> HitList | pyarrow.Table: ...
+    def grant_external(
+        self,
+        user: str,
+        *,
+        request: Mapping[str, Any] | str,
+        read: str,
+        engine: str,
+        lists: Registry | None = None,
+        list_id: str | None = None,
+        days: int | None = None,
+        pattern: str | None = None,
+        start: datetime.datetime | None = None,
+        end: datetime.datetime | None = None,
+        near: tuple[float, float, float] | None = None,
+    ) -> tuple[ExternalGrant, bytes | None]: ...
     def load_list(
         self,
         user: str,
@@ -841,3 +863,72 @@ class HitCase:
     def read(self) -> dict[str, Any]: ...
     def dispatch_packet(self) -> dict[str, Any]: ...
     def dispatch_packet_json(self) -> str: ...
+
+@final
+class ShippedLists:
+    def __new__(cls, data: bytes) -> Self: ...
+    @property
+    def sha256(self) -> str: ...
+    def list_ids(self) -> list[str]: ...
+    def registry(self) -> Registry: ...
+    def __len__(self) -> int: ...
+
+@final
+class ExternalGrant:
+    @staticmethod
+    def from_bytes(data: bytes) -> ExternalGrant: ...
+    def to_bytes(self) -> bytes: ...
+    def __reduce__(self) -> tuple[Callable[[bytes], ExternalGrant], tuple[bytes]]: ...
+    @property
+    def sequence(self) -> int: ...
+    @property
+    def read(self) -> str: ...
+    @property
+    def now(self) -> datetime.datetime: ...
+    @property
+    def user(self) -> str: ...
+    @property
+    def engine(self) -> str: ...
+    @property
+    def policy_sha256(self) -> str: ...
+    @property
+    def policy(self) -> Policy: ...
+    @property
+    def lists_sha256(self) -> str | None: ...
+    def search(
+        self,
+        data: Any,
+        *,
+        id: str = "id",
+        plate: str = "plate",
+        observed_at: str = "observed_at",
+        lat: str = "lat",
+        lon: str = "lon",
+        jurisdiction: str | None = None,
+        device_id: str | None = None,
+    ) -> Any: ...
+    def retro_hits(
+        self,
+        data: Any,
+        lists: ShippedLists,
+        *,
+        id: str = "id",
+        plate: str = "plate",
+        observed_at: str = "observed_at",
+        lat: str = "lat",
+        lon: str = "lon",
+        jurisdiction: str | None = None,
+        device_id: str | None = None,
+    ) -> Any: ...
+    def match_batch(
+        self,
+        data: Any,
+        lists: ShippedLists,
+        *,
+        id: str = "id",
+        plate: str = "plate",
+        observed_at: str = "observed_at",
+        jurisdiction: str | None = None,
+        plate_type: str | None = None,
+        origin: str = "vehicle",
+    ) -> Any: ...
