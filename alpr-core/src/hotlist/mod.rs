@@ -10,6 +10,8 @@ mod json;
 mod model;
 mod validate;
 
+#[doc(hidden)]
+pub use format::tokenize_csv;
 pub use format::{Format, load_bytes};
 pub use health::ListHealth;
 pub use model::{Attributes, Caution, Entry, ListMeta, Vehicle};

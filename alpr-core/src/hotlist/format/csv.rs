@@ -242,6 +242,31 @@ pub(crate) fn parse(text: &str, sink: &mut dyn FnMut(Record<'_>)) -> Result<File
     })
 }
 
+/// Tokenizes a CSV file as a load does (the file decoded, then every record split into its
+/// fields, a record with bad quoting skipped to the next line) and counts the records and fields:
+/// the tokenizer alone, for the benchmark that compares it with the `csv` crate's
+/// `ByteRecord` reader. Not part of the stable API.
+///
+/// # Errors
+/// The decoding failures of a load (`invalid_utf8`, `empty_file`).
+#[doc(hidden)]
+pub fn tokenize(bytes: &[u8]) -> Result<(usize, usize)> {
+    let text = super::decode(bytes)?;
+    let mut fields: Vec<Cow<'_, str>> = Vec::with_capacity(16);
+    let (mut pos, mut records, mut count) = (0, 0, 0);
+    while pos < text.len() {
+        records += 1;
+        match split(text, pos, &mut fields) {
+            Ok((next, _)) => {
+                pos = next;
+                count += fields.len();
+            }
+            Err(_) => pos = next_line(text, pos),
+        }
+    }
+    Ok((records, count))
+}
+
 /// One structurally sound record: its fields borrowed from `fields` (no `String` for what
 /// validation parses; the record id, vehicle and attributes, which an entry keeps, are copied).
 fn record<'f>(line: u32, roles: &[Role], fields: &'f mut Vec<Cow<'_, str>>) -> Record<'f> {

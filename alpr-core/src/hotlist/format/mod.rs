@@ -20,6 +20,9 @@ mod clew;
 mod csv;
 mod ncic;
 
+#[doc(hidden)]
+pub use csv::tokenize as tokenize_csv;
+
 use crate::error::{Code, Error, Position, Result};
 use std::fmt;
 
