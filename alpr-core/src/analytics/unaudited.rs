@@ -180,17 +180,25 @@ pub fn retro_hits(
     // R-MATCH-3; an entry expired, R-MATCH-5), never add one, so a plate without a hit then has
     // none at any of its detections, and most plates of a window stop there. The plates that
     // hit are matched detection by detection, as live reads.
-    for (plate, rows) in store.rows_by_plate(ceil_ms(since), ceil_ms(now)) {
+    let mut probe_hits = Vec::new();
+    let mut probe_error = None;
+    let plates = store.rows_by_plate_where(ceil_ms(since), ceil_ms(now), |plate| {
         let (buf, n) = plate.to_bytes();
         // The buffer holds only ASCII alphanumerics.
-        let text = std::str::from_utf8(&buf[..n]).unwrap_or_default();
-        let mut probe = Read::new(text, Instant::MIN_UTC);
+        let mut probe = Read::new(std::str::from_utf8(&buf[..n]).unwrap_or_default(), Instant::MIN_UTC);
         probe.origin = Origin::Fixed;
-        hits.clear();
-        matcher.match_into(&snapshot, &probe, now, &mut hits)?;
-        if hits.is_empty() {
-            continue;
+        probe_hits.clear();
+        match matcher.match_into(&snapshot, &probe, now, &mut probe_hits) {
+            Ok(()) => !probe_hits.is_empty(),
+            Err(e) => {
+                probe_error.get_or_insert(e);
+                false
+            }
         }
+    });
+    for (plate, rows) in plates {
+        let (buf, n) = plate.to_bytes();
+        let text = std::str::from_utf8(&buf[..n]).unwrap_or_default();
         for r in rows {
             let row = store.row(r);
             if !retention.is_visible(row.id, row.observed_ms) {
@@ -207,6 +215,9 @@ pub fn retro_hits(
                 hit,
             }));
         }
+    }
+    if let Some(e) = probe_error {
+        return Err(e);
     }
     out.sort_by(|a, b| a.detection_id.cmp(&b.detection_id).then_with(|| a.hit.order(&b.hit)));
     Ok(out)

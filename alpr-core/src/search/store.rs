@@ -378,13 +378,25 @@ impl DetectionStore {
         from_ms: i64,
         to_ms: i64,
     ) -> impl Iterator<Item = (Plate, impl ExactSizeIterator<Item = u32> + '_)> + '_ {
+        self.rows_by_plate_where(from_ms, to_ms, |_| true)
+    }
+
+    /// As [`Self::rows_by_plate`], for the plates `keep` accepts: `keep` sees each plate of the
+    /// window, in plate order, before its rows are looked up, so a plate it refuses costs no
+    /// search in its rows.
+    pub fn rows_by_plate_where<'s>(
+        &'s self,
+        from_ms: i64,
+        to_ms: i64,
+        mut keep: impl FnMut(Plate) -> bool + 's,
+    ) -> impl Iterator<Item = (Plate, impl ExactSizeIterator<Item = u32> + 's)> + 's {
         let pids = self.time.plates_in(from_ms, to_ms, self.plates.len(), |pid| {
             !self.window(pid as usize, from_ms, to_ms).is_empty()
         });
-        pids.into_iter().map(move |pid| {
+        pids.into_iter().filter_map(move |pid| {
             let pid = pid as usize;
-            let r = self.window(pid, from_ms, to_ms);
-            (Plate(self.plates[pid]), r.map(|p| self.row_of_pos[p]))
+            let plate = Plate(self.plates[pid]);
+            keep(plate).then(|| (plate, self.window(pid, from_ms, to_ms).map(|p| self.row_of_pos[p])))
         })
     }
 
