@@ -129,7 +129,8 @@ pub(crate) struct RawFields<'a> {
     pub(crate) expires_at: Option<&'a str>,
     pub(crate) vehicle: Option<Vehicle>,
     pub(crate) caution: Option<Caution>,
-    pub(crate) attributes: BTreeMap<String, String>,
+    /// `(name, value)` in file order; of one name the last stays.
+    pub(crate) attributes: Vec<(Cow<'a, str>, Cow<'a, str>)>,
 }
 
 impl RawFields<'_> {
@@ -148,7 +149,11 @@ impl RawFields<'_> {
             expires_at: own(self.expires_at),
             vehicle: self.vehicle.clone(),
             caution: self.caution.clone(),
-            attributes: self.attributes.clone(),
+            attributes: self
+                .attributes
+                .iter()
+                .map(|(k, v)| (k.clone().into_owned(), v.clone().into_owned()))
+                .collect(),
         }
     }
 }
@@ -208,7 +213,10 @@ pub(crate) fn validate_owned(
             expires_at: expires_at.as_deref(),
             vehicle,
             caution,
-            attributes,
+            attributes: attributes
+                .into_iter()
+                .map(|(k, v)| (Cow::Owned(k), Cow::Owned(v)))
+                .collect(),
         },
         kind,
         default_category,
@@ -282,7 +290,12 @@ pub(crate) fn validate_fields(
         vehicle: raw.vehicle.unwrap_or_default(),
         expires_at,
         caution: raw.caution.unwrap_or_default(),
-        attributes: Attributes::from(raw.attributes),
+        attributes: Attributes::from_pairs(
+            raw.attributes
+                .into_iter()
+                .map(|(k, v)| (k.into_owned().into_boxed_str(), v.into_owned().into_boxed_str()))
+                .collect(),
+        ),
     })
 }
 

@@ -6,7 +6,7 @@
 //! TOTAL RECORD 0000001          footer: the number of records
 //! ```
 
-use std::collections::BTreeMap;
+use std::borrow::Cow;
 
 use chrono::{NaiveDate, NaiveTime};
 
@@ -135,10 +135,9 @@ fn record(n: u32, line: &str, sink: &mut dyn FnMut(Record<'_>)) {
     if county.is_some_and(looks_like_formula) {
         return sink(reject(n, 11, Code::FormulaInjection));
     }
-    let mut attributes = BTreeMap::new();
-    if let Some(c) = county {
-        attributes.insert("county".to_owned(), c.to_owned());
-    }
+    let attributes = county
+        .map(|c| vec![(Cow::Borrowed("county"), Cow::Borrowed(c))])
+        .unwrap_or_default();
     sink(Record::Fields(
         RawFields {
             plate: f.field(0, 8),

@@ -269,7 +269,7 @@ pub fn tokenize(bytes: &[u8]) -> Result<(usize, usize)> {
 
 /// One structurally sound record: its fields borrowed from `fields` (no `String` for what
 /// validation parses; the record id, vehicle and attributes, which an entry keeps, are copied).
-fn record<'f>(line: u32, roles: &[Role], fields: &'f mut Vec<Cow<'_, str>>) -> Record<'f> {
+fn record<'f>(line: u32, roles: &'f [Role], fields: &'f mut Vec<Cow<'_, str>>) -> Record<'f> {
     if fields.len() > roles.len() {
         if let Some(extra) = fields[roles.len()..].iter().position(|f| !f.trim().is_empty()) {
             return reject(line, (roles.len() + extra) as u32 + 1, Code::InvalidField);
@@ -305,7 +305,7 @@ fn record<'f>(line: u32, roles: &[Role], fields: &'f mut Vec<Cow<'_, str>>) -> R
             },
             Role::ExpiresAt => raw.expires_at = Some(v),
             Role::Attribute(name) => {
-                raw.attributes.insert(name.clone(), v.to_owned());
+                raw.attributes.push((Cow::Borrowed(name), Cow::Borrowed(v)));
             }
         }
     }
