@@ -19,6 +19,8 @@ use crate::error::{Code, Error, Result};
 use crate::hotlist::ListVersion;
 use crate::index::IndexParams;
 use crate::matching::{Hit, Matcher, Read};
+use crate::pattern::PlateOrPattern;
+use crate::plate::Plate;
 use crate::policy::Policy;
 use crate::search::{DetectionQuery, DetectionStore, Retention};
 use crate::time::Instant;
@@ -170,6 +172,7 @@ pub fn retro_hits(
     } else {
         Arc::new(ListVersion::build(list.meta().clone(), list.entries().to_vec(), policy))
     };
+    let filter = KeyFilter::new(&list, policy);
     let snapshot = Arc::new(BTreeMap::from([(list.meta().id.clone(), list)]));
     let matcher = Matcher::new(Arc::clone(policy));
     let mut out = Vec::new();
@@ -178,11 +181,14 @@ pub fn retro_hits(
     // first matched once as a read with no jurisdiction at the earliest instant: a read's
     // jurisdiction and time only ever remove a hit of its plate (a mismatch suppressed,
     // R-MATCH-3; an entry expired, R-MATCH-5), never add one, so a plate without a hit then has
-    // none at any of its detections, and most plates of a window stop there. The plates that
-    // hit are matched detection by detection, as live reads.
+    // none at any of its detections, and most plates of a window stop there (most before that,
+    // at the key filter). The plates that hit are matched detection by detection, as live reads.
     let mut probe_hits = Vec::new();
     let mut probe_error = None;
     let plates = store.rows_by_plate_where(ceil_ms(since), ceil_ms(now), |plate| {
+        if !filter.may_hit(plate) {
+            return false;
+        }
         let (buf, n) = plate.to_bytes();
         // The buffer holds only ASCII alphanumerics.
         let mut probe = Read::new(std::str::from_utf8(&buf[..n]).unwrap_or_default(), Instant::MIN_UTC);
@@ -221,6 +227,70 @@ pub fn retro_hits(
     }
     out.sort_by(|a, b| a.detection_id.cmp(&b.detection_id).then_with(|| a.hit.order(&b.hit)));
     Ok(out)
+}
+
+/// A filter of the plates that may hit a list version, in front of the matcher in retro-hits:
+/// `may_hit` is false only for a plate that no entry can match. Without edits and patterns, a
+/// plate matches an entry only exactly or as a look-alike, and both share the entry's confusion
+/// key (every character replaced by its class representative, a superset of the look-alike
+/// relation); the filter is one bit per hash of the keys of the list's plates (32 bits an entry,
+/// so about 3 % of plates that cannot hit still pass, and the matcher settles them). Under edits
+/// or with pattern entries every plate passes.
+struct KeyFilter {
+    confusion: crate::index::Confusion,
+    /// `None`: every plate passes.
+    bits: Option<Vec<u64>>,
+    shift: u32,
+}
+
+impl KeyFilter {
+    fn new(list: &ListVersion, policy: &Policy) -> KeyFilter {
+        let confusion = IndexParams::of(policy).confusion;
+        let plates = || {
+            list.entries().iter().filter_map(|e| match &e.key {
+                PlateOrPattern::Plate(p) => Some(*p),
+                PlateOrPattern::Pattern(_) => None,
+            })
+        };
+        let has_patterns = list
+            .entries()
+            .iter()
+            .any(|e| matches!(e.key, PlateOrPattern::Pattern(_)));
+        if policy.max_edits > 0 || has_patterns {
+            return KeyFilter {
+                confusion,
+                bits: None,
+                shift: 64,
+            };
+        }
+        // 2^k bits, at least 32 an entry; from 2^10 to 2^30 (128 MB for 33 million entries).
+        let k = (list.entries().len().max(1) * 32)
+            .next_power_of_two()
+            .trailing_zeros()
+            .clamp(10, 30);
+        let mut bits = vec![0u64; (1usize << k) / 64];
+        let shift = 64 - k;
+        for p in plates() {
+            let h = KeyFilter::hash(confusion.key(p), shift);
+            bits[h / 64] |= 1 << (h % 64);
+        }
+        KeyFilter {
+            confusion,
+            bits: Some(bits),
+            shift,
+        }
+    }
+
+    fn hash(key: u64, shift: u32) -> usize {
+        (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> shift) as usize
+    }
+
+    fn may_hit(&self, plate: Plate) -> bool {
+        self.bits.as_ref().is_none_or(|bits| {
+            let h = KeyFilter::hash(self.confusion.key(plate), self.shift);
+            bits[h / 64] >> (h % 64) & 1 == 1
+        })
+    }
 }
 
 /// What a retro-hits run's audit record says it looked for.
