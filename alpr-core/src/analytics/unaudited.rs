@@ -246,22 +246,13 @@ struct KeyFilter {
 impl KeyFilter {
     fn new(list: &ListVersion, policy: &Policy) -> KeyFilter {
         let confusion = IndexParams::of(policy).confusion;
-        let plates = || {
-            list.entries().iter().filter_map(|e| match &e.key {
-                PlateOrPattern::Plate(p) => Some(*p),
-                PlateOrPattern::Pattern(_) => None,
-            })
+        let every_plate = KeyFilter {
+            confusion: confusion.clone(),
+            bits: None,
+            shift: 64,
         };
-        let has_patterns = list
-            .entries()
-            .iter()
-            .any(|e| matches!(e.key, PlateOrPattern::Pattern(_)));
-        if policy.max_edits > 0 || has_patterns {
-            return KeyFilter {
-                confusion,
-                bits: None,
-                shift: 64,
-            };
+        if policy.max_edits > 0 {
+            return every_plate;
         }
         // 2^k bits, at least 32 an entry; from 2^10 to 2^30 (128 MB for 33 million entries).
         let k = (list.entries().len().max(1) * 32)
@@ -270,8 +261,11 @@ impl KeyFilter {
             .clamp(10, 30);
         let mut bits = vec![0u64; (1usize << k) / 64];
         let shift = 64 - k;
-        for p in plates() {
-            let h = KeyFilter::hash(confusion.key(p), shift);
+        for e in list.entries() {
+            let PlateOrPattern::Plate(p) = &e.key else {
+                return every_plate;
+            };
+            let h = KeyFilter::hash(confusion.key(*p), shift);
             bits[h / 64] |= 1 << (h % 64);
         }
         KeyFilter {

@@ -381,22 +381,28 @@ impl DetectionStore {
         self.rows_by_plate_where(from_ms, to_ms, |_| true)
     }
 
-    /// As [`Self::rows_by_plate`], for the plates `keep` accepts: `keep` sees each plate of the
-    /// window, in plate order, before its rows are looked up, so a plate it refuses costs no
-    /// search in its rows.
-    pub fn rows_by_plate_where<'s>(
-        &'s self,
+    /// As [`Self::rows_by_plate`], for the plates `keep` accepts: `keep` sees every plate of
+    /// the window, in plate order, before any plate's rows are looked up, so a plate it refuses
+    /// costs no search in its rows.
+    pub fn rows_by_plate_where(
+        &self,
         from_ms: i64,
         to_ms: i64,
-        mut keep: impl FnMut(Plate) -> bool + 's,
-    ) -> impl Iterator<Item = (Plate, impl ExactSizeIterator<Item = u32> + 's)> + 's {
+        mut keep: impl FnMut(Plate) -> bool,
+    ) -> impl Iterator<Item = (Plate, impl ExactSizeIterator<Item = u32> + '_)> + '_ {
         let pids = self.time.plates_in(from_ms, to_ms, self.plates.len(), |pid| {
             !self.window(pid as usize, from_ms, to_ms).is_empty()
         });
-        pids.into_iter().filter_map(move |pid| {
-            let pid = pid as usize;
-            let plate = Plate(self.plates[pid]);
-            keep(plate).then(|| (plate, self.window(pid, from_ms, to_ms).map(|p| self.row_of_pos[p])))
+        // The plates first, in a loop of independent loads (their misses overlap), then the
+        // filter over them in order.
+        let mut plates: Vec<(u32, Plate)> = pids
+            .into_iter()
+            .map(|pid| (pid, Plate(self.plates[pid as usize])))
+            .collect();
+        plates.retain(|&(_, plate)| keep(plate));
+        plates.into_iter().map(move |(pid, plate)| {
+            let rows = self.window(pid as usize, from_ms, to_ms).map(|p| self.row_of_pos[p]);
+            (plate, rows)
         })
     }
 
