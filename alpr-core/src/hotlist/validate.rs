@@ -148,7 +148,7 @@ impl RawFields<'_> {
             incident_date: own(self.incident_date),
             expires_at: own(self.expires_at),
             vehicle: self.vehicle.clone(),
-            caution: self.caution.clone(),
+            caution: self.caution,
             attributes: self
                 .attributes
                 .iter()

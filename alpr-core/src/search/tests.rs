@@ -305,8 +305,8 @@ proptest! {
 #[test]
 fn the_time_index_costs_four_bytes_a_detection() {
     let mut b = DetectionStoreBuilder::new();
-    for i in 0..3000u64 {
-        b.push_ms(i, "7ABC123".parse().unwrap(), None, i as i64, 0.0, 0.0, None)
+    for i in 0..3000i64 {
+        b.push_ms(i.unsigned_abs(), "7ABC123".parse().unwrap(), None, i, 0.0, 0.0, None)
             .unwrap();
     }
     let s = b.build().unwrap();

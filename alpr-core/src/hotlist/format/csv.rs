@@ -142,7 +142,7 @@ fn is_blank(fields: &[Cow<'_, str>]) -> bool {
 }
 
 /// A cell's text, trimmed; `None` when blank.
-fn cell<'a>(c: &'a Cow<'_, str>) -> Option<&'a str> {
+fn cell(c: &str) -> Option<&str> {
     Some(c.trim()).filter(|t| !t.is_empty())
 }
 
