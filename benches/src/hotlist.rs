@@ -1,5 +1,5 @@
 //! `hotlist/*`: parse + validate + index a 1,000,000-entry CSV and a 1,000,000-record CLEW file,
-//! on one core; and `hotlist/load_file_edits1_*`: a registry under `max_edits = 1` loading a
+//! on one core; `hotlist/tokenize_csv_1m/*`: the CSV's tokenizer against the `csv` crate's; and `hotlist/load_file_edits1_*`: a registry under `max_edits = 1` loading a
 //! 200,000-entry CSV through `Registry::load_file` (the C and Python load path), then matching
 //! reads against it — a version indexed for another policy would make every read rebuild its
 //! index (issue 14). Memory is measured by the `hotlist_mem` example and `benches/mem/` (a
@@ -47,7 +47,46 @@ pub(crate) fn define(c: &mut Criterion) {
         });
     }
     g.finish();
+    define_tokenize(c);
     define_policy_load(c);
+}
+
+/// `hotlist/tokenize_csv_1m/*`: the 9-column CSV tokenized alone, by alpr's tokenizer (as a load
+/// splits records: the file decoded as UTF-8, each record's fields borrowed from it) and by the
+/// `csv` crate's reader into one reused `ByteRecord` (after the same UTF-8 check), counting
+/// records and fields.
+fn define_tokenize(c: &mut Criterion) {
+    let bytes = data::csv(N);
+    let mut g = c.benchmark_group("hotlist");
+    g.sample_size(10);
+    g.measurement_time(Duration::from_secs(10));
+    g.throughput(Throughput::Bytes(bytes.len() as u64));
+    let want = (N as usize + 1, (N as usize + 1) * 9);
+    g.bench_function("tokenize_csv_1m/alpr", |b| {
+        b.iter(|| {
+            let got = alpr_core::hotlist::tokenize_csv(black_box(&bytes)).expect("bench file is UTF-8");
+            assert_eq!(got, want);
+            got
+        });
+    });
+    g.bench_function("tokenize_csv_1m/csv_crate", |b| {
+        b.iter(|| {
+            let text = std::str::from_utf8(black_box(&bytes)).expect("bench file is UTF-8");
+            let mut reader = csv::ReaderBuilder::new()
+                .has_headers(false)
+                .flexible(true)
+                .from_reader(text.as_bytes());
+            let mut record = csv::ByteRecord::new();
+            let (mut records, mut fields) = (0, 0);
+            while reader.read_byte_record(&mut record).expect("bench file parses") {
+                records += 1;
+                fields += record.len();
+            }
+            assert_eq!((records, fields), want);
+            (records, fields)
+        });
+    });
+    g.finish();
 }
 
 /// `load_file` under a non-default matching policy, then matches: the load and the reads after it.

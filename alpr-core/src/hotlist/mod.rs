@@ -11,6 +11,8 @@ mod json;
 mod model;
 mod validate;
 
+#[doc(hidden)]
+pub use format::tokenize_csv;
 pub use format::{Format, TableRow, load_bytes, load_table};
 pub use health::ListHealth;
 pub use model::{Attributes, Caution, Entry, ListMeta, Vehicle};

@@ -132,6 +132,26 @@ impl Attributes {
     }
 }
 
+impl Attributes {
+    /// From `(name, value)` pairs in input order; of pairs with the same name the last one
+    /// stays, as with repeated inserts into a map (a file record's attributes, without the map).
+    pub(crate) fn from_pairs(mut pairs: Vec<(Box<str>, Box<str>)>) -> Attributes {
+        if pairs.len() > 1 {
+            // Stable: pairs of one name keep their input order, the last of a run is the latest.
+            pairs.sort_by(|a, b| a.0.cmp(&b.0));
+            let mut out: Vec<(Box<str>, Box<str>)> = Vec::with_capacity(pairs.len());
+            for p in pairs {
+                match out.last_mut() {
+                    Some(last) if last.0 == p.0 => *last = p,
+                    _ => out.push(p),
+                }
+            }
+            pairs = out;
+        }
+        Attributes(pairs.into_boxed_slice())
+    }
+}
+
 impl From<BTreeMap<String, String>> for Attributes {
     fn from(map: BTreeMap<String, String>) -> Attributes {
         // A map iterates in name order with unique names: already the slice's invariant.
@@ -184,5 +204,17 @@ mod tests {
             serde_json::to_value(&map).unwrap()
         );
         assert!(Attributes::new().is_empty() && Attributes::new().get("county").is_none());
+    }
+
+    proptest::proptest! {
+        /// Pairs in file order give the attributes a map of repeated inserts gives.
+        #[test]
+        fn attributes_from_pairs_are_those_of_the_map(
+            pairs in proptest::collection::vec(("[a-d]{1,2}", "[0-9]{0,2}"), 0..12),
+        ) {
+            let map: BTreeMap<String, String> = pairs.iter().cloned().collect();
+            let boxed = pairs.iter().map(|(k, v)| (Box::from(k.as_str()), Box::from(v.as_str()))).collect();
+            proptest::prop_assert_eq!(Attributes::from_pairs(boxed), Attributes::from(map));
+        }
     }
 }

@@ -1,6 +1,7 @@
 //! Ingest validation (R-LIST-6, R-LIST-8): raw entries in, validated entries and an explanation of
 //! every rejected record out.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 
 use crate::error::{Code, Error, Position, Result};
@@ -112,8 +113,53 @@ impl LoadReport {
     }
 }
 
-fn trimmed(s: Option<&String>) -> Option<&str> {
-    s.map(|s| s.trim()).filter(|s| !s.is_empty())
+/// A record's fields as a file parser hands them to validation: the text that validation parses
+/// (key, jurisdiction, plate type, category, dates) borrowed from the file, never copied into a
+/// `String`; the text an entry keeps (record id, vehicle, attributes) owned or borrowed, copied
+/// once if the record is kept.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct RawFields<'a> {
+    pub(crate) plate: Option<&'a str>,
+    pub(crate) pattern: Option<&'a str>,
+    pub(crate) jurisdiction: Option<&'a str>,
+    pub(crate) plate_type: Option<&'a str>,
+    pub(crate) category: Option<&'a str>,
+    pub(crate) record_id: Option<Cow<'a, str>>,
+    pub(crate) incident_date: Option<&'a str>,
+    pub(crate) expires_at: Option<&'a str>,
+    pub(crate) vehicle: Option<Vehicle>,
+    pub(crate) caution: Option<Caution>,
+    /// `(name, value)` in file order; of one name the last stays.
+    pub(crate) attributes: Vec<(Cow<'a, str>, Cow<'a, str>)>,
+}
+
+impl RawFields<'_> {
+    /// The same record as an owned [`RawEntry`] (for [`crate::hotlist::parse_bytes`], which
+    /// collects).
+    pub(crate) fn to_raw(&self) -> RawEntry {
+        let own = |s: Option<&str>| s.map(str::to_owned);
+        RawEntry {
+            plate: own(self.plate),
+            pattern: own(self.pattern),
+            jurisdiction: own(self.jurisdiction),
+            plate_type: own(self.plate_type),
+            category: own(self.category),
+            record_id: self.record_id.as_deref().map(str::to_owned),
+            incident_date: own(self.incident_date),
+            expires_at: own(self.expires_at),
+            vehicle: self.vehicle.clone(),
+            caution: self.caution,
+            attributes: self
+                .attributes
+                .iter()
+                .map(|(k, v)| (k.clone().into_owned(), v.clone().into_owned()))
+                .collect(),
+        }
+    }
+}
+
+fn trimmed(s: Option<&str>) -> Option<&str> {
+    s.map(str::trim).filter(|s| !s.is_empty())
 }
 
 /// Validates one raw entry for a list of `kind` (R-LIST-6, R-LIST-8, R-MATCH-6).
@@ -135,15 +181,58 @@ pub fn validate_entry(
     validate_owned(raw.clone(), kind, default_category, policy)
 }
 
-/// [`validate_entry`] on an owned raw entry: its strings move into the entry (the file loaders'
-/// path, which must not copy a million records' fields twice).
+/// [`validate_entry`] on an owned raw entry: the strings an entry keeps move into it.
 pub(crate) fn validate_owned(
     raw: RawEntry,
     kind: ListKind,
     default_category: Option<Category>,
     policy: &Policy,
 ) -> Result<Entry> {
-    let key = match (trimmed(raw.plate.as_ref()), trimmed(raw.pattern.as_ref())) {
+    let RawEntry {
+        plate,
+        pattern,
+        jurisdiction,
+        plate_type,
+        category,
+        record_id,
+        incident_date,
+        expires_at,
+        vehicle,
+        caution,
+        attributes,
+    } = raw;
+    validate_fields(
+        RawFields {
+            plate: plate.as_deref(),
+            pattern: pattern.as_deref(),
+            jurisdiction: jurisdiction.as_deref(),
+            plate_type: plate_type.as_deref(),
+            category: category.as_deref(),
+            record_id: record_id.map(Cow::Owned),
+            incident_date: incident_date.as_deref(),
+            expires_at: expires_at.as_deref(),
+            vehicle,
+            caution,
+            attributes: attributes
+                .into_iter()
+                .map(|(k, v)| (Cow::Owned(k), Cow::Owned(v)))
+                .collect(),
+        },
+        kind,
+        default_category,
+        policy,
+    )
+}
+
+/// [`validate_entry`] on a record's fields (the file loaders' path: nothing is copied but what
+/// the entry keeps).
+pub(crate) fn validate_fields(
+    raw: RawFields<'_>,
+    kind: ListKind,
+    default_category: Option<Category>,
+    policy: &Policy,
+) -> Result<Entry> {
+    let key = match (trimmed(raw.plate), trimmed(raw.pattern)) {
         (Some(_), Some(_)) => {
             return Err(Error::new(Code::InvalidField).with_detail("both a plate and a pattern"));
         }
@@ -162,18 +251,16 @@ pub(crate) fn validate_owned(
             return Err(Error::new(Code::PlaceholderPlate));
         }
     }
-    let jurisdiction = trimmed(raw.jurisdiction.as_ref())
-        .map(Jurisdiction::parse)
-        .transpose()?;
-    let plate_type = trimmed(raw.plate_type.as_ref()).map(PlateType::parse).transpose()?;
-    let category = match trimmed(raw.category.as_ref()) {
+    let jurisdiction = trimmed(raw.jurisdiction).map(Jurisdiction::parse).transpose()?;
+    let plate_type = trimmed(raw.plate_type).map(PlateType::parse).transpose()?;
+    let category = match trimmed(raw.category) {
         Some(c) => Category::parse(c)?,
         None => default_category.unwrap_or(Category::Other),
     };
     if policy.forbidden_categories.contains(&category) {
         return Err(Error::new(Code::CategoryForbidden));
     }
-    let incident_date = trimmed(raw.incident_date.as_ref())
+    let incident_date = trimmed(raw.incident_date)
         .map(|d| {
             if d.len() == 8 {
                 time::parse_yyyymmdd(d)
@@ -182,13 +269,13 @@ pub(crate) fn validate_owned(
             }
         })
         .transpose()?;
-    let expires_at = trimmed(raw.expires_at.as_ref()).map(time::parse_instant).transpose()?;
+    let expires_at = trimmed(raw.expires_at).map(time::parse_instant).transpose()?;
     let record_id = raw.record_id.and_then(|s| {
         let t = s.trim();
         if t.is_empty() {
             None
         } else if t.len() == s.len() {
-            Some(s)
+            Some(s.into_owned())
         } else {
             Some(t.to_owned())
         }
@@ -203,7 +290,12 @@ pub(crate) fn validate_owned(
         vehicle: raw.vehicle.unwrap_or_default(),
         expires_at,
         caution: raw.caution.unwrap_or_default(),
-        attributes: Attributes::from(raw.attributes),
+        attributes: Attributes::from_pairs(
+            raw.attributes
+                .into_iter()
+                .map(|(k, v)| (k.into_owned().into_boxed_str(), v.into_owned().into_boxed_str()))
+                .collect(),
+        ),
     })
 }
 
@@ -312,8 +404,19 @@ impl<'p> Validator<'p> {
 
     /// One record and where it came from.
     pub(crate) fn push(&mut self, raw: RawEntry, position: Position) {
+        let result = validate_owned(raw, self.kind, self.default_category, self.policy);
+        self.push_result(result, position);
+    }
+
+    /// One record's fields (from a file parser) and where they came from.
+    pub(crate) fn push_fields(&mut self, raw: RawFields<'_>, position: Position) {
+        let result = validate_fields(raw, self.kind, self.default_category, self.policy);
+        self.push_result(result, position);
+    }
+
+    fn push_result(&mut self, result: Result<Entry>, position: Position) {
         self.total += 1;
-        match validate_owned(raw, self.kind, self.default_category, self.policy) {
+        match result {
             Ok(e) => {
                 let next = u32::try_from(self.entries.len()).unwrap_or(u32::MAX);
                 let kept = match &e.key {

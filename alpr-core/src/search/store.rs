@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use super::index::{Plate, SuffixOrder, TrigramIndex};
+use super::index::{Plate, SuffixOrder, TimeIndex, TrigramIndex};
 use super::invalid_at;
 use crate::error::{Code, Error, Position, Result};
 use crate::geo::valid_lat_lon;
@@ -231,6 +231,7 @@ impl DetectionStoreBuilder {
             row_of_pos: order,
             pos_of_row,
             offsets,
+            time: TimeIndex::new(&self.observed, &pid_of_row),
             suffix: SuffixOrder::new(&plates),
             from_start: TrigramIndex::new(&plates, false),
             from_end: TrigramIndex::new(&plates, true),
@@ -315,6 +316,8 @@ pub struct DetectionStore {
     pub(super) row_of_pos: Vec<u32>,
     pub(super) pos_of_row: Vec<u32>,
     pub(super) devices: Vec<String>,
+    // The plate of every detection in time order, for windows (retro-hits).
+    pub(super) time: TimeIndex,
     pub(super) suffix: SuffixOrder,
     pub(super) from_start: TrigramIndex,
     pub(super) from_end: TrigramIndex,
@@ -364,9 +367,49 @@ impl DetectionStore {
     }
 
     /// Every distinct plate with a detection observed in `[from_ms, to_ms)`, in plate order, with
-    /// the rows of those detections, oldest first (for retro-hits, R-SEARCH-2: one pass over the
-    /// plates, one binary search per plate for the window).
+    /// the rows of those detections, oldest first (for retro-hits, R-SEARCH-2).
+    ///
+    /// The plates come from the time index: the detections of the window, read in time order,
+    /// mark their plates in a bitset, so a short window costs in proportion to its detections,
+    /// not to every distinct plate of the store; each marked plate's rows are then one binary
+    /// search in its time-sorted rows.
     pub fn rows_by_plate(
+        &self,
+        from_ms: i64,
+        to_ms: i64,
+    ) -> impl Iterator<Item = (Plate, impl ExactSizeIterator<Item = u32> + '_)> + '_ {
+        self.rows_by_plate_where(from_ms, to_ms, |_| true)
+    }
+
+    /// As [`Self::rows_by_plate`], for the plates `keep` accepts: `keep` sees every plate of
+    /// the window, in plate order, before any plate's rows are looked up, so a plate it refuses
+    /// costs no search in its rows.
+    pub fn rows_by_plate_where(
+        &self,
+        from_ms: i64,
+        to_ms: i64,
+        mut keep: impl FnMut(Plate) -> bool,
+    ) -> impl Iterator<Item = (Plate, impl ExactSizeIterator<Item = u32> + '_)> + '_ {
+        let pids = self.time.plates_in(from_ms, to_ms, self.plates.len(), |pid| {
+            !self.window(pid as usize, from_ms, to_ms).is_empty()
+        });
+        // The plates first, in a loop of independent loads (their misses overlap), then the
+        // filter over them in order.
+        let mut plates: Vec<(u32, Plate)> = pids
+            .into_iter()
+            .map(|pid| (pid, Plate(self.plates[pid as usize])))
+            .collect();
+        plates.retain(|&(_, plate)| keep(plate));
+        plates.into_iter().map(move |(pid, plate)| {
+            let rows = self.window(pid as usize, from_ms, to_ms).map(|p| self.row_of_pos[p]);
+            (plate, rows)
+        })
+    }
+
+    /// [`Self::rows_by_plate`] as it was before the time index: a walk over every distinct plate
+    /// with a binary search in each (the oracle of the tests).
+    #[cfg(test)]
+    pub(crate) fn rows_by_plate_full_scan(
         &self,
         from_ms: i64,
         to_ms: i64,
@@ -375,6 +418,11 @@ impl DetectionStore {
             let r = self.window(pid, from_ms, to_ms);
             (!r.is_empty()).then(|| (Plate(self.plates[pid]), r.map(|p| self.row_of_pos[p])))
         })
+    }
+
+    /// Heap bytes of the time index (4 bytes a detection and 8 bytes a block of them).
+    pub fn time_index_bytes(&self) -> usize {
+        self.time.heap_bytes()
     }
 
     pub(super) fn window(&self, pid: usize, from_ms: i64, to_ms: i64) -> std::ops::Range<usize> {

@@ -276,3 +276,40 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    /// The plates of a window and their rows from the time index are those of the full walk
+    /// over every plate it replaced, for windows that cut blocks anywhere (blocks of 3 in tests),
+    /// with ties, empty and reversed windows and the whole range.
+    #[test]
+    fn rows_by_plate_over_the_time_index_equal_the_full_scan(
+        rows in prop::collection::vec(("[AB12]{1,3}", 0i64..40), 0..80),
+        windows in prop::collection::vec((-2i64..44, 0i64..46), 1..8),
+    ) {
+        let mut b = DetectionStoreBuilder::new();
+        for (i, (p, t)) in rows.iter().enumerate() {
+            b.push_ms(i as u64, p.parse().unwrap(), None, t * 1000, 0.0, 0.0, None).unwrap();
+        }
+        let s = b.build().unwrap();
+        let collect = |it: &mut dyn Iterator<Item = (Plate, Vec<u32>)>| it.collect::<Vec<_>>();
+        let mut all = windows.iter().map(|&(f, l)| (f * 1000, (f + l) * 1000)).collect::<Vec<_>>();
+        all.extend([(i64::MIN, i64::MAX), (5000, 5000), (9000, 2000)]);
+        for (from, to) in all {
+            let got = collect(&mut s.rows_by_plate(from, to).map(|(p, r)| (p, r.collect())));
+            let want = collect(&mut s.rows_by_plate_full_scan(from, to).map(|(p, r)| (p, r.collect())));
+            prop_assert_eq!(got, want);
+        }
+    }
+}
+
+#[test]
+fn the_time_index_costs_four_bytes_a_detection() {
+    let mut b = DetectionStoreBuilder::new();
+    for i in 0..3000i64 {
+        b.push_ms(i.unsigned_abs(), "7ABC123".parse().unwrap(), None, i, 0.0, 0.0, None)
+            .unwrap();
+    }
+    let s = b.build().unwrap();
+    // 4 bytes a detection, 8 bytes a block of 3 (the test block size).
+    assert_eq!(s.time_index_bytes(), 3000 * 4 + 1000 * 8);
+}

@@ -6,7 +6,7 @@
 //! TOTAL RECORD 0000001          footer: the number of records
 //! ```
 
-use std::collections::BTreeMap;
+use std::borrow::Cow;
 
 use chrono::{NaiveDate, NaiveTime};
 
@@ -14,7 +14,7 @@ use super::{
     Columns, FileInfo, Fixed, Lines, MAX_FIXED_LINE, Record, file_error, looks_like_formula, nul_column, reject,
 };
 use crate::error::{Code, Result};
-use crate::hotlist::RawEntry;
+use crate::hotlist::validate::RawFields;
 use crate::time;
 
 /// The footer's prefix.
@@ -58,7 +58,7 @@ fn header_time(line: &str) -> Result<chrono::NaiveDateTime> {
 
 /// Parses a CLEW file (see the module documentation), handing each record to `sink`. The header
 /// time is local to `tz`, the agency time zone.
-pub(crate) fn parse(text: &str, tz: chrono_tz::Tz, sink: &mut dyn FnMut(Record)) -> Result<FileInfo> {
+pub(crate) fn parse(text: &str, tz: chrono_tz::Tz, sink: &mut dyn FnMut(Record<'_>)) -> Result<FileInfo> {
     let mut lines = Lines::new(text);
     let (_, header) = lines
         .next()
@@ -114,7 +114,7 @@ pub(crate) fn parse(text: &str, tz: chrono_tz::Tz, sink: &mut dyn FnMut(Record))
 }
 
 /// One record line.
-fn record(n: u32, line: &str, sink: &mut dyn FnMut(Record)) {
+fn record(n: u32, line: &str, sink: &mut dyn FnMut(Record<'_>)) {
     if line.len() > super::MAX_FIXED_LINE {
         return sink(reject(n, MAX_FIXED_LINE as u32 + 1, Code::LineTooLong));
     }
@@ -135,17 +135,16 @@ fn record(n: u32, line: &str, sink: &mut dyn FnMut(Record)) {
     if county.is_some_and(looks_like_formula) {
         return sink(reject(n, 11, Code::FormulaInjection));
     }
-    let mut attributes = BTreeMap::new();
-    if let Some(c) = county {
-        attributes.insert("county".to_owned(), c.to_owned());
-    }
-    sink(Record::Entry(
-        RawEntry {
-            plate: f.field(0, 8).map(str::to_owned),
-            jurisdiction: f.field(8, 10).map(str::to_owned),
-            incident_date: date.map(str::to_owned),
+    let attributes = county
+        .map(|c| vec![(Cow::Borrowed("county"), Cow::Borrowed(c))])
+        .unwrap_or_default();
+    sink(Record::Fields(
+        RawFields {
+            plate: f.field(0, 8),
+            jurisdiction: f.field(8, 10),
+            incident_date: date,
             attributes,
-            ..RawEntry::default()
+            ..RawFields::default()
         },
         n,
     ));

@@ -8,7 +8,8 @@
 
 use super::{Columns, FileInfo, MAX_CSV_RECORD, Record, file_error, looks_like_formula, parse_year, reject};
 use crate::error::{Code, Result};
-use crate::hotlist::{RawEntry, Vehicle};
+use crate::hotlist::Vehicle;
+use crate::hotlist::validate::RawFields;
 use std::borrow::Cow;
 
 /// What a column holds.
@@ -140,20 +141,13 @@ fn is_blank(fields: &[Cow<'_, str>]) -> bool {
     fields.len() == 1 && fields[0].trim().is_empty()
 }
 
-/// A cell's text, trimmed, owned without a copy when possible; `None` when blank.
-fn take(cell: Cow<'_, str>) -> Option<String> {
-    let t = cell.trim();
-    if t.is_empty() {
-        None
-    } else if t.len() == cell.len() {
-        Some(cell.into_owned())
-    } else {
-        Some(t.to_owned())
-    }
+/// A cell's text, trimmed; `None` when blank.
+fn cell(c: &str) -> Option<&str> {
+    Some(c.trim()).filter(|t| !t.is_empty())
 }
 
 /// Parses a CSV file, handing each record to `sink`.
-pub(crate) fn parse(text: &str, sink: &mut dyn FnMut(Record)) -> Result<FileInfo> {
+pub(crate) fn parse(text: &str, sink: &mut dyn FnMut(Record<'_>)) -> Result<FileInfo> {
     let mut fields: Vec<Cow<'_, str>> = Vec::with_capacity(16);
     let mut pos = 0;
     let mut line = 1u32;
@@ -248,8 +242,34 @@ pub(crate) fn parse(text: &str, sink: &mut dyn FnMut(Record)) -> Result<FileInfo
     })
 }
 
-/// One structurally sound record (a CSV line, or a table row through [`super::table`]).
-pub(super) fn record(line: u32, roles: &[Role], fields: &mut Vec<Cow<'_, str>>) -> Record {
+/// Tokenizes a CSV file as a load does (the file decoded, then every record split into its
+/// fields, a record with bad quoting skipped to the next line) and counts the records and fields:
+/// the tokenizer alone, for the benchmark that compares it with the `csv` crate's
+/// `ByteRecord` reader. Not part of the stable API.
+///
+/// # Errors
+/// The decoding failures of a load (`invalid_utf8`, `empty_file`).
+#[doc(hidden)]
+pub fn tokenize(bytes: &[u8]) -> Result<(usize, usize)> {
+    let text = super::decode(bytes)?;
+    let mut fields: Vec<Cow<'_, str>> = Vec::with_capacity(16);
+    let (mut pos, mut records, mut count) = (0, 0, 0);
+    while pos < text.len() {
+        records += 1;
+        match split(text, pos, &mut fields) {
+            Ok((next, _)) => {
+                pos = next;
+                count += fields.len();
+            }
+            Err(_) => pos = next_line(text, pos),
+        }
+    }
+    Ok((records, count))
+}
+
+/// One structurally sound record (a CSV line, or a table row through [`super::table`]): its fields borrowed from `fields` (no `String` for what
+/// validation parses; the record id, vehicle and attributes, which an entry keeps, are copied).
+pub(super) fn record<'f>(line: u32, roles: &'f [Role], fields: &'f mut Vec<Cow<'_, str>>) -> Record<'f> {
     if fields.len() > roles.len() {
         if let Some(extra) = fields[roles.len()..].iter().position(|f| !f.trim().is_empty()) {
             return reject(line, (roles.len() + extra) as u32 + 1, Code::InvalidField);
@@ -265,32 +285,32 @@ pub(super) fn record(line: u32, roles: &[Role], fields: &mut Vec<Cow<'_, str>>) 
             return reject(line, col, Code::FormulaInjection);
         }
     }
-    let mut raw = RawEntry::default();
+    let mut raw = RawFields::default();
     let mut vehicle = Vehicle::default();
-    for (i, cell) in fields.drain(..).enumerate() {
-        let Some(v) = take(cell) else { continue };
+    for (i, c) in fields.iter().enumerate() {
+        let Some(v) = cell(c) else { continue };
         match &roles[i] {
             Role::Plate => raw.plate = Some(v),
             Role::Pattern => raw.pattern = Some(v),
             Role::State => raw.jurisdiction = Some(v),
             Role::Type => raw.plate_type = Some(v),
             Role::Category => raw.category = Some(v),
-            Role::RecordId => raw.record_id = Some(v),
-            Role::Make => vehicle.make = Some(v),
-            Role::Model => vehicle.model = Some(v),
-            Role::Color => vehicle.color = Some(v),
-            Role::Year => match parse_year(&v) {
+            Role::RecordId => raw.record_id = Some(Cow::Borrowed(v)),
+            Role::Make => vehicle.make = Some(v.to_owned()),
+            Role::Model => vehicle.model = Some(v.to_owned()),
+            Role::Color => vehicle.color = Some(v.to_owned()),
+            Role::Year => match parse_year(v) {
                 Some(y) => vehicle.year = Some(y),
                 None => return reject(line, i as u32 + 1, Code::InvalidField),
             },
             Role::ExpiresAt => raw.expires_at = Some(v),
             Role::Attribute(name) => {
-                raw.attributes.insert(name.clone(), v);
+                raw.attributes.push((Cow::Borrowed(name), Cow::Borrowed(v)));
             }
         }
     }
     if !vehicle.is_empty() {
         raw.vehicle = Some(vehicle);
     }
-    Record::Entry(raw, line)
+    Record::Fields(raw, line)
 }

@@ -21,10 +21,13 @@ mod csv;
 mod ncic;
 mod table;
 
+#[doc(hidden)]
+pub use csv::tokenize as tokenize_csv;
+
 use crate::error::{Code, Error, Position, Result};
 use std::fmt;
 
-use crate::hotlist::validate::Validator;
+use crate::hotlist::validate::{RawFields, Validator};
 use crate::hotlist::{ListMeta, ListVersion, LoadReport, RawEntry, Rejection};
 use crate::policy::Policy;
 use crate::time::Instant;
@@ -82,9 +85,11 @@ impl Columns {
 /// What a parser hands to its sink for each record. Moved once into the validator, never stored,
 /// so the size difference of the variants costs nothing.
 #[allow(clippy::large_enum_variant)]
-pub(crate) enum Record {
+pub(crate) enum Record<'a> {
     /// A record to validate, from this 1-based line.
     Entry(RawEntry, u32),
+    /// A record's fields, borrowed from the file where they can be, from this 1-based line.
+    Fields(RawFields<'a>, u32),
     /// A record the parser rejected.
     Rejected(Rejection),
 }
@@ -97,7 +102,7 @@ pub(crate) struct FileInfo {
 }
 
 /// A rejection at a line and 1-based column.
-pub(crate) fn reject(line: u32, column: u32, code: Code) -> Record {
+pub(crate) fn reject(line: u32, column: u32, code: Code) -> Record<'static> {
     Record::Rejected(Rejection {
         position: Position {
             line: Some(line),
@@ -229,7 +234,7 @@ pub(crate) fn parse_year(s: &str) -> Option<u16> {
 }
 
 /// Runs a format's parser over decoded text, handing each record to `sink`.
-fn run(format: Format, text: &str, tz: chrono_tz::Tz, sink: &mut dyn FnMut(Record)) -> Result<FileInfo> {
+fn run(format: Format, text: &str, tz: chrono_tz::Tz, sink: &mut dyn FnMut(Record<'_>)) -> Result<FileInfo> {
     match format {
         Format::Csv => csv::parse(text, sink),
         Format::CaDojClew => clew::parse(text, tz, sink),
@@ -264,6 +269,10 @@ pub fn parse_bytes(format: Format, bytes: &[u8], policy: &Policy) -> Result<Pars
             out.raws.push(raw);
             out.positions.push(Position::at_line(line));
         }
+        Record::Fields(fields, line) => {
+            out.raws.push(fields.to_raw());
+            out.positions.push(Position::at_line(line));
+        }
         Record::Rejected(rej) => out.rejected.push(rej),
     })?;
     out.generated_at = info.generated_at;
@@ -295,6 +304,7 @@ pub fn load_bytes(
     let mut v = Validator::new(meta.kind, default_category, policy, text.len() / 12);
     let info = run(format, text, policy.time_zone, &mut |r| match r {
         Record::Entry(raw, line) => v.push(raw, Position::at_line(line)),
+        Record::Fields(fields, line) => v.push_fields(fields, Position::at_line(line)),
         Record::Rejected(rej) => v.reject(rej),
     })?;
     let rejected = v.rejected_mut();

@@ -21,7 +21,7 @@ const MIN_LEN: usize = 39;
 /// Parses an NCIC extract, handing each record to `sink`. Never fails as a whole (there is no
 /// header or footer), but has the signature of every parser.
 #[allow(clippy::unnecessary_wraps)]
-pub(crate) fn parse(text: &str, sink: &mut dyn FnMut(Record)) -> Result<FileInfo> {
+pub(crate) fn parse(text: &str, sink: &mut dyn FnMut(Record<'_>)) -> Result<FileInfo> {
     for (n, line) in Lines::new(text) {
         if !line.trim().is_empty() {
             record(n, line, sink);
@@ -41,7 +41,7 @@ pub(crate) fn parse(text: &str, sink: &mut dyn FnMut(Record)) -> Result<FileInfo
 }
 
 /// One record line.
-fn record(n: u32, line: &str, sink: &mut dyn FnMut(Record)) {
+fn record(n: u32, line: &str, sink: &mut dyn FnMut(Record<'_>)) {
     if line.len() > MAX_FIXED_LINE {
         return sink(reject(n, MAX_FIXED_LINE as u32 + 1, Code::LineTooLong));
     }

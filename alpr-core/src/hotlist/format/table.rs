@@ -113,6 +113,13 @@ pub fn load_table<'a>(
                     ..Position::default()
                 },
             ),
+            Record::Fields(raw, _) => v.push_fields(
+                raw,
+                Position {
+                    index: Some(line - 1),
+                    ..Position::default()
+                },
+            ),
             Record::Rejected(r) => v.reject(rejection(row, r.position.column, r.code)),
         }
     }

@@ -1,0 +1,106 @@
+"""Peer comparison for hot-list ingest (issues 13 and 14): alpr's ``Registry.load_file`` of a
+1,000,000-entry, 9-column CSV (parse, validate every record, fold duplicates, build the match
+index) against ``polars.read_csv`` of the same file (parse into typed columns, nothing checked),
+in the same run.
+
+The file is the one the criterion bench ``hotlist/csv_1m`` loads (``benches/src/hotlist_data.rs``:
+same plates, same columns, byte for byte), written to a temporary directory. Not part of
+``make test``. Run after ``make py-test`` (which installs the wheel in the venv)::
+
+    .venv/bin/python benches/peers/ingest_peers.py [--entries N] [--repeat R]
+
+Prints the median wall time of each (alternating, so load changes hit both alike), the CPU time
+of the process for each, and the ratio alpr / polars (issue 13's target: within 3x).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import statistics
+import tempfile
+import time
+
+import alpr
+import polars as pl
+
+ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+STATES = ["CA", "NV", "OR", "AZ", "WA", "TX", "NY", "FL"]
+
+
+def plate(i: int) -> str:
+    """The i-th plate of hotlist_data.rs: distinct for every i below 36^7."""
+    x = ((i * 2_654_435_761) & ((1 << 64) - 1)) % 36**7
+    out = []
+    for _ in range(7):
+        out.append(ALPHABET[x % 36])
+        x //= 36
+    return "".join(reversed(out))
+
+
+def csv_bytes(n: int) -> bytes:
+    lines = ["plate,state,type,category,record_id,make,model,color,year\n"]
+    lines.extend(
+        f"{plate(i)},{STATES[i % 8]},PC,stolen_vehicle,V{i:09},HOND,CIV,BLK,{2000 + i % 25}\n" for i in range(n)
+    )
+    return "".join(lines).encode()
+
+
+def load_alpr(path: str, n: int) -> float:
+    reg = alpr.Registry()
+    t0 = time.perf_counter()
+    report = reg.load_file(
+        path,
+        "csv",
+        id="SVS",
+        kind="standard",
+        priority=10,
+        loaded_at=dt.datetime(2026, 11, 18, tzinfo=dt.timezone.utc),
+        category="stolen_vehicle",
+        source="bench",
+    )
+    elapsed = time.perf_counter() - t0
+    assert report.accepted == n, report
+    return elapsed
+
+
+def load_polars(path: str, n: int) -> float:
+    t0 = time.perf_counter()
+    df = pl.read_csv(path)
+    elapsed = time.perf_counter() - t0
+    assert df.height == n
+    return elapsed
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--entries", type=int, default=1_000_000)
+    ap.add_argument("--repeat", type=int, default=7)
+    args = ap.parse_args()
+    with tempfile.TemporaryDirectory() as d:
+        path = os.path.join(d, "svs.csv")
+        with open(path, "wb") as f:
+            f.write(csv_bytes(args.entries))
+        size = os.path.getsize(path)
+        times: dict[str, list[float]] = {"alpr": [], "polars": []}
+        cpu: dict[str, list[float]] = {"alpr": [], "polars": []}
+        for _ in range(args.repeat):
+            for name, fn in (("alpr", load_alpr), ("polars", load_polars)):
+                c0 = time.process_time()
+                times[name].append(fn(path, args.entries))
+                cpu[name].append(time.process_time() - c0)
+    print(f"file: {args.entries:,} entries, {size / 1e6:.1f} MB; {args.repeat} runs each, alternating")
+    print(f"polars threads: {pl.thread_pool_size()}")
+    for name in ("alpr", "polars"):
+        print(
+            f"{name:>7}: median wall {statistics.median(times[name]) * 1000:8.1f} ms, "
+            f"min {min(times[name]) * 1000:8.1f} ms, median CPU {statistics.median(cpu[name]) * 1000:8.1f} ms"
+        )
+    ratio = statistics.median(times["alpr"]) / statistics.median(times["polars"])
+    cpu_ratio = statistics.median(cpu["alpr"]) / statistics.median(cpu["polars"])
+    print(f"alpr / polars: {ratio:.2f}x wall, {cpu_ratio:.2f}x CPU (target: within 3x)")
+
+
+if __name__ == "__main__":
+    main()
