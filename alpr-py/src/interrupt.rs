@@ -79,3 +79,49 @@ pub(crate) fn watch<T: Send + 'static>(py: Python<'_>, f: impl FnOnce() -> T + S
         }
     }
 }
+
+/// As [`watch`], for work that borrows what the caller holds (the Arrow buffers of a table): the
+/// worker runs in a thread scope and is given a flag. On Ctrl-C the flag is set, the worker is
+/// awaited without the GIL (it must end soon after the flag is set; its result is dropped), and
+/// the interrupt is raised.
+pub(crate) fn watch_scoped<T: Send>(
+    py: Python<'_>,
+    f: impl FnOnce(&std::sync::atomic::AtomicBool) -> T + Send,
+) -> PyResult<T> {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::mpsc::{RecvTimeoutError, channel};
+    let cancel = AtomicBool::new(false);
+    std::thread::scope(|s| {
+        let (tx, rx) = channel();
+        let flag = &cancel;
+        std::thread::Builder::new()
+            .name("alpr-worker".to_owned())
+            .spawn_scoped(s, move || {
+                let _ = tx.send(f(flag));
+            })
+            .map_err(|e| {
+                pyo3::exceptions::PyRuntimeError::new_err(format!("cannot start a worker thread: {}", e.kind()))
+            })?;
+        let mut rx = rx;
+        loop {
+            let (got, back) = py.detach(move || (rx.recv_timeout(POLL), rx));
+            rx = back;
+            match got {
+                Ok(v) => return Ok(v),
+                Err(RecvTimeoutError::Timeout) => {
+                    if let Err(interrupt) = py.check_signals() {
+                        cancel.store(true, Ordering::Relaxed);
+                        // The worker sees the flag and ends; its result is dropped.
+                        py.detach(move || drop(rx.recv()));
+                        return Err(interrupt);
+                    }
+                }
+                Err(RecvTimeoutError::Disconnected) => {
+                    return Err(pyo3::exceptions::PyRuntimeError::new_err(
+                        "the worker thread ended without a result",
+                    ));
+                }
+            }
+        }
+    })
+}

@@ -207,6 +207,8 @@ impl PyRegistry {
     ///     id, kind, priority, loaded_at, category, source: as :meth:`load_file`.
     ///     columns: ``{name_in_alpr: name_in_data}`` for columns named otherwise, e.g.
     ///         ``{"plate": "PlateNumber", "state": "St"}``.
+    ///     progress: ``True`` for a tqdm bar (when tqdm is installed) or a callable
+    ///         ``f(done, total)``; a load is one step, reported when it ends.
     ///
     /// Returns:
     ///     LoadReport: every rejected row with its 0-based ``index`` (the row), ``column``
@@ -218,9 +220,11 @@ impl PyRegistry {
     ///     KeyError: a column named in ``columns`` that ``data`` does not have.
     ///     HotListError: ``MissingColumnError`` (no plate or pattern column),
     ///         ``InvalidHeaderError`` (a column named twice), ``NoRecordsError`` (no rows),
-    ///         ``TooManyRejectedError``; the previous version stays in force.
+    ///         ``TooManyRejectedError`` (with ``.rejected`` and ``.report``, as
+    ///         :meth:`load_file`); the previous version stays in force.
+    ///     KeyboardInterrupt: Ctrl-C while the rows are validated; nothing is put in force.
     ///     InvalidArgumentError: an unknown kind or category, or an empty id.
-    #[pyo3(signature = (data, *, id, kind, priority, loaded_at, category=None, source=String::new(), columns=None))]
+    #[pyo3(signature = (data, *, id, kind, priority, loaded_at, category=None, source=String::new(), columns=None, progress=None))]
     #[allow(clippy::too_many_arguments)]
     fn load_table(
         &self,
@@ -233,6 +237,7 @@ impl PyRegistry {
         category: Option<&str>,
         source: String,
         columns: Option<HashMap<String, String>>,
+        progress: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<PyLoadReport> {
         let kind: ListKind = crate::errors::choice(py, "kind", kind)?;
         let category = category
@@ -274,15 +279,29 @@ impl PyRegistry {
         };
         let rows = table.rows();
         let reg = Arc::clone(&self.inner);
-        let report = py.detach(|| {
-            let names: Vec<&str> = names.iter().map(String::as_str).collect();
-            let (version, report) = load_table(&names, table_rows(&texts, rows), meta, category, reg.policy())?;
-            reg.install(version);
-            Ok::<_, Error>(report)
-        });
-        Ok(PyLoadReport {
-            inner: report.py_err(py)?,
-        })
+        let progress = crate::progress::Progress::new(py, progress, rows, "load_table", "rows")?;
+        let names: Vec<&str> = names.iter().map(String::as_str).collect();
+        // Validated on a worker thread while Ctrl-C is watched: an interrupt stops the rows and
+        // the half-read table is dropped, never put in force.
+        let (policy, m) = (reg.policy(), meta.clone());
+        let validated = crate::interrupt::watch_scoped(py, |cancel| {
+            let rows = table_rows(&texts, rows).take_while(|_| !cancel.load(std::sync::atomic::Ordering::Relaxed));
+            load_table(&names, rows, m, category, policy)
+        })?;
+        match validated {
+            Ok((version, inner)) => {
+                py.detach(|| reg.install(version));
+                progress.finish(py)?;
+                Ok(PyLoadReport { inner })
+            }
+            // too_many_rejected carries every rejection (the same validation, limit off).
+            Err(e) => Err(crate::errors::load_error(py, &e, || {
+                let policy = crate::errors::lenient(reg.policy());
+                load_table(&names, table_rows(&texts, rows), meta, category, &policy)
+                    .ok()
+                    .map(|(_, r)| r)
+            })),
+        }
     }
 }
 
