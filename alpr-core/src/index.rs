@@ -11,21 +11,24 @@
 //!   *confusion key*, the plate with each character replaced by its confusion class's
 //!   representative (`7A8C123` and `7ABC123` share the key). An exact match is a confusable match
 //!   with no differing position, so one probe finds both. Open addressing, linear probing, 12-byte
-//!   slots (key, start of the group), groups of plates stored contiguously.
+//!   slots (key, start of the group), groups of plates stored contiguously. Beside the slots, one
+//!   tag byte a slot (as hashbrown's control bytes): a read with no hit, nearly every read, walks
+//!   only the tags (2 MiB for a million plates), not the 24 MiB of slots.
 //! - **Deletion table** (edits, only when the policy enables them): SymSpell's idea. Every plate
 //!   entry is filed under each string obtained by deleting up to `max_edits` characters (itself
 //!   included); a read within `max_edits` of an entry shares at least one such string with it.
 //!   Slots hold a 32-bit fingerprint of the string and the entry id (8 bytes): a fingerprint
-//!   collision only costs a verification.
+//!   collision only costs a verification. Candidates are verified against a dense array of the
+//!   entries' packed plates (8 bytes an entry), not against the entries themselves.
 //! - **Pattern table**: each pattern is filed under one *anchor*, a run of up to 3 literal
 //!   characters at a position fixed from the start or from the end of the plate, or floating
 //!   between stars; a read probes each anchor shape in use. Patterns without any literal run go
 //!   to a short list proposed for every read. Beside each entry id the table keeps the pattern
 //!   packed by [`crate::pattern`], whose rule decides every candidate.
 //!
-//! Memory, for a list of n plates: ≈ 12·2^⌈log2(1.33 n)⌉ + 12 n bytes for the look-alike table
-//! (about 37 bytes per entry at 1,000,000), plus 8·2^⌈log2(1.33 d)⌉ for d deletion strings when
-//! edits are on.
+//! Memory, for a list of n plates: ≈ 13·2^⌈log2(1.33 n)⌉ + 12 n bytes for the look-alike table
+//! (about 39 bytes per entry at 1,000,000), plus 8·2^⌈log2(1.33 d)⌉ for d deletion strings and
+//! 8 n for the plates by id when edits are on.
 
 use std::collections::HashMap;
 
@@ -96,6 +99,12 @@ impl Confusion {
     #[inline]
     pub fn pair(&self, a: u8, b: u8) -> bool {
         self.mates[a as usize] >> b & 1 == 1
+    }
+
+    /// The class representative of a 6-bit code (0 for 0).
+    #[inline]
+    pub(crate) fn rep_of(&self, code: u8) -> u8 {
+        self.rep[usize::from(code).min(CODES - 1)]
     }
 
     /// The confusion key of a plate: every character replaced by its class representative.
@@ -181,7 +190,7 @@ fn slot_bits(n: usize) -> u32 {
 /// whose probe runs past the last slot wrap around: they are inserted by ordinary probing after
 /// the sweep. Lookups do not depend on the insertion order: every key sits at or after its home
 /// slot with no empty slot in between.
-fn lookalike_table(plates: &[(u32, Plate)], confusion: &Confusion, bits: u32) -> (Vec<Slot>, Vec<Member>) {
+fn lookalike_table(plates: &[(u32, Plate)], confusion: &Confusion, bits: u32) -> (Vec<u8>, Vec<Slot>, Vec<Member>) {
     let n_slots = 1usize << bits;
     let mask = n_slots - 1;
     let mut order: Vec<(u32, u64, u32, u64)> = plates
@@ -192,6 +201,7 @@ fn lookalike_table(plates: &[(u32, Plate)], confusion: &Confusion, bits: u32) ->
         })
         .collect();
     order.sort_unstable();
+    let mut tags = vec![0u8; n_slots];
     let mut slots = vec![Slot::default(); n_slots];
     let mut members: Vec<Member> = Vec::with_capacity(plates.len());
     let mut next = 0usize; // the first slot the sweep has not used
@@ -204,6 +214,7 @@ fn lookalike_table(plates: &[(u32, Plate)], confusion: &Confusion, bits: u32) ->
         if at >= n_slots {
             wrapped.extend(order[i..end].iter().map(|&(_, k, id, p)| (k, id, p)));
         } else {
+            tags[at] = tag_of(mix(key));
             slots[at] = Slot {
                 key,
                 start: members.len() as u32,
@@ -219,9 +230,10 @@ fn lookalike_table(plates: &[(u32, Plate)], confusion: &Confusion, bits: u32) ->
         let key = wrapped[j].0;
         let end = j + wrapped[j..].iter().take_while(|w| w.0 == key).count();
         let mut s = (mix(key) >> (64 - bits)) as usize;
-        while slots[s].key != 0 {
+        while tags[s] != 0 {
             s = (s + 1) & mask;
         }
+        tags[s] = tag_of(mix(key));
         slots[s] = Slot {
             key,
             start: members.len() as u32,
@@ -229,7 +241,15 @@ fn lookalike_table(plates: &[(u32, Plate)], confusion: &Confusion, bits: u32) ->
         push_group(&mut members, wrapped[j..end].iter().map(|&(_, id, plate)| (id, plate)));
         j = end;
     }
-    (slots, members)
+    (tags, slots, members)
+}
+
+/// The one-byte tag of a key's hash in the look-alike table (never 0, which marks an empty
+/// slot). Taken from bits below the slot number, so that keys sharing a home slot rarely share
+/// a tag.
+#[inline]
+fn tag_of(h: u64) -> u8 {
+    ((h >> 24) as u8).max(1)
 }
 
 /// Appends one group's members, `LAST` set on the final one.
@@ -263,11 +283,18 @@ struct Member {
 pub struct Index {
     params: IndexParams,
     bits: u32,
+    /// One byte a slot of the look-alike table: 0 = empty, else the tag of the slot's key hash
+    /// ([`tag_of`]). A read without a hit usually touches only this array (1 byte a slot, so
+    /// 2 MiB for a million plates, against 24 MiB of slots), as hashbrown's control bytes do.
+    tags: Vec<u8>,
     slots: Vec<Slot>,
     members: Vec<Member>,
     /// Deletion table: `fingerprint << 32 | entry id`, `u64::MAX` = empty.
     del_bits: u32,
     del: Vec<u64>,
+    /// With a deletion table: each entry's packed plate by entry id (0 for a pattern), so that an
+    /// edit candidate is verified from an 8-byte array instead of its entry.
+    plates: Vec<u64>,
     patterns: PatternIndex,
 }
 
@@ -305,22 +332,32 @@ impl Index {
             })
             .collect();
         let bits = slot_bits(plates.len());
-        let (slots, members) = lookalike_table(&plates, &params.confusion, bits);
+        let (tags, slots, members) = lookalike_table(&plates, &params.confusion, bits);
         drop(plates);
 
-        let (del_bits, del) = if params.max_edits > 0 {
-            build_deletions(keys.clone(), params.max_edits)
+        let (del_bits, del, by_id) = if params.max_edits > 0 {
+            let (b, d) = build_deletions(keys.clone(), params.max_edits);
+            let by_id = keys
+                .clone()
+                .map(|k| match k {
+                    PlateOrPattern::Plate(p) => p.packed(),
+                    PlateOrPattern::Pattern(_) => 0,
+                })
+                .collect();
+            (b, d, by_id)
         } else {
-            (0, Vec::new())
+            (0, Vec::new(), Vec::new())
         };
         let patterns = PatternIndex::build(keys);
         Index {
             params,
             bits,
+            tags,
             slots,
             members,
             del_bits,
             del,
+            plates: by_id,
             patterns,
         }
     }
@@ -332,9 +369,11 @@ impl Index {
 
     /// Heap bytes the index holds (slots, groups, deletion table, patterns).
     pub fn heap_bytes(&self) -> usize {
-        self.slots.capacity() * std::mem::size_of::<Slot>()
+        self.tags.capacity()
+            + self.slots.capacity() * std::mem::size_of::<Slot>()
             + self.members.capacity() * std::mem::size_of::<Member>()
             + self.del.capacity() * 8
+            + self.plates.capacity() * 8
             + self.patterns.heap_bytes()
     }
 
@@ -346,35 +385,41 @@ impl Index {
             return;
         }
         let mask = (1usize << self.bits) - 1;
-        let mut s = (mix(read_key) >> (64 - self.bits)) as usize;
+        let hash = mix(read_key);
+        let tag = tag_of(hash);
+        let mut s = (hash >> (64 - self.bits)) as usize;
         loop {
-            let slot = self.slots[s];
-            let key = slot.key;
-            if key == read_key {
-                let mut m = slot.start as usize;
-                loop {
-                    let member = self.members[m];
-                    let packed = member.plate;
-                    if let Some(p) = Plate::from_packed(packed & !LAST) {
-                        f(member.id, p);
-                    }
-                    if packed & LAST != 0 {
-                        return;
-                    }
-                    m += 1;
-                }
-            }
-            if key == 0 {
+            let t = self.tags[s];
+            if t == 0 {
                 return;
+            }
+            if t == tag {
+                let slot = self.slots[s];
+                if slot.key == read_key {
+                    let mut m = slot.start as usize;
+                    loop {
+                        let member = self.members[m];
+                        let packed = member.plate;
+                        f(member.id, Plate::from_packed_trusted(packed & !LAST));
+                        if packed & LAST != 0 {
+                            return;
+                        }
+                        m += 1;
+                    }
+                }
             }
             s = (s + 1) & mask;
         }
     }
 
-    /// Calls `f(entry id)` for every plate entry sharing a deletion string (up to `max_edits`
-    /// deletions) with the read; an entry may be reported more than once.
+    /// Calls `f(entry id, entry plate)` for every plate entry sharing a deletion string (up to
+    /// `max_edits` deletions) with the read; an entry may be reported more than once.
+    ///
+    /// In three passes, each of independent loads the CPU overlaps: the first slot of every
+    /// deletion string, then the probe walks (collecting candidate ids), then the candidates'
+    /// plates from the dense by-id array.
     #[allow(clippy::many_single_char_names)] // Slot arithmetic: i, h, v are the usual names.
-    pub(crate) fn edit_candidates(&self, read: Plate, max_edits: u8, mut f: impl FnMut(u32)) {
+    pub(crate) fn edit_candidates(&self, read: Plate, max_edits: u8, mut f: impl FnMut(u32, Plate)) {
         if self.del.is_empty() {
             return;
         }
@@ -397,20 +442,31 @@ impl Index {
         for k in 0..count {
             firsts[k] = self.del[(hashes[k] >> (64 - self.del_bits)) as usize];
         }
-        let mut walk = |h: u64, first: u64| {
+        let mut ids = [0u32; 64];
+        let mut n_ids = 0usize;
+        let plate_of = |id: u32| Plate::from_packed_trusted(self.plates[id as usize]);
+        let mut walk = |h: u64, first: u64, f: &mut dyn FnMut(u32, Plate)| {
             let fp = h & 0xFFFF_FFFF_0000_0000;
             let mut i = (h >> (64 - self.del_bits)) as usize;
             let mut v = first;
             while v != u64::MAX {
                 if v & 0xFFFF_FFFF_0000_0000 == fp {
-                    f(v as u32);
+                    let id = v as u32;
+                    if n_ids < ids.len() {
+                        if !ids[..n_ids].contains(&id) {
+                            ids[n_ids] = id;
+                            n_ids += 1;
+                        }
+                    } else {
+                        f(id, plate_of(id));
+                    }
                 }
                 i = (i + 1) & mask;
                 v = self.del[i];
             }
         };
         for k in 0..count {
-            walk(hashes[k], firsts[k]);
+            walk(hashes[k], firsts[k], &mut f);
         }
         if overflow {
             // Deep deletion neighbourhoods (max_edits >= 2 on long plates): the rest, serially.
@@ -419,9 +475,16 @@ impl Index {
                 seen += 1;
                 if seen > hashes.len() {
                     let h = mix(pack_codes(s));
-                    walk(h, self.del[(h >> (64 - self.del_bits)) as usize]);
+                    walk(h, self.del[(h >> (64 - self.del_bits)) as usize], &mut f);
                 }
             });
+        }
+        let mut plates = [0u64; 64];
+        for k in 0..n_ids {
+            plates[k] = self.plates[ids[k] as usize];
+        }
+        for k in 0..n_ids {
+            f(ids[k], Plate::from_packed_trusted(plates[k]));
         }
     }
 
@@ -739,14 +802,16 @@ mod tests {
                 })
                 .collect();
             let bits = slot_bits(n);
-            let (slots, members) = lookalike_table(&plates, &confusion, bits);
+            let (tags, slots, members) = lookalike_table(&plates, &confusion, bits);
             let index = Index {
                 params: IndexParams::of(&policy),
                 bits,
+                tags,
                 slots,
                 members,
                 del_bits: 0,
                 del: Vec::new(),
+                plates: Vec::new(),
                 patterns: PatternIndex::build(std::iter::empty()),
             };
             for &(_, p) in &plates {

@@ -430,29 +430,64 @@ impl Matcher {
     /// # Errors
     /// As [`Matcher::match_read`]; `out` is unchanged then.
     pub fn match_into(&self, snapshot: &Snapshot, read: &Read<'_>, now: Instant, out: &mut Vec<Hit>) -> Result<()> {
-        let plate = plate::normalize(read.plate)?.plate;
+        let prepared = self.prepare(read)?;
         let start = out.len();
-        let (codes, n) = index::codes_of(plate);
-        let ctx = Ctx {
-            read,
-            plate,
-            codes: &codes[..n],
-            key: self.params.confusion.key(plate),
-            now,
-        };
         for list in snapshot.values() {
-            let index: Cow<'_, Index> = if list.index().params().serves(&self.params) {
-                Cow::Borrowed(list.index())
-            } else {
-                // Slow path: the version was indexed for another policy (see DESIGN.md).
-                Cow::Owned(Index::build(list.entries().iter().map(|e| &e.key), self.params.clone()))
-            };
-            self.match_list(list, &index, &ctx, out);
+            let index = self.index_for(list);
+            self.match_list(list, &index, &prepared.ctx(read, now), out);
         }
         if out.len() - start > 1 {
             out[start..].sort_unstable_by(Hit::order);
         }
         Ok(())
+    }
+
+    /// The read's plate normalized, its codes and its confusion key: computed once a read, in
+    /// one pass over the bytes when the plate is already canonical (the common case; anything
+    /// else goes through [`plate::normalize`], which gives the same plate for canonical input).
+    fn prepare(&self, read: &Read<'_>) -> Result<Prepared> {
+        let bytes = read.plate.as_bytes();
+        if (1..=PLATE_MAX_LEN).contains(&bytes.len()) {
+            let mut codes = [0u8; PLATE_MAX_LEN];
+            let (mut packed, mut key, mut ok) = (0u64, 0u64, true);
+            for (i, code) in codes.iter_mut().enumerate() {
+                packed <<= 6;
+                key <<= 6;
+                if let Some(&b) = bytes.get(i) {
+                    let c = plate::char_code(b);
+                    ok &= c != 0;
+                    *code = c;
+                    packed |= u64::from(c);
+                    key |= u64::from(self.params.confusion.rep_of(c));
+                }
+            }
+            if ok {
+                return Ok(Prepared {
+                    plate: Plate::from_packed_trusted(packed),
+                    codes,
+                    n: bytes.len(),
+                    key,
+                });
+            }
+        }
+        let plate = plate::normalize(read.plate)?.plate;
+        let (codes, n) = index::codes_of(plate);
+        Ok(Prepared {
+            plate,
+            codes,
+            n,
+            key: self.params.confusion.key(plate),
+        })
+    }
+
+    /// The index of `list` for this matcher's policy: the version's own, or (slow path, a version
+    /// indexed for another policy, see DESIGN.md) one built now.
+    fn index_for<'l>(&self, list: &'l ListVersion) -> Cow<'l, Index> {
+        if list.index().params().serves(&self.params) {
+            Cow::Borrowed(list.index())
+        } else {
+            Cow::Owned(Index::build(list.entries().iter().map(|e| &e.key), self.params.clone()))
+        }
     }
 
     /// Matches many reads; the hits of read `i` are exactly those of `match_read` on it, tagged
@@ -488,14 +523,35 @@ impl Matcher {
         hits: &mut Vec<BatchHit>,
         errors: &mut Vec<(u32, E)>,
     ) {
+        // The snapshot's indexes are resolved once for the batch (a version indexed for another
+        // policy is re-indexed once a batch, not once a read).
+        let lists: Vec<(&Arc<ListVersion>, Cow<'_, Index>)> =
+            snapshot.values().map(|l| (l, self.index_for(l))).collect();
         let mut scratch: Vec<Hit> = Vec::new();
         for (i, read) in reads.into_iter().enumerate() {
             let i = i as u32;
-            match read.map(|read| self.match_into(snapshot, &read, now, &mut scratch)) {
-                Ok(Ok(())) => hits.extend(scratch.drain(..).map(|hit| BatchHit { read: i, hit })),
-                Ok(Err(e)) => errors.push((i, E::from(e))),
-                Err(e) => errors.push((i, e)),
+            let read = match read {
+                Ok(read) => read,
+                Err(e) => {
+                    errors.push((i, e));
+                    continue;
+                }
+            };
+            let prepared = match self.prepare(&read) {
+                Ok(p) => p,
+                Err(e) => {
+                    errors.push((i, E::from(e)));
+                    continue;
+                }
+            };
+            let ctx = prepared.ctx(&read, now);
+            for (list, index) in &lists {
+                self.match_list(list, index, &ctx, &mut scratch);
             }
+            if scratch.len() > 1 {
+                scratch.sort_unstable_by(Hit::order);
+            }
+            hits.extend(scratch.drain(..).map(|hit| BatchHit { read: i, hit }));
         }
     }
 
@@ -552,11 +608,8 @@ impl Matcher {
         // Edits: deletion-neighbourhood candidates (exact and confusable ones were found above).
         let p = &self.policy;
         if p.max_edits > 0 && ctx.codes.len() >= usize::from(p.min_edit_length) {
-            index.edit_candidates(ctx.plate, p.max_edits, |id| {
-                let Some(PlateOrPattern::Plate(ep)) = entries.get(id as usize).map(|e| &e.key) else {
-                    return;
-                };
-                if let Some(c) = self.classify(*ep, ctx.plate, ctx.codes)
+            index.edit_candidates(ctx.plate, p.max_edits, |id, ep| {
+                if let Some(c) = self.classify(ep, ctx.plate, ctx.codes)
                     && c.kind == MatchKind::Edit
                     && !out[seg..].iter().any(|h| h.entry_index == id)
                 {
@@ -577,6 +630,26 @@ impl Matcher {
                 );
             }
         });
+    }
+}
+
+/// A read prepared for matching (see [`Matcher::prepare`]).
+struct Prepared {
+    plate: Plate,
+    codes: [u8; PLATE_MAX_LEN],
+    n: usize,
+    key: u64,
+}
+
+impl Prepared {
+    fn ctx<'a>(&'a self, read: &'a Read<'a>, now: Instant) -> Ctx<'a> {
+        Ctx {
+            read,
+            plate: self.plate,
+            codes: &self.codes[..self.n],
+            key: self.key,
+            now,
+        }
     }
 }
 
@@ -1167,6 +1240,35 @@ mod tests {
                 prop_assert_eq!(p.is_empty(), d == 0);
             } else {
                 prop_assert!(lev(a, b) > 2);
+            }
+        }
+    }
+
+    proptest! {
+        /// The one-pass preparation of a canonical plate gives exactly what normalization, the
+        /// codes and the confusion key give (and other input takes the normalization path).
+        #[test]
+        fn prepare_agrees_with_normalize(raw in "[A-Z0-9a-z -]{0,12}", odd_classes in any::<bool>()) {
+            let policy = Policy {
+                confusion_classes: if odd_classes {
+                    vec!["0O".into(), "OQ".into(), "1IL".into(), "8B".into()]
+                } else {
+                    Policy::sacramento().confusion_classes
+                },
+                ..Policy::sacramento()
+            };
+            let m = Matcher::new(Arc::new(policy));
+            let now = t("2026-11-28T12:00:00-08:00");
+            let got = m.prepare(&Read::new(&raw, now));
+            match plate::normalize(&raw) {
+                Ok(n) => {
+                    let p = got.unwrap();
+                    let (codes, len) = index::codes_of(n.plate);
+                    prop_assert_eq!(p.plate, n.plate);
+                    prop_assert_eq!(&p.codes[..p.n], &codes[..len]);
+                    prop_assert_eq!(p.key, m.params.confusion.key(n.plate));
+                }
+                Err(e) => prop_assert_eq!(got.err().map(|g| g.code()), Some(e.code())),
             }
         }
     }

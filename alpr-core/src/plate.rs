@@ -86,6 +86,13 @@ impl Plate {
         .then_some(p)
     }
 
+    /// A plate from a packed value the crate itself made from a plate (an index's own tables):
+    /// no re-validation. Any other value must go through [`Plate::from_packed`].
+    #[inline]
+    pub(crate) const fn from_packed_trusted(packed: u64) -> Plate {
+        Plate(packed)
+    }
+
     /// The 6-bit code of character `i` (0 past the end).
     #[inline]
     pub const fn code_at(self, i: usize) -> u8 {
