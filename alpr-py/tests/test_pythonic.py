@@ -386,3 +386,44 @@ def test_ctrl_c_interrupts_a_long_load_and_nothing_is_put_in_force() -> None:
     assert out.startswith("interrupted"), out
     assert waited < 1.0, waited
     assert lists == "lists []"
+
+
+TABLE_CHILD = textwrap.dedent(
+    """
+    import time
+    from datetime import datetime, timezone
+    import pyarrow as pa
+    import alpr
+    now = datetime(2026, 11, 28, 20, 0, tzinfo=timezone.utc)
+    plates = [f"{i % 10}{chr(65 + i % 26)}{chr(65 + i // 26 % 26)}{i // 676 % 10000:04d}" for i in range(3_000_000)]
+    table = pa.table({"plate": plates, "state": ["CA"] * len(plates)})
+    reg = alpr.Registry()
+    print("ready", flush=True)
+    t = time.monotonic()
+    try:
+        reg.load_table(table, id="BIG", kind="standard", priority=10, loaded_at=now)
+        print("finished", flush=True)
+    except KeyboardInterrupt:
+        print(f"interrupted {time.monotonic() - t:.3f}", flush=True)
+    print("lists", reg.list_ids(), flush=True)
+    """
+)
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGINT")
+def test_ctrl_c_interrupts_a_table_load_and_nothing_is_put_in_force() -> None:
+    """A table load borrows the Arrow buffers: its worker stops reading rows on Ctrl-C and the
+    half-read table is dropped, never put in force."""
+    with subprocess.Popen([sys.executable, "-c", TABLE_CHILD], stdout=subprocess.PIPE, text=True) as p:
+        assert p.stdout is not None
+        assert p.stdout.readline().strip() == "ready"
+        time.sleep(0.3)
+        sent = time.monotonic()
+        p.send_signal(signal.SIGINT)
+        out = p.stdout.readline().strip()
+        waited = time.monotonic() - sent
+        lists = p.stdout.readline().strip()
+        p.wait(timeout=60)
+    assert out.startswith("interrupted"), out
+    assert waited < 1.5, waited
+    assert lists == "lists []"

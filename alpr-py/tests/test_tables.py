@@ -96,8 +96,12 @@ def test_load_table_whole_table_failures_and_types() -> None:
         _load_table(reg, pa.table([pa.array(["7ABC123"]), pa.array(["CA"])], names=["plate", "PLATE"]))
     with pytest.raises(alpr.NoRecordsError):
         _load_table(reg, pa.table({"plate": pa.array([], pa.string())}))
-    with pytest.raises(alpr.TooManyRejectedError):
+    with pytest.raises(alpr.TooManyRejectedError) as e:
         _load_table(reg, pa.table({"plate": ["NOPLATE", "7ABC123"]}))
+    # Every rejection comes with the error, by row and column, never with the value.
+    assert e.value.rejected == [{"error": "placeholder_plate", "index": 0, "column": 1}]
+    assert (e.value.report.accepted, len(e.value.report.rejected)) == (1, 1)
+    assert "NOPLATE" not in repr(e.value.rejected) + str(e.value)
     assert reg.list_ids() == []
     with pytest.raises(KeyError, match="columns"):
         _load_table(reg, pa.table({"plate": ["7ABC123"]}), columns={"state": "St"})
