@@ -54,7 +54,7 @@ mod _alpr {
     };
 
     #[pymodule_export]
-    use crate::search::{_unaudited_search_for_conformance, PyDetectionStore};
+    use crate::search::PyDetectionStore;
 
     #[pymodule_export]
     use crate::agency::{PyAgency, PyHitCase};

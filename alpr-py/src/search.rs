@@ -1,19 +1,17 @@
 //! `alpr.DetectionStore`: stored detections, indexed for partial-plate search (R-SEARCH-1,
 //! R-RET-6). A store has no read method of its own: searches and retro-hits go through
-//! `alpr.Agency`, which decides and records them first (R-AUDIT-3). The one unaudited search
-//! left is `_alpr._unaudited_search_for_conformance`, for the conformance runner only.
+//! `alpr.Agency`, which decides and records them first (R-AUDIT-3); so does the conformance
+//! runner, through an agency opened for tests and replays.
 
-use std::collections::HashSet;
 use std::sync::Arc;
 
-use alpr_core::search::{DetectionQuery, DetectionStore, DetectionStoreBuilder, Near, Retention};
+use alpr_core::search::{DetectionQuery, DetectionStore, DetectionStoreBuilder, Near};
 use alpr_core::time::floor_ms;
 use alpr_core::{Code, Error, Jurisdiction, PlateOrPattern, normalize};
 use chrono::{DateTime, FixedOffset};
 use pyo3::prelude::*;
 
 use crate::errors::{IntoPy, to_py};
-use crate::policy::{PyPolicy, policy_or_builtin};
 
 /// An immutable, indexed set of stored detections. Safe to share between threads. It is read
 /// only through an :class:`Agency` (``Agency.search``, ``Agency.retro_hits``), which decides
@@ -222,42 +220,4 @@ pub(crate) fn query_of(
         to: end.map(|t| t.to_utc()),
         near: near.map(|(lat, lon, radius_m)| Near { lat, lon, radius_m }),
     })
-}
-
-#[allow(clippy::too_many_arguments)]
-fn prepare(
-    py: Python<'_>,
-    pattern: &str,
-    now: DateTime<FixedOffset>,
-    start: Option<DateTime<FixedOffset>>,
-    end: Option<DateTime<FixedOffset>>,
-    near: Option<(f64, f64, f64)>,
-    holds: Option<Vec<u64>>,
-    policy: Option<&PyPolicy>,
-) -> PyResult<(DetectionQuery, Retention)> {
-    let policy = policy_or_builtin(policy);
-    let query = query_of(py, pattern, start, end, near, &policy)?;
-    let held: HashSet<u64> = holds.unwrap_or_default().into_iter().collect();
-    Ok((query, Retention::for_detections(&policy, now.to_utc(), held)))
-}
-
-/// The pure search of the ``search`` conformance vectors (time, holds and policy given by the
-/// vector): NOT an access-controlled read and writes no audit record. Only for
-/// ``python -m alpr.conformance``; applications search through ``alpr.Agency.search``.
-#[pyfunction]
-#[pyo3(signature = (store, pattern, *, now, start=None, end=None, near=None, holds=None, policy=None))]
-#[allow(clippy::too_many_arguments)]
-pub(crate) fn _unaudited_search_for_conformance(
-    py: Python<'_>,
-    store: &PyDetectionStore,
-    pattern: &str,
-    now: DateTime<FixedOffset>,
-    start: Option<DateTime<FixedOffset>>,
-    end: Option<DateTime<FixedOffset>>,
-    near: Option<(f64, f64, f64)>,
-    holds: Option<Vec<u64>>,
-    policy: Option<&PyPolicy>,
-) -> PyResult<Vec<u64>> {
-    let (query, retention) = prepare(py, pattern, now, start, end, near, holds, policy)?;
-    py.detach(|| store.inner.search_ids(&query, &retention)).py_err(py)
 }

@@ -132,7 +132,6 @@ __all__ = [
     "DetectionStore",
     "ExternalGrant",
     "ShippedLists",
-    "_unaudited_search_for_conformance",
     "_match_with_covert_for_conformance",
     "Agency",
     "HitCase",
@@ -593,17 +592,6 @@ def _match_with_covert_for_conformance(
     origin: str = "vehicle",
     now: datetime.datetime,
 ) -> list[MatchHit]: ...
-def _unaudited_search_for_conformance(
-    store: DetectionStore,
-    pattern: str,
-    *,
-    now: datetime.datetime,
-    start: datetime.datetime | None = None,
-    end: datetime.datetime | None = None,
-    near: tuple[float, float, float] | None = None,
-    holds: Sequence[int] | None = None,
-    policy: Policy | None = None,
-) -> list[int]: ...
 
 @final
 class Agency:

@@ -1,7 +1,9 @@
-"""Suite ``search`` through ``DetectionStore`` and the pure search the vectors specify.
+"""Suite ``search`` through ``alpr.Agency.search``: the audited read, as an application makes it.
 
-The vectors give the time, holds and policy of each search, which an application never may: it
-searches through ``alpr.Agency``. The runner calls the private, unaudited helper instead.
+A vector gives the time, the policy and the holds of each search. Only an agency opened for tests
+and replays takes a time, so the runner opens one at the vector's ``now``: its policy is the
+vector's, with one extra role for the runner's user, and each hold is placed through the agency.
+Every search is decided, recorded, and then run; there is no unaudited search in the package.
 """
 
 from __future__ import annotations
@@ -11,19 +13,45 @@ import json
 from typing import Any
 
 import alpr
-from alpr import _alpr
 from alpr._conformance.plate import error_answer
+
+_USER = "conformance"
+_ROLE = "conformance_runner"
+_REQUEST = {"action": "query_detections", "purpose": "stolen_vehicle", "case_number": "CONFORMANCE-1"}
 
 
 def _time(text: str) -> datetime.datetime:
     return datetime.datetime.fromisoformat(text.replace("Z", "+00:00"))
 
 
+def _agency(case: dict[str, Any], now: datetime.datetime) -> alpr.Agency:
+    policy = alpr.Policy()
+    if "policy" in case:
+        policy = policy.with_overrides(json.dumps(case["policy"]))
+    p = json.loads(policy.to_json())
+    p["roles"][_ROLE] = ["query_detections", "place_legal_hold"]
+    user = {
+        "id": _USER,
+        "agency": "CONFORMANCE",
+        "roles": [_ROLE],
+        "account": "active",
+        "trained_on": (now - datetime.timedelta(days=1)).date(),
+        "clearance": True,
+    }
+    return alpr.Agency.for_tests_and_replays(
+        "CONFORMANCE", audit=alpr.AuditLog(), roster=[user], now=now, policy=alpr.Policy.from_json(json.dumps(p))
+    )
+
+
 def search_case(case: dict[str, Any]) -> dict[str, Any]:
     try:
-        policy = alpr.Policy()
-        if "policy" in case:
-            policy = policy.with_overrides(json.dumps(case["policy"]))
+        now = _time(case["now"])
+        agency = _agency(case, now)
+        for h in case.get("holds", []):
+            hold = h if isinstance(h, dict) else {"id": h}
+            agency.place_legal_hold(
+                _USER, hold["id"], hold.get("case") or "CONFORMANCE-HOLD", hold.get("kind", "criminal")
+            )
         dets = case["detections"]
         store = alpr.DetectionStore(
             [d["id"] for d in dets],
@@ -36,16 +64,16 @@ def search_case(case: dict[str, Any]) -> dict[str, Any]:
         )
         q = case["query"]
         near = q.get("near")
-        ids = _alpr._unaudited_search_for_conformance(
+        ids = agency.search(
             store,
             q["pattern"],
-            now=_time(case["now"]),
+            user=_USER,
+            request=_REQUEST,
             start=_time(q["from"]) if "from" in q else None,
             end=_time(q["to"]) if "to" in q else None,
             near=(near["lat"], near["lon"], near["radius_m"]) if near else None,
-            holds=[h["id"] if isinstance(h, dict) else h for h in case.get("holds", [])],
-            policy=policy,
+            ids_only=True,
         )
     except alpr.AlprError as e:
         return error_answer(e)
-    return {"ids": ids}
+    return {"ids": list(ids)}
