@@ -1188,7 +1188,9 @@ alpr_status alpr_audit_log_new_memory(const struct alpr_audit_log **log_out);
 
 // Opens (creating if missing) an append-only audit file and verifies its chain. Each append is
 // written as one line and synced to disk before it returns. The log holds the file's exclusive
-// lock until it is freed: one writer at a time. Only regular files are opened.
+// lock until it is freed: one writer at a time (an open `alpr_agency` over the file holds it
+// too). Only regular files are opened. A file an agency has written (it holds an `agency_open`
+// record) opens for verification, heads and reports, but `alpr_audit_log_append` refuses.
 //
 // # Returns
 // `ALPR_STATUS_OK`; `ALPR_STATUS_AUDIT_LOCKED` (another writer, process or handle, has it open);
@@ -1211,8 +1213,9 @@ alpr_status alpr_audit_log_open_file(const uint8_t *path,
 // `ALPR_STATUS_OK`; `ALPR_STATUS_AUDIT_WRITE_FAILED`; `ALPR_STATUS_TIME_REGRESSION` (the time is
 // before the last record's); `ALPR_STATUS_AUDIT_FILE_CHANGED` (a file log's file is not as this
 // log left it: another writer or an edit); `ALPR_STATUS_INVALID_ARGUMENT` (an unknown outcome, a
-// blank user, agency or action); `ALPR_STATUS_INVALID_DATE` (a time outside the years
-// 0001–9999); `ALPR_STATUS_INVALID_UTF8`; `ALPR_STATUS_NULL_PARAMETER` (also for a NULL user,
+// blank user, agency or action; a log opened over an agency's file, one that holds an
+// `agency_open` record: its records are the agency's to write, through `alpr_agency_*`);
+// `ALPR_STATUS_INVALID_DATE` (a time outside the years 0001–9999); `ALPR_STATUS_INVALID_UTF8`; `ALPR_STATUS_NULL_PARAMETER` (also for a NULL user,
 // agency or action).
 //
 // # Safety

@@ -1236,3 +1236,15 @@ fn a_share_needing_approval_counts_only_a_qualified_roster_approver() {
         .unwrap_err();
     assert_eq!(e.code(), Code::ApprovalRequired);
 }
+
+#[test]
+fn a_log_an_agency_wrote_is_known_as_the_agencys() {
+    let mut free = crate::audit::AuditLog::open(MemoryStore::new()).unwrap();
+    assert!(!super::written_by_agency(&free).unwrap());
+    // Another user's record with the same action is not the agency's opening.
+    free.append(AuditRecord::new(t(NOON), "u1", "SPD", super::AGENCY_OPEN, Outcome::Ok))
+        .unwrap();
+    assert!(!super::written_by_agency(&free).unwrap());
+    let a = agency();
+    assert!(super::written_by_agency(a.log()).unwrap());
+}
