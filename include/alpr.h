@@ -1077,13 +1077,20 @@ alpr_status alpr_agency_approve_other_use(const struct alpr_agency *agency,
                                           size_t description_len);
 
 // Decides a share (R-SHARE) for `user` in good standing and records it (`share`) before
-// returning it: `request_json` as for `alpr_sharing_decide_json`; `*text_out` receives the
-// decision as JSON.
+// returning it: `request_json` as for `alpr_sharing_decide_json`, without `approvals` and with
+// the approval as `"approver"` (a roster user id) and `"approval_reference"` (optional). A share
+// that needs an approval (§E.3, §F.3) is allowed only when the agency finds the approver on its
+// roster with a passing decision for `approve_external_sharing` (captain of Investigations or
+// designee) or `approve_special_list_sharing` (OOI captain or designee) at its clock; the
+// decision then carries `"approved_by"` and the record the approver. Without an approver the
+// decision is `needs_approval` naming the role. `*text_out` receives the decision as JSON.
 //
 // # Returns
 // `ALPR_STATUS_OK` (for a refused share too: the decision says so);
 // `ALPR_STATUS_ACCESS_DENIED` (a user not in good standing; recorded);
-// `ALPR_STATUS_INVALID_ARGUMENT` (malformed JSON); `ALPR_STATUS_AUDIT_WRITE_FAILED`;
+// `ALPR_STATUS_APPROVAL_REQUIRED` (an approver not on the roster or not allowed to approve this
+// share; recorded); `ALPR_STATUS_INVALID_ARGUMENT` (malformed JSON; a request with `approvals`,
+// recorded); `ALPR_STATUS_AUDIT_WRITE_FAILED`;
 // `ALPR_STATUS_TIME_REGRESSION`; `ALPR_STATUS_INVALID_UTF8`; `ALPR_STATUS_NULL_PARAMETER`.
 //
 // # Safety
@@ -1188,7 +1195,9 @@ alpr_status alpr_audit_log_new_memory(const struct alpr_audit_log **log_out);
 
 // Opens (creating if missing) an append-only audit file and verifies its chain. Each append is
 // written as one line and synced to disk before it returns. The log holds the file's exclusive
-// lock until it is freed: one writer at a time. Only regular files are opened.
+// lock until it is freed: one writer at a time (an open `alpr_agency` over the file holds it
+// too). Only regular files are opened. A file an agency has written (it holds an `agency_open`
+// record) opens for verification, heads and reports, but `alpr_audit_log_append` refuses.
 //
 // # Returns
 // `ALPR_STATUS_OK`; `ALPR_STATUS_AUDIT_LOCKED` (another writer, process or handle, has it open);
@@ -1211,8 +1220,9 @@ alpr_status alpr_audit_log_open_file(const uint8_t *path,
 // `ALPR_STATUS_OK`; `ALPR_STATUS_AUDIT_WRITE_FAILED`; `ALPR_STATUS_TIME_REGRESSION` (the time is
 // before the last record's); `ALPR_STATUS_AUDIT_FILE_CHANGED` (a file log's file is not as this
 // log left it: another writer or an edit); `ALPR_STATUS_INVALID_ARGUMENT` (an unknown outcome, a
-// blank user, agency or action); `ALPR_STATUS_INVALID_DATE` (a time outside the years
-// 0001–9999); `ALPR_STATUS_INVALID_UTF8`; `ALPR_STATUS_NULL_PARAMETER` (also for a NULL user,
+// blank user, agency or action; a log opened over an agency's file, one that holds an
+// `agency_open` record: its records are the agency's to write, through `alpr_agency_*`);
+// `ALPR_STATUS_INVALID_DATE` (a time outside the years 0001–9999); `ALPR_STATUS_INVALID_UTF8`; `ALPR_STATUS_NULL_PARAMETER` (also for a NULL user,
 // agency or action).
 //
 // # Safety

@@ -13,7 +13,9 @@
 //! 7. A Special Hot List hit: informational, its broadcast refused (§F.3).
 //! 8. An officer's hot plate: the 30-day and 24-hour rules (§G).
 //! 9. Detections: a search and a retro-hits run, each recorded first; a refused search (§C.1, §C.3).
-//! 10. Sharing under the California overlay (§E.2, Civil Code §1798.90.55(b)).
+//! 10. Sharing under the California overlay (§E.2, Civil Code §1798.90.55(b)); a share outside
+//!     LEARN approved by the captain of Investigations from the roster, and refused with an
+//!     approver who may not approve (§E.3, §F.3).
 //! 11. A legal hold surviving a purge (§E.1).
 //! 12. A public-records request referred to the City Clerk (§H).
 //! 13. Shift end: the check of the unit's detections, found in the log (§C.5.d).
@@ -157,6 +159,7 @@ fn main() -> Demo {
     let roster = vec![
         user("adm-1", "administrator"),
         user("ooi-cpt", "ooi_captain"),
+        user("cpt-inv", "captain_investigations"),
         user("sgt-4", "supervisor"),
         user("det-114", "investigator"),
         operator,
@@ -572,7 +575,9 @@ fn main() -> Demo {
         ))
     );
 
-    step("10. sharing under the California overlay (G.O. §E.2; Civil Code §1798.90.55(b))");
+    step(
+        "10. sharing under the California overlay, approvals from the roster (G.O. §E.2-3, §F.3; Civil Code §1798.90.55(b))",
+    );
     for (who, json) in [
         (
             "Elk Grove PD (CA, LEARN)",
@@ -608,6 +613,36 @@ fn main() -> Demo {
         );
     }
     println!("the library follows California law over the order here; an agency outside CA turns the overlay off");
+    // §E.3: the approval is a roster user the agency checks at its clock, never a role the caller
+    // claims; the record names the approver.
+    let folsom = r#"{"data":"detections","recipient":{"name":"Folsom PD","kind":"local","jurisdiction":"CA","learn_member":false}"#;
+    for (approver, who, data) in [
+        ("sgt-4", "a supervisor", "detections"),
+        ("cpt-inv", "the captain of Investigations", "detections"),
+        ("ooi-cpt", "the OOI captain", "special_hot_list"),
+    ] {
+        let json = format!(r#"{folsom},"approver":"{approver}","approval_reference":"MEMO-26-311"}}"#)
+            .replace(r#""data":"detections""#, &format!(r#""data":"{data}""#));
+        let req = ShareRequest::from_json(&json)?;
+        match agency.share("det-114", &req) {
+            Ok(d) => {
+                let rec = agency.log().store().entries().last().map(|e| e.record.clone());
+                let det = |k: &str| rec.as_ref().and_then(|r| r.details.get(k).cloned()).unwrap_or_default();
+                println!(
+                    "{data} to Folsom PD, approver {approver} ({who}) -> {} (approved_by {}; recorded: approver {}, role {}, reference {})",
+                    d.decision.as_str(),
+                    d.approved_by.as_deref().unwrap_or("-"),
+                    det("approver"),
+                    det("approver_role"),
+                    det("approval_reference")
+                );
+            }
+            Err(e) => println!(
+                "{data} to Folsom PD, approver {approver} ({who}, may not approve it) -> refused: {} (recorded)",
+                e.code()
+            ),
+        }
+    }
 
     step("11. a legal hold survives the purge (G.O. §E.1; R-RET)");
     agency.place_legal_hold("sgt-4", 401, "26-001122", HoldKind::Criminal)?;

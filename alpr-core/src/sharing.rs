@@ -80,9 +80,20 @@ pub struct ShareRequest {
     pub data: ShareData,
     /// To whom.
     pub recipient: Recipient,
-    /// Approvals given so far.
+    /// Approvals given so far, as roles the caller vouches for. The pure [`decide`] counts them;
+    /// [`crate::agency::Agency::share`] refuses them (a role is a claim) and takes `approver`.
     #[serde(default)]
     pub approvals: Vec<ShareApproval>,
+    /// The user id of the approver (the captain of Investigations, the OOI captain, or a designee:
+    /// a roster user whose roles grant [`APPROVE_EXTERNAL_SHARING`] or
+    /// [`APPROVE_SPECIAL_LIST_SHARING`]). Only [`crate::agency::Agency::share`] reads it: it
+    /// checks that user against its roster at its clock. The pure [`decide`] ignores it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub approver: Option<String>,
+    /// The approval's reference (memo, ticket), recorded with the approver by
+    /// [`crate::agency::Agency::share`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub approval_reference: Option<String>,
 }
 
 impl ShareRequest {
@@ -95,6 +106,8 @@ impl ShareRequest {
             data: ShareData::Detections,
             recipient: Recipient::default(),
             approvals: Vec::new(),
+            approver: None,
+            approval_reference: None,
         };
         crate::json::parse(text, "request", Code::InvalidArgument, &base)
     }
@@ -107,6 +120,10 @@ pub struct SharingDecision {
     pub decision: ShareDecision,
     /// The role whose approval is needed (for `needs_approval`).
     pub approver: Option<String>,
+    /// The user id of the approver whose approval the agency checked and counted (an `allow`
+    /// through [`crate::agency::Agency::share`] that needed one); absent otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub approved_by: Option<String>,
     /// `recipient_not_permitted` for a denial, `needs_approval` while an approval is missing.
     pub reasons: Vec<Code>,
 }
@@ -125,6 +142,23 @@ impl fmt::Display for SharingDecision {
 pub const CAPTAIN_INVESTIGATIONS: &str = "captain_investigations";
 /// The approver role for R-SHARE-2 (a Special Hot List).
 pub const OOI_CAPTAIN: &str = "ooi_captain";
+/// The action that lets a user approve a share of detections or hits outside LEARN (R-SHARE-1,
+/// G.O. §E.3): the captain of Investigations' role grants it, and so does a designee's.
+pub const APPROVE_EXTERNAL_SHARING: &str = "approve_external_sharing";
+/// The action that lets a user approve a share of a Special Hot List (R-SHARE-2, G.O. §F.3): the
+/// OOI captain's role grants it, and so does a designee's.
+pub const APPROVE_SPECIAL_LIST_SHARING: &str = "approve_special_list_sharing";
+
+/// The action whose grant makes a user a qualified approver for the approver role `role` named
+/// by a `needs_approval` decision ([`CAPTAIN_INVESTIGATIONS`] or [`OOI_CAPTAIN`]).
+#[must_use]
+pub fn approval_action(role: &str) -> Option<&'static str> {
+    match role {
+        CAPTAIN_INVESTIGATIONS => Some(APPROVE_EXTERNAL_SHARING),
+        OOI_CAPTAIN => Some(APPROVE_SPECIAL_LIST_SHARING),
+        _ => None,
+    }
+}
 
 fn is_public(kind: &str) -> bool {
     matches!(kind, "local" | "state")
@@ -145,6 +179,7 @@ pub fn decide(request: &ShareRequest, policy: &Policy) -> Result<SharingDecision
     let deny = || SharingDecision {
         decision: ShareDecision::Deny,
         approver: None,
+        approved_by: None,
         reasons: vec![Code::RecipientNotPermitted],
     };
     if policy.california_overlay && !(is_public(&kind) && in_state) {
@@ -168,12 +203,14 @@ pub fn decide(request: &ShareRequest, policy: &Policy) -> Result<SharingDecision
             SharingDecision {
                 decision: ShareDecision::NeedsApproval,
                 approver: Some(role.to_owned()),
+                approved_by: None,
                 reasons: vec![Code::NeedsApproval],
             }
         }
         _ => SharingDecision {
             decision: ShareDecision::Allow,
             approver: None,
+            approved_by: None,
             reasons: Vec::new(),
         },
     })
@@ -252,6 +289,8 @@ mod tests {
                     reference: "R-1".into(),
                 })
                 .collect(),
+            approver: None,
+            approval_reference: None,
         }
     }
 

@@ -914,13 +914,20 @@ pub unsafe extern "C" fn alpr_agency_approve_other_use(
 }
 
 /// Decides a share (R-SHARE) for `user` in good standing and records it (`share`) before
-/// returning it: `request_json` as for `alpr_sharing_decide_json`; `*text_out` receives the
-/// decision as JSON.
+/// returning it: `request_json` as for `alpr_sharing_decide_json`, without `approvals` and with
+/// the approval as `"approver"` (a roster user id) and `"approval_reference"` (optional). A share
+/// that needs an approval (§E.3, §F.3) is allowed only when the agency finds the approver on its
+/// roster with a passing decision for `approve_external_sharing` (captain of Investigations or
+/// designee) or `approve_special_list_sharing` (OOI captain or designee) at its clock; the
+/// decision then carries `"approved_by"` and the record the approver. Without an approver the
+/// decision is `needs_approval` naming the role. `*text_out` receives the decision as JSON.
 ///
 /// # Returns
 /// `ALPR_STATUS_OK` (for a refused share too: the decision says so);
 /// `ALPR_STATUS_ACCESS_DENIED` (a user not in good standing; recorded);
-/// `ALPR_STATUS_INVALID_ARGUMENT` (malformed JSON); `ALPR_STATUS_AUDIT_WRITE_FAILED`;
+/// `ALPR_STATUS_APPROVAL_REQUIRED` (an approver not on the roster or not allowed to approve this
+/// share; recorded); `ALPR_STATUS_INVALID_ARGUMENT` (malformed JSON; a request with `approvals`,
+/// recorded); `ALPR_STATUS_AUDIT_WRITE_FAILED`;
 /// `ALPR_STATUS_TIME_REGRESSION`; `ALPR_STATUS_INVALID_UTF8`; `ALPR_STATUS_NULL_PARAMETER`.
 ///
 /// # Safety

@@ -72,7 +72,24 @@ pub struct alpr_audit_record {
     pub outcome: u32,
 }
 
-pub(crate) type Log = Mutex<AuditLog<Box<dyn AuditStore + Send>>>;
+/// The log behind an `alpr_audit_log` handle.
+pub(crate) struct Log {
+    log: Mutex<AuditLog<Box<dyn AuditStore + Send>>>,
+    /// Set when the log was opened over an agency's file (it holds an `agency_open` record):
+    /// its records are the agency's to write, and `alpr_audit_log_append` refuses.
+    agency: bool,
+}
+
+impl Log {
+    /// Wraps an opened log, noting whether an agency wrote it.
+    fn new(log: AuditLog<Box<dyn AuditStore + Send>>) -> Result<Log, FfiError> {
+        let agency = alpr_core::agency::written_by_agency(&log)?;
+        Ok(Log {
+            log: Mutex::new(log),
+            agency,
+        })
+    }
+}
 
 /// A hash-chained audit log (memory or append-only file). Appends are serialized by an internal
 /// lock, so it may be used from multiple threads simultaneously. Free with `alpr_audit_log_free`.
@@ -86,13 +103,13 @@ impl Castable for alpr_audit_log {
 }
 
 fn new_log(store: Box<dyn AuditStore + Send>) -> Result<*const alpr_audit_log, FfiError> {
-    Ok(arc_into_ptr::<alpr_audit_log>(Mutex::new(AuditLog::open(store)?)))
+    Ok(arc_into_ptr::<alpr_audit_log>(Log::new(AuditLog::open(store)?)?))
 }
 
 pub(crate) fn lock(log: &Log) -> std::sync::MutexGuard<'_, AuditLog<Box<dyn AuditStore + Send>>> {
     // A panic while holding the lock cannot leave the chain half-written: append updates the
     // head only after the store accepted the entry.
-    log.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    log.log.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 /// A new, empty audit log in memory.
@@ -116,7 +133,9 @@ pub unsafe extern "C" fn alpr_audit_log_new_memory(log_out: *mut *const alpr_aud
 
 /// Opens (creating if missing) an append-only audit file and verifies its chain. Each append is
 /// written as one line and synced to disk before it returns. The log holds the file's exclusive
-/// lock until it is freed: one writer at a time. Only regular files are opened.
+/// lock until it is freed: one writer at a time (an open `alpr_agency` over the file holds it
+/// too). Only regular files are opened. A file an agency has written (it holds an `agency_open`
+/// record) opens for verification, heads and reports, but `alpr_audit_log_append` refuses.
 ///
 /// # Returns
 /// `ALPR_STATUS_OK`; `ALPR_STATUS_AUDIT_LOCKED` (another writer, process or handle, has it open);
@@ -183,8 +202,9 @@ unsafe fn opt_str(ptr: *const u8, len: usize) -> Result<Option<String>, FfiError
 /// `ALPR_STATUS_OK`; `ALPR_STATUS_AUDIT_WRITE_FAILED`; `ALPR_STATUS_TIME_REGRESSION` (the time is
 /// before the last record's); `ALPR_STATUS_AUDIT_FILE_CHANGED` (a file log's file is not as this
 /// log left it: another writer or an edit); `ALPR_STATUS_INVALID_ARGUMENT` (an unknown outcome, a
-/// blank user, agency or action); `ALPR_STATUS_INVALID_DATE` (a time outside the years
-/// 0001–9999); `ALPR_STATUS_INVALID_UTF8`; `ALPR_STATUS_NULL_PARAMETER` (also for a NULL user,
+/// blank user, agency or action; a log opened over an agency's file, one that holds an
+/// `agency_open` record: its records are the agency's to write, through `alpr_agency_*`);
+/// `ALPR_STATUS_INVALID_DATE` (a time outside the years 0001–9999); `ALPR_STATUS_INVALID_UTF8`; `ALPR_STATUS_NULL_PARAMETER` (also for a NULL user,
 /// agency or action).
 ///
 /// # Safety
@@ -220,6 +240,11 @@ pub unsafe extern "C" fn alpr_audit_log_append(
         rec.purpose = unsafe { opt_str(r.purpose, r.purpose_len)? };
         rec.case_number = unsafe { opt_str(r.case_number, r.case_number_len)? };
         rec.query_terms = unsafe { opt_str(r.query_terms, r.query_terms_len)? };
+        if log.agency {
+            return Err(Error::new(Code::InvalidArgument)
+                .with_detail("this audit file is an agency's (it holds agency_open): its records are written through the alpr_agency_* functions")
+                .into());
+        }
         let head = lock(log).append(rec)?;
         if !head_out.is_null() {
             // SAFETY: non-NULL, valid for writes per the contract.
@@ -349,7 +374,7 @@ pub unsafe extern "C" fn alpr_audit_log_open_file_keyed(
         }
         // SAFETY: the caller's guarantee on key is passed on.
         let log = unsafe { open_chain(FileStore::open(path)?, key, key_len)? };
-        let log = arc_into_ptr::<alpr_audit_log>(Mutex::new(log));
+        let log = arc_into_ptr::<alpr_audit_log>(Log::new(log)?);
         // SAFETY: checked non-NULL; valid for writes per the contract.
         unsafe { write_out(log_out, log, "log_out") }
     })
@@ -428,7 +453,7 @@ pub unsafe extern "C" fn alpr_audit_log_recover_file(
                 ..alpr_audit_recovery::default()
             },
         };
-        let log = arc_into_ptr::<alpr_audit_log>(Mutex::new(log));
+        let log = arc_into_ptr::<alpr_audit_log>(Log::new(log)?);
         // SAFETY: both checked non-NULL; valid for writes per the contract.
         unsafe {
             recovery_out.write(out);

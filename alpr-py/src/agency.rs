@@ -914,16 +914,27 @@ impl PyAgency {
     /// Decides a share (R-SHARE, G.O. §E.2, with the California overlay of the policy) for a
     /// user in good standing, recorded before it is returned.
     ///
+    /// A share that needs an approval (§E.3 outside LEARN, §F.3 a Special Hot List) is allowed
+    /// only with ``approver``: the user id of a roster user whose roles grant
+    /// ``approve_external_sharing`` (captain of Investigations or designee) or
+    /// ``approve_special_list_sharing`` (OOI captain or designee), checked by the agency at its
+    /// clock like any access decision. The record names the approver, the granting role and
+    /// ``approval_reference``.
+    ///
     /// Args:
     ///     request: ``{"data", "recipient": {"name", "kind", "jurisdiction", "learn_member"},
-    ///         "approvals"}`` (a mapping or JSON text).
+    ///         "approver", "approval_reference"}`` (a mapping or JSON text); ``approvals``
+    ///         (roles vouched for by the caller) are refused.
     ///
     /// Returns:
-    ///     ``{"decision": "allow" | "deny" | "needs_approval", "approver", "reasons"}``.
+    ///     ``{"decision": "allow" | "deny" | "needs_approval", "approver", "reasons"}``, and
+    ///     ``"approved_by"`` (the approver's id) on an approved share.
     ///
     /// Raises:
     ///     AccessDeniedError: the user is not in good standing (recorded).
-    ///     InvalidArgumentError: a malformed request.
+    ///     ApprovalRequiredError: the approver is not on the roster or may not approve this
+    ///         share (recorded).
+    ///     InvalidArgumentError: a malformed request, or one carrying ``approvals`` (recorded).
     fn share<'py>(&self, py: Python<'py>, user: &str, request: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
         let request = alpr_core::sharing::ShareRequest::from_json(&json_text(py, request)?).py_err(py)?;
         let user = user.to_owned();

@@ -193,18 +193,23 @@ pub(crate) fn decide_sharing_json(py: Python<'_>, request_json: &str, policy: Op
 
 /// A log shared between its Python object and, once bound, the `alpr.Agency` that owns it.
 pub(crate) struct Log {
-    log: Mutex<AuditLog<Box<dyn AuditStore + Send>>>,
+    chain: Mutex<AuditLog<Box<dyn AuditStore + Send>>>,
     /// Set when an agency writes to this log: its own writers then refuse, so that every record
     /// continues the agency's chain and what the agency replays is what it wrote.
     bound: AtomicBool,
+    /// Set when the log was opened over an agency's file (it holds an `agency_open` record): its
+    /// own writers refuse too, so that no record lands in the chain the agency replays.
+    agency_file: bool,
 }
 
 impl Log {
-    fn new(log: AuditLog<Box<dyn AuditStore + Send>>) -> Log {
-        Log {
-            log: Mutex::new(log),
+    fn new(log: AuditLog<Box<dyn AuditStore + Send>>) -> alpr_core::Result<Log> {
+        let agency_file = alpr_core::agency::written_by_agency(&log)?;
+        Ok(Log {
+            chain: Mutex::new(log),
             bound: AtomicBool::new(false),
-        }
+            agency_file,
+        })
     }
 }
 
@@ -221,7 +226,7 @@ pub(crate) struct PyAuditLog {
 }
 
 pub(crate) fn lock(log: &Log) -> std::sync::MutexGuard<'_, AuditLog<Box<dyn AuditStore + Send>>> {
-    log.log.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    log.chain.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 impl PyAuditLog {
@@ -240,15 +245,20 @@ impl PyAuditLog {
         log.bound.store(false, Ordering::SeqCst);
     }
 
-    /// Refuses a write of the log's own when an agency owns it.
-    fn writable(&self, py: Python<'_>) -> PyResult<()> {
-        if self.inner.bound.load(Ordering::SeqCst) {
-            return Err(to_py(
-                py,
-                &Error::new(Code::InvalidArgument).with_detail("this audit log belongs to an agency: write through it"),
+    /// Runs a write of the log's own under the log's lock, refused when an agency owns the log.
+    /// The check is made under the lock the agency's appends take too, so no write of the log's
+    /// own can slip in between a check and an agency's binding and land in the agency's chain.
+    fn write<T>(
+        inner: &Log,
+        f: impl FnOnce(&mut AuditLog<Box<dyn AuditStore + Send>>) -> alpr_core::Result<T>,
+    ) -> alpr_core::Result<T> {
+        let mut log = lock(inner);
+        if inner.agency_file || inner.bound.load(Ordering::SeqCst) {
+            return Err(Error::new(Code::InvalidArgument).with_detail(
+                "this audit log belongs to an agency: its records are the agency's to write (use the Agency's methods)",
             ));
         }
-        Ok(())
+        f(&mut log)
     }
 }
 
@@ -261,14 +271,18 @@ impl PyAuditLog {
     /// An empty log in memory.
     #[new]
     fn new(py: Python<'_>) -> PyResult<PyAuditLog> {
-        let log = AuditLog::open(Box::new(MemoryStore::new()) as Box<dyn AuditStore + Send>).py_err(py)?;
-        Ok(PyAuditLog {
-            inner: Arc::new(Log::new(log)),
-        })
+        let log = AuditLog::open(Box::new(MemoryStore::new()) as Box<dyn AuditStore + Send>)
+            .and_then(Log::new)
+            .py_err(py)?;
+        Ok(PyAuditLog { inner: Arc::new(log) })
     }
 
     /// Opens (creating if missing) an append-only audit file and verifies it. The log holds the
-    /// file's exclusive lock while it lives: one writer at a time. Only regular files are opened.
+    /// file's exclusive lock while it lives: one writer at a time (an :class:`Agency` over the
+    /// file holds it too). Only regular files are opened. A file an agency has written (it holds
+    /// an ``agency_open`` record) opens for verification, heads and reports, and can be given to
+    /// an :class:`Agency`, but its own writers (``append``, ``record_purge``) raise
+    /// ``InvalidArgumentError``.
     ///
     /// Args:
     ///     key: the agency's secret key (at least 16 bytes): the chain is then HMAC-SHA256 under
@@ -285,10 +299,10 @@ impl PyAuditLog {
     #[staticmethod]
     #[pyo3(signature = (path, *, key=None))]
     fn open_file(py: Python<'_>, path: std::path::PathBuf, key: Option<Vec<u8>>) -> PyResult<PyAuditLog> {
-        let log = py.detach(move || open_chain(FileStore::open(path)?, key)).py_err(py)?;
-        Ok(PyAuditLog {
-            inner: Arc::new(Log::new(log)),
-        })
+        let log = py
+            .detach(move || open_chain(FileStore::open(path)?, key).and_then(Log::new))
+            .py_err(py)?;
+        Ok(PyAuditLog { inner: Arc::new(log) })
     }
 
     /// Appends one record; returns the new head ``(sequence, hash_hex)``.
@@ -303,7 +317,9 @@ impl PyAuditLog {
     ///
     /// Raises:
     ///     AuditWriteFailedError: the record could not be written; the audited operation must fail.
-    ///     InvalidArgumentError: an unknown outcome or reason code.
+    ///     InvalidArgumentError: an unknown outcome or reason code; the log belongs to an
+    ///         :class:`Agency` (its records are the agency's to write: a record with any user and
+    ///         action would otherwise land in the agency's chain).
     #[pyo3(signature = (time, user, agency, action, outcome, *, purpose=None, case_number=None, query_terms=None, reasons=None, details=None))]
     #[allow(clippy::too_many_arguments)]
     fn append(
@@ -320,7 +336,6 @@ impl PyAuditLog {
         reasons: Option<Vec<String>>,
         details: Option<std::collections::BTreeMap<String, String>>,
     ) -> PyResult<(u64, String)> {
-        self.writable(py)?;
         let outcome: Outcome = crate::errors::choice(py, "outcome", outcome)?;
         let mut r = AuditRecord::new(utc(time), user, agency, action, outcome);
         r.purpose = purpose;
@@ -334,7 +349,7 @@ impl PyAuditLog {
         }
         r.details = details.unwrap_or_default();
         let inner = Arc::clone(&self.inner);
-        let head = py.detach(move || lock(&inner).append(r)).py_err(py)?;
+        let head = py.detach(move || Self::write(&inner, |log| log.append(r))).py_err(py)?;
         Ok(head_tuple(head))
     }
 
@@ -364,6 +379,8 @@ impl PyAuditLog {
     ///
     /// Raises:
     ///     AuditWriteFailedError: the receipt could not be written; the purge must not commit.
+    ///     InvalidArgumentError: the log belongs to an :class:`Agency` (purge through
+    ///         :meth:`Agency.purge`, which takes the user from its roster).
     fn record_purge(
         &self,
         py: Python<'_>,
@@ -372,10 +389,10 @@ impl PyAuditLog {
         user: &str,
         agency: &str,
     ) -> PyResult<Py<PyAny>> {
-        self.writable(py)?;
         let r = PurgeReceipt::new(&plan.inner.due, &plan.policy.version, utc(purged_at));
         let inner = Arc::clone(&self.inner);
-        py.detach(|| r.write_to(&mut lock(&inner), user, agency)).py_err(py)?;
+        py.detach(|| Self::write(&inner, |log| r.write_to(log, user, agency)))
+            .py_err(py)?;
         json_loads(py, &to_json(&r))
     }
 
@@ -460,7 +477,7 @@ impl PyAuditLog {
             .detach(move || {
                 let mut log = open_chain(FileStore::open_for_recovery(path)?, key)?;
                 let r = log.recover(utc(time), &user, &agency)?;
-                Ok::<_, Error>((log, r))
+                Ok::<_, Error>((Log::new(log)?, r))
             })
             .py_err(py)?;
         let recovery = match recovery {
@@ -481,9 +498,7 @@ impl PyAuditLog {
                 Some(d.into_any().unbind())
             }
         };
-        let log = PyAuditLog {
-            inner: Arc::new(Log::new(log)),
-        };
+        let log = PyAuditLog { inner: Arc::new(log) };
         Ok((log, recovery))
     }
 

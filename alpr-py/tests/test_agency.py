@@ -519,3 +519,72 @@ def test_reading_the_agency_while_a_head_callback_runs_does_not_deadlock() -> No
     done = subprocess.run([sys.executable, "-c", script], cwd=root, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.startswith("ok ")
+
+
+def _share(data: str = "detections", learn: bool = False, **kw: Any) -> dict[str, Any]:
+    recipient = {"name": "Elk Grove PD", "kind": "local", "jurisdiction": "CA", "learn_member": learn}
+    return {"data": data, "recipient": recipient, **kw}
+
+
+def test_share_approver_is_a_roster_user_checked_by_the_agency() -> None:
+    roster = ROSTER + [
+        _user("k1", "captain_investigations"),
+        _user("k2", "captain_investigations", account="disabled"),
+    ]
+    a = alpr.Agency.for_tests_and_replays("SPD", audit=alpr.AuditLog(), roster=roster, now=NOW, policy=_policy())
+    # No approver: needs_approval naming the role (recorded); nothing may be sent.
+    d = a.share("i1", _share())
+    assert (d["decision"], d["approver"], d.get("approved_by")) == ("needs_approval", "captain_investigations", None)
+    # The captain of Investigations approves: allowed, the record names the approver.
+    d = a.share("i1", _share(approver="k1", approval_reference="MEMO-7"))
+    assert (d["decision"], d["approved_by"]) == ("allow", "k1")
+    r = _records(a)[-1]
+    assert (r["outcome"], r["details"]["approver"], r["details"]["approver_role"]) == (
+        "allow",
+        "k1",
+        "captain_investigations",
+    )
+    assert r["details"]["approval_reference"] == "MEMO-7"
+    # Unqualified approvers (wrong role, inactive account, not on the roster) are refused and recorded.
+    for approver, why in [("c1", "action_not_permitted"), ("k2", "account_inactive"), ("ghost", "account_inactive")]:
+        with pytest.raises(alpr.ApprovalRequiredError):
+            a.share("i1", _share(approver=approver))
+        r = _records(a)[-1]
+        assert (r["action"], r["outcome"], r["reasons"]) == ("share", "deny", ["approval_required"])
+        assert r["details"]["approver"] == approver and why in r["details"]["approver_reasons"].split(",")
+    # A Special Hot List needs the OOI captain or designee (c1), not the captain of Investigations.
+    with pytest.raises(alpr.ApprovalRequiredError):
+        a.share("i1", _share("special_hot_list", learn=True, approver="k1"))
+    assert a.share("i1", _share("special_hot_list", learn=True, approver="c1"))["approved_by"] == "c1"
+    # Roles the caller vouches for are not an approval through the agency.
+    claimed = _share(approvals=[{"role": "captain_investigations", "reference": "MEMO-7"}])
+    with pytest.raises(alpr.InvalidArgumentError):
+        a.share("i1", claimed)
+    assert _records(a)[-1]["outcome"] == "failed"
+    # The pure decision (conformance) still counts the approvals it is given.
+    assert alpr.decide_sharing(claimed)["decision"] == "allow"
+
+
+def test_a_log_bound_to_an_agency_refuses_every_writer_of_its_own(tmp_path: Path) -> None:
+    a, log = _agency()
+    before, count = log.head, len(log)
+    plan = alpr.purge_plan([(1, "detection", dt.datetime(2024, 1, 1, tzinfo=dt.timezone.utc))], [], NOW)
+    with pytest.raises(alpr.InvalidArgumentError) as e:
+        log.append(NOW, "s1", "SPD", "share", "allow", details={"approver": "k1"})
+    assert "belongs to an agency" in str(e.value)
+    with pytest.raises(alpr.InvalidArgumentError):
+        log.record_purge(plan, NOW, "s1", "SPD")
+    # Nothing landed in the agency's chain; the agency keeps writing and the chain verifies.
+    assert log.head == before == a.head
+    a.share("i1", _share(learn=True))
+    assert log.verify() == a.head and len(log) == count + 1
+    # A free-standing log stays writable (engines that keep their own audit).
+    free = alpr.AuditLog()
+    free.append(NOW, "u1", "SPD", "note", "ok")
+    assert free.record_purge(plan, NOW, "s1", "SPD")["count"] == 1 and len(free) == 2
+    # An agency over a file holds its lock: no second handle can write into its chain.
+    path = tmp_path / "audit.jsonl"
+    on_file = alpr.Agency.for_tests_and_replays("SPD", audit=path, roster=ROSTER, now=NOW)
+    with pytest.raises(alpr.AuditLockedError):
+        alpr.AuditLog.open_file(path)
+    assert on_file.head[0] == 1

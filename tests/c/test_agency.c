@@ -658,12 +658,152 @@ static bool test_hot_plates_replayed_and_own_devices(void) {
   return true;
 }
 
+/* R-SHARE-1/-2: the approval of a share is a roster user id checked by the agency (an active,
+ * trained captain of Investigations or designee; the OOI captain for a special list), named in the
+ * decision and the record; an unqualified approver is APPROVAL_REQUIRED and recorded. Built-in
+ * policy (captain_investigations: approve_external_sharing). */
+static bool test_share_approver_from_the_roster(void) {
+  static const char *path = "target/c/test_agency_share.log";
+  static const char *roster =
+      "[{\"id\": \"i1\", \"agency\": \"SPD\", \"roles\": [\"investigator\"], \"account\": \"active\","
+      "  \"trained_on\": \"2025-06-01\", \"clearance\": true},"
+      " {\"id\": \"cap\", \"agency\": \"SPD\", \"roles\": [\"captain_investigations\"], \"account\": \"active\","
+      "  \"trained_on\": \"2025-06-01\", \"clearance\": true},"
+      " {\"id\": \"gone\", \"agency\": \"SPD\", \"roles\": [\"captain_investigations\"], \"account\": \"disabled\","
+      "  \"trained_on\": \"2025-06-01\", \"clearance\": true},"
+      " {\"id\": \"ooi\", \"agency\": \"SPD\", \"roles\": [\"ooi_captain\"], \"account\": \"active\","
+      "  \"trained_on\": \"2025-06-01\", \"clearance\": true}]";
+  static const char *approved = "{\"data\":\"detections\",\"recipient\":{\"name\":\"Elk Grove PD\",\"kind\":\"local\","
+                                "\"jurisdiction\":\"CA\",\"learn_member\":false},\"approver\":\"cap\","
+                                "\"approval_reference\":\"MEMO-7\"}";
+  static const char *by_ooi = "{\"data\":\"detections\",\"recipient\":{\"name\":\"Elk Grove PD\",\"kind\":\"local\","
+                              "\"jurisdiction\":\"CA\",\"learn_member\":false},\"approver\":\"ooi\"}";
+  static const char *by_gone = "{\"data\":\"detections\",\"recipient\":{\"name\":\"Elk Grove PD\",\"kind\":\"local\","
+                               "\"jurisdiction\":\"CA\",\"learn_member\":false},\"approver\":\"gone\"}";
+  static const char *special = "{\"data\":\"special_hot_list\",\"recipient\":{\"name\":\"Elk Grove PD\",\"kind\":"
+                               "\"local\",\"jurisdiction\":\"CA\",\"learn_member\":true},\"approver\":\"ooi\"}";
+  static const char *claimed = "{\"data\":\"detections\",\"recipient\":{\"name\":\"Elk Grove PD\",\"kind\":\"local\","
+                               "\"jurisdiction\":\"CA\",\"learn_member\":false},\"approvals\":[{\"role\":"
+                               "\"captain_investigations\",\"reference\":\"MEMO-7\"}]}";
+  const alpr_agency *a = NULL;
+  const alpr_text *t = NULL;
+  const uint8_t *data = NULL;
+  size_t len = 0;
+  uint64_t before;
+  remove(path);
+  CHECK(alpr_agency_open_for_tests_and_replays(STR("SPD"), NULL, STR(path), STR(roster), NOW_MS, &a) == ALPR_STATUS_OK);
+  /* No approver: needs_approval naming the role; recorded. */
+  CHECK(alpr_agency_share_json(a, STR("i1"), STR(SHARE), &t) == ALPR_STATUS_OK);
+  CHECK(alpr_text_data(t, &data, &len) == ALPR_STATUS_OK);
+  CHECK(strstr((const char *)data, "needs_approval") != NULL && strstr((const char *)data, "approved_by") == NULL);
+  alpr_text_free(t);
+  t = NULL;
+  CHECK(strstr(last_record(path), "\"outcome\":\"needs_approval\"") != NULL);
+  /* The captain approves: allow, approved_by names the id; the record names approver, role, reference. */
+  CHECK(alpr_agency_share_json(a, STR("i1"), STR(approved), &t) == ALPR_STATUS_OK);
+  CHECK(alpr_text_data(t, &data, &len) == ALPR_STATUS_OK);
+  CHECK(strstr((const char *)data, "\"decision\":\"allow\"") != NULL);
+  CHECK(strstr((const char *)data, "\"approved_by\":\"cap\"") != NULL);
+  alpr_text_free(t);
+  t = NULL;
+  CHECK(strstr(last_record(path), "\"approver\":\"cap\"") != NULL);
+  CHECK(strstr(last_record(path), "\"approver_role\":\"captain_investigations\"") != NULL);
+  CHECK(strstr(last_record(path), "\"approval_reference\":\"MEMO-7\"") != NULL);
+  /* The OOI captain may not approve detections; an inactive captain may not approve at all. */
+  before = records(a);
+  CHECK(alpr_agency_share_json(a, STR("i1"), STR(by_ooi), &t) == ALPR_STATUS_APPROVAL_REQUIRED && t == NULL);
+  CHECK(records(a) == before + 1);
+  CHECK(strstr(last_record(path), "\"outcome\":\"deny\"") != NULL);
+  CHECK(strstr(last_record(path), "approval_required") != NULL);
+  CHECK(strstr(last_record(path), "action_not_permitted") != NULL);
+  CHECK(alpr_agency_share_json(a, STR("i1"), STR(by_gone), &t) == ALPR_STATUS_APPROVAL_REQUIRED && t == NULL);
+  CHECK(strstr(last_record(path), "account_inactive") != NULL);
+  /* ... but the OOI captain approves a Special Hot List (§F.3). */
+  CHECK(alpr_agency_share_json(a, STR("i1"), STR(special), &t) == ALPR_STATUS_OK);
+  CHECK(alpr_text_data(t, &data, &len) == ALPR_STATUS_OK);
+  CHECK(strstr((const char *)data, "\"approved_by\":\"ooi\"") != NULL);
+  alpr_text_free(t);
+  t = NULL;
+  /* Roles vouched for by the caller are refused, and the refusal recorded. */
+  before = records(a);
+  CHECK(alpr_agency_share_json(a, STR("i1"), STR(claimed), &t) == ALPR_STATUS_INVALID_ARGUMENT && t == NULL);
+  CHECK(records(a) == before + 1);
+  CHECK(strstr(last_record(path), "\"outcome\":\"failed\"") != NULL);
+  alpr_agency_free(a);
+  return true;
+}
+
+static alpr_audit_record forged_record(void) {
+  alpr_audit_record r;
+  memset(&r, 0, sizeof r);
+  r.time_ms = NOW_MS + MINUTE_MS;
+  r.user = (const uint8_t *)"cap";
+  r.user_len = 3;
+  r.agency = (const uint8_t *)"SPD";
+  r.agency_len = 3;
+  r.action = (const uint8_t *)"share";
+  r.action_len = 5;
+  r.outcome = ALPR_OUTCOME_ALLOW;
+  return r;
+}
+
+/* No record with a caller's user and action lands in the chain an agency writes: while the agency
+ * is open its file is locked to any other handle, and a free-standing log opened over an agency's
+ * file afterwards verifies but refuses to append. A free-standing log of its own stays writable. */
+static bool test_agency_log_refuses_other_writers(void) {
+  static const char *free_path = "target/c/test_agency_free.log";
+  const alpr_agency *a = NULL;
+  const alpr_audit_log *log = NULL;
+  alpr_audit_head head, after;
+  alpr_audit_record r = forged_record();
+  uint64_t n;
+  CHECK(open_agency(LOG_PATH, &a));
+  CHECK(alpr_audit_log_open_file(STR(LOG_PATH), &log) == ALPR_STATUS_AUDIT_LOCKED && log == NULL);
+  n = records(a);
+  alpr_agency_free(a);
+  /* Closed agency: its file opens for verification, but appends are refused and change nothing. */
+  CHECK(alpr_audit_log_open_file(STR(LOG_PATH), &log) == ALPR_STATUS_OK);
+  CHECK(alpr_audit_log_verify(log, NULL, &head) == ALPR_STATUS_OK && head.sequence == n);
+  CHECK(alpr_audit_log_append(log, &r, NULL) == ALPR_STATUS_INVALID_ARGUMENT);
+  {
+    uint8_t msg[256];
+    size_t mn = 0;
+    CHECK(alpr_last_error_message(msg, sizeof msg, &mn) == ALPR_STATUS_OK);
+    CHECK(strstr((const char *)msg, "agency") != NULL);
+  }
+  CHECK(alpr_audit_log_head(log, &after) == ALPR_STATUS_OK && after.sequence == n);
+  alpr_audit_log_free(log);
+  log = NULL;
+  /* A free-standing file log is writable, and while it is open no agency opens over it. */
+  remove(free_path);
+  CHECK(alpr_audit_log_open_file(STR(free_path), &log) == ALPR_STATUS_OK);
+  CHECK(alpr_audit_log_append(log, &r, NULL) == ALPR_STATUS_OK);
+  CHECK(alpr_agency_open_for_tests_and_replays(STR("SPD"), NULL, STR(free_path), STR(ROSTER), NOW_MS + MINUTE_MS,
+                                               &a) == ALPR_STATUS_AUDIT_LOCKED);
+  alpr_audit_log_free(log);
+  log = NULL;
+  /* Once an agency has opened over it, the file is the agency's. */
+  CHECK(alpr_agency_open_for_tests_and_replays(STR("SPD"), NULL, STR(free_path), STR(ROSTER), NOW_MS + MINUTE_MS,
+                                               &a) == ALPR_STATUS_OK);
+  alpr_agency_free(a);
+  CHECK(alpr_audit_log_open_file(STR(free_path), &log) == ALPR_STATUS_OK);
+  r.time_ms = NOW_MS + 2 * MINUTE_MS;
+  CHECK(alpr_audit_log_append(log, &r, NULL) == ALPR_STATUS_INVALID_ARGUMENT);
+  alpr_audit_log_free(log);
+  /* A log in memory is never an agency's. */
+  CHECK(alpr_audit_log_new_memory(&log) == ALPR_STATUS_OK);
+  CHECK(alpr_audit_log_append(log, &r, NULL) == ALPR_STATUS_OK);
+  alpr_audit_log_free(log);
+  return true;
+}
+
 int main(void) {
   int failed = 0, passed = 0;
   bool (*tests[])(void) = {test_search_denied_and_allowed, test_failing_store_fails_closed, test_retro_hits,
                            test_special_list_needs_approver, test_covert_hits_withheld, test_hit_case_timed_events,
                            test_governance_through_the_agency, test_open_errors, test_registry_withholds_covert_hits,
-                           test_pod_evidence, test_hot_plates_replayed_and_own_devices};
+                           test_pod_evidence, test_hot_plates_replayed_and_own_devices,
+                           test_share_approver_from_the_roster, test_agency_log_refuses_other_writers};
   for (size_t i = 0; i < sizeof tests / sizeof tests[0]; i++) {
     if (tests[i]()) passed++; else failed++;
   }

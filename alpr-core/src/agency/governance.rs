@@ -669,34 +669,131 @@ impl<S: AuditStore> Agency<S> {
         (u, reasons)
     }
 
-    /// Decides a share (R-SHARE) for a user in good standing (active, trained, cleared) and
-    /// records it (`share`) before returning it.
+    /// Decides a share (R-SHARE-1…3, G.O. §E, §F.3) for a user in good standing (active, trained,
+    /// cleared) and records it (`share`) before returning it.
+    ///
+    /// The approval is the agency's to check, not the caller's to claim: the request's
+    /// `approvals` (roles vouched for by the caller) are refused, and a share that needs an
+    /// approval counts only `request.approver`, a roster user id whose whole access decision for
+    /// the approving action passes at the clock's time (account active, trained, cleared, and a
+    /// role granting [`crate::sharing::APPROVE_EXTERNAL_SHARING`] for the captain of
+    /// Investigations or designee, §E.3, or [`crate::sharing::APPROVE_SPECIAL_LIST_SHARING`] for
+    /// the OOI captain or designee, §F.3). Then the decision is `allow` with `approved_by` set,
+    /// and the record carries `approver`, `approver_role` and `approval_reference`. Without an
+    /// approver the decision is `needs_approval` naming the role, as [`crate::sharing::decide`]
+    /// gives it (recorded, outcome `needs_approval`): nothing may be sent.
     ///
     /// # Errors
-    /// `access_denied` for a user not in good standing (recorded); `audit_write_failed`;
-    /// `time_regression`.
+    /// `access_denied` for a user not in good standing (recorded); `approval_required` for an
+    /// approver who is not on the roster or whose decision fails (recorded, outcome `deny`, with
+    /// the approver's failed checks in `approver_reasons`); `invalid_argument` for a request
+    /// that carries `approvals` (recorded); `audit_write_failed`; `time_regression`.
     pub fn share(&mut self, user: &str, request: &ShareRequest) -> Result<SharingDecision> {
+        use crate::sharing::ShareDecision;
         let now = self.now()?;
         let (u, reasons) = self.standing(user, now);
-        let decision = if reasons.is_empty() {
-            crate::sharing::decide(request, &self.policy)?
-        } else {
-            SharingDecision {
-                decision: crate::sharing::ShareDecision::Deny,
-                approver: None,
-                reasons: reasons.clone(),
-            }
-        };
         let agency = if u.agency.is_empty() {
             self.name.clone()
         } else {
             u.agency.clone()
         };
-        let r = crate::sharing::audit_record(&u.id, &agency, request, &decision, now);
-        self.append(r)?;
+        let approver = request.approver.as_deref().map(str::trim).filter(|a| !a.is_empty());
+        let reference = request
+            .approval_reference
+            .as_deref()
+            .map(str::trim)
+            .unwrap_or_default()
+            .to_owned();
         if !reasons.is_empty() {
+            let decision = SharingDecision {
+                decision: ShareDecision::Deny,
+                approver: None,
+                approved_by: None,
+                reasons: reasons.clone(),
+            };
+            let r = crate::sharing::audit_record(&u.id, &agency, request, &decision, now);
+            self.append(r)?;
             return Err(denied(&crate::access::Decision { reasons }));
         }
+        if !request.approvals.is_empty() {
+            let decision = SharingDecision {
+                decision: ShareDecision::Deny,
+                approver: None,
+                approved_by: None,
+                reasons: vec![Code::InvalidArgument],
+            };
+            let mut r = crate::sharing::audit_record(&u.id, &agency, request, &decision, now);
+            r.outcome = Outcome::Failed;
+            self.append(r)?;
+            return Err(Error::new(Code::InvalidArgument).with_detail(
+                "request.approvals: the agency takes the approver as a roster user id (approver), not as roles",
+            ));
+        }
+        let mut decision = crate::sharing::decide(request, &self.policy)?;
+        let mut checked = None;
+        if decision.decision == ShareDecision::NeedsApproval
+            && let Some(approver) = approver
+        {
+            let role = decision.approver.clone().unwrap_or_default();
+            let action = crate::sharing::approval_action(&role).unwrap_or_default();
+            let (au, ad, known) = self.decide_action(approver, action, now);
+            let granting = au
+                .roles
+                .iter()
+                .find(|r| {
+                    self.policy
+                        .roles
+                        .get(r.as_str())
+                        .is_some_and(|acts| acts.iter().any(|x| x == action))
+                })
+                .cloned()
+                .unwrap_or_default();
+            checked = Some((au.id, ad, known, granting));
+        }
+        let mut r;
+        match &checked {
+            Some((id, ad, _, _)) if ad.allowed() => {
+                decision = SharingDecision {
+                    decision: ShareDecision::Allow,
+                    approver: decision.approver,
+                    approved_by: Some(id.clone()),
+                    reasons: Vec::new(),
+                };
+                r = crate::sharing::audit_record(&u.id, &agency, request, &decision, now);
+            }
+            Some((_, ad, known, _)) => {
+                let refused = SharingDecision {
+                    decision: ShareDecision::Deny,
+                    approver: decision.approver.clone(),
+                    approved_by: None,
+                    reasons: vec![Code::ApprovalRequired],
+                };
+                r = crate::sharing::audit_record(&u.id, &agency, request, &refused, now);
+                r.details.insert(
+                    "approver_reasons".to_owned(),
+                    ad.reasons.iter().map(|c| c.as_str()).collect::<Vec<_>>().join(","),
+                );
+                if !known {
+                    r.details.insert("approver_known".to_owned(), "false".to_owned());
+                }
+            }
+            None => r = crate::sharing::audit_record(&u.id, &agency, request, &decision, now),
+        }
+        if let Some((id, _, _, granting)) = &checked {
+            r.details.insert("approver".to_owned(), id.clone());
+            r.details.insert("approver_role".to_owned(), granting.clone());
+            r.details.insert("approval_reference".to_owned(), reference);
+        }
+        self.append(r)?;
+        if let Some((_, ad, _, _)) = &checked
+            && !ad.allowed()
+        {
+            return Err(Error::new(Code::ApprovalRequired).with_detail(format!(
+                "the approver does not qualify ({}): a share needing approval needs a roster user allowed to approve it",
+                ad.reasons.iter().map(|c| c.as_str()).collect::<Vec<_>>().join(", ")
+            )));
+        }
+        // Only the caller's activity counts (R-ACCESS-5): the approver is named, not acting.
         self.touch(user, now);
         Ok(decision)
     }

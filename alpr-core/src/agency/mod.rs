@@ -27,7 +27,7 @@
 //! | `other_use_approval` | an approval of another use (G.O. §C.1.c) | `reference`, `approver_role`, `for_user`, `description`, case number |
 //! | `covert_hit` | a covert-list hit (R-LIST-2) | `list_id`, `list_version`, `entry`, `record_id`, `read_plate`, `observed_at`, `device_id`, `lat`, `lon`, `delivered` |
 //! | `covert_hit_retrieval` | a retrieval of recorded covert hits | `from`, `to`, `count` |
-//! | `share` | a sharing decision | as [`crate::sharing::audit_record`] |
+//! | `share` | a sharing decision | as [`crate::sharing::audit_record`]; with an approver named for a share that needs one, `approver`, `approver_role`, `approval_reference`, and for a refused approver `approver_reasons` (`approver_known` = `false` for an id not on the roster) |
 //! | `purge` | a purge plan and receipt (R-RET-5) | as [`crate::retention::PurgeReceipt::audit_record`], `held`, `eligible` |
 //! | `shift_end` | the end of an operator's shift (G.O. §C.5.d) | `shift_started_at`, `own_detection_query`, `upload_unverified` |
 
@@ -72,6 +72,26 @@ pub fn policy_sha256(policy: &Policy) -> Result<String> {
     let bytes = serde_json::to_vec(policy)
         .map_err(|_| Error::new(Code::InvalidPolicy).with_detail("policy does not serialize"))?;
     Ok(crate::audit::hex(&Sha256::digest(&bytes)))
+}
+
+/// The action of the record an agency writes when it opens over a log (by [`SYSTEM_USER`]).
+pub const AGENCY_OPEN: &str = "agency_open";
+
+/// Whether an agency has written to `log`: it holds an [`AGENCY_OPEN`] record by
+/// [`SYSTEM_USER`]. Such a log's records are the agency's to write: the C and Python skins open
+/// it free-standing for verification, reports and head export, but refuse their own appends to
+/// it (a record with any user and action would otherwise land in the agency's chain and be
+/// replayed as the agency's when it reopens).
+///
+/// # Errors
+/// The store's read errors.
+pub fn written_by_agency<S: AuditStore>(log: &AuditLog<S>) -> Result<bool> {
+    let mut found = false;
+    log.scan(&mut |e| {
+        found = found || (e.record.action == AGENCY_OPEN && e.record.user == SYSTEM_USER);
+        Ok(())
+    })?;
+    Ok(found)
 }
 
 /// The agency context. See the module documentation.
@@ -247,7 +267,7 @@ impl<S: AuditStore> Agency<S> {
         if !agency.hot_plates.is_empty() {
             agency.rebuild_hot_plates(now)?;
         }
-        let mut r = AuditRecord::new(now, SYSTEM_USER, name, "agency_open", Outcome::Ok);
+        let mut r = AuditRecord::new(now, SYSTEM_USER, name, AGENCY_OPEN, Outcome::Ok);
         r.details
             .insert("roster_count".to_owned(), agency.roster.len().to_string());
         r.details.insert("roster_sha256".to_owned(), agency.roster.sha256());

@@ -865,6 +865,8 @@ fn shares_and_purges_are_recorded() {
             learn_member: true,
         },
         approvals: Vec::new(),
+        approver: None,
+        approval_reference: None,
     };
     let dec = a.share("i1", &share).unwrap();
     let r = last(&a);
@@ -1094,4 +1096,155 @@ fn pod_video_booked_as_evidence_is_a_record_with_its_access_check() {
         (r.outcome, r.reasons.as_slice()),
         (Outcome::Failed, &[Code::InvalidArgument][..])
     );
+}
+
+fn share_request(data: &str, learn_member: bool, approver: Option<&str>) -> ShareRequest {
+    ShareRequest {
+        data: ShareData::parse(data).unwrap(),
+        recipient: Recipient {
+            name: "Elk Grove PD".into(),
+            kind: "local".into(),
+            jurisdiction: "CA".into(),
+            learn_member,
+        },
+        approvals: Vec::new(),
+        approver: approver.map(str::to_owned),
+        approval_reference: Some("MEMO-7".into()),
+    }
+}
+
+#[test]
+fn a_share_needing_approval_counts_only_a_qualified_roster_approver() {
+    let mut a = agency();
+    // The captain of Investigations, a designee (a role granting the approving action), an
+    // inactive captain and a captain whose training lapsed.
+    let designee = user("k2", "investigations_designee");
+    let mut p = (*policy()).clone();
+    p.roles.insert(
+        "investigations_designee".into(),
+        vec!["approve_external_sharing".into()],
+    );
+    let mut a2 = Agency::for_tests_and_replays(
+        "SPD",
+        Arc::new(p),
+        MemoryStore::new(),
+        {
+            let mut r = roster();
+            let mut inactive = user("k3", "captain_investigations");
+            inactive.account = "disabled".into();
+            let mut lapsed = user("k4", "captain_investigations");
+            lapsed.trained_on = chrono::NaiveDate::from_ymd_opt(2020, 1, 1);
+            r.extend([user("k1", "captain_investigations"), designee, inactive, lapsed]);
+            r
+        },
+        Clock::fixed_for_tests_and_replays(t(NOON)),
+    )
+    .unwrap();
+
+    // No approver: needs_approval naming the role, recorded; nothing may be sent.
+    let dec = a2.share("i1", &share_request("detections", false, None)).unwrap();
+    assert_eq!(
+        (
+            dec.decision.as_str(),
+            dec.approver.as_deref(),
+            dec.approved_by.as_deref()
+        ),
+        ("needs_approval", Some("captain_investigations"), None)
+    );
+    assert_eq!(last(&a2).outcome, Outcome::NeedsApproval);
+    assert_eq!(d(&last(&a2), "approver"), "<absent>");
+
+    // The captain and a designee approve: allow, naming the approver's id and granting role.
+    for (id, role) in [("k1", "captain_investigations"), ("k2", "investigations_designee")] {
+        let dec = a2.share("i1", &share_request("detections", false, Some(id))).unwrap();
+        assert_eq!((dec.decision.as_str(), dec.approved_by.as_deref()), ("allow", Some(id)));
+        let r = last(&a2);
+        assert_eq!(
+            (
+                r.outcome,
+                d(&r, "approver"),
+                d(&r, "approver_role"),
+                d(&r, "approval_reference")
+            ),
+            (Outcome::Allow, id, role, "MEMO-7")
+        );
+    }
+
+    // Unqualified approvers: unknown, wrong role (the OOI captain for detections, the requester
+    // himself), inactive, training expired. Each is approval_required, recorded as a denial with
+    // the approver's failed checks.
+    for (id, why) in [
+        ("ghost", "account_inactive"),
+        ("c1", "action_not_permitted"),
+        ("i1", "action_not_permitted"),
+        ("k3", "account_inactive"),
+        ("k4", "training_expired"),
+    ] {
+        let e = a2
+            .share("i1", &share_request("detections", false, Some(id)))
+            .unwrap_err();
+        assert_eq!(e.code(), Code::ApprovalRequired, "{id}");
+        let r = last(&a2);
+        assert_eq!(
+            (r.outcome, r.reasons.as_slice(), d(&r, "approver")),
+            (Outcome::Deny, &[Code::ApprovalRequired][..], id),
+            "{id}"
+        );
+        assert!(d(&r, "approver_reasons").split(',').any(|c| c == why), "{id}: {r:?}");
+    }
+    assert_eq!(d(&last(&a2), "approver_known"), "<absent>");
+    a2.share("i1", &share_request("detections", false, Some("ghost")))
+        .unwrap_err();
+    assert_eq!(d(&last(&a2), "approver_known"), "false");
+
+    // A Special Hot List needs the OOI captain (or designee), not the captain of Investigations.
+    let e = a2
+        .share("i1", &share_request("special_hot_list", true, Some("k1")))
+        .unwrap_err();
+    assert_eq!(e.code(), Code::ApprovalRequired);
+    let dec = a2
+        .share("i1", &share_request("special_hot_list", true, Some("c1")))
+        .unwrap();
+    assert_eq!(
+        (dec.decision.as_str(), dec.approved_by.as_deref()),
+        ("allow", Some("c1"))
+    );
+    assert_eq!(d(&last(&a2), "approver_role"), "ooi_captain");
+
+    // Roles vouched for by the caller are refused (recorded), even the right one.
+    let mut claimed = share_request("detections", false, None);
+    claimed.approvals.push(crate::sharing::ShareApproval {
+        role: "captain_investigations".into(),
+        reference: "MEMO-7".into(),
+    });
+    assert_eq!(a2.share("i1", &claimed).unwrap_err().code(), Code::InvalidArgument);
+    assert_eq!(
+        (last(&a2).outcome, last(&a2).reasons.as_slice()),
+        (Outcome::Failed, &[Code::InvalidArgument][..])
+    );
+
+    // A share on LEARN needs no approval: a named approver is neither checked nor recorded.
+    let dec = a2
+        .share("i1", &share_request("detections", true, Some("ghost")))
+        .unwrap();
+    assert_eq!((dec.decision.as_str(), dec.approved_by), ("allow", None));
+    assert_eq!(d(&last(&a2), "approver"), "<absent>");
+
+    // The default agency's roster has no captain of Investigations: no one can approve.
+    let e = a
+        .share("i1", &share_request("detections", false, Some("s1")))
+        .unwrap_err();
+    assert_eq!(e.code(), Code::ApprovalRequired);
+}
+
+#[test]
+fn a_log_an_agency_wrote_is_known_as_the_agencys() {
+    let mut free = crate::audit::AuditLog::open(MemoryStore::new()).unwrap();
+    assert!(!super::written_by_agency(&free).unwrap());
+    // Another user's record with the same action is not the agency's opening.
+    free.append(AuditRecord::new(t(NOON), "u1", "SPD", super::AGENCY_OPEN, Outcome::Ok))
+        .unwrap();
+    assert!(!super::written_by_agency(&free).unwrap());
+    let a = agency();
+    assert!(super::written_by_agency(a.log()).unwrap());
 }
