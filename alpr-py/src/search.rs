@@ -48,7 +48,7 @@ pub(crate) struct PyDetectionStore {
 }
 
 /// Detections pushed per chunk between two checks for Ctrl-C.
-const STORE_CHUNK: usize = 1 << 16;
+pub(crate) const STORE_CHUNK: usize = 1 << 16;
 
 fn at_index(e: Error, i: usize) -> Error {
     let p = e.position();

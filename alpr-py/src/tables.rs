@@ -456,6 +456,8 @@ impl PyDetectionStore {
     ///     jurisdiction, device_id: optional string columns; by default the columns of those
     ///         names when the table has them.
     ///     observed_at_unit: ``"s"``, ``"ms"``, ``"us"`` or ``"ns"`` for an integer time column.
+    ///     progress: ``True`` for a tqdm bar (when tqdm is installed) or a callable
+    ///         ``f(done, total)``, called between chunks of rows.
     ///
     /// Returns:
     ///     DetectionStore: the store.
@@ -468,8 +470,9 @@ impl PyDetectionStore {
     ///         range coordinate (``.position["index"]`` names the row).
     ///     InvalidDateError: a missing time, or one outside the years 0001-9999 (with its row).
     ///     InvalidPlateError: a plate that does not normalize (with its row ``index``).
+    ///     KeyboardInterrupt: Ctrl-C while the rows are read or indexed (checked between chunks).
     #[staticmethod]
-    #[pyo3(signature = (data, *, id="id", plate="plate", observed_at="observed_at", lat="lat", lon="lon", jurisdiction=None, device_id=None, observed_at_unit=None))]
+    #[pyo3(signature = (data, *, id="id", plate="plate", observed_at="observed_at", lat="lat", lon="lon", jurisdiction=None, device_id=None, observed_at_unit=None, progress=None))]
     #[allow(clippy::too_many_arguments)]
     fn from_arrow(
         py: Python<'_>,
@@ -482,6 +485,7 @@ impl PyDetectionStore {
         jurisdiction: Option<&str>,
         device_id: Option<&str>,
         observed_at_unit: Option<&str>,
+        progress: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<PyDetectionStore> {
         let table = table_of("data", data)?;
         let ids = ids_of("id", &table.column("id", id)?)?;
@@ -505,48 +509,55 @@ impl PyDetectionStore {
                 c.check_text(arg)?;
             }
         }
-        let store = py
-            .detach(|| -> alpr_core::Result<DetectionStore> {
-                let plates = plates.cells();
-                let jur = jur.as_ref().map(Column::cells);
-                let dev = dev.as_ref().map(Column::cells);
-                let n = ids.len();
-                let mut b = DetectionStoreBuilder::with_capacity(n);
-                for i in 0..n {
-                    let id = ids[i].map_err(|d| invalid_at(d, i))?;
-                    let text = match plates[i] {
-                        Cell::Str(s) => s,
-                        Cell::Null => "",
-                        Cell::Bad(code) => return Err(at_index(Error::new(code), i)),
-                    };
-                    let plate = normalize(text).map_err(|e| at_index(e, i))?.plate;
-                    let j = match jur.as_ref().map(|j| j[i]) {
-                        Some(Cell::Str(s)) if !s.trim().is_empty() => {
-                            Some(Jurisdiction::parse(s).map_err(|e| at_index(e, i))?)
-                        }
-                        Some(Cell::Bad(code)) => return Err(at_index(Error::new(code), i)),
-                        _ => None,
-                    };
-                    let d = match dev.as_ref().map(|d| d[i]) {
-                        Some(Cell::Str(s)) => Some(s),
-                        Some(Cell::Bad(code)) => return Err(at_index(Error::new(code), i)),
-                        _ => None,
-                    };
-                    let ms = times[i].ok_or_else(|| {
-                        at_index(
-                            Error::new(Code::InvalidDate).with_detail("observed_at: a missing time"),
-                            i,
-                        )
-                    })?;
-                    alpr_core::time::instant_from_unix_ms(ms).map_err(|e| at_index(e, i))?;
-                    let (Some(la), Some(lo)) = (lats[i], lons[i]) else {
-                        return Err(invalid_at("lat/lon: a missing coordinate", i));
-                    };
-                    b.push_ms(id, plate, j, ms, la, lo, d)?;
-                }
-                b.build()
-            })
-            .py_err(py)?;
+        let n = ids.len();
+        let (plates, jur, dev) = py.detach(|| {
+            (
+                plates.cells(),
+                jur.as_ref().map(Column::cells),
+                dev.as_ref().map(Column::cells),
+            )
+        });
+        // Pushed in chunks without the GIL (Ctrl-C and progress between them), then indexed.
+        let progress = crate::progress::Progress::new(py, progress, n, "DetectionStore", "detections")?;
+        let mut b = DetectionStoreBuilder::with_capacity(n);
+        crate::interrupt::chunked(py, n, crate::search::STORE_CHUNK, &progress, |range| {
+            for i in range {
+                let id = ids[i].map_err(|d| invalid_at(d, i))?;
+                let text = match plates[i] {
+                    Cell::Str(s) => s,
+                    Cell::Null => "",
+                    Cell::Bad(code) => return Err(at_index(Error::new(code), i)),
+                };
+                let plate = normalize(text).map_err(|e| at_index(e, i))?.plate;
+                let j = match jur.as_ref().map(|j| j[i]) {
+                    Some(Cell::Str(s)) if !s.trim().is_empty() => {
+                        Some(Jurisdiction::parse(s).map_err(|e| at_index(e, i))?)
+                    }
+                    Some(Cell::Bad(code)) => return Err(at_index(Error::new(code), i)),
+                    _ => None,
+                };
+                let d = match dev.as_ref().map(|d| d[i]) {
+                    Some(Cell::Str(s)) => Some(s),
+                    Some(Cell::Bad(code)) => return Err(at_index(Error::new(code), i)),
+                    _ => None,
+                };
+                let ms = times[i].ok_or_else(|| {
+                    at_index(
+                        Error::new(Code::InvalidDate).with_detail("observed_at: a missing time"),
+                        i,
+                    )
+                })?;
+                alpr_core::time::instant_from_unix_ms(ms).map_err(|e| at_index(e, i))?;
+                let (Some(la), Some(lo)) = (lats[i], lons[i]) else {
+                    return Err(invalid_at("lat/lon: a missing coordinate", i));
+                };
+                b.push_ms(id, plate, j, ms, la, lo, d)?;
+            }
+            Ok(true)
+        })?;
+        // The index build is one core call: on a worker thread, Ctrl-C honoured meanwhile.
+        let store = crate::interrupt::watch(py, move || b.build())?.py_err(py)?;
+        progress.finish(py)?;
         Ok(PyDetectionStore { inner: Arc::new(store) })
     }
 }

@@ -322,3 +322,14 @@ def test_audit_records_and_quarterly_report_as_tables() -> None:
     assert pd.isna(i1["outside_shift"])
     sample = report.sample_table()
     assert sample.column("sequence").to_pylist() == [s["sequence"] for s in report.to_dict()["sample"]]
+
+
+def test_detection_store_from_arrow_reports_progress_between_chunks() -> None:
+    n = 70_000  # two chunks of rows
+    calls: list[tuple[int, int]] = []
+    store = alpr.DetectionStore.from_arrow(_detections(n), progress=lambda done, total: calls.append((done, total)))
+    assert len(store) == n
+    assert len(calls) >= 2 and calls[-1] == (n, n)
+    assert [d for d, _ in calls] == sorted(d for d, _ in calls)
+    with pytest.raises(TypeError, match="progress"):
+        alpr.DetectionStore.from_arrow(_detections(3), progress="yes")
