@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use arrow_array::Array;
 use arrow_array::cast::AsArray;
-use arrow_array::types::{Float32Type, Float64Type, Int32Type, Int64Type, UInt32Type, UInt64Type};
+use arrow_array::types::{Int32Type, Int64Type, UInt32Type, UInt64Type};
 use arrow_schema::DataType;
 use chrono::{DateTime, FixedOffset, Utc};
 use pyo3::exceptions::{PyRuntimeError, PyTypeError};
@@ -17,7 +17,7 @@ use pyo3::types::{PyBytes, PyTuple};
 use alpr_core::agency::{ExternalGrant, ExternalRead};
 use alpr_core::hotlist::bytes::{ShippedLists, decode, encode};
 use alpr_core::matching::{BatchHit, Read};
-use alpr_core::search::{DetectionStore, DetectionStoreBuilder};
+use alpr_core::search::DetectionStore;
 use alpr_core::time::floor_ms;
 use alpr_core::vocab::Origin;
 use alpr_core::{Code, Error, Jurisdiction, PlateType};
@@ -28,6 +28,7 @@ use crate::batch::{Row, hits_batch};
 use crate::errors::{IntoPy, to_py};
 use crate::policy::PyPolicy;
 use crate::registry::PyRegistry;
+use crate::tables::DetectionColumns;
 
 fn invalid(detail: String) -> Error {
     Error::new(Code::InvalidArgument).with_detail(detail)
@@ -73,29 +74,6 @@ fn ids(arg: &str, col: &Column) -> PyResult<Vec<Option<u64>>> {
     Ok(out)
 }
 
-/// The values of a floating-point column (`None` for a null).
-fn floats(arg: &str, col: &Column) -> PyResult<Vec<Option<f64>>> {
-    let mut out = Vec::with_capacity(col.len());
-    for c in col.chunks() {
-        match c.data_type() {
-            DataType::Float64 => {
-                let a = c.as_primitive::<Float64Type>();
-                out.extend((0..a.len()).map(|i| (!a.is_null(i)).then(|| a.value(i))));
-            }
-            DataType::Float32 => {
-                let a = c.as_primitive::<Float32Type>();
-                out.extend((0..a.len()).map(|i| (!a.is_null(i)).then(|| f64::from(a.value(i)))));
-            }
-            t => {
-                return Err(PyTypeError::new_err(format!(
-                    "{arg}: expected a floating-point column, got Arrow type {t}"
-                )));
-            }
-        }
-    }
-    Ok(out)
-}
-
 fn text(table: &Imported, arg: &str, name: &str) -> PyResult<Column> {
     let col = table.column(arg, name)?;
     col.check_text(arg)?;
@@ -123,61 +101,21 @@ fn at_row(e: Error, i: usize) -> Error {
     e.at_index(u32::try_from(i).unwrap_or(u32::MAX))
 }
 
-/// The column names of a detection batch.
-struct DetectionColumns<'a> {
-    id: &'a str,
-    plate: &'a str,
-    observed_at: &'a str,
-    lat: &'a str,
-    lon: &'a str,
-    jurisdiction: Option<&'a str>,
-    device_id: Option<&'a str>,
-}
-
-/// A batch of detections as a store, as `DetectionStore(...)` builds one: a row that cannot be
-/// stored fails the batch with its code and its index in the batch.
-fn store_of(py: Python<'_>, data: &Bound<'_, PyAny>, cols: &DetectionColumns<'_>) -> PyResult<DetectionStore> {
+/// A batch of detections as a store, as `DetectionStore.from_arrow` builds one (the same
+/// conversion): a row that cannot be stored fails the batch with its code and its index in the
+/// batch. The optional columns are only those named.
+fn store_of(
+    py: Python<'_>,
+    data: &Bound<'_, PyAny>,
+    cols: &DetectionColumns<'_>,
+    jurisdiction: Option<&str>,
+    device_id: Option<&str>,
+) -> PyResult<DetectionStore> {
     let table = table_of("data", data)?;
-    let id = ids("id", &table.column("id", cols.id)?)?;
-    let plates = text(&table, "plate", cols.plate)?;
-    let at = times(&table, cols.observed_at)?;
-    let lat = floats("lat", &table.column("lat", cols.lat)?)?;
-    let lon = floats("lon", &table.column("lon", cols.lon)?)?;
-    let jur = opt_text(&table, "jurisdiction", cols.jurisdiction)?;
-    let dev = opt_text(&table, "device_id", cols.device_id)?;
-    py.detach(|| -> alpr_core::Result<DetectionStore> {
-        let plates = plates.cells();
-        let jur = jur.as_ref().map(Column::cells);
-        let dev = dev.as_ref().map(Column::cells);
-        let mut builder = DetectionStoreBuilder::with_capacity(plates.len());
-        for (i, cell) in plates.iter().enumerate() {
-            let row = |e: Error| at_row(e, i);
-            let plate = match cell {
-                Cell::Str(s) => alpr_core::normalize(s).map_err(row)?.plate,
-                Cell::Null => return Err(row(Error::new(Code::Empty))),
-                Cell::Bad(code) => return Err(row(Error::new(*code))),
-            };
-            let j = match jur.as_ref().map(|j| j[i]) {
-                Some(Cell::Str(s)) => Some(Jurisdiction::parse(s).map_err(row)?),
-                Some(Cell::Bad(code)) => return Err(row(Error::new(code))),
-                _ => None,
-            };
-            let d = match dev.as_ref().map(|d| d[i]) {
-                Some(Cell::Str(s)) => Some(s),
-                Some(Cell::Bad(code)) => return Err(row(Error::new(code))),
-                _ => None,
-            };
-            let id = id[i].ok_or_else(|| row(invalid("id: a missing or negative id".into())))?;
-            let t =
-                at[i].ok_or_else(|| row(Error::new(Code::InvalidDate).with_detail("observed_at: a missing time")))?;
-            let (Some(la), Some(lo)) = (lat[i], lon[i]) else {
-                return Err(row(invalid("lat, lon: a missing coordinate".into())));
-            };
-            builder.push_ms(id, plate, j, floor_ms(t), la, lo, d)?;
-        }
-        builder.build()
-    })
-    .py_err(py)
+    let jur = opt_text(&table, "jurisdiction", jurisdiction)?;
+    let dev = opt_text(&table, "device_id", device_id)?;
+    let quiet = crate::progress::Progress::new(py, None, 0, "", "")?;
+    crate::tables::store_from_table(py, &table, cols, jur.as_ref(), dev.as_ref(), &quiet)
 }
 
 /// The keys of the rows matched, their hits and their errors (by index into the keys).
@@ -369,10 +307,9 @@ impl PyExternalGrant {
             observed_at,
             lat,
             lon,
-            jurisdiction,
-            device_id,
+            observed_at_unit: None,
         };
-        let store = store_of(py, data, &cols)?;
+        let store = store_of(py, data, &cols, jurisdiction, device_id)?;
         let g = Arc::clone(&self.inner);
         let rows = py.detach(|| g.search(&store)).py_err(py)?;
         crate::search::rows_table(py, &store, &rows)
@@ -416,10 +353,9 @@ impl PyExternalGrant {
             observed_at,
             lat,
             lon,
-            jurisdiction,
-            device_id,
+            observed_at_unit: None,
         };
-        let store = store_of(py, data, &cols)?;
+        let store = store_of(py, data, &cols, jurisdiction, device_id)?;
         let (g, l) = (Arc::clone(&self.inner), Arc::clone(&lists.inner));
         let hits = py.detach(|| g.retro_hits(&store, &l)).py_err(py)?;
         let rows: Vec<Row<'_>> = hits.iter().map(|h| Row::Hit(h.detection_id, &h.hit)).collect();

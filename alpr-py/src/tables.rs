@@ -488,75 +488,18 @@ impl PyDetectionStore {
         progress: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<PyDetectionStore> {
         let table = table_of("data", data)?;
-        let ids = ids_of("id", &table.column("id", id)?)?;
-        let plates = table.column("plate", plate)?;
-        plates.check_text("plate")?;
-        let times_col = table.column("observed_at", observed_at)?;
-        let times: Vec<Option<i64>> = match observed_at_unit {
-            Some(unit) => int_times_ms(py, "observed_at", &times_col, unit)?,
-            None => times_col
-                .utc_micros("observed_at")?
-                .into_iter()
-                .map(|m| m.map(|m| m.div_euclid(1000)))
-                .collect(),
-        };
-        let lats = floats_of("lat", &table.column("lat", lat)?)?;
-        let lons = floats_of("lon", &table.column("lon", lon)?)?;
         let jur = optional_column(&table, "jurisdiction", jurisdiction, "jurisdiction")?;
         let dev = optional_column(&table, "device_id", device_id, "device_id")?;
-        for (c, arg) in [(&jur, "jurisdiction"), (&dev, "device_id")] {
-            if let Some(c) = c {
-                c.check_text(arg)?;
-            }
-        }
-        let n = ids.len();
-        let (plates, jur, dev) = py.detach(|| {
-            (
-                plates.cells(),
-                jur.as_ref().map(Column::cells),
-                dev.as_ref().map(Column::cells),
-            )
-        });
-        // Pushed in chunks without the GIL (Ctrl-C and progress between them), then indexed.
-        let progress = crate::progress::Progress::new(py, progress, n, "DetectionStore", "detections")?;
-        let mut b = DetectionStoreBuilder::with_capacity(n);
-        crate::interrupt::chunked(py, n, crate::search::STORE_CHUNK, &progress, |range| {
-            for i in range {
-                let id = ids[i].map_err(|d| invalid_at(d, i))?;
-                let text = match plates[i] {
-                    Cell::Str(s) => s,
-                    Cell::Null => "",
-                    Cell::Bad(code) => return Err(at_index(Error::new(code), i)),
-                };
-                let plate = normalize(text).map_err(|e| at_index(e, i))?.plate;
-                let j = match jur.as_ref().map(|j| j[i]) {
-                    Some(Cell::Str(s)) if !s.trim().is_empty() => {
-                        Some(Jurisdiction::parse(s).map_err(|e| at_index(e, i))?)
-                    }
-                    Some(Cell::Bad(code)) => return Err(at_index(Error::new(code), i)),
-                    _ => None,
-                };
-                let d = match dev.as_ref().map(|d| d[i]) {
-                    Some(Cell::Str(s)) => Some(s),
-                    Some(Cell::Bad(code)) => return Err(at_index(Error::new(code), i)),
-                    _ => None,
-                };
-                let ms = times[i].ok_or_else(|| {
-                    at_index(
-                        Error::new(Code::InvalidDate).with_detail("observed_at: a missing time"),
-                        i,
-                    )
-                })?;
-                alpr_core::time::instant_from_unix_ms(ms).map_err(|e| at_index(e, i))?;
-                let (Some(la), Some(lo)) = (lats[i], lons[i]) else {
-                    return Err(invalid_at("lat/lon: a missing coordinate", i));
-                };
-                b.push_ms(id, plate, j, ms, la, lo, d)?;
-            }
-            Ok(true)
-        })?;
-        // The index build is one core call: on a worker thread, Ctrl-C honoured meanwhile.
-        let store = crate::interrupt::watch(py, move || b.build())?.py_err(py)?;
+        let cols = DetectionColumns {
+            id,
+            plate,
+            observed_at,
+            lat,
+            lon,
+            observed_at_unit,
+        };
+        let progress = crate::progress::Progress::new(py, progress, table.rows(), "DetectionStore", "detections")?;
+        let store = store_from_table(py, &table, &cols, jur.as_ref(), dev.as_ref(), &progress)?;
         progress.finish(py)?;
         Ok(PyDetectionStore { inner: Arc::new(store) })
     }
@@ -830,4 +773,87 @@ pub(crate) fn texts_arg(py: Python<'_>, arg: &str, obj: &Bound<'_, PyAny>) -> Py
             Cell::Bad(code) => Err(to_py(py, &at_index(Error::new(code), i))),
         })
         .collect()
+}
+
+/// The column names of a table of detections (`observed_at_unit` for an integer time column).
+pub(crate) struct DetectionColumns<'a> {
+    pub(crate) id: &'a str,
+    pub(crate) plate: &'a str,
+    pub(crate) observed_at: &'a str,
+    pub(crate) lat: &'a str,
+    pub(crate) lon: &'a str,
+    pub(crate) observed_at_unit: Option<&'a str>,
+}
+
+/// A store built from a table of detections — the one conversion of rows to detections, for
+/// `DetectionStore.from_arrow` and the Spark and Dask workers' batches: `jur` and `dev` are the
+/// optional columns the caller resolved; a row that cannot be stored fails with its code and its
+/// index. Rows are pushed in chunks without the GIL (Ctrl-C and `progress` between them) and the
+/// store is indexed on a worker thread.
+pub(crate) fn store_from_table(
+    py: Python<'_>,
+    table: &arrow::Imported,
+    cols: &DetectionColumns<'_>,
+    jur: Option<&Column>,
+    dev: Option<&Column>,
+    progress: &crate::progress::Progress,
+) -> PyResult<DetectionStore> {
+    let ids = ids_of("id", &table.column("id", cols.id)?)?;
+    let plates = table.column("plate", cols.plate)?;
+    plates.check_text("plate")?;
+    let times_col = table.column("observed_at", cols.observed_at)?;
+    let times: Vec<Option<i64>> = match cols.observed_at_unit {
+        Some(unit) => int_times_ms(py, "observed_at", &times_col, unit)?,
+        None => times_col
+            .utc_micros("observed_at")?
+            .into_iter()
+            .map(|m| m.map(|m| m.div_euclid(1000)))
+            .collect(),
+    };
+    let lats = floats_of("lat", &table.column("lat", cols.lat)?)?;
+    let lons = floats_of("lon", &table.column("lon", cols.lon)?)?;
+    for (c, arg) in [(&jur, "jurisdiction"), (&dev, "device_id")] {
+        if let Some(c) = c {
+            c.check_text(arg)?;
+        }
+    }
+    let n = ids.len();
+    let (plates, jur, dev) = py.detach(|| (plates.cells(), jur.map(Column::cells), dev.map(Column::cells)));
+    // Pushed in chunks without the GIL (Ctrl-C and progress between them), then indexed.
+    let mut b = DetectionStoreBuilder::with_capacity(n);
+    crate::interrupt::chunked(py, n, crate::search::STORE_CHUNK, progress, |range| {
+        for i in range {
+            let id = ids[i].map_err(|d| invalid_at(d, i))?;
+            let text = match plates[i] {
+                Cell::Str(s) => s,
+                Cell::Null => "",
+                Cell::Bad(code) => return Err(at_index(Error::new(code), i)),
+            };
+            let plate = normalize(text).map_err(|e| at_index(e, i))?.plate;
+            let j = match jur.as_ref().map(|j| j[i]) {
+                Some(Cell::Str(s)) if !s.trim().is_empty() => Some(Jurisdiction::parse(s).map_err(|e| at_index(e, i))?),
+                Some(Cell::Bad(code)) => return Err(at_index(Error::new(code), i)),
+                _ => None,
+            };
+            let d = match dev.as_ref().map(|d| d[i]) {
+                Some(Cell::Str(s)) => Some(s),
+                Some(Cell::Bad(code)) => return Err(at_index(Error::new(code), i)),
+                _ => None,
+            };
+            let ms = times[i].ok_or_else(|| {
+                at_index(
+                    Error::new(Code::InvalidDate).with_detail("observed_at: a missing time"),
+                    i,
+                )
+            })?;
+            alpr_core::time::instant_from_unix_ms(ms).map_err(|e| at_index(e, i))?;
+            let (Some(la), Some(lo)) = (lats[i], lons[i]) else {
+                return Err(invalid_at("lat/lon: a missing coordinate", i));
+            };
+            b.push_ms(id, plate, j, ms, la, lo, d)?;
+        }
+        Ok(true)
+    })?;
+    // The index build is one core call: on a worker thread, Ctrl-C honoured meanwhile.
+    crate::interrupt::watch(py, move || b.build())?.py_err(py)
 }
