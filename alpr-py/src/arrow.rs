@@ -417,7 +417,10 @@ impl<'a, O: OffsetSizeTrait> OffsetCells<'a, O> {
             if s == e {
                 return Some(Cell::Str(""));
             }
-            return Some(text.get(s - base..e - base).map_or(Cell::Bad(Code::InvalidUtf8), Cell::Str));
+            return Some(
+                text.get(s - base..e - base)
+                    .map_or(Cell::Bad(Code::InvalidUtf8), Cell::Str),
+            );
         }
         Some(text(self.data.get(s..e)))
     }

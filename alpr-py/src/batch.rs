@@ -178,16 +178,15 @@ fn attr<T>(
 /// One read's attribute: `cell` (the read's cell of the attribute's column, `None` without a
 /// column) parsed, or the one value given for every read.
 fn attr_value<T: Copy>(
-    cell: Option<Option<Cell<'_>>>,
+    cell: Option<Cell<'_>>,
     one: Option<T>,
     parse: fn(&str) -> alpr_core::Result<T>,
 ) -> Result<Option<T>, Error> {
     match cell {
         None => Ok(one),
-        Some(Some(Cell::Str(s))) => parse(s).map(Some),
-        // The column's length was checked against the plates': a missing cell is not reached.
-        Some(Some(Cell::Null) | None) => Ok(None),
-        Some(Some(Cell::Bad(code))) => Err(Error::new(code)),
+        Some(Cell::Str(s)) => parse(s).map(Some),
+        Some(Cell::Null) => Ok(None),
+        Some(Cell::Bad(code)) => Err(Error::new(code)),
     }
 }
 
@@ -553,8 +552,10 @@ impl PyRegistry {
             // row's error, at its index; the others are matched. Every column advances by one
             // cell a row, whatever the row's outcome.
             let reads = plates.cells_in(range).enumerate().map(|(k, cell)| {
-                let j = jurs.as_mut().map(Iterator::next);
-                let t = kinds.as_mut().map(Iterator::next);
+                // The columns' lengths were checked against the plates': a missing cell is not
+                // reached.
+                let j = jurs.as_mut().map(|c| c.next().unwrap_or(Cell::Null));
+                let t = kinds.as_mut().map(|c| c.next().unwrap_or(Cell::Null));
                 let plate = match cell {
                     Cell::Str(s) => s,
                     // A no-read (null) is an empty plate.
