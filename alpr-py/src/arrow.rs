@@ -192,28 +192,18 @@ impl Column {
     /// The values of a text column (checked with [`Column::check_text`]), borrowed from the
     /// Arrow buffers. No Python object is made.
     pub(crate) fn cells(&self) -> Vec<Cell<'_>> {
-        let mut out = Vec::with_capacity(self.len());
-        for c in &self.chunks {
-            cells_of(c.as_ref(), &mut out);
-        }
-        out
+        self.cells_in(0..self.len()).collect()
     }
 
-    /// The rows `range` of the column (zero-copy slices of its chunks), for work in chunks.
-    pub(crate) fn slice(&self, range: std::ops::Range<usize>) -> Column {
-        let mut chunks = Vec::new();
-        let mut start = 0;
-        for c in &self.chunks {
-            let end = start + c.len();
-            let (from, to) = (range.start.max(start), range.end.min(end));
-            if from < to {
-                chunks.push(c.slice(from - start, to - from));
-            }
-            start = end;
-        }
-        Column {
-            data_type: self.data_type.clone(),
-            chunks,
+    /// The values of rows `range` of a text column, one at a time, borrowed from the Arrow
+    /// buffers: nothing is allocated for a string or string-view column (a dictionary column's
+    /// rows are looked up into a vector per chunk), and no Python object is made.
+    pub(crate) fn cells_in(&self, range: std::ops::Range<usize>) -> Cells<'_> {
+        Cells {
+            chunks: self.chunks.iter(),
+            skip: range.start,
+            left: range.end.saturating_sub(range.start),
+            current: ChunkCells::Done,
         }
     }
 
@@ -288,68 +278,215 @@ fn text(bytes: Option<&[u8]>) -> Cell<'_> {
     }
 }
 
-fn offsets_cells<'a, O: OffsetSizeTrait>(a: &'a GenericStringArray<O>, out: &mut Vec<Cell<'a>>) {
-    let offsets = a.value_offsets();
-    let data: &[u8] = a.values().as_slice();
-    for i in 0..a.len() {
-        if a.is_null(i) {
-            out.push(Cell::Null);
-            continue;
+/// The cells of rows `range` of a text column (see [`Column::cells_in`]).
+pub(crate) struct Cells<'a> {
+    chunks: std::slice::Iter<'a, ArrayRef>,
+    /// Rows still to skip before the range starts.
+    skip: usize,
+    /// Rows of the range not yet handed to `current`.
+    left: usize,
+    current: ChunkCells<'a>,
+}
+
+impl<'a> Iterator for Cells<'a> {
+    type Item = Cell<'a>;
+
+    #[inline]
+    fn next(&mut self) -> Option<Cell<'a>> {
+        loop {
+            if let Some(c) = self.current.next() {
+                return Some(c);
+            }
+            if self.left == 0 {
+                return None;
+            }
+            let chunk = self.chunks.next()?;
+            let len = chunk.len();
+            if self.skip >= len {
+                self.skip -= len;
+                continue;
+            }
+            let (from, take) = (self.skip, (len - self.skip).min(self.left));
+            self.skip = 0;
+            self.left -= take;
+            self.current = ChunkCells::new(chunk.as_ref(), from, take);
         }
-        let range = match (offsets.get(i), offsets.get(i + 1)) {
+    }
+}
+
+/// The cells of some rows of one chunk.
+enum ChunkCells<'a> {
+    Done,
+    Utf8(OffsetCells<'a, i32>),
+    LargeUtf8(OffsetCells<'a, i64>),
+    View(ViewCells<'a>),
+    /// A dictionary's rows, looked up.
+    Listed(std::vec::IntoIter<Cell<'a>>),
+    /// Rows of a type that is not text.
+    Bad(usize),
+}
+
+impl<'a> ChunkCells<'a> {
+    /// Rows `from..from + take` of `a`.
+    fn new(a: &'a dyn Array, from: usize, take: usize) -> ChunkCells<'a> {
+        match a.data_type() {
+            DataType::Utf8 => ChunkCells::Utf8(OffsetCells::new(a.as_string::<i32>(), from, take)),
+            DataType::LargeUtf8 => ChunkCells::LargeUtf8(OffsetCells::new(a.as_string::<i64>(), from, take)),
+            DataType::Utf8View => ChunkCells::View(ViewCells {
+                array: a.as_string_view(),
+                i: from,
+                end: from + take,
+            }),
+            DataType::Dictionary(_, _) => ChunkCells::Listed(dictionary_cells(a, from, take).into_iter()),
+            _ => ChunkCells::Bad(take),
+        }
+    }
+
+    #[inline]
+    fn next(&mut self) -> Option<Cell<'a>> {
+        match self {
+            ChunkCells::Done => None,
+            ChunkCells::Utf8(c) => c.next(),
+            ChunkCells::LargeUtf8(c) => c.next(),
+            ChunkCells::View(c) => c.next(),
+            ChunkCells::Listed(c) => c.next(),
+            ChunkCells::Bad(left) => {
+                *left = left.checked_sub(1)?;
+                Some(Cell::Bad(Code::InvalidUtf8))
+            }
+        }
+    }
+}
+
+/// Rows of a string or large string array. The bytes the rows span are checked as UTF-8 once;
+/// when they are valid, a row is valid exactly when its two offsets fall on character
+/// boundaries of that text (a row starting inside a character starts with a continuation byte,
+/// one ending inside a character cuts it), so no row is validated on its own. Offsets outside
+/// that span (a malformed producer) fall back to checking the row alone.
+struct OffsetCells<'a, O: OffsetSizeTrait> {
+    array: &'a GenericStringArray<O>,
+    offsets: &'a [O],
+    data: &'a [u8],
+    /// The rows' span as text with its byte range in `data`, when it is valid UTF-8.
+    span: Option<(&'a str, usize, usize)>,
+    i: usize,
+    end: usize,
+}
+
+impl<'a, O: OffsetSizeTrait> OffsetCells<'a, O> {
+    fn new(array: &'a GenericStringArray<O>, from: usize, take: usize) -> Self {
+        let offsets: &[O] = array.value_offsets();
+        let data: &[u8] = array.values().as_slice();
+        let at = |i: usize| offsets.get(i).and_then(|o| o.to_usize());
+        let span = at(from).zip(at(from + take)).and_then(|(base, top)| {
+            let text = std::str::from_utf8(data.get(base..top)?).ok()?;
+            Some((text, base, top))
+        });
+        OffsetCells {
+            array,
+            offsets,
+            data,
+            span,
+            i: from,
+            end: from + take,
+        }
+    }
+
+    #[inline]
+    fn next(&mut self) -> Option<Cell<'a>> {
+        if self.i >= self.end {
+            return None;
+        }
+        let i = self.i;
+        self.i += 1;
+        if self.array.is_null(i) {
+            return Some(Cell::Null);
+        }
+        let range = match (self.offsets.get(i), self.offsets.get(i + 1)) {
             (Some(s), Some(e)) => s.to_usize().zip(e.to_usize()),
             _ => None,
         };
-        out.push(text(range.and_then(|(s, e)| data.get(s..e))));
+        let Some((s, e)) = range else {
+            return Some(Cell::Bad(Code::InvalidUtf8));
+        };
+        if let Some((text, base, top)) = self.span
+            && base <= s
+            && s <= e
+            && e <= top
+        {
+            if s == e {
+                return Some(Cell::Str(""));
+            }
+            return Some(
+                text.get(s - base..e - base)
+                    .map_or(Cell::Bad(Code::InvalidUtf8), Cell::Str),
+            );
+        }
+        Some(text(self.data.get(s..e)))
     }
 }
 
-fn view_cells<'a>(a: &'a StringViewArray, out: &mut Vec<Cell<'a>>) {
-    // The views as bytes: 16 per value, the length first, short values inline after it.
-    let raw: &[u8] = a.views().inner().as_slice();
-    let buffers = a.data_buffers();
-    for (i, view) in a.views().iter().enumerate() {
-        if a.is_null(i) {
-            out.push(Cell::Null);
-            continue;
+/// Rows of a string-view array.
+struct ViewCells<'a> {
+    array: &'a StringViewArray,
+    i: usize,
+    end: usize,
+}
+
+impl<'a> ViewCells<'a> {
+    #[inline]
+    fn next(&mut self) -> Option<Cell<'a>> {
+        if self.i >= self.end {
+            return None;
         }
-        let len = (*view as u32) as usize;
+        let i = self.i;
+        self.i += 1;
+        let a = self.array;
+        if a.is_null(i) {
+            return Some(Cell::Null);
+        }
+        // The views as bytes: 16 per value, the length first, short values inline after it.
+        let raw: &'a [u8] = a.views().inner().as_slice();
+        let view = *a.views().get(i)?;
+        let len = (view as u32) as usize;
         let bytes = if len <= 12 {
             raw.get(16 * i + 4..16 * i + 4 + len)
         } else {
-            let buffer = ((*view >> 64) as u32) as usize;
-            let offset = ((*view >> 96) as u32) as usize;
-            buffers
+            let buffer = ((view >> 64) as u32) as usize;
+            let offset = ((view >> 96) as u32) as usize;
+            a.data_buffers()
                 .get(buffer)
                 .and_then(|b| b.as_slice().get(offset..offset.checked_add(len)?))
         };
-        out.push(text(bytes));
+        Some(text(bytes))
     }
 }
 
-fn cells_of<'a>(a: &'a dyn Array, out: &mut Vec<Cell<'a>>) {
-    match a.data_type() {
-        DataType::Utf8 => offsets_cells(a.as_string::<i32>(), out),
-        DataType::LargeUtf8 => offsets_cells(a.as_string::<i64>(), out),
-        DataType::Utf8View => view_cells(a.as_string_view(), out),
-        DataType::Dictionary(_, _) => {
-            let Some(d) = a.as_any_dictionary_opt() else {
-                out.extend(std::iter::repeat_n(Cell::Bad(Code::InvalidUtf8), a.len()));
-                return;
-            };
-            let mut values = Vec::with_capacity(d.values().len());
-            cells_of(d.values().as_ref(), &mut values);
-            let keys = d.keys();
-            for (i, k) in d.normalized_keys().into_iter().enumerate() {
-                out.push(if keys.is_null(i) {
-                    Cell::Null
-                } else {
-                    values.get(k).copied().unwrap_or(Cell::Bad(Code::InvalidUtf8))
-                });
+/// Rows `from..from + take` of a dictionary array, looked up in its values' cells.
+fn dictionary_cells(a: &dyn Array, from: usize, take: usize) -> Vec<Cell<'_>> {
+    let Some(d) = a.as_any_dictionary_opt() else {
+        return vec![Cell::Bad(Code::InvalidUtf8); take];
+    };
+    let values = d.values();
+    let mut c = ChunkCells::new(values.as_ref(), 0, values.len());
+    let values: Vec<Cell<'_>> = std::iter::from_fn(|| c.next()).collect();
+    // The keys of the rows (a zero-copy slice; the keys are owned numbers).
+    let rows = a.slice(from, take);
+    let Some(rows) = rows.as_any_dictionary_opt() else {
+        return vec![Cell::Bad(Code::InvalidUtf8); take];
+    };
+    let keys = rows.keys();
+    rows.normalized_keys()
+        .into_iter()
+        .enumerate()
+        .map(|(i, k)| {
+            if keys.is_null(i) {
+                Cell::Null
+            } else {
+                values.get(k).copied().unwrap_or(Cell::Bad(Code::InvalidUtf8))
             }
-        }
-        _ => out.extend(std::iter::repeat_n(Cell::Bad(Code::InvalidUtf8), a.len())),
-    }
+        })
+        .collect()
 }
 
 /// A result table built in Rust, handed to Python consumers through `__arrow_c_stream__`

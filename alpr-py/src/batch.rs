@@ -2,6 +2,7 @@
 //! read in place from the Arrow buffers, matched without the GIL, and the result is built in
 //! Rust as an Arrow table. Lists and tuples of `str` stay accepted.
 
+use std::fmt::Write as _;
 use std::sync::Arc;
 
 use arrow_array::builder::{
@@ -44,22 +45,35 @@ impl Text {
         }
     }
 
-    /// The values of rows `range` (an Arrow column is sliced, zero-copy, then read).
-    fn cells_in(&self, range: std::ops::Range<usize>, f: impl FnOnce(&[Cell<'_>])) {
+    /// The values of rows `range`, one at a time (an Arrow column read in place, nothing
+    /// allocated per row or per chunk).
+    fn cells_in(&self, range: std::ops::Range<usize>) -> TextCells<'_> {
         match self {
-            Text::Arrow(c) => f(&c.slice(range).cells()),
-            Text::Owned(v) => f(&Self::owned_cells(&v[range])),
+            Text::Arrow(c) => TextCells::Arrow(c.cells_in(range)),
+            Text::Owned(v) => TextCells::Owned(v[range].iter()),
         }
     }
+}
 
-    fn owned_cells(v: &[Owned]) -> Vec<Cell<'_>> {
-        v.iter()
-            .map(|o| match o {
+/// The cells of some rows of a [`Text`].
+enum TextCells<'a> {
+    Arrow(arrow::Cells<'a>),
+    Owned(std::slice::Iter<'a, Owned>),
+}
+
+impl<'a> Iterator for TextCells<'a> {
+    type Item = Cell<'a>;
+
+    #[inline]
+    fn next(&mut self) -> Option<Cell<'a>> {
+        match self {
+            TextCells::Arrow(c) => c.next(),
+            TextCells::Owned(v) => v.next().map(|o| match o {
                 Owned::Str(s) => Cell::Str(s),
                 Owned::Null => Cell::Null,
                 Owned::Bad(c) => Cell::Bad(*c),
-            })
-            .collect()
+            }),
+        }
     }
 }
 
@@ -114,25 +128,12 @@ enum Attr<T> {
 }
 
 impl<T: Copy> Attr<T> {
-    /// The values of reads `range` (`Err` for a value that does not parse), `None` when absent.
-    fn resolve_in(
-        &self,
-        range: std::ops::Range<usize>,
-        parse: fn(&str) -> alpr_core::Result<T>,
-    ) -> Option<Vec<Result<Option<T>, Error>>> {
-        let Attr::Each(text) = self else { return None };
-        let mut out = Vec::new();
-        text.cells_in(range, |cells| {
-            out = cells
-                .iter()
-                .map(|c| match *c {
-                    Cell::Str(s) => parse(s).map(Some),
-                    Cell::Null => Ok(None),
-                    Cell::Bad(code) => Err(Error::new(code)),
-                })
-                .collect();
-        });
-        Some(out)
+    /// The values of reads `range`, one at a time, when given as a column.
+    fn cells_in(&self, range: std::ops::Range<usize>) -> Option<TextCells<'_>> {
+        match self {
+            Attr::Each(text) => Some(text.cells_in(range)),
+            _ => None,
+        }
     }
 
     /// The number of values of a column.
@@ -172,6 +173,21 @@ fn attr<T>(
         return parse(s).py_err(py).map(Attr::One);
     }
     text_column(arg, value, bad).map(Attr::Each)
+}
+
+/// One read's attribute: `cell` (the read's cell of the attribute's column, `None` without a
+/// column) parsed, or the one value given for every read.
+fn attr_value<T: Copy>(
+    cell: Option<Cell<'_>>,
+    one: Option<T>,
+    parse: fn(&str) -> alpr_core::Result<T>,
+) -> Result<Option<T>, Error> {
+    match cell {
+        None => Ok(one),
+        Some(Cell::Str(s)) => parse(s).map(Some),
+        Some(Cell::Null) => Ok(None),
+        Some(Cell::Bad(code)) => Err(Error::new(code)),
+    }
 }
 
 fn invalid(py: Python<'_>, msg: String) -> PyErr {
@@ -233,102 +249,148 @@ pub(crate) fn hits_batch<'a>(
     errors: bool,
     rows: impl ExactSizeIterator<Item = Row<'a>>,
 ) -> Result<RecordBatch, arrow_schema::ArrowError> {
-    let n = rows.len();
-    let mut id = UInt64Builder::with_capacity(n);
-    let mut list = StringBuilder::with_capacity(n, 8 * n);
-    let mut list_kind = StringBuilder::with_capacity(n, 8 * n);
-    let mut loaded = TimestampMicrosecondBuilder::with_capacity(n).with_timezone("UTC");
-    let mut priority = UInt8Builder::with_capacity(n);
-    let mut entry = StringBuilder::with_capacity(n, 8 * n);
-    let mut kind = StringBuilder::with_capacity(n, 8 * n);
-    let mut positions = ListBuilder::with_capacity(UInt8Builder::new(), n);
-    let mut jurisdiction = StringBuilder::with_capacity(n, 8 * n);
-    let mut mismatch = BooleanBuilder::with_capacity(n);
-    let mut stale = BooleanBuilder::with_capacity(n);
-    let mut tier = StringBuilder::with_capacity(n, 8 * n);
-    let mut category = StringBuilder::with_capacity(n, 8 * n);
-    let mut age = Int64Builder::with_capacity(n);
-    let mut error = StringBuilder::with_capacity(n, 8 * n);
+    let mut table = HitTable::with_capacity(rows.len());
     for row in rows {
+        table.push(row);
+    }
+    table.finish(first, errors)
+}
+
+/// A hit table being built, row by row (see [`schema`]).
+pub(crate) struct HitTable {
+    id: UInt64Builder,
+    list: StringBuilder,
+    list_kind: StringBuilder,
+    loaded: TimestampMicrosecondBuilder,
+    priority: UInt8Builder,
+    entry: StringBuilder,
+    kind: StringBuilder,
+    positions: ListBuilder<UInt8Builder>,
+    jurisdiction: StringBuilder,
+    mismatch: BooleanBuilder,
+    stale: BooleanBuilder,
+    tier: StringBuilder,
+    category: StringBuilder,
+    age: Int64Builder,
+    error: StringBuilder,
+}
+
+impl Default for HitTable {
+    fn default() -> Self {
+        HitTable::with_capacity(1024)
+    }
+}
+
+impl HitTable {
+    /// An empty table with room for `n` rows.
+    pub(crate) fn with_capacity(n: usize) -> HitTable {
+        HitTable {
+            id: UInt64Builder::with_capacity(n),
+            list: StringBuilder::with_capacity(n, 8 * n),
+            list_kind: StringBuilder::with_capacity(n, 8 * n),
+            loaded: TimestampMicrosecondBuilder::with_capacity(n).with_timezone("UTC"),
+            priority: UInt8Builder::with_capacity(n),
+            entry: StringBuilder::with_capacity(n, 8 * n),
+            kind: StringBuilder::with_capacity(n, 8 * n),
+            positions: ListBuilder::with_capacity(UInt8Builder::new(), n),
+            jurisdiction: StringBuilder::with_capacity(n, 8 * n),
+            mismatch: BooleanBuilder::with_capacity(n),
+            stale: BooleanBuilder::with_capacity(n),
+            tier: StringBuilder::with_capacity(n, 8 * n),
+            category: StringBuilder::with_capacity(n, 8 * n),
+            age: Int64Builder::with_capacity(n),
+            error: StringBuilder::with_capacity(n, 8 * n),
+        }
+    }
+
+    /// Appends one row.
+    pub(crate) fn push(&mut self, row: Row<'_>) {
         match row {
             Row::Hit(i, h) => {
-                id.append_value(i);
-                list.append_value(h.list_id());
-                list_kind.append_value(h.list_kind().as_str());
-                loaded.append_value(h.list.meta().loaded_at.timestamp_micros());
-                priority.append_value(h.priority());
-                entry.append_value(h.entry_text());
-                kind.append_value(h.kind.as_str());
-                positions.append_value(h.positions.iter().map(|p| Some(p as u8)));
-                jurisdiction.append_value(h.jurisdiction.as_str());
-                mismatch.append_value(h.plate_type_mismatch);
-                stale.append_value(h.stale);
-                tier.append_value(h.tier.as_str());
-                category.append_value(h.category().as_str());
-                age.append_value(h.list_age.num_seconds());
-                error.append_null();
+                self.id.append_value(i);
+                self.list.append_value(h.list_id());
+                self.list_kind.append_value(h.list_kind().as_str());
+                self.loaded.append_value(h.list.meta().loaded_at.timestamp_micros());
+                self.priority.append_value(h.priority());
+                // The entry's text written in place (no String a hit); writing to a builder
+                // cannot fail.
+                let _ = write!(self.entry, "{}", h.entry().key);
+                self.entry.append_value("");
+                self.kind.append_value(h.kind.as_str());
+                self.positions.append_value(h.positions.iter().map(|p| Some(p as u8)));
+                self.jurisdiction.append_value(h.jurisdiction.as_str());
+                self.mismatch.append_value(h.plate_type_mismatch);
+                self.stale.append_value(h.stale);
+                self.tier.append_value(h.tier.as_str());
+                self.category.append_value(h.category().as_str());
+                self.age.append_value(h.list_age.num_seconds());
+                self.error.append_null();
             }
             Row::Error(i, e) => {
-                id.append_value(i);
-                list.append_null();
-                list_kind.append_null();
-                loaded.append_null();
-                priority.append_null();
-                entry.append_null();
-                kind.append_null();
-                positions.append_null();
-                jurisdiction.append_null();
-                mismatch.append_null();
-                stale.append_null();
-                tier.append_null();
-                category.append_null();
-                age.append_null();
-                error.append_value(e.code().as_str());
+                self.id.append_value(i);
+                self.list.append_null();
+                self.list_kind.append_null();
+                self.loaded.append_null();
+                self.priority.append_null();
+                self.entry.append_null();
+                self.kind.append_null();
+                self.positions.append_null();
+                self.jurisdiction.append_null();
+                self.mismatch.append_null();
+                self.stale.append_null();
+                self.tier.append_null();
+                self.category.append_null();
+                self.age.append_null();
+                self.error.append_value(e.code().as_str());
             }
         }
     }
-    let mut columns: Vec<ArrayRef> = vec![
-        Arc::new(id.finish()),
-        Arc::new(list.finish()),
-        Arc::new(list_kind.finish()),
-        Arc::new(loaded.finish()),
-        Arc::new(priority.finish()),
-        Arc::new(entry.finish()),
-        Arc::new(kind.finish()),
-        Arc::new(positions.finish()),
-        Arc::new(jurisdiction.finish()),
-        Arc::new(mismatch.finish()),
-        Arc::new(stale.finish()),
-        Arc::new(tier.finish()),
-        Arc::new(category.finish()),
-        Arc::new(age.finish()),
-    ];
-    if errors {
-        columns.push(Arc::new(error.finish()));
+
+    /// The table, its first column named `first`, with an `error` column when `errors`.
+    pub(crate) fn finish(mut self, first: &str, errors: bool) -> Result<RecordBatch, arrow_schema::ArrowError> {
+        let mut columns: Vec<ArrayRef> = vec![
+            Arc::new(self.id.finish()),
+            Arc::new(self.list.finish()),
+            Arc::new(self.list_kind.finish()),
+            Arc::new(self.loaded.finish()),
+            Arc::new(self.priority.finish()),
+            Arc::new(self.entry.finish()),
+            Arc::new(self.kind.finish()),
+            Arc::new(self.positions.finish()),
+            Arc::new(self.jurisdiction.finish()),
+            Arc::new(self.mismatch.finish()),
+            Arc::new(self.stale.finish()),
+            Arc::new(self.tier.finish()),
+            Arc::new(self.category.finish()),
+            Arc::new(self.age.finish()),
+        ];
+        if errors {
+            columns.push(Arc::new(self.error.finish()));
+        }
+        RecordBatch::try_new(Arc::new(schema(first, errors)), columns)
     }
-    RecordBatch::try_new(Arc::new(schema(first, errors)), columns)
 }
 
-/// The rows of a batch: hits and errors merged by read index (errors of a read first; a read
-/// has either).
-fn merged<'a>(hits: &'a [alpr_core::matching::BatchHit], errors: &'a [(u32, Error)]) -> Vec<Row<'a>> {
-    let mut rows = Vec::with_capacity(hits.len() + errors.len());
+/// The rows of a batch, handed to `f`: hits and errors merged by read index (errors of a read
+/// first; a read has either).
+fn merge<'a>(hits: &'a [alpr_core::matching::BatchHit], errors: &'a [(u32, Error)], mut f: impl FnMut(Row<'a>)) {
     let mut errors = errors.iter().peekable();
     for bh in hits {
         while let Some((i, e)) = errors.next_if(|(i, _)| *i < bh.read) {
-            rows.push(Row::Error(u64::from(*i), e));
+            f(Row::Error(u64::from(*i), e));
         }
-        rows.push(Row::Hit(u64::from(bh.read), &bh.hit));
+        f(Row::Hit(u64::from(bh.read), &bh.hit));
     }
-    rows.extend(errors.map(|(i, e)| Row::Error(u64::from(*i), e)));
-    rows
+    for (i, e) in errors {
+        f(Row::Error(u64::from(*i), e));
+    }
 }
 
-/// What the matching of a batch gives back to the GIL side.
-struct Outcome {
-    hits: Vec<alpr_core::matching::BatchHit>,
-    errors: Vec<(u32, Error)>,
-    table: Option<Result<RecordBatch, arrow_schema::ArrowError>>,
+/// The rows of a batch, merged as [`merge`] does.
+fn merged<'a>(hits: &'a [alpr_core::matching::BatchHit], errors: &'a [(u32, Error)]) -> Vec<Row<'a>> {
+    let mut rows = Vec::with_capacity(hits.len() + errors.len());
+    merge(hits, errors, |row| rows.push(row));
+    rows
 }
 
 #[pymethods]
@@ -470,38 +532,48 @@ impl PyRegistry {
         // One snapshot for the whole batch, whatever loads happen meanwhile.
         let snapshot = reg.snapshot();
         let (one_jur, one_kind) = (jur.one(), types.one());
+        // As a table, each chunk's rows are appended to the table as soon as the chunk is
+        // matched (while its hits' entries are still in cache; only the table grows across
+        // chunks); as dicts, the hits are kept until the end.
+        let mut table = as_table.then(HitTable::default);
         let (mut hits, mut errors) = (Vec::new(), Vec::<(u32, Error)>::new());
         let progress = Progress::new(py, progress, n, "match_batch", "reads")?;
-        // In chunks without the GIL (each read from its slice of the Arrow buffers): Ctrl-C is
+        // In chunks without the GIL (each read from the Arrow buffers in place): Ctrl-C is
         // honoured and progress reported between them.
         crate::interrupt::chunked(py, n, MATCH_CHUNK, &progress, |range| {
             let offset = range.start;
-            let jurs = jur.resolve_in(range.clone(), Jurisdiction::parse);
-            let kinds = types.resolve_in(range.clone(), PlateType::parse);
+            let mut jurs = jur.cells_in(range.clone());
+            let mut kinds = types.cells_in(range.clone());
+            if table.is_some() {
+                hits.clear();
+            }
             let (h0, e0) = (hits.len(), errors.len());
-            plates.cells_in(range, |cells| {
-                // A row that cannot be read (its plate, jurisdiction, plate type or time) is
-                // that row's error, at its index; the others are matched.
-                let reads = cells.iter().enumerate().map(|(k, cell)| {
-                    let plate = match *cell {
-                        Cell::Str(s) => s,
-                        // A no-read (null) is an empty plate.
-                        Cell::Null => return Err(Error::new(Code::Empty)),
-                        Cell::Bad(code) => return Err(Error::new(code)),
-                    };
-                    let j = jurs.as_ref().map_or(Ok(one_jur), |v| v[k].clone())?;
-                    let t = kinds.as_ref().map_or(Ok(one_kind), |v| v[k].clone())?;
-                    let at = times.at(offset + k).ok_or_else(|| Error::new(Code::InvalidDate))?;
-                    Ok(Read {
-                        jurisdiction: j,
-                        plate_type: t,
-                        origin,
-                        ..Read::new(plate, at)
-                    })
-                });
-                // Covert hits are withheld (R-LIST-2): they go to a viewer only through an Agency.
-                reg.match_batch_in(&snapshot, reads, now, &mut hits, &mut errors);
+            // A row that cannot be read (its plate, jurisdiction, plate type or time) is that
+            // row's error, at its index; the others are matched. Every column advances by one
+            // cell a row, whatever the row's outcome.
+            let reads = plates.cells_in(range).enumerate().map(|(k, cell)| {
+                // The columns' lengths were checked against the plates': a missing cell is not
+                // reached.
+                let j = jurs.as_mut().map(|c| c.next().unwrap_or(Cell::Null));
+                let t = kinds.as_mut().map(|c| c.next().unwrap_or(Cell::Null));
+                let plate = match cell {
+                    Cell::Str(s) => s,
+                    // A no-read (null) is an empty plate.
+                    Cell::Null => return Err(Error::new(Code::Empty)),
+                    Cell::Bad(code) => return Err(Error::new(code)),
+                };
+                let j = attr_value(j, one_jur, Jurisdiction::parse)?;
+                let t = attr_value(t, one_kind, PlateType::parse)?;
+                let at = times.at(offset + k).ok_or_else(|| Error::new(Code::InvalidDate))?;
+                Ok(Read {
+                    jurisdiction: j,
+                    plate_type: t,
+                    origin,
+                    ..Read::new(plate, at)
+                })
             });
+            // Covert hits are withheld (R-LIST-2): they go to a viewer only through an Agency.
+            reg.match_batch_in(&snapshot, reads, now, &mut hits, &mut errors);
             let offset = u32::try_from(offset).unwrap_or(u32::MAX);
             for h in &mut hits[h0..] {
                 h.read += offset;
@@ -510,24 +582,23 @@ impl PyRegistry {
                 e.0 += offset;
             }
             // With on_error="raise" the first bad row ends the call.
-            Ok(report || errors.is_empty())
+            let go_on = report || errors.is_empty();
+            if go_on && let Some(table) = table.as_mut() {
+                merge(&hits[h0..], &errors[e0..], |row| table.push(row));
+            }
+            Ok(go_on)
         })?;
         progress.finish(py)?;
-        let out = py.detach(|| {
-            let table = (as_table && (report || errors.is_empty())).then(|| {
-                let rows = merged(&hits, &errors);
-                hits_batch("read", true, rows.into_iter())
-            });
-            Outcome { hits, errors, table }
-        });
-        if !report && let Some((i, e)) = out.errors.first() {
+        if !report && let Some((i, e)) = errors.first() {
             return Err(crate::errors::to_py(py, &e.clone().at_index(*i)));
         }
-        if let Some(table) = out.table {
-            let batch = table.map_err(|e| pyo3::exceptions::PyRuntimeError::new_err(format!("result table: {e}")))?;
+        if let Some(table) = table {
+            let batch = py
+                .detach(|| table.finish("read", true))
+                .map_err(|e| pyo3::exceptions::PyRuntimeError::new_err(format!("result table: {e}")))?;
             return arrow::to_pyarrow(py, batch);
         }
-        rows_as_dicts(py, "read", &merged(&out.hits, &out.errors))
+        rows_as_dicts(py, "read", &merged(&hits, &errors))
     }
 }
 

@@ -3,6 +3,7 @@ built-in bases of the error classes (issue 13, items 1, 3 and 4)."""
 
 from __future__ import annotations
 
+import array
 from datetime import datetime, timedelta, timezone
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -253,3 +254,87 @@ def test_messages_name_the_argument_and_the_choices() -> None:
         alpr.Registry().match("7ABC123", origin="drone", observed_at=now, now=now)
     with pytest.raises(alpr.InvalidArgumentError, match='on_error="report"'):
         alpr.Registry().match_batch(["7ABC123"], on_error="skip", observed_at=now, now=now)
+
+
+def raw_strings(values: list[bytes | None], large: bool = False) -> Any:
+    """A string array over `values` as raw bytes, unvalidated (a producer that does not check its
+    UTF-8, as the C data interface allows)."""
+    offsets, data, valid = [0], b"", []
+    for v in values:
+        data += v or b""
+        offsets.append(len(data))
+        valid.append(v is not None)
+    kind, width = (pa.large_string(), "q") if large else (pa.string(), "i")
+    mask = pa.array(valid, pa.bool_()).buffers()[1]
+    return pa.Array.from_buffers(
+        kind, len(values), [mask, pa.py_buffer(array.array(width, offsets).tobytes()), pa.py_buffer(data)]
+    )
+
+
+def expected_bytes(reg: alpr.Registry, values: list[bytes | None]) -> list[dict[str, Any]]:
+    """The rows for raw values: a value that is not UTF-8 on its own is `invalid_utf8`."""
+    rows: list[dict[str, Any]] = []
+    for i, v in enumerate(values):
+        if v is None:
+            rows.append({"read": i, "error": "empty"})
+            continue
+        try:
+            text = v.decode("utf-8")
+        except UnicodeDecodeError:
+            rows.append({"read": i, "error": "invalid_utf8"})
+            continue
+        rows.extend({**r, "read": i} for r in expected(reg, [text]))
+    return rows
+
+
+def test_invalid_utf8_in_arrow_buffers_is_the_rows_error(reg: alpr.Registry) -> None:
+    o = "Ø".encode()
+    # A character split between two values (the bytes of all values together are valid UTF-8),
+    # an empty value between the halves, a bad byte, and good values around them.
+    values: list[bytes | None] = [o[:1], b"", o[1:], b"7ABC123", b"\xff", None, b"7AB" + o + b"C123", b"PLATE1"]
+    want = expected_bytes(reg, values)
+    assert [r.get("error") for r in want[:5]] == ["invalid_utf8", "empty", "invalid_utf8", None, None]
+    for large in (False, True):
+        arr = raw_strings(values, large)
+        assert report(reg, arr) == want
+        # Sliced (offsets not starting at 0) and in chunks.
+        assert report(reg, arr.slice(1)) == [{**r, "read": r["read"] - 1} for r in want if r["read"] >= 1]
+        assert report(reg, pa.chunked_array([arr.slice(0, 3), arr.slice(3)])) == want
+
+
+fragment = st.sampled_from([b"7ABC123", b"PLATE1", b"", b"\xc3", b"\x98", "Ø".encode(), b"\xff", b"a8", b" "])
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.one_of(st.none(), st.lists(fragment, max_size=3).map(b"".join)), max_size=10), st.integers(0, 3))
+def test_raw_arrow_strings_equal_single_reads(values: list[bytes | None], cut: int) -> None:
+    r = alpr.Registry()
+    r.load_list(LIST)
+    arr = raw_strings(values)
+    assert report(r, arr) == expected_bytes(r, values)
+    cut = min(cut, len(values))
+    tail = expected_bytes(r, values[cut:])
+    assert report(r, arr.slice(cut)) == tail
+
+
+def test_batches_across_chunks_as_table_and_dicts(reg: alpr.Registry) -> None:
+    # More reads than one chunk of matching (65,536), in Arrow chunks that straddle its
+    # boundaries, with bad rows and a jurisdiction column: the table built chunk by chunk has the
+    # rows of the dicts, in order.
+    n = 150_000
+    plates = [PLATES[i % len(PLATES)] if i % 7 else "7ABC123" for i in range(n)]
+    jurs = [JURS[i % len(JURS)] for i in range(n)]
+    cuts = [0, 1, 65_535, 65_537, 100_000, n]
+    table = pa.Table.from_batches(
+        [pa.record_batch({"plate": plates[a:b], "state": jurs[a:b]}) for a, b in zip(cuts, cuts[1:])]
+    )
+    dicts = report(reg, table, jurisdiction="state")
+    rows = report(reg, table, jurisdiction="state", as_table=True).to_pylist()
+    assert len(rows) == len(dicts) > n // 7
+    assert [r["read"] for r in rows] == [d["read"] for d in dicts]
+    for r, d in zip(rows, dicts):
+        assert {k: r[k] for k in d} == d
+    first_bad = next(d for d in dicts if "error" in d)
+    with pytest.raises(alpr.AlprError) as e:
+        reg.match_batch(table, jurisdiction="state", observed_at=NOW, now=NOW, as_table=True)
+    assert e.value.position["index"] == first_bad["read"]
