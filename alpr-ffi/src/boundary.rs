@@ -264,6 +264,55 @@ pub(crate) fn instant_in(ms: i64, what: &str) -> Result<alpr_core::time::Instant
         .map_err(|e| FfiError::from(e.with_detail(format!("{what} outside the years 0001 to 9999"))))
 }
 
+/// Milliseconds in a day.
+const DAY_MS: i64 = 86_400_000;
+
+/// Converts Unix milliseconds as [`instant_in`] (the same instants, the same errors), remembering
+/// the UTC date of the last one: a time on that date is put together from the date and a time of
+/// day, without chrono's date-from-day-number. One lives for one call (no thread-local).
+pub(crate) struct Instants {
+    /// The day number (`ms.div_euclid(DAY_MS)`) of `date`, or `i64::MIN` before the first time.
+    day: i64,
+    /// The UTC date of day `day`.
+    date: chrono::NaiveDate,
+}
+
+impl Instants {
+    /// A converter that remembers no date yet.
+    pub(crate) fn new() -> Instants {
+        Instants {
+            day: i64::MIN,
+            date: chrono::NaiveDate::MIN,
+        }
+    }
+
+    /// The instant of `ms`, or `invalid_date` naming `what`.
+    #[inline]
+    pub(crate) fn get(&mut self, ms: i64, what: &str) -> Result<alpr_core::time::Instant, FfiError> {
+        let day = ms.div_euclid(DAY_MS);
+        if day != self.day {
+            return self.get_new_day(ms, day, what);
+        }
+        // `day` was converted before, so it lies in the accepted range, which is whole days
+        // (0001-01-01T00:00Z ..= 9999-12-31T23:59:59.999Z): every time on it does too.
+        let in_day = ms.rem_euclid(DAY_MS);
+        let (secs, millis) = ((in_day / 1000) as u32, (in_day % 1000) as u32);
+        match chrono::NaiveTime::from_num_seconds_from_midnight_opt(secs, millis * 1_000_000) {
+            Some(t) => Ok(self.date.and_time(t).and_utc()),
+            None => self.get_new_day(ms, day, what),
+        }
+    }
+
+    /// [`Instants::get`] for a time on another day than the last: the full conversion.
+    #[cold]
+    fn get_new_day(&mut self, ms: i64, day: i64, what: &str) -> Result<alpr_core::time::Instant, FfiError> {
+        let t = instant_in(ms, what)?;
+        self.day = day;
+        self.date = t.date_naive();
+        Ok(t)
+    }
+}
+
 pub(crate) fn ms(t: alpr_core::time::Instant) -> i64 {
     t.timestamp_millis()
 }
