@@ -288,7 +288,7 @@ impl Instants {
 
     /// The instant of `ms`, or `invalid_date` naming `what`.
     #[inline]
-    pub(crate) fn get(&mut self, ms: i64, what: &str) -> Result<alpr_core::time::Instant, FfiError> {
+    pub(crate) fn get(&mut self, ms: i64, what: &str) -> Result<alpr_core::time::Instant, crate::hit::ReadError> {
         let day = ms.div_euclid(DAY_MS);
         if day != self.day {
             return self.get_new_day(ms, day, what);
@@ -305,7 +305,12 @@ impl Instants {
 
     /// [`Instants::get`] for a time on another day than the last: the full conversion.
     #[cold]
-    fn get_new_day(&mut self, ms: i64, day: i64, what: &str) -> Result<alpr_core::time::Instant, FfiError> {
+    fn get_new_day(
+        &mut self,
+        ms: i64,
+        day: i64,
+        what: &str,
+    ) -> Result<alpr_core::time::Instant, crate::hit::ReadError> {
         let t = instant_in(ms, what)?;
         self.day = day;
         self.date = t.date_naive();

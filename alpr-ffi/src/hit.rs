@@ -2,7 +2,7 @@
 
 use alpr_core::matching::{Hit, Location, Read};
 use alpr_core::vocab::Origin;
-use alpr_core::{Code, Error, Jurisdiction, PlateType};
+use alpr_core::{Code, Error, Jurisdiction, PlateOrPattern, PlateType};
 
 use crate::boundary::{Instants, str_in};
 use crate::error::FfiError;
@@ -168,14 +168,23 @@ pub(crate) fn hit_to_c(read_index: usize, h: &Hit) -> alpr_hit {
     let id_cut = copy_cut(h.list_id(), &mut list_id);
     let e = h.entry();
     let mut entry = [0u8; ALPR_ENTRY_BUF_LEN];
-    // An entry's text is at most 22 bytes (checked at compile time above), so it always fits.
-    let _ = std::fmt::Write::write_fmt(
-        &mut FixedBuf {
-            buf: &mut entry,
-            len: 0,
-        },
-        format_args!("{}", e.key),
-    );
+    match e.key {
+        // A plate's text straight from its packed form (most hits), without the formatter.
+        PlateOrPattern::Plate(p) => {
+            let (bytes, n) = p.to_bytes();
+            entry[..n].copy_from_slice(&bytes[..n]);
+        }
+        // An entry's text is at most 22 bytes (checked at compile time above), so it always fits.
+        PlateOrPattern::Pattern(_) => {
+            let _ = std::fmt::Write::write_fmt(
+                &mut FixedBuf {
+                    buf: &mut entry,
+                    len: 0,
+                },
+                format_args!("{}", e.key),
+            );
+        }
+    }
     let mut record_id = [0u8; ALPR_RECORD_ID_BUF_LEN];
     let record_cut = e.record_id.as_deref().is_some_and(|r| copy_cut(r, &mut record_id));
     let mut entry_jurisdiction = [0u8; 2];
@@ -265,7 +274,7 @@ impl From<ReadError> for FfiError {
 ///
 /// # Safety
 /// The pointers of `r` must be valid as documented on `alpr_read`.
-#[inline]
+#[inline(always)]
 pub(crate) unsafe fn read_in_at<'a>(r: &'a alpr_read, times: &mut Instants) -> Result<Read<'a>, ReadError> {
     // SAFETY: passed on from the caller.
     let plate = unsafe { text_in(r.plate, r.plate_len)? };
@@ -315,6 +324,12 @@ unsafe fn text_in<'a>(ptr: *const u8, len: usize) -> Result<&'a str, ReadError> 
     }
     // SAFETY: non-NULL, and the caller guarantees `len` readable bytes for 'a.
     let bytes = unsafe { std::slice::from_raw_parts(ptr, len) };
+    if bytes.is_ascii() {
+        // SAFETY: every byte is below 0x80, and a sequence of ASCII bytes is valid UTF-8 (each
+        // byte is a one-byte character). Plates and device ids are ASCII in practice; this skips
+        // the out-of-line call of `from_utf8` for them (see benches/README.md, C ABI).
+        return Ok(unsafe { std::str::from_utf8_unchecked(bytes) });
+    }
     match std::str::from_utf8(bytes) {
         Ok(s) => Ok(s),
         // SAFETY: passed on from the caller.
