@@ -300,6 +300,8 @@ impl Instants {
             // `day` was converted before, so it lies in the accepted range, which is whole days
             // (0001-01-01T00:00Z ..= 9999-12-31T23:59:59.999Z): every time on it does too.
             let in_day = ms.rem_euclid(DAY_MS);
+            // `in_day` is in 0..86,400,000: both fit a `u32` without loss.
+            #[allow(clippy::cast_sign_loss, clippy::cast_possible_truncation)]
             let (secs, millis) = ((in_day / 1000) as u32, (in_day % 1000) as u32);
             // Always `Some`: `secs` < 86,400 and the nanoseconds < 10^9.
             if let Some(t) = chrono::NaiveTime::from_num_seconds_from_midnight_opt(secs, millis * 1_000_000) {
