@@ -276,7 +276,7 @@ impl From<ReadError> for FfiError {
 /// The pointers of `r` must be valid as documented on `alpr_read`.
 // Always inlined: in the batch's iterator the read is then built in place instead of being moved
 // through a returned `Result` (with the plain plate text of `hit_to_c`, measured together: batch
-// C/Rust 1.24–1.29× → 1.03–1.16× by CPU time, benches/README.md).
+// C/Rust 1.24–1.29× → 1.06× by CPU time, benches/README.md, C ABI session 5).
 #[allow(clippy::inline_always)]
 #[inline(always)]
 pub(crate) unsafe fn read_in_at<'a>(r: &'a alpr_read, times: &mut Instants) -> Result<Read<'a>, ReadError> {
