@@ -264,6 +264,69 @@ pub(crate) fn instant_in(ms: i64, what: &str) -> Result<alpr_core::time::Instant
         .map_err(|e| FfiError::from(e.with_detail(format!("{what} outside the years 0001 to 9999"))))
 }
 
+/// Milliseconds in a day.
+const DAY_MS: i64 = 86_400_000;
+
+thread_local! {
+    /// The last UTC day [`Instants`] converted on this thread, and its date (a pure function of
+    /// the day number, so never stale): a single-read call starts from it.
+    static LAST_DAY: std::cell::Cell<(i64, chrono::NaiveDate)> =
+        const { std::cell::Cell::new((i64::MIN, chrono::NaiveDate::MIN)) };
+}
+
+/// Converts Unix milliseconds as [`instant_in`] (the same instants, the same errors), remembering
+/// the UTC date of the last one: a time on that date is put together from the date and a time of
+/// day, without chrono's date-from-day-number. One lives for one call; it starts from the last
+/// day converted on the thread.
+pub(crate) struct Instants {
+    /// The day number (`ms.div_euclid(DAY_MS)`) of `date`, or `i64::MIN` before the first time.
+    day: i64,
+    /// The UTC date of day `day`.
+    date: chrono::NaiveDate,
+}
+
+impl Instants {
+    /// A converter that remembers the thread's last day.
+    pub(crate) fn new() -> Instants {
+        let (day, date) = LAST_DAY.with(std::cell::Cell::get);
+        Instants { day, date }
+    }
+
+    /// The instant of `ms`, or `invalid_date` naming `what`.
+    #[inline]
+    pub(crate) fn get(&mut self, ms: i64, what: &str) -> Result<alpr_core::time::Instant, crate::hit::ReadError> {
+        let day = ms.div_euclid(DAY_MS);
+        if day == self.day {
+            // `day` was converted before, so it lies in the accepted range, which is whole days
+            // (0001-01-01T00:00Z ..= 9999-12-31T23:59:59.999Z): every time on it does too.
+            let in_day = ms.rem_euclid(DAY_MS);
+            // `in_day` is in 0..86,400,000: both fit a `u32` without loss.
+            #[allow(clippy::cast_sign_loss, clippy::cast_possible_truncation)]
+            let (secs, millis) = ((in_day / 1000) as u32, (in_day % 1000) as u32);
+            // Always `Some`: `secs` < 86,400 and the nanoseconds < 10^9.
+            if let Some(t) = chrono::NaiveTime::from_num_seconds_from_midnight_opt(secs, millis * 1_000_000) {
+                return Ok(self.date.and_time(t).and_utc());
+            }
+        }
+        self.get_new_day(ms, day, what)
+    }
+
+    /// [`Instants::get`] for a time on another day than the last: the full conversion.
+    #[cold]
+    fn get_new_day(
+        &mut self,
+        ms: i64,
+        day: i64,
+        what: &str,
+    ) -> Result<alpr_core::time::Instant, crate::hit::ReadError> {
+        let t = instant_in(ms, what)?;
+        self.day = day;
+        self.date = t.date_naive();
+        LAST_DAY.with(|c| c.set((day, self.date)));
+        Ok(t)
+    }
+}
+
 pub(crate) fn ms(t: alpr_core::time::Instant) -> i64 {
     t.timestamp_millis()
 }
@@ -281,4 +344,61 @@ pub(crate) unsafe fn slice_in<'a, T>(ptr: *const T, n: usize, name: &'static str
     }
     // SAFETY: non-NULL, and the caller guarantees n readable elements for 'a.
     Ok(unsafe { std::slice::from_raw_parts(ptr, n) })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use alpr_core::time::{MAX_INPUT_MS, MIN_INPUT_MS};
+
+    /// The same answer as `instant_in` (instant or status) for `ms`, from a converter in any state.
+    fn same(times: &mut Instants, ms: i64) {
+        let want = instant_in(ms, "t").map_err(|e| e.status);
+        let got = times.get(ms, "t").map_err(|e| e.status());
+        assert_eq!(got, want, "ms {ms}");
+    }
+
+    #[test]
+    fn instants_agree_with_instant_in_around_day_and_range_edges() {
+        let edges = [
+            MIN_INPUT_MS - 1,
+            MIN_INPUT_MS,
+            MIN_INPUT_MS + 1,
+            MIN_INPUT_MS + DAY_MS - 1,
+            -DAY_MS - 1,
+            -DAY_MS,
+            -1,
+            0,
+            1,
+            DAY_MS - 1,
+            DAY_MS,
+            1_795_800_000_000,
+            1_795_800_000_001,
+            MAX_INPUT_MS - DAY_MS + 1,
+            MAX_INPUT_MS - 1,
+            MAX_INPUT_MS,
+            MAX_INPUT_MS + 1,
+            i64::MIN,
+            i64::MAX,
+        ];
+        // Every ordered pair: the second converted by a converter that has seen the first.
+        for &a in &edges {
+            for &b in &edges {
+                let mut times = Instants::new();
+                same(&mut times, a);
+                same(&mut times, b);
+            }
+        }
+    }
+
+    #[test]
+    fn instants_agree_with_instant_in_over_a_sweep() {
+        let mut times = Instants::new();
+        // Steps of a prime number of ms across several days, both sides of the epoch.
+        let mut ms = -3 * DAY_MS;
+        while ms < 3 * DAY_MS {
+            same(&mut times, ms);
+            ms += 7_919_993;
+        }
+    }
 }

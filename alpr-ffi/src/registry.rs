@@ -9,10 +9,10 @@ use alpr_core::vocab::{Category, ListKind};
 use alpr_core::{Code, Error};
 
 use crate::alpr_status;
-use crate::boundary::{bytes_in, ffi_boundary, instant_in, need, need_buf, str_in, str_out, write_out};
+use crate::boundary::{Instants, bytes_in, ffi_boundary, instant_in, need, need_buf, str_in, str_out, write_out};
 use crate::error::FfiError;
 use crate::handle::{Castable, arc_free, arc_into_ptr, arc_ref, box_into_ptr};
-use crate::hit::{alpr_hit, alpr_read, hit_to_c, hits_out_write, read_in};
+use crate::hit::{ReadError, alpr_hit, alpr_read, hit_to_c, hits_out_write, read_in, read_in_at};
 use crate::load_report::alpr_load_report;
 use crate::policy::alpr_policy;
 
@@ -462,9 +462,12 @@ pub unsafe extern "C" fn alpr_registry_match(
         let reg = unsafe { arc_ref(registry, "registry")? };
         need(read, "read")?;
         need_buf(hits_out, hits_cap, hits_n, "hits_out", "hits_n")?;
+        let mut times = Instants::new();
         // SAFETY: non-NULL and valid per the contract.
-        let r = unsafe { read_in(&*read)? };
-        let hits = reg.match_read(&r, instant_in(now_ms, "now_ms")?)?;
+        let r = unsafe { read_in_at(&*read, &mut times)? };
+        // Usually the read's own day: no second calendar conversion.
+        let now = times.get(now_ms, "now_ms")?;
+        let hits = reg.match_read(&r, now)?;
         // SAFETY: the caller's guarantees on hits_out/hits_n are passed on.
         unsafe { hits_out_write(hits.iter().map(|h| hit_to_c(0, h)), hits_out, hits_cap, hits_n) }
     })
@@ -519,18 +522,20 @@ pub unsafe extern "C" fn alpr_registry_match_batch(
             // SAFETY: non-NULL; the caller guarantees reads_len valid elements.
             unsafe { std::slice::from_raw_parts(reads, reads_len) }
         };
-        let now = instant_in(now_ms, "now_ms")?;
-        let (mut hits, mut errors) = (Vec::new(), Vec::<(u32, FfiError)>::new());
+        let mut times = Instants::new();
+        let now = times.get(now_ms, "now_ms")?;
+        let (mut hits, mut errors) = (Vec::new(), Vec::<(u32, ReadError)>::new());
         reg.match_batch_indexed(
             // SAFETY: each read's pointers are valid per the contract.
-            reads.iter().map(|r| unsafe { read_in(r) }),
+            reads.iter().map(|r| unsafe { read_in_at(r, &mut times) }),
             now,
             &mut hits,
             &mut errors,
         );
         if statuses_out.is_null() && !errors.is_empty() {
             // The first failed read, in input order.
-            let (i, mut e) = errors.swap_remove(0);
+            let (i, e) = errors.swap_remove(0);
+            let mut e = FfiError::from(e);
             e.position.index = Some(i);
             return Err(e);
         }
@@ -542,7 +547,7 @@ pub unsafe extern "C" fn alpr_registry_match_batch(
             let statuses = unsafe { std::slice::from_raw_parts_mut(statuses_out, reads.len()) };
             statuses.fill(alpr_status::Ok as u32);
             for (i, e) in &errors {
-                statuses[*i as usize] = e.status as u32;
+                statuses[*i as usize] = e.status() as u32;
             }
         }
         Ok(())

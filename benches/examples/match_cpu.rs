@@ -9,7 +9,8 @@
 //! same rounds (and the C ABI against the Rust API).
 //!
 //! `cargo run --profile bench -p alpr-benches --example match_cpu [rounds]`; `ALPR_BENCH_ENTRIES`
-//! scales the list down, `ALPR_ONLY=<n>` runs only the n-th variant (0 = the probe; for `perf`).
+//! scales the list down, `ALPR_ONLY=<n>` runs only the n-th variant (0 = the probe; for `perf`),
+//! `ALPR_ONLY=5,6,7,8` only the C ABI pairs.
 
 #![allow(dead_code, clippy::cast_precision_loss)]
 
@@ -50,8 +51,11 @@ fn blank_hit() -> alpr_hit {
 #[allow(clippy::too_many_lines, clippy::many_single_char_names)] // Bench set-up: n, d, o, k, m, s, t are the usual names.
 fn main() {
     let rounds: usize = std::env::args().nth(1).and_then(|s| s.parse().ok()).unwrap_or(7);
-    // `ALPR_ONLY=<variant number>` runs one variant only (for a profile).
-    let only: Option<usize> = std::env::var("ALPR_ONLY").ok().and_then(|s| s.parse().ok());
+    // `ALPR_ONLY=<variant number>[,<n>…]` runs only those variants (one, for a profile; `5,6,7,8`
+    // for the C ABI pairs).
+    let only: Option<Vec<usize>> = std::env::var("ALPR_ONLY")
+        .ok()
+        .map(|s| s.split(',').filter_map(|v| v.trim().parse().ok()).collect());
     let n: usize = std::env::var("ALPR_BENCH_ENTRIES")
         .ok()
         .and_then(|s| s.parse().ok())
@@ -183,7 +187,7 @@ fn main() {
         let rs = &reads[s..s + PER_ROUND];
         let cs = &c_reads[s..s + PER_ROUND];
         for (v, t) in times.iter_mut().enumerate() {
-            if only.is_some_and(|o| o != v) {
+            if only.as_ref().is_some_and(|o| !o.contains(&v)) {
                 t.push(1.0);
                 continue;
             }
