@@ -632,51 +632,8 @@ mod tests {
             ) {
                 let policy = Arc::new(Policy::sacramento());
                 let now = crate::time::instant_of_ms(NOW_MS).unwrap();
-                let mut b = crate::search::DetectionStoreBuilder::new();
-                for (i, (plate, j, age_hours, dev)) in rows.iter().enumerate() {
-                    let p = crate::normalize(plate).unwrap().plate;
-                    let j = j.map(|j| crate::Jurisdiction::parse(j).unwrap());
-                    // Some rows in the future of `now` (negative ages): never in the window.
-                    let ms = NOW_MS - age_hours * 3_600_000 + 60_000 * i64::from(i as u8 % 3) - 60_000;
-                    b.push_ms(i as u64 * 7, p, j, ms, 38.5, -121.5, dev.then_some("pod-1")).unwrap();
-                }
-                let store = b.build().unwrap();
-                let raws: Vec<RawEntry> = entries
-                    .iter()
-                    .map(|(t, pick, how, exp)| {
-                        // Most entries come from a stored plate, some with a look-alike swapped in.
-                        let t = if *how == 3 || rows.is_empty() {
-                            t.clone()
-                        } else {
-                            let base = &rows[pick.index(rows.len())].0;
-                            if *exp == 2 { base.replacen('0', "O", 1) } else { base.clone() }
-                        };
-                        let mut e = RawEntry {
-                            category: Some("stolen_vehicle".into()),
-                            jurisdiction: (*how == 1).then(|| "CA".into()),
-                            expires_at: (*exp == 1).then(|| "2026-10-01T00:00:00Z".into()),
-                            ..RawEntry::default()
-                        };
-                        if *how == 2 {
-                            e.pattern = Some(format!("{}*", &t[..3]));
-                        } else {
-                            e.plate = Some(t);
-                        }
-                        e
-                    })
-                    .collect();
-                let meta = ListMeta {
-                    id: "NEW".into(),
-                    // A special list: patterns are allowed there.
-                    kind: crate::vocab::ListKind::Special,
-                    priority: 10,
-                    // Loaded before some entries expire, so expiries cut some reads and not others.
-                    loaded_at: crate::time::parse_instant("2026-09-01T00:00:00Z").unwrap(),
-                    source: "test".into(),
-                    generated_at: None,
-                };
-                let Ok((version, _)) = ListVersion::from_raw(meta, &raws, &policy) else { return Ok(()) };
-                let list = Arc::new(version);
+                let store = generated_store(&rows);
+                let Some(list) = generated_list(&rows, &entries, "CA", &policy) else { return Ok(()) };
                 let held: HashSet<u64> = (0..rows.len() as u64).map(|i| i * 7).filter(|id| id % hold_every == 0).collect();
                 let got = retro_hits(&store, Arc::clone(&list), days, held.clone(), now, &policy).unwrap();
                 // The oracle: every row, in row order, matched alone.
@@ -730,47 +687,8 @@ mod tests {
                 }
                 let policy = Arc::new(policy);
                 let now = crate::time::instant_of_ms(NOW_MS).unwrap();
-                let mut b = crate::search::DetectionStoreBuilder::new();
-                for (i, (plate, j, age_hours, dev)) in rows.iter().enumerate() {
-                    let p = crate::normalize(plate).unwrap().plate;
-                    let j = j.map(|j| crate::Jurisdiction::parse(j).unwrap());
-                    let ms = NOW_MS - age_hours * 3_600_000 + 60_000 * i64::from(i as u8 % 3) - 60_000;
-                    b.push_ms(i as u64 * 7, p, j, ms, 38.5, -121.5, dev.then_some("pod-1")).unwrap();
-                }
-                let store = b.build().unwrap();
-                let raws: Vec<RawEntry> = entries
-                    .iter()
-                    .map(|(t, pick, how, exp)| {
-                        let t = if *how == 3 || rows.is_empty() {
-                            t.clone()
-                        } else {
-                            let base = &rows[pick.index(rows.len())].0;
-                            if *exp == 2 { base.replacen('0', "O", 1) } else { base.clone() }
-                        };
-                        let mut e = RawEntry {
-                            category: Some("stolen_vehicle".into()),
-                            jurisdiction: (*how == 1).then(|| "NV".into()),
-                            expires_at: (*exp == 1).then(|| "2026-10-01T00:00:00Z".into()),
-                            ..RawEntry::default()
-                        };
-                        if *how == 2 {
-                            e.pattern = Some(format!("{}*", &t[..3]));
-                        } else {
-                            e.plate = Some(t);
-                        }
-                        e
-                    })
-                    .collect();
-                let meta = ListMeta {
-                    id: "NEW".into(),
-                    kind: crate::vocab::ListKind::Special,
-                    priority: 10,
-                    loaded_at: crate::time::parse_instant("2026-09-01T00:00:00Z").unwrap(),
-                    source: "test".into(),
-                    generated_at: None,
-                };
-                let Ok((version, _)) = ListVersion::from_raw(meta, &raws, &policy) else { return Ok(()) };
-                let list = Arc::new(version);
+                let store = generated_store(&rows);
+                let Some(list) = generated_list(&rows, &entries, "NV", &policy) else { return Ok(()) };
                 let held: HashSet<u64> = (0..rows.len() as u64).map(|i| i * 7).filter(|id| id % hold_every == 0).collect();
                 let key = |h: &RetroHit| {
                     (h.detection_id, h.hit.entry_index, h.hit.kind, h.hit.positions.0, h.hit.jurisdiction,
@@ -780,6 +698,76 @@ mod tests {
                 let want: Vec<_> = retro_hits_full_scan(&store, list, days, held, now, &policy).iter().map(key).collect();
                 prop_assert_eq!(got, want);
             }
+        }
+
+        /// A generated row of detections: plate text, jurisdiction, age in hours (negative: in
+        /// the future of `now`), read by a device or not.
+        type GenRow = (String, Option<&'static str>, i64, bool);
+        /// A generated list entry: text, a row to copy it from, how (plate, with a jurisdiction,
+        /// a pattern, free text) and expiry (none, expired mid-window, a look-alike swapped in).
+        type GenEntry = (String, prop::sample::Index, u8, u8);
+
+        /// The store of generated rows: ids `7 × row`, some rows in the future of `now` (never
+        /// in a window).
+        fn generated_store(rows: &[GenRow]) -> DetectionStore {
+            let mut b = crate::search::DetectionStoreBuilder::new();
+            for (i, (plate, j, age_hours, dev)) in rows.iter().enumerate() {
+                let p = crate::normalize(plate).unwrap().plate;
+                let j = j.map(|j| crate::Jurisdiction::parse(j).unwrap());
+                let ms = NOW_MS - age_hours * 3_600_000 + 60_000 * i64::from(i as u8 % 3) - 60_000;
+                b.push_ms(i as u64 * 7, p, j, ms, 38.5, -121.5, dev.then_some("pod-1"))
+                    .unwrap();
+            }
+            b.build().unwrap()
+        }
+
+        /// A special list (patterns allowed) of generated entries, most from a stored plate, some
+        /// with a look-alike swapped in, some in jurisdiction `jur`; loaded before some entries
+        /// expire, so expiries cut some reads and not others. `None` when the list is refused.
+        fn generated_list(
+            rows: &[GenRow],
+            entries: &[GenEntry],
+            jur: &str,
+            policy: &Policy,
+        ) -> Option<Arc<ListVersion>> {
+            let raw_entries: Vec<RawEntry> = entries
+                .iter()
+                .map(|(t, pick, how, exp)| {
+                    let t = if *how == 3 || rows.is_empty() {
+                        t.clone()
+                    } else {
+                        let base = &rows[pick.index(rows.len())].0;
+                        if *exp == 2 {
+                            base.replacen('0', "O", 1)
+                        } else {
+                            base.clone()
+                        }
+                    };
+                    let mut e = RawEntry {
+                        category: Some("stolen_vehicle".into()),
+                        jurisdiction: (*how == 1).then(|| jur.into()),
+                        expires_at: (*exp == 1).then(|| "2026-10-01T00:00:00Z".into()),
+                        ..RawEntry::default()
+                    };
+                    if *how == 2 {
+                        e.pattern = Some(format!("{}*", &t[..3]));
+                    } else {
+                        e.plate = Some(t);
+                    }
+                    e
+                })
+                .collect();
+            let meta = ListMeta {
+                id: "NEW".into(),
+                kind: crate::vocab::ListKind::Special,
+                priority: 10,
+                loaded_at: crate::time::parse_instant("2026-09-01T00:00:00Z").unwrap(),
+                source: "test".into(),
+                generated_at: None,
+            };
+            ListVersion::from_raw(meta, &raw_entries, policy)
+                .ok()
+                .map(|(v, _)| Arc::new(v))
         }
 
         /// The retro-hits as they were before the time index (the oracle): every plate of the
