@@ -548,6 +548,10 @@ impl Matcher {
             for (list, index) in &lists {
                 self.match_list(list, index, &ctx, &mut scratch);
             }
+            // Nearly every read has no hit: skip the drain's out-of-line call and its drop then.
+            if scratch.is_empty() {
+                continue;
+            }
             if scratch.len() > 1 {
                 scratch.sort_unstable_by(Hit::order);
             }
