@@ -177,7 +177,7 @@ fn attr<T>(
 
 /// One read's attribute: `cell` (the read's cell of the attribute's column, `None` without a
 /// column) parsed, or the one value given for every read.
-fn attr_value<T: Copy>(
+pub(crate) fn attr_value<T: Copy>(
     cell: Option<Cell<'_>>,
     one: Option<T>,
     parse: fn(&str) -> alpr_core::Result<T>,

@@ -24,7 +24,7 @@ use alpr_core::{Code, Error, Jurisdiction, PlateType};
 
 use crate::agency::PyAgency;
 use crate::arrow::{self, Cell, Column, Imported};
-use crate::batch::{Row, hits_batch};
+use crate::batch::{Row, attr_value, hits_batch};
 use crate::errors::{IntoPy, to_py};
 use crate::policy::PyPolicy;
 use crate::registry::PyRegistry;
@@ -86,15 +86,6 @@ fn opt_text(table: &Imported, arg: &str, name: Option<&str>) -> PyResult<Option<
 
 fn times(table: &Imported, name: &str) -> PyResult<Vec<Option<DateTime<Utc>>>> {
     crate::time::from_arrow("observed_at", &table.column("observed_at", name)?)
-}
-
-/// The text of row `i` of an optional column (`None` for an absent column or a null).
-fn cell_text<'a>(col: Option<&[Cell<'a>]>, i: usize) -> alpr_core::Result<Option<&'a str>> {
-    match col.map(|c| c[i]) {
-        Some(Cell::Str(s)) => Ok(Some(s)),
-        Some(Cell::Bad(code)) => Err(Error::new(code)),
-        _ => Ok(None),
-    }
 }
 
 fn at_row(e: Error, i: usize) -> Error {
@@ -422,8 +413,8 @@ impl PyExternalGrant {
                     Cell::Null => return Err(Error::new(Code::Empty)),
                     Cell::Bad(code) => return Err(Error::new(code)),
                 };
-                let j = cell_text(jur.as_deref(), i)?.map(Jurisdiction::parse).transpose()?;
-                let k = cell_text(kinds.as_deref(), i)?.map(PlateType::parse).transpose()?;
+                let j = attr_value(jur.as_ref().map(|c| c[i]), None, Jurisdiction::parse)?;
+                let k = attr_value(kinds.as_ref().map(|c| c[i]), None, PlateType::parse)?;
                 Ok(Read {
                     jurisdiction: j,
                     plate_type: k,
