@@ -226,6 +226,23 @@ pub(crate) fn hit_to_c(read_index: usize, h: &Hit) -> alpr_hit {
     }
 }
 
+/// Asks the CPU to start loading the entry of each hit before any is converted by [`hit_to_c`],
+/// so that the cache misses on a large list's entries overlap instead of coming one after another
+/// (each `alpr_hit` carries its entry's text, record id and jurisdiction; benches/README.md, C ABI
+/// session 6). A hint only: nothing is read, and on other targets it does nothing.
+pub(crate) fn prefetch_entries<'a>(hits: impl Iterator<Item = &'a Hit>) {
+    #[cfg(target_arch = "x86_64")]
+    for h in hits {
+        let entry: *const alpr_core::hotlist::Entry = h.entry();
+        // SAFETY: `_mm_prefetch` needs SSE, which every x86-64 CPU has (it is in the baseline
+        // target); a prefetch is a hint that never faults and reads nothing into the program,
+        // and `entry` points into a live slice anyway.
+        unsafe { std::arch::x86_64::_mm_prefetch::<{ std::arch::x86_64::_MM_HINT_T0 }>(entry.cast::<i8>()) };
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = hits;
+}
+
 /// Converts a C read; borrows its strings for the call.
 ///
 /// # Safety

@@ -12,7 +12,7 @@ use crate::alpr_status;
 use crate::boundary::{Instants, bytes_in, ffi_boundary, instant_in, need, need_buf, str_in, str_out, write_out};
 use crate::error::FfiError;
 use crate::handle::{Castable, arc_free, arc_into_ptr, arc_ref, box_into_ptr};
-use crate::hit::{ReadError, alpr_hit, alpr_read, hit_to_c, hits_out_write, read_in, read_in_at};
+use crate::hit::{ReadError, alpr_hit, alpr_read, hit_to_c, hits_out_write, prefetch_entries, read_in, read_in_at};
 use crate::load_report::alpr_load_report;
 use crate::policy::alpr_policy;
 
@@ -539,6 +539,7 @@ pub unsafe extern "C" fn alpr_registry_match_batch(
             e.position.index = Some(i);
             return Err(e);
         }
+        prefetch_entries(hits.iter().map(|b| &b.hit));
         let rows = hits.iter().map(|b| hit_to_c(b.read as usize, &b.hit));
         // SAFETY: the caller's guarantees on hits_out/hits_n are passed on.
         unsafe { hits_out_write(rows, hits_out, hits_cap, hits_n)? };
