@@ -472,6 +472,76 @@ impl<'p> Validator<'p> {
     }
 }
 
+impl<'p> Validator<'p> {
+    /// Appends the records another validator took in, as if they had been pushed here after
+    /// this one's (a parallel load validates the chunks of a file apart, then absorbs them in
+    /// file order): the other's entries that repeat an entry here are folded into it (the one
+    /// here is earlier; the later expiry stays), the rest are appended in their order, and the
+    /// counts and rejections add up. Folding is the same whatever the batches, so the result is
+    /// the one pushing every record into one validator gives.
+    pub(crate) fn absorb(&mut self, mut other: Validator<'p>) {
+        self.fold_pending();
+        other.fold_pending();
+        let base = self.entries.len();
+        let mut dropped = vec![false; other.entries.len()];
+        let mut merged = 0;
+        // Plates: both sides' distinct keys are sorted, one forward pass pairs them.
+        let mut fresh: Vec<(u128, u32)> = Vec::with_capacity(other.distinct.len());
+        let mut cursor = 0;
+        for &(key, i) in &other.distinct {
+            while self.distinct.get(cursor).is_some_and(|&(k, _)| k < key) {
+                cursor += 1;
+            }
+            match self.distinct.get(cursor) {
+                Some(&(k, kept)) if k == key => {
+                    merge_expiry(&mut self.entries[kept as usize], other.entries[i as usize].expires_at);
+                    dropped[i as usize] = true;
+                    merged += 1;
+                }
+                _ => fresh.push((key, i)),
+            }
+        }
+        // Patterns (rare): each of the other's is distinct there; look it up here.
+        let mut new_patterns = Vec::new();
+        for (key, i) in other.patterns.drain() {
+            if let Some(&kept) = self.patterns.get(&key) {
+                merge_expiry(&mut self.entries[kept as usize], other.entries[i as usize].expires_at);
+                dropped[i as usize] = true;
+                merged += 1;
+            } else {
+                new_patterns.push((key, i));
+            }
+        }
+        // `new_index[j]`: where the other's entry `j` lands here.
+        let mut new_index = Vec::with_capacity(dropped.len());
+        let mut n = u32::try_from(base).unwrap_or(u32::MAX);
+        for &d in &dropped {
+            new_index.push(n);
+            n = n.saturating_add(u32::from(!d));
+        }
+        self.entries.reserve_exact(dropped.len() - merged);
+        self.entries.extend(
+            other
+                .entries
+                .into_iter()
+                .zip(&dropped)
+                .filter(|&(_, &d)| !d)
+                .map(|(e, _)| e),
+        );
+        for f in &mut fresh {
+            f.1 = new_index[f.1 as usize];
+        }
+        merge_sorted(&mut self.distinct, &fresh);
+        for (key, i) in new_patterns {
+            self.patterns.insert(key, new_index[i as usize]);
+        }
+        self.folded_to = self.entries.len();
+        self.report.merged += other.report.merged + merged;
+        self.report.rejected.append(&mut other.report.rejected);
+        self.total += other.total;
+    }
+}
+
 impl Validator<'_> {
     /// How many keys a batch holds before it is folded.
     fn batch_limit(&self) -> usize {
