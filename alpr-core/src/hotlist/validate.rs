@@ -693,7 +693,13 @@ impl ListVersion {
     /// on every surface) comes here with the policy of the registry it is for, so a match against
     /// the registry finds the index it needs and never builds one.
     pub fn build(meta: ListMeta, entries: Vec<Entry>, policy: &Policy) -> ListVersion {
-        let index = Index::build(entries.iter().map(|e| &e.key), IndexParams::of(policy));
+        ListVersion::build_on(meta, entries, policy, 1)
+    }
+
+    /// [`ListVersion::build`] using up to `threads` threads for the index of a large list
+    /// ([`Index::build_on`]): the same version.
+    pub fn build_on(meta: ListMeta, entries: Vec<Entry>, policy: &Policy, threads: usize) -> ListVersion {
+        let index = Index::build_on(entries.iter().map(|e| &e.key), IndexParams::of(policy), threads);
         ListVersion {
             meta,
             entries,

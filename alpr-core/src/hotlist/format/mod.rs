@@ -387,7 +387,7 @@ fn load_in_chunks(
         meta.generated_at = info.generated_at;
     }
     report.generated_at = meta.generated_at;
-    Ok((ListVersion::build(meta, entries, policy), report))
+    Ok((ListVersion::build_on(meta, entries, policy, threads), report))
 }
 
 /// Streams a file's records through one validator on the calling thread.
