@@ -479,7 +479,10 @@ impl<'p> Validator<'p> {
     /// here is earlier; the later expiry stays), the rest are appended in their order, and the
     /// counts and rejections add up. Folding is the same whatever the batches, so the result is
     /// the one pushing every record into one validator gives.
-    pub(crate) fn absorb(&mut self, mut other: Validator<'p>) {
+    ///
+    /// `last`: no record follows (the keys of the distinct entries, which only folding later
+    /// records needs, are then not merged).
+    pub(crate) fn absorb(&mut self, mut other: Validator<'p>, last: bool) {
         self.fold_pending();
         other.fold_pending();
         let base = self.entries.len();
@@ -519,19 +522,25 @@ impl<'p> Validator<'p> {
             new_index.push(n);
             n = n.saturating_add(u32::from(!d));
         }
-        self.entries.reserve_exact(dropped.len() - merged);
-        self.entries.extend(
-            other
-                .entries
-                .into_iter()
-                .zip(&dropped)
-                .filter(|&(_, &d)| !d)
-                .map(|(e, _)| e),
-        );
-        for f in &mut fresh {
-            f.1 = new_index[f.1 as usize];
+        if merged > 0 {
+            let mut j = 0;
+            other.entries.retain(|_| {
+                j += 1;
+                !dropped[j - 1]
+            });
         }
-        merge_sorted(&mut self.distinct, &fresh);
+        // One allocation to the final size and one copy (a large block grows in place).
+        self.entries.reserve_exact(other.entries.len());
+        self.entries.append(&mut other.entries);
+        drop(other.entries);
+        if last {
+            self.distinct = Vec::new();
+        } else {
+            for f in &mut fresh {
+                f.1 = new_index[f.1 as usize];
+            }
+            merge_sorted(&mut self.distinct, &fresh);
+        }
         for (key, i) in new_patterns {
             self.patterns.insert(key, new_index[i as usize]);
         }
@@ -543,6 +552,12 @@ impl<'p> Validator<'p> {
 }
 
 impl Validator<'_> {
+    /// Folds the records pushed so far (a chunk's validator, on its own thread, before it is
+    /// absorbed).
+    pub(crate) fn fold(&mut self) {
+        self.fold_pending();
+    }
+
     /// How many keys a batch holds before it is folded.
     fn batch_limit(&self) -> usize {
         MIN_BATCH.max(self.distinct.len() / 2)

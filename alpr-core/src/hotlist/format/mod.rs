@@ -455,6 +455,7 @@ fn validate_csv_parallel<'p>(
         let (start, stop) = (bounds[i], bounds[i + 1]);
         let mut v = Validator::new(kind, default_category, policy, (stop - start) / 12);
         let run = csv::records(text, start, stop, 0, roles, &mut |r| feed(&mut v, r));
+        v.fold();
         (v, run)
     };
     let chunks: Vec<(Validator<'p>, csv::Run)> = std::thread::scope(|s| {
@@ -480,7 +481,8 @@ fn validate_csv_parallel<'p>(
     let mut line = h.start_line;
     let mut records = 0usize;
     let mut merged: Option<Validator<'p>> = None;
-    for (mut v, run) in chunks {
+    let count = chunks.len();
+    for (i, (mut v, run)) in chunks.into_iter().enumerate() {
         for r in v.rejected_mut() {
             r.position.line = r.position.line.map(|l| l.wrapping_add(line));
         }
@@ -488,7 +490,7 @@ fn validate_csv_parallel<'p>(
         records += run.records;
         match &mut merged {
             None => merged = Some(v),
-            Some(m) => m.absorb(v),
+            Some(m) => m.absorb(v, i + 1 == count),
         }
     }
     if records == 0 {
