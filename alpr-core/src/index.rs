@@ -267,8 +267,9 @@ const PARALLEL_BUILD: usize = 1 << 16;
 type LookalikeFiling = (u32, u64, u32, u64);
 
 /// The plates filed by `file` into `threads` buckets of contiguous home-slot ranges, each
-/// sorted: their concatenation is the sorted filing of every plate. Thread `t` files the `t`-th
-/// slice of the plates into one part per bucket; then thread `b` gathers and sorts bucket `b`.
+/// sorted: their concatenation is the sorted filing of every plate. Thread `b` files every plate
+/// and keeps those of bucket `b` (filing is a few table lookups; reading the plates twice costs
+/// less than gathering parts filed apart).
 fn sorted_buckets(
     plates: &[(u32, Plate)],
     file: &(impl Fn(&(u32, Plate)) -> LookalikeFiling + Sync),
@@ -277,56 +278,22 @@ fn sorted_buckets(
 ) -> Vec<Vec<LookalikeFiling>> {
     let k = threads;
     // Bucket of a home slot: `home * k >> bits`, monotonic in the home slot.
-    let bucket = |home: u32| ((u64::from(home) * k as u64) >> bits) as usize;
-    let slice = plates.len().div_ceil(k);
-    let filing = |part: &[(u32, Plate)]| {
-        let mut out: Vec<Vec<LookalikeFiling>> = (0..k)
-            .map(|_| Vec::with_capacity(part.len() / k + part.len() / 64))
-            .collect();
-        for p in part {
-            let f = file(p);
-            out[bucket(f.0)].push(f);
-        }
-        out
+    let bucket = move |home: u32| ((u64::from(home) * k as u64) >> bits) as usize;
+    let one = move |b: usize| {
+        let mut v: Vec<LookalikeFiling> = Vec::with_capacity(plates.len() / k + plates.len() / 64);
+        v.extend(plates.iter().map(file).filter(|f| bucket(f.0) == b));
+        v.sort_unstable();
+        v
     };
-    let parts: Vec<Vec<Vec<LookalikeFiling>>> = std::thread::scope(|s| {
-        let handles: Vec<_> = plates
-            .chunks(slice)
-            .skip(1)
-            .map(|part| {
-                (
-                    part,
-                    std::thread::Builder::new().spawn_scoped(s, move || filing(part)).ok(),
-                )
-            })
-            .collect();
-        let mut parts = vec![filing(&plates[..slice.min(plates.len())])];
-        for (part, h) in handles {
-            parts.push(match h {
-                Some(h) => h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)),
-                None => filing(part),
-            });
-        }
-        parts
-    });
-    let parts = &parts;
     std::thread::scope(|s| {
-        let gather = move |b: usize| {
-            let mut v: Vec<LookalikeFiling> = Vec::with_capacity(parts.iter().map(|p| p[b].len()).sum());
-            for p in parts {
-                v.extend_from_slice(&p[b]);
-            }
-            v.sort_unstable();
-            v
-        };
         let handles: Vec<_> = (1..k)
-            .map(|b| (b, std::thread::Builder::new().spawn_scoped(s, move || gather(b)).ok()))
+            .map(|b| (b, std::thread::Builder::new().spawn_scoped(s, move || one(b)).ok()))
             .collect();
-        let mut out = vec![gather(0)];
+        let mut out = vec![one(0)];
         for (b, h) in handles {
             out.push(match h {
                 Some(h) => h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)),
-                None => gather(b),
+                None => one(b),
             });
         }
         out
