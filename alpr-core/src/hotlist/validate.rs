@@ -366,7 +366,7 @@ pub(crate) struct Validator<'p> {
     pending: Vec<(u128, u32)>,
     /// Entries before this index are folded: no two plate entries there share a key.
     folded_to: usize,
-    patterns: HashMap<(PlateOrPattern, Option<Jurisdiction>, Option<PlateType>, Category), u32>,
+    patterns: HashMap<PatternKey, u32>,
     report: LoadReport,
     total: usize,
 }
@@ -472,6 +472,30 @@ impl<'p> Validator<'p> {
     }
 }
 
+/// What a pattern entry is folded by: key, jurisdiction, plate type, category.
+type PatternKey = (PlateOrPattern, Option<Jurisdiction>, Option<PlateType>, Category);
+
+/// Another validator's records, paired with this one's and ready to be appended
+/// ([`Validator::plan`], then [`Validator::apply`]).
+pub(crate) struct Absorbing<'p> {
+    other: Validator<'p>,
+    /// `dropped[j]`: the other's entry `j` repeats an earlier entry and was folded into it.
+    dropped: Vec<bool>,
+    /// The other's plate keys that are new here, with their index there.
+    fresh: Vec<(u128, u32)>,
+    /// The other's patterns that are new here, with their index there.
+    new_patterns: Vec<(PatternKey, u32)>,
+    /// How many of the other's entries were folded here.
+    merged: usize,
+}
+
+impl Absorbing<'_> {
+    /// Whether each of the other validator's entries, in order, was folded (is not appended).
+    pub(crate) fn dropped(&self) -> &[bool] {
+        &self.dropped
+    }
+}
+
 impl<'p> Validator<'p> {
     /// Appends the records another validator took in, as if they had been pushed here after
     /// this one's (a parallel load validates the chunks of a file apart, then absorbs them in
@@ -481,11 +505,17 @@ impl<'p> Validator<'p> {
     /// the one pushing every record into one validator gives.
     ///
     /// `last`: no record follows (the keys of the distinct entries, which only folding later
-    /// records needs, are then not merged).
-    pub(crate) fn absorb(&mut self, mut other: Validator<'p>, last: bool) {
+    /// records needs, are then not merged). Returns which of the other's entries were folded.
+    pub(crate) fn absorb(&mut self, other: Validator<'p>, last: bool) -> Vec<bool> {
+        let a = self.plan(other);
+        self.apply(a, last)
+    }
+
+    /// The first half of [`Validator::absorb`]: pairs the other's entries with these (folding
+    /// the repeated ones' expiry into the entries here) without appending anything yet.
+    pub(crate) fn plan(&mut self, mut other: Validator<'p>) -> Absorbing<'p> {
         self.fold_pending();
         other.fold_pending();
-        let base = self.entries.len();
         let mut dropped = vec![false; other.entries.len()];
         let mut merged = 0;
         // Plates: both sides' distinct keys are sorted, one forward pass pairs them.
@@ -515,9 +545,28 @@ impl<'p> Validator<'p> {
                 new_patterns.push((key, i));
             }
         }
+        Absorbing {
+            other,
+            dropped,
+            fresh,
+            new_patterns,
+            merged,
+        }
+    }
+
+    /// The second half of [`Validator::absorb`]: appends the other's entries that were not
+    /// folded and adds up the counts. Returns which of the other's entries were folded.
+    pub(crate) fn apply(&mut self, a: Absorbing<'p>, last: bool) -> Vec<bool> {
+        let Absorbing {
+            mut other,
+            dropped,
+            mut fresh,
+            new_patterns,
+            merged,
+        } = a;
         // `new_index[j]`: where the other's entry `j` lands here.
         let mut new_index = Vec::with_capacity(dropped.len());
-        let mut n = u32::try_from(base).unwrap_or(u32::MAX);
+        let mut n = u32::try_from(self.entries.len()).unwrap_or(u32::MAX);
         for &d in &dropped {
             new_index.push(n);
             n = n.saturating_add(u32::from(!d));
@@ -548,6 +597,12 @@ impl<'p> Validator<'p> {
         self.report.merged += other.report.merged + merged;
         self.report.rejected.append(&mut other.report.rejected);
         self.total += other.total;
+        dropped
+    }
+
+    /// The keys of the entries so far, in order (a chunk's, for the index of a parallel load).
+    pub(crate) fn keys(&self) -> Vec<PlateOrPattern> {
+        self.entries.iter().map(|e| e.key.clone()).collect()
     }
 }
 
@@ -709,6 +764,17 @@ impl ListVersion {
     /// the registry finds the index it needs and never builds one.
     pub fn build(meta: ListMeta, entries: Vec<Entry>, policy: &Policy) -> ListVersion {
         ListVersion::build_on(meta, entries, policy, 1)
+    }
+
+    /// A version of validated entries with their index, built apart from the entries' keys in
+    /// order under `policy` (a parallel load builds it while the entries are gathered).
+    pub(crate) fn with_index(meta: ListMeta, entries: Vec<Entry>, index: Index) -> ListVersion {
+        ListVersion {
+            meta,
+            entries,
+            index,
+            number: 0,
+        }
     }
 
     /// [`ListVersion::build`] using up to `threads` threads for the index of a large list

@@ -29,6 +29,8 @@ use std::fmt;
 
 use crate::hotlist::validate::{RawFields, Validator};
 use crate::hotlist::{ListMeta, ListVersion, LoadReport, RawEntry, Rejection};
+use crate::index::{Index, IndexParams};
+use crate::pattern::PlateOrPattern;
 use crate::policy::Policy;
 use crate::time::Instant;
 use crate::vocab::{Category, ListKind, vocab};
@@ -369,10 +371,11 @@ fn load_in_chunks(
     min_chunk: usize,
 ) -> Result<(ListVersion, LoadReport)> {
     let text = decode(bytes)?;
-    let (mut v, info) = if format == Format::Csv && threads > 1 {
+    let (mut v, info, index) = if format == Format::Csv && threads > 1 {
         validate_csv_parallel(text, meta.kind, default_category, policy, threads, min_chunk)?
     } else {
-        validate_serial(format, text, meta.kind, default_category, policy)?
+        let (v, info) = validate_serial(format, text, meta.kind, default_category, policy)?;
+        (v, info, None)
     };
     let rejected = v.rejected_mut();
     for r in rejected.iter_mut() {
@@ -387,7 +390,11 @@ fn load_in_chunks(
         meta.generated_at = info.generated_at;
     }
     report.generated_at = meta.generated_at;
-    Ok((ListVersion::build_on(meta, entries, policy, threads), report))
+    let version = match index {
+        Some(index) => ListVersion::with_index(meta, entries, index),
+        None => ListVersion::build_on(meta, entries, policy, threads),
+    };
+    Ok((version, report))
 }
 
 /// Streams a file's records through one validator on the calling thread.
@@ -427,7 +434,10 @@ fn feed(v: &mut Validator<'_>, r: Record<'_>) {
 /// where the serial read has a record start, and so read what the serial read reads there.
 /// Otherwise (a quoted line end across a cut) the file is read again on the calling thread.
 /// The chunks' validators are then absorbed in file order, their lines shifted by the lines
-/// before them.
+/// before them. Each chunk also hands over its entries' keys, so that the index (of the keys
+/// in their final order, known once the last chunk is paired with the others) is built on a
+/// scoped thread while the calling thread appends the last chunk's entries; it is returned
+/// with the validator (`None` when the file was read serially).
 fn validate_csv_parallel<'p>(
     text: &str,
     kind: ListKind,
@@ -435,12 +445,16 @@ fn validate_csv_parallel<'p>(
     policy: &'p Policy,
     threads: usize,
     min_chunk: usize,
-) -> Result<(Validator<'p>, FileInfo)> {
+) -> Result<(Validator<'p>, FileInfo, Option<Index>)> {
+    let serial = || {
+        let (v, info) = validate_serial(Format::Csv, text, kind, default_category, policy)?;
+        Ok((v, info, None))
+    };
     let h = csv::header(text)?;
     let len = text.len() - h.start;
     let n = threads.min(len / min_chunk.max(1));
     if n <= 1 {
-        return validate_serial(Format::Csv, text, kind, default_category, policy);
+        return serial();
     }
     let mut bounds = vec![h.start];
     for k in 1..n {
@@ -456,9 +470,10 @@ fn validate_csv_parallel<'p>(
         let mut v = Validator::new(kind, default_category, policy, (stop - start) / 12);
         let run = csv::records(text, start, stop, 0, roles, &mut |r| feed(&mut v, r));
         v.fold();
-        (v, run)
+        let keys = v.keys();
+        (v, run, keys)
     };
-    let chunks: Vec<(Validator<'p>, csv::Run)> = std::thread::scope(|s| {
+    let chunks: Vec<(Validator<'p>, csv::Run, Vec<PlateOrPattern>)> = std::thread::scope(|s| {
         let spawned: Vec<_> = (1..bounds.len() - 1)
             .map(|i| (i, std::thread::Builder::new().spawn_scoped(s, move || chunk(i)).ok()))
             .collect();
@@ -472,38 +487,59 @@ fn validate_csv_parallel<'p>(
         }
         out
     });
-    if chunks.iter().zip(&bounds[1..]).any(|((_, run), &b)| run.end != b) {
+    if chunks.iter().zip(&bounds[1..]).any(|((_, run, _), &b)| run.end != b) {
         drop(chunks);
-        return validate_serial(Format::Csv, text, kind, default_category, policy);
+        return serial();
     }
     #[cfg(test)]
     tests::PARALLEL_LOADS.with(|c| c.set(c.get() + 1));
+    if chunks.iter().map(|(_, run, _)| run.records).sum::<usize>() == 0 {
+        return Err(csv::no_records(h.line));
+    }
+    let info = FileInfo {
+        generated_at: None,
+        columns: h.columns,
+    };
     let mut line = h.start_line;
-    let mut records = 0usize;
-    let mut merged: Option<Validator<'p>> = None;
-    let count = chunks.len();
-    for (i, (mut v, run)) in chunks.into_iter().enumerate() {
+    let mut chunks = chunks.into_iter().map(|(mut v, run, keys)| {
         for r in v.rejected_mut() {
             r.position.line = r.position.line.map(|l| l.wrapping_add(line));
         }
         line = line.wrapping_add(run.line);
-        records += run.records;
-        match &mut merged {
-            None => merged = Some(v),
-            Some(m) => m.absorb(v, i + 1 == count),
+        (v, keys)
+    });
+    let Some((mut merged, mut keys)) = chunks.next() else {
+        return serial();
+    };
+    let mut rest: Vec<(Validator<'p>, Vec<PlateOrPattern>)> = chunks.collect();
+    let Some((last, last_keys)) = rest.pop() else {
+        return Ok((merged, info, None));
+    };
+    for (v, k) in rest {
+        let dropped = merged.absorb(v, false);
+        extend_kept(&mut keys, k, &dropped);
+    }
+    let plan = merged.plan(last);
+    extend_kept(&mut keys, last_keys, plan.dropped());
+    let params = IndexParams::of(policy);
+    let index_threads = threads.saturating_sub(1).max(1);
+    let build = move || Index::build_on(keys.iter(), params, index_threads);
+    let index = std::thread::scope(|s| {
+        if let Ok(h) = std::thread::Builder::new().spawn_scoped(s, build) {
+            merged.apply(plan, true);
+            h.join().unwrap_or_else(|p| std::panic::resume_unwind(p))
+        } else {
+            // No thread to be had: the index of the gathered entries, built here.
+            merged.apply(plan, true);
+            Index::build_on(merged.keys().iter(), IndexParams::of(policy), threads)
         }
-    }
-    if records == 0 {
-        return Err(csv::no_records(h.line));
-    }
-    let v = merged.unwrap_or_else(|| Validator::new(kind, default_category, policy, 0));
-    Ok((
-        v,
-        FileInfo {
-            generated_at: None,
-            columns: h.columns,
-        },
-    ))
+    });
+    Ok((merged, info, Some(index)))
+}
+
+/// Appends the keys whose entries were not folded (`dropped[i]` false) to `into`.
+fn extend_kept(into: &mut Vec<PlateOrPattern>, keys: Vec<PlateOrPattern>, dropped: &[bool]) {
+    into.extend(keys.into_iter().zip(dropped).filter(|&(_, &d)| !d).map(|(k, _)| k));
 }
 
 /// The number of `\n` bytes (the compiler vectorizes this loop; no extra crate needed).

@@ -463,9 +463,26 @@ thread_local! {
 #[allow(clippy::type_complexity)]
 fn outcome(
     r: Result<(ListVersion, LoadReport)>,
-) -> std::result::Result<(Vec<crate::hotlist::Entry>, LoadReport), (Code, Position, String)> {
-    r.map(|(v, report)| (v.entries().to_vec(), report))
+) -> std::result::Result<(Vec<crate::hotlist::Entry>, LoadReport, String), (Code, Position, String)> {
+    r.map(|(v, report)| (v.entries().to_vec(), report, index_print(&v)))
         .map_err(|e| (e.code(), e.position(), e.to_string()))
+}
+
+/// What a version's index says: its sizes, and for every plate entry the look-alike group its
+/// key finds (entry ids and plates, in order).
+fn index_print(v: &ListVersion) -> String {
+    use std::fmt::Write;
+    let index = v.index();
+    let mut out = format!("{index:?}");
+    for e in v.entries() {
+        if let crate::pattern::PlateOrPattern::Plate(p) = &e.key {
+            index.lookalikes(index.params().confusion.key(*p), |id, q| {
+                let _ = write!(out, " {id}:{}", q.packed());
+            });
+            out.push(';');
+        }
+    }
+    out
 }
 
 fn load_chunked(text: &[u8], policy: &Policy, threads: usize, min_chunk: usize) -> Result<(ListVersion, LoadReport)> {
@@ -559,7 +576,7 @@ fn a_parallel_csv_load_uses_its_chunks() {
     let serial = outcome(load_chunked(text.as_bytes(), &lenient(), 1, 64));
     let parallel = outcome(load_chunked(text.as_bytes(), &lenient(), 4, 64));
     assert_eq!(PARALLEL_LOADS.with(std::cell::Cell::get), before + 1);
-    let (entries, report) = serial.clone().unwrap();
+    let (entries, report, _) = serial.clone().unwrap();
     assert!(report.merged > 100 && !report.rejected.is_empty() && !entries.is_empty());
     assert_eq!(parallel, serial);
     // Through the public entry point, chunks of at least `MIN_CHUNK`: the same.
