@@ -190,40 +190,56 @@ fn slot_bits(n: usize) -> u32 {
 /// whose probe runs past the last slot wrap around: they are inserted by ordinary probing after
 /// the sweep. Lookups do not depend on the insertion order: every key sits at or after its home
 /// slot with no empty slot in between.
-fn lookalike_table(plates: &[(u32, Plate)], confusion: &Confusion, bits: u32) -> (Vec<u8>, Vec<Slot>, Vec<Member>) {
+///
+/// With `threads` > 1 (a large list), the plates are filed by home-slot range into one bucket a
+/// thread (a bucket holds a contiguous range of home slots, so the buckets in order are the
+/// sorted order), the keys computed and the buckets sorted on scoped threads; the sweep is the
+/// same, bucket after bucket, and so is the table.
+fn lookalike_table(
+    plates: &[(u32, Plate)],
+    confusion: &Confusion,
+    bits: u32,
+    threads: usize,
+) -> (Vec<u8>, Vec<Slot>, Vec<Member>) {
     let n_slots = 1usize << bits;
     let mask = n_slots - 1;
-    let mut order: Vec<(u32, u64, u32, u64)> = plates
-        .iter()
-        .map(|&(id, p)| {
-            let key = confusion.key(p);
-            ((mix(key) >> (64 - bits)) as u32, key, id, p.packed())
-        })
-        .collect();
-    order.sort_unstable();
+    let file = |&(id, p): &(u32, Plate)| {
+        let key = confusion.key(p);
+        ((mix(key) >> (64 - bits)) as u32, key, id, p.packed())
+    };
+    let buckets = if threads > 1 && plates.len() >= PARALLEL_BUILD {
+        sorted_buckets(plates, &file, bits, threads)
+    } else {
+        let mut order: Vec<(u32, u64, u32, u64)> = plates.iter().map(file).collect();
+        order.sort_unstable();
+        vec![order]
+    };
     let mut tags = vec![0u8; n_slots];
     let mut slots = vec![Slot::default(); n_slots];
     let mut members: Vec<Member> = Vec::with_capacity(plates.len());
     let mut next = 0usize; // the first slot the sweep has not used
     let mut wrapped: Vec<(u64, u32, u64)> = Vec::new();
-    let mut i = 0;
-    while i < order.len() {
-        let (home, key, _, _) = order[i];
-        let end = i + order[i..].iter().take_while(|o| o.1 == key && o.0 == home).count();
-        let at = next.max(home as usize);
-        if at >= n_slots {
-            wrapped.extend(order[i..end].iter().map(|&(_, k, id, p)| (k, id, p)));
-        } else {
-            tags[at] = tag_of(mix(key));
-            slots[at] = Slot {
-                key,
-                start: members.len() as u32,
-            };
-            push_group(&mut members, order[i..end].iter().map(|&(_, _, id, plate)| (id, plate)));
-            next = at + 1;
+    for order in &buckets {
+        let mut i = 0;
+        while i < order.len() {
+            let (home, key, _, _) = order[i];
+            let end = i + order[i..].iter().take_while(|o| o.1 == key && o.0 == home).count();
+            let at = next.max(home as usize);
+            if at >= n_slots {
+                wrapped.extend(order[i..end].iter().map(|&(_, k, id, p)| (k, id, p)));
+            } else {
+                tags[at] = tag_of(mix(key));
+                slots[at] = Slot {
+                    key,
+                    start: members.len() as u32,
+                };
+                push_group(&mut members, order[i..end].iter().map(|&(_, _, id, plate)| (id, plate)));
+                next = at + 1;
+            }
+            i = end;
         }
-        i = end;
     }
+    drop(buckets);
     // Groups that ran past the end, still grouped and in id order: probe from their home slot.
     let mut j = 0;
     while j < wrapped.len() {
@@ -242,6 +258,46 @@ fn lookalike_table(plates: &[(u32, Plate)], confusion: &Confusion, bits: u32) ->
         j = end;
     }
     (tags, slots, members)
+}
+
+/// The fewest plates for which the look-alike table is built on several threads.
+const PARALLEL_BUILD: usize = 1 << 16;
+
+/// A plate filed for the look-alike table: (home slot, confusion key, entry id, packed plate).
+type LookalikeFiling = (u32, u64, u32, u64);
+
+/// The plates filed by `file` into `threads` buckets of contiguous home-slot ranges, each
+/// sorted: their concatenation is the sorted filing of every plate. Thread `b` files every plate
+/// and keeps those of bucket `b` (filing is a few table lookups; reading the plates twice costs
+/// less than gathering parts filed apart).
+fn sorted_buckets(
+    plates: &[(u32, Plate)],
+    file: &(impl Fn(&(u32, Plate)) -> LookalikeFiling + Sync),
+    bits: u32,
+    threads: usize,
+) -> Vec<Vec<LookalikeFiling>> {
+    let k = threads;
+    // Bucket of a home slot: `home * k >> bits`, monotonic in the home slot.
+    let bucket = move |home: u32| ((u64::from(home) * k as u64) >> bits) as usize;
+    let one = move |b: usize| {
+        let mut v: Vec<LookalikeFiling> = Vec::with_capacity(plates.len() / k + plates.len() / 64);
+        v.extend(plates.iter().map(file).filter(|f| bucket(f.0) == b));
+        v.sort_unstable();
+        v
+    };
+    std::thread::scope(|s| {
+        let handles: Vec<_> = (1..k)
+            .map(|b| (b, std::thread::Builder::new().spawn_scoped(s, move || one(b)).ok()))
+            .collect();
+        let mut out = vec![one(0)];
+        for (b, h) in handles {
+            out.push(match h {
+                Some(h) => h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)),
+                None => one(b),
+            });
+        }
+        out
+    })
 }
 
 /// The one-byte tag of a key's hash in the look-alike table (never 0, which marks an empty
@@ -317,6 +373,16 @@ impl Index {
         K: IntoIterator<Item = &'a PlateOrPattern>,
         K::IntoIter: Clone,
     {
+        Index::build_on(keys, params, 1)
+    }
+
+    /// [`Index::build`] using up to `threads` threads for the look-alike table of a large list
+    /// (scoped threads, joined before it returns): the same index.
+    pub fn build_on<'a, K>(keys: K, params: IndexParams, threads: usize) -> Index
+    where
+        K: IntoIterator<Item = &'a PlateOrPattern>,
+        K::IntoIter: Clone,
+    {
         let keys = keys.into_iter();
         #[cfg(test)]
         BUILDS.with(|b| b.set(b.get() + 1));
@@ -332,7 +398,7 @@ impl Index {
             })
             .collect();
         let bits = slot_bits(plates.len());
-        let (tags, slots, members) = lookalike_table(&plates, &params.confusion, bits);
+        let (tags, slots, members) = lookalike_table(&plates, &params.confusion, bits, threads);
         drop(plates);
 
         let (del_bits, del, by_id) = if params.max_edits > 0 {
@@ -802,7 +868,29 @@ mod tests {
                 })
                 .collect();
             let bits = slot_bits(n);
-            let (tags, slots, members) = lookalike_table(&plates, &confusion, bits);
+            let (tags, slots, members) = lookalike_table(&plates, &confusion, bits, 1);
+            // Filed and sorted in buckets on threads (forced below the size that uses them):
+            // the same table.
+            for threads in [2, 3] {
+                let buckets = sorted_buckets(
+                    &plates,
+                    &|&(id, p): &(u32, Plate)| {
+                        let key = confusion.key(p);
+                        ((mix(key) >> (64 - bits)) as u32, key, id, p.packed())
+                    },
+                    bits,
+                    threads,
+                );
+                let mut all: Vec<LookalikeFiling> = plates
+                    .iter()
+                    .map(|&(id, p)| {
+                        let key = confusion.key(p);
+                        ((mix(key) >> (64 - bits)) as u32, key, id, p.packed())
+                    })
+                    .collect();
+                all.sort_unstable();
+                assert_eq!(buckets.concat(), all, "n = {n}, threads = {threads}");
+            }
             let index = Index {
                 params: IndexParams::of(&policy),
                 bits,
@@ -831,6 +919,34 @@ mod tests {
                 none += 1;
             });
             assert_eq!(none, 0);
+        }
+    }
+
+    /// A large table built on threads (filed and sorted in buckets) is the table built on one.
+    #[test]
+    fn a_lookalike_table_built_on_threads_is_the_serial_one() {
+        let confusion = IndexParams::of(&Policy::sacramento()).confusion;
+        let alphabet = b"0O8B1I5S2Z7TAXK";
+        let plates: Vec<(u32, Plate)> = (0..PARALLEL_BUILD as u32 + 5000)
+            .map(|i| {
+                let mut x = u64::from(i).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 20;
+                let mut b = [0u8; 6];
+                for c in &mut b {
+                    *c = alphabet[(x % alphabet.len() as u64) as usize];
+                    x /= alphabet.len() as u64;
+                }
+                (i, Plate::from_canonical(&b).unwrap())
+            })
+            .collect();
+        let bits = slot_bits(plates.len());
+        let flat = |(tags, slots, members): (Vec<u8>, Vec<Slot>, Vec<Member>)| {
+            let slots: Vec<(u64, u32)> = slots.iter().map(|s| (s.key, s.start)).collect();
+            let members: Vec<(u64, u32)> = members.iter().map(|m| (m.plate, m.id)).collect();
+            (tags, slots, members)
+        };
+        let serial = flat(lookalike_table(&plates, &confusion, bits, 1));
+        for threads in [2, 3] {
+            assert!(flat(lookalike_table(&plates, &confusion, bits, threads)) == serial);
         }
     }
 

@@ -171,7 +171,31 @@ impl Registry {
         meta: ListMeta,
         default_category: Option<Category>,
     ) -> Result<LoadReport> {
-        let (version, report) = crate::hotlist::load_bytes(format, bytes, meta, default_category, &self.policy)?;
+        self.load_file_with(
+            format,
+            bytes,
+            meta,
+            default_category,
+            crate::hotlist::LoadOptions::default(),
+        )
+    }
+
+    /// [`Registry::load_file`] with [`LoadOptions`](crate::hotlist::LoadOptions): a CSV file may
+    /// be parsed, validated and indexed on up to `options.threads` scoped threads, with the same
+    /// result.
+    ///
+    /// # Errors
+    /// As [`Registry::load_file`].
+    pub fn load_file_with(
+        &self,
+        format: Format,
+        bytes: &[u8],
+        meta: ListMeta,
+        default_category: Option<Category>,
+        options: crate::hotlist::LoadOptions,
+    ) -> Result<LoadReport> {
+        let (version, report) =
+            crate::hotlist::load_bytes_with(format, bytes, meta, default_category, &self.policy, options)?;
         self.install(version);
         Ok(report)
     }

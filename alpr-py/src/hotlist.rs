@@ -37,6 +37,10 @@ impl PyRegistry {
     ///     source: free text such as ``"CA DOJ"``.
     ///     progress: ``True`` for a tqdm bar (when tqdm is installed) or a callable
     ///         ``f(done, total)`` (bytes); the load is one step, reported when it ends.
+    ///     threads: the most threads the load may use; ``None`` (the default) for the
+    ///         machine's cores, ``1`` for the calling thread only. A CSV file of at least 2 MiB is
+    ///         cut into chunks parsed and validated in parallel; the result is the same whatever
+    ///         the count (entries, their order, merges, rejections and positions, failures).
     ///
     /// Returns:
     ///     LoadReport: accepted and merged counts, every rejected record with ``line``,
@@ -51,7 +55,7 @@ impl PyRegistry {
     ///         line/column/character, never a value) and ``.report`` (the whole ``LoadReport``).
     ///     InvalidArgumentError: an unknown format or kind, or an empty id.
     ///     IoError: the path cannot be read.
-    #[pyo3(signature = (path_or_bytes, format, *, id, kind, priority, loaded_at, category=None, source=String::new(), progress=None))]
+    #[pyo3(signature = (path_or_bytes, format, *, id, kind, priority, loaded_at, category=None, source=String::new(), progress=None, threads=None))]
     #[allow(clippy::too_many_arguments)]
     fn load_file(
         &self,
@@ -65,8 +69,10 @@ impl PyRegistry {
         category: Option<&str>,
         source: String,
         progress: Option<&Bound<'_, PyAny>>,
+        threads: Option<usize>,
     ) -> PyResult<PyLoadReport> {
         let format: Format = crate::errors::choice(py, "format", format)?;
+        let options = load_options(py, threads)?;
         let kind: ListKind = crate::errors::choice(py, "kind", kind)?;
         let category = category
             .filter(|c| !c.is_empty())
@@ -92,7 +98,7 @@ impl PyRegistry {
         let bytes = Arc::new(bytes);
         let (file, m, policy) = (Arc::clone(&bytes), meta.clone(), Arc::clone(reg.policy()));
         let validated = crate::interrupt::watch(py, move || {
-            alpr_core::hotlist::load_bytes(format, &file, m, category, &policy)
+            alpr_core::hotlist::load_bytes_with(format, &file, m, category, &policy, options)
         })?;
         match validated {
             Ok((version, inner)) => {
@@ -103,7 +109,7 @@ impl PyRegistry {
             // too_many_rejected carries every rejection (the same validation, limit off).
             Err(e) => Err(crate::errors::load_error(py, &e, || {
                 let policy = crate::errors::lenient(reg.policy());
-                alpr_core::hotlist::load_bytes(format, &bytes, meta, category, &policy)
+                alpr_core::hotlist::load_bytes_with(format, &bytes, meta, category, &policy, options)
                     .ok()
                     .map(|(_, r)| r)
             })),
@@ -210,4 +216,17 @@ pub(crate) fn health_dict(py: Python<'_>, h: alpr_core::hotlist::ListHealth) -> 
     d.set_item("max_age_hours", h.max_age_hours)?;
     d.set_item("stale", h.stale)?;
     Ok(d)
+}
+
+/// The load options of a Python call: `threads=None` is the machine's cores (an analyst's
+/// load uses the machine, as polars does); `0` is refused.
+pub(crate) fn load_options(py: Python<'_>, threads: Option<usize>) -> PyResult<alpr_core::hotlist::LoadOptions> {
+    let threads = match threads {
+        Some(0) => {
+            return Err(Error::new(Code::InvalidArgument).with_detail("threads must be at least 1")).py_err(py);
+        }
+        Some(t) => t,
+        None => std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get),
+    };
+    Ok(alpr_core::hotlist::LoadOptions::with_threads(threads))
 }

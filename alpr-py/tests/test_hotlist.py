@@ -51,6 +51,27 @@ def test_whole_file_failure_keeps_previous_version():
     assert [x["plate"] for x in reg.entries("SVS")] == ["7ABC123", "XYZ999"]
 
 
+def test_csv_load_on_threads_is_the_serial_load():
+    # Over 2 MiB, so that threads=None (the machine's cores) and threads=3 cut the file into
+    # chunks: duplicates across the chunks, rejections in each, a quoted field with a line end.
+    states = ["CA", "NV", "ZZ", "OR"]
+    multiline = '"x\n"'
+    rows = [f"{i % 40000:07d},{states[i % 4]},R{i},{multiline if i % 1000 == 0 else i % 7}" for i in range(120000)]
+    data = ("plate,state,record_id,note\n" + "\n".join(rows) + "\n").encode()
+    assert len(data) > 2 << 20
+    policy = alpr.Policy().with_overrides('{"max_rejected_fraction": 1.0}')
+    results = []
+    for threads in (1, None, 3):
+        reg = alpr.Registry(policy)
+        report = load(reg, data, "csv", threads=threads)
+        results.append((report.accepted, report.merged, report.rejected, reg.entries("SVS")))
+    assert results[0][0] > 0 and results[0][1] > 0 and results[0][2]
+    assert results[1] == results[0]
+    assert results[2] == results[0]
+    with pytest.raises(alpr.InvalidArgumentError):
+        load(alpr.Registry(), data, "csv", threads=0)
+
+
 def test_csv_rejections_have_line_column_and_code():
     reg = alpr.Registry(alpr.Policy().with_overrides('{"max_rejected_fraction": 1.0}'))
     data = b"plate,state,make\n7ABC123,CA,=CMD()\nUNK,CA,\n8XYZ999,CA,Ford\n"

@@ -1,6 +1,8 @@
 //! Peak and final heap of loading the benchmark files: `cargo run --release -p alpr-benches
 //! --example hotlist_mem`. A counting allocator tracks live bytes; the input file is allocated
-//! before the baseline, so the figures are the load's own.
+//! before the baseline, so the figures are the load's own. `ALPR_THREADS=2` loads with
+//! `LoadOptions::with_threads(2)` (a CSV file then uses up to two threads; the CPU figure is
+//! then the process's, all threads).
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -56,7 +58,21 @@ fn cpu_seconds() -> f64 {
     (ticks(11) + ticks(12)) / 100.0
 }
 
+/// CPU time of the whole process (user + system, all threads), seconds.
+fn process_cpu_seconds() -> f64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    let after = stat.rsplit(')').next().unwrap_or("");
+    let f: Vec<&str> = after.split_whitespace().collect();
+    let ticks = |i: usize| f.get(i).and_then(|s| s.parse::<f64>().ok()).unwrap_or(0.0);
+    (ticks(11) + ticks(12)) / 100.0
+}
+
 fn main() {
+    let threads: usize = std::env::var("ALPR_THREADS")
+        .ok()
+        .and_then(|t| t.parse().ok())
+        .unwrap_or(1);
+    let cpu_seconds = if threads > 1 { process_cpu_seconds } else { cpu_seconds };
     let policy = alpr_core::Policy::sacramento();
     let n = 1_000_000;
     for (name, format, bytes) in [
@@ -67,12 +83,13 @@ fn main() {
         PEAK.store(base, Ordering::Relaxed);
         let t = Instant::now();
         let cpu = cpu_seconds();
-        let (v, r) = alpr_core::hotlist::load_bytes(
+        let (v, r) = alpr_core::hotlist::load_bytes_with(
             format,
             &bytes,
             data::meta(),
             Some(alpr_core::vocab::Category::StolenVehicle),
             &policy,
+            alpr_core::hotlist::LoadOptions::with_threads(threads),
         )
         .expect("loads");
         let secs = t.elapsed().as_secs_f64();

@@ -366,7 +366,7 @@ pub(crate) struct Validator<'p> {
     pending: Vec<(u128, u32)>,
     /// Entries before this index are folded: no two plate entries there share a key.
     folded_to: usize,
-    patterns: HashMap<(PlateOrPattern, Option<Jurisdiction>, Option<PlateType>, Category), u32>,
+    patterns: HashMap<PatternKey, u32>,
     report: LoadReport,
     total: usize,
 }
@@ -472,7 +472,147 @@ impl<'p> Validator<'p> {
     }
 }
 
+/// What a pattern entry is folded by: key, jurisdiction, plate type, category.
+type PatternKey = (PlateOrPattern, Option<Jurisdiction>, Option<PlateType>, Category);
+
+/// Another validator's records, paired with this one's and ready to be appended
+/// ([`Validator::plan`], then [`Validator::apply`]).
+pub(crate) struct Absorbing<'p> {
+    other: Validator<'p>,
+    /// `dropped[j]`: the other's entry `j` repeats an earlier entry and was folded into it.
+    dropped: Vec<bool>,
+    /// The other's plate keys that are new here, with their index there.
+    fresh: Vec<(u128, u32)>,
+    /// The other's patterns that are new here, with their index there.
+    new_patterns: Vec<(PatternKey, u32)>,
+    /// How many of the other's entries were folded here.
+    merged: usize,
+}
+
+impl Absorbing<'_> {
+    /// Whether each of the other validator's entries, in order, was folded (is not appended).
+    pub(crate) fn dropped(&self) -> &[bool] {
+        &self.dropped
+    }
+}
+
+impl<'p> Validator<'p> {
+    /// Appends the records another validator took in, as if they had been pushed here after
+    /// this one's (a parallel load validates the chunks of a file apart, then absorbs them in
+    /// file order): the other's entries that repeat an entry here are folded into it (the one
+    /// here is earlier; the later expiry stays), the rest are appended in their order, and the
+    /// counts and rejections add up. Folding is the same whatever the batches, so the result is
+    /// the one pushing every record into one validator gives.
+    ///
+    /// `last`: no record follows (the keys of the distinct entries, which only folding later
+    /// records needs, are then not merged). Returns which of the other's entries were folded.
+    pub(crate) fn absorb(&mut self, other: Validator<'p>, last: bool) -> Vec<bool> {
+        let a = self.plan(other);
+        self.apply(a, last)
+    }
+
+    /// The first half of [`Validator::absorb`]: pairs the other's entries with these (folding
+    /// the repeated ones' expiry into the entries here) without appending anything yet.
+    pub(crate) fn plan(&mut self, mut other: Validator<'p>) -> Absorbing<'p> {
+        self.fold_pending();
+        other.fold_pending();
+        let mut dropped = vec![false; other.entries.len()];
+        let mut merged = 0;
+        // Plates: both sides' distinct keys are sorted, one forward pass pairs them.
+        let mut fresh: Vec<(u128, u32)> = Vec::with_capacity(other.distinct.len());
+        let mut cursor = 0;
+        for &(key, i) in &other.distinct {
+            while self.distinct.get(cursor).is_some_and(|&(k, _)| k < key) {
+                cursor += 1;
+            }
+            match self.distinct.get(cursor) {
+                Some(&(k, kept)) if k == key => {
+                    merge_expiry(&mut self.entries[kept as usize], other.entries[i as usize].expires_at);
+                    dropped[i as usize] = true;
+                    merged += 1;
+                }
+                _ => fresh.push((key, i)),
+            }
+        }
+        // Patterns (rare): each of the other's is distinct there; look it up here.
+        let mut new_patterns = Vec::new();
+        for (key, i) in other.patterns.drain() {
+            if let Some(&kept) = self.patterns.get(&key) {
+                merge_expiry(&mut self.entries[kept as usize], other.entries[i as usize].expires_at);
+                dropped[i as usize] = true;
+                merged += 1;
+            } else {
+                new_patterns.push((key, i));
+            }
+        }
+        Absorbing {
+            other,
+            dropped,
+            fresh,
+            new_patterns,
+            merged,
+        }
+    }
+
+    /// The second half of [`Validator::absorb`]: appends the other's entries that were not
+    /// folded and adds up the counts. Returns which of the other's entries were folded.
+    pub(crate) fn apply(&mut self, a: Absorbing<'p>, last: bool) -> Vec<bool> {
+        let Absorbing {
+            mut other,
+            dropped,
+            mut fresh,
+            new_patterns,
+            merged,
+        } = a;
+        // `new_index[j]`: where the other's entry `j` lands here.
+        let mut new_index = Vec::with_capacity(dropped.len());
+        let mut n = u32::try_from(self.entries.len()).unwrap_or(u32::MAX);
+        for &d in &dropped {
+            new_index.push(n);
+            n = n.saturating_add(u32::from(!d));
+        }
+        if merged > 0 {
+            let mut j = 0;
+            other.entries.retain(|_| {
+                j += 1;
+                !dropped[j - 1]
+            });
+        }
+        // One allocation to the final size and one copy (a large block grows in place).
+        self.entries.reserve_exact(other.entries.len());
+        self.entries.append(&mut other.entries);
+        drop(other.entries);
+        if last {
+            self.distinct = Vec::new();
+        } else {
+            for f in &mut fresh {
+                f.1 = new_index[f.1 as usize];
+            }
+            merge_sorted(&mut self.distinct, &fresh);
+        }
+        for (key, i) in new_patterns {
+            self.patterns.insert(key, new_index[i as usize]);
+        }
+        self.folded_to = self.entries.len();
+        self.report.merged += other.report.merged + merged;
+        self.report.rejected.append(&mut other.report.rejected);
+        self.total += other.total;
+        dropped
+    }
+
+    /// The keys of the entries so far, in order (a chunk's, for the index of a parallel load).
+    pub(crate) fn keys(&self) -> Vec<PlateOrPattern> {
+        self.entries.iter().map(|e| e.key.clone()).collect()
+    }
+}
+
 impl Validator<'_> {
+    /// Folds the records pushed so far (a chunk's validator, on its own thread, before it is
+    /// absorbed).
+    pub(crate) fn fold(&mut self) {
+        self.fold_pending();
+    }
+
     /// How many keys a batch holds before it is folded.
     fn batch_limit(&self) -> usize {
         MIN_BATCH.max(self.distinct.len() / 2)
@@ -623,7 +763,24 @@ impl ListVersion {
     /// on every surface) comes here with the policy of the registry it is for, so a match against
     /// the registry finds the index it needs and never builds one.
     pub fn build(meta: ListMeta, entries: Vec<Entry>, policy: &Policy) -> ListVersion {
-        let index = Index::build(entries.iter().map(|e| &e.key), IndexParams::of(policy));
+        ListVersion::build_on(meta, entries, policy, 1)
+    }
+
+    /// A version of validated entries with their index, built apart from the entries' keys in
+    /// order under `policy` (a parallel load builds it while the entries are gathered).
+    pub(crate) fn with_index(meta: ListMeta, entries: Vec<Entry>, index: Index) -> ListVersion {
+        ListVersion {
+            meta,
+            entries,
+            index,
+            number: 0,
+        }
+    }
+
+    /// [`ListVersion::build`] using up to `threads` threads for the index of a large list
+    /// ([`Index::build_on`]): the same version.
+    pub fn build_on(meta: ListMeta, entries: Vec<Entry>, policy: &Policy, threads: usize) -> ListVersion {
+        let index = Index::build_on(entries.iter().map(|e| &e.key), IndexParams::of(policy), threads);
         ListVersion {
             meta,
             entries,

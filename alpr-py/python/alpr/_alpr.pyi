@@ -263,6 +263,7 @@ class Registry:
         category: str | None = None,
         source: str = ...,
         progress: _Progress = None,
+        threads: int | None = None,
     ) -> LoadReport: ...
     def load_table(
         self,

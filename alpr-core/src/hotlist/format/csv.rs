@@ -146,13 +146,29 @@ fn cell(c: &str) -> Option<&str> {
     Some(c.trim()).filter(|t| !t.is_empty())
 }
 
-/// Parses a CSV file, handing each record to `sink`.
-pub(crate) fn parse(text: &str, sink: &mut dyn FnMut(Record<'_>)) -> Result<FileInfo> {
+/// A CSV file's header row, read: what each column holds and where the records start.
+pub(super) struct Header {
+    /// The role of each column, in order.
+    pub(super) roles: Vec<Role>,
+    /// The fields' columns, for the positions of validation rejections.
+    pub(super) columns: Columns,
+    /// The 1-based line of the header row.
+    pub(super) line: u32,
+    /// The byte offset of the first record (after the header row).
+    pub(super) start: usize,
+    /// The 1-based line the first record starts on.
+    pub(super) start_line: u32,
+}
+
+/// Reads the header row: the first line that is not blank.
+///
+/// # Errors
+/// `empty_file`, `line_too_long`, `invalid_header`, `missing_column`, at the header's line.
+pub(super) fn header(text: &str) -> Result<Header> {
     let mut fields: Vec<Cow<'_, str>> = Vec::with_capacity(16);
     let mut pos = 0;
     let mut line = 1u32;
     let header_nl;
-    // The header: the first line that is not blank.
     loop {
         // Only blank lines so far and nothing left: there is no header. (Without this check a
         // file of white space that `trim` knows but the decoder's test does not, such as a
@@ -210,9 +226,43 @@ pub(crate) fn parse(text: &str, sink: &mut dyn FnMut(Record<'_>)) -> Result<File
             "no plate or pattern column",
         ));
     }
-    line = header_line + 1 + header_nl;
+    Ok(Header {
+        roles,
+        columns,
+        line: header_line,
+        start: pos,
+        start_line: header_line + 1 + header_nl,
+    })
+}
+
+/// Where a run of [`records`] stopped.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) struct Run {
+    /// The offset after the last record read: the first record start at or after the stop.
+    pub(super) end: usize,
+    /// The line `end` is on, counted from the run's first line.
+    pub(super) line: u32,
+    /// The records read (blank lines are not records).
+    pub(super) records: usize,
+}
+
+/// Reads the records starting at `start` (a record start, on line `line`) until the first record
+/// start at or after `stop`, handing each to `sink`. A record that begins before `stop` is read
+/// whole even when it ends after it, so a run from a record start reads exactly the records a
+/// run over the whole file reads there.
+pub(super) fn records(
+    text: &str,
+    start: usize,
+    stop: usize,
+    mut line: u32,
+    roles: &[Role],
+    sink: &mut dyn FnMut(Record<'_>),
+) -> Run {
+    let mut fields: Vec<Cow<'_, str>> = Vec::with_capacity(roles.len() + 1);
+    let mut pos = start;
     let mut records = 0usize;
-    while pos < text.len() {
+    let stop = stop.min(text.len());
+    while pos < stop {
         let start_line = line;
         match split(text, pos, &mut fields) {
             Err((code, col)) => {
@@ -220,26 +270,51 @@ pub(crate) fn parse(text: &str, sink: &mut dyn FnMut(Record<'_>)) -> Result<File
                 records += 1;
                 sink(reject(start_line, col, code));
                 pos = next_line(text, pos);
-                line += 1;
+                line = line.wrapping_add(1);
             }
             Ok((next, nl)) => {
                 pos = next;
-                line += 1 + nl;
+                line = line.wrapping_add(1).wrapping_add(nl);
                 if is_blank(&fields) {
                     continue;
                 }
                 records += 1;
-                sink(record(start_line, &roles, &mut fields));
+                sink(record(start_line, roles, &mut fields));
             }
         }
     }
-    if records == 0 {
-        return Err(file_error(Code::NoRecords, header_line, "header row but no records"));
+    Run {
+        end: pos,
+        line,
+        records,
+    }
+}
+
+/// Parses a CSV file, handing each record to `sink`.
+pub(crate) fn parse(text: &str, sink: &mut dyn FnMut(Record<'_>)) -> Result<FileInfo> {
+    let h = header(text)?;
+    let run = records(text, h.start, text.len(), h.start_line, &h.roles, sink);
+    if run.records == 0 {
+        return Err(no_records(h.line));
     }
     Ok(FileInfo {
         generated_at: None,
-        columns,
+        columns: h.columns,
     })
+}
+
+/// The failure of a file with a header row but no records.
+pub(super) fn no_records(header_line: u32) -> crate::error::Error {
+    file_error(Code::NoRecords, header_line, "header row but no records")
+}
+
+/// The offset after the line containing byte `at` (the start of the next line), or the text's
+/// length.
+pub(super) fn line_start_after(text: &str, at: usize) -> usize {
+    text.as_bytes()
+        .get(at..)
+        .and_then(|b| b.iter().position(|&c| c == b'\n'))
+        .map_or(text.len(), |i| at + i + 1)
 }
 
 /// Tokenizes a CSV file as a load does (the file decoded, then every record split into its

@@ -29,9 +29,11 @@ use std::fmt;
 
 use crate::hotlist::validate::{RawFields, Validator};
 use crate::hotlist::{ListMeta, ListVersion, LoadReport, RawEntry, Rejection};
+use crate::index::{Index, IndexParams};
+use crate::pattern::PlateOrPattern;
 use crate::policy::Policy;
 use crate::time::Instant;
-use crate::vocab::{Category, vocab};
+use crate::vocab::{Category, ListKind, vocab};
 
 pub use table::{TableRow, load_table};
 
@@ -279,6 +281,39 @@ pub fn parse_bytes(format: Format, bytes: &[u8], policy: &Policy) -> Result<Pars
     Ok(out)
 }
 
+/// How a file is loaded. No option changes what a load gives: the version, its entries in their
+/// order, the folded duplicates, the report and every failure are the same whatever the options;
+/// they change only how the work is done.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct LoadOptions {
+    /// The most threads a load may use (1: the calling thread only, the default; a library in a
+    /// camera process does not start threads unasked). A CSV file of at least two
+    /// [`MIN_CHUNK`]s is cut at line starts into up to this many chunks, parsed and validated
+    /// on scoped threads and merged in file order; other formats load on the calling thread.
+    pub threads: usize,
+}
+
+impl Default for LoadOptions {
+    fn default() -> LoadOptions {
+        LoadOptions { threads: 1 }
+    }
+}
+
+impl LoadOptions {
+    /// Options with at most `threads` threads (0 is taken as 1).
+    #[must_use]
+    pub fn with_threads(threads: usize) -> LoadOptions {
+        LoadOptions {
+            threads: threads.max(1),
+        }
+    }
+}
+
+/// The smallest chunk of a file a thread of a parallel load takes, in bytes (a smaller file
+/// loads on one thread: starting a thread costs more than the chunk).
+pub const MIN_CHUNK: usize = 1 << 20;
+
 /// Parses and validates a file into a list version (R-LIST-6, R-LIST-7), indexed for matching
 /// under `policy` (the registry's: [`Registry::load_file`](crate::hotlist::Registry::load_file)).
 ///
@@ -287,26 +322,61 @@ pub fn parse_bytes(format: Format, bytes: &[u8], policy: &Policy) -> Result<Pars
 /// `stolen_vehicle`); without one such records are `other`. The report lists every rejected
 /// record in file order with its line, column and code, and carries `generated_at`.
 ///
+/// Runs on the calling thread; [`load_bytes_with`] can use more.
+///
 /// # Errors
 /// The whole-file failures of the module documentation, `too_many_rejected` when more than the
 /// policy's `max_rejected_fraction` of records were rejected (by the parser or by validation).
 pub fn load_bytes(
     format: Format,
     bytes: &[u8],
-    mut meta: ListMeta,
+    meta: ListMeta,
     default_category: Option<Category>,
     policy: &Policy,
 ) -> Result<(ListVersion, LoadReport)> {
+    load_bytes_with(format, bytes, meta, default_category, policy, LoadOptions::default())
+}
+
+/// [`load_bytes`] with [`LoadOptions`] (threads): the same version, report and failures.
+///
+/// # Errors
+/// As [`load_bytes`].
+pub fn load_bytes_with(
+    format: Format,
+    bytes: &[u8],
+    meta: ListMeta,
+    default_category: Option<Category>,
+    policy: &Policy,
+    options: LoadOptions,
+) -> Result<(ListVersion, LoadReport)> {
+    load_in_chunks(
+        format,
+        bytes,
+        meta,
+        default_category,
+        policy,
+        options.threads,
+        MIN_CHUNK,
+    )
+}
+
+/// [`load_bytes_with`] with the smallest chunk given (tests cut tiny files into many chunks).
+fn load_in_chunks(
+    format: Format,
+    bytes: &[u8],
+    mut meta: ListMeta,
+    default_category: Option<Category>,
+    policy: &Policy,
+    threads: usize,
+    min_chunk: usize,
+) -> Result<(ListVersion, LoadReport)> {
     let text = decode(bytes)?;
-    // Nothing is reserved in proportion to the file: the entries grow with what is kept (a file
-    // of blank lines or of one record repeated holds next to nothing). A record is at least a
-    // dozen bytes; the validator caps the hint at one batch.
-    let mut v = Validator::new(meta.kind, default_category, policy, text.len() / 12);
-    let info = run(format, text, policy.time_zone, &mut |r| match r {
-        Record::Entry(raw, line) => v.push(raw, Position::at_line(line)),
-        Record::Fields(fields, line) => v.push_fields(fields, Position::at_line(line)),
-        Record::Rejected(rej) => v.reject(rej),
-    })?;
+    let (mut v, info, index) = if format == Format::Csv && threads > 1 {
+        validate_csv_parallel(text, meta.kind, default_category, policy, threads, min_chunk)?
+    } else {
+        let (v, info) = validate_serial(format, text, meta.kind, default_category, policy)?;
+        (v, info, None)
+    };
     let rejected = v.rejected_mut();
     for r in rejected.iter_mut() {
         if r.position.column.is_none() {
@@ -320,7 +390,156 @@ pub fn load_bytes(
         meta.generated_at = info.generated_at;
     }
     report.generated_at = meta.generated_at;
-    Ok((ListVersion::build(meta, entries, policy), report))
+    let version = match index {
+        Some(index) => ListVersion::with_index(meta, entries, index),
+        None => ListVersion::build_on(meta, entries, policy, threads),
+    };
+    Ok((version, report))
+}
+
+/// Streams a file's records through one validator on the calling thread.
+fn validate_serial<'p>(
+    format: Format,
+    text: &str,
+    kind: ListKind,
+    default_category: Option<Category>,
+    policy: &'p Policy,
+) -> Result<(Validator<'p>, FileInfo)> {
+    // Nothing is reserved in proportion to the file: the entries grow with what is kept (a file
+    // of blank lines or of one record repeated holds next to nothing). A record is at least a
+    // dozen bytes; the validator caps the hint at one batch.
+    let mut v = Validator::new(kind, default_category, policy, text.len() / 12);
+    let info = run(format, text, policy.time_zone, &mut |r| feed(&mut v, r))?;
+    Ok((v, info))
+}
+
+/// Hands one parsed record to a validator.
+fn feed(v: &mut Validator<'_>, r: Record<'_>) {
+    match r {
+        Record::Entry(raw, line) => v.push(raw, Position::at_line(line)),
+        Record::Fields(fields, line) => v.push_fields(fields, Position::at_line(line)),
+        Record::Rejected(rej) => v.reject(rej),
+    }
+}
+
+/// A CSV file's records validated on up to `threads` threads, with what [`validate_serial`]
+/// gives (the same entries in the same order, folds, rejections and positions, failures).
+///
+/// The header is read first, on the calling thread (its failures are the serial ones). The
+/// records are cut at line starts into chunks of at least `min_chunk` bytes; each chunk is read
+/// from its first byte as if a record started there, on its own scoped thread, into its own
+/// validator, with lines counted from the chunk's start. A line start need not be a record start
+/// (a quoted field may hold line ends): a chunk's run ends at the first record start at or after
+/// the next chunk's first byte, and only if every run ends exactly there did each chunk start
+/// where the serial read has a record start, and so read what the serial read reads there.
+/// Otherwise (a quoted line end across a cut) the file is read again on the calling thread.
+/// The chunks' validators are then absorbed in file order, their lines shifted by the lines
+/// before them. Each chunk also hands over its entries' keys, so that the index (of the keys
+/// in their final order, known once the last chunk is paired with the others) is built on a
+/// scoped thread while the calling thread appends the last chunk's entries; it is returned
+/// with the validator (`None` when the file was read serially).
+fn validate_csv_parallel<'p>(
+    text: &str,
+    kind: ListKind,
+    default_category: Option<Category>,
+    policy: &'p Policy,
+    threads: usize,
+    min_chunk: usize,
+) -> Result<(Validator<'p>, FileInfo, Option<Index>)> {
+    let serial = || {
+        let (v, info) = validate_serial(Format::Csv, text, kind, default_category, policy)?;
+        Ok((v, info, None))
+    };
+    let h = csv::header(text)?;
+    let len = text.len() - h.start;
+    let n = threads.min(len / min_chunk.max(1));
+    if n <= 1 {
+        return serial();
+    }
+    let mut bounds = vec![h.start];
+    for k in 1..n {
+        let at = csv::line_start_after(text, h.start + len / n * k);
+        if bounds.last().is_some_and(|&b| at > b) && at < text.len() {
+            bounds.push(at);
+        }
+    }
+    bounds.push(text.len());
+    let roles = &h.roles;
+    let chunk = |i: usize| {
+        let (start, stop) = (bounds[i], bounds[i + 1]);
+        let mut v = Validator::new(kind, default_category, policy, (stop - start) / 12);
+        let run = csv::records(text, start, stop, 0, roles, &mut |r| feed(&mut v, r));
+        v.fold();
+        let keys = v.keys();
+        (v, run, keys)
+    };
+    let chunks: Vec<(Validator<'p>, csv::Run, Vec<PlateOrPattern>)> = std::thread::scope(|s| {
+        let spawned: Vec<_> = (1..bounds.len() - 1)
+            .map(|i| (i, std::thread::Builder::new().spawn_scoped(s, move || chunk(i)).ok()))
+            .collect();
+        let mut out = vec![chunk(0)];
+        for (i, handle) in spawned {
+            out.push(match handle {
+                Some(h) => h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)),
+                // No thread to be had: this chunk on the calling thread.
+                None => chunk(i),
+            });
+        }
+        out
+    });
+    if chunks.iter().zip(&bounds[1..]).any(|((_, run, _), &b)| run.end != b) {
+        drop(chunks);
+        return serial();
+    }
+    #[cfg(test)]
+    tests::PARALLEL_LOADS.with(|c| c.set(c.get() + 1));
+    if chunks.iter().map(|(_, run, _)| run.records).sum::<usize>() == 0 {
+        return Err(csv::no_records(h.line));
+    }
+    let info = FileInfo {
+        generated_at: None,
+        columns: h.columns,
+    };
+    let mut line = h.start_line;
+    let mut chunks = chunks.into_iter().map(|(mut v, run, keys)| {
+        for r in v.rejected_mut() {
+            r.position.line = r.position.line.map(|l| l.wrapping_add(line));
+        }
+        line = line.wrapping_add(run.line);
+        (v, keys)
+    });
+    let Some((mut merged, mut keys)) = chunks.next() else {
+        return serial();
+    };
+    let mut rest: Vec<(Validator<'p>, Vec<PlateOrPattern>)> = chunks.collect();
+    let Some((last, last_keys)) = rest.pop() else {
+        return Ok((merged, info, None));
+    };
+    for (v, k) in rest {
+        let dropped = merged.absorb(v, false);
+        extend_kept(&mut keys, k, &dropped);
+    }
+    let plan = merged.plan(last);
+    extend_kept(&mut keys, last_keys, plan.dropped());
+    let params = IndexParams::of(policy);
+    let index_threads = threads.saturating_sub(1).max(1);
+    let build = move || Index::build_on(keys.iter(), params, index_threads);
+    let index = std::thread::scope(|s| {
+        if let Ok(h) = std::thread::Builder::new().spawn_scoped(s, build) {
+            merged.apply(plan, true);
+            h.join().unwrap_or_else(|p| std::panic::resume_unwind(p))
+        } else {
+            // No thread to be had: the index of the gathered entries, built here.
+            merged.apply(plan, true);
+            Index::build_on(merged.keys().iter(), IndexParams::of(policy), threads)
+        }
+    });
+    Ok((merged, info, Some(index)))
+}
+
+/// Appends the keys whose entries were not folded (`dropped[i]` false) to `into`.
+fn extend_kept(into: &mut Vec<PlateOrPattern>, keys: Vec<PlateOrPattern>, dropped: &[bool]) {
+    into.extend(keys.into_iter().zip(dropped).filter(|&(_, &d)| !d).map(|(k, _)| k));
 }
 
 /// The number of `\n` bytes (the compiler vectorizes this loop; no extra crate needed).

@@ -452,3 +452,141 @@ proptest! {
         }
     }
 }
+
+thread_local! {
+    /// Loads that went through with chunks on several threads (not read again serially).
+    pub(super) static PARALLEL_LOADS: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+/// A load's outcome in comparable form: the entries, the report, or the failure's code, line,
+/// column and detail.
+#[allow(clippy::type_complexity)]
+fn outcome(
+    r: Result<(ListVersion, LoadReport)>,
+) -> std::result::Result<(Vec<crate::hotlist::Entry>, LoadReport, String), (Code, Position, String)> {
+    r.map(|(v, report)| (v.entries().to_vec(), report, index_print(&v)))
+        .map_err(|e| (e.code(), e.position(), e.to_string()))
+}
+
+/// What a version's index says: its sizes, and for every plate entry the look-alike group its
+/// key finds (entry ids and plates, in order).
+fn index_print(v: &ListVersion) -> String {
+    use std::fmt::Write;
+    let index = v.index();
+    let mut out = format!("{index:?}");
+    for e in v.entries() {
+        if let crate::pattern::PlateOrPattern::Plate(p) = &e.key {
+            index.lookalikes(index.params().confusion.key(*p), |id, q| {
+                let _ = write!(out, " {id}:{}", q.packed());
+            });
+            out.push(';');
+        }
+    }
+    out
+}
+
+fn load_chunked(text: &[u8], policy: &Policy, threads: usize, min_chunk: usize) -> Result<(ListVersion, LoadReport)> {
+    load_in_chunks(
+        Format::Csv,
+        text,
+        meta(ListKind::HotPlate),
+        Some(Category::StolenVehicle),
+        policy,
+        threads,
+        min_chunk,
+    )
+}
+
+/// One CSV record line of the equivalence test (no line end): good rows from a few plates (so
+/// duplicates fall in different chunks), with expiries to merge; bad rows of every kind; blank
+/// lines; quoted fields, some holding line ends or doubled quotes.
+fn csv_row(kind: u8, plate: usize, expiry: u8) -> String {
+    let plates = ["7ABC123", "8XYZ999", "EV7474", "5AAA111", "7ABC12*", "1B?D2"];
+    let p = plates[plate % plates.len()];
+    let exp = match expiry % 4 {
+        0 => String::new(),
+        d => format!("2026-12-0{d}T00:00:00Z"),
+    };
+    let (plate_col, pattern_col) = if p.contains(['*', '?']) { ("", p) } else { (p, "") };
+    match kind % 14 {
+        0..=4 => format!("{plate_col},{pattern_col},CA,stolen_vehicle,R{plate},{exp}"),
+        5 => format!("{plate_col},{pattern_col},NV,,\"R,{plate}\",{exp}"),
+        6 => format!("\"{plate_col}\",{pattern_col},CA,stolen_vehicle,\"multi\nline\",{exp}"),
+        7 => format!("{plate_col},{pattern_col},CA,stolen_vehicle,\"quote \"\"{plate}\"\"\",{exp}"),
+        8 => "UNK,,CA,stolen_vehicle,R,".to_owned(),
+        9 => format!("{plate_col},{pattern_col},ZZ,stolen_vehicle,R,"),
+        10 => format!("{plate_col},{pattern_col},CA,stolen_vehicle,=cmd(),"),
+        11 => format!("{plate_col},{pattern_col},CA,stolen_vehicle,\"unterminated,{exp}"),
+        12 => format!("{plate_col},{pattern_col},CA,stolen_vehicle,R,{exp},extra"),
+        _ => String::new(),
+    }
+}
+
+proptest! {
+    /// A load cut into chunks on several threads gives what the serial load gives: the same
+    /// entries in the same order, the same folded duplicates and expiries, the same rejections
+    /// with their lines and columns, the same whole-file failures; whatever the cuts (line ends
+    /// inside quoted fields across a cut included), line ends, byte-order mark and limit.
+    #[test]
+    fn a_parallel_csv_load_is_the_serial_load(
+        rows in proptest::collection::vec((any::<u8>(), 0usize..6, any::<u8>()), 0..60),
+        crlf in any::<bool>(),
+        bom in any::<bool>(),
+        leading_blank in any::<bool>(),
+        threads in 2usize..6,
+        min_chunk in 1usize..80,
+        strict in any::<bool>(),
+    ) {
+        let end = if crlf { "\r\n" } else { "\n" };
+        let mut text = String::new();
+        if bom {
+            text.push('\u{feff}');
+        }
+        if leading_blank {
+            text.push_str(end);
+        }
+        text.push_str("plate,pattern,state,category,record_id,expires_at");
+        for (kind, plate, expiry) in &rows {
+            text.push_str(end);
+            text.push_str(&csv_row(*kind, *plate, *expiry));
+        }
+        if rows.len() % 2 == 0 {
+            text.push_str(end);
+        }
+        let policy = if strict { Policy { max_rejected_fraction: 0.2, ..Policy::sacramento() } } else { lenient() };
+        let serial = outcome(load_chunked(text.as_bytes(), &policy, 1, min_chunk));
+        let parallel = outcome(load_chunked(text.as_bytes(), &policy, threads, min_chunk));
+        prop_assert_eq!(parallel, serial);
+    }
+}
+
+#[test]
+fn a_parallel_csv_load_uses_its_chunks() {
+    // Many duplicates across the cuts, rejections in every chunk, no quoted line ends: the
+    // chunks are kept (not read again serially) and the result is the serial one.
+    let mut text = String::from("plate,pattern,state,category,record_id,expires_at\n");
+    for i in 0..400u32 {
+        let row = csv_row((i % 13) as u8, (i * 7 % 6) as usize, (i % 5) as u8);
+        if !row.contains('\n') {
+            text.push_str(&row);
+            text.push('\n');
+        }
+    }
+    let before = PARALLEL_LOADS.with(std::cell::Cell::get);
+    let serial = outcome(load_chunked(text.as_bytes(), &lenient(), 1, 64));
+    let parallel = outcome(load_chunked(text.as_bytes(), &lenient(), 4, 64));
+    assert_eq!(PARALLEL_LOADS.with(std::cell::Cell::get), before + 1);
+    let (entries, report, _) = serial.clone().unwrap();
+    assert!(report.merged > 100 && !report.rejected.is_empty() && !entries.is_empty());
+    assert_eq!(parallel, serial);
+    // Through the public entry point, chunks of at least `MIN_CHUNK`: the same.
+    let public = load_bytes_with(
+        Format::Csv,
+        text.as_bytes(),
+        meta(ListKind::HotPlate),
+        Some(Category::StolenVehicle),
+        &lenient(),
+        LoadOptions::with_threads(2),
+    );
+    assert_eq!(outcome(public), parallel);
+}
