@@ -32,6 +32,7 @@
 
 use std::collections::HashMap;
 
+use crate::hotlist::Entry;
 use crate::pattern::{Compiled, Pattern, PlateOrPattern, Token};
 use crate::plate::{self, PLATE_MAX_LEN, Plate};
 use crate::policy::Policy;
@@ -41,6 +42,62 @@ const CODES: usize = 37;
 
 /// The flag bit marking the last plate of a group in the look-alike table (plates use 60 bits).
 const LAST: u64 = 1 << 63;
+
+/// An entry attribute that can change a hit: an expiry (R-MATCH-5).
+pub(crate) const ATTR_EXPIRES: u8 = 1;
+/// An entry attribute that can change a hit: a jurisdiction (R-MATCH-3).
+pub(crate) const ATTR_JURISDICTION: u8 = 2;
+/// An entry attribute that can change a hit: a plate type.
+pub(crate) const ATTR_PLATE_TYPE: u8 = 4;
+/// Attributes not known (an index built from keys alone): every one may be set.
+const ATTR_UNKNOWN: u8 = ATTR_EXPIRES | ATTR_JURISDICTION | ATTR_PLATE_TYPE;
+/// Where the attribute flags sit in the by-id plate words (above the plate's 60 bits).
+const ATTR_SHIFT: u32 = 60;
+
+/// What the index takes of one list item: its key and which of its attributes can change a hit
+/// ([`ATTR_EXPIRES`] and the others). From a bare key the attributes are unknown, so matching
+/// reads the entry for every edit hit; from an [`Entry`] it reads the entry only when an
+/// attribute it has can change the hit.
+pub trait IndexKey<'a> {
+    /// The plate or pattern.
+    fn key(&self) -> &'a PlateOrPattern;
+    /// The attribute flags (a set of `ATTR_*` bits).
+    #[doc(hidden)]
+    fn attrs(&self) -> u8;
+}
+
+impl<'a> IndexKey<'a> for &'a PlateOrPattern {
+    fn key(&self) -> &'a PlateOrPattern {
+        self
+    }
+    fn attrs(&self) -> u8 {
+        ATTR_UNKNOWN
+    }
+}
+
+impl<'a> IndexKey<'a> for &'a Entry {
+    fn key(&self) -> &'a PlateOrPattern {
+        &self.key
+    }
+    fn attrs(&self) -> u8 {
+        (if self.expires_at.is_some() { ATTR_EXPIRES } else { 0 })
+            | (if self.jurisdiction.is_some() {
+                ATTR_JURISDICTION
+            } else {
+                0
+            })
+            | (if self.plate_type.is_some() { ATTR_PLATE_TYPE } else { 0 })
+    }
+}
+
+/// A candidate entry of a read (see [`Index::lookalikes_and_edits`]).
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Candidate {
+    /// An entry with the read's confusion key: entry id and plate.
+    Lookalike(u32, Plate),
+    /// An entry sharing a deletion string with the read: entry id, plate and attribute flags.
+    Edit(u32, Plate, u8),
+}
 
 /// The confusion relation of a policy: which pairs of characters are look-alikes.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -312,12 +369,18 @@ impl std::fmt::Debug for Index {
 impl Index {
     /// Builds the index of a list's keys for `params`; the entry id of a key is its position in
     /// `keys` (a list version passes its entries' keys in entry order).
+    ///
+    /// Items are bare keys (`&PlateOrPattern`) or entries (`&Entry`); from entries the index also
+    /// records which attributes of each can change a hit, so that matching reads an entry for an
+    /// edit hit only when one of them is set.
     pub fn build<'a, K>(keys: K, params: IndexParams) -> Index
     where
-        K: IntoIterator<Item = &'a PlateOrPattern>,
+        K: IntoIterator,
+        K::Item: IndexKey<'a>,
         K::IntoIter: Clone,
     {
-        let keys = keys.into_iter();
+        let items = keys.into_iter();
+        let keys = items.clone().map(|k| k.key());
         #[cfg(test)]
         BUILDS.with(|b| b.set(b.get() + 1));
         // Look-alike table, in three linear passes (no sort): file every plate's key and count
@@ -337,10 +400,9 @@ impl Index {
 
         let (del_bits, del, by_id) = if params.max_edits > 0 {
             let (b, d) = build_deletions(keys.clone(), params.max_edits);
-            let by_id = keys
-                .clone()
-                .map(|k| match k {
-                    PlateOrPattern::Plate(p) => p.packed(),
+            let by_id = items
+                .map(|k| match k.key() {
+                    PlateOrPattern::Plate(p) => p.packed() | u64::from(k.attrs()) << ATTR_SHIFT,
                     PlateOrPattern::Pattern(_) => 0,
                 })
                 .collect();
@@ -380,19 +442,22 @@ impl Index {
     /// Calls `f(entry id, entry plate)` for every plate entry with the same confusion key as the
     /// read (every exact and every confusable candidate, and more).
     #[inline]
-    pub(crate) fn lookalikes(&self, read_key: u64, mut f: impl FnMut(u32, Plate)) {
+    pub(crate) fn lookalikes(&self, read_key: u64, f: impl FnMut(u32, Plate)) {
         if self.members.is_empty() {
             return;
         }
-        let mask = (1usize << self.bits) - 1;
         let hash = mix(read_key);
-        let tag = tag_of(hash);
-        let mut s = (hash >> (64 - self.bits)) as usize;
-        loop {
-            let t = self.tags[s];
-            if t == 0 {
-                return;
-            }
+        let s = (hash >> (64 - self.bits)) as usize;
+        self.lookalikes_from(read_key, s, self.tags[s], f);
+    }
+
+    /// The look-alike probe from home slot `s`, whose tag `first` the caller loaded.
+    #[inline]
+    fn lookalikes_from(&self, read_key: u64, mut s: usize, first: u8, mut f: impl FnMut(u32, Plate)) {
+        let mask = (1usize << self.bits) - 1;
+        let tag = tag_of(mix(read_key));
+        let mut t = first;
+        while t != 0 {
             if t == tag {
                 let slot = self.slots[s];
                 if slot.key == read_key {
@@ -409,28 +474,37 @@ impl Index {
                 }
             }
             s = (s + 1) & mask;
+            t = self.tags[s];
         }
     }
 
-    /// Calls `f(entry id, entry plate)` for every plate entry sharing a deletion string (up to
-    /// `max_edits` deletions) with the read; an entry may be reported more than once.
+    /// Calls `f` with every look-alike candidate of the read (as [`Index::lookalikes`]), then
+    /// with every plate entry sharing a deletion string (up to `max_edits` deletions) with the
+    /// read; an edit candidate may be reported more than once, and may also be a look-alike one.
     ///
-    /// In three passes, each of independent loads the CPU overlaps: the first slot of every
-    /// deletion string, then the probe walks (collecting candidate ids), then the candidates'
-    /// plates from the dense by-id array.
+    /// In passes of independent loads the CPU overlaps: the look-alike table's home tag and the
+    /// first deletion slot of every deletion string (one memory latency for all of them, not
+    /// nine), then the probe walks (collecting candidate ids), then the candidates' plates from
+    /// the dense by-id array.
     #[allow(clippy::many_single_char_names)] // Slot arithmetic: i, h, v are the usual names.
-    pub(crate) fn edit_candidates(&self, read: Plate, max_edits: u8, mut f: impl FnMut(u32, Plate)) {
+    pub(crate) fn lookalikes_and_edits(&self, read_key: u64, read: Plate, max_edits: u8, mut f: impl FnMut(Candidate)) {
+        let look_home = (!self.members.is_empty()).then(|| (mix(read_key) >> (64 - self.bits)) as usize);
+        let look_first = look_home.map(|s| self.tags[s]);
         if self.del.is_empty() {
+            if let (Some(s), Some(t)) = (look_home, look_first) {
+                self.lookalikes_from(read_key, s, t, |id, p| f(Candidate::Lookalike(id, p)));
+            }
             return;
         }
         let (codes, n) = codes_of(read);
         let mask = (1usize << self.del_bits) - 1;
+        let depth = max_edits.min(self.params.max_edits);
         // First every deletion string's hash, then every first slot (independent loads the CPU
-        // overlaps), then the probe walks: memory-level parallelism instead of 8 serial misses.
+        // overlaps), then the probe walks: memory-level parallelism instead of serial misses.
         let mut hashes = [0u64; 64];
         let mut count = 0usize;
         let mut overflow = false;
-        for_each_deletion(&codes[..n], max_edits.min(self.params.max_edits), &mut |s| {
+        for_each_deletion(&codes[..n], depth, &mut |s| {
             if count < hashes.len() {
                 hashes[count] = mix(pack_codes(s));
                 count += 1;
@@ -442,10 +516,20 @@ impl Index {
         for k in 0..count {
             firsts[k] = self.del[(hashes[k] >> (64 - self.del_bits)) as usize];
         }
+        if let (Some(s), Some(t)) = (look_home, look_first) {
+            self.lookalikes_from(read_key, s, t, |id, p| f(Candidate::Lookalike(id, p)));
+        }
         let mut ids = [0u32; 64];
         let mut n_ids = 0usize;
-        let plate_of = |id: u32| Plate::from_packed_trusted(self.plates[id as usize]);
-        let mut walk = |h: u64, first: u64, f: &mut dyn FnMut(u32, Plate)| {
+        let edit_of = |id: u32| {
+            let word = self.plates[id as usize];
+            Candidate::Edit(
+                id,
+                Plate::from_packed_trusted(word & ((1 << ATTR_SHIFT) - 1)),
+                (word >> ATTR_SHIFT) as u8,
+            )
+        };
+        let mut walk = |h: u64, first: u64, f: &mut dyn FnMut(Candidate)| {
             let fp = h & 0xFFFF_FFFF_0000_0000;
             let mut i = (h >> (64 - self.del_bits)) as usize;
             let mut v = first;
@@ -458,7 +542,7 @@ impl Index {
                             n_ids += 1;
                         }
                     } else {
-                        f(id, plate_of(id));
+                        f(edit_of(id));
                     }
                 }
                 i = (i + 1) & mask;
@@ -471,7 +555,7 @@ impl Index {
         if overflow {
             // Deep deletion neighbourhoods (max_edits >= 2 on long plates): the rest, serially.
             let mut seen = 0usize;
-            for_each_deletion(&codes[..n], max_edits.min(self.params.max_edits), &mut |s| {
+            for_each_deletion(&codes[..n], depth, &mut |s| {
                 seen += 1;
                 if seen > hashes.len() {
                     let h = mix(pack_codes(s));
@@ -479,12 +563,17 @@ impl Index {
                 }
             });
         }
-        let mut plates = [0u64; 64];
+        let mut words = [0u64; 64];
         for k in 0..n_ids {
-            plates[k] = self.plates[ids[k] as usize];
+            words[k] = self.plates[ids[k] as usize];
         }
         for k in 0..n_ids {
-            f(ids[k], Plate::from_packed_trusted(plates[k]));
+            let word = words[k];
+            f(Candidate::Edit(
+                ids[k],
+                Plate::from_packed_trusted(word & ((1 << ATTR_SHIFT) - 1)),
+                (word >> ATTR_SHIFT) as u8,
+            ));
         }
     }
 

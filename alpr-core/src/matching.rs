@@ -486,7 +486,7 @@ impl Matcher {
         if list.index().params().serves(&self.params) {
             Cow::Borrowed(list.index())
         } else {
-            Cow::Owned(Index::build(list.entries().iter().map(|e| &e.key), self.params.clone()))
+            Cow::Owned(Index::build(list.entries(), self.params.clone()))
         }
     }
 
@@ -563,12 +563,23 @@ impl Matcher {
         let seg = out.len();
         let mut stale: Option<bool> = None;
         let entries = list.entries();
-        let mut emit = |id: u32, c: Classified, out: &mut Vec<Hit>| {
-            let Some(entry) = entries.get(id as usize) else { return };
-            if entry.expires_at.is_some_and(|t| t <= ctx.read.observed_at) {
-                return;
-            }
-            let jurisdiction = match (ctx.read.jurisdiction, entry.jurisdiction) {
+        // `read_entry` false: the index knows the entry has none of the attributes that could
+        // change this hit (no expiry, and no jurisdiction or plate type where the read has one),
+        // so its 200 bytes (a cache miss) are not read.
+        let mut emit = |id: u32, c: Classified, read_entry: bool, out: &mut Vec<Hit>| {
+            let (entry_jurisdiction, entry_plate_type) = if read_entry {
+                let Some(entry) = entries.get(id as usize) else { return };
+                if entry.expires_at.is_some_and(|t| t <= ctx.read.observed_at) {
+                    return;
+                }
+                (entry.jurisdiction, entry.plate_type)
+            } else {
+                if id as usize >= entries.len() {
+                    return;
+                }
+                (None, None)
+            };
+            let jurisdiction = match (ctx.read.jurisdiction, entry_jurisdiction) {
                 (Some(a), Some(b)) if a == b => JurisdictionOutcome::Match,
                 (Some(_), Some(_)) => JurisdictionOutcome::Mismatch,
                 _ => JurisdictionOutcome::Unknown,
@@ -578,7 +589,7 @@ impl Matcher {
             {
                 return;
             }
-            let plate_type_mismatch = matches!((ctx.read.plate_type, entry.plate_type), (Some(a), Some(b)) if a != b);
+            let plate_type_mismatch = matches!((ctx.read.plate_type, entry_plate_type), (Some(a), Some(b)) if a != b);
             let base = match (c.kind, jurisdiction) {
                 _ if plate_type_mismatch => Tier::Weak,
                 (MatchKind::Exact, JurisdictionOutcome::Match) => Tier::Strong,
@@ -601,23 +612,47 @@ impl Matcher {
                 list_age: list.age(ctx.now),
             });
         };
-        // Exact and confusable: the look-alike group of the read's confusion key.
-        index.lookalikes(ctx.key, |id, entry_plate| {
-            if let Some(c) = self.classify(entry_plate, ctx.plate, ctx.codes)
-                && c.kind != MatchKind::Edit
-            {
-                emit(id, c, out);
-            }
-        });
-        // Edits: deletion-neighbourhood candidates (exact and confusable ones were found above).
         let p = &self.policy;
         if p.max_edits > 0 && ctx.codes.len() >= usize::from(p.min_edit_length) {
-            index.edit_candidates(ctx.plate, p.max_edits, |id, ep| {
-                if let Some(c) = self.classify(ep, ctx.plate, ctx.codes)
-                    && c.kind == MatchKind::Edit
-                    && !out[seg..].iter().any(|h| h.entry_index == id)
+            // The attributes that can change an edit hit for this read: an expiry always, a
+            // jurisdiction or plate type only when the read has one to compare.
+            let relevant = index::ATTR_EXPIRES
+                | if ctx.read.jurisdiction.is_some() {
+                    index::ATTR_JURISDICTION
+                } else {
+                    0
+                }
+                | if ctx.read.plate_type.is_some() {
+                    index::ATTR_PLATE_TYPE
+                } else {
+                    0
+                };
+            // Exact and confusable candidates (the look-alike group of the read's confusion
+            // key) come first, then the deletion-neighbourhood ones, which skip entries already hit.
+            index.lookalikes_and_edits(ctx.key, ctx.plate, p.max_edits, |cand| match cand {
+                index::Candidate::Lookalike(id, entry_plate) => {
+                    if let Some(c) = self.classify(entry_plate, ctx.plate, ctx.codes)
+                        && c.kind != MatchKind::Edit
+                    {
+                        emit(id, c, true, out);
+                    }
+                }
+                index::Candidate::Edit(id, entry_plate, attrs) => {
+                    if let Some(c) = self.classify(entry_plate, ctx.plate, ctx.codes)
+                        && c.kind == MatchKind::Edit
+                        && !out[seg..].iter().any(|h| h.entry_index == id)
+                    {
+                        emit(id, c, attrs & relevant != 0, out);
+                    }
+                }
+            });
+        } else {
+            // Exact and confusable: the look-alike group of the read's confusion key.
+            index.lookalikes(ctx.key, |id, entry_plate| {
+                if let Some(c) = self.classify(entry_plate, ctx.plate, ctx.codes)
+                    && c.kind != MatchKind::Edit
                 {
-                    emit(id, c, out);
+                    emit(id, c, true, out);
                 }
             });
         }
@@ -630,6 +665,7 @@ impl Matcher {
                         kind: MatchKind::Pattern,
                         positions: Positions::EMPTY,
                     },
+                    true,
                     out,
                 );
             }

@@ -623,7 +623,7 @@ impl ListVersion {
     /// on every surface) comes here with the policy of the registry it is for, so a match against
     /// the registry finds the index it needs and never builds one.
     pub fn build(meta: ListMeta, entries: Vec<Entry>, policy: &Policy) -> ListVersion {
-        let index = Index::build(entries.iter().map(|e| &e.key), IndexParams::of(policy));
+        let index = Index::build(&entries, IndexParams::of(policy));
         ListVersion {
             meta,
             entries,
