@@ -489,29 +489,41 @@ impl Index {
     #[allow(clippy::many_single_char_names)] // Slot arithmetic: i, h, v are the usual names.
     pub(crate) fn lookalikes_and_edits(&self, read_key: u64, read: Plate, max_edits: u8, mut f: impl FnMut(Candidate)) {
         let look_home = (!self.members.is_empty()).then(|| (mix(read_key) >> (64 - self.bits)) as usize);
-        let look_first = look_home.map(|s| self.tags[s]);
         if self.del.is_empty() {
-            if let (Some(s), Some(t)) = (look_home, look_first) {
-                self.lookalikes_from(read_key, s, t, |id, p| f(Candidate::Lookalike(id, p)));
+            if let Some(s) = look_home {
+                self.lookalikes_from(read_key, s, self.tags[s], |id, p| f(Candidate::Lookalike(id, p)));
             }
             return;
         }
         let (codes, n) = codes_of(read);
         let mask = (1usize << self.del_bits) - 1;
         let depth = max_edits.min(self.params.max_edits);
-        // First every deletion string's hash, then every first slot (independent loads the CPU
+        // First every deletion string's hash (computing only: no load waits in front of it),
+        // then the look-alike home tag and every first slot (independent loads the CPU
         // overlaps), then the probe walks: memory-level parallelism instead of serial misses.
         let mut hashes = [0u64; 64];
         let mut count = 0usize;
         let mut overflow = false;
-        for_each_deletion(&codes[..n], depth, &mut |s| {
-            if count < hashes.len() {
-                hashes[count] = mix(pack_codes(s));
-                count += 1;
-            } else {
-                overflow = true;
+        if depth == 1 {
+            // The read and its single deletions straight from the packed plate, in the order of
+            // `for_each_deletion`.
+            let packed = read.packed();
+            hashes[0] = mix(packed);
+            for (i, h) in hashes[1..=n].iter_mut().enumerate() {
+                *h = mix(delete_packed(packed, i));
             }
-        });
+            count = n + 1;
+        } else {
+            for_each_deletion(&codes[..n], depth, &mut |s| {
+                if count < hashes.len() {
+                    hashes[count] = mix(pack_codes(s));
+                    count += 1;
+                } else {
+                    overflow = true;
+                }
+            });
+        }
+        let look_first = look_home.map(|s| self.tags[s]);
         let mut firsts = [0u64; 64];
         for k in 0..count {
             firsts[k] = self.del[(hashes[k] >> (64 - self.del_bits)) as usize];
@@ -607,6 +619,16 @@ fn pack_codes(codes: &[u8]) -> u64 {
         }
     }
     packed
+}
+
+/// The packed string of a packed plate without its character `i` (the same as [`pack_codes`]
+/// of the codes without that one).
+#[inline]
+fn delete_packed(packed: u64, i: usize) -> u64 {
+    let below = 6 * (PLATE_MAX_LEN - 1 - i); // the bits of the characters after `i`
+    let head = packed >> (below + 6) << (below + 6);
+    let tail = packed & ((1u64 << below) - 1);
+    head | tail << 6
 }
 
 /// Calls `f` on `s` and on every string obtained by deleting up to `k` of its characters (each
