@@ -432,13 +432,12 @@ impl Matcher {
     pub fn match_into(&self, snapshot: &Snapshot, read: &Read<'_>, now: Instant, out: &mut Vec<Hit>) -> Result<()> {
         let prepared = self.prepare(read)?;
         let start = out.len();
+        let mut keys = HitKeys::default();
         for list in snapshot.values() {
             let index = self.index_for(list);
-            self.match_list(list, &index, &prepared.ctx(read, now), out);
+            self.match_list(list, &index, &prepared.ctx(read, now), out, &mut keys);
         }
-        if out.len() - start > 1 {
-            out[start..].sort_unstable_by(Hit::order);
-        }
+        sort_hits(&mut out[start..], &keys);
         Ok(())
     }
 
@@ -545,28 +544,36 @@ impl Matcher {
                 }
             };
             let ctx = prepared.ctx(&read, now);
+            let mut keys = HitKeys::default();
             for (list, index) in &lists {
-                self.match_list(list, index, &ctx, &mut scratch);
+                self.match_list(list, index, &ctx, &mut scratch, &mut keys);
             }
             // Nearly every read has no hit: skip the drain's out-of-line call and its drop then.
             if scratch.is_empty() {
                 continue;
             }
-            if scratch.len() > 1 {
-                scratch.sort_unstable_by(Hit::order);
-            }
+            sort_hits(&mut scratch, &keys);
             hits.extend(scratch.drain(..).map(|hit| BatchHit { read: i, hit }));
         }
     }
 
-    fn match_list(&self, list: &Arc<ListVersion>, index: &Index, ctx: &Ctx<'_>, out: &mut Vec<Hit>) {
+    /// Appends the hits of one list to `out`, and their plates to `keys`.
+    fn match_list(
+        &self,
+        list: &Arc<ListVersion>,
+        index: &Index,
+        ctx: &Ctx<'_>,
+        out: &mut Vec<Hit>,
+        keys: &mut HitKeys,
+    ) {
         let seg = out.len();
         let mut stale: Option<bool> = None;
         let entries = list.entries();
         // `read_entry` false: the index knows the entry has none of the attributes that could
         // change this hit (no expiry, and no jurisdiction or plate type where the read has one),
         // so its 200 bytes (a cache miss) are not read.
-        let mut emit = |id: u32, c: Classified, read_entry: bool, out: &mut Vec<Hit>| {
+        // `plate`: the entry's packed plate (0 for a pattern), recorded for ordering.
+        let mut emit = |id: u32, c: Classified, read_entry: bool, plate: u64, out: &mut Vec<Hit>| {
             let (entry_jurisdiction, entry_plate_type) = if read_entry {
                 let Some(entry) = entries.get(id as usize) else { return };
                 if entry.expires_at.is_some_and(|t| t <= ctx.read.observed_at) {
@@ -611,6 +618,7 @@ impl Matcher {
                 tier: if is_stale { base.drop_one() } else { base },
                 list_age: list.age(ctx.now),
             });
+            keys.push(plate);
         };
         let p = &self.policy;
         if p.max_edits > 0 && ctx.codes.len() >= usize::from(p.min_edit_length) {
@@ -634,7 +642,7 @@ impl Matcher {
                     if let Some(c) = self.classify(entry_plate, ctx.plate, ctx.codes)
                         && c.kind != MatchKind::Edit
                     {
-                        emit(id, c, true, out);
+                        emit(id, c, true, entry_plate.packed(), out);
                     }
                 }
                 index::Candidate::Edit(id, entry_plate, attrs) => {
@@ -642,7 +650,7 @@ impl Matcher {
                         && c.kind == MatchKind::Edit
                         && !out[seg..].iter().any(|h| h.entry_index == id)
                     {
-                        emit(id, c, attrs & relevant != 0, out);
+                        emit(id, c, attrs & relevant != 0, entry_plate.packed(), out);
                     }
                 }
             });
@@ -652,7 +660,7 @@ impl Matcher {
                 if let Some(c) = self.classify(entry_plate, ctx.plate, ctx.codes)
                     && c.kind != MatchKind::Edit
                 {
-                    emit(id, c, true, out);
+                    emit(id, c, true, entry_plate.packed(), out);
                 }
             });
         }
@@ -666,10 +674,68 @@ impl Matcher {
                         positions: Positions::EMPTY,
                     },
                     true,
+                    0,
                     out,
                 );
             }
         });
+    }
+}
+
+/// The packed plates of one read's hits, in the order they were found (0 for a pattern), so
+/// that ordering the hits of plate entries compares plates without reading the entries (a
+/// cache miss each). Holds the first [`HitKeys::CAP`] hits; a read with more is ordered by
+/// [`Hit::order`] alone.
+#[derive(Default)]
+struct HitKeys {
+    keys: [u64; HitKeys::CAP],
+    len: usize,
+}
+
+impl HitKeys {
+    const CAP: usize = 16;
+
+    #[inline]
+    fn push(&mut self, plate: u64) {
+        if let Some(k) = self.keys.get_mut(self.len) {
+            *k = plate;
+        }
+        self.len += 1;
+    }
+}
+
+/// Sorts one read's hits by [`Hit::order`], which is total on them (so any sort gives the same
+/// result). With every hit's plate known, an insertion sort compares by plate where
+/// [`Hit::order`] would compare the entries' key texts (the same order for two plates), and
+/// reads entries only for two hits of one plate.
+fn sort_hits(hits: &mut [Hit], keys: &HitKeys) {
+    if hits.len() <= 1 {
+        return;
+    }
+    if hits.len() > HitKeys::CAP || keys.len != hits.len() {
+        hits.sort_unstable_by(Hit::order);
+        return;
+    }
+    let mut k = keys.keys;
+    let order = |a: &Hit, ka: u64, b: &Hit, kb: u64| {
+        if ka != 0 && kb != 0 && ka != kb {
+            a.priority()
+                .cmp(&b.priority())
+                .then(a.tier.cmp(&b.tier))
+                .then(a.kind.cmp(&b.kind))
+                .then_with(|| a.list_id().cmp(b.list_id()))
+                .then(ka.cmp(&kb))
+        } else {
+            a.order(b)
+        }
+    };
+    for i in 1..hits.len() {
+        let mut j = i;
+        while j > 0 && order(&hits[j - 1], k[j - 1], &hits[j], k[j]) == Ordering::Greater {
+            hits.swap(j - 1, j);
+            k.swap(j - 1, j);
+            j -= 1;
+        }
     }
 }
 
