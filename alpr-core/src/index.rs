@@ -624,7 +624,7 @@ fn pack_codes(codes: &[u8]) -> u64 {
 /// The packed string of a packed plate without its character `i` (the same as [`pack_codes`]
 /// of the codes without that one).
 #[inline]
-fn delete_packed(packed: u64, i: usize) -> u64 {
+pub(crate) fn delete_packed(packed: u64, i: usize) -> u64 {
     let below = 6 * (PLATE_MAX_LEN - 1 - i); // the bits of the characters after `i`
     let head = packed >> (below + 6) << (below + 6);
     let tail = packed & ((1u64 << below) - 1);

@@ -413,6 +413,28 @@ impl Matcher {
         None
     }
 
+    /// [`Matcher::classify`] of an edit candidate under `max_edits = 1` when its kind is
+    /// [`MatchKind::Edit`], else `None`, from the packed plates alone (the caller has checked
+    /// the read's length against `min_edit_length`).
+    #[inline]
+    fn classify_edit1(&self, entry: Plate, read: Plate) -> Option<Classified> {
+        let positions = within_one_packed(read, entry)?;
+        if entry == read {
+            return None; // exact
+        }
+        if self.policy.max_confusable > 0 && entry.len() == read.len() {
+            // One substitution: confusable when its two characters are look-alikes.
+            let i = positions.0.trailing_zeros() as usize;
+            if self.params.confusion.pair(read.code_at(i), entry.code_at(i)) {
+                return None;
+            }
+        }
+        Some(Classified {
+            kind: MatchKind::Edit,
+            positions,
+        })
+    }
+
     /// Matches one read against every list of `snapshot` at `now` (R-MATCH-1…10).
     ///
     /// # Errors
@@ -646,8 +668,13 @@ impl Matcher {
                     }
                 }
                 index::Candidate::Edit(id, entry_plate, attrs) => {
-                    if let Some(c) = self.classify(entry_plate, ctx.plate, ctx.codes)
-                        && c.kind == MatchKind::Edit
+                    let edit = if p.max_edits == 1 {
+                        self.classify_edit1(entry_plate, ctx.plate)
+                    } else {
+                        self.classify(entry_plate, ctx.plate, ctx.codes)
+                            .filter(|c| c.kind == MatchKind::Edit)
+                    };
+                    if let Some(c) = edit
                         && !out[seg..].iter().any(|h| h.entry_index == id)
                     {
                         emit(id, c, attrs & relevant != 0, entry_plate.packed(), out);
@@ -778,6 +805,26 @@ pub(crate) fn within_one(a: &[u8], b: &[u8]) -> Option<Positions> {
         Ordering::Less => b.len() == a.len() + 1 && a[i..] == b[i + 1..],
     };
     ok.then(|| Positions(if i == a.len() && a.len() == b.len() { 0 } else { 1 << i }))
+}
+
+/// [`within_one`] of two plates' codes, computed on their packed forms: the first differing
+/// character from the leading zeros of their difference, then one comparison with that
+/// character deleted.
+#[inline]
+pub(crate) fn within_one_packed(a: Plate, b: Plate) -> Option<Positions> {
+    let (x, y) = (a.packed(), b.packed());
+    if x == y {
+        return Some(Positions::EMPTY);
+    }
+    // Packed plates use the low 60 bits: 4 leading zeros before the first character.
+    let i = ((x ^ y).leading_zeros() as usize - 4) / 6;
+    let (n, m) = (a.len(), b.len());
+    let ok = match n.cmp(&m) {
+        Ordering::Equal => index::delete_packed(x, i) == index::delete_packed(y, i),
+        Ordering::Greater => n == m + 1 && index::delete_packed(x, i) == y,
+        Ordering::Less => m == n + 1 && x == index::delete_packed(y, i),
+    };
+    ok.then(|| Positions(1 << i))
 }
 
 /// The Levenshtein distance of `a` (the read) and `b` when it is at most `k`, with the read
@@ -1333,6 +1380,28 @@ mod tests {
                 if let Some(p) = within_one(a.as_bytes(), other) {
                     prop_assert!(p.len() <= 1 && p.iter().all(|x| x <= a.len()));
                 }
+            }
+        }
+
+        /// The packed form of `within_one` gives its answer, positions included, on random
+        /// pairs and on near neighbours (one insertion, one deletion, one substitution).
+        #[test]
+        fn within_one_packed_agrees_with_within_one(a in plate_text(), b in plate_text(), cut in 0usize..8, c in proptest::sample::select(ALPHA)) {
+            let i = cut % a.len();
+            let mut ins = a.as_bytes().to_vec();
+            ins.insert(i, c);
+            let mut sub = a.as_bytes().to_vec();
+            sub[i] = c;
+            let mut del = a.as_bytes().to_vec();
+            del.remove(i);
+            for other in [b.as_bytes(), &ins, &sub, &del, a.as_bytes()] {
+                let (Some(pa), Some(po)) = (Plate::from_canonical(a.as_bytes()), Plate::from_canonical(other)) else {
+                    continue;
+                };
+                let (ca, na) = index::codes_of(pa);
+                let (co, no) = index::codes_of(po);
+                prop_assert_eq!(within_one_packed(pa, po), within_one(&ca[..na], &co[..no]));
+                prop_assert_eq!(within_one_packed(po, pa), within_one(&co[..no], &ca[..na]));
             }
         }
 
