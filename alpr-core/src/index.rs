@@ -19,7 +19,16 @@
 //!   included); a read within `max_edits` of an entry shares at least one such string with it.
 //!   Slots hold a 32-bit fingerprint of the string and the entry id (8 bytes): a fingerprint
 //!   collision only costs a verification. Candidates are verified against a dense array of the
-//!   entries' packed plates (8 bytes an entry), not against the entries themselves.
+//!   entries' packed plates (8 bytes an entry), not against the entries themselves; the 4 bits
+//!   above each 60-bit plate record which of the entry's attributes can change a hit (expiry,
+//!   jurisdiction, plate type; all "maybe" for an index built from bare keys), so that an edit
+//!   hit reads its 200-byte entry only when one of them matters to the read.
+//!
+//!   A read's probe ([`Index::lookalikes_and_edits`]) is built for memory-level parallelism,
+//!   the table being far larger than any cache: first the hashes of the read and its
+//!   deletions (computed from the packed plate for one deletion), then the look-alike home tag
+//!   and every deletion string's first slot loaded together (one memory latency, not nine),
+//!   then the walks, then the candidates' plates loaded together.
 //! - **Pattern table**: each pattern is filed under one *anchor*, a run of up to 3 literal
 //!   characters at a position fixed from the start or from the end of the plate, or floating
 //!   between stars; a read probes each anchor shape in use. Patterns without any literal run go
@@ -27,8 +36,10 @@
 //!   packed by [`crate::pattern`], whose rule decides every candidate.
 //!
 //! Memory, for a list of n plates: ≈ 13·2^⌈log2(1.33 n)⌉ + 12 n bytes for the look-alike table
-//! (about 39 bytes per entry at 1,000,000), plus 8·2^⌈log2(1.33 d)⌉ for d deletion strings and
-//! 8 n for the plates by id when edits are on.
+//! (about 39 bytes per entry at 1,000,000), plus 8·2^⌈log2(1.33 d)⌉ for d (deletion string,
+//! entry) pairs (d ≈ 7.5 n for 6- and 7-character plates and `max_edits = 1`: 2^24 slots,
+//! 128 MiB, at 1,000,000) and 8 n for the plates by id when edits are on (≈ 181 bytes per entry
+//! in all at 1,000,000).
 
 use std::collections::HashMap;
 
@@ -945,7 +956,103 @@ mod tests {
         }
     }
 
+    /// The Levenshtein distance of two code strings (the textbook DP).
+    fn lev(a: &[u8], b: &[u8]) -> usize {
+        let mut prev: Vec<usize> = (0..=b.len()).collect();
+        for (i, &x) in a.iter().enumerate() {
+            let mut cur = vec![i + 1; b.len() + 1];
+            for (j, &y) in b.iter().enumerate() {
+                cur[j + 1] = (prev[j] + usize::from(x != y)).min(prev[j + 1] + 1).min(cur[j] + 1);
+            }
+            prev = cur;
+        }
+        prev[b.len()]
+    }
+
+    /// An entry of `key` with the attributes that can change a hit set or not.
+    fn entry_with(key: PlateOrPattern, expires: bool, jurisdiction: bool, plate_type: bool) -> Entry {
+        Entry {
+            key,
+            jurisdiction: jurisdiction.then(|| "CA".parse().unwrap()),
+            plate_type: plate_type.then(|| "PC".parse().unwrap()),
+            category: crate::vocab::Category::StolenVehicle,
+            record_id: None,
+            incident_date: None,
+            vehicle: crate::hotlist::Vehicle::default(),
+            expires_at: expires.then(|| crate::time::parse_instant("2026-11-28T11:00:00Z").unwrap()),
+            caution: crate::hotlist::Caution::default(),
+            attributes: crate::hotlist::Attributes::new(),
+        }
+    }
+
+    /// Collects what `lookalikes_and_edits` reports: look-alike ids with plates, edit ids with
+    /// plates and attribute flags.
+    #[allow(clippy::type_complexity)] // Two lists of tuples, for a test.
+    fn probe(index: &Index, confusion: &Confusion, read: Plate, k: u8) -> (Vec<(u32, Plate)>, Vec<(u32, Plate, u8)>) {
+        let (mut look, mut edits) = (Vec::new(), Vec::new());
+        index.lookalikes_and_edits(confusion.key(read), read, k, |c| match c {
+            Candidate::Lookalike(id, p) => look.push((id, p)),
+            Candidate::Edit(id, p, a) => edits.push((id, p, a)),
+        });
+        (look, edits)
+    }
+
     proptest::proptest! {
+        /// A single deletion computed on the packed plate is the packing of the codes with that
+        /// character removed, at every position of every length.
+        #[test]
+        fn delete_packed_is_the_packed_deletion(text in "[A-Z0-9]{1,10}", at in 0usize..10) {
+            let plate: Plate = text.parse().unwrap();
+            let (codes, n) = codes_of(plate);
+            let i = at % n;
+            let mut t = codes[..n].to_vec();
+            t.remove(i);
+            proptest::prop_assert_eq!(delete_packed(plate.packed(), i), pack_codes(&t));
+        }
+
+        /// The combined probe: its look-alike candidates are exactly those of `lookalikes`, in
+        /// the same order; its edit candidates hold every plate entry within `max_edits` of the
+        /// read (1 by the packed fast path, 2 by the general one), with the entry's plate and
+        /// attribute flags; an index built from bare keys reports every attribute as possibly set.
+        #[test]
+        fn combined_probe_finds_every_lookalike_and_every_edit(
+            plates in proptest::collection::vec("[AB12O0]{2,7}", 1..60),
+            attrs in proptest::collection::vec(0u8..8, 60),
+            read in "[AB12O0]{2,8}",
+            k in 1u8..3,
+        ) {
+            let policy = Policy { max_edits: k, ..Policy::sacramento() };
+            let params = IndexParams::of(&policy);
+            let keys: Vec<PlateOrPattern> = plates.iter().map(|p| PlateOrPattern::Plate(p.parse().unwrap())).collect();
+            let entries: Vec<Entry> = keys
+                .iter()
+                .zip(&attrs)
+                .map(|(key, &a)| entry_with(key.clone(), a & 1 != 0, a & 2 != 0, a & 4 != 0))
+                .collect();
+            let read: Plate = read.parse().unwrap();
+            let (rc, rn) = codes_of(read);
+            for (from_entries, index) in [(true, Index::build(&entries, params.clone())), (false, Index::build(&keys, params.clone()))] {
+                let (look, edits) = probe(&index, &params.confusion, read, k);
+                let mut want_look = Vec::new();
+                index.lookalikes(params.confusion.key(read), |id, p| want_look.push((id, p)));
+                proptest::prop_assert_eq!(&look, &want_look);
+                for (id, key) in keys.iter().enumerate() {
+                    let PlateOrPattern::Plate(p) = key else { continue };
+                    let (pc, pn) = codes_of(*p);
+                    if lev(&rc[..rn], &pc[..pn]) <= usize::from(k) {
+                        let want_attrs = if from_entries { attrs[id] } else { ATTR_UNKNOWN };
+                        proptest::prop_assert!(
+                            edits.contains(&(id as u32, *p, want_attrs)),
+                            "{} not proposed for {}", p, read
+                        );
+                    }
+                }
+                for &(id, p, _) in &edits {
+                    proptest::prop_assert_eq!(keys[id as usize].clone(), PlateOrPattern::Plate(p));
+                }
+            }
+        }
+
         /// The pattern table proposes, the rule decides: every pattern entry that matches a read
         /// is among the read's candidates (whatever its anchor: fixed from the start, from the
         /// end, floating, or none), so deciding only the candidates loses no hit.

@@ -668,13 +668,13 @@ impl Matcher {
                     }
                 }
                 index::Candidate::Edit(id, entry_plate, attrs) => {
-                    let edit = if p.max_edits == 1 {
+                    let classified = if p.max_edits == 1 {
                         self.classify_edit1(entry_plate, ctx.plate)
                     } else {
                         self.classify(entry_plate, ctx.plate, ctx.codes)
                             .filter(|c| c.kind == MatchKind::Edit)
                     };
-                    if let Some(c) = edit
+                    if let Some(c) = classified
                         && !out[seg..].iter().any(|h| h.entry_index == id)
                     {
                         emit(id, c, attrs & relevant != 0, entry_plate.packed(), out);
@@ -811,6 +811,7 @@ pub(crate) fn within_one(a: &[u8], b: &[u8]) -> Option<Positions> {
 /// character from the leading zeros of their difference, then one comparison with that
 /// character deleted.
 #[inline]
+#[allow(clippy::many_single_char_names)] // As within_one: a, b the two sides, i the position.
 pub(crate) fn within_one_packed(a: Plate, b: Plate) -> Option<Positions> {
     let (x, y) = (a.packed(), b.packed());
     if x == y {
