@@ -549,6 +549,7 @@ impl Matcher {
         let lists: Vec<(&Arc<ListVersion>, Cow<'_, Index>)> =
             snapshot.values().map(|l| (l, self.index_for(l))).collect();
         let mut scratch: Vec<Hit> = Vec::new();
+        let mut keys = HitKeys::default();
         for (i, read) in reads.into_iter().enumerate() {
             let i = i as u32;
             let read = match read {
@@ -566,7 +567,7 @@ impl Matcher {
                 }
             };
             let ctx = prepared.ctx(&read, now);
-            let mut keys = HitKeys::default();
+            keys.len = 0;
             for (list, index) in &lists {
                 self.match_list(list, index, &ctx, &mut scratch, &mut keys);
             }
@@ -735,10 +736,15 @@ impl HitKeys {
 /// result). With every hit's plate known, an insertion sort compares by plate where
 /// [`Hit::order`] would compare the entries' key texts (the same order for two plates), and
 /// reads entries only for two hits of one plate.
+#[inline]
 fn sort_hits(hits: &mut [Hit], keys: &HitKeys) {
-    if hits.len() <= 1 {
-        return;
+    if hits.len() > 1 {
+        sort_hits_keyed(hits, keys);
     }
+}
+
+/// [`sort_hits`] of two hits or more.
+fn sort_hits_keyed(hits: &mut [Hit], keys: &HitKeys) {
     if hits.len() > HitKeys::CAP || keys.len != hits.len() {
         hits.sort_unstable_by(Hit::order);
         return;
