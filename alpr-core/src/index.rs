@@ -68,13 +68,21 @@ const ATTR_SHIFT: u32 = 60;
 /// What the index takes of one list item: its key and which of its attributes can change a hit
 /// ([`ATTR_EXPIRES`] and the others). From a bare key the attributes are unknown, so matching
 /// reads the entry for every edit hit; from an [`Entry`] it reads the entry only when an
-/// attribute it has can change the hit.
-pub trait IndexKey<'a> {
+/// attribute it has can change the hit. Sealed: implemented for `&PlateOrPattern` and `&Entry`
+/// only, since matching trusts the flags.
+pub trait IndexKey<'a>: sealed::Sealed {
     /// The plate or pattern.
     fn key(&self) -> &'a PlateOrPattern;
     /// The attribute flags (a set of `ATTR_*` bits).
     #[doc(hidden)]
     fn attrs(&self) -> u8;
+}
+
+mod sealed {
+    /// Keeps [`super::IndexKey`] to the crate's own implementations.
+    pub trait Sealed {}
+    impl Sealed for &crate::pattern::PlateOrPattern {}
+    impl Sealed for &crate::hotlist::Entry {}
 }
 
 impl<'a> IndexKey<'a> for &'a PlateOrPattern {
