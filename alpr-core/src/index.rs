@@ -371,6 +371,8 @@ pub struct Index {
     /// With a deletion table: each entry's packed plate by entry id (0 for a pattern), so that an
     /// edit candidate is verified from an 8-byte array instead of its entry.
     plates: Vec<u64>,
+    /// Bit `l` set when some plate entry has `l` characters.
+    lengths: u16,
     patterns: PatternIndex,
 }
 
@@ -413,6 +415,7 @@ impl Index {
                 PlateOrPattern::Pattern(_) => None,
             })
             .collect();
+        let lengths = plates.iter().fold(0u16, |m, (_, p)| m | 1 << p.len());
         let bits = slot_bits(plates.len());
         let (tags, slots, members) = lookalike_table(&plates, &params.confusion, bits);
         drop(plates);
@@ -439,6 +442,7 @@ impl Index {
             del_bits,
             del,
             plates: by_id,
+            lengths,
             patterns,
         }
     }
@@ -524,14 +528,18 @@ impl Index {
         let mut count = 0usize;
         let mut overflow = false;
         if depth == 1 {
-            // The read and its single deletions straight from the packed plate, in the order of
-            // `for_each_deletion`.
+            // The read's single deletions straight from the packed plate. The read itself is
+            // filed only under entries equal to it (exact: the look-alike probe finds those) or
+            // one character longer: without entries of that length it is not probed.
             let packed = read.packed();
-            hashes[0] = mix(packed);
-            for (i, h) in hashes[1..=n].iter_mut().enumerate() {
-                *h = mix(delete_packed(packed, i));
+            if self.lengths >> (n + 1) & 1 == 1 {
+                hashes[0] = mix(packed);
+                count = 1;
             }
-            count = n + 1;
+            for i in 0..n {
+                hashes[count + i] = mix(delete_packed(packed, i));
+            }
+            count += n;
         } else {
             for_each_deletion(&codes[..n], depth, &mut |s| {
                 if count < hashes.len() {
@@ -942,6 +950,7 @@ mod tests {
                 del_bits: 0,
                 del: Vec::new(),
                 plates: Vec::new(),
+                lengths: 0,
                 patterns: PatternIndex::build(std::iter::empty()),
             };
             for &(_, p) in &plates {
