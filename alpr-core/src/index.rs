@@ -26,9 +26,10 @@
 //!
 //!   A read's probe ([`Index::lookalikes_and_edits`]) is built for memory-level parallelism,
 //!   the table being far larger than any cache: first the hashes of the read and its
-//!   deletions (computed from the packed plate for one deletion), then the look-alike home tag
-//!   and every deletion string's first slot loaded together (one memory latency, not nine),
-//!   then the walks, then the candidates' plates loaded together.
+//!   deletions (computed from the packed plate for one deletion; the read itself is skipped
+//!   when no plate is one character longer, since it could then only find exact matches), then
+//!   the look-alike home tag and every deletion string's first slot loaded together (one memory
+//!   latency, not nine), then the walks, then the candidates' plates loaded together.
 //! - **Pattern table**: each pattern is filed under one *anchor*, a run of up to 3 literal
 //!   characters at a position fixed from the start or from the end of the plate, or floating
 //!   between stars; a read probes each anchor shape in use. Patterns without any literal run go
