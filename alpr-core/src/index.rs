@@ -44,7 +44,6 @@
 
 use std::collections::HashMap;
 
-use crate::hotlist::Entry;
 use crate::pattern::{Compiled, Pattern, PlateOrPattern, Token};
 use crate::plate::{self, PLATE_MAX_LEN, Plate};
 use crate::policy::Policy;
@@ -68,9 +67,9 @@ const ATTR_SHIFT: u32 = 60;
 
 /// What the index takes of one list item: its key and which of its attributes can change a hit
 /// ([`ATTR_EXPIRES`] and the others). From a bare key the attributes are unknown, so matching
-/// reads the entry for every edit hit; from an [`Entry`] it reads the entry only when an
-/// attribute it has can change the hit. Sealed: implemented for `&PlateOrPattern` and `&Entry`
-/// only, since matching trusts the flags.
+/// reads the entry for every edit hit; from a [`crate::hotlist::Entry`] (implemented in
+/// `hotlist`, above this module) it reads the entry only when an attribute it has can change
+/// the hit. Sealed: implemented inside the crate only, since matching trusts the flags.
 pub trait IndexKey<'a>: sealed::Sealed {
     /// The plate or pattern.
     fn key(&self) -> &'a PlateOrPattern;
@@ -79,11 +78,10 @@ pub trait IndexKey<'a>: sealed::Sealed {
     fn attrs(&self) -> u8;
 }
 
-mod sealed {
+pub(crate) mod sealed {
     /// Keeps [`super::IndexKey`] to the crate's own implementations.
     pub trait Sealed {}
     impl Sealed for &crate::pattern::PlateOrPattern {}
-    impl Sealed for &crate::hotlist::Entry {}
 }
 
 impl<'a> IndexKey<'a> for &'a PlateOrPattern {
@@ -92,21 +90,6 @@ impl<'a> IndexKey<'a> for &'a PlateOrPattern {
     }
     fn attrs(&self) -> u8 {
         ATTR_UNKNOWN
-    }
-}
-
-impl<'a> IndexKey<'a> for &'a Entry {
-    fn key(&self) -> &'a PlateOrPattern {
-        &self.key
-    }
-    fn attrs(&self) -> u8 {
-        (if self.expires_at.is_some() { ATTR_EXPIRES } else { 0 })
-            | (if self.jurisdiction.is_some() {
-                ATTR_JURISDICTION
-            } else {
-                0
-            })
-            | (if self.plate_type.is_some() { ATTR_PLATE_TYPE } else { 0 })
     }
 }
 
@@ -987,19 +970,18 @@ mod tests {
         prev[b.len()]
     }
 
-    /// An entry of `key` with the attributes that can change a hit set or not.
-    fn entry_with(key: PlateOrPattern, expires: bool, jurisdiction: bool, plate_type: bool) -> Entry {
-        Entry {
-            key,
-            jurisdiction: jurisdiction.then(|| "CA".parse().unwrap()),
-            plate_type: plate_type.then(|| "PC".parse().unwrap()),
-            category: crate::vocab::Category::StolenVehicle,
-            record_id: None,
-            incident_date: None,
-            vehicle: crate::hotlist::Vehicle::default(),
-            expires_at: expires.then(|| crate::time::parse_instant("2026-11-28T11:00:00Z").unwrap()),
-            caution: crate::hotlist::Caution::default(),
-            attributes: crate::hotlist::Attributes::new(),
+    /// A key with given attribute flags (as an entry would give them).
+    #[derive(Clone, Copy)]
+    struct Flagged<'a>(&'a PlateOrPattern, u8);
+
+    impl sealed::Sealed for Flagged<'_> {}
+
+    impl<'a> IndexKey<'a> for Flagged<'a> {
+        fn key(&self) -> &'a PlateOrPattern {
+            self.0
+        }
+        fn attrs(&self) -> u8 {
+            self.1
         }
     }
 
@@ -1042,14 +1024,10 @@ mod tests {
             let policy = Policy { max_edits: k, ..Policy::sacramento() };
             let params = IndexParams::of(&policy);
             let keys: Vec<PlateOrPattern> = plates.iter().map(|p| PlateOrPattern::Plate(p.parse().unwrap())).collect();
-            let entries: Vec<Entry> = keys
-                .iter()
-                .zip(&attrs)
-                .map(|(key, &a)| entry_with(key.clone(), a & 1 != 0, a & 2 != 0, a & 4 != 0))
-                .collect();
+            let flagged: Vec<Flagged<'_>> = keys.iter().zip(&attrs).map(|(key, &a)| Flagged(key, a)).collect();
             let read: Plate = read.parse().unwrap();
             let (rc, rn) = codes_of(read);
-            for (from_entries, index) in [(true, Index::build(&entries, params.clone())), (false, Index::build(&keys, params.clone()))] {
+            for (from_entries, index) in [(true, Index::build(flagged.iter().copied(), params.clone())), (false, Index::build(&keys, params.clone()))] {
                 let (look, edits) = probe(&index, &params.confusion, read, k);
                 let mut want_look = Vec::new();
                 index.lookalikes(params.confusion.key(read), |id, p| want_look.push((id, p)));
