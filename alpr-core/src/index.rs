@@ -19,7 +19,17 @@
 //!   included); a read within `max_edits` of an entry shares at least one such string with it.
 //!   Slots hold a 32-bit fingerprint of the string and the entry id (8 bytes): a fingerprint
 //!   collision only costs a verification. Candidates are verified against a dense array of the
-//!   entries' packed plates (8 bytes an entry), not against the entries themselves.
+//!   entries' packed plates (8 bytes an entry), not against the entries themselves; the 4 bits
+//!   above each 60-bit plate record which of the entry's attributes can change a hit (expiry,
+//!   jurisdiction, plate type; all "maybe" for an index built from bare keys), so that an edit
+//!   hit reads its 200-byte entry only when one of them matters to the read.
+//!
+//!   A read's probe ([`Index::lookalikes_and_edits`]) is built for memory-level parallelism,
+//!   the table being far larger than any cache: first the hashes of the read and its
+//!   deletions (computed from the packed plate for one deletion; the read itself is skipped
+//!   when no plate is one character longer, since it could then only find exact matches), then
+//!   the look-alike home tag and every deletion string's first slot loaded together (one memory
+//!   latency, not nine), then the walks, then the candidates' plates loaded together.
 //! - **Pattern table**: each pattern is filed under one *anchor*, a run of up to 3 literal
 //!   characters at a position fixed from the start or from the end of the plate, or floating
 //!   between stars; a read probes each anchor shape in use. Patterns without any literal run go
@@ -27,8 +37,10 @@
 //!   packed by [`crate::pattern`], whose rule decides every candidate.
 //!
 //! Memory, for a list of n plates: ≈ 13·2^⌈log2(1.33 n)⌉ + 12 n bytes for the look-alike table
-//! (about 39 bytes per entry at 1,000,000), plus 8·2^⌈log2(1.33 d)⌉ for d deletion strings and
-//! 8 n for the plates by id when edits are on.
+//! (about 39 bytes per entry at 1,000,000), plus 8·2^⌈log2(1.33 d)⌉ for d (deletion string,
+//! entry) pairs (d ≈ 7.5 n for 6- and 7-character plates and `max_edits = 1`: 2^24 slots,
+//! 128 MiB, at 1,000,000) and 8 n for the plates by id when edits are on (≈ 181 bytes per entry
+//! in all at 1,000,000).
 
 use std::collections::HashMap;
 
@@ -41,6 +53,54 @@ const CODES: usize = 37;
 
 /// The flag bit marking the last plate of a group in the look-alike table (plates use 60 bits).
 const LAST: u64 = 1 << 63;
+
+/// An entry attribute that can change a hit: an expiry (R-MATCH-5).
+pub(crate) const ATTR_EXPIRES: u8 = 1;
+/// An entry attribute that can change a hit: a jurisdiction (R-MATCH-3).
+pub(crate) const ATTR_JURISDICTION: u8 = 2;
+/// An entry attribute that can change a hit: a plate type.
+pub(crate) const ATTR_PLATE_TYPE: u8 = 4;
+/// Attributes not known (an index built from keys alone): every one may be set.
+const ATTR_UNKNOWN: u8 = ATTR_EXPIRES | ATTR_JURISDICTION | ATTR_PLATE_TYPE;
+/// Where the attribute flags sit in the by-id plate words (above the plate's 60 bits).
+const ATTR_SHIFT: u32 = 60;
+
+/// What the index takes of one list item: its key and which of its attributes can change a hit
+/// ([`ATTR_EXPIRES`] and the others). From a bare key the attributes are unknown, so matching
+/// reads the entry for every edit hit; from a [`crate::hotlist::Entry`] (implemented in
+/// `hotlist`, above this module) it reads the entry only when an attribute it has can change
+/// the hit. Sealed: implemented inside the crate only, since matching trusts the flags.
+pub trait IndexKey<'a>: sealed::Sealed {
+    /// The plate or pattern.
+    fn key(&self) -> &'a PlateOrPattern;
+    /// The attribute flags (a set of `ATTR_*` bits).
+    #[doc(hidden)]
+    fn attrs(&self) -> u8;
+}
+
+pub(crate) mod sealed {
+    /// Keeps [`super::IndexKey`] to the crate's own implementations.
+    pub trait Sealed {}
+    impl Sealed for &crate::pattern::PlateOrPattern {}
+}
+
+impl<'a> IndexKey<'a> for &'a PlateOrPattern {
+    fn key(&self) -> &'a PlateOrPattern {
+        self
+    }
+    fn attrs(&self) -> u8 {
+        ATTR_UNKNOWN
+    }
+}
+
+/// A candidate entry of a read (see [`Index::lookalikes_and_edits`]).
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Candidate {
+    /// An entry with the read's confusion key: entry id and plate.
+    Lookalike(u32, Plate),
+    /// An entry sharing a deletion string with the read: entry id, plate and attribute flags.
+    Edit(u32, Plate, u8),
+}
 
 /// The confusion relation of a policy: which pairs of characters are look-alikes.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -351,6 +411,8 @@ pub struct Index {
     /// With a deletion table: each entry's packed plate by entry id (0 for a pattern), so that an
     /// edit candidate is verified from an 8-byte array instead of its entry.
     plates: Vec<u64>,
+    /// Bit `l` set when some plate entry has `l` characters.
+    lengths: u16,
     patterns: PatternIndex,
 }
 
@@ -368,9 +430,14 @@ impl std::fmt::Debug for Index {
 impl Index {
     /// Builds the index of a list's keys for `params`; the entry id of a key is its position in
     /// `keys` (a list version passes its entries' keys in entry order).
+    ///
+    /// Items are bare keys (`&PlateOrPattern`) or entries (`&Entry`); from entries the index also
+    /// records which attributes of each can change a hit, so that matching reads an entry for an
+    /// edit hit only when one of them is set.
     pub fn build<'a, K>(keys: K, params: IndexParams) -> Index
     where
-        K: IntoIterator<Item = &'a PlateOrPattern>,
+        K: IntoIterator,
+        K::Item: IndexKey<'a>,
         K::IntoIter: Clone,
     {
         Index::build_on(keys, params, 1)
@@ -380,10 +447,12 @@ impl Index {
     /// (scoped threads, joined before it returns): the same index.
     pub fn build_on<'a, K>(keys: K, params: IndexParams, threads: usize) -> Index
     where
-        K: IntoIterator<Item = &'a PlateOrPattern>,
+        K: IntoIterator,
+        K::Item: IndexKey<'a>,
         K::IntoIter: Clone,
     {
-        let keys = keys.into_iter();
+        let items = keys.into_iter();
+        let keys = items.clone().map(|k| k.key());
         #[cfg(test)]
         BUILDS.with(|b| b.set(b.get() + 1));
         // Look-alike table, in three linear passes (no sort): file every plate's key and count
@@ -397,16 +466,16 @@ impl Index {
                 PlateOrPattern::Pattern(_) => None,
             })
             .collect();
+        let lengths = plates.iter().fold(0u16, |m, (_, p)| m | 1 << p.len());
         let bits = slot_bits(plates.len());
         let (tags, slots, members) = lookalike_table(&plates, &params.confusion, bits, threads);
         drop(plates);
 
         let (del_bits, del, by_id) = if params.max_edits > 0 {
             let (b, d) = build_deletions(keys.clone(), params.max_edits);
-            let by_id = keys
-                .clone()
-                .map(|k| match k {
-                    PlateOrPattern::Plate(p) => p.packed(),
+            let by_id = items
+                .map(|k| match k.key() {
+                    PlateOrPattern::Plate(p) => p.packed() | u64::from(k.attrs()) << ATTR_SHIFT,
                     PlateOrPattern::Pattern(_) => 0,
                 })
                 .collect();
@@ -424,6 +493,7 @@ impl Index {
             del_bits,
             del,
             plates: by_id,
+            lengths,
             patterns,
         }
     }
@@ -446,19 +516,22 @@ impl Index {
     /// Calls `f(entry id, entry plate)` for every plate entry with the same confusion key as the
     /// read (every exact and every confusable candidate, and more).
     #[inline]
-    pub(crate) fn lookalikes(&self, read_key: u64, mut f: impl FnMut(u32, Plate)) {
+    pub(crate) fn lookalikes(&self, read_key: u64, f: impl FnMut(u32, Plate)) {
         if self.members.is_empty() {
             return;
         }
-        let mask = (1usize << self.bits) - 1;
         let hash = mix(read_key);
-        let tag = tag_of(hash);
-        let mut s = (hash >> (64 - self.bits)) as usize;
-        loop {
-            let t = self.tags[s];
-            if t == 0 {
-                return;
-            }
+        let s = (hash >> (64 - self.bits)) as usize;
+        self.lookalikes_from(read_key, s, self.tags[s], f);
+    }
+
+    /// The look-alike probe from home slot `s`, whose tag `first` the caller loaded.
+    #[inline]
+    fn lookalikes_from(&self, read_key: u64, mut s: usize, first: u8, mut f: impl FnMut(u32, Plate)) {
+        let mask = (1usize << self.bits) - 1;
+        let tag = tag_of(mix(read_key));
+        let mut t = first;
+        while t != 0 {
             if t == tag {
                 let slot = self.slots[s];
                 if slot.key == read_key {
@@ -475,43 +548,78 @@ impl Index {
                 }
             }
             s = (s + 1) & mask;
+            t = self.tags[s];
         }
     }
 
-    /// Calls `f(entry id, entry plate)` for every plate entry sharing a deletion string (up to
-    /// `max_edits` deletions) with the read; an entry may be reported more than once.
+    /// Calls `f` with every look-alike candidate of the read (as [`Index::lookalikes`]), then
+    /// with every plate entry sharing a deletion string (up to `max_edits` deletions) with the
+    /// read; an edit candidate may be reported more than once, and may also be a look-alike one.
     ///
-    /// In three passes, each of independent loads the CPU overlaps: the first slot of every
-    /// deletion string, then the probe walks (collecting candidate ids), then the candidates'
-    /// plates from the dense by-id array.
+    /// In passes of independent loads the CPU overlaps: the look-alike table's home tag and the
+    /// first deletion slot of every deletion string (one memory latency for all of them, not
+    /// nine), then the probe walks (collecting candidate ids), then the candidates' plates from
+    /// the dense by-id array.
     #[allow(clippy::many_single_char_names)] // Slot arithmetic: i, h, v are the usual names.
-    pub(crate) fn edit_candidates(&self, read: Plate, max_edits: u8, mut f: impl FnMut(u32, Plate)) {
+    pub(crate) fn lookalikes_and_edits(&self, read_key: u64, read: Plate, max_edits: u8, mut f: impl FnMut(Candidate)) {
+        let look_home = (!self.members.is_empty()).then(|| (mix(read_key) >> (64 - self.bits)) as usize);
         if self.del.is_empty() {
+            if let Some(s) = look_home {
+                self.lookalikes_from(read_key, s, self.tags[s], |id, p| f(Candidate::Lookalike(id, p)));
+            }
             return;
         }
         let (codes, n) = codes_of(read);
         let mask = (1usize << self.del_bits) - 1;
-        // First every deletion string's hash, then every first slot (independent loads the CPU
-        // overlaps), then the probe walks: memory-level parallelism instead of 8 serial misses.
+        let depth = max_edits.min(self.params.max_edits);
+        // First every deletion string's hash (computing only: no load waits in front of it),
+        // then the look-alike home tag and every first slot (independent loads the CPU
+        // overlaps), then the probe walks: memory-level parallelism instead of serial misses.
         let mut hashes = [0u64; 64];
         let mut count = 0usize;
         let mut overflow = false;
-        for_each_deletion(&codes[..n], max_edits.min(self.params.max_edits), &mut |s| {
-            if count < hashes.len() {
-                hashes[count] = mix(pack_codes(s));
-                count += 1;
-            } else {
-                overflow = true;
+        if depth == 1 {
+            // The read's single deletions straight from the packed plate. The read itself is
+            // filed only under entries equal to it (exact: the look-alike probe finds those) or
+            // one character longer: without entries of that length it is not probed.
+            let packed = read.packed();
+            if self.lengths >> (n + 1) & 1 == 1 {
+                hashes[0] = mix(packed);
+                count = 1;
             }
-        });
+            for i in 0..n {
+                hashes[count + i] = mix(delete_packed(packed, i));
+            }
+            count += n;
+        } else {
+            for_each_deletion(&codes[..n], depth, &mut |s| {
+                if count < hashes.len() {
+                    hashes[count] = mix(pack_codes(s));
+                    count += 1;
+                } else {
+                    overflow = true;
+                }
+            });
+        }
+        let look_first = look_home.map(|s| self.tags[s]);
         let mut firsts = [0u64; 64];
         for k in 0..count {
             firsts[k] = self.del[(hashes[k] >> (64 - self.del_bits)) as usize];
         }
+        if let (Some(s), Some(t)) = (look_home, look_first) {
+            self.lookalikes_from(read_key, s, t, |id, p| f(Candidate::Lookalike(id, p)));
+        }
         let mut ids = [0u32; 64];
         let mut n_ids = 0usize;
-        let plate_of = |id: u32| Plate::from_packed_trusted(self.plates[id as usize]);
-        let mut walk = |h: u64, first: u64, f: &mut dyn FnMut(u32, Plate)| {
+        let edit_of = |id: u32| {
+            let word = self.plates[id as usize];
+            Candidate::Edit(
+                id,
+                Plate::from_packed_trusted(word & ((1 << ATTR_SHIFT) - 1)),
+                (word >> ATTR_SHIFT) as u8,
+            )
+        };
+        let mut walk = |h: u64, first: u64, f: &mut dyn FnMut(Candidate)| {
             let fp = h & 0xFFFF_FFFF_0000_0000;
             let mut i = (h >> (64 - self.del_bits)) as usize;
             let mut v = first;
@@ -524,7 +632,7 @@ impl Index {
                             n_ids += 1;
                         }
                     } else {
-                        f(id, plate_of(id));
+                        f(edit_of(id));
                     }
                 }
                 i = (i + 1) & mask;
@@ -537,7 +645,7 @@ impl Index {
         if overflow {
             // Deep deletion neighbourhoods (max_edits >= 2 on long plates): the rest, serially.
             let mut seen = 0usize;
-            for_each_deletion(&codes[..n], max_edits.min(self.params.max_edits), &mut |s| {
+            for_each_deletion(&codes[..n], depth, &mut |s| {
                 seen += 1;
                 if seen > hashes.len() {
                     let h = mix(pack_codes(s));
@@ -545,12 +653,17 @@ impl Index {
                 }
             });
         }
-        let mut plates = [0u64; 64];
+        let mut words = [0u64; 64];
         for k in 0..n_ids {
-            plates[k] = self.plates[ids[k] as usize];
+            words[k] = self.plates[ids[k] as usize];
         }
         for k in 0..n_ids {
-            f(ids[k], Plate::from_packed_trusted(plates[k]));
+            let word = words[k];
+            f(Candidate::Edit(
+                ids[k],
+                Plate::from_packed_trusted(word & ((1 << ATTR_SHIFT) - 1)),
+                (word >> ATTR_SHIFT) as u8,
+            ));
         }
     }
 
@@ -584,6 +697,16 @@ fn pack_codes(codes: &[u8]) -> u64 {
         }
     }
     packed
+}
+
+/// The packed string of a packed plate without its character `i` (the same as [`pack_codes`]
+/// of the codes without that one).
+#[inline]
+pub(crate) fn delete_packed(packed: u64, i: usize) -> u64 {
+    let below = 6 * (PLATE_MAX_LEN - 1 - i); // the bits of the characters after `i`
+    let head = packed >> (below + 6) << (below + 6);
+    let tail = packed & ((1u64 << below) - 1);
+    head | tail << 6
 }
 
 /// Calls `f` on `s` and on every string obtained by deleting up to `k` of its characters (each
@@ -900,6 +1023,7 @@ mod tests {
                 del_bits: 0,
                 del: Vec::new(),
                 plates: Vec::new(),
+                lengths: 0,
                 patterns: PatternIndex::build(std::iter::empty()),
             };
             for &(_, p) in &plates {
@@ -950,7 +1074,98 @@ mod tests {
         }
     }
 
+    /// The Levenshtein distance of two code strings (the textbook DP).
+    fn lev(a: &[u8], b: &[u8]) -> usize {
+        let mut prev: Vec<usize> = (0..=b.len()).collect();
+        for (i, &x) in a.iter().enumerate() {
+            let mut cur = vec![i + 1; b.len() + 1];
+            for (j, &y) in b.iter().enumerate() {
+                cur[j + 1] = (prev[j] + usize::from(x != y)).min(prev[j + 1] + 1).min(cur[j] + 1);
+            }
+            prev = cur;
+        }
+        prev[b.len()]
+    }
+
+    /// A key with given attribute flags (as an entry would give them).
+    #[derive(Clone, Copy)]
+    struct Flagged<'a>(&'a PlateOrPattern, u8);
+
+    impl sealed::Sealed for Flagged<'_> {}
+
+    impl<'a> IndexKey<'a> for Flagged<'a> {
+        fn key(&self) -> &'a PlateOrPattern {
+            self.0
+        }
+        fn attrs(&self) -> u8 {
+            self.1
+        }
+    }
+
+    /// Collects what `lookalikes_and_edits` reports: look-alike ids with plates, edit ids with
+    /// plates and attribute flags.
+    #[allow(clippy::type_complexity)] // Two lists of tuples, for a test.
+    fn probe(index: &Index, confusion: &Confusion, read: Plate, k: u8) -> (Vec<(u32, Plate)>, Vec<(u32, Plate, u8)>) {
+        let (mut look, mut edits) = (Vec::new(), Vec::new());
+        index.lookalikes_and_edits(confusion.key(read), read, k, |c| match c {
+            Candidate::Lookalike(id, p) => look.push((id, p)),
+            Candidate::Edit(id, p, a) => edits.push((id, p, a)),
+        });
+        (look, edits)
+    }
+
     proptest::proptest! {
+        /// A single deletion computed on the packed plate is the packing of the codes with that
+        /// character removed, at every position of every length.
+        #[test]
+        fn delete_packed_is_the_packed_deletion(text in "[A-Z0-9]{1,10}", at in 0usize..10) {
+            let plate: Plate = text.parse().unwrap();
+            let (codes, n) = codes_of(plate);
+            let i = at % n;
+            let mut t = codes[..n].to_vec();
+            t.remove(i);
+            proptest::prop_assert_eq!(delete_packed(plate.packed(), i), pack_codes(&t));
+        }
+
+        /// The combined probe: its look-alike candidates are exactly those of `lookalikes`, in
+        /// the same order; its edit candidates hold every plate entry within `max_edits` of the
+        /// read (1 by the packed fast path, 2 by the general one), with the entry's plate and
+        /// attribute flags; an index built from bare keys reports every attribute as possibly set.
+        #[test]
+        fn combined_probe_finds_every_lookalike_and_every_edit(
+            plates in proptest::collection::vec("[AB12O0]{2,7}", 1..60),
+            attrs in proptest::collection::vec(0u8..8, 60),
+            read in "[AB12O0]{2,8}",
+            k in 1u8..3,
+        ) {
+            let policy = Policy { max_edits: k, ..Policy::sacramento() };
+            let params = IndexParams::of(&policy);
+            let keys: Vec<PlateOrPattern> = plates.iter().map(|p| PlateOrPattern::Plate(p.parse().unwrap())).collect();
+            let flagged: Vec<Flagged<'_>> = keys.iter().zip(&attrs).map(|(key, &a)| Flagged(key, a)).collect();
+            let read: Plate = read.parse().unwrap();
+            let (rc, rn) = codes_of(read);
+            for (from_entries, index) in [(true, Index::build(flagged.iter().copied(), params.clone())), (false, Index::build(&keys, params.clone()))] {
+                let (look, edits) = probe(&index, &params.confusion, read, k);
+                let mut want_look = Vec::new();
+                index.lookalikes(params.confusion.key(read), |id, p| want_look.push((id, p)));
+                proptest::prop_assert_eq!(&look, &want_look);
+                for (id, key) in keys.iter().enumerate() {
+                    let PlateOrPattern::Plate(p) = key else { continue };
+                    let (pc, pn) = codes_of(*p);
+                    if lev(&rc[..rn], &pc[..pn]) <= usize::from(k) {
+                        let want_attrs = if from_entries { attrs[id] } else { ATTR_UNKNOWN };
+                        proptest::prop_assert!(
+                            edits.contains(&(id as u32, *p, want_attrs)),
+                            "{} not proposed for {}", p, read
+                        );
+                    }
+                }
+                for &(id, p, _) in &edits {
+                    proptest::prop_assert_eq!(keys[id as usize].clone(), PlateOrPattern::Plate(p));
+                }
+            }
+        }
+
         /// The pattern table proposes, the rule decides: every pattern entry that matches a read
         /// is among the read's candidates (whatever its anchor: fixed from the start, from the
         /// end, floating, or none), so deciding only the candidates loses no hit.

@@ -413,6 +413,28 @@ impl Matcher {
         None
     }
 
+    /// [`Matcher::classify`] of an edit candidate under `max_edits = 1` when its kind is
+    /// [`MatchKind::Edit`], else `None`, from the packed plates alone (the caller has checked
+    /// the read's length against `min_edit_length`).
+    #[inline]
+    fn classify_edit1(&self, entry: Plate, read: Plate) -> Option<Classified> {
+        let positions = within_one_packed(read, entry)?;
+        if entry == read {
+            return None; // exact
+        }
+        if self.policy.max_confusable > 0 && entry.len() == read.len() {
+            // One substitution: confusable when its two characters are look-alikes.
+            let i = positions.0.trailing_zeros() as usize;
+            if self.params.confusion.pair(read.code_at(i), entry.code_at(i)) {
+                return None;
+            }
+        }
+        Some(Classified {
+            kind: MatchKind::Edit,
+            positions,
+        })
+    }
+
     /// Matches one read against every list of `snapshot` at `now` (R-MATCH-1…10).
     ///
     /// # Errors
@@ -432,13 +454,12 @@ impl Matcher {
     pub fn match_into(&self, snapshot: &Snapshot, read: &Read<'_>, now: Instant, out: &mut Vec<Hit>) -> Result<()> {
         let prepared = self.prepare(read)?;
         let start = out.len();
+        let mut keys = HitKeys::default();
         for list in snapshot.values() {
             let index = self.index_for(list);
-            self.match_list(list, &index, &prepared.ctx(read, now), out);
+            self.match_list(list, &index, &prepared.ctx(read, now), out, &mut keys);
         }
-        if out.len() - start > 1 {
-            out[start..].sort_unstable_by(Hit::order);
-        }
+        sort_hits(&mut out[start..], &keys);
         Ok(())
     }
 
@@ -486,7 +507,7 @@ impl Matcher {
         if list.index().params().serves(&self.params) {
             Cow::Borrowed(list.index())
         } else {
-            Cow::Owned(Index::build(list.entries().iter().map(|e| &e.key), self.params.clone()))
+            Cow::Owned(Index::build(list.entries(), self.params.clone()))
         }
     }
 
@@ -528,6 +549,7 @@ impl Matcher {
         let lists: Vec<(&Arc<ListVersion>, Cow<'_, Index>)> =
             snapshot.values().map(|l| (l, self.index_for(l))).collect();
         let mut scratch: Vec<Hit> = Vec::new();
+        let mut keys = HitKeys::default();
         for (i, read) in reads.into_iter().enumerate() {
             let i = i as u32;
             let read = match read {
@@ -545,30 +567,49 @@ impl Matcher {
                 }
             };
             let ctx = prepared.ctx(&read, now);
+            keys.len = 0;
             for (list, index) in &lists {
-                self.match_list(list, index, &ctx, &mut scratch);
+                self.match_list(list, index, &ctx, &mut scratch, &mut keys);
             }
             // Nearly every read has no hit: skip the drain's out-of-line call and its drop then.
             if scratch.is_empty() {
                 continue;
             }
-            if scratch.len() > 1 {
-                scratch.sort_unstable_by(Hit::order);
-            }
+            sort_hits(&mut scratch, &keys);
             hits.extend(scratch.drain(..).map(|hit| BatchHit { read: i, hit }));
         }
     }
 
-    fn match_list(&self, list: &Arc<ListVersion>, index: &Index, ctx: &Ctx<'_>, out: &mut Vec<Hit>) {
+    /// Appends the hits of one list to `out`, and their plates to `keys`.
+    fn match_list(
+        &self,
+        list: &Arc<ListVersion>,
+        index: &Index,
+        ctx: &Ctx<'_>,
+        out: &mut Vec<Hit>,
+        keys: &mut HitKeys,
+    ) {
         let seg = out.len();
         let mut stale: Option<bool> = None;
         let entries = list.entries();
-        let mut emit = |id: u32, c: Classified, out: &mut Vec<Hit>| {
-            let Some(entry) = entries.get(id as usize) else { return };
-            if entry.expires_at.is_some_and(|t| t <= ctx.read.observed_at) {
-                return;
-            }
-            let jurisdiction = match (ctx.read.jurisdiction, entry.jurisdiction) {
+        // `read_entry` false: the index knows the entry has none of the attributes that could
+        // change this hit (no expiry, and no jurisdiction or plate type where the read has one),
+        // so its 200 bytes (a cache miss) are not read.
+        // `plate`: the entry's packed plate (0 for a pattern), recorded for ordering.
+        let mut emit = |id: u32, c: Classified, read_entry: bool, plate: u64, out: &mut Vec<Hit>| {
+            let (entry_jurisdiction, entry_plate_type) = if read_entry {
+                let Some(entry) = entries.get(id as usize) else { return };
+                if entry.expires_at.is_some_and(|t| t <= ctx.read.observed_at) {
+                    return;
+                }
+                (entry.jurisdiction, entry.plate_type)
+            } else {
+                if id as usize >= entries.len() {
+                    return;
+                }
+                (None, None)
+            };
+            let jurisdiction = match (ctx.read.jurisdiction, entry_jurisdiction) {
                 (Some(a), Some(b)) if a == b => JurisdictionOutcome::Match,
                 (Some(_), Some(_)) => JurisdictionOutcome::Mismatch,
                 _ => JurisdictionOutcome::Unknown,
@@ -578,7 +619,7 @@ impl Matcher {
             {
                 return;
             }
-            let plate_type_mismatch = matches!((ctx.read.plate_type, entry.plate_type), (Some(a), Some(b)) if a != b);
+            let plate_type_mismatch = matches!((ctx.read.plate_type, entry_plate_type), (Some(a), Some(b)) if a != b);
             let base = match (c.kind, jurisdiction) {
                 _ if plate_type_mismatch => Tier::Weak,
                 (MatchKind::Exact, JurisdictionOutcome::Match) => Tier::Strong,
@@ -600,24 +641,54 @@ impl Matcher {
                 tier: if is_stale { base.drop_one() } else { base },
                 list_age: list.age(ctx.now),
             });
+            keys.push(plate);
         };
-        // Exact and confusable: the look-alike group of the read's confusion key.
-        index.lookalikes(ctx.key, |id, entry_plate| {
-            if let Some(c) = self.classify(entry_plate, ctx.plate, ctx.codes)
-                && c.kind != MatchKind::Edit
-            {
-                emit(id, c, out);
-            }
-        });
-        // Edits: deletion-neighbourhood candidates (exact and confusable ones were found above).
         let p = &self.policy;
         if p.max_edits > 0 && ctx.codes.len() >= usize::from(p.min_edit_length) {
-            index.edit_candidates(ctx.plate, p.max_edits, |id, ep| {
-                if let Some(c) = self.classify(ep, ctx.plate, ctx.codes)
-                    && c.kind == MatchKind::Edit
-                    && !out[seg..].iter().any(|h| h.entry_index == id)
+            // The attributes that can change an edit hit for this read: an expiry always, a
+            // jurisdiction or plate type only when the read has one to compare.
+            let relevant = index::ATTR_EXPIRES
+                | if ctx.read.jurisdiction.is_some() {
+                    index::ATTR_JURISDICTION
+                } else {
+                    0
+                }
+                | if ctx.read.plate_type.is_some() {
+                    index::ATTR_PLATE_TYPE
+                } else {
+                    0
+                };
+            // Exact and confusable candidates (the look-alike group of the read's confusion
+            // key) come first, then the deletion-neighbourhood ones, which skip entries already hit.
+            index.lookalikes_and_edits(ctx.key, ctx.plate, p.max_edits, |cand| match cand {
+                index::Candidate::Lookalike(id, entry_plate) => {
+                    if let Some(c) = self.classify(entry_plate, ctx.plate, ctx.codes)
+                        && c.kind != MatchKind::Edit
+                    {
+                        emit(id, c, true, entry_plate.packed(), out);
+                    }
+                }
+                index::Candidate::Edit(id, entry_plate, attrs) => {
+                    let classified = if p.max_edits == 1 {
+                        self.classify_edit1(entry_plate, ctx.plate)
+                    } else {
+                        self.classify(entry_plate, ctx.plate, ctx.codes)
+                            .filter(|c| c.kind == MatchKind::Edit)
+                    };
+                    if let Some(c) = classified
+                        && !out[seg..].iter().any(|h| h.entry_index == id)
+                    {
+                        emit(id, c, attrs & relevant != 0, entry_plate.packed(), out);
+                    }
+                }
+            });
+        } else {
+            // Exact and confusable: the look-alike group of the read's confusion key.
+            index.lookalikes(ctx.key, |id, entry_plate| {
+                if let Some(c) = self.classify(entry_plate, ctx.plate, ctx.codes)
+                    && c.kind != MatchKind::Edit
                 {
-                    emit(id, c, out);
+                    emit(id, c, true, entry_plate.packed(), out);
                 }
             });
         }
@@ -630,10 +701,74 @@ impl Matcher {
                         kind: MatchKind::Pattern,
                         positions: Positions::EMPTY,
                     },
+                    true,
+                    0,
                     out,
                 );
             }
         });
+    }
+}
+
+/// The packed plates of one read's hits, in the order they were found (0 for a pattern), so
+/// that ordering the hits of plate entries compares plates without reading the entries (a
+/// cache miss each). Holds the first [`HitKeys::CAP`] hits; a read with more is ordered by
+/// [`Hit::order`] alone.
+#[derive(Default)]
+struct HitKeys {
+    keys: [u64; HitKeys::CAP],
+    len: usize,
+}
+
+impl HitKeys {
+    const CAP: usize = 16;
+
+    #[inline]
+    fn push(&mut self, plate: u64) {
+        if let Some(k) = self.keys.get_mut(self.len) {
+            *k = plate;
+        }
+        self.len += 1;
+    }
+}
+
+/// Sorts one read's hits by [`Hit::order`], which is total on them (so any sort gives the same
+/// result). With every hit's plate known, an insertion sort compares by plate where
+/// [`Hit::order`] would compare the entries' key texts (the same order for two plates), and
+/// reads entries only for two hits of one plate.
+#[inline]
+fn sort_hits(hits: &mut [Hit], keys: &HitKeys) {
+    if hits.len() > 1 {
+        sort_hits_keyed(hits, keys);
+    }
+}
+
+/// [`sort_hits`] of two hits or more.
+fn sort_hits_keyed(hits: &mut [Hit], keys: &HitKeys) {
+    if hits.len() > HitKeys::CAP || keys.len != hits.len() {
+        hits.sort_unstable_by(Hit::order);
+        return;
+    }
+    let mut k = keys.keys;
+    let order = |a: &Hit, ka: u64, b: &Hit, kb: u64| {
+        if ka != 0 && kb != 0 && ka != kb {
+            a.priority()
+                .cmp(&b.priority())
+                .then(a.tier.cmp(&b.tier))
+                .then(a.kind.cmp(&b.kind))
+                .then_with(|| a.list_id().cmp(b.list_id()))
+                .then(ka.cmp(&kb))
+        } else {
+            a.order(b)
+        }
+    };
+    for i in 1..hits.len() {
+        let mut j = i;
+        while j > 0 && order(&hits[j - 1], k[j - 1], &hits[j], k[j]) == Ordering::Greater {
+            hits.swap(j - 1, j);
+            k.swap(j - 1, j);
+            j -= 1;
+        }
     }
 }
 
@@ -676,6 +811,27 @@ pub(crate) fn within_one(a: &[u8], b: &[u8]) -> Option<Positions> {
         Ordering::Less => b.len() == a.len() + 1 && a[i..] == b[i + 1..],
     };
     ok.then(|| Positions(if i == a.len() && a.len() == b.len() { 0 } else { 1 << i }))
+}
+
+/// [`within_one`] of two plates' codes, computed on their packed forms: the first differing
+/// character from the leading zeros of their difference, then one comparison with that
+/// character deleted.
+#[inline]
+#[allow(clippy::many_single_char_names)] // As within_one: a, b the two sides, i the position.
+pub(crate) fn within_one_packed(a: Plate, b: Plate) -> Option<Positions> {
+    let (x, y) = (a.packed(), b.packed());
+    if x == y {
+        return Some(Positions::EMPTY);
+    }
+    // Packed plates use the low 60 bits: 4 leading zeros before the first character.
+    let i = ((x ^ y).leading_zeros() as usize - 4) / 6;
+    let (n, m) = (a.len(), b.len());
+    let ok = match n.cmp(&m) {
+        Ordering::Equal => index::delete_packed(x, i) == index::delete_packed(y, i),
+        Ordering::Greater => n == m + 1 && index::delete_packed(x, i) == y,
+        Ordering::Less => m == n + 1 && x == index::delete_packed(y, i),
+    };
+    ok.then(|| Positions(1 << i))
 }
 
 /// The Levenshtein distance of `a` (the read) and `b` when it is at most `k`, with the read
@@ -1231,6 +1387,28 @@ mod tests {
                 if let Some(p) = within_one(a.as_bytes(), other) {
                     prop_assert!(p.len() <= 1 && p.iter().all(|x| x <= a.len()));
                 }
+            }
+        }
+
+        /// The packed form of `within_one` gives its answer, positions included, on random
+        /// pairs and on near neighbours (one insertion, one deletion, one substitution).
+        #[test]
+        fn within_one_packed_agrees_with_within_one(a in plate_text(), b in plate_text(), cut in 0usize..8, c in proptest::sample::select(ALPHA)) {
+            let i = cut % a.len();
+            let mut ins = a.as_bytes().to_vec();
+            ins.insert(i, c);
+            let mut sub = a.as_bytes().to_vec();
+            sub[i] = c;
+            let mut del = a.as_bytes().to_vec();
+            del.remove(i);
+            for other in [b.as_bytes(), &ins, &sub, &del, a.as_bytes()] {
+                let (Some(pa), Some(po)) = (Plate::from_canonical(a.as_bytes()), Plate::from_canonical(other)) else {
+                    continue;
+                };
+                let (ca, na) = index::codes_of(pa);
+                let (co, no) = index::codes_of(po);
+                prop_assert_eq!(within_one_packed(pa, po), within_one(&ca[..na], &co[..no]));
+                prop_assert_eq!(within_one_packed(po, pa), within_one(&co[..no], &ca[..na]));
             }
         }
 

@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use crate::error::{Code, Error, Position, Result};
 use crate::hotlist::{Attributes, Caution, Entry, ListMeta, Vehicle};
-use crate::index::{Index, IndexParams};
+use crate::index::{self, Index, IndexKey, IndexParams};
 use crate::pattern::PlateOrPattern;
 use crate::plate::{Jurisdiction, PlateType};
 use crate::policy::Policy;
@@ -767,7 +767,9 @@ impl ListVersion {
     }
 
     /// A version of validated entries with their index, built apart from the entries' keys in
-    /// order under `policy` (a parallel load builds it while the entries are gathered).
+    /// order under `policy` (a parallel load builds it while the entries are gathered). Such an
+    /// index knows no entry's attributes, which is exact only without a deletion table (the
+    /// parallel load builds it so only then; see `Index::build`).
     pub(crate) fn with_index(meta: ListMeta, entries: Vec<Entry>, index: Index) -> ListVersion {
         ListVersion {
             meta,
@@ -780,7 +782,7 @@ impl ListVersion {
     /// [`ListVersion::build`] using up to `threads` threads for the index of a large list
     /// ([`Index::build_on`]): the same version.
     pub fn build_on(meta: ListMeta, entries: Vec<Entry>, policy: &Policy, threads: usize) -> ListVersion {
-        let index = Index::build_on(entries.iter().map(|e| &e.key), IndexParams::of(policy), threads);
+        let index = Index::build_on(&entries, IndexParams::of(policy), threads);
         ListVersion {
             meta,
             entries,
@@ -826,9 +828,58 @@ impl ListVersion {
     }
 }
 
+impl index::sealed::Sealed for &Entry {}
+
+/// An entry gives the index its key and which of its attributes can change a hit, so that
+/// matching reads an entry for an edit hit only when one of them matters.
+impl<'a> IndexKey<'a> for &'a Entry {
+    fn key(&self) -> &'a PlateOrPattern {
+        &self.key
+    }
+    fn attrs(&self) -> u8 {
+        (if self.expires_at.is_some() {
+            index::ATTR_EXPIRES
+        } else {
+            0
+        }) | (if self.jurisdiction.is_some() {
+            index::ATTR_JURISDICTION
+        } else {
+            0
+        }) | (if self.plate_type.is_some() {
+            index::ATTR_PLATE_TYPE
+        } else {
+            0
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Each attribute that can change a hit sets its own flag, and nothing else does.
+    #[test]
+    fn an_entry_flags_expiry_jurisdiction_and_plate_type() {
+        for bits in 0u8..8 {
+            let entry = Entry {
+                key: PlateOrPattern::Plate("7ABC123".parse().unwrap()),
+                jurisdiction: (bits & 2 != 0).then(|| "CA".parse().unwrap()),
+                plate_type: (bits & 4 != 0).then(|| "PC".parse().unwrap()),
+                category: Category::StolenVehicle,
+                record_id: Some("NCIC1".into()),
+                incident_date: None,
+                vehicle: Vehicle::default(),
+                expires_at: (bits & 1 != 0).then(|| time::parse_instant("2026-11-28T11:00:00Z").unwrap()),
+                caution: Caution::default(),
+                attributes: Attributes::default(),
+            };
+            let want = (if bits & 1 != 0 { index::ATTR_EXPIRES } else { 0 })
+                | (if bits & 2 != 0 { index::ATTR_JURISDICTION } else { 0 })
+                | (if bits & 4 != 0 { index::ATTR_PLATE_TYPE } else { 0 });
+            assert_eq!((&entry).attrs(), want);
+            assert_eq!((&entry).key(), &entry.key);
+        }
+    }
 
     fn raw(plate: &str, cat: &str) -> RawEntry {
         RawEntry {

@@ -437,7 +437,8 @@ fn feed(v: &mut Validator<'_>, r: Record<'_>) {
 /// before them. Each chunk also hands over its entries' keys, so that the index (of the keys
 /// in their final order, known once the last chunk is paired with the others) is built on a
 /// scoped thread while the calling thread appends the last chunk's entries; it is returned
-/// with the validator (`None` when the file was read serially).
+/// with the validator (`None` when the file was read serially, and under a policy with edits,
+/// whose index records the final entries' attributes and is built from them afterwards).
 fn validate_csv_parallel<'p>(
     text: &str,
     kind: ListKind,
@@ -520,8 +521,14 @@ fn validate_csv_parallel<'p>(
         extend_kept(&mut keys, k, &dropped);
     }
     let plan = merged.plan(last);
-    extend_kept(&mut keys, last_keys, plan.dropped());
     let params = IndexParams::of(policy);
+    if params.max_edits > 0 {
+        // A deletion table records each entry's attributes (`Index::build`), which folding may
+        // still change: its index is built from the final entries, after the append.
+        merged.apply(plan, true);
+        return Ok((merged, info, None));
+    }
+    extend_kept(&mut keys, last_keys, plan.dropped());
     let index_threads = threads.saturating_sub(1).max(1);
     let build = move || Index::build_on(keys.iter(), params, index_threads);
     let index = std::thread::scope(|s| {
