@@ -445,9 +445,10 @@ impl Matcher {
     /// The read's plate normalized, its codes and its confusion key: computed once a read, in
     /// one pass over the bytes when the plate is already canonical (the common case; anything
     /// else goes through [`plate::normalize`], which gives the same plate for canonical input).
-    /// Inlined: returned through memory, the codes written a byte at a time were read back as
-    /// one wide copy, which store forwarding cannot serve (a stall on every read of a batch).
-    #[inline]
+    /// Always inlined: returned through memory, the codes written a byte at a time were read
+    /// back as one wide copy, which store forwarding cannot serve (a stall on every read).
+    #[inline(always)]
+    #[allow(clippy::inline_always)] // Measured: `#[inline]` alone leaves it a call.
     fn prepare(&self, read: &Read<'_>) -> Result<Prepared> {
         let bytes = read.plate.as_bytes();
         if (1..=PLATE_MAX_LEN).contains(&bytes.len()) {
