@@ -24,7 +24,7 @@
 //!   from the start or from the end of the plate (and its length when it has no `*`): a read
 //!   probes each anchor shape in use with its characters at those places, so that a candidate is
 //!   nearly always a match (one hash probe, and no candidate to check, for most reads). When a
-//!   list has more than [`MAX_FULL_SHAPES`] such shapes, the patterns of the rarer ones are filed
+//!   list has more than 16 such shapes, the patterns of the rarer ones are filed
 //!   under a run of up to 3 literals instead (fixed from the start, from the end, or floating
 //!   between stars), whose shapes are few. Patterns without any literal go to a short list
 //!   proposed for every read. Beside each entry id the table keeps the pattern packed by
@@ -492,11 +492,11 @@ impl Index {
         }
     }
 
-    /// Proposes the pattern entries the read (as 6-bit codes) may match: calls
+    /// Proposes the pattern entries the read (its plate and 6-bit codes) may match: calls
     /// `f(entry id, pattern)` for each candidate, a superset of the matches (an entry may come
     /// more than once). The rule decides: [`Compiled::matches_codes`].
-    pub(crate) fn pattern_candidates(&self, codes: &[u8], f: impl FnMut(u32, &Compiled)) {
-        self.patterns.candidates(codes, f);
+    pub(crate) fn pattern_candidates(&self, read: Plate, codes: &[u8], f: impl FnMut(u32, &Compiled)) {
+        self.patterns.candidates(read.packed(), codes, f);
     }
 }
 
@@ -630,11 +630,58 @@ struct Filed {
     pattern: Compiled,
 }
 
+/// One anchor shape in use and its table.
+#[derive(Clone, Debug)]
+struct ShapeTable {
+    shape: Shape,
+    /// For [`Shape::Fixed`]: the bits of the `head` places in a packed plate, the bits of the
+    /// `tail` places in a packed plate shifted right by its padding, and the shortest read that
+    /// holds every place.
+    head_bits: u64,
+    tail_bits: u64,
+    reach: usize,
+    /// Anchor text ([`fixed_text`] or [`pack_anchor`]) → range of `PatternIndex::compiled`.
+    table: AnchorTable,
+}
+
+impl ShapeTable {
+    fn new(shape: Shape) -> ShapeTable {
+        let (mut head_bits, mut tail_bits, mut reach) = (0u64, 0u64, 0usize);
+        if let Shape::Fixed { head, tail, .. } = shape {
+            for i in (0..PLATE_MAX_LEN).filter(|i| head >> i & 1 == 1) {
+                head_bits |= 0x3f << (6 * (PLATE_MAX_LEN - 1 - i));
+                reach = reach.max(i + 1);
+            }
+            for j in (0..PLATE_MAX_LEN).filter(|j| tail >> j & 1 == 1) {
+                tail_bits |= 0x3f << (6 * j);
+                reach = reach.max(j + 1);
+            }
+        }
+        ShapeTable {
+            shape,
+            head_bits,
+            tail_bits,
+            reach,
+            table: AnchorTable::default(),
+        }
+    }
+}
+
+/// The text of a fixed anchor: the characters at the head places where a packed plate holds
+/// them, xor the characters at the tail places where the plate shifted right by its padding
+/// holds them (the tail's last character in the lowest bits). A read computes it with two masks
+/// and a shift; two anchors of one shape may share a text when head and tail bits overlap, which
+/// only adds candidates.
+#[inline]
+fn fixed_text(head: u64, tail: u64) -> u64 {
+    head ^ tail
+}
+
 /// Patterns filed by anchor.
 #[derive(Clone, Debug, Default)]
 struct PatternIndex {
-    /// The shapes in use, each with its table: packed anchor text → range of `compiled`.
-    shapes: Vec<(Shape, AnchorTable)>,
+    /// The shapes in use, each with its table: anchor text → range of `compiled`.
+    shapes: Vec<ShapeTable>,
     /// Filed patterns, grouped by (shape, anchor text); those without a literal last.
     compiled: Vec<Filed>,
     /// Start of the patterns with no literal (checked for every read).
@@ -648,7 +695,7 @@ impl PatternIndex {
 
     fn heap_bytes(&self) -> usize {
         // A table slot: the 8-byte key, the 8-byte range and a control byte.
-        self.shapes.iter().map(|(_, m)| m.capacity() * 17).sum::<usize>()
+        self.shapes.iter().map(|s| s.table.capacity() * 17).sum::<usize>()
             + self.compiled.capacity() * std::mem::size_of::<Filed>()
     }
 
@@ -698,11 +745,11 @@ impl PatternIndex {
                 idx.compiled.push(anchored[i].2);
                 i += 1;
             }
-            if idx.shapes.last().is_none_or(|(s, _)| *s != shape) {
-                idx.shapes.push((shape, AnchorTable::default()));
+            if idx.shapes.last().is_none_or(|s| s.shape != shape) {
+                idx.shapes.push(ShapeTable::new(shape));
             }
-            if let Some((_, table)) = idx.shapes.last_mut() {
-                table.insert(text, (start, idx.compiled.len() as u32));
+            if let Some(s) = idx.shapes.last_mut() {
+                s.table.insert(text, (start, idx.compiled.len() as u32));
             }
         }
         idx.scan_from = idx.compiled.len();
@@ -713,8 +760,9 @@ impl PatternIndex {
     /// Calls `f(entry id, pattern)` for every pattern filed under an anchor that `codes` holds
     /// at the anchor's places, and for every pattern without an anchor: the candidates, a
     /// superset of the patterns that match (an entry may come twice when a floating anchor
-    /// occurs twice in the read). The caller decides each with [`Compiled::matches_codes`].
-    fn candidates(&self, codes: &[u8], mut f: impl FnMut(u32, &Compiled)) {
+    /// occurs twice in the read). `packed` is the read packed as a plate ([`Plate::packed`]),
+    /// `codes` its codes. The caller decides each with [`Compiled::matches_codes`].
+    fn candidates(&self, packed: u64, codes: &[u8], mut f: impl FnMut(u32, &Compiled)) {
         let n = codes.len();
         let mut check = |range: Option<&(u32, u32)>| {
             if let Some(&(a, b)) = range {
@@ -723,30 +771,21 @@ impl PatternIndex {
                 }
             }
         };
-        for (shape, table) in &self.shapes {
-            match *shape {
-                Shape::Fixed { len, head, tail } => {
-                    let reach = (16 - head.leading_zeros()).max(16 - tail.leading_zeros()) as usize;
-                    if (len != 0 && usize::from(len) != n) || n < reach {
+        let pad = 6 * (PLATE_MAX_LEN - n.min(PLATE_MAX_LEN));
+        for s in &self.shapes {
+            match s.shape {
+                Shape::Fixed { len, .. } => {
+                    if (len != 0 && usize::from(len) != n) || n < s.reach {
                         continue;
                     }
-                    let mut key = 0u64;
-                    let mut m = head;
-                    while m != 0 {
-                        key = key << 6 | u64::from(codes[m.trailing_zeros() as usize]);
-                        m &= m - 1;
-                    }
-                    let mut m = tail;
-                    while m != 0 {
-                        key = key << 6 | u64::from(codes[n - 1 - m.trailing_zeros() as usize]);
-                        m &= m - 1;
-                    }
-                    check(table.get(&key));
+                    check(
+                        s.table
+                            .get(&fixed_text(packed & s.head_bits, (packed >> pad) & s.tail_bits)),
+                    );
                 }
                 Shape::Floating(len) => {
-                    let len = usize::from(len);
-                    for w in codes.windows(len) {
-                        check(table.get(&pack_anchor(w)));
+                    for w in codes.windows(usize::from(len)) {
+                        check(s.table.get(&pack_anchor(w)));
                     }
                 }
             }
@@ -772,32 +811,29 @@ fn full_anchor_of(p: &Pattern) -> Option<(Shape, u64)> {
     let tokens = p.tokens();
     let first_star = tokens.iter().position(|t| *t == Token::Star);
     let last_star = tokens.iter().rposition(|t| *t == Token::Star);
-    let (mut head, mut tail, mut text, mut picked) = (0u16, 0u16, 0u64, 0usize);
+    let (mut head, mut tail, mut head_text, mut tail_text) = (0u16, 0u16, 0u64, 0u64);
     for (i, t) in tokens[..first_star.unwrap_or(tokens.len())].iter().enumerate() {
-        if let (Token::Literal(c), true) = (t, i < PLATE_MAX_LEN && picked < PLATE_MAX_LEN) {
+        if let (Token::Literal(c), true) = (t, i < PLATE_MAX_LEN) {
             head |= 1 << i;
-            text = text << 6 | u64::from(*c);
-            picked += 1;
+            head_text |= u64::from(*c) << (6 * (PLATE_MAX_LEN - 1 - i));
         }
     }
     if let Some(s) = last_star {
         for (j, t) in tokens[s + 1..].iter().rev().enumerate() {
-            if let (Token::Literal(c), true) = (t, j < PLATE_MAX_LEN && picked < PLATE_MAX_LEN) {
+            if let (Token::Literal(c), true) = (t, j < PLATE_MAX_LEN) {
                 tail |= 1 << j;
-                text = text << 6 | u64::from(*c);
-                picked += 1;
+                tail_text |= u64::from(*c) << (6 * j);
             }
         }
     }
-    // The tail's codes are packed in order of `j`, as `candidates` reads them.
-    if picked == 0 {
+    if head == 0 && tail == 0 {
         return None;
     }
     let len = match first_star {
         Some(_) => 0,
         None => u8::try_from(tokens.len()).unwrap_or(u8::MAX),
     };
-    Some((Shape::Fixed { len, head, tail }, text))
+    Some((Shape::Fixed { len, head, tail }, fixed_text(head_text, tail_text)))
 }
 
 /// The short anchor of a pattern: the longest (up to 3) literal run, preferring a position fixed
@@ -820,7 +856,7 @@ fn anchor_of(p: &Pattern) -> Option<(Shape, u64)> {
         // Within the run i..j, take windows of up to 3 literals.
         let len = (j - i).min(3);
         for w in i..=j - len {
-            let mut codes: Vec<u8> = tokens[w..w + len]
+            let codes: Vec<u8> = tokens[w..w + len]
                 .iter()
                 .map(|t| if let Token::Literal(c) = t { *c } else { 0 })
                 .collect();
@@ -831,18 +867,23 @@ fn anchor_of(p: &Pattern) -> Option<(Shape, u64)> {
                     head: run << w,
                     tail: 0,
                 };
-                (shape, pack_anchor(&codes), 3)
+                // Character w+k at its place in a packed plate.
+                let head = codes.iter().enumerate().fold(0u64, |acc, (k, &c)| {
+                    acc | u64::from(c) << (6 * (PLATE_MAX_LEN - 1 - (w + k)))
+                });
+                (shape, fixed_text(head, 0), 3)
             } else if last_star.is_some_and(|s| w > s) && tokens.len() - w <= PLATE_MAX_LEN {
-                // Characters w..w+len sit at tokens.len()-1-w … from the end; packed in order of
-                // their place from the end, as `candidates` reads them.
+                // Character w+k sits tokens.len()-1-(w+k) places from the end.
                 let e = tokens.len() - (w + len);
                 let shape = Shape::Fixed {
                     len: 0,
                     head: 0,
                     tail: run << e,
                 };
-                codes.reverse();
-                (shape, pack_anchor(&codes), 2)
+                let tail = codes.iter().enumerate().fold(0u64, |acc, (k, &c)| {
+                    acc | u64::from(c) << (6 * (tokens.len() - 1 - (w + k)))
+                });
+                (shape, fixed_text(0, tail), 2)
             } else {
                 (Shape::Floating(len as u8), pack_anchor(&codes), 1)
             };
@@ -937,7 +978,7 @@ mod tests {
         let plate: Plate = read.parse().unwrap();
         let (codes, n) = codes_of(plate);
         let mut proposed = Vec::new();
-        index.candidates(&codes[..n], |id, _| proposed.push(id));
+        index.candidates(plate.packed(), &codes[..n], |id, _| proposed.push(id));
         for (id, key) in keys.iter().enumerate() {
             if let PlateOrPattern::Pattern(p) = key
                 && p.matches(plate)
@@ -967,11 +1008,11 @@ mod tests {
                 .filter(|&i| matches!(&keys[i as usize], PlateOrPattern::Pattern(p) if p.matches(plate)))
                 .collect();
             let mut got = Vec::new();
-            PatternIndex::build(keys.iter()).candidates(&codes[..n], |id, _| got.push(id));
+            PatternIndex::build(keys.iter()).candidates(plate.packed(), &codes[..n], |id, _| got.push(id));
             got.sort_unstable();
             assert_eq!(got, want, "{read}");
             let mut short = Vec::new();
-            PatternIndex::build_with(keys.iter(), 0).candidates(&codes[..n], |id, _| short.push(id));
+            PatternIndex::build_with(keys.iter(), 0).candidates(plate.packed(), &codes[..n], |id, _| short.push(id));
             assert!(want.iter().all(|id| short.contains(id)), "{read}");
         }
     }

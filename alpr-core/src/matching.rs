@@ -644,7 +644,7 @@ impl Matcher {
             });
         }
         // Patterns: the index proposes, the rule decides.
-        index.pattern_candidates(ctx.codes, |id, pattern| {
+        index.pattern_candidates(ctx.plate, ctx.codes, |id, pattern| {
             if pattern.matches_codes(ctx.codes) && !out[seg..].iter().any(|h| h.entry_index == id) {
                 emit(
                     id,
