@@ -522,9 +522,10 @@ impl Matcher {
 
     /// As [`Matcher::match_batch`], appending to `out`.
     pub fn match_batch_into(&self, snapshot: &Snapshot, reads: &[Read<'_>], now: Instant, out: &mut BatchOutput) {
-        self.match_batch_indexed(
+        // By reference: no copy of each read on the way in.
+        self.batch(
             snapshot,
-            reads.iter().map(|r| Ok::<_, Error>(*r)),
+            reads.iter().map(Ok::<_, Error>),
             now,
             &mut out.hits,
             &mut out.errors,
@@ -545,6 +546,18 @@ impl Matcher {
         hits: &mut Vec<BatchHit>,
         errors: &mut Vec<(u32, E)>,
     ) {
+        self.batch(snapshot, reads, now, hits, errors);
+    }
+
+    /// [`Matcher::match_batch_indexed`] over reads given by value or by reference.
+    fn batch<'r, R: std::borrow::Borrow<Read<'r>>, E: From<Error>>(
+        &self,
+        snapshot: &Snapshot,
+        reads: impl IntoIterator<Item = std::result::Result<R, E>>,
+        now: Instant,
+        hits: &mut Vec<BatchHit>,
+        errors: &mut Vec<(u32, E)>,
+    ) {
         // The snapshot's indexes are resolved once for the batch (a version indexed for another
         // policy is re-indexed once a batch, not once a read).
         let lists: Vec<(&Arc<ListVersion>, Cow<'_, Index>)> =
@@ -559,14 +572,15 @@ impl Matcher {
                     continue;
                 }
             };
-            let prepared = match self.prepare(&read) {
+            let read: &Read<'r> = read.borrow();
+            let prepared = match self.prepare(read) {
                 Ok(p) => p,
                 Err(e) => {
                     errors.push((i, E::from(e)));
                     continue;
                 }
             };
-            let ctx = prepared.ctx(&read, now);
+            let ctx = prepared.ctx(read, now);
             for (list, index) in &lists {
                 self.match_list(list, index, &ctx, &mut scratch);
             }
