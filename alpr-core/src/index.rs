@@ -30,11 +30,15 @@
 //!   when no plate is one character longer, since it could then only find exact matches), then
 //!   the look-alike home tag and every deletion string's first slot loaded together (one memory
 //!   latency, not nine), then the walks, then the candidates' plates loaded together.
-//! - **Pattern table**: each pattern is filed under one *anchor*, a run of up to 3 literal
-//!   characters at a position fixed from the start or from the end of the plate, or floating
-//!   between stars; a read probes each anchor shape in use. Patterns without any literal run go
-//!   to a short list proposed for every read. Beside each entry id the table keeps the pattern
-//!   packed by [`crate::pattern`], whose rule decides every candidate.
+//! - **Pattern table**: each pattern is filed under an *anchor*, its literals at places fixed
+//!   from the start or from the end of the plate (and its length when it has no `*`): a read
+//!   probes each anchor shape in use with its characters at those places, so that a candidate is
+//!   nearly always a match (one hash probe, and no candidate to check, for most reads). When a
+//!   list has more than 16 such shapes, the patterns of the rarer ones are filed
+//!   under a run of up to 3 literals instead (fixed from the start, from the end, or floating
+//!   between stars), whose shapes are few. Patterns without any literal go to a short list
+//!   proposed for every read. Beside each entry id the table keeps the pattern packed by
+//!   [`crate::pattern`], whose rule decides every candidate.
 //!
 //! Memory, for a list of n plates: ≈ 13·2^⌈log2(1.33 n)⌉ + 12 n bytes for the look-alike table
 //! (about 39 bytes per entry at 1,000,000), plus 8·2^⌈log2(1.33 d)⌉ for d (deletion string,
@@ -667,11 +671,11 @@ impl Index {
         }
     }
 
-    /// Proposes the pattern entries the read (as 6-bit codes) may match: calls
+    /// Proposes the pattern entries the read (its plate and 6-bit codes) may match: calls
     /// `f(entry id, pattern)` for each candidate, a superset of the matches (an entry may come
     /// more than once). The rule decides: [`Compiled::matches_codes`].
-    pub(crate) fn pattern_candidates(&self, codes: &[u8], f: impl FnMut(u32, &Compiled)) {
-        self.patterns.candidates(codes, f);
+    pub(crate) fn pattern_candidates(&self, read: Plate, codes: &[u8], f: impl FnMut(u32, &Compiled)) {
+        self.patterns.candidates(read.packed(), codes, f);
     }
 }
 
@@ -767,26 +771,24 @@ fn build_deletions<'a>(keys: impl Iterator<Item = &'a PlateOrPattern>, max_edits
     (bits, table)
 }
 
-/// Where an anchor sits in the plate.
+/// An anchor shape: which characters of a read make up its key in one pattern table.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-enum AnchorAt {
-    /// At this character index from the start.
-    Start(u8),
-    /// Ending this many characters before the end (0 = the run is the plate's last characters).
-    End(u8),
-    /// Anywhere.
-    Floating,
+enum Shape {
+    /// Characters at fixed places: bit `i` of `head` is the read's `i`-th character, bit `j` of
+    /// `tail` its `j`-th from the end. `len` is the read's length when the patterns of the shape
+    /// have no `*` (0: any length that holds every place).
+    Fixed { len: u8, head: u16, tail: u16 },
+    /// This many consecutive characters anywhere (a literal run between two stars).
+    Floating(u8),
 }
 
-/// An anchor shape: where, and how many literal characters.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-struct Shape {
-    at: AnchorAt,
-    len: u8,
-}
+/// Most shapes filed by all their fixed literals ([`full_anchor_of`]); the patterns of rarer
+/// shapes are filed under a run of at most 3 literals ([`anchor_of`]), whose shapes are few
+/// whatever the list, so that a read never probes more than a few dozen tables.
+const MAX_FULL_SHAPES: usize = 16;
 
-/// A multiply-shift hasher for the small integer keys of the pattern tables (std's SipHash
-/// costs more than the whole probe).
+/// A multiply-shift hasher for the integer keys of the pattern tables (std's SipHash costs more
+/// than the whole probe).
 #[derive(Default, Clone, Copy)]
 struct MulHasher(u64);
 
@@ -799,15 +801,15 @@ impl std::hash::Hasher for MulHasher {
             self.0 = (self.0 << 8 | u64::from(b)).rotate_left(5);
         }
     }
-    fn write_u32(&mut self, v: u32) {
-        self.0 = u64::from(v);
+    fn write_u64(&mut self, v: u64) {
+        self.0 = v;
     }
 }
 
 type FastMap<K, V> = HashMap<K, V, std::hash::BuildHasherDefault<MulHasher>>;
 
-/// Packed anchor text → range of `PatternIndex::compiled`.
-type AnchorTable = FastMap<u32, (u32, u32)>;
+/// Packed anchor text (the shape's characters, 6 bits each) → range of `PatternIndex::compiled`.
+type AnchorTable = FastMap<u64, (u32, u32)>;
 
 /// A pattern entry filed in the table: its entry id and the pattern packed by the rule's own
 /// module, so that the caller can decide a candidate without touching the entry.
@@ -817,14 +819,61 @@ struct Filed {
     pattern: Compiled,
 }
 
+/// One anchor shape in use and its table.
+#[derive(Clone, Debug)]
+struct ShapeTable {
+    shape: Shape,
+    /// For [`Shape::Fixed`]: the bits of the `head` places in a packed plate, the bits of the
+    /// `tail` places in a packed plate shifted right by its padding, and the shortest read that
+    /// holds every place.
+    head_bits: u64,
+    tail_bits: u64,
+    reach: usize,
+    /// Anchor text ([`fixed_text`] or [`pack_anchor`]) → range of `PatternIndex::compiled`.
+    table: AnchorTable,
+}
+
+impl ShapeTable {
+    fn new(shape: Shape) -> ShapeTable {
+        let (mut head_bits, mut tail_bits, mut reach) = (0u64, 0u64, 0usize);
+        if let Shape::Fixed { head, tail, .. } = shape {
+            for i in (0..PLATE_MAX_LEN).filter(|i| head >> i & 1 == 1) {
+                head_bits |= 0x3f << (6 * (PLATE_MAX_LEN - 1 - i));
+                reach = reach.max(i + 1);
+            }
+            for j in (0..PLATE_MAX_LEN).filter(|j| tail >> j & 1 == 1) {
+                tail_bits |= 0x3f << (6 * j);
+                reach = reach.max(j + 1);
+            }
+        }
+        ShapeTable {
+            shape,
+            head_bits,
+            tail_bits,
+            reach,
+            table: AnchorTable::default(),
+        }
+    }
+}
+
+/// The text of a fixed anchor: the characters at the head places where a packed plate holds
+/// them, xor the characters at the tail places where the plate shifted right by its padding
+/// holds them (the tail's last character in the lowest bits). A read computes it with two masks
+/// and a shift; two anchors of one shape may share a text when head and tail bits overlap, which
+/// only adds candidates.
+#[inline]
+fn fixed_text(head: u64, tail: u64) -> u64 {
+    head ^ tail
+}
+
 /// Patterns filed by anchor.
 #[derive(Clone, Debug, Default)]
 struct PatternIndex {
-    /// The shapes in use, each with its table: packed anchor text → range of `compiled`.
-    shapes: Vec<(Shape, AnchorTable)>,
-    /// Filed patterns, grouped by (shape, anchor text); those without a literal run last.
+    /// The shapes in use, each with its table: anchor text → range of `compiled`.
+    shapes: Vec<ShapeTable>,
+    /// Filed patterns, grouped by (shape, anchor text); those without a literal last.
     compiled: Vec<Filed>,
-    /// Start of the patterns with no literal run (checked for every read).
+    /// Start of the patterns with no literal (checked for every read).
     scan_from: usize,
 }
 
@@ -834,20 +883,43 @@ impl PatternIndex {
     }
 
     fn heap_bytes(&self) -> usize {
-        self.shapes.iter().map(|(_, m)| m.capacity() * 16).sum::<usize>()
+        // A table slot: the 8-byte key, the 8-byte range and a control byte.
+        self.shapes.iter().map(|s| s.table.capacity() * 17).sum::<usize>()
             + self.compiled.capacity() * std::mem::size_of::<Filed>()
     }
 
     fn build<'a>(keys: impl Iterator<Item = &'a PlateOrPattern>) -> PatternIndex {
-        let mut anchored: Vec<(Shape, u32, Filed)> = Vec::new();
+        PatternIndex::build_with(keys, MAX_FULL_SHAPES)
+    }
+
+    /// [`PatternIndex::build`] with at most `max_full` shapes of [`full_anchor_of`].
+    fn build_with<'a>(keys: impl Iterator<Item = &'a PlateOrPattern>, max_full: usize) -> PatternIndex {
+        let patterns: Vec<(u32, &Pattern)> = keys
+            .enumerate()
+            .filter_map(|(id, key)| match key {
+                PlateOrPattern::Pattern(p) => Some((id as u32, p)),
+                PlateOrPattern::Plate(_) => None,
+            })
+            .collect();
+        // The most common full shapes (ties by shape, so the index does not depend on the
+        // hasher) keep all their literals in the key.
+        let full: Vec<Option<(Shape, u64)>> = patterns.iter().map(|(_, p)| full_anchor_of(p)).collect();
+        let mut counts: HashMap<Shape, usize> = HashMap::new();
+        for (shape, _) in full.iter().flatten() {
+            *counts.entry(*shape).or_default() += 1;
+        }
+        let mut by_count: Vec<(usize, Shape)> = counts.into_iter().map(|(s, c)| (c, s)).collect();
+        by_count.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+        let kept: Vec<Shape> = by_count.into_iter().take(max_full).map(|(_, s)| s).collect();
+
+        let mut anchored: Vec<(Shape, u64, Filed)> = Vec::new();
         let mut scan: Vec<Filed> = Vec::new();
-        for (id, key) in keys.enumerate() {
-            let PlateOrPattern::Pattern(p) = key else { continue };
+        for (&(id, p), f) in patterns.iter().zip(full) {
             let c = Filed {
-                id: id as u32,
+                id,
                 pattern: p.compile(),
             };
-            match anchor_of(p) {
+            match f.filter(|(shape, _)| kept.contains(shape)).or_else(|| anchor_of(p)) {
                 Some((shape, text)) => anchored.push((shape, text, c)),
                 None => scan.push(c),
             }
@@ -862,11 +934,11 @@ impl PatternIndex {
                 idx.compiled.push(anchored[i].2);
                 i += 1;
             }
-            if idx.shapes.last().is_none_or(|(s, _)| *s != shape) {
-                idx.shapes.push((shape, AnchorTable::default()));
+            if idx.shapes.last().is_none_or(|s| s.shape != shape) {
+                idx.shapes.push(ShapeTable::new(shape));
             }
-            if let Some((_, table)) = idx.shapes.last_mut() {
-                table.insert(text, (start, idx.compiled.len() as u32));
+            if let Some(s) = idx.shapes.last_mut() {
+                s.table.insert(text, (start, idx.compiled.len() as u32));
             }
         }
         idx.scan_from = idx.compiled.len();
@@ -875,10 +947,11 @@ impl PatternIndex {
     }
 
     /// Calls `f(entry id, pattern)` for every pattern filed under an anchor that `codes` holds
-    /// at the anchor's place, and for every pattern without an anchor: the candidates, a
+    /// at the anchor's places, and for every pattern without an anchor: the candidates, a
     /// superset of the patterns that match (an entry may come twice when a floating anchor
-    /// occurs twice in the read). The caller decides each with [`Compiled::matches_codes`].
-    fn candidates(&self, codes: &[u8], mut f: impl FnMut(u32, &Compiled)) {
+    /// occurs twice in the read). `packed` is the read packed as a plate ([`Plate::packed`]),
+    /// `codes` its codes. The caller decides each with [`Compiled::matches_codes`].
+    fn candidates(&self, packed: u64, codes: &[u8], mut f: impl FnMut(u32, &Compiled)) {
         let n = codes.len();
         let mut check = |range: Option<&(u32, u32)>| {
             if let Some(&(a, b)) = range {
@@ -887,27 +960,21 @@ impl PatternIndex {
                 }
             }
         };
-        for (shape, table) in &self.shapes {
-            let len = usize::from(shape.len);
-            if n < len {
-                continue;
-            }
-            match shape.at {
-                AnchorAt::Start(i) => {
-                    let i = usize::from(i);
-                    if i + len <= n {
-                        check(table.get(&pack_anchor(&codes[i..i + len])));
+        let pad = 6 * (PLATE_MAX_LEN - n.min(PLATE_MAX_LEN));
+        for s in &self.shapes {
+            match s.shape {
+                Shape::Fixed { len, .. } => {
+                    if (len != 0 && usize::from(len) != n) || n < s.reach {
+                        continue;
                     }
+                    check(
+                        s.table
+                            .get(&fixed_text(packed & s.head_bits, (packed >> pad) & s.tail_bits)),
+                    );
                 }
-                AnchorAt::End(e) => {
-                    let e = usize::from(e);
-                    if e + len <= n {
-                        check(table.get(&pack_anchor(&codes[n - e - len..n - e])));
-                    }
-                }
-                AnchorAt::Floating => {
-                    for i in 0..=n - len {
-                        check(table.get(&pack_anchor(&codes[i..i + len])));
+                Shape::Floating(len) => {
+                    for w in codes.windows(usize::from(len)) {
+                        check(s.table.get(&pack_anchor(w)));
                     }
                 }
             }
@@ -918,19 +985,53 @@ impl PatternIndex {
     }
 }
 
-/// Packs up to 3 codes.
+/// Packs up to 10 codes, the first in the highest bits.
 #[inline]
-fn pack_anchor(codes: &[u8]) -> u32 {
-    codes.iter().fold(0u32, |acc, &c| acc << 6 | u32::from(c))
+fn pack_anchor(codes: &[u8]) -> u64 {
+    codes.iter().fold(0u64, |acc, &c| acc << 6 | u64::from(c))
 }
 
-/// The best anchor of a pattern: the longest (up to 3) literal run, preferring a position fixed
-/// from the start, then from the end, then floating. `None` without any literal.
-fn anchor_of(p: &Pattern) -> Option<(Shape, u32)> {
+/// The full anchor of a pattern: every literal at a fixed place (before the first `*` from the
+/// start, after the last from the end; up to [`PLATE_MAX_LEN`] of them, the first ones) and,
+/// without a `*`, the length. A read matching the pattern holds those literals at those places,
+/// and nearly only such reads do, so a candidate is nearly always a match. `None` without a
+/// literal at a fixed place.
+fn full_anchor_of(p: &Pattern) -> Option<(Shape, u64)> {
     let tokens = p.tokens();
     let first_star = tokens.iter().position(|t| *t == Token::Star);
     let last_star = tokens.iter().rposition(|t| *t == Token::Star);
-    let mut best: Option<(u8, u8, Shape, u32)> = None; // (len, preference, shape, text)
+    let (mut head, mut tail, mut head_text, mut tail_text) = (0u16, 0u16, 0u64, 0u64);
+    for (i, t) in tokens[..first_star.unwrap_or(tokens.len())].iter().enumerate() {
+        if let (Token::Literal(c), true) = (t, i < PLATE_MAX_LEN) {
+            head |= 1 << i;
+            head_text |= u64::from(*c) << (6 * (PLATE_MAX_LEN - 1 - i));
+        }
+    }
+    if let Some(s) = last_star {
+        for (j, t) in tokens[s + 1..].iter().rev().enumerate() {
+            if let (Token::Literal(c), true) = (t, j < PLATE_MAX_LEN) {
+                tail |= 1 << j;
+                tail_text |= u64::from(*c) << (6 * j);
+            }
+        }
+    }
+    if head == 0 && tail == 0 {
+        return None;
+    }
+    let len = match first_star {
+        Some(_) => 0,
+        None => u8::try_from(tokens.len()).unwrap_or(u8::MAX),
+    };
+    Some((Shape::Fixed { len, head, tail }, fixed_text(head_text, tail_text)))
+}
+
+/// The short anchor of a pattern: the longest (up to 3) literal run, preferring a position fixed
+/// from the start, then from the end, then floating. `None` without any literal.
+fn anchor_of(p: &Pattern) -> Option<(Shape, u64)> {
+    let tokens = p.tokens();
+    let first_star = tokens.iter().position(|t| *t == Token::Star);
+    let last_star = tokens.iter().rposition(|t| *t == Token::Star);
+    let mut best: Option<(u8, u8, Shape, u64)> = None; // (len, preference, shape, text)
     let mut i = 0;
     while i < tokens.len() {
         if !matches!(tokens[i], Token::Literal(_)) {
@@ -944,18 +1045,38 @@ fn anchor_of(p: &Pattern) -> Option<(Shape, u32)> {
         // Within the run i..j, take windows of up to 3 literals.
         let len = (j - i).min(3);
         for w in i..=j - len {
-            let text: Vec<u8> = tokens[w..w + len]
+            let codes: Vec<u8> = tokens[w..w + len]
                 .iter()
                 .map(|t| if let Token::Literal(c) = t { *c } else { 0 })
                 .collect();
-            let (at, pref) = if first_star.is_none_or(|s| w < s) {
-                (AnchorAt::Start(w as u8), 3)
-            } else if last_star.is_some_and(|s| w > s) {
-                (AnchorAt::End((tokens.len() - (w + len)) as u8), 2)
+            let run = (1u16 << len) - 1;
+            let (shape, text, pref) = if first_star.is_none_or(|s| w < s) && w + len <= PLATE_MAX_LEN {
+                let shape = Shape::Fixed {
+                    len: 0,
+                    head: run << w,
+                    tail: 0,
+                };
+                // Character w+k at its place in a packed plate.
+                let head = codes.iter().enumerate().fold(0u64, |acc, (k, &c)| {
+                    acc | u64::from(c) << (6 * (PLATE_MAX_LEN - 1 - (w + k)))
+                });
+                (shape, fixed_text(head, 0), 3)
+            } else if last_star.is_some_and(|s| w > s) && tokens.len() - w <= PLATE_MAX_LEN {
+                // Character w+k sits tokens.len()-1-(w+k) places from the end.
+                let e = tokens.len() - (w + len);
+                let shape = Shape::Fixed {
+                    len: 0,
+                    head: 0,
+                    tail: run << e,
+                };
+                let tail = codes.iter().enumerate().fold(0u64, |acc, (k, &c)| {
+                    acc | u64::from(c) << (6 * (tokens.len() - 1 - (w + k)))
+                });
+                (shape, fixed_text(0, tail), 2)
             } else {
-                (AnchorAt::Floating, 1)
+                (Shape::Floating(len as u8), pack_anchor(&codes), 1)
             };
-            let cand = (len as u8, pref, Shape { at, len: len as u8 }, pack_anchor(&text));
+            let cand = (len as u8, pref, shape, text);
             if best.as_ref().is_none_or(|b| (cand.0, cand.1) > (b.0, b.1)) {
                 best = Some(cand);
             }
@@ -1114,6 +1235,68 @@ mod tests {
         (look, edits)
     }
 
+    /// Whether every pattern of `pats` (those that parse) that matches `read` is among the
+    /// candidates of an index with at most `max_full` full-anchor shapes.
+    fn candidates_hold(
+        pats: &[String],
+        read: &str,
+        max_full: usize,
+    ) -> Result<(), proptest::test_runner::TestCaseError> {
+        let lax = crate::pattern::PatternLimits {
+            min_literals: 0,
+            max_stars: 9,
+            max_positions: 10,
+        };
+        let keys: Vec<PlateOrPattern> = pats
+            .iter()
+            .filter_map(|p| match PlateOrPattern::parse(p, lax) {
+                Ok(k @ PlateOrPattern::Pattern(_)) => Some(k),
+                _ => None,
+            })
+            .collect();
+        let index = PatternIndex::build_with(keys.iter(), max_full);
+        let plate: Plate = read.parse().unwrap();
+        let (codes, n) = codes_of(plate);
+        let mut proposed = Vec::new();
+        index.candidates(plate.packed(), &codes[..n], |id, _| proposed.push(id));
+        for (id, key) in keys.iter().enumerate() {
+            if let PlateOrPattern::Pattern(p) = key
+                && p.matches(plate)
+            {
+                proptest::prop_assert!(proposed.contains(&(id as u32)), "{} not proposed for {}", p, read);
+            }
+        }
+        Ok(())
+    }
+
+    /// With every literal at a fixed place in the key, the bench's shapes (`7AB*123`, `?ABC12?`)
+    /// propose exactly the patterns that match (no candidate to check for a read that matches
+    /// none), and the short anchors (no full shape kept) propose a superset.
+    #[test]
+    fn full_anchors_propose_only_matches_for_fixed_literals() {
+        let pats = ["7AB*123", "?ABC12?", "7AB*124", "?ABC1?", "XYZ*"];
+        let keys: Vec<PlateOrPattern> = pats
+            .iter()
+            .map(|p| PlateOrPattern::parse(p, crate::pattern::PatternLimits::default()).unwrap())
+            .collect();
+        for read in [
+            "7AB123", "7AB9123", "7ABC123", "9ABC129", "8ABC12", "XYZ", "XYZ1", "7AB124", "QQQ",
+        ] {
+            let plate: Plate = read.parse().unwrap();
+            let (codes, n) = codes_of(plate);
+            let want: Vec<u32> = (0..keys.len() as u32)
+                .filter(|&i| matches!(&keys[i as usize], PlateOrPattern::Pattern(p) if p.matches(plate)))
+                .collect();
+            let mut got = Vec::new();
+            PatternIndex::build(keys.iter()).candidates(plate.packed(), &codes[..n], |id, _| got.push(id));
+            got.sort_unstable();
+            assert_eq!(got, want, "{read}");
+            let mut short = Vec::new();
+            PatternIndex::build_with(keys.iter(), 0).candidates(plate.packed(), &codes[..n], |id, _| short.push(id));
+            assert!(want.iter().all(|id| short.contains(id)), "{read}");
+        }
+    }
+
     proptest::proptest! {
         /// A single deletion computed on the packed plate is the packing of the codes with that
         /// character removed, at every position of every length.
@@ -1167,33 +1350,26 @@ mod tests {
         }
 
         /// The pattern table proposes, the rule decides: every pattern entry that matches a read
-        /// is among the read's candidates (whatever its anchor: fixed from the start, from the
-        /// end, floating, or none), so deciding only the candidates loses no hit.
+        /// is among the read's candidates (whatever its anchor: all its fixed literals, a short
+        /// run fixed from the start, from the end, floating, or none), so deciding only the
+        /// candidates loses no hit.
         #[test]
         fn pattern_candidates_hold_every_match(
             pats in proptest::collection::vec("[AB12?*]{1,9}", 1..40),
             read in "[AB12]{1,10}",
         ) {
-            let lax = crate::pattern::PatternLimits { min_literals: 0, max_stars: 9, max_positions: 10 };
-            let keys: Vec<PlateOrPattern> = pats
-                .iter()
-                .filter_map(|p| match PlateOrPattern::parse(p, lax) {
-                    Ok(k @ PlateOrPattern::Pattern(_)) => Some(k),
-                    _ => None,
-                })
-                .collect();
-            let index = Index::build(&keys, IndexParams::of(&Policy::sacramento()));
-            let plate: Plate = read.parse().unwrap();
-            let (codes, n) = codes_of(plate);
-            let mut proposed = Vec::new();
-            index.pattern_candidates(&codes[..n], |id, _| proposed.push(id));
-            for (id, key) in keys.iter().enumerate() {
-                if let PlateOrPattern::Pattern(p) = key
-                    && p.matches(plate)
-                {
-                    proptest::prop_assert!(proposed.contains(&(id as u32)), "{} not proposed for {}", p, read);
-                }
-            }
+            candidates_hold(&pats, &read, MAX_FULL_SHAPES)?;
+        }
+
+        /// The same when few full-anchor shapes are kept, so that most patterns fall back to
+        /// the short anchors (and with none kept, all do).
+        #[test]
+        fn pattern_candidates_hold_every_match_with_few_full_shapes(
+            pats in proptest::collection::vec("[AB12?*]{1,9}", 1..40),
+            read in "[AB12]{1,10}",
+            max_full in 0usize..4,
+        ) {
+            candidates_hold(&pats, &read, max_full)?;
         }
     }
 }

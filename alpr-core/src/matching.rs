@@ -355,13 +355,32 @@ pub struct Classified {
 pub struct Matcher {
     policy: Arc<Policy>,
     params: IndexParams,
+    /// The confusion representative of each byte's code (0 for a byte outside `A-Z0-9`), so that
+    /// preparing a read costs one table load a byte for its key.
+    rep_of_byte: [u8; 256],
 }
+
+/// The 6-bit code of every byte ([`plate::char_code`]: 0 outside `A-Z0-9`).
+const CODE_OF_BYTE: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut b = 0;
+    while b < 256 {
+        t[b] = plate::char_code(b as u8);
+        b += 1;
+    }
+    t
+};
 
 impl Matcher {
     /// Prepares `policy` for matching.
     pub fn new(policy: Arc<Policy>) -> Matcher {
         let params = IndexParams::of(&policy);
-        Matcher { policy, params }
+        let rep_of_byte = std::array::from_fn(|b| params.confusion.rep_of(CODE_OF_BYTE[b]));
+        Matcher {
+            policy,
+            params,
+            rep_of_byte,
+        }
     }
 
     /// The policy.
@@ -466,28 +485,31 @@ impl Matcher {
     /// The read's plate normalized, its codes and its confusion key: computed once a read, in
     /// one pass over the bytes when the plate is already canonical (the common case; anything
     /// else goes through [`plate::normalize`], which gives the same plate for canonical input).
+    /// Always inlined: returned through memory, the codes written a byte at a time were read
+    /// back as one wide copy, which store forwarding cannot serve (a stall on every read).
+    #[inline(always)]
+    #[allow(clippy::inline_always)] // Measured: `#[inline]` alone leaves it a call.
     fn prepare(&self, read: &Read<'_>) -> Result<Prepared> {
         let bytes = read.plate.as_bytes();
-        if (1..=PLATE_MAX_LEN).contains(&bytes.len()) {
+        let n = bytes.len();
+        if (1..=PLATE_MAX_LEN).contains(&n) {
             let mut codes = [0u8; PLATE_MAX_LEN];
             let (mut packed, mut key, mut ok) = (0u64, 0u64, true);
-            for (i, code) in codes.iter_mut().enumerate() {
-                packed <<= 6;
-                key <<= 6;
-                if let Some(&b) = bytes.get(i) {
-                    let c = plate::char_code(b);
-                    ok &= c != 0;
-                    *code = c;
-                    packed |= u64::from(c);
-                    key |= u64::from(self.params.confusion.rep_of(c));
-                }
+            for (code, &b) in codes.iter_mut().zip(bytes) {
+                let c = CODE_OF_BYTE[usize::from(b)];
+                ok &= c != 0;
+                *code = c;
+                packed = packed << 6 | u64::from(c);
+                key = key << 6 | u64::from(self.rep_of_byte[usize::from(b)]);
             }
             if ok {
+                // Packed as a plate: the first character in the highest bits, zeros after the last.
+                let pad = 6 * (PLATE_MAX_LEN - n);
                 return Ok(Prepared {
-                    plate: Plate::from_packed_trusted(packed),
+                    plate: Plate::from_packed_trusted(packed << pad),
                     codes,
-                    n: bytes.len(),
-                    key,
+                    n,
+                    key: key << pad,
                 });
             }
         }
@@ -521,9 +543,10 @@ impl Matcher {
 
     /// As [`Matcher::match_batch`], appending to `out`.
     pub fn match_batch_into(&self, snapshot: &Snapshot, reads: &[Read<'_>], now: Instant, out: &mut BatchOutput) {
-        self.match_batch_indexed(
+        // By reference: no copy of each read on the way in.
+        self.batch(
             snapshot,
-            reads.iter().map(|r| Ok::<_, Error>(*r)),
+            reads.iter().map(Ok::<_, Error>),
             now,
             &mut out.hits,
             &mut out.errors,
@@ -544,6 +567,18 @@ impl Matcher {
         hits: &mut Vec<BatchHit>,
         errors: &mut Vec<(u32, E)>,
     ) {
+        self.batch(snapshot, reads, now, hits, errors);
+    }
+
+    /// [`Matcher::match_batch_indexed`] over reads given by value or by reference.
+    fn batch<'r, R: std::borrow::Borrow<Read<'r>>, E: From<Error>>(
+        &self,
+        snapshot: &Snapshot,
+        reads: impl IntoIterator<Item = std::result::Result<R, E>>,
+        now: Instant,
+        hits: &mut Vec<BatchHit>,
+        errors: &mut Vec<(u32, E)>,
+    ) {
         // The snapshot's indexes are resolved once for the batch (a version indexed for another
         // policy is re-indexed once a batch, not once a read).
         let lists: Vec<(&Arc<ListVersion>, Cow<'_, Index>)> =
@@ -559,14 +594,15 @@ impl Matcher {
                     continue;
                 }
             };
-            let prepared = match self.prepare(&read) {
+            let read: &Read<'r> = read.borrow();
+            let prepared = match self.prepare(read) {
                 Ok(p) => p,
                 Err(e) => {
                     errors.push((i, E::from(e)));
                     continue;
                 }
             };
-            let ctx = prepared.ctx(&read, now);
+            let ctx = prepared.ctx(read, now);
             keys.len = 0;
             for (list, index) in &lists {
                 self.match_list(list, index, &ctx, &mut scratch, &mut keys);
@@ -693,7 +729,7 @@ impl Matcher {
             });
         }
         // Patterns: the index proposes, the rule decides.
-        index.pattern_candidates(ctx.codes, |id, pattern| {
+        index.pattern_candidates(ctx.plate, ctx.codes, |id, pattern| {
             if pattern.matches_codes(ctx.codes) && !out[seg..].iter().any(|h| h.entry_index == id) {
                 emit(
                     id,
@@ -1440,6 +1476,24 @@ mod tests {
                 ..Policy::sacramento()
             };
             let m = Matcher::new(Arc::new(policy));
+            let now = t("2026-11-28T12:00:00-08:00");
+            let got = m.prepare(&Read::new(&raw, now));
+            match plate::normalize(&raw) {
+                Ok(n) => {
+                    let p = got.unwrap();
+                    let (codes, len) = index::codes_of(n.plate);
+                    prop_assert_eq!(p.plate, n.plate);
+                    prop_assert_eq!(&p.codes[..p.n], &codes[..len]);
+                    prop_assert_eq!(p.key, m.params.confusion.key(n.plate));
+                }
+                Err(e) => prop_assert_eq!(got.err().map(|g| g.code()), Some(e.code())),
+            }
+        }
+
+        /// The same for any text (bytes outside ASCII, control characters, any length).
+        #[test]
+        fn prepare_agrees_with_normalize_on_any_text(raw in "\\PC{0,12}|[A-Z0-9]{1,11}") {
+            let m = Matcher::new(Arc::new(Policy::sacramento()));
             let now = t("2026-11-28T12:00:00-08:00");
             let got = m.prepare(&Read::new(&raw, now));
             match plate::normalize(&raw) {

@@ -310,4 +310,10 @@ fn main() {
         paired(2, 0),
         paired(4, 0)
     );
+    // Per round: what the pattern list adds, in probes of the same round.
+    let mut add: Vec<f64> = (0..times[0].len())
+        .map(|r| (times[3][r] - times[1][r]) / times[0][r])
+        .collect();
+    add.sort_by(f64::total_cmp);
+    println!("paired median: patterns add {:.2} probes", add[add.len() / 2]);
 }
