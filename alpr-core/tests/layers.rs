@@ -19,7 +19,9 @@ use std::path::{Path, PathBuf};
 
 /// Bottom to top. A module may use modules of its own layer or of a lower one; cycles are refused
 /// separately. The index sits below the hot lists because a list version owns its index (built
-/// when the version is validated) and the index reads nothing of an entry but its key.
+/// when the version is validated) and the index reads nothing of an entry but its key and, through
+/// the sealed `index::IndexKey` trait that hotlist implements for its entries, three attribute
+/// flags.
 const LAYERS: &[&[&str]] = &[
     // Vocabulary, time and the other leaf pieces everyone shares.
     &["error", "vocab", "time", "geo", "json"],
