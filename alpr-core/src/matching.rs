@@ -1477,17 +1477,7 @@ mod tests {
             };
             let m = Matcher::new(Arc::new(policy));
             let now = t("2026-11-28T12:00:00-08:00");
-            let got = m.prepare(&Read::new(&raw, now));
-            match plate::normalize(&raw) {
-                Ok(n) => {
-                    let p = got.unwrap();
-                    let (codes, len) = index::codes_of(n.plate);
-                    prop_assert_eq!(p.plate, n.plate);
-                    prop_assert_eq!(&p.codes[..p.n], &codes[..len]);
-                    prop_assert_eq!(p.key, m.params.confusion.key(n.plate));
-                }
-                Err(e) => prop_assert_eq!(got.err().map(|g| g.code()), Some(e.code())),
-            }
+            prepare_is_normalize(&m, &raw, now)?;
         }
 
         /// The same for any text (bytes outside ASCII, control characters, any length).
@@ -1495,17 +1485,7 @@ mod tests {
         fn prepare_agrees_with_normalize_on_any_text(raw in "\\PC{0,12}|[A-Z0-9]{1,11}") {
             let m = Matcher::new(Arc::new(Policy::sacramento()));
             let now = t("2026-11-28T12:00:00-08:00");
-            let got = m.prepare(&Read::new(&raw, now));
-            match plate::normalize(&raw) {
-                Ok(n) => {
-                    let p = got.unwrap();
-                    let (codes, len) = index::codes_of(n.plate);
-                    prop_assert_eq!(p.plate, n.plate);
-                    prop_assert_eq!(&p.codes[..p.n], &codes[..len]);
-                    prop_assert_eq!(p.key, m.params.confusion.key(n.plate));
-                }
-                Err(e) => prop_assert_eq!(got.err().map(|g| g.code()), Some(e.code())),
-            }
+            prepare_is_normalize(&m, &raw, now)?;
         }
     }
 
@@ -1569,4 +1549,20 @@ mod tests {
             prop_assert_eq!(got_errors, want_errors);
         }
     }
+}
+/// `Matcher::prepare` gives what `normalize` does: the same plate, codes and confusion key, or
+/// the same error code.
+fn prepare_is_normalize(m: &Matcher, raw: &str, now: Instant) -> Result<(), proptest::test_runner::TestCaseError> {
+    let got = m.prepare(&Read::new(raw, now));
+    match plate::normalize(raw) {
+        Ok(n) => {
+            let p = got.unwrap();
+            let (codes, len) = index::codes_of(n.plate);
+            proptest::prop_assert_eq!(p.plate, n.plate);
+            proptest::prop_assert_eq!(&p.codes[..p.n], &codes[..len]);
+            proptest::prop_assert_eq!(p.key, m.params.confusion.key(n.plate));
+        }
+        Err(e) => proptest::prop_assert_eq!(got.err().map(|g| g.code()), Some(e.code())),
+    }
+    Ok(())
 }
