@@ -938,6 +938,23 @@ mod tests {
     use proptest::prelude::*;
     use std::collections::BTreeMap;
 
+    /// `Matcher::prepare` gives what `normalize` does: the same plate, codes and confusion key, or
+    /// the same error code.
+    fn prepare_is_normalize(m: &Matcher, raw: &str, now: Instant) -> Result<(), proptest::test_runner::TestCaseError> {
+        let got = m.prepare(&Read::new(raw, now));
+        match plate::normalize(raw) {
+            Ok(n) => {
+                let p = got.unwrap();
+                let (codes, len) = index::codes_of(n.plate);
+                proptest::prop_assert_eq!(p.plate, n.plate);
+                proptest::prop_assert_eq!(&p.codes[..p.n], &codes[..len]);
+                proptest::prop_assert_eq!(p.key, m.params.confusion.key(n.plate));
+            }
+            Err(e) => proptest::prop_assert_eq!(got.err().map(|g| g.code()), Some(e.code())),
+        }
+        Ok(())
+    }
+
     fn t(s: &str) -> Instant {
         parse_instant(s).unwrap()
     }
@@ -1549,20 +1566,4 @@ mod tests {
             prop_assert_eq!(got_errors, want_errors);
         }
     }
-}
-/// `Matcher::prepare` gives what `normalize` does: the same plate, codes and confusion key, or
-/// the same error code.
-fn prepare_is_normalize(m: &Matcher, raw: &str, now: Instant) -> Result<(), proptest::test_runner::TestCaseError> {
-    let got = m.prepare(&Read::new(raw, now));
-    match plate::normalize(raw) {
-        Ok(n) => {
-            let p = got.unwrap();
-            let (codes, len) = index::codes_of(n.plate);
-            proptest::prop_assert_eq!(p.plate, n.plate);
-            proptest::prop_assert_eq!(&p.codes[..p.n], &codes[..len]);
-            proptest::prop_assert_eq!(p.key, m.params.confusion.key(n.plate));
-        }
-        Err(e) => proptest::prop_assert_eq!(got.err().map(|g| g.code()), Some(e.code())),
-    }
-    Ok(())
 }
