@@ -3,13 +3,6 @@
 
 use pyo3::prelude::*;
 
-/// The extension's Rust allocations (entries, indexes, tables) go to mimalloc, as polars' wheel
-/// does with its own allocator: a hot-list load makes millions of small allocations (an entry's
-/// record id and vehicle strings) that glibc's malloc serves slowly (benches/README.md, Hot-list
-/// files, session 6). Python's own objects still use Python's allocator.
-#[global_allocator]
-static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 mod agency;
 mod arrow;
 mod batch;
