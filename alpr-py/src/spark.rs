@@ -186,6 +186,23 @@ pub(crate) struct PyExternalGrant {
     inner: Arc<ExternalGrant>,
 }
 
+impl PyExternalGrant {
+    /// The batch as a store, once the core has confirmed this grant is for `read` (before the
+    /// batch is converted, with the error the read itself would give).
+    fn granted_store(
+        &self,
+        py: Python<'_>,
+        read: &str,
+        data: &Bound<'_, PyAny>,
+        cols: &DetectionColumns<'_>,
+        jurisdiction: Option<&str>,
+        device_id: Option<&str>,
+    ) -> PyResult<DetectionStore> {
+        self.inner.expect_read(read).py_err(py)?;
+        store_of(py, data, cols, jurisdiction, device_id)
+    }
+}
+
 #[pymethods]
 impl PyExternalGrant {
     /// Decodes a grant's bytes (``to_bytes``).
@@ -286,12 +303,6 @@ impl PyExternalGrant {
         jurisdiction: Option<&str>,
         device_id: Option<&str>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        if self.inner.read() != "search" {
-            return Err(to_py(
-                py,
-                &invalid(format!("this grant is for a {} read", self.inner.read())),
-            ));
-        }
         let cols = DetectionColumns {
             id,
             plate,
@@ -300,7 +311,7 @@ impl PyExternalGrant {
             lon,
             observed_at_unit: None,
         };
-        let store = store_of(py, data, &cols, jurisdiction, device_id)?;
+        let store = self.granted_store(py, "search", data, &cols, jurisdiction, device_id)?;
         let g = Arc::clone(&self.inner);
         let rows = py.detach(|| g.search(&store)).py_err(py)?;
         crate::search::rows_table(py, &store, &rows)
@@ -332,12 +343,6 @@ impl PyExternalGrant {
         jurisdiction: Option<&str>,
         device_id: Option<&str>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        if self.inner.read() != "retro_hits" {
-            return Err(to_py(
-                py,
-                &invalid(format!("this grant is for a {} read", self.inner.read())),
-            ));
-        }
         let cols = DetectionColumns {
             id,
             plate,
@@ -346,7 +351,7 @@ impl PyExternalGrant {
             lon,
             observed_at_unit: None,
         };
-        let store = store_of(py, data, &cols, jurisdiction, device_id)?;
+        let store = self.granted_store(py, "retro_hits", data, &cols, jurisdiction, device_id)?;
         let (g, l) = (Arc::clone(&self.inner), Arc::clone(&lists.inner));
         let hits = py.detach(|| g.retro_hits(&store, &l)).py_err(py)?;
         let rows: Vec<Row<'_>> = hits.iter().map(|h| Row::Hit(h.detection_id, &h.hit)).collect();

@@ -201,6 +201,19 @@ impl ExternalGrant {
         }
     }
 
+    /// `Ok` when this grant is for `read` (`"match"`, `"retro_hits"` or `"search"`): a binding
+    /// checks it before converting a batch, with the error the read itself would give.
+    ///
+    /// # Errors
+    /// `invalid_argument` for a grant of another read.
+    pub fn expect_read(&self, read: &str) -> Result<()> {
+        if self.read() == read {
+            Ok(())
+        } else {
+            Err(self.wrong_read(read))
+        }
+    }
+
     fn wrong_read(&self, wanted: &str) -> Error {
         invalid(&format!("this grant is for a {} read, not {wanted}", self.read()))
     }
