@@ -585,34 +585,53 @@ impl Matcher {
             snapshot.values().map(|l| (l, self.index_for(l))).collect();
         let mut scratch: Vec<Hit> = Vec::new();
         let mut keys = HitKeys::default();
-        for (i, read) in reads.into_iter().enumerate() {
-            let i = i as u32;
-            let read = match read {
-                Ok(read) => read,
-                Err(e) => {
-                    errors.push((i, e));
+        let mut reads = reads.into_iter();
+        let mut block: Vec<(u32, R, Prepared)> = Vec::with_capacity(BATCH_BLOCK);
+        let (mut next, mut more) = (0u32, true);
+        while more {
+            // Pass 1: convert (the caller's iterator) and prepare a block of reads: no wait on
+            // memory in it.
+            block.clear();
+            while block.len() < BATCH_BLOCK {
+                let Some(read) = reads.next() else {
+                    more = false;
+                    break;
+                };
+                let i = next;
+                next += 1;
+                match read {
+                    Ok(read) => match self.prepare(read.borrow()) {
+                        Ok(p) => block.push((i, read, p)),
+                        Err(e) => errors.push((i, E::from(e))),
+                    },
+                    Err(e) => errors.push((i, e)),
+                }
+            }
+            // Pass 2: the home tag of every read of the block in every list, loaded back to
+            // back so that their cache misses overlap (one memory latency for the block instead
+            // of about one a read); the probes below find them in the cache.
+            let mut tags = 0u8;
+            for (_, index) in &lists {
+                for (_, _, p) in &block {
+                    tags |= index.home_tag(p.key);
+                }
+            }
+            std::hint::black_box(tags);
+            // Pass 3: match each read of the block.
+            for (i, read, prepared) in &block {
+                let read: &Read<'r> = read.borrow();
+                let ctx = prepared.ctx(read, now);
+                keys.len = 0;
+                for (list, index) in &lists {
+                    self.match_list(list, index, &ctx, &mut scratch, &mut keys);
+                }
+                // Nearly every read has no hit: skip the drain's out-of-line call and its drop then.
+                if scratch.is_empty() {
                     continue;
                 }
-            };
-            let read: &Read<'r> = read.borrow();
-            let prepared = match self.prepare(read) {
-                Ok(p) => p,
-                Err(e) => {
-                    errors.push((i, E::from(e)));
-                    continue;
-                }
-            };
-            let ctx = prepared.ctx(read, now);
-            keys.len = 0;
-            for (list, index) in &lists {
-                self.match_list(list, index, &ctx, &mut scratch, &mut keys);
+                sort_hits(&mut scratch, &keys);
+                hits.extend(scratch.drain(..).map(|hit| BatchHit { read: *i, hit }));
             }
-            // Nearly every read has no hit: skip the drain's out-of-line call and its drop then.
-            if scratch.is_empty() {
-                continue;
-            }
-            sort_hits(&mut scratch, &keys);
-            hits.extend(scratch.drain(..).map(|hit| BatchHit { read: i, hit }));
         }
     }
 
@@ -807,6 +826,9 @@ fn sort_hits_keyed(hits: &mut [Hit], keys: &HitKeys) {
         }
     }
 }
+
+/// The reads of a batch are matched in blocks of this many (see [`Matcher::batch`]).
+const BATCH_BLOCK: usize = 16;
 
 /// A read prepared for matching (see [`Matcher::prepare`]).
 struct Prepared {
