@@ -617,13 +617,14 @@ impl Matcher {
             std::hint::black_box(tags);
             more
         };
-        // Software pipelining: block k+1 is converted and its tags loaded before block k is
-        // probed, so that the conversion runs while block k's misses are served.
-        let (mut cur, mut nxt) = (Vec::with_capacity(BATCH_BLOCK), Vec::with_capacity(BATCH_BLOCK));
+        // Software pipelining: block k+1 is converted, prepared and its tags requested before
+        // block k is probed, so block k's tags (requested a block earlier) are in the cache when
+        // it is probed, and the conversion work runs while misses are outstanding.
+        let (mut cur, mut ahead) = (Vec::with_capacity(BATCH_BLOCK), Vec::with_capacity(BATCH_BLOCK));
         let mut more = fill(&mut cur);
         loop {
             if more {
-                more = fill(&mut nxt);
+                more = fill(&mut ahead);
             }
             for (i, read, prepared) in &cur {
                 let read: &Read<'r> = read.borrow();
@@ -639,11 +640,12 @@ impl Matcher {
                 sort_hits(&mut scratch, &keys);
                 hits.extend(scratch.drain(..).map(|hit| BatchHit { read: *i, hit }));
             }
-            if nxt.is_empty() && !more {
+            if ahead.is_empty() && !more {
                 break;
             }
-            std::mem::swap(&mut cur, &mut nxt);
-            nxt.clear();
+            std::mem::swap(&mut cur, &mut ahead);
+            // Probed: not probed again when the reads ran out (no fill clears it then).
+            ahead.clear();
         }
     }
 
@@ -1072,9 +1074,10 @@ mod tests {
         let policy = Policy::sacramento();
         let plates: Vec<String> = (0..200).map(|k| format!("7AB{k:04}")).collect();
         let entries: Vec<RawEntry> = plates.iter().map(|p| raw(p, None)).collect();
-        let (a, _) = ListVersion::from_raw(meta("A", ListKind::Special, 10, now), &entries, &policy).unwrap();
-        let (b, _) = ListVersion::from_raw(meta("B", ListKind::Standard, 20, now), &entries[..50], &policy).unwrap();
-        let snap = snapshot(vec![a, b]);
+        let (first, _) = ListVersion::from_raw(meta("A", ListKind::Special, 10, now), &entries, &policy).unwrap();
+        let (second, _) =
+            ListVersion::from_raw(meta("B", ListKind::Standard, 20, now), &entries[..50], &policy).unwrap();
+        let snap = snapshot(vec![first, second]);
         let m = Matcher::new(Arc::new(policy));
         let n = 5 * BATCH_BLOCK + 7;
         // Read k: a failure before matching in one whole block and every 9th; a plate that does

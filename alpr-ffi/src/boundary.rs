@@ -280,6 +280,19 @@ thread_local! {
     static LAST_DAY: std::cell::Cell<(i64, chrono::NaiveDate)> = const { std::cell::Cell::new((0, EPOCH_DATE)) };
 }
 
+/// The time `in_day` milliseconds after midnight as one word: its seconds in the low half, its
+/// nanoseconds in the high half.
+///
+/// Never inlined, and one word: a `NaiveTime` is two 32-bit fields, which inlined code (or a
+/// `NaiveTime` returned as two registers) stored one by one and read back as one 64-bit word to
+/// move the instant — a store-forwarding stall, a quarter of the single-read call's own time
+/// (benches/README.md, C ABI session 7). Built from one register, its two halves are stored as one
+/// word.
+#[inline(never)]
+fn time_of_day(in_day: u32) -> u64 {
+    u64::from(in_day / 1000) | u64::from(in_day % 1000 * 1_000_000) << 32
+}
+
 /// Converts Unix milliseconds as [`instant_in`] (the same instants, the same errors), remembering
 /// the UTC date of the last one: a time on that date is put together from the date and a time of
 /// day, without chrono's date-from-day-number. One lives for one call; it starts from the last
@@ -313,10 +326,10 @@ impl Instants {
             // 9999-12-31T23:59:59.999Z): every time on it does too. `in_day` < 86,400,000 fits a
             // `u32`.
             #[allow(clippy::cast_possible_truncation)]
-            let in_day = in_day as u32;
-            let (secs, millis) = (in_day / 1000, in_day % 1000);
+            let t = time_of_day(in_day as u32);
             // Always `Some`: `secs` < 86,400 and the nanoseconds < 10^9.
-            if let Some(t) = chrono::NaiveTime::from_num_seconds_from_midnight_opt(secs, millis * 1_000_000) {
+            #[allow(clippy::cast_possible_truncation)]
+            if let Some(t) = chrono::NaiveTime::from_num_seconds_from_midnight_opt(t as u32, (t >> 32) as u32) {
                 return Ok(self.date.and_time(t).and_utc());
             }
         }
