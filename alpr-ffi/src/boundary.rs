@@ -285,9 +285,9 @@ thread_local! {
 ///
 /// Never inlined, and one word: a `NaiveTime` is two 32-bit fields, which inlined code (or a
 /// `NaiveTime` returned as two registers) stored one by one and read back as one 64-bit word to
-/// move the instant — a store-forwarding stall, a quarter of the single-read call's own time
-/// (benches/README.md, C ABI session 7). Built from one register, its two halves are stored as one
-/// word.
+/// move the instant — a store-forwarding stall; the single-read call had two, about half of its
+/// own samples (benches/README.md, C ABI session 7). Built from one register, the two halves are
+/// stored as one word.
 #[inline(never)]
 fn time_of_day(in_day: u32) -> u64 {
     u64::from(in_day / 1000) | u64::from(in_day % 1000 * 1_000_000) << 32

@@ -375,9 +375,9 @@ unsafe fn text_in<'a>(ptr: *const u8, len: usize) -> Result<&'a str, ReadError> 
     }
 }
 
-/// `b.is_ascii()`, for a short field (a plate, a device id) in two overlapping word loads instead of
-/// a loop over its bytes (the standard one goes byte by byte below 8 bytes, where most plates
-/// are).
+/// `b.is_ascii()`, for a short field (a plate, a device id) in two overlapping word loads
+/// instead of a loop over its bytes (the standard one goes byte by byte below 8 bytes, where
+/// most plates are).
 #[inline]
 fn ascii(b: &[u8]) -> bool {
     const HIGH4: u32 = 0x8080_8080;
