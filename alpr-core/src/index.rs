@@ -529,6 +529,18 @@ impl Index {
         self.lookalikes_from(read_key, s, self.tags[s], f);
     }
 
+    /// The tag of the read's home slot in the look-alike table (0 for an empty table), loaded
+    /// now: a batch loads those of a block of reads in one pass, so that their cache misses
+    /// overlap, before [`Index::lookalikes`] reads each again, from the cache by then.
+    #[inline]
+    pub(crate) fn home_tag(&self, read_key: u64) -> u8 {
+        if self.members.is_empty() {
+            return 0;
+        }
+        let s = (mix(read_key) >> (64 - self.bits)) as usize;
+        self.tags.get(s).copied().unwrap_or(0)
+    }
+
     /// The look-alike probe from home slot `s`, whose tag `first` the caller loaded.
     #[inline]
     fn lookalikes_from(&self, read_key: u64, mut s: usize, first: u8, mut f: impl FnMut(u32, Plate)) {

@@ -585,34 +585,67 @@ impl Matcher {
             snapshot.values().map(|l| (l, self.index_for(l))).collect();
         let mut scratch: Vec<Hit> = Vec::new();
         let mut keys = HitKeys::default();
-        for (i, read) in reads.into_iter().enumerate() {
-            let i = i as u32;
-            let read = match read {
-                Ok(read) => read,
-                Err(e) => {
-                    errors.push((i, e));
+        let mut reads = reads.into_iter();
+        let mut next = 0u32;
+        // Converts (the caller's iterator) and prepares the next block of reads, then loads the
+        // home tag of each in every list back to back, so that their cache misses overlap (one
+        // memory latency for the block instead of about one a read); false when the reads ran out.
+        let mut fill = |block: &mut Vec<(u32, R, Prepared)>| {
+            block.clear();
+            let mut more = true;
+            while block.len() < BATCH_BLOCK {
+                let Some(read) = reads.next() else {
+                    more = false;
+                    break;
+                };
+                let i = next;
+                next += 1;
+                match read {
+                    Ok(read) => match self.prepare(read.borrow()) {
+                        Ok(p) => block.push((i, read, p)),
+                        Err(e) => errors.push((i, E::from(e))),
+                    },
+                    Err(e) => errors.push((i, e)),
+                }
+            }
+            let mut tags = 0u8;
+            for (_, index) in &lists {
+                for (_, _, p) in block.iter() {
+                    tags |= index.home_tag(p.key);
+                }
+            }
+            std::hint::black_box(tags);
+            more
+        };
+        // Software pipelining: block k+1 is converted, prepared and its tags requested before
+        // block k is probed, so block k's tags (requested a block earlier) are in the cache when
+        // it is probed, and the conversion work runs while misses are outstanding.
+        let (mut cur, mut ahead) = (Vec::with_capacity(BATCH_BLOCK), Vec::with_capacity(BATCH_BLOCK));
+        let mut more = fill(&mut cur);
+        loop {
+            if more {
+                more = fill(&mut ahead);
+            }
+            for (i, read, prepared) in &cur {
+                let read: &Read<'r> = read.borrow();
+                let ctx = prepared.ctx(read, now);
+                keys.len = 0;
+                for (list, index) in &lists {
+                    self.match_list(list, index, &ctx, &mut scratch, &mut keys);
+                }
+                // Nearly every read has no hit: skip the drain's out-of-line call and its drop then.
+                if scratch.is_empty() {
                     continue;
                 }
-            };
-            let read: &Read<'r> = read.borrow();
-            let prepared = match self.prepare(read) {
-                Ok(p) => p,
-                Err(e) => {
-                    errors.push((i, E::from(e)));
-                    continue;
-                }
-            };
-            let ctx = prepared.ctx(read, now);
-            keys.len = 0;
-            for (list, index) in &lists {
-                self.match_list(list, index, &ctx, &mut scratch, &mut keys);
+                sort_hits(&mut scratch, &keys);
+                hits.extend(scratch.drain(..).map(|hit| BatchHit { read: *i, hit }));
             }
-            // Nearly every read has no hit: skip the drain's out-of-line call and its drop then.
-            if scratch.is_empty() {
-                continue;
+            if ahead.is_empty() && !more {
+                break;
             }
-            sort_hits(&mut scratch, &keys);
-            hits.extend(scratch.drain(..).map(|hit| BatchHit { read: i, hit }));
+            std::mem::swap(&mut cur, &mut ahead);
+            // Probed: not probed again when the reads ran out (no fill clears it then).
+            ahead.clear();
         }
     }
 
@@ -807,6 +840,9 @@ fn sort_hits_keyed(hits: &mut [Hit], keys: &HitKeys) {
         }
     }
 }
+
+/// The reads of a batch are matched in blocks of this many (see [`Matcher::batch`]).
+const BATCH_BLOCK: usize = 32;
 
 /// A read prepared for matching (see [`Matcher::prepare`]).
 struct Prepared {
@@ -1027,6 +1063,65 @@ mod tests {
             b.errors.iter().map(|(i, e)| (*i, e.code())).collect::<Vec<_>>(),
             vec![(1, Code::Empty)]
         );
+    }
+
+    /// A batch longer than several blocks, with hits on both sides of each block boundary, a
+    /// block of failed reads only, and two lists: every read gets exactly its single match's hits,
+    /// in input order, and every failure its index.
+    #[test]
+    fn a_batch_across_blocks_agrees_with_single_matches() {
+        let now = t("2026-11-28T12:00:00-08:00");
+        let policy = Policy::sacramento();
+        let plates: Vec<String> = (0..200).map(|k| format!("7AB{k:04}")).collect();
+        let entries: Vec<RawEntry> = plates.iter().map(|p| raw(p, None)).collect();
+        let (first, _) = ListVersion::from_raw(meta("A", ListKind::Special, 10, now), &entries, &policy).unwrap();
+        let (second, _) =
+            ListVersion::from_raw(meta("B", ListKind::Standard, 20, now), &entries[..50], &policy).unwrap();
+        let snap = snapshot(vec![first, second]);
+        let m = Matcher::new(Arc::new(policy));
+        let n = 5 * BATCH_BLOCK + 7;
+        // Read k: a failure before matching in one whole block and every 9th; a plate that does
+        // not normalize every 7th; else a hit (exact, or a look-alike with 0 for O) or a miss.
+        let texts: Vec<String> = (0..n)
+            .map(|k| match k % 7 {
+                0 => "7AB!1".to_owned(),
+                1 | 4 => format!("7AB{:04}", k % 200),
+                2 => format!("7AB{:04}", k % 200).replace('0', "O"),
+                _ => format!("9ZZ{k:04}"),
+            })
+            .collect();
+        let failed = |k: usize| (2 * BATCH_BLOCK..3 * BATCH_BLOCK).contains(&k) || k % 9 == 5;
+        let reads = texts.iter().enumerate().map(|(k, p)| {
+            if failed(k) {
+                Err(Error::new(Code::InvalidArgument))
+            } else {
+                Ok(Read::new(p, now))
+            }
+        });
+        let (mut hits, mut errors) = (Vec::new(), Vec::<(u32, Error)>::new());
+        m.match_batch_indexed(&snap, reads, now, &mut hits, &mut errors);
+        let (mut want_hits, mut want_errors) = (Vec::new(), Vec::new());
+        for (k, p) in texts.iter().enumerate() {
+            if failed(k) {
+                want_errors.push((k as u32, Code::InvalidArgument));
+                continue;
+            }
+            match m.match_read(&snap, &Read::new(p, now), now) {
+                Ok(h) => want_hits.extend(h.iter().map(|h| (k as u32, flat(h)))),
+                Err(e) => want_errors.push((k as u32, e.code())),
+            }
+        }
+        let blocks_hit: std::collections::BTreeSet<u32> =
+            want_hits.iter().map(|(k, _)| *k / BATCH_BLOCK as u32).collect();
+        assert_eq!(
+            blocks_hit.len(),
+            5,
+            "the test needs hits in every block but the failed one"
+        );
+        let got_hits: Vec<(u32, Flat)> = hits.iter().map(|h| (h.read, flat(&h.hit))).collect();
+        let got_errors: Vec<(u32, Code)> = errors.iter().map(|(i, e)| (*i, e.code())).collect();
+        assert_eq!(got_hits, want_hits);
+        assert_eq!(got_errors, want_errors);
     }
 
     #[test]
@@ -1538,7 +1633,7 @@ mod tests {
         /// The indexed batch gives, for every input index, exactly what a single match gives:
         /// the same hits tagged with the index, or the error (its own or the normalization's).
         #[test]
-        fn indexed_batch_agrees_with_single_matches(s in scenario(), items in proptest::collection::vec(batch_item(), 0..12)) {
+        fn indexed_batch_agrees_with_single_matches(s in scenario(), items in proptest::collection::vec(batch_item(), 0..2 * BATCH_BLOCK + 3)) {
             let now = t("2026-11-28T12:00:00-08:00");
             let m = Matcher::new(Arc::new(s.policy.clone()));
             let snap = snapshot(build_lists(&s, now, false));

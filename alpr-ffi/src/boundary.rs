@@ -267,11 +267,30 @@ pub(crate) fn instant_in(ms: i64, what: &str) -> Result<alpr_core::time::Instant
 /// Milliseconds in a day.
 const DAY_MS: i64 = 86_400_000;
 
+/// 1970-01-01, the day an [`Instants`] remembers before it converted any time (a real day, so
+/// that its check needs no "nothing yet" case).
+const EPOCH_DATE: chrono::NaiveDate = match chrono::NaiveDate::from_ymd_opt(1970, 1, 1) {
+    Some(d) => d,
+    None => panic!("1970-01-01 is a date"),
+};
+
 thread_local! {
-    /// The last UTC day [`Instants`] converted on this thread, and its date (a pure function of
-    /// the day number, so never stale): a single-read call starts from it.
-    static LAST_DAY: std::cell::Cell<(i64, chrono::NaiveDate)> =
-        const { std::cell::Cell::new((i64::MIN, chrono::NaiveDate::MIN)) };
+    /// The start (Unix ms) of the last UTC day [`Instants`] converted on this thread, and its
+    /// date (a pure function of the day, so never stale): a single-read call starts from it.
+    static LAST_DAY: std::cell::Cell<(i64, chrono::NaiveDate)> = const { std::cell::Cell::new((0, EPOCH_DATE)) };
+}
+
+/// The time `in_day` milliseconds after midnight as one word: its seconds in the low half, its
+/// nanoseconds in the high half.
+///
+/// Never inlined, and one word: a `NaiveTime` is two 32-bit fields, which inlined code (or a
+/// `NaiveTime` returned as two registers) stored one by one and read back as one 64-bit word to
+/// move the instant — a store-forwarding stall; the single-read call had two, about half of its
+/// own samples (benches/README.md, C ABI session 7). Built from one register, the two halves are
+/// stored as one word.
+#[inline(never)]
+fn time_of_day(in_day: u32) -> u64 {
+    u64::from(in_day / 1000) | u64::from(in_day % 1000 * 1_000_000) << 32
 }
 
 /// Converts Unix milliseconds as [`instant_in`] (the same instants, the same errors), remembering
@@ -279,50 +298,51 @@ thread_local! {
 /// day, without chrono's date-from-day-number. One lives for one call; it starts from the last
 /// day converted on the thread.
 pub(crate) struct Instants {
-    /// The day number (`ms.div_euclid(DAY_MS)`) of `date`, or `i64::MIN` before the first time.
-    day: i64,
-    /// The UTC date of day `day`.
+    /// The Unix ms of 00:00 UTC on `date` (a multiple of `DAY_MS`, the start of a day in the
+    /// accepted range).
+    start: i64,
+    /// The UTC date the remembered day is.
     date: chrono::NaiveDate,
 }
 
 impl Instants {
     /// A converter that remembers the thread's last day.
     pub(crate) fn new() -> Instants {
-        let (day, date) = LAST_DAY.with(std::cell::Cell::get);
-        Instants { day, date }
+        let (start, date) = LAST_DAY.with(std::cell::Cell::get);
+        Instants { start, date }
     }
 
     /// The instant of `ms`, or `invalid_date` naming `what`.
     #[inline]
     pub(crate) fn get(&mut self, ms: i64, what: &str) -> Result<alpr_core::time::Instant, crate::hit::ReadError> {
-        let day = ms.div_euclid(DAY_MS);
-        if day == self.day {
-            // `day` was converted before, so it lies in the accepted range, which is whole days
-            // (0001-01-01T00:00Z ..= 9999-12-31T23:59:59.999Z): every time on it does too.
-            let in_day = ms.rem_euclid(DAY_MS);
-            // `in_day` is in 0..86,400,000: both fit a `u32` without loss.
-            #[allow(clippy::cast_sign_loss, clippy::cast_possible_truncation)]
-            let (secs, millis) = ((in_day / 1000) as u32, (in_day % 1000) as u32);
+        // The milliseconds since the remembered day's start, when `ms` is on that day: one
+        // subtraction and one unsigned comparison, no division by the day (the reads of a batch,
+        // and a read and the call's `now`, mostly share a day). The wrapping difference is below
+        // `DAY_MS` only for a time on that day: `start` is within ±2^49, so no `ms` wraps into it.
+        #[allow(clippy::cast_sign_loss)]
+        let in_day = ms.wrapping_sub(self.start) as u64;
+        if in_day < DAY_MS as u64 {
+            // That day lies in the accepted range, which is whole days (0001-01-01T00:00Z ..=
+            // 9999-12-31T23:59:59.999Z): every time on it does too. `in_day` < 86,400,000 fits a
+            // `u32`.
+            #[allow(clippy::cast_possible_truncation)]
+            let t = time_of_day(in_day as u32);
             // Always `Some`: `secs` < 86,400 and the nanoseconds < 10^9.
-            if let Some(t) = chrono::NaiveTime::from_num_seconds_from_midnight_opt(secs, millis * 1_000_000) {
+            #[allow(clippy::cast_possible_truncation)]
+            if let Some(t) = chrono::NaiveTime::from_num_seconds_from_midnight_opt(t as u32, (t >> 32) as u32) {
                 return Ok(self.date.and_time(t).and_utc());
             }
         }
-        self.get_new_day(ms, day, what)
+        self.get_new_day(ms, what)
     }
 
     /// [`Instants::get`] for a time on another day than the last: the full conversion.
     #[cold]
-    fn get_new_day(
-        &mut self,
-        ms: i64,
-        day: i64,
-        what: &str,
-    ) -> Result<alpr_core::time::Instant, crate::hit::ReadError> {
+    fn get_new_day(&mut self, ms: i64, what: &str) -> Result<alpr_core::time::Instant, crate::hit::ReadError> {
         let t = instant_in(ms, what)?;
-        self.day = day;
+        self.start = ms.div_euclid(DAY_MS) * DAY_MS;
         self.date = t.date_naive();
-        LAST_DAY.with(|c| c.set((day, self.date)));
+        LAST_DAY.with(|c| c.set((self.start, self.date)));
         Ok(t)
     }
 }
@@ -379,7 +399,13 @@ mod tests {
             MAX_INPUT_MS,
             MAX_INPUT_MS + 1,
             i64::MIN,
+            i64::MIN + 1,
             i64::MAX,
+            i64::MAX - DAY_MS,
+            // A whole day outside either end: one subtraction from a remembered day's start
+            // must not take them for a time on it.
+            MIN_INPUT_MS - DAY_MS,
+            MAX_INPUT_MS + DAY_MS,
         ];
         // Every ordered pair: the second converted by a converter that has seen the first.
         for &a in &edges {
