@@ -127,7 +127,8 @@ pub(crate) struct RawFields<'a> {
     pub(crate) record_id: Option<Cow<'a, str>>,
     pub(crate) incident_date: Option<&'a str>,
     pub(crate) expires_at: Option<&'a str>,
-    pub(crate) vehicle: Option<Vehicle>,
+    /// Boxed as the entry keeps it (`None` or not empty): moved into the entry as is.
+    pub(crate) vehicle: Option<Box<Vehicle>>,
     pub(crate) caution: Option<Caution>,
     /// `(name, value)` in file order; of one name the last stays.
     pub(crate) attributes: Vec<(Cow<'a, str>, Cow<'a, str>)>,
@@ -147,7 +148,7 @@ impl RawFields<'_> {
             record_id: self.record_id.as_deref().map(str::to_owned),
             incident_date: own(self.incident_date),
             expires_at: own(self.expires_at),
-            vehicle: self.vehicle.clone(),
+            vehicle: self.vehicle.as_deref().cloned(),
             caution: self.caution,
             attributes: self
                 .attributes
@@ -211,7 +212,7 @@ pub(crate) fn validate_owned(
             record_id: record_id.map(Cow::Owned),
             incident_date: incident_date.as_deref(),
             expires_at: expires_at.as_deref(),
-            vehicle,
+            vehicle: vehicle.and_then(Vehicle::boxed),
             caution,
             attributes: attributes
                 .into_iter()
@@ -275,9 +276,9 @@ pub(crate) fn validate_fields(
         if t.is_empty() {
             None
         } else if t.len() == s.len() {
-            Some(s.into_owned())
+            Some(s.into_owned().into_boxed_str())
         } else {
-            Some(t.to_owned())
+            Some(Box::from(t))
         }
     });
     Ok(Entry {
@@ -287,15 +288,19 @@ pub(crate) fn validate_fields(
         category,
         record_id,
         incident_date,
-        vehicle: raw.vehicle.unwrap_or_default(),
+        vehicle: raw.vehicle.filter(|v| !v.is_empty()),
         expires_at,
         caution: raw.caution.unwrap_or_default(),
-        attributes: Attributes::from_pairs(
-            raw.attributes
-                .into_iter()
-                .map(|(k, v)| (k.into_owned().into_boxed_str(), v.into_owned().into_boxed_str()))
-                .collect(),
-        ),
+        attributes: if raw.attributes.is_empty() {
+            Attributes::new()
+        } else {
+            Attributes::from_pairs(
+                raw.attributes
+                    .into_iter()
+                    .map(|(k, v)| (k.into_owned().into_boxed_str(), v.into_owned().into_boxed_str()))
+                    .collect(),
+            )
+        },
     })
 }
 
@@ -868,7 +873,7 @@ mod tests {
                 category: Category::StolenVehicle,
                 record_id: Some("NCIC1".into()),
                 incident_date: None,
-                vehicle: Vehicle::default(),
+                vehicle: None,
                 expires_at: (bits & 1 != 0).then(|| time::parse_instant("2026-11-28T11:00:00Z").unwrap()),
                 caution: Caution::default(),
                 attributes: Attributes::default(),

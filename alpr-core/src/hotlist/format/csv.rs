@@ -384,8 +384,6 @@ pub(super) fn record<'f>(line: u32, roles: &'f [Role], fields: &'f mut Vec<Cow<'
             }
         }
     }
-    if !vehicle.is_empty() {
-        raw.vehicle = Some(vehicle);
-    }
+    raw.vehicle = Vehicle::boxed(vehicle);
     Record::Fields(raw, line)
 }
