@@ -143,7 +143,7 @@ fn is_blank(fields: &[Cow<'_, str>]) -> bool {
 
 /// A cell's text, trimmed; `None` when blank.
 fn cell(c: &str) -> Option<&str> {
-    Some(c.trim()).filter(|t| !t.is_empty())
+    Some(crate::hotlist::validate::trim(c)).filter(|t| !t.is_empty())
 }
 
 /// A CSV file's header row, read: what each column holds and where the records start.
