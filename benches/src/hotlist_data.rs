@@ -39,7 +39,7 @@ pub(crate) fn csv(n: u64) -> Vec<u8> {
 }
 
 /// The 2-column list of `benches/peers/py_peers.py` (`plate,category`) with this file's plates.
-#[allow(dead_code)] // the `load_profile` example's; not every includer uses it
+#[allow(dead_code)] // `hotlist/csv2_1m` and the `load_profile` example; not every includer uses it
 pub(crate) fn csv2(n: u64) -> Vec<u8> {
     let mut s = String::with_capacity(n as usize * 24);
     s.push_str("plate,category\n");
