@@ -222,6 +222,37 @@ mod tests {
     }
 
     #[test]
+    fn an_empty_vehicle_is_stored_as_none_and_read_as_empty() {
+        let mut e = Entry {
+            key: crate::pattern::PlateOrPattern::Plate("7ABC123".parse().unwrap()),
+            jurisdiction: None,
+            plate_type: None,
+            category: Category::StolenVehicle,
+            record_id: None,
+            incident_date: None,
+            vehicle: None,
+            expires_at: None,
+            caution: Caution::default(),
+            attributes: Attributes::new(),
+        };
+        let plain = e.clone();
+        e.set_vehicle(Vehicle::default());
+        assert!(e.vehicle.is_none() && e.vehicle().is_empty());
+        assert_eq!(e, plain, "an empty description compares equal to none");
+        e.set_vehicle(Vehicle {
+            make: Some("HOND".to_owned()),
+            year: Some(2009),
+            ..Vehicle::default()
+        });
+        assert_eq!(e.vehicle().make.as_deref(), Some("HOND"));
+        assert_eq!(e.vehicle().year, Some(2009));
+        assert_eq!(
+            e.to_json()["vehicle"],
+            serde_json::json!({"make": "HOND", "year": 2009})
+        );
+    }
+
+    #[test]
     fn attributes_behave_like_the_map_they_replace() {
         let pairs = [("ori", "CA0349400"), ("county", "34"), ("ori", "LA0570200")];
         let attrs: Attributes = pairs.iter().map(|&(k, v)| (k.to_owned(), v.to_owned())).collect();
