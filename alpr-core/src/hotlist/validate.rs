@@ -484,7 +484,8 @@ impl<'p> Validator<'p> {
     /// excluding them is the policy working, not a defect of the file; they still count among
     /// the records.
     pub(crate) fn finish(mut self) -> Result<(Vec<Entry>, LoadReport)> {
-        self.fold_pending();
+        // No record follows: the last batch's new keys need not join the distinct ones.
+        self.fold_batch(true);
         self.report.accepted = self.entries.len();
         check_rejected_fraction(self.total, self.report.defective(), self.policy)?;
         // The entries grew by doubling (nothing is reserved up front): give back the slack.
@@ -643,6 +644,12 @@ impl Validator<'_> {
     /// merged into that entry (the earliest, in load order) and removed, as if each had been
     /// looked up when it came in.
     fn fold_pending(&mut self) {
+        self.fold_batch(false);
+    }
+
+    /// [`Validator::fold_pending`]; `last`: no record follows, so the batch's new keys are not
+    /// merged into the distinct ones (a pass over all of them and their growth, for nothing).
+    fn fold_batch(&mut self, last: bool) {
         if self.pending.is_empty() {
             self.folded_to = self.entries.len();
             return;
@@ -697,7 +704,11 @@ impl Validator<'_> {
                 }
             }
         }
-        merge_sorted(&mut self.distinct, &fresh);
+        if last {
+            self.distinct = Vec::new();
+        } else {
+            merge_sorted(&mut self.distinct, &fresh);
+        }
         self.folded_to = self.entries.len();
         batch.clear();
         self.pending = batch;
