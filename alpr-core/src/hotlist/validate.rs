@@ -379,11 +379,11 @@ pub(crate) struct Validator<'p> {
     policy: &'p Policy,
     entries: Vec<Entry>,
     /// The keys of the distinct plate entries before `folded_to`, sorted, with the entry index.
-    distinct: Vec<(u128, u32)>,
+    distinct: Vec<Keyed>,
     /// The keys of the plate entries from `folded_to` on, in load order (the batch).
-    pending: Vec<(u128, u32)>,
+    pending: Vec<Keyed>,
     /// The second buffer of the batch's radix sort, kept between batches as `pending` is.
-    scratch: Vec<(u128, u32)>,
+    scratch: Vec<Keyed>,
     /// Entries before this index are folded: no two plate entries there share a key.
     folded_to: usize,
     patterns: HashMap<PatternKey, u32>,
@@ -443,7 +443,7 @@ impl<'p> Validator<'p> {
                 let kept = match &e.key {
                     PlateOrPattern::Plate(p) => {
                         // Folded with its batch.
-                        self.pending.push((packed_key(*p, &e), next));
+                        self.pending.push(Keyed::new(packed_key(*p, &e), next));
                         next
                     }
                     PlateOrPattern::Pattern(_) => *self
@@ -504,7 +504,7 @@ pub(crate) struct Absorbing<'p> {
     /// `dropped[j]`: the other's entry `j` repeats an earlier entry and was folded into it.
     dropped: Vec<bool>,
     /// The other's plate keys that are new here, with their index there.
-    fresh: Vec<(u128, u32)>,
+    fresh: Vec<Keyed>,
     /// The other's patterns that are new here, with their index there.
     new_patterns: Vec<(PatternKey, u32)>,
     /// How many of the other's entries were folded here.
@@ -541,19 +541,21 @@ impl<'p> Validator<'p> {
         let mut dropped = vec![false; other.entries.len()];
         let mut merged = 0;
         // Plates: both sides' distinct keys are sorted, one forward pass pairs them.
-        let mut fresh: Vec<(u128, u32)> = Vec::with_capacity(other.distinct.len());
+        let mut fresh: Vec<Keyed> = Vec::with_capacity(other.distinct.len());
         let mut cursor = 0;
-        for &(key, i) in &other.distinct {
-            while self.distinct.get(cursor).is_some_and(|&(k, _)| k < key) {
+        for &o in &other.distinct {
+            let i = o.index;
+            while self.distinct.get(cursor).is_some_and(|k| k.key() < o.key()) {
                 cursor += 1;
             }
             match self.distinct.get(cursor) {
-                Some(&(k, kept)) if k == key => {
+                Some(&k) if k.key() == o.key() => {
+                    let kept = k.index;
                     merge_expiry(&mut self.entries[kept as usize], other.entries[i as usize].expires_at);
                     dropped[i as usize] = true;
                     merged += 1;
                 }
-                _ => fresh.push((key, i)),
+                _ => fresh.push(o),
             }
         }
         // Patterns (rare): each of the other's is distinct there; look it up here.
@@ -608,7 +610,7 @@ impl<'p> Validator<'p> {
             self.distinct = Vec::new();
         } else {
             for f in &mut fresh {
-                f.1 = new_index[f.1 as usize];
+                f.index = new_index[f.index as usize];
             }
             merge_sorted(&mut self.distinct, &fresh);
         }
@@ -659,23 +661,23 @@ impl Validator<'_> {
         sort_batch(&mut batch, &mut self.scratch);
         let base = self.folded_to;
         let mut dropped = vec![false; self.entries.len() - base];
-        let mut fresh: Vec<(u128, u32)> = Vec::new();
+        let mut fresh: Vec<Keyed> = Vec::new();
         let mut cursor = 0;
-        for group in batch.chunk_by(|a, b| a.0 == b.0) {
-            let key = group[0].0;
+        for group in batch.chunk_by(|a, b| a.key() == b.key()) {
+            let key = group[0].key();
             // The distinct keys are sorted and so are the groups: one forward pass finds them
             // (sequential reads; a binary search a group missed the cache at every probe).
-            while self.distinct.get(cursor).is_some_and(|&(k, _)| k < key) {
+            while self.distinct.get(cursor).is_some_and(|k| k.key() < key) {
                 cursor += 1;
             }
             let (kept, rest) = match self.distinct.get(cursor) {
-                Some(&(k, i)) if k == key => (i as usize, group),
+                Some(k) if k.key() == key => (k.index as usize, group),
                 _ => {
                     fresh.push(group[0]);
-                    (group[0].1 as usize, &group[1..])
+                    (group[0].index as usize, &group[1..])
                 }
             };
-            for &(_, i) in rest {
+            for &Keyed { index: i, .. } in rest {
                 let expires_at = self.entries[i as usize].expires_at;
                 merge_expiry(&mut self.entries[kept], expires_at);
                 dropped[i as usize - base] = true;
@@ -696,7 +698,7 @@ impl Validator<'_> {
                 j <= base || !dropped[j - 1 - base]
             });
             for f in &mut fresh {
-                f.1 = new_index[f.1 as usize - base];
+                f.index = new_index[f.index as usize - base];
             }
             for i in self.patterns.values_mut() {
                 if *i as usize >= base {
@@ -719,22 +721,24 @@ impl Validator<'_> {
 /// pairs into 4,096 buckets by the 12 highest bits in which the batch's keys differ (for a list of
 /// plates, about the first two characters), then each bucket, a few dozen pairs that stay in
 /// cache, is sorted on its own. `scratch` is the second buffer (kept by the caller; resized here).
-fn sort_batch(batch: &mut Vec<(u128, u32)>, scratch: &mut Vec<(u128, u32)>) {
+fn sort_batch(batch: &mut Vec<Keyed>, scratch: &mut Vec<Keyed>) {
     const BITS: u32 = 12;
     if batch.len() < 1 << BITS {
         batch.sort_unstable();
         return;
     }
-    let (or, and) = batch.iter().fold((0u128, u128::MAX), |(o, a), &(k, _)| (o | k, a & k));
+    let (or, and) = batch
+        .iter()
+        .fold((0u128, u128::MAX), |(o, a), k| (o | k.key(), a & k.key()));
     let varying = or ^ and;
     if varying == 0 {
         batch.sort_unstable();
         return;
     }
     let shift = (128 - varying.leading_zeros()).saturating_sub(BITS);
-    let bucket = |k: u128| (k >> shift) as usize & ((1 << BITS) - 1);
+    let bucket = |k: Keyed| (k.key() >> shift) as usize & ((1 << BITS) - 1);
     let mut start = vec![0usize; (1 << BITS) + 1];
-    for &(k, _) in batch.iter() {
+    for &k in batch.iter() {
         start[bucket(k) + 1] += 1;
     }
     for i in 1..start.len() {
@@ -742,9 +746,9 @@ fn sort_batch(batch: &mut Vec<(u128, u32)>, scratch: &mut Vec<(u128, u32)>) {
     }
     let mut next = start.clone();
     scratch.clear();
-    scratch.resize(batch.len(), (0, 0));
+    scratch.resize(batch.len(), Keyed::default());
     for &p in batch.iter() {
-        let b = bucket(p.0);
+        let b = bucket(p);
         scratch[next[b]] = p;
         next[b] += 1;
     }
@@ -754,10 +758,37 @@ fn sort_batch(batch: &mut Vec<(u128, u32)>, scratch: &mut Vec<(u128, u32)>) {
     std::mem::swap(batch, scratch);
 }
 
+/// A plate entry's dedup key ([`packed_key`]) and its entry index, ordered by key, then index: the
+/// `(u128, u32)` pair in 24 bytes instead of 32 (a `u128` is 16-byte aligned), as the batches,
+/// the scratch of their sort and the distinct keys hold up to a million of them.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord)]
+struct Keyed {
+    /// The key's high 64 bits (the packed plate); compared first.
+    hi: u64,
+    /// The key's low 64 bits (jurisdiction, plate type, category).
+    lo: u64,
+    /// The entry's index.
+    index: u32,
+}
+
+impl Keyed {
+    fn new(key: u128, index: u32) -> Keyed {
+        Keyed {
+            hi: (key >> 64) as u64,
+            lo: key as u64,
+            index,
+        }
+    }
+
+    fn key(self) -> u128 {
+        (u128::from(self.hi) << 64) | u128::from(self.lo)
+    }
+}
+
 /// Merges the sorted `fresh` into the sorted `into` in place (from the back: no second buffer).
-fn merge_sorted(into: &mut Vec<(u128, u32)>, fresh: &[(u128, u32)]) {
+fn merge_sorted(into: &mut Vec<Keyed>, fresh: &[Keyed]) {
     let old = into.len();
-    into.resize(old + fresh.len(), (0, 0));
+    into.resize(old + fresh.len(), Keyed::default());
     let (mut a, mut b, mut out) = (old, fresh.len(), into.len());
     while b > 0 {
         out -= 1;
@@ -977,10 +1008,10 @@ mod tests {
                 0..5_000,
             ),
         ) {
-            let batch: Vec<(u128, u32)> = keys
+            let batch: Vec<Keyed> = keys
                 .iter()
                 .enumerate()
-                .map(|(i, &(c, p, j))| ((u128::from(p) << 64) | (u128::from(j) << 48) | u128::from(c), i as u32))
+                .map(|(i, &(c, p, j))| Keyed::new((u128::from(p) << 64) | (u128::from(j) << 48) | u128::from(c), i as u32))
                 .collect();
             let mut expected = batch.clone();
             expected.sort_unstable();
