@@ -55,20 +55,18 @@ impl Plate {
         if bytes.is_empty() || bytes.len() > PLATE_MAX_LEN {
             return None;
         }
+        // The characters, then the zero padding in one shift (not a branch a position).
         let mut packed = 0u64;
         let mut i = 0;
-        while i < PLATE_MAX_LEN {
-            packed <<= 6;
-            if i < bytes.len() {
-                let c = char_code(bytes[i]);
-                if c == 0 {
-                    return None;
-                }
-                packed |= c as u64;
+        while i < bytes.len() {
+            let c = char_code(bytes[i]);
+            if c == 0 {
+                return None;
             }
+            packed = (packed << 6) | c as u64;
             i += 1;
         }
-        Some(Plate(packed))
+        Some(Plate(packed << (6 * (PLATE_MAX_LEN - bytes.len()))))
     }
 
     /// The packed representation: 6 bits a character, first character highest, zero-padded.

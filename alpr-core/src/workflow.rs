@@ -559,8 +559,8 @@ impl DispatchInput {
             list_age_seconds: Some(hit.list_age.num_seconds()),
             observed_at,
             device_id: device_id.map(str::to_owned),
-            record_id: entry.record_id.clone(),
-            vehicle: entry.vehicle.clone(),
+            record_id: entry.record_id.as_deref().map(str::to_owned),
+            vehicle: entry.vehicle().clone(),
             caution: entry.caution,
         }
     }

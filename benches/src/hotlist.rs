@@ -1,5 +1,6 @@
-//! `hotlist/*`: parse + validate + index a 1,000,000-entry CSV and a 1,000,000-record CLEW file,
-//! on one core; `hotlist/tokenize_csv_1m/*`: the CSV's tokenizer against the `csv` crate's; and `hotlist/load_file_edits1_*`: a registry under `max_edits = 1` loading a
+//! `hotlist/*`: parse + validate + index a 1,000,000-entry CSV (`csv_1m`: 9 columns; `csv2_1m`:
+//! the 2-column list of `benches/peers/py_peers.py`) and a 1,000,000-record CLEW file, on one
+//! core; `hotlist/tokenize_csv_1m/*`: the CSV's tokenizer against the `csv` crate's; and `hotlist/load_file_edits1_*`: a registry under `max_edits = 1` loading a
 //! 200,000-entry CSV through `Registry::load_file` (the C and Python load path), then matching
 //! reads against it — a version indexed for another policy would make every read rebuild its
 //! index (issue 14). Memory is measured by the `hotlist_mem` example and `benches/mem/` (a
@@ -29,6 +30,7 @@ pub(crate) fn define(c: &mut Criterion) {
     g.throughput(Throughput::Elements(N));
     for (name, format, bytes) in [
         ("csv_1m", Format::Csv, data::csv(N)),
+        ("csv2_1m", Format::Csv, data::csv2(N)),
         ("clew_1m", Format::CaDojClew, data::clew(N)),
     ] {
         g.bench_function(name, |b| {

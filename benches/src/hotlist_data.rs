@@ -38,6 +38,17 @@ pub(crate) fn csv(n: u64) -> Vec<u8> {
     s.into_bytes()
 }
 
+/// The 2-column list of `benches/peers/py_peers.py` (`plate,category`) with this file's plates.
+#[allow(dead_code)] // `hotlist/csv2_1m` and the `load_profile` example; not every includer uses it
+pub(crate) fn csv2(n: u64) -> Vec<u8> {
+    let mut s = String::with_capacity(n as usize * 24);
+    s.push_str("plate,category\n");
+    for i in 0..n {
+        let _ = writeln!(s, "{},stolen_vehicle", plate_str(i));
+    }
+    s.into_bytes()
+}
+
 /// A CA DOJ CLEW SVS file of `n` records.
 pub(crate) fn clew(n: u64) -> Vec<u8> {
     let mut s = String::with_capacity(n as usize * 22 + 64);

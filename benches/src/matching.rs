@@ -14,7 +14,7 @@ use std::time::{Duration, Instant as Clock};
 
 use criterion::{BenchmarkId, Criterion, Throughput};
 
-use alpr_core::hotlist::{Caution, Entry, ListMeta, ListVersion, Snapshot, Vehicle};
+use alpr_core::hotlist::{Caution, Entry, ListMeta, ListVersion, Snapshot};
 use alpr_core::index::{Index, IndexParams};
 use alpr_core::matching::{Matcher, Read};
 use alpr_core::vocab::{Category, ListKind};
@@ -144,7 +144,7 @@ pub(crate) fn entry(key: PlateOrPattern) -> Entry {
         category: Category::StolenVehicle,
         record_id: None,
         incident_date: None,
-        vehicle: Vehicle::default(),
+        vehicle: None,
         expires_at: None,
         caution: Caution::default(),
         attributes: alpr_core::hotlist::Attributes::new(),

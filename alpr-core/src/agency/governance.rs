@@ -545,7 +545,10 @@ impl<S: AuditStore> Agency<S> {
             d.insert("list_id".to_owned(), h.list_id().to_owned());
             d.insert("list_version".to_owned(), h.list.meta().loaded_at.to_rfc3339());
             d.insert("entry".to_owned(), h.entry_text());
-            d.insert("record_id".to_owned(), h.entry().record_id.clone().unwrap_or_default());
+            d.insert(
+                "record_id".to_owned(),
+                h.entry().record_id.as_deref().unwrap_or_default().to_owned(),
+            );
             d.insert("read_plate".to_owned(), plate.clone());
             d.insert("observed_at".to_owned(), read.observed_at.to_rfc3339());
             d.insert("device_id".to_owned(), read.device_id.unwrap_or_default().to_owned());

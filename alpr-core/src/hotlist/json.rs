@@ -33,11 +33,8 @@ impl Entry {
         if let Some(t) = self.expires_at {
             m.insert("expires_at".into(), json!(t.to_rfc3339()));
         }
-        if !self.vehicle.is_empty() {
-            m.insert(
-                "vehicle".into(),
-                serde_json::to_value(&self.vehicle).unwrap_or(Value::Null),
-            );
+        if let Some(v) = self.vehicle.as_deref().filter(|v| !v.is_empty()) {
+            m.insert("vehicle".into(), serde_json::to_value(v).unwrap_or(Value::Null));
         }
         if self.caution.armed_dangerous || self.caution.hold_for_prints {
             m.insert(

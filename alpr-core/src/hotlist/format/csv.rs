@@ -143,7 +143,7 @@ fn is_blank(fields: &[Cow<'_, str>]) -> bool {
 
 /// A cell's text, trimmed; `None` when blank.
 fn cell(c: &str) -> Option<&str> {
-    Some(c.trim()).filter(|t| !t.is_empty())
+    Some(crate::hotlist::validate::trim(c)).filter(|t| !t.is_empty())
 }
 
 /// A CSV file's header row, read: what each column holds and where the records start.
@@ -384,8 +384,6 @@ pub(super) fn record<'f>(line: u32, roles: &'f [Role], fields: &'f mut Vec<Cow<'
             }
         }
     }
-    if !vehicle.is_empty() {
-        raw.vehicle = Some(vehicle);
-    }
+    raw.vehicle = Vehicle::boxed(vehicle);
     Record::Fields(raw, line)
 }

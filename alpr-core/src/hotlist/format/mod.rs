@@ -414,10 +414,10 @@ fn validate_serial<'p>(
 }
 
 /// Hands one parsed record to a validator.
-fn feed(v: &mut Validator<'_>, r: Record<'_>) {
+fn feed(v: &mut Validator<'_>, mut r: Record<'_>) {
     match r {
         Record::Entry(raw, line) => v.push(raw, Position::at_line(line)),
-        Record::Fields(fields, line) => v.push_fields(fields, Position::at_line(line)),
+        Record::Fields(ref mut fields, line) => v.push_fields(fields, Position::at_line(line)),
         Record::Rejected(rej) => v.reject(rej),
     }
 }

@@ -113,8 +113,8 @@ pub fn load_table<'a>(
                     ..Position::default()
                 },
             ),
-            Record::Fields(raw, _) => v.push_fields(
-                raw,
+            Record::Fields(mut raw, _) => v.push_fields(
+                &mut raw,
                 Position {
                     index: Some(line - 1),
                     ..Position::default()

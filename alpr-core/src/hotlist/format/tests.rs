@@ -194,8 +194,8 @@ fn csv_columns_quoting_and_attributes() {
     assert_eq!((r.accepted, r.rejected.len()), (2, 0));
     let e = &v.entries()[0];
     assert_eq!(e.record_id.as_deref(), Some("V1,23"));
-    assert_eq!(e.vehicle.make.as_deref(), Some("Hon\"da"));
-    assert_eq!(e.vehicle.year, Some(2009));
+    assert_eq!(e.vehicle().make.as_deref(), Some("Hon\"da"));
+    assert_eq!(e.vehicle().year, Some(2009));
     assert_eq!(e.category, Category::StolenVehicle, "empty category takes the load's");
     assert_eq!(e.attributes.get("notes"), Some("two\nlines"));
     assert!(e.expires_at.is_some());
@@ -292,9 +292,9 @@ fn ncic_reads_fixed_columns() {
     assert_eq!(e.key.to_string(), "AB123456");
     assert_eq!(e.plate_type.unwrap().as_str(), "MC");
     assert_eq!(e.record_id.as_deref(), Some("V123456789"));
-    assert_eq!(e.vehicle.year, Some(2009));
-    assert_eq!(e.vehicle.style.as_deref(), Some("MC"));
-    assert_eq!(e.vehicle.color.as_deref(), Some("BLK"));
+    assert_eq!(e.vehicle().year, Some(2009));
+    assert_eq!(e.vehicle().style.as_deref(), Some("MC"));
+    assert_eq!(e.vehicle().color.as_deref(), Some("BLK"));
     assert_eq!(e.attributes.get("ori"), Some("LA0570200"));
     assert_eq!(e.attributes.get("liy"), Some("2009"));
     let oh = NCIC.replacen("CA2009", "0H2009", 1).replacen("V1234", "W1234", 1);
@@ -303,7 +303,7 @@ fn ncic_reads_fixed_columns() {
     assert_eq!(v.entries()[0].category, Category::WantedPerson);
     // A record cut after the state is complete enough.
     let (v, _) = load(Format::NcicExtract, &NCIC.as_bytes()[..39]).unwrap();
-    assert!(v.entries()[0].vehicle.is_empty());
+    assert!(v.entries()[0].vehicle.is_none());
 }
 
 #[test]

@@ -1,0 +1,55 @@
+//! Repeated CSV loads for `perf record`: `cargo run --release -p alpr-benches --example
+//! load_profile`. `ALPR_FILE=2` loads the 2-column list of `benches/peers/py_peers.py`
+//! (`plate,category`), otherwise the 9-column file of the other hot-list benches; `ALPR_THREADS`
+//! (default 1) as `LoadOptions::with_threads`; `ALPR_LOADS` loads (default 5), each timed.
+
+use std::time::Instant;
+
+#[path = "../src/hotlist_data.rs"]
+#[allow(dead_code)]
+mod data;
+
+/// CPU time of the whole process (user + system, all threads), seconds, from /proc (the machine
+/// is shared, so wall time overstates the work).
+fn process_cpu_seconds() -> f64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    let after = stat.rsplit(')').next().unwrap_or("");
+    let f: Vec<&str> = after.split_whitespace().collect();
+    let ticks = |i: usize| f.get(i).and_then(|s| s.parse::<f64>().ok()).unwrap_or(0.0);
+    (ticks(11) + ticks(12)) / 100.0
+}
+
+fn main() {
+    let env = |k: &str, d: usize| std::env::var(k).ok().and_then(|v| v.parse().ok()).unwrap_or(d);
+    let threads = env("ALPR_THREADS", 1);
+    let loads = env("ALPR_LOADS", 5);
+    let n = 1_000_000;
+    let bytes = if env("ALPR_FILE", 9) == 2 {
+        data::csv2(n)
+    } else {
+        data::csv(n)
+    };
+    // The policy of Python's `Registry()`.
+    let policy = alpr_core::Policy::builtin();
+    println!("entry: {} bytes", std::mem::size_of::<alpr_core::hotlist::Entry>());
+    for _ in 0..loads {
+        let t = Instant::now();
+        let cpu = process_cpu_seconds();
+        let (v, r) = alpr_core::hotlist::load_bytes_with(
+            alpr_core::hotlist::Format::Csv,
+            &bytes,
+            data::meta(),
+            Some(alpr_core::vocab::Category::StolenVehicle),
+            &policy,
+            alpr_core::hotlist::LoadOptions::with_threads(threads),
+        )
+        .expect("loads");
+        println!(
+            "{} entries in {:.3} s, cpu {:.2} s",
+            r.accepted,
+            t.elapsed().as_secs_f64(),
+            process_cpu_seconds() - cpu
+        );
+        drop(v);
+    }
+}
