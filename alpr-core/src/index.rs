@@ -409,9 +409,14 @@ pub struct Index {
     tags: Vec<u8>,
     slots: Vec<Slot>,
     members: Vec<Member>,
-    /// Deletion table: `fingerprint << 32 | entry id`, `u64::MAX` = empty.
+    /// Deletion table, `u64::MAX` = empty. Under `max_edits = 1` its slots are laid out for
+    /// verifying in registers ([`build_deletions1`]: fingerprint, deleted position and
+    /// character, entry id); deeper, `fingerprint << 32 | entry id` ([`build_deletions`]).
     del_bits: u32,
     del: Vec<u64>,
+    /// The fingerprint bits of a depth-1 slot that are compared ([`D1_FP_MASK`]; 0 in a test
+    /// that forces every fingerprint to collide).
+    del_fp: u64,
     /// With a deletion table: each entry's packed plate by entry id (0 for a pattern), so that an
     /// edit candidate is verified from an 8-byte array instead of its entry.
     plates: Vec<u64>,
@@ -476,7 +481,11 @@ impl Index {
         drop(plates);
 
         let (del_bits, del, by_id) = if params.max_edits > 0 {
-            let (b, d) = build_deletions(keys.clone(), params.max_edits);
+            let (b, d) = if params.max_edits == 1 {
+                build_deletions1(keys.clone(), D1_FP_MASK)
+            } else {
+                build_deletions(keys.clone(), params.max_edits)
+            };
             let by_id = items
                 .map(|k| match k.key() {
                     PlateOrPattern::Plate(p) => p.packed() | u64::from(k.attrs()) << ATTR_SHIFT,
@@ -496,6 +505,7 @@ impl Index {
             members,
             del_bits,
             del,
+            del_fp: D1_FP_MASK,
             plates: by_id,
             lengths,
             patterns,
@@ -571,6 +581,10 @@ impl Index {
             if let Some(s) = look_home {
                 self.lookalikes_from(read_key, s, self.tags[s], |id, p| f(Candidate::Lookalike(id, p)));
             }
+            return;
+        }
+        if self.params.max_edits == 1 {
+            self.edits1(read_key, read, look_home, f);
             return;
         }
         let (codes, n) = codes_of(read);
@@ -671,12 +685,146 @@ impl Index {
         }
     }
 
+    /// [`Index::lookalikes_and_edits`] on a depth-1 deletion table ([`build_deletions1`]).
+    ///
+    /// The read probes its single deletions (and itself, when some plate is one character
+    /// longer). A slot whose fingerprint agrees names the deleted position and character of its
+    /// entry, so the entry is rebuilt from the probe string in registers and kept only when it is
+    /// within one edit of the read: the many entries sharing a deletion string at distance 2 (dense
+    /// plate formats) cost no load. A kept id's plate is then loaded from the by-id array and
+    /// reported as it is: a fingerprint collision costs that load, and the caller's
+    /// classification of the true plate decides, so it can never make a wrong hit. The look-alike
+    /// home tag and every probe string's first slot are loaded together, as in the general path.
+    #[inline]
+    fn edits1(&self, read_key: u64, read: Plate, look_home: Option<usize>, mut f: impl FnMut(Candidate)) {
+        const PROBES: usize = PLATE_MAX_LEN + 1;
+        let packed = read.packed();
+        let n = read.len();
+        let mask = (1usize << self.del_bits) - 1;
+        let shift = 64 - self.del_bits;
+        // strs[i] for i < n: the read without its character i; strs[n]: the read itself, probed
+        // only when some plate is one character longer (it is filed under nothing else).
+        let mut strs = [0u64; PROBES];
+        for (i, s) in strs.iter_mut().enumerate().take(n) {
+            *s = delete_packed(packed, i);
+        }
+        strs[n] = packed;
+        let count = if self.lengths >> (n + 1) & 1 == 1 { n + 1 } else { n };
+        let mut hashes = [0u64; PROBES];
+        for k in 0..count {
+            hashes[k] = mix(strs[k]);
+        }
+        let look_first = look_home.map(|s| self.tags[s]);
+        let mut firsts = [0u64; PROBES];
+        for k in 0..count {
+            firsts[k] = self.del[(hashes[k] >> shift) as usize];
+        }
+        if let (Some(s), Some(t)) = (look_home, look_first) {
+            self.lookalikes_from(read_key, s, t, |id, p| f(Candidate::Lookalike(id, p)));
+        }
+        let mut ids = [0u32; 16];
+        let mut n_ids = 0usize;
+        for k in 0..count {
+            let fp = d1_fingerprint(hashes[k]) & self.del_fp;
+            let s = strs[k];
+            let mut i = (hashes[k] >> shift) as usize;
+            let mut v = firsts[k];
+            while v != u64::MAX {
+                if v & self.del_fp == fp && (k == n || d1_within_one(packed, s, v)) {
+                    let id = v as u32;
+                    if !ids[..n_ids].contains(&id) {
+                        if n_ids < ids.len() {
+                            ids[n_ids] = id;
+                            n_ids += 1;
+                        } else {
+                            f(self.edit_candidate(id));
+                        }
+                    }
+                }
+                i = (i + 1) & mask;
+                v = self.del[i];
+            }
+        }
+        let mut words = [0u64; 16];
+        for k in 0..n_ids {
+            words[k] = self.plates[ids[k] as usize];
+        }
+        for k in 0..n_ids {
+            f(edit_candidate_of(ids[k], words[k]));
+        }
+    }
+
+    /// The edit candidate of entry `id`, from the by-id array.
+    #[inline]
+    fn edit_candidate(&self, id: u32) -> Candidate {
+        edit_candidate_of(id, self.plates[id as usize])
+    }
+
     /// Proposes the pattern entries the read (its plate and 6-bit codes) may match: calls
     /// `f(entry id, pattern)` for each candidate, a superset of the matches (an entry may come
     /// more than once). The rule decides: [`Compiled::matches_codes`].
     pub(crate) fn pattern_candidates(&self, read: Plate, codes: &[u8], f: impl FnMut(u32, &Compiled)) {
         self.patterns.candidates(read.packed(), codes, f);
     }
+}
+
+/// The edit candidate of entry `id` whose by-id word (plate and attribute flags) is `word`.
+#[inline]
+fn edit_candidate_of(id: u32, word: u64) -> Candidate {
+    Candidate::Edit(
+        id,
+        Plate::from_packed_trusted(word & ((1 << ATTR_SHIFT) - 1)),
+        (word >> ATTR_SHIFT) as u8,
+    )
+}
+
+/// Depth-1 deletion slot: where the deleted character's 6-bit code sits (above the 32-bit id).
+const D1_CODE_SHIFT: u32 = 32;
+/// Depth-1 deletion slot: where the deleted position sits (4 bits).
+const D1_POS_SHIFT: u32 = 38;
+/// Depth-1 deletion slot: the fingerprint, the low 22 bits of the string's hash (the slot number
+/// is taken from its high bits, so the two never overlap: 22 more bits tell strings apart).
+const D1_FP_SHIFT: u32 = 42;
+/// The fingerprint bits of a depth-1 slot.
+const D1_FP_MASK: u64 = !0 << D1_FP_SHIFT;
+/// The deleted position of an entry filed under its own plate (positions are 0..10).
+const D1_NONE: u64 = 15;
+
+/// The fingerprint bits of a depth-1 slot for a string of hash `h`.
+#[inline]
+fn d1_fingerprint(h: u64) -> u64 {
+    h << D1_FP_SHIFT
+}
+
+/// Whether the entry of depth-1 slot `v`, rebuilt from the probe string `s` (the read `read`
+/// without one character), may be within one edit of the read: an entry filed under its own
+/// plate is `s`, one edit away; otherwise the entry is `s` with the slot's character put back at
+/// the slot's position, the read's length, checked as [`crate::matching::within_one_packed`]
+/// does. Garbage in a colliding slot only rebuilds some other string (never a panic).
+#[inline]
+fn d1_within_one(read: u64, s: u64, v: u64) -> bool {
+    let at = (v >> D1_POS_SHIFT) & 0xF;
+    if at >= PLATE_MAX_LEN as u64 {
+        return true;
+    }
+    let entry = insert_packed(s, at as usize, (v >> D1_CODE_SHIFT) & 0x3F);
+    let diff = read ^ entry;
+    if diff == 0 {
+        return true;
+    }
+    // Both use the low 60 bits: 4 leading zeros before the first character.
+    let i = (diff.leading_zeros() as usize - 4) / 6;
+    delete_packed(read, i) == delete_packed(entry, i)
+}
+
+/// The packed string `s` with the 6-bit `code` put in at position `at` (< 10), its characters
+/// from `at` on moved one place along (a tenth character falls off).
+#[inline]
+fn insert_packed(s: u64, at: usize, code: u64) -> u64 {
+    let below = 6 * (PLATE_MAX_LEN - 1 - at); // the bits of the characters after `at`
+    let head = s >> (below + 6) << (below + 6);
+    let tail = (s & ((1u64 << (below + 6)) - 1)) >> 6;
+    head | code << below | tail
 }
 
 /// The 6-bit codes of a plate and its length.
@@ -734,6 +882,45 @@ fn deletions_from(s: &[u8], k: u8, from: usize, f: &mut impl FnMut(&[u8])) {
         f(&t[..n]);
         deletions_from(&t[..n], k - 1, i, f);
     }
+}
+
+/// Builds the depth-1 deletion table of the plate keys (`max_edits = 1`): each plate is filed
+/// under itself and under each of its single deletions (equal deletions, from a run of one
+/// character, once: the run's first position). A slot holds `fingerprint | position << 38 |
+/// code << 32 | entry id`: the string's hash fingerprint ([`d1_fingerprint`], masked by
+/// `fp_mask`), the deleted position ([`D1_NONE`] for the plate itself) and character's 6-bit
+/// code, so that a probe rebuilds the entry ([`d1_within_one`]). Never `u64::MAX` (a code is at
+/// most 36).
+fn build_deletions1<'a>(keys: impl Iterator<Item = &'a PlateOrPattern>, fp_mask: u64) -> (u32, Vec<u64>) {
+    let mut items: Vec<(u64, u64)> = Vec::new();
+    for (id, key) in keys.enumerate() {
+        let PlateOrPattern::Plate(p) = key else { continue };
+        let packed = p.packed();
+        let id = u64::from(id as u32);
+        let h = mix(packed);
+        items.push((h, d1_fingerprint(h) & fp_mask | D1_NONE << D1_POS_SHIFT | id));
+        let mut prev = u8::MAX;
+        for j in 0..p.len() {
+            let c = p.code_at(j);
+            if c != prev {
+                let h = mix(delete_packed(packed, j));
+                let slot = d1_fingerprint(h) & fp_mask | (j as u64) << D1_POS_SHIFT | u64::from(c) << D1_CODE_SHIFT | id;
+                items.push((h, slot));
+            }
+            prev = c;
+        }
+    }
+    let bits = slot_bits(items.len());
+    let mask = (1usize << bits) - 1;
+    let mut table = vec![u64::MAX; 1 << bits];
+    for (h, slot) in items {
+        let mut i = (h >> (64 - bits)) as usize;
+        while table[i] != u64::MAX {
+            i = (i + 1) & mask;
+        }
+        table[i] = slot;
+    }
+    (bits, table)
 }
 
 /// Builds the deletion table of the plate keys.
@@ -1143,6 +1330,7 @@ mod tests {
                 members,
                 del_bits: 0,
                 del: Vec::new(),
+                del_fp: D1_FP_MASK,
                 plates: Vec::new(),
                 lengths: 0,
                 patterns: PatternIndex::build(std::iter::empty()),
@@ -1297,7 +1485,105 @@ mod tests {
         }
     }
 
+    /// An index whose depth-1 deletion table compares no fingerprint bit: every slot of a
+    /// probed cluster collides, so only the rebuild check and the true plate stand between a
+    /// collision and a hit.
+    fn colliding_index(keys: &[PlateOrPattern], params: &IndexParams) -> Index {
+        let mut index = Index::build(keys, params.clone());
+        let (bits, del) = build_deletions1(keys.iter(), 0);
+        index.del_bits = bits;
+        index.del = del;
+        index.del_fp = 0;
+        index
+    }
+
+    /// Dense plates (one format, few characters): most entries sharing a deletion string with a
+    /// read are two edits from it. The depth-1 probe rebuilds each from its slot and reports
+    /// only those within one edit (none at distance 2 reaches the by-id array), and inserting a
+    /// code back is the inverse of deleting it.
+    #[test]
+    fn the_depth1_probe_reports_no_candidate_at_distance_two() {
+        let policy = Policy {
+            max_edits: 1,
+            ..Policy::sacramento()
+        };
+        let params = IndexParams::of(&policy);
+        let alphabet = ["A", "B", "1", "2"];
+        let mut keys = Vec::new();
+        for a in alphabet {
+            for b in alphabet {
+                for c in alphabet {
+                    keys.push(PlateOrPattern::Plate(format!("7{a}{b}X{c}9").parse().unwrap()));
+                }
+            }
+        }
+        let index = Index::build(&keys, params.clone());
+        for read in ["7ABX19", "7ABX1", "7AABX19", "7QQX29", "8ABX19", "7A1X29"] {
+            let read: Plate = read.parse().unwrap();
+            let (rc, rn) = codes_of(read);
+            let (_, edits) = probe(&index, &params.confusion, read, 1);
+            let mut got: Vec<u32> = edits.iter().map(|e| e.0).collect();
+            got.sort_unstable();
+            got.dedup();
+            let want: Vec<u32> = (0..keys.len() as u32)
+                .filter(|&id| {
+                    let PlateOrPattern::Plate(p) = &keys[id as usize] else { return false };
+                    let (pc, pn) = codes_of(*p);
+                    lev(&rc[..rn], &pc[..pn]) <= 1
+                })
+                .collect();
+            assert_eq!(got, want, "{read}");
+        }
+        for text in ["A", "7ABC123", "ABCDEFGHJK", "AAB"] {
+            let plate: Plate = text.parse().unwrap();
+            for at in 0..plate.len() {
+                let s = delete_packed(plate.packed(), at);
+                assert_eq!(insert_packed(s, at, u64::from(plate.code_at(at))), plate.packed(), "{text} {at}");
+            }
+        }
+    }
+
     proptest::proptest! {
+        /// With every fingerprint forced to collide, the depth-1 probe still reports every plate
+        /// entry within one edit of the read, each with its true plate, and every candidate it
+        /// reports that is not within one edit is one the matcher's classification of that true
+        /// plate rejects: the hits are the Levenshtein oracle's.
+        #[test]
+        fn colliding_fingerprints_never_change_the_hits(
+            plates in proptest::collection::vec("[AB12O0]{1,8}", 1..80),
+            read in "[AB12O0]{1,9}",
+        ) {
+            let policy = Policy { max_edits: 1, min_edit_length: 0, ..Policy::sacramento() };
+            let params = IndexParams::of(&policy);
+            let matcher = crate::matching::Matcher::new(std::sync::Arc::new(policy));
+            let keys: Vec<PlateOrPattern> = plates.iter().map(|p| PlateOrPattern::Plate(p.parse().unwrap())).collect();
+            let read: Plate = read.parse().unwrap();
+            let (rc, rn) = codes_of(read);
+            let want: Vec<u32> = (0..keys.len() as u32)
+                .filter(|&id| {
+                    let PlateOrPattern::Plate(p) = &keys[id as usize] else { return false };
+                    let (pc, pn) = codes_of(*p);
+                    lev(&rc[..rn], &pc[..pn]) <= 1
+                })
+                .collect();
+            for index in [colliding_index(&keys, &params), Index::build(&keys, params.clone())] {
+                let (look, edits) = probe(&index, &params.confusion, read, 1);
+                for &(id, p, _) in &edits {
+                    proptest::prop_assert_eq!(keys[id as usize].clone(), PlateOrPattern::Plate(p));
+                }
+                let mut hits: Vec<u32> = look
+                    .iter()
+                    .map(|&(id, p)| (id, p))
+                    .chain(edits.iter().map(|&(id, p, _)| (id, p)))
+                    .filter(|&(_, p)| matcher.classify(p, read, &rc[..rn]).is_some())
+                    .map(|(id, _)| id)
+                    .collect();
+                hits.sort_unstable();
+                hits.dedup();
+                proptest::prop_assert_eq!(&hits, &want);
+            }
+        }
+
         /// A single deletion computed on the packed plate is the packing of the codes with that
         /// character removed, at every position of every length.
         #[test]
