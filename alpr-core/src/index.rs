@@ -584,7 +584,7 @@ impl Index {
             return;
         }
         if self.params.max_edits == 1 {
-            self.edits1(read_key, read, look_home, f);
+            self.edits1(read_key, read, f);
             return;
         }
         let (codes, n) = codes_of(read);
@@ -685,52 +685,98 @@ impl Index {
         }
     }
 
-    /// [`Index::lookalikes_and_edits`] on a depth-1 deletion table ([`build_deletions1`]).
-    ///
-    /// The read probes its single deletions (and itself, when some plate is one character
-    /// longer). A slot whose fingerprint agrees names the deleted position and character of its
-    /// entry, so the entry is rebuilt from the probe string in registers and kept only when it is
-    /// within one edit of the read: the many entries sharing a deletion string at distance 2 (dense
-    /// plate formats) cost no load. A kept id's plate is then loaded from the by-id array and
-    /// reported as it is: a fingerprint collision costs that load, and the caller's
-    /// classification of the true plate decides, so it can never make a wrong hit. The look-alike
-    /// home tag and every probe string's first slot are loaded together, as in the general path.
+    /// [`Index::lookalikes_and_edits`] on a depth-1 deletion table ([`build_deletions1`]): the
+    /// three steps of [`Probe1`] in a row.
     #[inline]
-    fn edits1(&self, read_key: u64, read: Plate, look_home: Option<usize>, mut f: impl FnMut(Candidate)) {
-        const PROBES: usize = PLATE_MAX_LEN + 1;
+    fn edits1(&self, read_key: u64, read: Plate, f: impl FnMut(Candidate)) {
+        let mut probe = self.probe1(read_key, read);
+        self.probe1_load(&mut probe);
+        self.probe1_finish(&probe, f);
+    }
+
+    /// Whether edit candidates come from a depth-1 deletion table, so that
+    /// [`Index::probe1`] and the steps after it serve `lookalikes_and_edits` (an index built
+    /// with `max_edits = 1`).
+    #[inline]
+    pub(crate) fn has_edits1(&self) -> bool {
+        self.params.max_edits == 1 && !self.del.is_empty()
+    }
+
+    /// A read's depth-1 probe, its first step: the probe strings and their hashes, computed
+    /// without any load (see [`Probe1`]). Only for an index with [`Index::has_edits1`].
+    #[inline]
+    pub(crate) fn probe1(&self, read_key: u64, read: Plate) -> Probe1 {
         let packed = read.packed();
         let n = read.len();
-        let mask = (1usize << self.del_bits) - 1;
-        let shift = 64 - self.del_bits;
-        // strs[i] for i < n: the read without its character i; strs[n]: the read itself, probed
-        // only when some plate is one character longer (it is filed under nothing else).
-        let mut strs = [0u64; PROBES];
-        for (i, s) in strs.iter_mut().enumerate().take(n) {
+        let mut p = Probe1 {
+            read_key,
+            packed,
+            n: n as u8,
+            count: 0,
+            look_home: usize::MAX,
+            look_first: 0,
+            strs: [0; PROBES1],
+            hashes: [0; PROBES1],
+            firsts: [0; PROBES1],
+        };
+        if !self.members.is_empty() {
+            p.look_home = (mix(read_key) >> (64 - self.bits)) as usize;
+        }
+        for (i, s) in p.strs.iter_mut().enumerate().take(n) {
             *s = delete_packed(packed, i);
         }
-        strs[n] = packed;
+        p.strs[n] = packed;
         let count = if self.lengths >> (n + 1) & 1 == 1 { n + 1 } else { n };
-        let mut hashes = [0u64; PROBES];
         for k in 0..count {
-            hashes[k] = mix(strs[k]);
+            p.hashes[k] = mix(p.strs[k]);
         }
-        let look_first = look_home.map(|s| self.tags[s]);
-        let mut firsts = [0u64; PROBES];
-        for k in 0..count {
-            firsts[k] = self.del[(hashes[k] >> shift) as usize];
+        p.count = count as u8;
+        p
+    }
+
+    /// A probe's second step: the look-alike home tag and every probe string's first deletion
+    /// slot, loaded into the probe (independent loads the CPU overlaps; a batch runs this step
+    /// for a block of reads before finishing any, so that their misses overlap too).
+    #[inline]
+    pub(crate) fn probe1_load(&self, p: &mut Probe1) {
+        if let Some(&t) = self.tags.get(p.look_home) {
+            p.look_first = t;
         }
-        if let (Some(s), Some(t)) = (look_home, look_first) {
-            self.lookalikes_from(read_key, s, t, |id, p| f(Candidate::Lookalike(id, p)));
+        let shift = 64 - self.del_bits;
+        for k in 0..usize::from(p.count) {
+            p.firsts[k] = self.del[(p.hashes[k] >> shift) as usize];
         }
+    }
+
+    /// A probe's last step: reports the look-alike candidates, then the edit candidates, as
+    /// [`Index::lookalikes_and_edits`] does.
+    ///
+    /// The read has probed its single deletions (and itself, when some plate is one character
+    /// longer). A slot whose fingerprint agrees names the deleted position and character of its
+    /// entry, so the entry is rebuilt from the probe string in registers and kept only when it
+    /// is within one edit of the read: the many entries sharing a deletion string at distance 2
+    /// (dense plate formats) cost no load. A kept id's plate is then loaded from the by-id array
+    /// and reported as it is: a fingerprint collision costs that load, and the caller's
+    /// classification of the true plate decides, so it can never make a wrong hit.
+    #[inline]
+    pub(crate) fn probe1_finish(&self, p: &Probe1, mut f: impl FnMut(Candidate)) {
+        if p.look_home != usize::MAX {
+            self.lookalikes_from(p.read_key, p.look_home, p.look_first, |id, q| {
+                f(Candidate::Lookalike(id, q));
+            });
+        }
+        let mask = (1usize << self.del_bits) - 1;
+        let shift = 64 - self.del_bits;
+        let n = usize::from(p.n);
         let mut ids = [0u32; 16];
         let mut n_ids = 0usize;
-        for k in 0..count {
-            let fp = d1_fingerprint(hashes[k]) & self.del_fp;
-            let s = strs[k];
-            let mut i = (hashes[k] >> shift) as usize;
-            let mut v = firsts[k];
+        for k in 0..usize::from(p.count) {
+            let fp = d1_fingerprint(p.hashes[k]) & self.del_fp;
+            let s = p.strs[k];
+            let mut i = (p.hashes[k] >> shift) as usize;
+            let mut v = p.firsts[k];
             while v != u64::MAX {
-                if v & self.del_fp == fp && (k == n || d1_within_one(packed, s, v)) {
+                if v & self.del_fp == fp && (k == n || d1_within_one(p.packed, s, v)) {
                     let id = v as u32;
                     if !ids[..n_ids].contains(&id) {
                         if n_ids < ids.len() {
@@ -766,6 +812,29 @@ impl Index {
     pub(crate) fn pattern_candidates(&self, read: Plate, codes: &[u8], f: impl FnMut(u32, &Compiled)) {
         self.patterns.candidates(read.packed(), codes, f);
     }
+}
+
+/// The most strings a depth-1 probe looks up: a read's 10 single deletions and itself.
+const PROBES1: usize = PLATE_MAX_LEN + 1;
+
+/// One read's probe of a depth-1 deletion table, in three steps that a batch interleaves across
+/// reads: [`Index::probe1`] (hashes, no load), [`Index::probe1_load`] (the first loads, all
+/// independent), [`Index::probe1_finish`] (the walks and the candidates). Valid only with the
+/// index that made it.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Probe1 {
+    read_key: u64,
+    packed: u64,
+    /// The read's length.
+    n: u8,
+    /// The strings probed: `strs[..n]` the read without one character, `strs[n]` the read.
+    count: u8,
+    /// The read's look-alike home slot (`usize::MAX`: the table is empty) and its tag.
+    look_home: usize,
+    look_first: u8,
+    strs: [u64; PROBES1],
+    hashes: [u64; PROBES1],
+    firsts: [u64; PROBES1],
 }
 
 /// The edit candidate of entry `id` whose by-id word (plate and attribute flags) is `word`.

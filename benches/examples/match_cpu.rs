@@ -3,14 +3,14 @@
 //! Criterion's wall-clock medians on a machine whose load average is several times its core count
 //! mostly measure the scheduler. This runs the same workloads (the `matching` bench's data: a
 //! 1,000,000-plate list, its reads, 10,000 patterns) round-robin, each round timing every variant
-//! over the same 819,200 reads (edits: 102,400) by this thread's CPU time (`/proc/thread-self/schedstat`, which counts in scheduler ticks here, so a
+//! over the same 819,200 reads (edits1 and edits1_batch: 102,400) by this thread's CPU time (`/proc/thread-self/schedstat`, which counts in scheduler ticks here, so a
 //! round must be long), and
 //! prints each variant's median per read and its ratio to the bare hashbrown probe measured in the
 //! same rounds (and the C ABI against the Rust API).
 //!
 //! `cargo run --profile bench -p alpr-benches --example match_cpu [rounds]`; `ALPR_BENCH_ENTRIES`
 //! scales the list down, `ALPR_ONLY=<n>` runs only the n-th variant (0 = the probe; for `perf`),
-//! `ALPR_ONLY=5,6,7,8` only the C ABI pairs.
+//! `ALPR_ONLY=5,6,7,8` only the C ABI pairs, `ALPR_ONLY=0,4,9` the edit-distance ones.
 
 #![allow(dead_code, clippy::cast_precision_loss)]
 
@@ -178,6 +178,7 @@ fn main() {
         "ffi/single/c",
         "ffi/batch/rust",
         "ffi/batch/c",
+        "edits1_batch",
     ];
     let mut times: Vec<Vec<f64>> = vec![Vec::new(); names.len()];
     let span = d.reads.len().saturating_sub(PER_ROUND).max(1);
@@ -248,6 +249,11 @@ fn main() {
                         k += rust.match_batch(black_box(c), now).hits.len();
                     }
                 }
+                9 => {
+                    for c in rs[..PER_ROUND / 8].chunks(CHUNK) {
+                        k += m_edits.match_batch(&snap, black_box(c), now).hits.len();
+                    }
+                }
                 _ => {
                     for c in cs.chunks(CHUNK) {
                         let mut m = 0usize;
@@ -270,7 +276,7 @@ fn main() {
                 }
             }
             black_box(k);
-            let per = if v == 4 { PER_ROUND / 8 } else { PER_ROUND };
+            let per = if v == 4 || v == 9 { PER_ROUND / 8 } else { PER_ROUND };
             t.push((cpu_ns() - t0) as f64 / per as f64);
         }
     }
@@ -303,12 +309,13 @@ fn main() {
         median(&r)
     };
     println!(
-        "paired medians: single C/Rust {:.3}, batch C/Rust {:.3}, default/probe {:.2}, batch/probe {:.2}, edits1/probe {:.2}",
+        "paired medians: single C/Rust {:.3}, batch C/Rust {:.3}, default/probe {:.2}, batch/probe {:.2}, edits1/probe {:.2}, edits1_batch/probe {:.2}",
         paired(6, 5),
         paired(8, 7),
         paired(1, 0),
         paired(2, 0),
-        paired(4, 0)
+        paired(4, 0),
+        paired(9, 0)
     );
     // Per round: what the pattern list adds, in probes of the same round.
     let mut add: Vec<f64> = (0..times[0].len())
