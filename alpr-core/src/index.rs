@@ -409,11 +409,14 @@ pub struct Index {
     tags: Vec<u8>,
     slots: Vec<Slot>,
     members: Vec<Member>,
-    /// Deletion table, `u64::MAX` = empty. Under `max_edits = 1` its slots are laid out for
-    /// verifying in registers ([`build_deletions1`]: fingerprint, deleted position and
-    /// character, entry id); deeper, `fingerprint << 32 | entry id` ([`build_deletions`]).
+    /// Deletion table under `max_edits >= 2`: `fingerprint << 32 | entry id`, `u64::MAX` =
+    /// empty ([`build_deletions`]).
     del_bits: u32,
     del: Vec<u64>,
+    /// Deletion table under `max_edits = 1`, in cache lines ([`build_deletions1`]: fingerprint,
+    /// deleted position and character, entry id; `u64::MAX` = empty), `2^del1_bits` of them.
+    del1_bits: u32,
+    del1: Vec<Line>,
     /// The fingerprint bits of a depth-1 slot that are compared ([`D1_FP_MASK`]; 0 in a test
     /// that forces every fingerprint to collide).
     del_fp: u64,
@@ -430,7 +433,7 @@ impl std::fmt::Debug for Index {
         f.debug_struct("Index")
             .field("members", &self.members.len())
             .field("slots", &self.slots.len())
-            .field("deletion_slots", &self.del.len())
+            .field("deletion_slots", &(self.del.len() + 8 * self.del1.len()))
             .field("patterns", &self.patterns.len())
             .finish_non_exhaustive()
     }
@@ -480,21 +483,21 @@ impl Index {
         let (tags, slots, members) = lookalike_table(&plates, &params.confusion, bits, threads);
         drop(plates);
 
-        let (del_bits, del, by_id) = if params.max_edits > 0 {
-            let (b, d) = if params.max_edits == 1 {
-                build_deletions1(keys.clone(), D1_FP_MASK)
+        let (mut del_bits, mut del, mut del1_bits, mut del1) = (0, Vec::new(), 0, Vec::new());
+        let by_id = if params.max_edits > 0 {
+            if params.max_edits == 1 {
+                (del1_bits, del1) = build_deletions1(keys.clone(), D1_FP_MASK);
             } else {
-                build_deletions(keys.clone(), params.max_edits)
-            };
-            let by_id = items
+                (del_bits, del) = build_deletions(keys.clone(), params.max_edits);
+            }
+            items
                 .map(|k| match k.key() {
                     PlateOrPattern::Plate(p) => p.packed() | u64::from(k.attrs()) << ATTR_SHIFT,
                     PlateOrPattern::Pattern(_) => 0,
                 })
-                .collect();
-            (b, d, by_id)
+                .collect()
         } else {
-            (0, Vec::new(), Vec::new())
+            Vec::new()
         };
         let patterns = PatternIndex::build(keys);
         Index {
@@ -505,6 +508,8 @@ impl Index {
             members,
             del_bits,
             del,
+            del1_bits,
+            del1,
             del_fp: D1_FP_MASK,
             plates: by_id,
             lengths,
@@ -523,6 +528,7 @@ impl Index {
             + self.slots.capacity() * std::mem::size_of::<Slot>()
             + self.members.capacity() * std::mem::size_of::<Member>()
             + self.del.capacity() * 8
+            + self.del1.capacity() * std::mem::size_of::<Line>()
             + self.plates.capacity() * 8
             + self.patterns.heap_bytes()
     }
@@ -577,14 +583,14 @@ impl Index {
     #[allow(clippy::many_single_char_names)] // Slot arithmetic: i, h, v are the usual names.
     pub(crate) fn lookalikes_and_edits(&self, read_key: u64, read: Plate, max_edits: u8, mut f: impl FnMut(Candidate)) {
         let look_home = (!self.members.is_empty()).then(|| (mix(read_key) >> (64 - self.bits)) as usize);
+        if self.has_edits1() {
+            self.edits1(read_key, read, f);
+            return;
+        }
         if self.del.is_empty() {
             if let Some(s) = look_home {
                 self.lookalikes_from(read_key, s, self.tags[s], |id, p| f(Candidate::Lookalike(id, p)));
             }
-            return;
-        }
-        if self.params.max_edits == 1 {
-            self.edits1(read_key, read, f);
             return;
         }
         let (codes, n) = codes_of(read);
@@ -686,11 +692,12 @@ impl Index {
     }
 
     /// [`Index::lookalikes_and_edits`] on a depth-1 deletion table ([`build_deletions1`]): the
-    /// three steps of [`Probe1`] in a row.
+    /// steps of [`Probe1`] in a row.
     #[inline]
     fn edits1(&self, read_key: u64, read: Plate, f: impl FnMut(Candidate)) {
         let mut probe = self.probe1(read_key, read);
         self.probe1_load(&mut probe);
+        self.probe1_walk(&mut probe);
         self.probe1_finish(&probe, f);
     }
 
@@ -699,7 +706,7 @@ impl Index {
     /// with `max_edits = 1`).
     #[inline]
     pub(crate) fn has_edits1(&self) -> bool {
-        self.params.max_edits == 1 && !self.del.is_empty()
+        !self.del1.is_empty()
     }
 
     /// A read's depth-1 probe, its first step: the probe strings and their hashes, computed
@@ -715,9 +722,12 @@ impl Index {
             count: 0,
             look_home: usize::MAX,
             look_first: 0,
+            n_ids: 0,
             strs: [0; PROBES1],
             hashes: [0; PROBES1],
             firsts: [0; PROBES1],
+            ids: [0; PROBE1_IDS],
+            words: [0; PROBE1_IDS],
         };
         if !self.members.is_empty() {
             p.look_home = (mix(read_key) >> (64 - self.bits)) as usize;
@@ -734,29 +744,83 @@ impl Index {
         p
     }
 
-    /// A probe's second step: the look-alike home tag and every probe string's first deletion
-    /// slot, loaded into the probe (independent loads the CPU overlaps; a batch runs this step
-    /// for a block of reads before finishing any, so that their misses overlap too).
+    /// The first slot of the cache line where the depth-1 probe of hash `h` starts.
+    #[inline]
+    fn d1_home(&self, h: u64) -> usize {
+        ((h >> (64 - self.del1_bits)) as usize) << 3
+    }
+
+    /// The depth-1 slot `i` (line `i / 8`, place `i % 8`).
+    #[inline]
+    fn d1_slot(&self, i: usize) -> u64 {
+        self.del1[i >> 3].0[i & 7]
+    }
+
+    /// A probe's second step: the look-alike home tag and the first slot of every probe
+    /// string's cache line, loaded into the probe (independent loads the CPU overlaps; a batch
+    /// runs this step for a block of reads before walking any, so that their misses overlap too).
     #[inline]
     pub(crate) fn probe1_load(&self, p: &mut Probe1) {
         if let Some(&t) = self.tags.get(p.look_home) {
             p.look_first = t;
         }
-        let shift = 64 - self.del_bits;
         for k in 0..usize::from(p.count) {
-            p.firsts[k] = self.del[(p.hashes[k] >> shift) as usize];
+            p.firsts[k] = self.d1_slot(self.d1_home(p.hashes[k]));
+        }
+    }
+
+    /// Calls `f(id)` for every slot of the probe's strings whose entry may be within one edit
+    /// of the read.
+    ///
+    /// A slot whose fingerprint agrees names the deleted position and character of its entry,
+    /// so the entry is rebuilt from the probe string in registers and kept only when it is
+    /// within one edit of the read ([`d1_within_one`]): the many entries sharing a deletion
+    /// string at distance 2 (dense plate formats) cost no load. A probe starts at the first
+    /// slot of its home line, which nearly always holds its whole run (3.6 slots of 8 filled
+    /// on average): one cache line a string.
+    #[inline]
+    fn d1_walk(&self, p: &Probe1, mut f: impl FnMut(u32)) {
+        let mask = (self.del1.len() << 3) - 1;
+        let n = usize::from(p.n);
+        for k in 0..usize::from(p.count) {
+            let fp = d1_fingerprint(p.hashes[k]) & self.del_fp;
+            let s = p.strs[k];
+            let mut i = self.d1_home(p.hashes[k]);
+            let mut v = p.firsts[k];
+            while v != u64::MAX {
+                if v & self.del_fp == fp && (k == n || d1_within_one(p.packed, s, v)) {
+                    f(v as u32);
+                }
+                i = (i + 1) & mask;
+                v = self.d1_slot(i);
+            }
+        }
+    }
+
+    /// A probe's third step: the walks ([`Index::d1_walk`]); the candidates' by-id words
+    /// (plate and attribute flags) loaded into the probe, the first [`PROBE1_IDS`] of them
+    /// (independent loads again; a batch walks a block of reads before finishing any).
+    #[inline]
+    pub(crate) fn probe1_walk(&self, p: &mut Probe1) {
+        let (mut ids, mut n_ids) = ([0u32; PROBE1_IDS], 0usize);
+        self.d1_walk(p, |id| {
+            if !ids[..n_ids.min(PROBE1_IDS)].contains(&id) {
+                if let Some(slot) = ids.get_mut(n_ids) {
+                    *slot = id;
+                }
+                n_ids += 1;
+            }
+        });
+        p.ids = ids;
+        p.n_ids = n_ids.min(usize::from(u8::MAX)) as u8;
+        for k in 0..n_ids.min(PROBE1_IDS) {
+            p.words[k] = self.plates[ids[k] as usize];
         }
     }
 
     /// A probe's last step: reports the look-alike candidates, then the edit candidates, as
-    /// [`Index::lookalikes_and_edits`] does.
-    ///
-    /// The read has probed its single deletions (and itself, when some plate is one character
-    /// longer). A slot whose fingerprint agrees names the deleted position and character of its
-    /// entry, so the entry is rebuilt from the probe string in registers and kept only when it
-    /// is within one edit of the read: the many entries sharing a deletion string at distance 2
-    /// (dense plate formats) cost no load. A kept id's plate is then loaded from the by-id array
-    /// and reported as it is: a fingerprint collision costs that load, and the caller's
+    /// [`Index::lookalikes_and_edits`] does. Each edit candidate is reported with its true
+    /// plate from the by-id array: a fingerprint collision costs that load, and the caller's
     /// classification of the true plate decides, so it can never make a wrong hit.
     #[inline]
     pub(crate) fn probe1_finish(&self, p: &Probe1, mut f: impl FnMut(Candidate)) {
@@ -765,38 +829,18 @@ impl Index {
                 f(Candidate::Lookalike(id, q));
             });
         }
-        let mask = (1usize << self.del_bits) - 1;
-        let shift = 64 - self.del_bits;
-        let n = usize::from(p.n);
-        let mut ids = [0u32; 16];
-        let mut n_ids = 0usize;
-        for k in 0..usize::from(p.count) {
-            let fp = d1_fingerprint(p.hashes[k]) & self.del_fp;
-            let s = p.strs[k];
-            let mut i = (p.hashes[k] >> shift) as usize;
-            let mut v = p.firsts[k];
-            while v != u64::MAX {
-                if v & self.del_fp == fp && (k == n || d1_within_one(p.packed, s, v)) {
-                    let id = v as u32;
-                    if !ids[..n_ids].contains(&id) {
-                        if n_ids < ids.len() {
-                            ids[n_ids] = id;
-                            n_ids += 1;
-                        } else {
-                            f(self.edit_candidate(id));
-                        }
-                    }
+        let kept = usize::from(p.n_ids).min(PROBE1_IDS);
+        for k in 0..kept {
+            f(edit_candidate_of(p.ids[k], p.words[k]));
+        }
+        if usize::from(p.n_ids) > PROBE1_IDS {
+            // More candidates than the probe holds (rare: a read within one edit of many
+            // entries): walk again and report the others (some may come twice).
+            self.d1_walk(p, |id| {
+                if !p.ids.contains(&id) {
+                    f(self.edit_candidate(id));
                 }
-                i = (i + 1) & mask;
-                v = self.del[i];
-            }
-        }
-        let mut words = [0u64; 16];
-        for k in 0..n_ids {
-            words[k] = self.plates[ids[k] as usize];
-        }
-        for k in 0..n_ids {
-            f(edit_candidate_of(ids[k], words[k]));
+            });
         }
     }
 
@@ -832,10 +876,25 @@ pub(crate) struct Probe1 {
     /// The read's look-alike home slot (`usize::MAX`: the table is empty) and its tag.
     look_home: usize,
     look_first: u8,
+    /// The number of distinct edit candidates the walk found (the first [`PROBE1_IDS`] in
+    /// `ids`, their by-id words in `words`).
+    n_ids: u8,
     strs: [u64; PROBES1],
     hashes: [u64; PROBES1],
+    /// The first slot of each string's home line.
     firsts: [u64; PROBES1],
+    ids: [u32; PROBE1_IDS],
+    words: [u64; PROBE1_IDS],
 }
+
+/// The edit candidates a [`Probe1`] holds; a read with more is walked again to report them.
+const PROBE1_IDS: usize = 16;
+
+/// One cache line of the depth-1 deletion table: 8 slots, aligned so that a probe's home line
+/// is one line of memory.
+#[derive(Clone, Copy)]
+#[repr(C, align(64))]
+struct Line([u64; 8]);
 
 /// The edit candidate of entry `id` whose by-id word (plate and attribute flags) is `word`.
 #[inline]
@@ -959,8 +1018,11 @@ fn deletions_from(s: &[u8], k: u8, from: usize, f: &mut impl FnMut(&[u8])) {
 /// code << 32 | entry id`: the string's hash fingerprint ([`d1_fingerprint`], masked by
 /// `fp_mask`), the deleted position ([`D1_NONE`] for the plate itself) and character's 6-bit
 /// code, so that a probe rebuilds the entry ([`d1_within_one`]). Never `u64::MAX` (a code is at
-/// most 36).
-fn build_deletions1<'a>(keys: impl Iterator<Item = &'a PlateOrPattern>, fp_mask: u64) -> (u32, Vec<u64>) {
+/// most 36). Slots come in 64-byte lines: a string's probe starts at the first slot of the line
+/// numbered by the high bits of its hash (its fingerprint is the low bits) and goes on, linear
+/// probing, to the first empty slot; at 3/4 of the slots filled at most, nearly every run ends
+/// in its home line.
+fn build_deletions1<'a>(keys: impl Iterator<Item = &'a PlateOrPattern>, fp_mask: u64) -> (u32, Vec<Line>) {
     let mut items: Vec<(u64, u64)> = Vec::new();
     for (id, key) in keys.enumerate() {
         let PlateOrPattern::Plate(p) = key else { continue };
@@ -979,17 +1041,18 @@ fn build_deletions1<'a>(keys: impl Iterator<Item = &'a PlateOrPattern>, fp_mask:
             prev = c;
         }
     }
-    let bits = slot_bits(items.len());
-    let mask = (1usize << bits) - 1;
-    let mut table = vec![u64::MAX; 1 << bits];
+    // Lines: 8 slots each, at least 2, at most 3/4 of the slots filled.
+    let line_bits = slot_bits(items.len()).max(4) - 3;
+    let mask = (8usize << line_bits) - 1;
+    let mut table = vec![Line([u64::MAX; 8]); 1 << line_bits];
     for (h, slot) in items {
-        let mut i = (h >> (64 - bits)) as usize;
-        while table[i] != u64::MAX {
+        let mut i = ((h >> (64 - line_bits)) as usize) << 3;
+        while table[i >> 3].0[i & 7] != u64::MAX {
             i = (i + 1) & mask;
         }
-        table[i] = slot;
+        table[i >> 3].0[i & 7] = slot;
     }
-    (bits, table)
+    (line_bits, table)
 }
 
 /// Builds the deletion table of the plate keys.
@@ -1399,6 +1462,8 @@ mod tests {
                 members,
                 del_bits: 0,
                 del: Vec::new(),
+                del1_bits: 0,
+                del1: Vec::new(),
                 del_fp: D1_FP_MASK,
                 plates: Vec::new(),
                 lengths: 0,
@@ -1560,8 +1625,8 @@ mod tests {
     fn colliding_index(keys: &[PlateOrPattern], params: &IndexParams) -> Index {
         let mut index = Index::build(keys, params.clone());
         let (bits, del) = build_deletions1(keys.iter(), 0);
-        index.del_bits = bits;
-        index.del = del;
+        index.del1_bits = bits;
+        index.del1 = del;
         index.del_fp = 0;
         index
     }
@@ -1603,6 +1668,22 @@ mod tests {
                 .collect();
             assert_eq!(got, want, "{read}");
         }
+        // A read within one edit of more entries than a probe holds: every one is reported.
+        let mut keys = Vec::new();
+        for at in 0..6 {
+            for c in ["Q", "R", "S", "T", "U"] {
+                let mut text = String::from("7ABX19");
+                text.replace_range(at..=at, c);
+                keys.push(PlateOrPattern::Plate(text.parse().unwrap()));
+            }
+        }
+        let index = Index::build(&keys, params.clone());
+        let (_, edits) = probe(&index, &params.confusion, "7ABX19".parse().unwrap(), 1);
+        let mut got: Vec<u32> = edits.iter().map(|e| e.0).collect();
+        got.sort_unstable();
+        got.dedup();
+        assert!(keys.len() > PROBE1_IDS);
+        assert_eq!(got, (0..keys.len() as u32).collect::<Vec<_>>());
         for text in ["A", "7ABC123", "ABCDEFGHJK", "AAB"] {
             let plate: Plate = text.parse().unwrap();
             for at in 0..plate.len() {

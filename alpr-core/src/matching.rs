@@ -622,9 +622,10 @@ impl Matcher {
 
     /// [`Matcher::batch`] under `max_edits = 1`, in blocks of [`EDITS1_BLOCK`] reads: each
     /// block's reads prepared and their probes of every depth-1 list computed, then all their
-    /// first loads issued together, then each read finished and its hits appended. The loads of
-    /// one read are already issued together; this overlaps those of several reads, so that a
-    /// block waits for memory about once instead of once a read. Same hits, same order.
+    /// first loads issued together, then all their walks (which load the candidates' plates),
+    /// then each read finished and its hits appended. The loads of one read are already issued
+    /// together; this overlaps those of several reads, so that a block waits for memory about
+    /// twice instead of twice a read. Same hits, same order.
     fn batch_edits1<'r, R: std::borrow::Borrow<Read<'r>>, E: From<Error>>(
         &self,
         lists: &[(&Arc<ListVersion>, Cow<'_, Index>)],
@@ -668,6 +669,11 @@ impl Matcher {
             for (probe, (_, index)) in probes.iter_mut().zip(lists.iter().cycle()) {
                 if let Some(probe) = probe {
                     index.probe1_load(probe);
+                }
+            }
+            for (probe, (_, index)) in probes.iter_mut().zip(lists.iter().cycle()) {
+                if let Some(probe) = probe {
+                    index.probe1_walk(probe);
                 }
             }
             for (b, (i, read, prepared)) in block.iter().enumerate() {
