@@ -698,6 +698,7 @@ impl Index {
         let mut probe = self.probe1(read_key, read);
         self.probe1_load(&mut probe);
         self.probe1_walk(&mut probe);
+        self.probe1_words(&mut probe);
         self.probe1_finish(&probe, f);
     }
 
@@ -780,26 +781,39 @@ impl Index {
     /// on average): one cache line a string.
     #[inline]
     fn d1_walk(&self, p: &Probe1, mut f: impl FnMut(u32)) {
-        let mask = (self.del1.len() << 3) - 1;
+        let last_line = self.del1.len() - 1;
         let n = usize::from(p.n);
         for k in 0..usize::from(p.count) {
             let fp = d1_fingerprint(p.hashes[k]) & self.del_fp;
             let s = p.strs[k];
-            let mut i = self.d1_home(p.hashes[k]);
-            let mut v = p.firsts[k];
-            while v != u64::MAX {
-                if v & self.del_fp == fp && (k == n || d1_within_one(p.packed, s, v)) {
-                    f(v as u32);
+            let mut line = (p.hashes[k] >> (64 - self.del1_bits)) as usize;
+            loop {
+                // A whole line at once, without a branch a slot: which slots are empty, which
+                // have the string's fingerprint; the run is the slots before the first empty one.
+                let slots = &self.del1[line].0;
+                let (mut empty, mut same) = (0u32, 0u32);
+                for (j, &v) in slots.iter().enumerate() {
+                    empty |= u32::from(v == u64::MAX) << j;
+                    same |= u32::from(v & self.del_fp == fp) << j;
                 }
-                i = (i + 1) & mask;
-                v = self.d1_slot(i);
+                let mut m = same & (empty & empty.wrapping_neg()).wrapping_sub(1);
+                while m != 0 {
+                    let v = slots[m.trailing_zeros() as usize];
+                    if k == n || d1_within_one(p.packed, s, v) {
+                        f(v as u32);
+                    }
+                    m &= m - 1;
+                }
+                if empty != 0 {
+                    break;
+                }
+                line = (line + 1) & last_line;
             }
         }
     }
 
-    /// A probe's third step: the walks ([`Index::d1_walk`]); the candidates' by-id words
-    /// (plate and attribute flags) loaded into the probe, the first [`PROBE1_IDS`] of them
-    /// (independent loads again; a batch walks a block of reads before finishing any).
+    /// A probe's third step: the walks ([`Index::d1_walk`]), the distinct candidates' ids kept
+    /// in the probe (the first [`PROBE1_IDS`]; all are counted).
     #[inline]
     pub(crate) fn probe1_walk(&self, p: &mut Probe1) {
         let (mut ids, mut n_ids) = ([0u32; PROBE1_IDS], 0usize);
@@ -813,8 +827,15 @@ impl Index {
         });
         p.ids = ids;
         p.n_ids = n_ids.min(usize::from(u8::MAX)) as u8;
-        for k in 0..n_ids.min(PROBE1_IDS) {
-            p.words[k] = self.plates[ids[k] as usize];
+    }
+
+    /// A probe's fourth step: the candidates' by-id words (plate and attribute flags), the
+    /// first [`PROBE1_IDS`] of them, loaded into the probe (independent loads again; a batch
+    /// runs this step for a block of reads before finishing any).
+    #[inline]
+    pub(crate) fn probe1_words(&self, p: &mut Probe1) {
+        for k in 0..usize::from(p.n_ids).min(PROBE1_IDS) {
+            p.words[k] = self.plates[p.ids[k] as usize];
         }
     }
 
@@ -861,10 +882,11 @@ impl Index {
 /// The most strings a depth-1 probe looks up: a read's 10 single deletions and itself.
 const PROBES1: usize = PLATE_MAX_LEN + 1;
 
-/// One read's probe of a depth-1 deletion table, in three steps that a batch interleaves across
+/// One read's probe of a depth-1 deletion table, in steps that a batch interleaves across
 /// reads: [`Index::probe1`] (hashes, no load), [`Index::probe1_load`] (the first loads, all
-/// independent), [`Index::probe1_finish`] (the walks and the candidates). Valid only with the
-/// index that made it.
+/// independent), [`Index::probe1_walk`] (the walks, in lines already loaded),
+/// [`Index::probe1_words`] (the candidates' plates, independent loads),
+/// [`Index::probe1_finish`] (reporting). Valid only with the index that made it.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Probe1 {
     read_key: u64,

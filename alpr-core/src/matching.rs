@@ -622,8 +622,8 @@ impl Matcher {
 
     /// [`Matcher::batch`] under `max_edits = 1`, in blocks of [`EDITS1_BLOCK`] reads: each
     /// block's reads prepared and their probes of every depth-1 list computed, then all their
-    /// first loads issued together, then all their walks (which load the candidates' plates),
-    /// then each read finished and its hits appended. The loads of one read are already issued
+    /// first loads issued together, then all their walks, then their candidates' plates loaded
+    /// together, then each read finished and its hits appended. The loads of one read are already issued
     /// together; this overlaps those of several reads, so that a block waits for memory about
     /// twice instead of twice a read. Same hits, same order.
     fn batch_edits1<'r, R: std::borrow::Borrow<Read<'r>>, E: From<Error>>(
@@ -674,6 +674,11 @@ impl Matcher {
             for (probe, (_, index)) in probes.iter_mut().zip(lists.iter().cycle()) {
                 if let Some(probe) = probe {
                     index.probe1_walk(probe);
+                }
+            }
+            for (probe, (_, index)) in probes.iter_mut().zip(lists.iter().cycle()) {
+                if let Some(probe) = probe {
+                    index.probe1_words(probe);
                 }
             }
             for (b, (i, read, prepared)) in block.iter().enumerate() {
@@ -829,7 +834,7 @@ impl Matcher {
 /// Reads a batch under `max_edits = 1` probes together ([`Matcher::batch_edits1`]): enough
 /// to keep the CPU's misses in flight (each read issues up to 12 loads), few enough that their
 /// lines are still in the L1 cache when the block is finished.
-const EDITS1_BLOCK: usize = 8;
+const EDITS1_BLOCK: usize = 16;
 
 /// The packed plates of one read's hits, in the order they were found (0 for a pattern), so
 /// that ordering the hits of plate entries compares plates without reading the entries (a
