@@ -30,6 +30,17 @@
 //!   when no plate is one character longer, since it could then only find exact matches), then
 //!   the look-alike home tag and every deletion string's first slot loaded together (one memory
 //!   latency, not nine), then the walks, then the candidates' plates loaded together.
+//!
+//!   Under `max_edits = 1` (the common setting) the table is laid out for verifying without a
+//!   second memory round trip ([`Probe1`]): a slot also holds the position and the 6-bit code of
+//!   the character deleted from its entry, so a read rebuilds each candidate from its own
+//!   deletion string in registers and loads the plate of only those within one edit (the true
+//!   hits, to confirm them: a fingerprint collision costs a load, never a wrong hit). Its
+//!   fingerprint (22 bits) is taken from hash bits disjoint from the slot number's. Slots come in
+//!   64-byte lines and a probe starts at its home line's first slot, so a string's run is
+//!   nearly always one cache line, scanned without a branch a slot. A batch runs each step of
+//!   the probe for a block of reads before the next step, so that the misses of several reads
+//!   overlap (the matcher's `match_batch`).
 //! - **Pattern table**: each pattern is filed under an *anchor*, its literals at places fixed
 //!   from the start or from the end of the plate (and its length when it has no `*`): a read
 //!   probes each anchor shape in use with its characters at those places, so that a candidate is
@@ -42,9 +53,9 @@
 //!
 //! Memory, for a list of n plates: ≈ 13·2^⌈log2(1.33 n)⌉ + 12 n bytes for the look-alike table
 //! (about 39 bytes per entry at 1,000,000), plus 8·2^⌈log2(1.33 d)⌉ for d (deletion string,
-//! entry) pairs (d ≈ 7.5 n for 6- and 7-character plates and `max_edits = 1`: 2^24 slots,
-//! 128 MiB, at 1,000,000) and 8 n for the plates by id when edits are on (≈ 181 bytes per entry
-//! in all at 1,000,000).
+//! entry) pairs (d ≈ 7.5 n for 6- and 7-character plates and `max_edits = 1`, a plate's
+//! equal deletions filed once: 2^24 slots, 128 MiB, at 1,000,000) and 8 n for the plates by id
+//! when edits are on (≈ 181 bytes per entry in all at 1,000,000).
 
 use std::collections::HashMap;
 
@@ -483,12 +494,12 @@ impl Index {
         let (tags, slots, members) = lookalike_table(&plates, &params.confusion, bits, threads);
         drop(plates);
 
-        let (mut del_bits, mut del, mut del1_bits, mut del1) = (0, Vec::new(), 0, Vec::new());
+        let (mut deep, mut depth1) = ((0, Vec::new()), (0, Vec::new()));
         let by_id = if params.max_edits > 0 {
             if params.max_edits == 1 {
-                (del1_bits, del1) = build_deletions1(keys.clone(), D1_FP_MASK);
+                depth1 = build_deletions1(keys.clone(), D1_FP_MASK);
             } else {
-                (del_bits, del) = build_deletions(keys.clone(), params.max_edits);
+                deep = build_deletions(keys.clone(), params.max_edits);
             }
             items
                 .map(|k| match k.key() {
@@ -506,10 +517,10 @@ impl Index {
             tags,
             slots,
             members,
-            del_bits,
-            del,
-            del1_bits,
-            del1,
+            del_bits: deep.0,
+            del: deep.1,
+            del1_bits: depth1.0,
+            del1: depth1.1,
             del_fp: D1_FP_MASK,
             plates: by_id,
             lengths,
@@ -726,7 +737,7 @@ impl Index {
             n_ids: 0,
             strs: [0; PROBES1],
             hashes: [0; PROBES1],
-            firsts: [0; PROBES1],
+            touched: 0,
             ids: [0; PROBE1_IDS],
             words: [0; PROBE1_IDS],
         };
@@ -757,17 +768,20 @@ impl Index {
         self.del1[i >> 3].0[i & 7]
     }
 
-    /// A probe's second step: the look-alike home tag and the first slot of every probe
-    /// string's cache line, loaded into the probe (independent loads the CPU overlaps; a batch
-    /// runs this step for a block of reads before walking any, so that their misses overlap too).
+    /// A probe's second step: the look-alike home tag (kept in the probe) and the first slot of
+    /// every probe string's home line, loaded (independent loads the CPU overlaps, bringing the
+    /// lines the walk reads into the cache; a batch runs this step for a block of reads before
+    /// walking any, so that their misses overlap too).
     #[inline]
     pub(crate) fn probe1_load(&self, p: &mut Probe1) {
         if let Some(&t) = self.tags.get(p.look_home) {
             p.look_first = t;
         }
+        let mut touched = 0;
         for k in 0..usize::from(p.count) {
-            p.firsts[k] = self.d1_slot(self.d1_home(p.hashes[k]));
+            touched ^= self.d1_slot(self.d1_home(p.hashes[k]));
         }
+        p.touched = touched;
     }
 
     /// Calls `f(id)` for every slot of the probe's strings whose entry may be within one edit
@@ -780,6 +794,7 @@ impl Index {
     /// slot of its home line, which nearly always holds its whole run (3.6 slots of 8 filled
     /// on average): one cache line a string.
     #[inline]
+    #[allow(clippy::many_single_char_names)] // p, f, n, k, s, m: probe, callback, lengths, masks.
     fn d1_walk(&self, p: &Probe1, mut f: impl FnMut(u32)) {
         let last_line = self.del1.len() - 1;
         let n = usize::from(p.n);
@@ -903,8 +918,9 @@ pub(crate) struct Probe1 {
     n_ids: u8,
     strs: [u64; PROBES1],
     hashes: [u64; PROBES1],
-    /// The first slot of each string's home line.
-    firsts: [u64; PROBES1],
+    /// The xor of the first slot of each string's home line and of the look-alike home tag: the
+    /// loads of [`Index::probe1_load`], kept only so that they are made.
+    touched: u64,
     ids: [u32; PROBE1_IDS],
     words: [u64; PROBE1_IDS],
 }
@@ -949,8 +965,7 @@ fn d1_fingerprint(h: u64) -> u64 {
 /// Whether the entry of depth-1 slot `v`, rebuilt from the probe string `s` (the read `read`
 /// without one character), may be within one edit of the read: an entry filed under its own
 /// plate is `s`, one edit away; otherwise the entry is `s` with the slot's character put back at
-/// the slot's position, the read's length, checked as [`crate::matching::within_one_packed`]
-/// does. Garbage in a colliding slot only rebuilds some other string (never a panic).
+/// the slot's position, the read's length, checked as the matcher's `within_one_packed` does. Garbage in a colliding slot only rebuilds some other string (never a panic).
 #[inline]
 fn d1_within_one(read: u64, s: u64, v: u64) -> bool {
     let at = (v >> D1_POS_SHIFT) & 0xF;
@@ -1057,7 +1072,8 @@ fn build_deletions1<'a>(keys: impl Iterator<Item = &'a PlateOrPattern>, fp_mask:
             let c = p.code_at(j);
             if c != prev {
                 let h = mix(delete_packed(packed, j));
-                let slot = d1_fingerprint(h) & fp_mask | (j as u64) << D1_POS_SHIFT | u64::from(c) << D1_CODE_SHIFT | id;
+                let slot =
+                    d1_fingerprint(h) & fp_mask | (j as u64) << D1_POS_SHIFT | u64::from(c) << D1_CODE_SHIFT | id;
                 items.push((h, slot));
             }
             prev = c;
@@ -1683,7 +1699,9 @@ mod tests {
             got.dedup();
             let want: Vec<u32> = (0..keys.len() as u32)
                 .filter(|&id| {
-                    let PlateOrPattern::Plate(p) = &keys[id as usize] else { return false };
+                    let PlateOrPattern::Plate(p) = &keys[id as usize] else {
+                        return false;
+                    };
                     let (pc, pn) = codes_of(*p);
                     lev(&rc[..rn], &pc[..pn]) <= 1
                 })
@@ -1710,24 +1728,28 @@ mod tests {
             let plate: Plate = text.parse().unwrap();
             for at in 0..plate.len() {
                 let s = delete_packed(plate.packed(), at);
-                assert_eq!(insert_packed(s, at, u64::from(plate.code_at(at))), plate.packed(), "{text} {at}");
+                assert_eq!(
+                    insert_packed(s, at, u64::from(plate.code_at(at))),
+                    plate.packed(),
+                    "{text} {at}"
+                );
             }
         }
     }
 
     proptest::proptest! {
         /// With every fingerprint forced to collide, the depth-1 probe still reports every plate
-        /// entry within one edit of the read, each with its true plate, and every candidate it
-        /// reports that is not within one edit is one the matcher's classification of that true
-        /// plate rejects: the hits are the Levenshtein oracle's.
+        /// entry within one edit of the read, each with its true plate (the plate the matcher
+        /// classifies), so that the candidates whose true plate is within one edit, the hits
+        /// under `max_edits = 1`, are exactly the Levenshtein oracle's: a collision that gets
+        /// past the rebuild check costs a load and is then rejected, never a wrong hit.
         #[test]
         fn colliding_fingerprints_never_change_the_hits(
             plates in proptest::collection::vec("[AB12O0]{1,8}", 1..80),
             read in "[AB12O0]{1,9}",
         ) {
-            let policy = Policy { max_edits: 1, min_edit_length: 0, ..Policy::sacramento() };
+            let policy = Policy { max_edits: 1, ..Policy::sacramento() };
             let params = IndexParams::of(&policy);
-            let matcher = crate::matching::Matcher::new(std::sync::Arc::new(policy));
             let keys: Vec<PlateOrPattern> = plates.iter().map(|p| PlateOrPattern::Plate(p.parse().unwrap())).collect();
             let read: Plate = read.parse().unwrap();
             let (rc, rn) = codes_of(read);
@@ -1747,7 +1769,10 @@ mod tests {
                     .iter()
                     .map(|&(id, p)| (id, p))
                     .chain(edits.iter().map(|&(id, p, _)| (id, p)))
-                    .filter(|&(_, p)| matcher.classify(p, read, &rc[..rn]).is_some())
+                    .filter(|&(_, p)| {
+                        let (pc, pn) = codes_of(p);
+                        lev(&rc[..rn], &pc[..pn]) <= 1
+                    })
                     .map(|(id, _)| id)
                     .collect();
                 hits.sort_unstable();

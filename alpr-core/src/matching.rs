@@ -662,7 +662,8 @@ impl Matcher {
             for (_, _, prepared) in &block {
                 for (_, index) in lists {
                     probes.push(
-                        (index.has_edits1() && prepared.n >= min_len).then(|| index.probe1(prepared.key, prepared.plate)),
+                        (index.has_edits1() && prepared.n >= min_len)
+                            .then(|| index.probe1(prepared.key, prepared.plate)),
                     );
                 }
             }
