@@ -428,8 +428,9 @@ pub struct Index {
     /// deleted position and character, entry id; `u64::MAX` = empty), `2^del1_bits` of them.
     del1_bits: u32,
     del1: Vec<Line>,
-    /// The fingerprint bits of a depth-1 slot that are compared ([`D1_FP_MASK`]; 0 in a test
-    /// that forces every fingerprint to collide).
+    /// The fingerprint bits a depth-1 probe takes from its string's hash: all of them
+    /// ([`D1_FP_MASK`]); none in a test whose table files every slot with fingerprint 0, so that
+    /// every fingerprint collides.
     del_fp: u64,
     /// With a deletion table: each entry's packed plate by entry id (0 for a pattern), so that an
     /// edit candidate is verified from an 8-byte array instead of its entry.
@@ -803,15 +804,15 @@ impl Index {
             let s = p.strs[k];
             let mut line = (p.hashes[k] >> (64 - self.del1_bits)) as usize;
             loop {
-                // A whole line at once, without a branch a slot: which slots are empty, which
-                // have the string's fingerprint; the run is the slots before the first empty one.
+                // A whole line at once, without a branch a slot: which slots have the string's
+                // fingerprint (never an empty one). A line's filled slots are a prefix of it
+                // (every insertion goes to the first empty slot from some line's start), so the
+                // run goes on into the next line only when the last slot is filled.
                 let slots = &self.del1[line].0;
-                let (mut empty, mut same) = (0u32, 0u32);
+                let mut m = 0u32;
                 for (j, &v) in slots.iter().enumerate() {
-                    empty |= u32::from(v == u64::MAX) << j;
-                    same |= u32::from(v & self.del_fp == fp) << j;
+                    m |= u32::from(v & D1_FP_MASK == fp) << j;
                 }
-                let mut m = same & (empty & empty.wrapping_neg()).wrapping_sub(1);
                 while m != 0 {
                     let v = slots[m.trailing_zeros() as usize];
                     if k == n || d1_within_one(p.packed, s, v) {
@@ -819,7 +820,7 @@ impl Index {
                     }
                     m &= m - 1;
                 }
-                if empty != 0 {
+                if slots[7] == u64::MAX {
                     break;
                 }
                 line = (line + 1) & last_line;
@@ -956,10 +957,12 @@ const D1_FP_MASK: u64 = !0 << D1_FP_SHIFT;
 /// The deleted position of an entry filed under its own plate (positions are 0..10).
 const D1_NONE: u64 = 15;
 
-/// The fingerprint bits of a depth-1 slot for a string of hash `h`.
+/// The fingerprint bits of a depth-1 slot for a string of hash `h`: its low 22 bits, never all
+/// ones (those of an empty slot, so that no empty slot matches a fingerprint).
 #[inline]
 fn d1_fingerprint(h: u64) -> u64 {
-    h << D1_FP_SHIFT
+    let fp = h << D1_FP_SHIFT;
+    fp ^ u64::from(fp == D1_FP_MASK) << D1_FP_SHIFT
 }
 
 /// Whether the entry of depth-1 slot `v`, rebuilt from the probe string `s` (the read `read`
