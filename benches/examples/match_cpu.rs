@@ -3,7 +3,7 @@
 //! Criterion's wall-clock medians on a machine whose load average is several times its core count
 //! mostly measure the scheduler. This runs the same workloads (the `matching` bench's data: a
 //! 1,000,000-plate list, its reads, 10,000 patterns) round-robin, each round timing every variant
-//! over the same 819,200 reads (edits1 and edits1_batch: 102,400) by this thread's CPU time (`/proc/thread-self/schedstat`, which counts in scheduler ticks here, so a
+//! over the same 819,200 reads (the probe 4 times; edits1 and edits1_batch: 409,600) by this thread's CPU time (`/proc/thread-self/schedstat`, which counts in scheduler ticks here, so a
 //! round must be long), and
 //! prints each variant's median per read and its ratio to the bare hashbrown probe measured in the
 //! same rounds (and the C ABI against the Rust API).
@@ -34,6 +34,11 @@ use alpr_core::{Pattern, Plate, PlateOrPattern, Policy, time};
 const NOW_MS: i64 = 1_795_800_000_000;
 const CHUNK: usize = 4096;
 const PER_ROUND: usize = 200 * CHUNK;
+/// Reads a round of the edit-distance variants (4 and 9).
+const EDITS_PER_ROUND: usize = PER_ROUND / 2;
+/// Passes a round of the bare probe makes over its reads: the thread's CPU time counts in
+/// scheduler ticks (4 ms here), so a round must last many of them (≈ 110 ms at 34 ns a read).
+const PROBE_PASSES: usize = 4;
 
 /// CPU time of this thread, nanoseconds (first field of schedstat).
 fn cpu_ns() -> u64 {
@@ -196,10 +201,13 @@ fn main() {
             let mut k = 0usize;
             match v {
                 0 => {
-                    for r in strs {
-                        k += usize::from(
-                            Plate::from_canonical(black_box(r).as_bytes()).is_some_and(|p| set.contains(&p.packed())),
-                        );
+                    for _ in 0..PROBE_PASSES {
+                        for r in strs {
+                            k += usize::from(
+                                Plate::from_canonical(black_box(r).as_bytes())
+                                    .is_some_and(|p| set.contains(&p.packed())),
+                            );
+                        }
                     }
                 }
                 1 => {
@@ -222,7 +230,7 @@ fn main() {
                     }
                 }
                 4 => {
-                    for r in &strs[..PER_ROUND / 8] {
+                    for r in &strs[..EDITS_PER_ROUND] {
                         k += m_edits
                             .match_read(&snap, &Read::new(black_box(r), now), now)
                             .map_or(0, |h| h.len());
@@ -250,7 +258,7 @@ fn main() {
                     }
                 }
                 9 => {
-                    for c in rs[..PER_ROUND / 8].chunks(CHUNK) {
+                    for c in rs[..EDITS_PER_ROUND].chunks(CHUNK) {
                         k += m_edits.match_batch(&snap, black_box(c), now).hits.len();
                     }
                 }
@@ -276,7 +284,11 @@ fn main() {
                 }
             }
             black_box(k);
-            let per = if v == 4 || v == 9 { PER_ROUND / 8 } else { PER_ROUND };
+            let per = match v {
+                0 => PROBE_PASSES * PER_ROUND,
+                4 | 9 => EDITS_PER_ROUND,
+                _ => PER_ROUND,
+            };
             t.push((cpu_ns() - t0) as f64 / per as f64);
         }
     }
@@ -287,8 +299,7 @@ fn main() {
     };
     let med: Vec<f64> = times.iter().map(|t| median(t)).collect();
     println!(
-        "{rounds} rounds of {PER_ROUND} reads (edits1: {}), CPU ns a read (median)",
-        PER_ROUND / 8
+        "{rounds} rounds of {PER_ROUND} reads (probe: {PROBE_PASSES} passes; edits1 and edits1_batch: {EDITS_PER_ROUND}), CPU ns a read (median)"
     );
     for (i, name) in names.iter().enumerate() {
         let peer = match i {
