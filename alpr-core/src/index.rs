@@ -32,7 +32,7 @@
 //!   latency, not nine), then the walks, then the candidates' plates loaded together.
 //!
 //!   Under `max_edits = 1` (the common setting) the table is laid out for verifying without a
-//!   second memory round trip ([`Probe1`]): a slot also holds the position and the 6-bit code of
+//!   second memory round trip (`Probe1`): a slot also holds the position and the 6-bit code of
 //!   the character deleted from its entry, so a read rebuilds each candidate from its own
 //!   deletion string in registers and loads the plate of only those within one edit (the true
 //!   hits, to confirm them: a fingerprint collision costs a load, never a wrong hit). Its
@@ -587,6 +587,9 @@ impl Index {
     /// Calls `f` with every look-alike candidate of the read (as [`Index::lookalikes`]), then
     /// with every plate entry sharing a deletion string (up to `max_edits` deletions) with the
     /// read; an edit candidate may be reported more than once, and may also be a look-alike one.
+    /// On a depth-1 table (an index built with `max_edits = 1`), the edit candidates are those
+    /// sharing a deletion string that may be within one edit of the read, each with its true
+    /// plate ([`Index::probe1_finish`]).
     ///
     /// In passes of independent loads the CPU overlaps: the look-alike table's home tag and the
     /// first deletion slot of every deletion string (one memory latency for all of them, not
@@ -594,11 +597,11 @@ impl Index {
     /// the dense by-id array.
     #[allow(clippy::many_single_char_names)] // Slot arithmetic: i, h, v are the usual names.
     pub(crate) fn lookalikes_and_edits(&self, read_key: u64, read: Plate, max_edits: u8, mut f: impl FnMut(Candidate)) {
-        let look_home = (!self.members.is_empty()).then(|| (mix(read_key) >> (64 - self.bits)) as usize);
         if self.has_edits1() {
             self.edits1(read_key, read, f);
             return;
         }
+        let look_home = (!self.members.is_empty()).then(|| (mix(read_key) >> (64 - self.bits)) as usize);
         if self.del.is_empty() {
             if let Some(s) = look_home {
                 self.lookalikes_from(read_key, s, self.tags[s], |id, p| f(Candidate::Lookalike(id, p)));
