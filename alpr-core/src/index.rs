@@ -30,6 +30,17 @@
 //!   when no plate is one character longer, since it could then only find exact matches), then
 //!   the look-alike home tag and every deletion string's first slot loaded together (one memory
 //!   latency, not nine), then the walks, then the candidates' plates loaded together.
+//!
+//!   Under `max_edits = 1` (the common setting) the table is laid out for verifying without a
+//!   second memory round trip (`Probe1`): a slot also holds the position and the 6-bit code of
+//!   the character deleted from its entry, so a read rebuilds each candidate from its own
+//!   deletion string in registers and loads the plate of only those within one edit (the true
+//!   hits, to confirm them: a fingerprint collision costs a load, never a wrong hit). Its
+//!   fingerprint (22 bits) is taken from hash bits disjoint from the slot number's. Slots come in
+//!   64-byte lines and a probe starts at its home line's first slot, so a string's run is
+//!   nearly always one cache line, scanned without a branch a slot. A batch runs each step of
+//!   the probe for a block of reads before the next step, so that the misses of several reads
+//!   overlap (the matcher's `match_batch`).
 //! - **Pattern table**: each pattern is filed under an *anchor*, its literals at places fixed
 //!   from the start or from the end of the plate (and its length when it has no `*`): a read
 //!   probes each anchor shape in use with its characters at those places, so that a candidate is
@@ -42,9 +53,9 @@
 //!
 //! Memory, for a list of n plates: ≈ 13·2^⌈log2(1.33 n)⌉ + 12 n bytes for the look-alike table
 //! (about 39 bytes per entry at 1,000,000), plus 8·2^⌈log2(1.33 d)⌉ for d (deletion string,
-//! entry) pairs (d ≈ 7.5 n for 6- and 7-character plates and `max_edits = 1`: 2^24 slots,
-//! 128 MiB, at 1,000,000) and 8 n for the plates by id when edits are on (≈ 181 bytes per entry
-//! in all at 1,000,000).
+//! entry) pairs (d ≈ 7.5 n for 6- and 7-character plates and `max_edits = 1`, a plate's
+//! equal deletions filed once: 2^24 slots, 128 MiB, at 1,000,000) and 8 n for the plates by id
+//! when edits are on (≈ 181 bytes per entry in all at 1,000,000).
 
 use std::collections::HashMap;
 
@@ -409,9 +420,18 @@ pub struct Index {
     tags: Vec<u8>,
     slots: Vec<Slot>,
     members: Vec<Member>,
-    /// Deletion table: `fingerprint << 32 | entry id`, `u64::MAX` = empty.
+    /// Deletion table under `max_edits >= 2`: `fingerprint << 32 | entry id`, `u64::MAX` =
+    /// empty ([`build_deletions`]).
     del_bits: u32,
     del: Vec<u64>,
+    /// Deletion table under `max_edits = 1`, in cache lines ([`build_deletions1`]: fingerprint,
+    /// deleted position and character, entry id; `u64::MAX` = empty), `2^del1_bits` of them.
+    del1_bits: u32,
+    del1: Vec<Line>,
+    /// The fingerprint bits a depth-1 probe takes from its string's hash: all of them
+    /// ([`D1_FP_MASK`]); none in a test whose table files every slot with fingerprint 0, so that
+    /// every fingerprint collides.
+    del_fp: u64,
     /// With a deletion table: each entry's packed plate by entry id (0 for a pattern), so that an
     /// edit candidate is verified from an 8-byte array instead of its entry.
     plates: Vec<u64>,
@@ -425,7 +445,7 @@ impl std::fmt::Debug for Index {
         f.debug_struct("Index")
             .field("members", &self.members.len())
             .field("slots", &self.slots.len())
-            .field("deletion_slots", &self.del.len())
+            .field("deletion_slots", &(self.del.len() + 8 * self.del1.len()))
             .field("patterns", &self.patterns.len())
             .finish_non_exhaustive()
     }
@@ -475,17 +495,21 @@ impl Index {
         let (tags, slots, members) = lookalike_table(&plates, &params.confusion, bits, threads);
         drop(plates);
 
-        let (del_bits, del, by_id) = if params.max_edits > 0 {
-            let (b, d) = build_deletions(keys.clone(), params.max_edits);
-            let by_id = items
+        let (mut deep, mut depth1) = ((0, Vec::new()), (0, Vec::new()));
+        let by_id = if params.max_edits > 0 {
+            if params.max_edits == 1 {
+                depth1 = build_deletions1(keys.clone(), D1_FP_MASK);
+            } else {
+                deep = build_deletions(keys.clone(), params.max_edits);
+            }
+            items
                 .map(|k| match k.key() {
                     PlateOrPattern::Plate(p) => p.packed() | u64::from(k.attrs()) << ATTR_SHIFT,
                     PlateOrPattern::Pattern(_) => 0,
                 })
-                .collect();
-            (b, d, by_id)
+                .collect()
         } else {
-            (0, Vec::new(), Vec::new())
+            Vec::new()
         };
         let patterns = PatternIndex::build(keys);
         Index {
@@ -494,8 +518,11 @@ impl Index {
             tags,
             slots,
             members,
-            del_bits,
-            del,
+            del_bits: deep.0,
+            del: deep.1,
+            del1_bits: depth1.0,
+            del1: depth1.1,
+            del_fp: D1_FP_MASK,
             plates: by_id,
             lengths,
             patterns,
@@ -513,6 +540,7 @@ impl Index {
             + self.slots.capacity() * std::mem::size_of::<Slot>()
             + self.members.capacity() * std::mem::size_of::<Member>()
             + self.del.capacity() * 8
+            + self.del1.capacity() * std::mem::size_of::<Line>()
             + self.plates.capacity() * 8
             + self.patterns.heap_bytes()
     }
@@ -571,6 +599,9 @@ impl Index {
     /// Calls `f` with every look-alike candidate of the read (as [`Index::lookalikes`]), then
     /// with every plate entry sharing a deletion string (up to `max_edits` deletions) with the
     /// read; an edit candidate may be reported more than once, and may also be a look-alike one.
+    /// On a depth-1 table (an index built with `max_edits = 1`), the edit candidates are those
+    /// sharing a deletion string that may be within one edit of the read, each with its true
+    /// plate ([`Index::probe1_finish`]).
     ///
     /// In passes of independent loads the CPU overlaps: the look-alike table's home tag and the
     /// first deletion slot of every deletion string (one memory latency for all of them, not
@@ -578,6 +609,10 @@ impl Index {
     /// the dense by-id array.
     #[allow(clippy::many_single_char_names)] // Slot arithmetic: i, h, v are the usual names.
     pub(crate) fn lookalikes_and_edits(&self, read_key: u64, read: Plate, max_edits: u8, mut f: impl FnMut(Candidate)) {
+        if self.has_edits1() {
+            self.edits1(read_key, read, f);
+            return;
+        }
         let look_home = (!self.members.is_empty()).then(|| (mix(read_key) >> (64 - self.bits)) as usize);
         if self.del.is_empty() {
             if let Some(s) = look_home {
@@ -683,12 +718,296 @@ impl Index {
         }
     }
 
+    /// [`Index::lookalikes_and_edits`] on a depth-1 deletion table ([`build_deletions1`]): the
+    /// steps of [`Probe1`] in a row.
+    #[inline]
+    fn edits1(&self, read_key: u64, read: Plate, f: impl FnMut(Candidate)) {
+        let mut probe = self.probe1(read_key, read);
+        self.probe1_load(&mut probe);
+        self.probe1_walk(&mut probe);
+        self.probe1_words(&mut probe);
+        self.probe1_finish(&probe, f);
+    }
+
+    /// Whether edit candidates come from a depth-1 deletion table, so that
+    /// [`Index::probe1`] and the steps after it serve `lookalikes_and_edits` (an index built
+    /// with `max_edits = 1`).
+    #[inline]
+    pub(crate) fn has_edits1(&self) -> bool {
+        !self.del1.is_empty()
+    }
+
+    /// A read's depth-1 probe, its first step: the probe strings and their hashes, computed
+    /// without any load (see [`Probe1`]). Only for an index with [`Index::has_edits1`].
+    #[inline]
+    pub(crate) fn probe1(&self, read_key: u64, read: Plate) -> Probe1 {
+        let packed = read.packed();
+        let n = read.len();
+        let mut p = Probe1 {
+            read_key,
+            packed,
+            n: n as u8,
+            count: 0,
+            look_home: usize::MAX,
+            look_first: 0,
+            n_ids: 0,
+            strs: [0; PROBES1],
+            hashes: [0; PROBES1],
+            touched: 0,
+            ids: [0; PROBE1_IDS],
+            words: [0; PROBE1_IDS],
+        };
+        if !self.members.is_empty() {
+            p.look_home = (mix(read_key) >> (64 - self.bits)) as usize;
+        }
+        for (i, s) in p.strs.iter_mut().enumerate().take(n) {
+            *s = delete_packed(packed, i);
+        }
+        p.strs[n] = packed;
+        let count = if self.lengths >> (n + 1) & 1 == 1 { n + 1 } else { n };
+        for k in 0..count {
+            p.hashes[k] = mix(p.strs[k]);
+        }
+        p.count = count as u8;
+        p
+    }
+
+    /// The first slot of the cache line where the depth-1 probe of hash `h` starts.
+    #[inline]
+    fn d1_home(&self, h: u64) -> usize {
+        ((h >> (64 - self.del1_bits)) as usize) << 3
+    }
+
+    /// The depth-1 slot `i` (line `i / 8`, place `i % 8`).
+    #[inline]
+    fn d1_slot(&self, i: usize) -> u64 {
+        self.del1[i >> 3].0[i & 7]
+    }
+
+    /// A probe's second step: the look-alike home tag (kept in the probe) and the first slot of
+    /// every probe string's home line, loaded (independent loads the CPU overlaps, bringing the
+    /// lines the walk reads into the cache; a batch runs this step for a block of reads before
+    /// walking any, so that their misses overlap too).
+    #[inline]
+    pub(crate) fn probe1_load(&self, p: &mut Probe1) {
+        if let Some(&t) = self.tags.get(p.look_home) {
+            p.look_first = t;
+        }
+        let mut touched = 0;
+        for k in 0..usize::from(p.count) {
+            touched ^= self.d1_slot(self.d1_home(p.hashes[k]));
+        }
+        p.touched = touched;
+    }
+
+    /// Calls `f(id)` for every slot of the probe's strings whose entry may be within one edit
+    /// of the read.
+    ///
+    /// A slot whose fingerprint agrees names the deleted position and character of its entry,
+    /// so the entry is rebuilt from the probe string in registers and kept only when it is
+    /// within one edit of the read ([`d1_within_one`]): the many entries sharing a deletion
+    /// string at distance 2 (dense plate formats) cost no load. A probe starts at the first
+    /// slot of its home line, which nearly always holds its whole run (3.6 slots of 8 filled
+    /// on average): one cache line a string.
+    #[inline]
+    #[allow(clippy::many_single_char_names)] // p, f, n, k, s, m: probe, callback, lengths, masks.
+    fn d1_walk(&self, p: &Probe1, mut f: impl FnMut(u32)) {
+        let last_line = self.del1.len() - 1;
+        let n = usize::from(p.n);
+        for k in 0..usize::from(p.count) {
+            let fp = d1_fingerprint(p.hashes[k]) & self.del_fp;
+            let s = p.strs[k];
+            let mut line = (p.hashes[k] >> (64 - self.del1_bits)) as usize;
+            loop {
+                // A whole line at once, without a branch a slot: which slots have the string's
+                // fingerprint (never an empty one). A line's filled slots are a prefix of it
+                // (every insertion goes to the first empty slot from some line's start), so the
+                // run goes on into the next line only when the last slot is filled.
+                let slots = &self.del1[line].0;
+                let mut m = 0u32;
+                for (j, &v) in slots.iter().enumerate() {
+                    m |= u32::from(v & D1_FP_MASK == fp) << j;
+                }
+                while m != 0 {
+                    let v = slots[m.trailing_zeros() as usize];
+                    if k == n || d1_within_one(p.packed, s, v) {
+                        f(v as u32);
+                    }
+                    m &= m - 1;
+                }
+                if slots[7] == u64::MAX {
+                    break;
+                }
+                line = (line + 1) & last_line;
+            }
+        }
+    }
+
+    /// A probe's third step: the walks ([`Index::d1_walk`]), the distinct candidates' ids kept
+    /// in the probe (the first [`PROBE1_IDS`]; all are counted).
+    #[inline]
+    pub(crate) fn probe1_walk(&self, p: &mut Probe1) {
+        let (mut ids, mut n_ids) = ([0u32; PROBE1_IDS], 0usize);
+        self.d1_walk(p, |id| {
+            if !ids[..n_ids.min(PROBE1_IDS)].contains(&id) {
+                if let Some(slot) = ids.get_mut(n_ids) {
+                    *slot = id;
+                }
+                n_ids += 1;
+            }
+        });
+        p.ids = ids;
+        p.n_ids = n_ids.min(usize::from(u8::MAX)) as u8;
+    }
+
+    /// A probe's fourth step: the candidates' by-id words (plate and attribute flags), the
+    /// first [`PROBE1_IDS`] of them, loaded into the probe (independent loads again; a batch
+    /// runs this step for a block of reads before finishing any).
+    #[inline]
+    pub(crate) fn probe1_words(&self, p: &mut Probe1) {
+        for k in 0..usize::from(p.n_ids).min(PROBE1_IDS) {
+            p.words[k] = self.plates[p.ids[k] as usize];
+        }
+    }
+
+    /// A probe's last step: reports the look-alike candidates, then the edit candidates, as
+    /// [`Index::lookalikes_and_edits`] does. Each edit candidate is reported with its true
+    /// plate from the by-id array: a fingerprint collision costs that load, and the caller's
+    /// classification of the true plate decides, so it can never make a wrong hit.
+    #[inline]
+    pub(crate) fn probe1_finish(&self, p: &Probe1, mut f: impl FnMut(Candidate)) {
+        if p.look_home != usize::MAX {
+            self.lookalikes_from(p.read_key, p.look_home, p.look_first, |id, q| {
+                f(Candidate::Lookalike(id, q));
+            });
+        }
+        let kept = usize::from(p.n_ids).min(PROBE1_IDS);
+        for k in 0..kept {
+            f(edit_candidate_of(p.ids[k], p.words[k]));
+        }
+        if usize::from(p.n_ids) > PROBE1_IDS {
+            // More candidates than the probe holds (rare: a read within one edit of many
+            // entries): walk again and report the others (some may come twice).
+            self.d1_walk(p, |id| {
+                if !p.ids.contains(&id) {
+                    f(self.edit_candidate(id));
+                }
+            });
+        }
+    }
+
+    /// The edit candidate of entry `id`, from the by-id array.
+    #[inline]
+    fn edit_candidate(&self, id: u32) -> Candidate {
+        edit_candidate_of(id, self.plates[id as usize])
+    }
+
     /// Proposes the pattern entries the read (its plate and 6-bit codes) may match: calls
     /// `f(entry id, pattern)` for each candidate, a superset of the matches (an entry may come
     /// more than once). The rule decides: [`Compiled::matches_codes`].
     pub(crate) fn pattern_candidates(&self, read: Plate, codes: &[u8], f: impl FnMut(u32, &Compiled)) {
         self.patterns.candidates(read.packed(), codes, f);
     }
+}
+
+/// The most strings a depth-1 probe looks up: a read's 10 single deletions and itself.
+const PROBES1: usize = PLATE_MAX_LEN + 1;
+
+/// One read's probe of a depth-1 deletion table, in steps that a batch interleaves across
+/// reads: [`Index::probe1`] (hashes, no load), [`Index::probe1_load`] (the first loads, all
+/// independent), [`Index::probe1_walk`] (the walks, in lines already loaded),
+/// [`Index::probe1_words`] (the candidates' plates, independent loads),
+/// [`Index::probe1_finish`] (reporting). Valid only with the index that made it.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Probe1 {
+    read_key: u64,
+    packed: u64,
+    /// The read's length.
+    n: u8,
+    /// The strings probed: `strs[..n]` the read without one character, `strs[n]` the read.
+    count: u8,
+    /// The read's look-alike home slot (`usize::MAX`: the table is empty) and its tag.
+    look_home: usize,
+    look_first: u8,
+    /// The number of distinct edit candidates the walk found (the first [`PROBE1_IDS`] in
+    /// `ids`, their by-id words in `words`).
+    n_ids: u8,
+    strs: [u64; PROBES1],
+    hashes: [u64; PROBES1],
+    /// The xor of the first slot of each string's home line and of the look-alike home tag: the
+    /// loads of [`Index::probe1_load`], kept only so that they are made.
+    touched: u64,
+    ids: [u32; PROBE1_IDS],
+    words: [u64; PROBE1_IDS],
+}
+
+/// The edit candidates a [`Probe1`] holds; a read with more is walked again to report them.
+const PROBE1_IDS: usize = 16;
+
+/// One cache line of the depth-1 deletion table: 8 slots, aligned so that a probe's home line
+/// is one line of memory.
+#[derive(Clone, Copy)]
+#[repr(C, align(64))]
+struct Line([u64; 8]);
+
+/// The edit candidate of entry `id` whose by-id word (plate and attribute flags) is `word`.
+#[inline]
+fn edit_candidate_of(id: u32, word: u64) -> Candidate {
+    Candidate::Edit(
+        id,
+        Plate::from_packed_trusted(word & ((1 << ATTR_SHIFT) - 1)),
+        (word >> ATTR_SHIFT) as u8,
+    )
+}
+
+/// Depth-1 deletion slot: where the deleted character's 6-bit code sits (above the 32-bit id).
+const D1_CODE_SHIFT: u32 = 32;
+/// Depth-1 deletion slot: where the deleted position sits (4 bits).
+const D1_POS_SHIFT: u32 = 38;
+/// Depth-1 deletion slot: the fingerprint, the low 22 bits of the string's hash (the slot number
+/// is taken from its high bits, so the two never overlap: 22 more bits tell strings apart).
+const D1_FP_SHIFT: u32 = 42;
+/// The fingerprint bits of a depth-1 slot.
+const D1_FP_MASK: u64 = !0 << D1_FP_SHIFT;
+/// The deleted position of an entry filed under its own plate (positions are 0..10).
+const D1_NONE: u64 = 15;
+
+/// The fingerprint bits of a depth-1 slot for a string of hash `h`: its low 22 bits, never all
+/// ones (those of an empty slot, so that no empty slot matches a fingerprint).
+#[inline]
+fn d1_fingerprint(h: u64) -> u64 {
+    let fp = h << D1_FP_SHIFT;
+    fp ^ u64::from(fp == D1_FP_MASK) << D1_FP_SHIFT
+}
+
+/// Whether the entry of depth-1 slot `v`, rebuilt from the probe string `s` (the read `read`
+/// without one character), may be within one edit of the read: an entry filed under its own
+/// plate is `s`, one edit away; otherwise the entry is `s` with the slot's character put back at
+/// the slot's position, the read's length, checked as the matcher's `within_one_packed` does. Garbage in a colliding slot only rebuilds some other string (never a panic).
+#[inline]
+fn d1_within_one(read: u64, s: u64, v: u64) -> bool {
+    let at = (v >> D1_POS_SHIFT) & 0xF;
+    if at >= PLATE_MAX_LEN as u64 {
+        return true;
+    }
+    let entry = insert_packed(s, at as usize, (v >> D1_CODE_SHIFT) & 0x3F);
+    let diff = read ^ entry;
+    if diff == 0 {
+        return true;
+    }
+    // Both use the low 60 bits: 4 leading zeros before the first character.
+    let i = (diff.leading_zeros() as usize - 4) / 6;
+    delete_packed(read, i) == delete_packed(entry, i)
+}
+
+/// The packed string `s` with the 6-bit `code` put in at position `at` (< 10), its characters
+/// from `at` on moved one place along (a tenth character falls off).
+#[inline]
+fn insert_packed(s: u64, at: usize, code: u64) -> u64 {
+    let below = 6 * (PLATE_MAX_LEN - 1 - at); // the bits of the characters after `at`
+    let head = s >> (below + 6) << (below + 6);
+    let tail = (s & ((1u64 << (below + 6)) - 1)) >> 6;
+    head | code << below | tail
 }
 
 /// The 6-bit codes of a plate and its length.
@@ -746,6 +1065,50 @@ fn deletions_from(s: &[u8], k: u8, from: usize, f: &mut impl FnMut(&[u8])) {
         f(&t[..n]);
         deletions_from(&t[..n], k - 1, i, f);
     }
+}
+
+/// Builds the depth-1 deletion table of the plate keys (`max_edits = 1`): each plate is filed
+/// under itself and under each of its single deletions (equal deletions, from a run of one
+/// character, once: the run's first position). A slot holds `fingerprint | position << 38 |
+/// code << 32 | entry id`: the string's hash fingerprint ([`d1_fingerprint`], masked by
+/// `fp_mask`), the deleted position ([`D1_NONE`] for the plate itself) and character's 6-bit
+/// code, so that a probe rebuilds the entry ([`d1_within_one`]). Never `u64::MAX` (a code is at
+/// most 36). Slots come in 64-byte lines: a string's probe starts at the first slot of the line
+/// numbered by the high bits of its hash (its fingerprint is the low bits) and goes on, linear
+/// probing, to the first empty slot; at 3/4 of the slots filled at most, nearly every run ends
+/// in its home line.
+fn build_deletions1<'a>(keys: impl Iterator<Item = &'a PlateOrPattern>, fp_mask: u64) -> (u32, Vec<Line>) {
+    let mut items: Vec<(u64, u64)> = Vec::new();
+    for (id, key) in keys.enumerate() {
+        let PlateOrPattern::Plate(p) = key else { continue };
+        let packed = p.packed();
+        let id = u64::from(id as u32);
+        let h = mix(packed);
+        items.push((h, d1_fingerprint(h) & fp_mask | D1_NONE << D1_POS_SHIFT | id));
+        let mut prev = u8::MAX;
+        for j in 0..p.len() {
+            let c = p.code_at(j);
+            if c != prev {
+                let h = mix(delete_packed(packed, j));
+                let slot =
+                    d1_fingerprint(h) & fp_mask | (j as u64) << D1_POS_SHIFT | u64::from(c) << D1_CODE_SHIFT | id;
+                items.push((h, slot));
+            }
+            prev = c;
+        }
+    }
+    // Lines: 8 slots each, at least 2, at most 3/4 of the slots filled.
+    let line_bits = slot_bits(items.len()).max(4) - 3;
+    let mask = (8usize << line_bits) - 1;
+    let mut table = vec![Line([u64::MAX; 8]); 1 << line_bits];
+    for (h, slot) in items {
+        let mut i = ((h >> (64 - line_bits)) as usize) << 3;
+        while table[i >> 3].0[i & 7] != u64::MAX {
+            i = (i + 1) & mask;
+        }
+        table[i >> 3].0[i & 7] = slot;
+    }
+    (line_bits, table)
 }
 
 /// Builds the deletion table of the plate keys.
@@ -1155,6 +1518,9 @@ mod tests {
                 members,
                 del_bits: 0,
                 del: Vec::new(),
+                del1_bits: 0,
+                del1: Vec::new(),
+                del_fp: D1_FP_MASK,
                 plates: Vec::new(),
                 lengths: 0,
                 patterns: PatternIndex::build(std::iter::empty()),
@@ -1309,7 +1675,130 @@ mod tests {
         }
     }
 
+    /// An index whose depth-1 deletion table compares no fingerprint bit: every slot of a
+    /// probed cluster collides, so only the rebuild check and the true plate stand between a
+    /// collision and a hit.
+    fn colliding_index(keys: &[PlateOrPattern], params: &IndexParams) -> Index {
+        let mut index = Index::build(keys, params.clone());
+        let (bits, del) = build_deletions1(keys.iter(), 0);
+        index.del1_bits = bits;
+        index.del1 = del;
+        index.del_fp = 0;
+        index
+    }
+
+    /// Dense plates (one format, few characters): most entries sharing a deletion string with a
+    /// read are two edits from it. The depth-1 probe rebuilds each from its slot and reports
+    /// only those within one edit (none at distance 2 reaches the by-id array), and inserting a
+    /// code back is the inverse of deleting it.
+    #[test]
+    fn the_depth1_probe_reports_no_candidate_at_distance_two() {
+        let policy = Policy {
+            max_edits: 1,
+            ..Policy::sacramento()
+        };
+        let params = IndexParams::of(&policy);
+        let alphabet = ["A", "B", "1", "2"];
+        let mut keys = Vec::new();
+        for a in alphabet {
+            for b in alphabet {
+                for c in alphabet {
+                    keys.push(PlateOrPattern::Plate(format!("7{a}{b}X{c}9").parse().unwrap()));
+                }
+            }
+        }
+        let index = Index::build(&keys, params.clone());
+        for read in ["7ABX19", "7ABX1", "7AABX19", "7QQX29", "8ABX19", "7A1X29"] {
+            let read: Plate = read.parse().unwrap();
+            let (rc, rn) = codes_of(read);
+            let (_, edits) = probe(&index, &params.confusion, read, 1);
+            let mut got: Vec<u32> = edits.iter().map(|e| e.0).collect();
+            got.sort_unstable();
+            got.dedup();
+            let want: Vec<u32> = (0..keys.len() as u32)
+                .filter(|&id| {
+                    let PlateOrPattern::Plate(p) = &keys[id as usize] else {
+                        return false;
+                    };
+                    let (pc, pn) = codes_of(*p);
+                    lev(&rc[..rn], &pc[..pn]) <= 1
+                })
+                .collect();
+            assert_eq!(got, want, "{read}");
+        }
+        // A read within one edit of more entries than a probe holds: every one is reported.
+        let mut keys = Vec::new();
+        for at in 0..6 {
+            for c in ["Q", "R", "S", "T", "U"] {
+                let mut text = String::from("7ABX19");
+                text.replace_range(at..=at, c);
+                keys.push(PlateOrPattern::Plate(text.parse().unwrap()));
+            }
+        }
+        let index = Index::build(&keys, params.clone());
+        let (_, edits) = probe(&index, &params.confusion, "7ABX19".parse().unwrap(), 1);
+        let mut got: Vec<u32> = edits.iter().map(|e| e.0).collect();
+        got.sort_unstable();
+        got.dedup();
+        assert!(keys.len() > PROBE1_IDS);
+        assert_eq!(got, (0..keys.len() as u32).collect::<Vec<_>>());
+        for text in ["A", "7ABC123", "ABCDEFGHJK", "AAB"] {
+            let plate: Plate = text.parse().unwrap();
+            for at in 0..plate.len() {
+                let s = delete_packed(plate.packed(), at);
+                assert_eq!(
+                    insert_packed(s, at, u64::from(plate.code_at(at))),
+                    plate.packed(),
+                    "{text} {at}"
+                );
+            }
+        }
+    }
+
     proptest::proptest! {
+        /// With every fingerprint forced to collide, the depth-1 probe still reports every plate
+        /// entry within one edit of the read, each with its true plate (the plate the matcher
+        /// classifies), so that the candidates whose true plate is within one edit, the hits
+        /// under `max_edits = 1`, are exactly the Levenshtein oracle's: a collision that gets
+        /// past the rebuild check costs a load and is then rejected, never a wrong hit.
+        #[test]
+        fn colliding_fingerprints_never_change_the_hits(
+            plates in proptest::collection::vec("[AB12O0]{1,8}", 1..80),
+            read in "[AB12O0]{1,9}",
+        ) {
+            let policy = Policy { max_edits: 1, ..Policy::sacramento() };
+            let params = IndexParams::of(&policy);
+            let keys: Vec<PlateOrPattern> = plates.iter().map(|p| PlateOrPattern::Plate(p.parse().unwrap())).collect();
+            let read: Plate = read.parse().unwrap();
+            let (rc, rn) = codes_of(read);
+            let want: Vec<u32> = (0..keys.len() as u32)
+                .filter(|&id| {
+                    let PlateOrPattern::Plate(p) = &keys[id as usize] else { return false };
+                    let (pc, pn) = codes_of(*p);
+                    lev(&rc[..rn], &pc[..pn]) <= 1
+                })
+                .collect();
+            for index in [colliding_index(&keys, &params), Index::build(&keys, params.clone())] {
+                let (look, edits) = probe(&index, &params.confusion, read, 1);
+                for &(id, p, _) in &edits {
+                    proptest::prop_assert_eq!(keys[id as usize].clone(), PlateOrPattern::Plate(p));
+                }
+                let mut hits: Vec<u32> = look
+                    .iter()
+                    .map(|&(id, p)| (id, p))
+                    .chain(edits.iter().map(|&(id, p, _)| (id, p)))
+                    .filter(|&(_, p)| {
+                        let (pc, pn) = codes_of(p);
+                        lev(&rc[..rn], &pc[..pn]) <= 1
+                    })
+                    .map(|(id, _)| id)
+                    .collect();
+                hits.sort_unstable();
+                hits.dedup();
+                proptest::prop_assert_eq!(&hits, &want);
+            }
+        }
+
         /// A single deletion computed on the packed plate is the packing of the codes with that
         /// character removed, at every position of every length.
         #[test]

@@ -3,14 +3,14 @@
 //! Criterion's wall-clock medians on a machine whose load average is several times its core count
 //! mostly measure the scheduler. This runs the same workloads (the `matching` bench's data: a
 //! 1,000,000-plate list, its reads, 10,000 patterns) round-robin, each round timing every variant
-//! over the same 819,200 reads (edits: 102,400) by this thread's CPU time (`/proc/thread-self/schedstat`, which counts in scheduler ticks here, so a
+//! over the same 819,200 reads (the probe 4 times; edits1 and edits1_batch: 409,600) by this thread's CPU time (`/proc/thread-self/schedstat`, which counts in scheduler ticks here, so a
 //! round must be long), and
 //! prints each variant's median per read and its ratio to the bare hashbrown probe measured in the
 //! same rounds (and the C ABI against the Rust API).
 //!
 //! `cargo run --profile bench -p alpr-benches --example match_cpu [rounds]`; `ALPR_BENCH_ENTRIES`
 //! scales the list down, `ALPR_ONLY=<n>` runs only the n-th variant (0 = the probe; for `perf`),
-//! `ALPR_ONLY=5,6,7,8` only the C ABI pairs.
+//! `ALPR_ONLY=5,6,7,8` only the C ABI pairs, `ALPR_ONLY=0,4,9` the edit-distance ones.
 
 #![allow(dead_code, clippy::cast_precision_loss)]
 
@@ -34,6 +34,11 @@ use alpr_core::{Pattern, Plate, PlateOrPattern, Policy, time};
 const NOW_MS: i64 = 1_795_800_000_000;
 const CHUNK: usize = 4096;
 const PER_ROUND: usize = 200 * CHUNK;
+/// Reads a round of the edit-distance variants (4 and 9).
+const EDITS_PER_ROUND: usize = PER_ROUND / 2;
+/// Passes a round of the bare probe makes over its reads: the thread's CPU time counts in
+/// scheduler ticks (4 ms here), so a round must last many of them (≈ 110 ms at 34 ns a read).
+const PROBE_PASSES: usize = 4;
 
 /// CPU time of this thread, nanoseconds (first field of schedstat).
 fn cpu_ns() -> u64 {
@@ -178,6 +183,7 @@ fn main() {
         "ffi/single/c",
         "ffi/batch/rust",
         "ffi/batch/c",
+        "edits1_batch",
     ];
     let mut times: Vec<Vec<f64>> = vec![Vec::new(); names.len()];
     let span = d.reads.len().saturating_sub(PER_ROUND).max(1);
@@ -195,10 +201,13 @@ fn main() {
             let mut k = 0usize;
             match v {
                 0 => {
-                    for r in strs {
-                        k += usize::from(
-                            Plate::from_canonical(black_box(r).as_bytes()).is_some_and(|p| set.contains(&p.packed())),
-                        );
+                    for _ in 0..PROBE_PASSES {
+                        for r in strs {
+                            k += usize::from(
+                                Plate::from_canonical(black_box(r).as_bytes())
+                                    .is_some_and(|p| set.contains(&p.packed())),
+                            );
+                        }
                     }
                 }
                 1 => {
@@ -221,7 +230,7 @@ fn main() {
                     }
                 }
                 4 => {
-                    for r in &strs[..PER_ROUND / 8] {
+                    for r in &strs[..EDITS_PER_ROUND] {
                         k += m_edits
                             .match_read(&snap, &Read::new(black_box(r), now), now)
                             .map_or(0, |h| h.len());
@@ -248,6 +257,11 @@ fn main() {
                         k += rust.match_batch(black_box(c), now).hits.len();
                     }
                 }
+                9 => {
+                    for c in rs[..EDITS_PER_ROUND].chunks(CHUNK) {
+                        k += m_edits.match_batch(&snap, black_box(c), now).hits.len();
+                    }
+                }
                 _ => {
                     for c in cs.chunks(CHUNK) {
                         let mut m = 0usize;
@@ -270,7 +284,11 @@ fn main() {
                 }
             }
             black_box(k);
-            let per = if v == 4 { PER_ROUND / 8 } else { PER_ROUND };
+            let per = match v {
+                0 => PROBE_PASSES * PER_ROUND,
+                4 | 9 => EDITS_PER_ROUND,
+                _ => PER_ROUND,
+            };
             t.push((cpu_ns() - t0) as f64 / per as f64);
         }
     }
@@ -281,8 +299,7 @@ fn main() {
     };
     let med: Vec<f64> = times.iter().map(|t| median(t)).collect();
     println!(
-        "{rounds} rounds of {PER_ROUND} reads (edits1: {}), CPU ns a read (median)",
-        PER_ROUND / 8
+        "{rounds} rounds of {PER_ROUND} reads (probe: {PROBE_PASSES} passes; edits1 and edits1_batch: {EDITS_PER_ROUND}), CPU ns a read (median)"
     );
     for (i, name) in names.iter().enumerate() {
         let peer = match i {
@@ -303,12 +320,13 @@ fn main() {
         median(&r)
     };
     println!(
-        "paired medians: single C/Rust {:.3}, batch C/Rust {:.3}, default/probe {:.2}, batch/probe {:.2}, edits1/probe {:.2}",
+        "paired medians: single C/Rust {:.3}, batch C/Rust {:.3}, default/probe {:.2}, batch/probe {:.2}, edits1/probe {:.2}, edits1_batch/probe {:.2}",
         paired(6, 5),
         paired(8, 7),
         paired(1, 0),
         paired(2, 0),
-        paired(4, 0)
+        paired(4, 0),
+        paired(9, 0)
     );
     // Per round: what the pattern list adds, in probes of the same round.
     let mut add: Vec<f64> = (0..times[0].len())

@@ -300,6 +300,15 @@ pub(crate) fn define(c: &mut Criterion) {
             black_box(m_default.match_batch(&snap, &reads[s..s + CHUNK], now))
         });
     });
+    // The same under `max_edits = 1`: probes of a block of reads overlapped.
+    let at = Cell::new(0usize);
+    g.bench_function("edits1_batch", |b| {
+        b.iter(|| {
+            let s = at.get();
+            at.set((s + CHUNK) % (reads.len() - CHUNK));
+            black_box(m_edits.match_batch(&snap, &reads[s..s + CHUNK], now))
+        });
+    });
 
     // Peers (subsampled: they are 100 to 100,000 times slower).
     let set_re = regex::RegexSetBuilder::new(d.patterns.iter().map(|p| {
