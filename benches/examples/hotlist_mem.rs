@@ -11,6 +11,9 @@ use std::time::Instant;
 #[path = "../src/hotlist_data.rs"]
 mod data;
 
+#[path = "../src/cpu_time.rs"]
+mod cpu_time;
+
 struct Counting;
 
 static LIVE: AtomicUsize = AtomicUsize::new(0);
@@ -47,32 +50,16 @@ unsafe impl GlobalAlloc for Counting {
 #[global_allocator]
 static A: Counting = Counting;
 
-/// CPU time of this thread (user + system), seconds, from /proc (the machine is shared, so wall
-/// time overstates the work).
-fn cpu_seconds() -> f64 {
-    let stat = std::fs::read_to_string("/proc/thread-self/stat").unwrap_or_default();
-    let after = stat.rsplit(')').next().unwrap_or("");
-    let f: Vec<&str> = after.split_whitespace().collect();
-    let ticks = |i: usize| f.get(i).and_then(|s| s.parse::<f64>().ok()).unwrap_or(0.0);
-    // Fields 14 and 15 of stat (utime, stime) are 12 and 13 after the command name; 100 Hz.
-    (ticks(11) + ticks(12)) / 100.0
-}
-
-/// CPU time of the whole process (user + system, all threads), seconds.
-fn process_cpu_seconds() -> f64 {
-    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
-    let after = stat.rsplit(')').next().unwrap_or("");
-    let f: Vec<&str> = after.split_whitespace().collect();
-    let ticks = |i: usize| f.get(i).and_then(|s| s.parse::<f64>().ok()).unwrap_or(0.0);
-    (ticks(11) + ticks(12)) / 100.0
-}
-
 fn main() {
     let threads: usize = std::env::var("ALPR_THREADS")
         .ok()
         .and_then(|t| t.parse().ok())
         .unwrap_or(1);
-    let cpu_seconds = if threads > 1 { process_cpu_seconds } else { cpu_seconds };
+    let cpu_seconds = if threads > 1 {
+        cpu_time::process_seconds
+    } else {
+        cpu_time::thread_seconds
+    };
     let policy = alpr_core::Policy::sacramento();
     let n = 1_000_000;
     for (name, format, bytes) in [

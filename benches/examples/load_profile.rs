@@ -9,15 +9,9 @@ use std::time::Instant;
 #[allow(dead_code)]
 mod data;
 
-/// CPU time of the whole process (user + system, all threads), seconds, from /proc (the machine
-/// is shared, so wall time overstates the work).
-fn process_cpu_seconds() -> f64 {
-    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
-    let after = stat.rsplit(')').next().unwrap_or("");
-    let f: Vec<&str> = after.split_whitespace().collect();
-    let ticks = |i: usize| f.get(i).and_then(|s| s.parse::<f64>().ok()).unwrap_or(0.0);
-    (ticks(11) + ticks(12)) / 100.0
-}
+#[path = "../src/cpu_time.rs"]
+#[allow(dead_code)] // This example reads only the process's time.
+mod cpu_time;
 
 fn main() {
     let env = |k: &str, d: usize| std::env::var(k).ok().and_then(|v| v.parse().ok()).unwrap_or(d);
@@ -34,7 +28,7 @@ fn main() {
     println!("entry: {} bytes", std::mem::size_of::<alpr_core::hotlist::Entry>());
     for _ in 0..loads {
         let t = Instant::now();
-        let cpu = process_cpu_seconds();
+        let cpu = cpu_time::process_seconds();
         let (v, r) = alpr_core::hotlist::load_bytes_with(
             alpr_core::hotlist::Format::Csv,
             &bytes,
@@ -48,7 +42,7 @@ fn main() {
             "{} entries in {:.3} s, cpu {:.2} s",
             r.accepted,
             t.elapsed().as_secs_f64(),
-            process_cpu_seconds() - cpu
+            cpu_time::process_seconds() - cpu
         );
         drop(v);
     }
