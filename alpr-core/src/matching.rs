@@ -589,29 +589,12 @@ impl Matcher {
         }
         let mut scratch: Vec<Hit> = Vec::new();
         let mut keys = HitKeys::default();
-        let mut reads = reads.into_iter();
-        let mut next = 0u32;
+        let mut reads = reads.into_iter().enumerate();
         // Converts (the caller's iterator) and prepares the next block of reads, then loads the
         // home tag of each in every list back to back, so that their cache misses overlap (one
         // memory latency for the block instead of about one a read); false when the reads ran out.
         let mut fill = |block: &mut Vec<(u32, R, Prepared)>| {
-            block.clear();
-            let mut more = true;
-            while block.len() < BATCH_BLOCK {
-                let Some(read) = reads.next() else {
-                    more = false;
-                    break;
-                };
-                let i = next;
-                next += 1;
-                match read {
-                    Ok(read) => match self.prepare(read.borrow()) {
-                        Ok(p) => block.push((i, read, p)),
-                        Err(e) => errors.push((i, E::from(e))),
-                    },
-                    Err(e) => errors.push((i, e)),
-                }
-            }
+            let more = self.fill_block(&mut reads, block, BATCH_BLOCK, errors);
             let mut tags = 0u8;
             for (_, index) in &lists {
                 for (_, _, p) in block.iter() {
@@ -674,20 +657,7 @@ impl Matcher {
         let min_len = usize::from(self.policy.min_edit_length);
         let mut reads = reads.into_iter().enumerate();
         loop {
-            block.clear();
-            for (i, read) in reads.by_ref() {
-                let i = i as u32;
-                match read {
-                    Err(e) => errors.push((i, e)),
-                    Ok(read) => match self.prepare(read.borrow()) {
-                        Ok(prepared) => block.push((i, read, prepared)),
-                        Err(e) => errors.push((i, E::from(e))),
-                    },
-                }
-                if block.len() == EDITS1_BLOCK {
-                    break;
-                }
-            }
+            self.fill_block(&mut reads, &mut block, EDITS1_BLOCK, errors);
             if block.is_empty() {
                 return;
             }
@@ -729,6 +699,33 @@ impl Matcher {
                 hits.extend(scratch.drain(..).map(|hit| BatchHit { read: *i, hit }));
             }
         }
+    }
+
+    /// Refills `block` with up to `size` prepared reads from `reads` (the caller's iterator, with
+    /// each read's index in the batch), appending every read that fails (its own error or its
+    /// normalization's) to `errors`; false when the reads ran out.
+    fn fill_block<'r, R: std::borrow::Borrow<Read<'r>>, E: From<Error>>(
+        &self,
+        reads: &mut impl Iterator<Item = (usize, std::result::Result<R, E>)>,
+        block: &mut Vec<(u32, R, Prepared)>,
+        size: usize,
+        errors: &mut Vec<(u32, E)>,
+    ) -> bool {
+        block.clear();
+        while block.len() < size {
+            let Some((i, read)) = reads.next() else {
+                return false;
+            };
+            let i = i as u32;
+            match read {
+                Ok(read) => match self.prepare(read.borrow()) {
+                    Ok(p) => block.push((i, read, p)),
+                    Err(e) => errors.push((i, E::from(e))),
+                },
+                Err(e) => errors.push((i, e)),
+            }
+        }
+        true
     }
 
     /// Appends the hits of one list to `out`, and their plates to `keys`.
