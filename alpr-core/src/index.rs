@@ -360,19 +360,7 @@ fn sorted_buckets(
         v.sort_unstable();
         v
     };
-    std::thread::scope(|s| {
-        let handles: Vec<_> = (1..k)
-            .map(|b| (b, std::thread::Builder::new().spawn_scoped(s, move || one(b)).ok()))
-            .collect();
-        let mut out = vec![one(0)];
-        for (b, h) in handles {
-            out.push(match h {
-                Some(h) => h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)),
-                None => one(b),
-            });
-        }
-        out
-    })
+    crate::threads::map_parts(k, one)
 }
 
 /// The one-byte tag of a key's hash in the look-alike table (never 0, which marks an empty

@@ -65,6 +65,7 @@ pub mod registry;
 pub mod retention;
 pub mod search;
 pub mod sharing;
+mod threads;
 pub mod time;
 pub mod vocab;
 pub mod workflow;

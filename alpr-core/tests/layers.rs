@@ -24,7 +24,7 @@ use std::path::{Path, PathBuf};
 /// flags.
 const LAYERS: &[&[&str]] = &[
     // Vocabulary, time and the other leaf pieces everyone shares.
-    &["error", "vocab", "time", "geo", "json"],
+    &["error", "vocab", "time", "geo", "json", "threads"],
     &["plate", "pattern"],
     &["policy"],
     &["index"],

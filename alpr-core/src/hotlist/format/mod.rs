@@ -474,20 +474,8 @@ fn validate_csv_parallel<'p>(
         let keys = v.keys();
         (v, run, keys)
     };
-    let chunks: Vec<(Validator<'p>, csv::Run, Vec<PlateOrPattern>)> = std::thread::scope(|s| {
-        let spawned: Vec<_> = (1..bounds.len() - 1)
-            .map(|i| (i, std::thread::Builder::new().spawn_scoped(s, move || chunk(i)).ok()))
-            .collect();
-        let mut out = vec![chunk(0)];
-        for (i, handle) in spawned {
-            out.push(match handle {
-                Some(h) => h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)),
-                // No thread to be had: this chunk on the calling thread.
-                None => chunk(i),
-            });
-        }
-        out
-    });
+    let chunks: Vec<(Validator<'p>, csv::Run, Vec<PlateOrPattern>)> =
+        crate::threads::map_parts(bounds.len() - 1, chunk);
     if chunks.iter().zip(&bounds[1..]).any(|((_, run, _), &b)| run.end != b) {
         drop(chunks);
         return serial();
