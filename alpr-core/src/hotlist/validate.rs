@@ -382,7 +382,7 @@ pub(crate) struct Validator<'p> {
     distinct: Vec<Keyed>,
     /// The keys of the plate entries from `folded_to` on, in load order (the batch).
     pending: Vec<Keyed>,
-    /// The second buffer of the batch's radix sort, kept between batches as `pending` is.
+    /// The second buffer of the batch's bucket sort ([`sort_batch`]), kept between batches as `pending` is.
     scratch: Vec<Keyed>,
     /// Entries before this index are folded: no two plate entries there share a key.
     folded_to: usize,
@@ -999,7 +999,7 @@ mod tests {
             proptest::prop_assert_eq!(trim(&s), s.trim());
         }
 
-        /// The batch's radix sort orders as a comparison sort does, from keys that share some
+        /// The batch's bucket sort orders as a comparison sort does, from keys that share some
         /// bytes and differ in others, with repeats.
         #[test]
         fn the_batch_sort_is_a_sort(
