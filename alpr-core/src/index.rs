@@ -24,7 +24,7 @@
 //!   jurisdiction, plate type; all "maybe" for an index built from bare keys), so that an edit
 //!   hit reads its 200-byte entry only when one of them matters to the read.
 //!
-//!   A read's probe ([`Index::lookalikes_and_edits`]) is built for memory-level parallelism,
+//!   A read's probe (`Index::lookalikes_and_edits`) is built for memory-level parallelism,
 //!   the table being far larger than any cache: first the hashes of the read and its
 //!   deletions (computed from the packed plate for one deletion; the read itself is skipped
 //!   when no plate is one character longer, since it could then only find exact matches), then
@@ -81,7 +81,7 @@ const ATTR_UNKNOWN: u8 = ATTR_EXPIRES | ATTR_JURISDICTION | ATTR_PLATE_TYPE;
 const ATTR_SHIFT: u32 = 60;
 
 /// What the index takes of one list item: its key and which of its attributes can change a hit
-/// ([`ATTR_EXPIRES`] and the others). From a bare key the attributes are unknown, so matching
+/// (`ATTR_EXPIRES` and the others). From a bare key the attributes are unknown, so matching
 /// reads the entry for every edit hit; from a [`crate::hotlist::Entry`] (implemented in
 /// `hotlist`, above this module) it reads the entry only when an attribute it has can change
 /// the hit. Sealed: implemented inside the crate only, since matching trusts the flags.

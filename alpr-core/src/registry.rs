@@ -20,7 +20,7 @@ use crate::vocab::{Category, ListKind};
 /// A list handed over as a value: its metadata and raw entries. This is the shape of the
 /// conformance vectors' `list` and of the JSON load functions of the C ABI and Python.
 ///
-/// Deserialized through [`RawListIn`] (the same fields, not flattened): serde's `flatten` buffers
+/// Deserialized through `RawListIn` (the same fields, not flattened): serde's `flatten` buffers
 /// the whole object first, so a bad `kind` or `loaded_at` was reported at the object's end, not
 /// at the field.
 #[derive(Clone, Debug, serde::Deserialize, serde::Serialize)]

@@ -1,6 +1,10 @@
 //! The `alpr` Python package's extension module `alpr._alpr`: thin classes and functions over
 //! `alpr-core`, with one exception class per family of the core's codes.
 
+// The doc comments of the Python-facing items are the Python docstrings (Google style, where
+// `list[dict]` is a type, not a link): rustdoc must not read their brackets as intra-doc links.
+#![allow(rustdoc::broken_intra_doc_links)]
+
 use pyo3::prelude::*;
 
 mod agency;

@@ -135,7 +135,7 @@ pub(crate) struct RawFields<'a> {
 }
 
 impl RawFields<'_> {
-    /// The same record as an owned [`RawEntry`] (for [`crate::hotlist::parse_bytes`], which
+    /// The same record as an owned [`RawEntry`] (for [`crate::hotlist::format::parse_bytes`], which
     /// collects).
     pub(crate) fn to_raw(&self) -> RawEntry {
         let own = |s: Option<&str>| s.map(str::to_owned);

@@ -5,7 +5,7 @@
 //! [`DetectionStoreBuilder`] (like a list version: a new batch gives a new store). A
 //! [`DetectionQuery`] names a plate or a `?`/`*` pattern (§3.4), an optional time window (`from`
 //! inclusive, `to` exclusive) and an optional radius around a point (great-circle distance on a
-//! sphere of radius [`EARTH_RADIUS_M`]). [`DetectionStore::search`] returns the matching row
+//! sphere of radius [`EARTH_RADIUS_M`](crate::geo::EARTH_RADIUS_M)). [`DetectionStore::search`] returns the matching row
 //! numbers in ascending order; [`DetectionStore::search_ids`] the detection ids.
 //!
 //! This module is the pure search: it does not decide access and writes no audit record. The

@@ -315,7 +315,7 @@ impl LoadOptions {
 pub const MIN_CHUNK: usize = 1 << 20;
 
 /// Parses and validates a file into a list version (R-LIST-6, R-LIST-7), indexed for matching
-/// under `policy` (the registry's: [`Registry::load_file`](crate::hotlist::Registry::load_file)).
+/// under `policy` (the registry's: [`Registry::load_file`](crate::registry::Registry::load_file)).
 ///
 /// `meta.generated_at` is replaced by the file's own time when the format has one (the CLEW
 /// header). `default_category` is the category of records that name none (a CLEW SVS file is
