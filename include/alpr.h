@@ -436,7 +436,7 @@ typedef struct alpr_detection_query {
 // How to load a hot-list file: what the list is and where it came from. Plain data; the library
 // keeps no pointer after the call. Make one with `alpr_load_options_init()` and set `format`,
 // `id`, `kind` and `loaded_at_ms` (required: left unset they fail the load), and `priority`,
-// `category` and `source` when wanted.
+// `category`, `source` and `threads` when wanted.
 typedef struct alpr_load_options {
   // One of `ALPR_FORMAT_*` (required; `ALPR_UNSET` after `alpr_load_options_init`).
   uint32_t format;
@@ -460,6 +460,12 @@ typedef struct alpr_load_options {
   const uint8_t *source;
   // Bytes at `source`.
   size_t source_len;
+  // The most threads the load may use: 1 (after the init) loads on the calling thread only
+  // (the library starts no thread unasked); 0 is taken as 1. A CSV file of at least 2 MiB is
+  // cut at line starts into chunks parsed and validated on scoped threads that end before
+  // the call returns. The result is the same whatever the count: entries and their order,
+  // merges, rejections and their positions, failures.
+  uint32_t threads;
 } alpr_load_options;
 
 // One read to match. Plain data; the library does not keep any pointer after the call.
@@ -2091,7 +2097,7 @@ alpr_status alpr_purge_plan_next_due_at(const struct alpr_purge_plan *plan,
 void alpr_purge_plan_free(const struct alpr_purge_plan *plan);
 
 // Load options with nothing set: format and kind `ALPR_UNSET`, no id, priority 100 (least urgent),
-// `loaded_at_ms` `ALPR_TIME_UNSET`, no category, no source. The documented way to make an
+// `loaded_at_ms` `ALPR_TIME_UNSET`, no category, no source, one thread. The documented way to make an
 // `alpr_load_options`: fields added later get their default here.
 struct alpr_load_options alpr_load_options_init(void);
 

@@ -188,6 +188,7 @@ fn main() -> Demo {
         bytes: SVS,
         default_category: Some(Category::StolenVehicle),
         approver: None,
+        options: alpr_core::hotlist::LoadOptions::default(),
     };
     let report = agency.load_list("adm-1", &svs)?;
     println!(
@@ -208,6 +209,7 @@ fn main() -> Demo {
         bytes: SPECIAL,
         default_category: None,
         approver: None,
+        options: alpr_core::hotlist::LoadOptions::default(),
     };
     println!(
         "SPECIAL-OOI by adm-1, no approver: {}",

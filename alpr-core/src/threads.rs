@@ -4,6 +4,8 @@
 /// thread of its own, or on the calling thread when the system gives no thread. A part's panic
 /// is resumed on the caller. `f(0)` runs even when `n` is 0.
 pub(crate) fn map_parts<T: Send>(n: usize, f: impl Fn(usize) -> T + Sync) -> Vec<T> {
+    #[cfg(test)]
+    PARTS_SPLIT.with(|c| c.set(c.get() + u64::from(n > 1)));
     let f = &f;
     std::thread::scope(|s| {
         let spawned: Vec<_> = (1..n)
@@ -20,6 +22,19 @@ pub(crate) fn map_parts<T: Send>(n: usize, f: impl Fn(usize) -> T + Sync) -> Vec
         }
         out
     })
+}
+
+#[cfg(test)]
+thread_local! {
+    /// Test-only: the [`map_parts`] calls made from this thread with more than one part, so that
+    /// a test can tell that work it asked to split was split.
+    static PARTS_SPLIT: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+}
+
+/// Test-only: the number of [`map_parts`] calls with more than one part made from this thread.
+#[cfg(test)]
+pub(crate) fn splits_on_this_thread() -> u64 {
+    PARTS_SPLIT.with(std::cell::Cell::get)
 }
 
 #[cfg(test)]

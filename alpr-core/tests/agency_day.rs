@@ -78,6 +78,7 @@ fn a_day_of_the_order_leaves_a_complete_verified_record() {
         bytes: b"plate,state,category,record_id\n7ABC123,CA,stolen_vehicle,V-1\n",
         default_category: None,
         approver: None,
+        options: alpr_core::hotlist::LoadOptions::default(),
     };
     a.load_list("admin", &svs).unwrap();
     let special = ListLoad {
@@ -89,6 +90,7 @@ fn a_day_of_the_order_leaves_a_complete_verified_record() {
         bytes: b"plate,category\n9ZZZ999,investigation\n",
         default_category: None,
         approver: None,
+        options: alpr_core::hotlist::LoadOptions::default(),
     };
     assert_eq!(
         a.load_list("admin", &special).unwrap_err().code(),

@@ -500,7 +500,8 @@ pub unsafe extern "C" fn alpr_agency_load_list(
         // The version's time is the agency clock's (set by `Agency::load_list`); the placeholder
         // given here is not used.
         // SAFETY: as above; the options' pointers are valid per the contract.
-        let (format, meta, default_category) = unsafe { load_args(o, Some(alpr_core::time::Instant::default()))? };
+        let (format, meta, default_category, options) =
+            unsafe { load_args(o, Some(alpr_core::time::Instant::default()))? };
         // SAFETY: every handle and (pointer, length) pair as the `# Safety` section requires.
         let (a, user, approver, bytes) = unsafe {
             (
@@ -519,6 +520,7 @@ pub unsafe extern "C" fn alpr_agency_load_list(
             bytes,
             default_category,
             approver,
+            options,
         };
         let report = lock(a).load_list(user, &load)?;
         if !report_out.is_null() {

@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use alpr_core::hotlist::{Format, ListMeta};
+use alpr_core::hotlist::{Format, ListMeta, LoadOptions};
 use alpr_core::registry::Registry;
 use alpr_core::vocab::{Category, ListKind};
 use alpr_core::{Code, Error};
@@ -45,7 +45,7 @@ pub struct alpr_list_health {
 /// How to load a hot-list file: what the list is and where it came from. Plain data; the library
 /// keeps no pointer after the call. Make one with `alpr_load_options_init()` and set `format`,
 /// `id`, `kind` and `loaded_at_ms` (required: left unset they fail the load), and `priority`,
-/// `category` and `source` when wanted.
+/// `category`, `source` and `threads` when wanted.
 #[repr(C)]
 #[derive(Clone, Copy, Debug)]
 pub struct alpr_load_options {
@@ -71,10 +71,16 @@ pub struct alpr_load_options {
     pub source: *const u8,
     /// Bytes at `source`.
     pub source_len: usize,
+    /// The most threads the load may use: 1 (after the init) loads on the calling thread only
+    /// (the library starts no thread unasked); 0 is taken as 1. A CSV file of at least 2 MiB is
+    /// cut at line starts into chunks parsed and validated on scoped threads that end before
+    /// the call returns. The result is the same whatever the count: entries and their order,
+    /// merges, rejections and their positions, failures.
+    pub threads: u32,
 }
 
 /// Load options with nothing set: format and kind `ALPR_UNSET`, no id, priority 100 (least urgent),
-/// `loaded_at_ms` `ALPR_TIME_UNSET`, no category, no source. The documented way to make an
+/// `loaded_at_ms` `ALPR_TIME_UNSET`, no category, no source, one thread. The documented way to make an
 /// `alpr_load_options`: fields added later get their default here.
 #[unsafe(no_mangle)]
 pub extern "C" fn alpr_load_options_init() -> alpr_load_options {
@@ -89,6 +95,7 @@ pub extern "C" fn alpr_load_options_init() -> alpr_load_options {
         category_len: 0,
         source: std::ptr::null(),
         source_len: 0,
+        threads: 1,
     }
 }
 
@@ -96,15 +103,16 @@ fn invalid(detail: &'static str) -> FfiError {
     FfiError::from(Error::new(Code::InvalidArgument).with_detail(detail))
 }
 
-/// The format, metadata and default category of a load, from its options; the version's time
-/// is `loaded_at` when given (an agency's load: its clock sets it later), else the options'.
+/// The format, metadata, default category and load options of a load, from its options; the
+/// version's time is `loaded_at` when given (an agency's load: its clock sets it later), else the
+/// options'.
 ///
 /// # Safety
 /// `o`'s pointers must each be NULL (with length 0) or point to their length in readable bytes.
 pub(crate) unsafe fn load_args(
     o: &alpr_load_options,
     loaded_at: Option<alpr_core::time::Instant>,
-) -> Result<(Format, ListMeta, Option<Category>), FfiError> {
+) -> Result<(Format, ListMeta, Option<Category>, LoadOptions), FfiError> {
     let format = Format::from_number(o.format).ok_or_else(|| invalid("unknown or unset format"))?;
     let kind = ListKind::from_number(o.kind).ok_or_else(|| invalid("unknown or unset list kind"))?;
     let priority = u8::try_from(o.priority).map_err(|_| invalid("priority above 255"))?;
@@ -133,7 +141,8 @@ pub(crate) unsafe fn load_args(
         source: source.to_owned(),
         generated_at: None,
     };
-    Ok((format, meta, category))
+    let threads = usize::try_from(o.threads).unwrap_or(usize::MAX);
+    Ok((format, meta, category, LoadOptions::with_threads(threads)))
 }
 
 /// Loads and installs a file's bytes; writes the report.
@@ -146,12 +155,15 @@ unsafe fn load_and_report(
     bytes: &[u8],
     meta: ListMeta,
     category: Option<Category>,
+    options: LoadOptions,
     report_out: *mut *mut alpr_load_report,
 ) -> Result<(), FfiError> {
     let id = meta.id.clone();
-    let report = registry.load_file(format, bytes, meta, category).inspect_err(|e| {
-        crate::log::warn(|| format!("list {id}: load failed, previous version stays in force: {e}"));
-    })?;
+    let report = registry
+        .load_file_with(format, bytes, meta, category, options)
+        .inspect_err(|e| {
+            crate::log::warn(|| format!("list {id}: load failed, previous version stays in force: {e}"));
+        })?;
     log_installed(registry, &id, &report);
     if !report_out.is_null() {
         // SAFETY: non-NULL and valid for writes per the contract.
@@ -208,11 +220,11 @@ pub unsafe extern "C" fn alpr_registry_load_bytes(
         let r = unsafe { arc_ref(registry, "registry")? };
         need(options, "options")?;
         // SAFETY: non-NULL; the options and their pointers are valid as the `# Safety` section requires.
-        let (format, meta, category) = unsafe { load_args(&*options, None)? };
+        let (format, meta, category, load) = unsafe { load_args(&*options, None)? };
         // SAFETY: `bytes`: valid as the `# Safety` section requires.
         let bytes = unsafe { bytes_in(bytes, len)? };
         // SAFETY: `report_out`: valid as the `# Safety` section requires.
-        unsafe { load_and_report(r, format, bytes, meta, category, report_out) }
+        unsafe { load_and_report(r, format, bytes, meta, category, load, report_out) }
     })
 }
 
@@ -238,14 +250,14 @@ pub unsafe extern "C" fn alpr_registry_load_path(
         let r = unsafe { arc_ref(registry, "registry")? };
         need(options, "options")?;
         // SAFETY: non-NULL; the options and their pointers are valid as the `# Safety` section requires.
-        let (format, meta, category) = unsafe { load_args(&*options, None)? };
+        let (format, meta, category, load) = unsafe { load_args(&*options, None)? };
         // SAFETY: `path`: valid as the `# Safety` section requires.
         let path = unsafe { str_in(path, path_len)? };
         let bytes = std::fs::read(path).map_err(|e| {
             FfiError::from(Error::new(Code::Io).with_detail(format!("cannot read the file: {}", e.kind())))
         })?;
         // SAFETY: `report_out`: valid as the `# Safety` section requires.
-        unsafe { load_and_report(r, format, &bytes, meta, category, report_out) }
+        unsafe { load_and_report(r, format, &bytes, meta, category, load, report_out) }
     })
 }
 

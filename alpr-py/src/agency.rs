@@ -539,6 +539,8 @@ impl PyAgency {
     ///     id, kind, priority, category, source: as ``Registry.load_file``.
     ///     approver: for a special list, the approver's id.
     ///     progress: as ``Registry.load_file``.
+    ///     threads: as ``Registry.load_file``: ``None`` (the default) for the machine's cores,
+    ///         ``1`` for the calling thread only; the result and the record are the same.
     ///
     /// Raises:
     ///     AccessDeniedError: the loader is not allowed (recorded).
@@ -546,7 +548,7 @@ impl PyAgency {
     ///     HotListError: a whole-file failure or too many rejected records (recorded); the
     ///         previous version stays in force. ``TooManyRejectedError`` carries ``.rejected``
     ///         and ``.report`` as in ``Registry.load_file``.
-    #[pyo3(signature = (user, path_or_bytes, format, *, id, kind, priority, category=None, source=String::new(), approver=None, progress=None))]
+    #[pyo3(signature = (user, path_or_bytes, format, *, id, kind, priority, category=None, source=String::new(), approver=None, progress=None, threads=None))]
     #[allow(clippy::too_many_arguments, clippy::needless_pass_by_value)]
     fn load_list(
         &self,
@@ -561,8 +563,10 @@ impl PyAgency {
         source: String,
         approver: Option<String>,
         progress: Option<&Bound<'_, PyAny>>,
+        threads: Option<usize>,
     ) -> PyResult<PyLoadReport> {
         let format = Format::parse(format).py_err(py)?;
+        let options = crate::hotlist::load_options(py, threads)?;
         let kind = ListKind::parse(kind).py_err(py)?;
         let category = category
             .filter(|c| !c.is_empty())
@@ -585,6 +589,7 @@ impl PyAgency {
             bytes: &bytes,
             default_category: category,
             approver: approver.as_deref(),
+            options,
         };
         let report = py.detach(|| lock(&inner).load_list(&user, &load)).map_err(|e| {
             // too_many_rejected carries every rejection (the same validation, limit off).

@@ -234,6 +234,28 @@ def test_retro_hits_through_the_agency() -> None:
     assert (r["details"]["list_id"], r["query_terms"].startswith("retro_hits")) == ("SVS", True)
 
 
+def test_an_agency_load_on_threads_is_the_one_thread_load() -> None:
+    # Over 2 MiB, so that threads=None and threads=2 cut the file into chunks: duplicates across
+    # the chunks and a rejection in each.
+    rows = [f"{i % 30000:07d},CA,stolen_vehicle,V{i % 30000}" if i % 9973 != 17 else "@@@,CA,stolen_vehicle,V"
+            for i in range(80000)]
+    data = ("plate,state,category,record_id\n" + "\n".join(rows) + "\n").encode()
+    assert len(data) > 2 << 20
+    results = []
+    for threads in (1, None, 2):
+        a, _ = _agency()
+        report = a.load_list("a1", data, "csv", id="SVS", kind="standard", priority=10, threads=threads)
+        record = [r for r in _records(a) if r["action"] == "hot_list_load"][-1]
+        results.append((report.accepted, report.merged, report.rejected, a.health(),
+                        record["details"]))
+    assert results[0][0] == 30000 and results[0][1] > 0 and len(results[0][2]) >= 2
+    assert results[1] == results[0]
+    assert results[2] == results[0]
+    a, _ = _agency()
+    with pytest.raises(alpr.InvalidArgumentError):
+        a.load_list("a1", data, "csv", id="SVS", kind="standard", priority=10, threads=0)
+
+
 def test_list_loads_are_audited_and_special_lists_need_approval() -> None:
     a, _ = _agency()
     special = (DATA / "special.csv").read_bytes()

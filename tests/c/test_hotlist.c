@@ -1,6 +1,7 @@
 /* Hot-list files from C: loads from bytes and from a path, whole-file failures that keep the
  * previous version, rejections with line/column/code, entries read back, health, policy check. */
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "alpr.h"
 #include "test_main.h"
@@ -215,10 +216,63 @@ static bool test_policy_check(void) {
   return true;
 }
 
+/* `threads` changes how a load runs, never what it gives: a CSV over two 1 MiB chunks with
+ * rejected records and duplicates loads the same on 1, 0 (taken as 1) and 4 threads. */
+static bool test_threads_give_the_same_load(void) {
+  size_t cap = 3u << 20, len = 0;
+  char *csv = malloc(cap);
+  CHECK(csv != NULL);
+  len += (size_t)snprintf(csv + len, cap - len, "plate,state,category,record_id\n");
+  for (unsigned k = 0; len < (2u << 20) + 4096; k++) {
+    unsigned n = k % 30000; /* each plate twice or more */
+    if (k % 9973 == 17) {
+      len += (size_t)snprintf(csv + len, cap - len, "@@@,CA,stolen_vehicle,V\n");
+    } else {
+      len += (size_t)snprintf(csv + len, cap - len, "%c%06u,CA,stolen_vehicle,V%u\n", 'A' + n % 26, n, n);
+    }
+  }
+  size_t counts[3][3];
+  uint32_t threads[3] = {1, 0, 4};
+  char first[3][256], last[3][256];
+  alpr_position pos[3];
+  uint32_t code[3];
+  for (int t = 0; t < 3; t++) {
+    const alpr_registry *r = NULL;
+    alpr_load_report *rep = NULL;
+    size_t n = 0, entries = 0;
+    CHECK(alpr_registry_new(NULL, &r) == ALPR_STATUS_OK);
+    alpr_load_options o = svs_options(ALPR_FORMAT_CSV);
+    o.threads = threads[t];
+    CHECK(alpr_registry_load_bytes(r, &o, (const uint8_t *)csv, len, &rep) == ALPR_STATUS_OK);
+    CHECK(alpr_load_report_counts(rep, &counts[t][0], &counts[t][1], &counts[t][2]) == ALPR_STATUS_OK);
+    CHECK(alpr_load_report_rejected(rep, counts[t][2] - 1, &code[t], &pos[t]) == ALPR_STATUS_OK);
+    alpr_load_report_free(rep);
+    CHECK(alpr_registry_list_entry_count(r, STR("SVS"), &entries) == ALPR_STATUS_OK && entries == counts[t][0]);
+    CHECK(alpr_registry_list_entry_json(r, STR("SVS"), 0, 0, (uint8_t *)first[t], sizeof first[t], &n) ==
+          ALPR_STATUS_OK);
+    CHECK(alpr_registry_list_entry_json(r, STR("SVS"), 0, entries - 1, (uint8_t *)last[t], sizeof last[t], &n) ==
+          ALPR_STATUS_OK);
+    alpr_registry_free(r);
+  }
+  free(csv);
+  CHECK(counts[0][0] == 30000 && counts[0][1] > 0 && counts[0][2] >= 2);
+  /* The last rejection is record k = 17 + 9973 j, on line k + 2 (the header is line 1), field 1,
+   * in the second chunk. */
+  CHECK((pos[0].line - 19) % 9973 == 0 && pos[0].line > (1 << 20) / 32 && pos[0].column == 1);
+  for (int t = 1; t < 3; t++) {
+    CHECK(memcmp(counts[t], counts[0], sizeof counts[0]) == 0);
+    CHECK(code[t] == code[0] && code[0] == ALPR_STATUS_INVALID_CHARACTER);
+    CHECK(pos[t].line == pos[0].line && pos[t].column == pos[0].column && pos[t].character == pos[0].character);
+    CHECK(strcmp(first[t], first[0]) == 0 && strcmp(last[t], last[0]) == 0);
+  }
+  return true;
+}
+
 int main(void) {
   int failed = 0, passed = 0;
   bool (*tests[])(void) = {test_clew_bytes_entries_and_health, test_whole_file_failures_keep_the_previous_version,
-                           test_csv_rejections_and_path, test_ncic_codes_covert_and_forbidden, test_policy_check};
+                           test_csv_rejections_and_path, test_ncic_codes_covert_and_forbidden, test_policy_check,
+                           test_threads_give_the_same_load};
   for (size_t i = 0; i < sizeof tests / sizeof tests[0]; i++) {
     if (tests[i]()) passed++; else failed++;
   }

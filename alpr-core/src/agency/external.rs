@@ -629,6 +629,7 @@ mod tests {
                 bytes: b"plate,state,category,record_id\n7ABC123,CA,stolen_vehicle,V123\n",
                 default_category: None,
                 approver: None,
+                options: crate::hotlist::LoadOptions::default(),
             },
         )
         .unwrap();
@@ -825,6 +826,7 @@ mod tests {
                 bytes: b"plate,state,category,record_id\n8XYZ999,CA,stolen_vehicle,V124\n",
                 default_category: None,
                 approver: None,
+                options: crate::hotlist::LoadOptions::default(),
             },
         )
         .unwrap();

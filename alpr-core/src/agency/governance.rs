@@ -40,6 +40,8 @@ pub struct ListLoad<'a> {
     pub default_category: Option<Category>,
     /// For a `special` list: the user id of the OOI captain or designee who approved it.
     pub approver: Option<&'a str>,
+    /// How the file is loaded (threads); never what the load gives.
+    pub options: crate::hotlist::LoadOptions,
 }
 
 /// An approval of another use of ALPR data (G.O. §C.1.c), as recorded: the record is the
@@ -224,7 +226,14 @@ impl<S: AuditStore> Agency<S> {
             source: load.source.to_owned(),
             generated_at: None,
         };
-        match crate::hotlist::load_bytes(load.format, load.bytes, meta, load.default_category, &self.policy) {
+        match crate::hotlist::load_bytes_with(
+            load.format,
+            load.bytes,
+            meta,
+            load.default_category,
+            &self.policy,
+            load.options,
+        ) {
             Err(e) => {
                 r.outcome = Outcome::Failed;
                 r.reasons = vec![e.code()];

@@ -146,6 +146,7 @@ fn svs(a: &mut Agency<impl AuditStore>) {
             bytes: SVS_CSV,
             default_category: None,
             approver: None,
+            options: crate::hotlist::LoadOptions::default(),
         },
     )
     .unwrap();
@@ -302,6 +303,7 @@ fn a_failing_audit_store_fails_every_operation_closed() {
         bytes: b"plate,category\n9ZZZ999,investigation\n",
         default_category: None,
         approver: Some("c1"),
+        options: crate::hotlist::LoadOptions::default(),
     };
     assert_eq!(code(a.load_list("a1", &special).map(|_| ())), Code::AuditWriteFailed);
     assert!(a.registry().get("SPECIAL-OOI").is_none(), "nothing installed");
@@ -495,6 +497,68 @@ fn timed_events_parse_from_json_and_regress_without_the_agency() {
 }
 
 #[test]
+fn an_agency_load_on_threads_gives_what_one_thread_gives() {
+    // Over two MIN_CHUNKs, so that two threads really split it; with rejected records (a bad
+    // plate, a bad category) and duplicates spread over the file.
+    let mut csv = String::from("plate,state,category,record_id\n");
+    let mut k = 0u32;
+    while csv.len() < 2 * crate::hotlist::format::MIN_CHUNK + 4096 {
+        let n = k % 30_000; // each plate twice or more
+        let plate = format!("{}{n:06}", char::from(b'A' + (n % 26) as u8));
+        match k % 9_973 {
+            17 => csv.push_str("@@@,CA,stolen_vehicle,V\n"),
+            29 => csv.push_str("7ABC123,CA,no_such_category,V\n"),
+            _ => {
+                use std::fmt::Write as _;
+                let _ = writeln!(csv, "{plate},CA,stolen_vehicle,V{n}");
+            }
+        }
+        k += 1;
+    }
+    let load = |threads: usize| {
+        let mut a = agency();
+        let splits = crate::threads::splits_on_this_thread();
+        let report = a
+            .load_list(
+                "a1",
+                &ListLoad {
+                    id: "SVS",
+                    kind: ListKind::Standard,
+                    priority: 10,
+                    source: "CA DOJ",
+                    format: Format::Csv,
+                    bytes: csv.as_bytes(),
+                    default_category: None,
+                    approver: None,
+                    options: crate::hotlist::LoadOptions::with_threads(threads),
+                },
+            )
+            .unwrap();
+        let split = crate::threads::splits_on_this_thread() > splits;
+        assert_eq!(split, threads > 1, "the load is split over threads exactly when asked");
+        let entries = a.registry().get("SVS").unwrap().entries().to_vec();
+        let rec = last(&a);
+        (
+            report,
+            entries,
+            d(&rec, "file_sha256").to_owned(),
+            d(&rec, "accepted").to_owned(),
+        )
+    };
+    let (one, two) = (load(1), load(2));
+    assert!(
+        one.0.rejected.len() >= 2 && one.0.merged > 0,
+        "the file has rejections and duplicates: {} rejected, {} merged",
+        one.0.rejected.len(),
+        one.0.merged
+    );
+    assert_eq!(one.0, two.0, "the same report");
+    assert_eq!(one.1.len(), one.0.accepted);
+    assert!(one.1 == two.1, "the same entries in the same order");
+    assert_eq!((one.2, one.3), (two.2, two.3), "the same audit record details");
+}
+
+#[test]
 fn list_loads_are_recorded_and_special_lists_need_their_approver() {
     let mut a = agency();
     svs(&mut a);
@@ -521,6 +585,7 @@ fn list_loads_are_recorded_and_special_lists_need_their_approver() {
         bytes: b"plate,category\n9ZZZ999,investigation\n",
         default_category: None,
         approver,
+        options: crate::hotlist::LoadOptions::default(),
     };
     for approver in [None, Some("i1"), Some("nobody")] {
         let e = a.load_list("a1", &special(approver)).unwrap_err();
@@ -702,6 +767,7 @@ fn covert_list(a: &mut Agency<MemoryStore>) {
             bytes: b"plate,state,category,record_id\n7ABC123,CA,investigation,TF-9\n",
             default_category: None,
             approver: None,
+            options: crate::hotlist::LoadOptions::default(),
         },
     )
     .unwrap();

@@ -711,6 +711,7 @@ class Agency:
         source: str = ...,
         approver: str | None = None,
         progress: _Progress = None,
+        threads: int | None = None,
     ) -> LoadReport: ...
     def match(
         self,
