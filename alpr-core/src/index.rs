@@ -413,15 +413,13 @@ pub struct Index {
     del_bits: u32,
     del: Vec<u64>,
     /// Deletion table under `max_edits = 1`, in cache lines ([`build_deletions1`]: fingerprint,
-    /// deleted position and character, entry id; `u64::MAX` = empty), `2^del1_bits` of them.
-    del1_bits: u32,
+    /// foreign bit, attribute flags, deleted position and character, entry id; `u64::MAX` =
+    /// empty), packed as `d1` says.
     del1: Vec<Line>,
-    /// The fingerprint bits a depth-1 probe takes from its string's hash: all of them
-    /// ([`D1_FP_MASK`]); none in a test whose table files every slot with fingerprint 0, so that
-    /// every fingerprint collides.
-    del_fp: u64,
+    d1: D1Layout,
     /// With a deletion table: each entry's packed plate by entry id (0 for a pattern), so that an
-    /// edit candidate is verified from an 8-byte array instead of its entry.
+    /// edit candidate is verified from an 8-byte array instead of its entry (on a depth-1 table
+    /// with an exact layout, only a candidate found outside its string's home line).
     plates: Vec<u64>,
     /// Bit `l` set when some plate entry has `l` characters.
     lengths: u16,
@@ -483,10 +481,11 @@ impl Index {
         let (tags, slots, members) = lookalike_table(&plates, &params.confusion, bits, threads);
         drop(plates);
 
-        let (mut deep, mut depth1) = ((0, Vec::new()), (0, Vec::new()));
+        let (mut deep, mut depth1) = ((0, Vec::new()), (D1Layout::default(), Vec::new()));
         let by_id = if params.max_edits > 0 {
             if params.max_edits == 1 {
-                depth1 = build_deletions1(keys.clone(), D1_FP_MASK);
+                let n_keys = keys.clone().count();
+                depth1 = build_deletions1(items.clone().map(|k| (k.key(), k.attrs())), n_keys, false);
             } else {
                 deep = build_deletions(keys.clone(), params.max_edits);
             }
@@ -508,9 +507,8 @@ impl Index {
             members,
             del_bits: deep.0,
             del: deep.1,
-            del1_bits: depth1.0,
             del1: depth1.1,
-            del_fp: D1_FP_MASK,
+            d1: depth1.0,
             plates: by_id,
             lengths,
             patterns,
@@ -739,6 +737,7 @@ impl Index {
             look_home: usize::MAX,
             look_first: 0,
             n_ids: 0,
+            unverified: 0,
             strs: [0; PROBES1],
             hashes: [0; PROBES1],
             touched: 0,
@@ -753,17 +752,15 @@ impl Index {
         }
         p.strs[n] = packed;
         let count = if self.lengths >> (n + 1) & 1 == 1 { n + 1 } else { n };
-        for k in 0..count {
-            p.hashes[k] = mix(p.strs[k]);
+        let values = d1_values(packed, n);
+        if count == n + 1 {
+            p.hashes[n] = mix52(values[n]);
+        }
+        for k in 0..n {
+            p.hashes[k] = mix52(values[k]);
         }
         p.count = count as u8;
         p
-    }
-
-    /// The first slot of the cache line where the depth-1 probe of hash `h` starts.
-    #[inline]
-    fn d1_home(&self, h: u64) -> usize {
-        ((h >> (64 - self.del1_bits)) as usize) << 3
     }
 
     /// The depth-1 slot `i` (line `i / 8`, place `i % 8`).
@@ -783,85 +780,116 @@ impl Index {
         }
         let mut touched = 0;
         for k in 0..usize::from(p.count) {
-            touched ^= self.d1_slot(self.d1_home(p.hashes[k]));
+            touched ^= self.d1_slot(self.d1.home(p.hashes[k]));
         }
         p.touched = touched;
     }
 
-    /// Calls `f(id)` for every slot of the probe's strings whose entry may be within one edit
-    /// of the read.
+    /// Calls `f(id, word, verified)` for every slot of the probe's strings whose entry may be
+    /// within one edit of the read: `word` is the entry's by-id word as rebuilt from the slot
+    /// (plate and attribute flags), `verified` whether it is certainly the entry's (else only
+    /// the by-id array says).
     ///
     /// A slot whose fingerprint agrees names the deleted position and character of its entry,
     /// so the entry is rebuilt from the probe string in registers and kept only when it is
     /// within one edit of the read ([`d1_within_one`]): the many entries sharing a deletion
     /// string at distance 2 (dense plate formats) cost no load. A probe starts at the first
     /// slot of its home line, which nearly always holds its whole run (3.6 slots of 8 filled
-    /// on average): one cache line a string.
+    /// on average): one cache line a string. In the home line only slots placed at home can be
+    /// the string's; in the lines after it (a full home line), only foreign ones. With an exact
+    /// layout a home slot whose fingerprint agrees is the string's, so its rebuilt entry is
+    /// verified; a foreign one is not (its home line is not known).
     #[inline]
     #[allow(clippy::many_single_char_names)] // p, f, n, k, s, m: probe, callback, lengths, masks.
-    fn d1_walk(&self, p: &Probe1, mut f: impl FnMut(u32)) {
+    fn d1_walk(&self, p: &Probe1, mut f: impl FnMut(u32, u64, bool)) {
         let last_line = self.del1.len() - 1;
         let n = usize::from(p.n);
+        let d1 = self.d1;
+        let key_mask = d1.key_mask();
         for k in 0..usize::from(p.count) {
-            let fp = d1_fingerprint(p.hashes[k]) & self.del_fp;
             let s = p.strs[k];
-            let mut line = (p.hashes[k] >> (64 - self.del1_bits)) as usize;
+            let mut line = d1.home(p.hashes[k]) >> 3;
+            // Home line: the string's key with the foreign bit clear (never an empty slot's:
+            // its foreign bit is set).
+            let mut want = d1.key(p.hashes[k]);
+            let mut verified = d1.exact;
             loop {
-                // A whole line at once, without a branch a slot: which slots have the string's
-                // fingerprint (never an empty one). A line's filled slots are a prefix of it
-                // (every insertion goes to the first empty slot from some line's start), so the
-                // run goes on into the next line only when the last slot is filled.
+                // A whole line at once, without a branch a slot: which slots have the key. A
+                // line's filled slots are a prefix of it (every insertion goes to the first empty
+                // slot from some line's start), so the run goes on into the next line only when
+                // the last slot is filled.
                 let slots = &self.del1[line].0;
                 let mut m = 0u32;
                 for (j, &v) in slots.iter().enumerate() {
-                    m |= u32::from(v & D1_FP_MASK == fp) << j;
+                    m |= u32::from(v & key_mask == want) << j;
                 }
                 while m != 0 {
                     let v = slots[m.trailing_zeros() as usize];
-                    if k == n || d1_within_one(p.packed, s, v) {
-                        f(v as u32);
-                    }
                     m &= m - 1;
+                    if v == u64::MAX {
+                        continue; // an empty slot, whose bits are all ones (past the home line)
+                    }
+                    let (entry, inserted) = d1.rebuild(s, v);
+                    if k == n || !inserted || d1_within_one(p.packed, entry) {
+                        f(d1.id(v), entry | d1.attrs(v) << ATTR_SHIFT, verified);
+                    }
                 }
                 if slots[7] == u64::MAX {
                     break;
                 }
                 line = (line + 1) & last_line;
+                want = d1.key(p.hashes[k]) | d1.foreign();
+                verified = false;
             }
         }
     }
 
     /// A probe's third step: the walks ([`Index::d1_walk`]), the distinct candidates' ids kept
-    /// in the probe (the first [`PROBE1_IDS`]; all are counted).
+    /// in the probe (the first [`PROBE1_IDS`]; all are counted), with their by-id words when
+    /// the walk verified them.
     #[inline]
     pub(crate) fn probe1_walk(&self, p: &mut Probe1) {
-        let (mut ids, mut n_ids) = ([0u32; PROBE1_IDS], 0usize);
-        self.d1_walk(p, |id| {
-            if !ids[..n_ids.min(PROBE1_IDS)].contains(&id) {
-                if let Some(slot) = ids.get_mut(n_ids) {
-                    *slot = id;
+        let (mut ids, mut words, mut n_ids, mut unverified) = ([0u32; PROBE1_IDS], [0u64; PROBE1_IDS], 0usize, 0u32);
+        self.d1_walk(p, |id, word, verified| {
+            if let Some(at) = ids[..n_ids.min(PROBE1_IDS)].iter().position(|&x| x == id) {
+                if verified {
+                    words[at] = word;
+                    unverified &= !(1 << at);
                 }
-                n_ids += 1;
+                return;
             }
+            if n_ids < PROBE1_IDS {
+                ids[n_ids] = id;
+                words[n_ids] = word;
+                unverified |= u32::from(!verified) << n_ids;
+            }
+            n_ids += 1;
         });
         p.ids = ids;
+        p.words = words;
+        p.unverified = unverified as u16;
         p.n_ids = n_ids.min(usize::from(u8::MAX)) as u8;
     }
 
-    /// A probe's fourth step: the candidates' by-id words (plate and attribute flags), the
-    /// first [`PROBE1_IDS`] of them, loaded into the probe (independent loads again; a batch
-    /// runs this step for a block of reads before finishing any).
+    /// A probe's fourth step: the by-id words (plate and attribute flags) of the candidates the
+    /// walk could not verify, loaded into the probe (independent loads again; a batch runs this
+    /// step for a block of reads before finishing any). With an exact layout nearly every
+    /// candidate is verified, so nearly no read loads anything here.
     #[inline]
     pub(crate) fn probe1_words(&self, p: &mut Probe1) {
-        for k in 0..usize::from(p.n_ids).min(PROBE1_IDS) {
+        let mut m = p.unverified;
+        while m != 0 {
+            let k = m.trailing_zeros() as usize;
             p.words[k] = self.plates[p.ids[k] as usize];
+            m &= m - 1;
         }
     }
 
     /// A probe's last step: reports the look-alike candidates, then the edit candidates, as
     /// [`Index::lookalikes_and_edits`] does. Each edit candidate is reported with its true
-    /// plate from the by-id array: a fingerprint collision costs that load, and the caller's
-    /// classification of the true plate decides, so it can never make a wrong hit.
+    /// plate: verified by an exact layout, or from the by-id array, so a fingerprint collision
+    /// costs that load and the caller's classification of the true plate decides: it can never
+    /// make a wrong hit.
     #[inline]
     pub(crate) fn probe1_finish(&self, p: &Probe1, mut f: impl FnMut(Candidate)) {
         if p.look_home != usize::MAX {
@@ -876,7 +904,7 @@ impl Index {
         if usize::from(p.n_ids) > PROBE1_IDS {
             // More candidates than the probe holds (rare: a read within one edit of many
             // entries): walk again and report the others (some may come twice).
-            self.d1_walk(p, |id| {
+            self.d1_walk(p, |id, _, _| {
                 if !p.ids.contains(&id) {
                     f(self.edit_candidate(id));
                 }
@@ -920,6 +948,9 @@ pub(crate) struct Probe1 {
     /// The number of distinct edit candidates the walk found (the first [`PROBE1_IDS`] in
     /// `ids`, their by-id words in `words`).
     n_ids: u8,
+    /// Bit `k`: the word of candidate `k` is not verified yet (loaded by
+    /// [`Index::probe1_words`]).
+    unverified: u16,
     strs: [u64; PROBES1],
     hashes: [u64; PROBES1],
     /// The xor of the first slot of each string's home line and of the look-alike home tag: the
@@ -948,37 +979,170 @@ fn edit_candidate_of(id: u32, word: u64) -> Candidate {
     )
 }
 
-/// Depth-1 deletion slot: where the deleted character's 6-bit code sits (above the 32-bit id).
-const D1_CODE_SHIFT: u32 = 32;
-/// Depth-1 deletion slot: where the deleted position sits (4 bits).
-const D1_POS_SHIFT: u32 = 38;
-/// Depth-1 deletion slot: the fingerprint, the low 22 bits of the string's hash (the slot number
-/// is taken from its high bits, so the two never overlap: 22 more bits tell strings apart).
-const D1_FP_SHIFT: u32 = 42;
-/// The fingerprint bits of a depth-1 slot.
-const D1_FP_MASK: u64 = !0 << D1_FP_SHIFT;
-/// The deleted position of an entry filed under its own plate (positions are 0..10).
-const D1_NONE: u64 = 15;
+/// The width of a depth-1 string's value ([`d1_values`]) and hash ([`mix52`]): every string of
+/// up to 10 characters has its own value below `2^52`.
+const D1_VALUE_BITS: u32 = 52;
+/// A depth-1 slot's deleted position and character, `position * 37 + code` (9 bits, at most
+/// [`D1_PC_NONE`], so never all ones).
+const D1_PC_BITS: u32 = 9;
+/// The position-and-character of an entry filed under its own plate (position 10, code 0).
+const D1_PC_NONE: u64 = 10 * CODES as u64;
+/// The bits of a depth-1 slot below its fingerprint besides the id: position and character,
+/// attribute flags (3), and the foreign bit (1).
+const D1_LOW_BITS: u32 = D1_PC_BITS + 3 + 1;
 
-/// The fingerprint bits of a depth-1 slot for a string of hash `h`: its low 22 bits, never all
-/// ones (those of an empty slot, so that no empty slot matches a fingerprint).
+/// 36^i.
+const POW36: [u64; PLATE_MAX_LEN + 1] = {
+    let mut t = [1u64; PLATE_MAX_LEN + 1];
+    let mut i = 1;
+    while i <= PLATE_MAX_LEN {
+        t[i] = t[i - 1] * 36;
+        i += 1;
+    }
+    t
+};
+
+/// The values of a depth-1 probe's strings for a packed plate of `n` characters: `[i]` for
+/// `i < n` the plate without character `i`, `[n]` the plate itself. A string's value is its
+/// number in bijective base 36 (codes 1..=36 are the digits, the first character the most
+/// significant): distinct strings of up to 10 characters have distinct values, all below
+/// 36·(36^10 − 1)/35 < 2^52.
 #[inline]
-fn d1_fingerprint(h: u64) -> u64 {
-    let fp = h << D1_FP_SHIFT;
-    fp ^ u64::from(fp == D1_FP_MASK) << D1_FP_SHIFT
+fn d1_values(packed: u64, n: usize) -> [u64; PROBES1] {
+    let code = |i: usize| (packed >> (6 * (PLATE_MAX_LEN - 1 - i))) & 0x3F;
+    let mut prefix = [0u64; PROBES1]; // prefix[i]: the value of the first i characters
+    for i in 0..n {
+        prefix[i + 1] = prefix[i] * 36 + code(i);
+    }
+    let mut out = [0u64; PROBES1];
+    let mut suffix = 0u64; // the value of the characters after i
+    for i in (0..n).rev() {
+        out[i] = prefix[i] * POW36[n - 1 - i] + suffix;
+        suffix += code(i) * POW36[n - 1 - i];
+    }
+    out[n] = prefix[n];
+    out
 }
 
-/// Whether the entry of depth-1 slot `v`, rebuilt from the probe string `s` (the read `read`
-/// without one character), may be within one edit of the read: an entry filed under its own
-/// plate is `s`, one edit away; otherwise the entry is `s` with the slot's character put back at
-/// the slot's position, the read's length, checked as the matcher's `within_one_packed` does. Garbage in a colliding slot only rebuilds some other string (never a panic).
+/// A bijection of `[0, 2^52)` (odd multipliers and xor-shifts, modulo `2^52`): the depth-1
+/// table's hash of a string's value, so that the hash's high bits (the home line) and its low
+/// bits (the fingerprint) together name exactly one string.
 #[inline]
-fn d1_within_one(read: u64, s: u64, v: u64) -> bool {
-    let at = (v >> D1_POS_SHIFT) & 0xF;
-    if at >= PLATE_MAX_LEN as u64 {
-        return true;
+fn mix52(v: u64) -> u64 {
+    const M: u64 = (1 << D1_VALUE_BITS) - 1;
+    let v = v.wrapping_mul(0x9E37_79B9_7F4A_7C15) & M;
+    let v = v ^ (v >> 26);
+    let v = v.wrapping_mul(0xD6E8_FEB8_6659_FD93) & M;
+    v ^ (v >> 26)
+}
+
+/// How a depth-1 table packs its slots (see [`build_deletions1`]): from the low bits, the entry
+/// id (`id_bits`), the deleted position and character ([`D1_PC_BITS`]), the entry's attribute
+/// flags (3), the foreign bit (the slot is not in its string's home line), and the fingerprint
+/// above them, the low bits of the string's hash, as many as fit.
+#[derive(Clone, Copy, Debug, Default)]
+struct D1Layout {
+    /// The table has `2^line_bits` lines; a hash's high `line_bits` bits are its home line.
+    line_bits: u32,
+    id_bits: u32,
+    /// The hash bits kept as fingerprint (all the bits below the home line's when `exact`).
+    fp_mask: u64,
+    /// The fingerprint is all of the hash below the home line's bits: a slot in its home line
+    /// whose fingerprint equals a string's is that string's (the hash is a bijection), so its
+    /// rebuilt entry is the entry's plate and needs no check against the by-id array.
+    exact: bool,
+}
+
+impl D1Layout {
+    /// The layout of a table of `2^line_bits` lines for `keys` entry ids; `collide`: no
+    /// fingerprint bit (a test's table in which every fingerprint collides).
+    fn new(line_bits: u32, keys: usize, collide: bool) -> D1Layout {
+        let id_bits = (usize::BITS - keys.saturating_sub(1).leading_zeros()).max(1);
+        let below_line = D1_VALUE_BITS - line_bits;
+        let fp_bits = (64 - D1_LOW_BITS - id_bits).min(below_line);
+        D1Layout {
+            line_bits,
+            id_bits,
+            fp_mask: if collide { 0 } else { (1u64 << fp_bits) - 1 },
+            exact: !collide && fp_bits == below_line,
+        }
     }
-    let entry = insert_packed(s, at as usize, (v >> D1_CODE_SHIFT) & 0x3F);
+
+    /// Where the fingerprint starts.
+    #[inline]
+    fn fp_shift(self) -> u32 {
+        self.id_bits + D1_LOW_BITS
+    }
+
+    /// The foreign bit.
+    #[inline]
+    fn foreign(self) -> u64 {
+        1 << (self.fp_shift() - 1)
+    }
+
+    /// The first slot of the home line of a string of hash `h`.
+    #[inline]
+    fn home(self, h: u64) -> usize {
+        ((h >> (D1_VALUE_BITS - self.line_bits)) as usize) << 3
+    }
+
+    /// The slot bits of a string of hash `h`, as found in its home line: its fingerprint, the
+    /// foreign bit clear.
+    #[inline]
+    fn key(self, h: u64) -> u64 {
+        (h & self.fp_mask) << self.fp_shift()
+    }
+
+    /// The bits of a slot a probe compares: fingerprint and foreign bit.
+    #[inline]
+    fn key_mask(self) -> u64 {
+        !0 << (self.fp_shift() - 1)
+    }
+
+    /// A slot: the string of hash `h` (placed foreign or not), entry `id` with attribute flags
+    /// `attrs`, its deleted position-and-character `pc`.
+    #[inline]
+    fn slot(self, h: u64, foreign: bool, attrs: u8, pc: u64, id: u32) -> u64 {
+        self.key(h)
+            | if foreign { self.foreign() } else { 0 }
+            | u64::from(attrs & ATTR_UNKNOWN) << (self.id_bits + D1_PC_BITS)
+            | pc << self.id_bits
+            | u64::from(id)
+    }
+
+    /// The entry id of slot `v`.
+    #[inline]
+    fn id(self, v: u64) -> u32 {
+        (v & ((1 << self.id_bits) - 1)) as u32
+    }
+
+    /// The attribute flags of slot `v`.
+    #[inline]
+    fn attrs(self, v: u64) -> u64 {
+        (v >> (self.id_bits + D1_PC_BITS)) & u64::from(ATTR_UNKNOWN)
+    }
+
+    /// The entry of slot `v`, rebuilt from the probe string `s` it was found under (packed): `s`
+    /// with the slot's character put back at the slot's position, and true; or `s` itself and
+    /// false for an entry filed under its own plate. Garbage in a colliding slot only rebuilds
+    /// some other string (never a panic).
+    #[inline]
+    fn rebuild(self, s: u64, v: u64) -> (u64, bool) {
+        let pc = (v >> self.id_bits) & ((1 << D1_PC_BITS) - 1);
+        let (at, code) = (pc / CODES as u64, pc % CODES as u64);
+        if at >= PLATE_MAX_LEN as u64 {
+            (s, false)
+        } else {
+            (insert_packed(s, at as usize, code), true)
+        }
+    }
+}
+
+/// Whether `entry`, a packed plate of the read's length (rebuilt by [`D1Layout::rebuild`] from
+/// one of the read's single deletions), is within one edit of `read`, as the matcher's
+/// `within_one_packed` checks it: one substitution at most.
+#[inline]
+fn d1_within_one(read: u64, entry: u64) -> bool {
     let diff = read ^ entry;
     if diff == 0 {
         return true;
@@ -1055,48 +1219,56 @@ fn deletions_from(s: &[u8], k: u8, from: usize, f: &mut impl FnMut(&[u8])) {
     }
 }
 
-/// Builds the depth-1 deletion table of the plate keys (`max_edits = 1`): each plate is filed
-/// under itself and under each of its single deletions (equal deletions, from a run of one
-/// character, once: the run's first position). A slot holds `fingerprint | position << 38 |
-/// code << 32 | entry id`: the string's hash fingerprint ([`d1_fingerprint`], masked by
-/// `fp_mask`), the deleted position ([`D1_NONE`] for the plate itself) and character's 6-bit
-/// code, so that a probe rebuilds the entry ([`d1_within_one`]). Never `u64::MAX` (a code is at
-/// most 36). Slots come in 64-byte lines: a string's probe starts at the first slot of the line
-/// numbered by the high bits of its hash (its fingerprint is the low bits) and goes on, linear
-/// probing, to the first empty slot; at 3/4 of the slots filled at most, nearly every run ends
-/// in its home line.
-fn build_deletions1<'a>(keys: impl Iterator<Item = &'a PlateOrPattern>, fp_mask: u64) -> (u32, Vec<Line>) {
+/// Builds the depth-1 deletion table of the plate keys (`max_edits = 1`), from each key with
+/// its attribute flags (`keys` ids in all): each plate is filed under itself and under each of
+/// its single deletions (equal deletions, from a run of one character, once: the run's first
+/// position). A string's hash is [`mix52`] of its value ([`d1_values`]); its home line is the
+/// hash's high bits, and its slot the first empty one from that line's start on (linear probing;
+/// at 3/4 of the slots filled at most, nearly every run ends in its home line). A slot holds
+/// ([`D1Layout`]) the string's fingerprint, whether the slot is foreign (not in the string's home
+/// line), the entry's attribute flags, the deleted position and character (so that a probe
+/// rebuilds the entry, [`D1Layout::rebuild`]) and the entry id; never `u64::MAX` (the
+/// position-and-character is at most [`D1_PC_NONE`]). `collide`: no fingerprint bit is kept (a
+/// test's table in which every fingerprint collides).
+fn build_deletions1<'a>(
+    keys: impl Iterator<Item = (&'a PlateOrPattern, u8)>,
+    n_keys: usize,
+    collide: bool,
+) -> (D1Layout, Vec<Line>) {
+    // (hash, attrs << 41 | position-and-character << 32 | id)
     let mut items: Vec<(u64, u64)> = Vec::new();
-    for (id, key) in keys.enumerate() {
+    for (id, (key, attrs)) in keys.enumerate() {
         let PlateOrPattern::Plate(p) = key else { continue };
         let packed = p.packed();
-        let id = u64::from(id as u32);
-        let h = mix(packed);
-        items.push((h, d1_fingerprint(h) & fp_mask | D1_NONE << D1_POS_SHIFT | id));
+        let n = p.len();
+        let values = d1_values(packed, n);
+        let rest = u64::from(attrs & ATTR_UNKNOWN) << 41 | u64::from(id as u32);
+        items.push((mix52(values[n]), rest | D1_PC_NONE << 32));
         let mut prev = u8::MAX;
-        for j in 0..p.len() {
+        for (j, &value) in values.iter().enumerate().take(n) {
             let c = p.code_at(j);
             if c != prev {
-                let h = mix(delete_packed(packed, j));
-                let slot =
-                    d1_fingerprint(h) & fp_mask | (j as u64) << D1_POS_SHIFT | u64::from(c) << D1_CODE_SHIFT | id;
-                items.push((h, slot));
+                let pc = j as u64 * CODES as u64 + u64::from(c);
+                items.push((mix52(value), rest | pc << 32));
             }
             prev = c;
         }
     }
     // Lines: 8 slots each, at least 2, at most 3/4 of the slots filled.
     let line_bits = slot_bits(items.len()).max(4) - 3;
+    let layout = D1Layout::new(line_bits, n_keys, collide);
     let mask = (8usize << line_bits) - 1;
     let mut table = vec![Line([u64::MAX; 8]); 1 << line_bits];
-    for (h, slot) in items {
-        let mut i = ((h >> (64 - line_bits)) as usize) << 3;
+    for (h, rest) in items {
+        let home = layout.home(h);
+        let mut i = home;
         while table[i >> 3].0[i & 7] != u64::MAX {
             i = (i + 1) & mask;
         }
-        table[i >> 3].0[i & 7] = slot;
+        let (attrs, pc, id) = ((rest >> 41) as u8, (rest >> 32) & 0x1FF, rest as u32);
+        table[i >> 3].0[i & 7] = layout.slot(h, i >> 3 != home >> 3, attrs, pc, id);
     }
-    (line_bits, table)
+    (layout, table)
 }
 
 /// Builds the deletion table of the plate keys.
@@ -1506,9 +1678,8 @@ mod tests {
                 members,
                 del_bits: 0,
                 del: Vec::new(),
-                del1_bits: 0,
                 del1: Vec::new(),
-                del_fp: D1_FP_MASK,
+                d1: D1Layout::default(),
                 plates: Vec::new(),
                 lengths: 0,
                 patterns: PatternIndex::build(std::iter::empty()),
@@ -1668,10 +1839,9 @@ mod tests {
     /// collision and a hit.
     fn colliding_index(keys: &[PlateOrPattern], params: &IndexParams) -> Index {
         let mut index = Index::build(keys, params.clone());
-        let (bits, del) = build_deletions1(keys.iter(), 0);
-        index.del1_bits = bits;
+        let (layout, del) = build_deletions1(keys.iter().map(|k| (k, ATTR_UNKNOWN)), keys.len(), true);
+        index.d1 = layout;
         index.del1 = del;
-        index.del_fp = 0;
         index
     }
 
