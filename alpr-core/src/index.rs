@@ -485,7 +485,7 @@ impl Index {
         let by_id = if params.max_edits > 0 {
             if params.max_edits == 1 {
                 let n_keys = keys.clone().count();
-                depth1 = build_deletions1(items.clone().map(|k| (k.key(), k.attrs())), n_keys, false);
+                depth1 = build_deletions1(items.clone().map(|k| (k.key(), k.attrs())), n_keys, D1_FP_ALL);
             } else {
                 deep = build_deletions(keys.clone(), params.max_edits);
             }
@@ -751,13 +751,18 @@ impl Index {
             *s = delete_packed(packed, i);
         }
         p.strs[n] = packed;
-        let count = if self.lengths >> (n + 1) & 1 == 1 { n + 1 } else { n };
+        // A read two or more characters longer than every plate has no string in the table
+        // (and its strings' values may not fit the table's hash).
+        let count = if n > self.d1.max_len + 1 {
+            0
+        } else if self.lengths >> (n + 1) & 1 == 1 {
+            n + 1
+        } else {
+            n
+        };
         let values = d1_values(packed, n);
-        if count == n + 1 {
-            p.hashes[n] = mix52(values[n]);
-        }
-        for k in 0..n {
-            p.hashes[k] = mix52(values[k]);
+        for k in 0..count {
+            p.hashes[k] = self.d1.hash(values[k]);
         }
         p.count = count as u8;
         p
@@ -979,9 +984,6 @@ fn edit_candidate_of(id: u32, word: u64) -> Candidate {
     )
 }
 
-/// The width of a depth-1 string's value ([`d1_values`]) and hash ([`mix52`]): every string of
-/// up to 10 characters has its own value below `2^52`.
-const D1_VALUE_BITS: u32 = 52;
 /// A depth-1 slot's deleted position and character, `position * 37 + code` (9 bits, at most
 /// [`D1_PC_NONE`], so never all ones).
 const D1_PC_BITS: u32 = 9;
@@ -990,6 +992,8 @@ const D1_PC_NONE: u64 = 10 * CODES as u64;
 /// The bits of a depth-1 slot below its fingerprint besides the id: position and character,
 /// attribute flags (3), and the foreign bit (1).
 const D1_LOW_BITS: u32 = D1_PC_BITS + 3 + 1;
+/// No limit on a depth-1 table's fingerprint bits but the slot's room.
+const D1_FP_ALL: u32 = 64;
 
 /// 36^i.
 const POW36: [u64; PLATE_MAX_LEN + 1] = {
@@ -1024,16 +1028,25 @@ fn d1_values(packed: u64, n: usize) -> [u64; PROBES1] {
     out
 }
 
-/// A bijection of `[0, 2^52)` (odd multipliers and xor-shifts, modulo `2^52`): the depth-1
-/// table's hash of a string's value, so that the hash's high bits (the home line) and its low
-/// bits (the fingerprint) together name exactly one string.
+/// The bits of the values of strings of up to `max_len` characters ([`d1_values`]: at most
+/// 36·(36^max_len − 1)/35; 52 bits for 10 characters, 37 for 7).
+fn d1_value_bits(max_len: usize) -> u32 {
+    let top = (1..=max_len).map(|m| POW36[m]).sum::<u64>();
+    u64::BITS - top.leading_zeros()
+}
+
+/// A bijection of `[0, 2^bits)` (odd multipliers and xor-shifts by at least half the width,
+/// modulo `2^bits`; `2 <= bits <= 64`): the depth-1 table's hash of a string's value, so that
+/// the hash's high bits (the home line) and its low bits (the fingerprint) together name exactly
+/// one string.
 #[inline]
-fn mix52(v: u64) -> u64 {
-    const M: u64 = (1 << D1_VALUE_BITS) - 1;
-    let v = v.wrapping_mul(0x9E37_79B9_7F4A_7C15) & M;
-    let v = v ^ (v >> 26);
-    let v = v.wrapping_mul(0xD6E8_FEB8_6659_FD93) & M;
-    v ^ (v >> 26)
+fn mix_bits(v: u64, bits: u32) -> u64 {
+    let m = u64::MAX >> (64 - bits);
+    let shift = bits.div_ceil(2);
+    let v = v.wrapping_mul(0x9E37_79B9_7F4A_7C15) & m;
+    let v = v ^ (v >> shift);
+    let v = v.wrapping_mul(0xD6E8_FEB8_6659_FD93) & m;
+    v ^ (v >> shift)
 }
 
 /// How a depth-1 table packs its slots (see [`build_deletions1`]): from the low bits, the entry
@@ -1042,6 +1055,10 @@ fn mix52(v: u64) -> u64 {
 /// above them, the low bits of the string's hash, as many as fit.
 #[derive(Clone, Copy, Debug, Default)]
 struct D1Layout {
+    /// The width of the strings' values and hashes ([`mix_bits`]).
+    value_bits: u32,
+    /// The longest plate filed: a read longer by two or more has no string in the table.
+    max_len: usize,
     /// The table has `2^line_bits` lines; a hash's high `line_bits` bits are its home line.
     line_bits: u32,
     id_bits: u32,
@@ -1054,17 +1071,21 @@ struct D1Layout {
 }
 
 impl D1Layout {
-    /// The layout of a table of `2^line_bits` lines for `keys` entry ids; `collide`: no
-    /// fingerprint bit (a test's table in which every fingerprint collides).
-    fn new(line_bits: u32, keys: usize, collide: bool) -> D1Layout {
+    /// The layout of a table of `2^line_bits` lines for `keys` entry ids whose plates have at
+    /// most `max_len` characters, with at most `fp_max` fingerprint bits ([`D1_FP_ALL`]; fewer
+    /// only in tests: 0 for a table in which every fingerprint collides).
+    fn new(line_bits: u32, keys: usize, max_len: usize, fp_max: u32) -> D1Layout {
+        let value_bits = d1_value_bits(max_len).max(line_bits).max(2);
         let id_bits = (usize::BITS - keys.saturating_sub(1).leading_zeros()).max(1);
-        let below_line = D1_VALUE_BITS - line_bits;
-        let fp_bits = (64 - D1_LOW_BITS - id_bits).min(below_line);
+        let below_line = value_bits - line_bits;
+        let fp_bits = (64 - D1_LOW_BITS - id_bits).min(below_line).min(fp_max);
         D1Layout {
+            value_bits,
+            max_len,
             line_bits,
             id_bits,
-            fp_mask: if collide { 0 } else { (1u64 << fp_bits) - 1 },
-            exact: !collide && fp_bits == below_line,
+            fp_mask: (1u64 << fp_bits) - 1,
+            exact: fp_max > 0 && fp_bits == below_line,
         }
     }
 
@@ -1083,7 +1104,13 @@ impl D1Layout {
     /// The first slot of the home line of a string of hash `h`.
     #[inline]
     fn home(self, h: u64) -> usize {
-        ((h >> (D1_VALUE_BITS - self.line_bits)) as usize) << 3
+        ((h >> (self.value_bits - self.line_bits)) as usize) << 3
+    }
+
+    /// The hash of a string's value.
+    #[inline]
+    fn hash(self, value: u64) -> u64 {
+        mix_bits(value, self.value_bits)
     }
 
     /// The slot bits of a string of hash `h`, as found in its home line: its fingerprint, the
@@ -1222,44 +1249,57 @@ fn deletions_from(s: &[u8], k: u8, from: usize, f: &mut impl FnMut(&[u8])) {
 /// Builds the depth-1 deletion table of the plate keys (`max_edits = 1`), from each key with
 /// its attribute flags (`keys` ids in all): each plate is filed under itself and under each of
 /// its single deletions (equal deletions, from a run of one character, once: the run's first
-/// position). A string's hash is [`mix52`] of its value ([`d1_values`]); its home line is the
+/// position). A string's hash is [`mix_bits`] of its value ([`d1_values`]) over the width of
+/// the longest plate's values; its home line is the
 /// hash's high bits, and its slot the first empty one from that line's start on (linear probing;
 /// at 3/4 of the slots filled at most, nearly every run ends in its home line). A slot holds
 /// ([`D1Layout`]) the string's fingerprint, whether the slot is foreign (not in the string's home
 /// line), the entry's attribute flags, the deleted position and character (so that a probe
 /// rebuilds the entry, [`D1Layout::rebuild`]) and the entry id; never `u64::MAX` (the
-/// position-and-character is at most [`D1_PC_NONE`]). `collide`: no fingerprint bit is kept (a
-/// test's table in which every fingerprint collides).
+/// position-and-character is at most [`D1_PC_NONE`]). At most `fp_max` fingerprint bits are
+/// kept ([`D1_FP_ALL`]; fewer in tests).
 fn build_deletions1<'a>(
     keys: impl Iterator<Item = (&'a PlateOrPattern, u8)>,
     n_keys: usize,
-    collide: bool,
+    fp_max: u32,
 ) -> (D1Layout, Vec<Line>) {
     // (hash, attrs << 41 | position-and-character << 32 | id)
     let mut items: Vec<(u64, u64)> = Vec::new();
-    for (id, (key, attrs)) in keys.enumerate() {
+    let keys: Vec<(&PlateOrPattern, u8)> = keys.collect();
+    let max_len = keys
+        .iter()
+        .map(|(k, _)| match k {
+            PlateOrPattern::Plate(p) => p.len(),
+            PlateOrPattern::Pattern(_) => 0,
+        })
+        .max()
+        .unwrap_or(0);
+    let value_bits = d1_value_bits(max_len);
+    for (id, &(key, attrs)) in keys.iter().enumerate() {
         let PlateOrPattern::Plate(p) = key else { continue };
         let packed = p.packed();
         let n = p.len();
         let values = d1_values(packed, n);
         let rest = u64::from(attrs & ATTR_UNKNOWN) << 41 | u64::from(id as u32);
-        items.push((mix52(values[n]), rest | D1_PC_NONE << 32));
+        items.push((values[n], rest | D1_PC_NONE << 32));
         let mut prev = u8::MAX;
         for (j, &value) in values.iter().enumerate().take(n) {
             let c = p.code_at(j);
             if c != prev {
                 let pc = j as u64 * CODES as u64 + u64::from(c);
-                items.push((mix52(value), rest | pc << 32));
+                items.push((value, rest | pc << 32));
             }
             prev = c;
         }
     }
     // Lines: 8 slots each, at least 2, at most 3/4 of the slots filled.
     let line_bits = slot_bits(items.len()).max(4) - 3;
-    let layout = D1Layout::new(line_bits, n_keys, collide);
+    let layout = D1Layout::new(line_bits, n_keys, max_len, fp_max);
+    debug_assert!(layout.value_bits >= value_bits);
     let mask = (8usize << line_bits) - 1;
     let mut table = vec![Line([u64::MAX; 8]); 1 << line_bits];
-    for (h, rest) in items {
+    for (value, rest) in items {
+        let h = layout.hash(value);
         let home = layout.home(h);
         let mut i = home;
         while table[i >> 3].0[i & 7] != u64::MAX {
@@ -1839,10 +1879,145 @@ mod tests {
     /// collision and a hit.
     fn colliding_index(keys: &[PlateOrPattern], params: &IndexParams) -> Index {
         let mut index = Index::build(keys, params.clone());
-        let (layout, del) = build_deletions1(keys.iter().map(|k| (k, ATTR_UNKNOWN)), keys.len(), true);
+        let (layout, del) = build_deletions1(keys.iter().map(|k| (k, ATTR_UNKNOWN)), keys.len(), 0);
+        assert!(!layout.exact && layout.fp_mask == 0);
         index.d1 = layout;
         index.del1 = del;
         index
+    }
+
+    /// An index whose depth-1 table keeps 3 fingerprint bits: not exact, so every candidate is
+    /// checked against the by-id array, and many collide.
+    fn inexact_index(keys: &[PlateOrPattern], params: &IndexParams) -> Index {
+        let mut index = Index::build(keys, params.clone());
+        let (layout, del) = build_deletions1(keys.iter().map(|k| (k, ATTR_UNKNOWN)), keys.len(), 3);
+        assert!(!layout.exact && layout.fp_mask != 0);
+        index.d1 = layout;
+        index.del1 = del;
+        index
+    }
+
+    /// The string of bijective base-36 value `v` (the inverse of [`d1_values`]' numbering).
+    fn b36_string(mut v: u64) -> Vec<u8> {
+        let mut out = Vec::new();
+        while v > 0 {
+            let d = (v - 1) % 36 + 1;
+            out.push(d as u8);
+            v = (v - d) / 36;
+        }
+        out.reverse();
+        out
+    }
+
+    /// The inverse of [`mix_bits`] over `bits`.
+    fn unmix(h: u64, bits: u32) -> u64 {
+        let m = u64::MAX >> (64 - bits);
+        let shift = bits.div_ceil(2);
+        let inverse = |c: u64| {
+            let mut x = c; // Newton: each step doubles the correct low bits (3 to start).
+            for _ in 0..6 {
+                x = x.wrapping_mul(2u64.wrapping_sub(c.wrapping_mul(x)));
+            }
+            x
+        };
+        let v = h ^ (h >> shift);
+        let v = v.wrapping_mul(inverse(0xD6E8_FEB8_6659_FD93)) & m;
+        let v = v ^ (v >> shift);
+        v.wrapping_mul(inverse(0x9E37_79B9_7F4A_7C15)) & m
+    }
+
+    /// At the bench's size (1,000,000 entries, 2^21 lines) the depth-1 layout is exact for
+    /// plates of up to 10 characters: a slot's home line and fingerprint give back its string's
+    /// whole hash, so (the hash being a bijection of the values, and the values of the strings)
+    /// exactly one string. For plates of up to 9 characters it is exact whenever the table has
+    /// as many lines as entries (it has more for plates of 3 characters or more).
+    #[test]
+    fn the_depth1_layout_is_exact_at_a_million_entries() {
+        assert_eq!((d1_value_bits(10), d1_value_bits(7), d1_value_bits(1)), (52, 37, 6));
+        let layout = D1Layout::new(21, 1_000_000, 10, D1_FP_ALL);
+        assert!(layout.exact);
+        assert_eq!(layout.id_bits, 20);
+        let below = layout.value_bits - layout.line_bits;
+        let mut x = 0x9E37_79B9_7F4A_7C15u64;
+        for _ in 0..1000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let h = x >> 12; // a 52-bit hash
+            let slot = layout.slot(h, false, 5, D1_PC_NONE, 999_999);
+            let line = (layout.home(h) >> 3) as u64;
+            let back = line << below | (slot & layout.key_mask()) >> layout.fp_shift();
+            assert_eq!(back, h);
+            assert_eq!((layout.id(slot), layout.attrs(slot)), (999_999, 5));
+            assert_eq!(slot & layout.foreign(), 0);
+        }
+        // More entries than the lines allow: the fingerprint is cut, checked by the by-id array.
+        assert!(!D1Layout::new(21, 1 << 21, 10, D1_FP_ALL).exact);
+        for line_bits in 1..=32 {
+            assert!(D1Layout::new(line_bits, 1 << line_bits, 9, D1_FP_ALL).exact);
+        }
+    }
+
+    /// A table dense enough that runs leave their home line (foreign slots): every probe still
+    /// reports exactly the plates within one edit, from the exact layout, the inexact one and
+    /// the colliding one.
+    #[test]
+    fn foreign_slots_are_found_and_checked() {
+        let policy = Policy {
+            max_edits: 1,
+            ..Policy::sacramento()
+        };
+        let params = IndexParams::of(&policy);
+        let mut x = 0x1234_5678_9ABC_DEF1u64;
+        let mut keys = Vec::new();
+        let alphabet = b"AB12O0XY";
+        for _ in 0..600 {
+            let mut text = String::new();
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            for i in 0..(4 + x % 3) {
+                text.push(alphabet[(x >> (8 + 3 * i)) as usize & 7] as char);
+            }
+            keys.push(PlateOrPattern::Plate(text.parse().unwrap()));
+        }
+        let exact = Index::build(&keys, params.clone());
+        assert!(exact.d1.exact);
+        let foreign = exact
+            .del1
+            .iter()
+            .flat_map(|l| l.0)
+            .filter(|&v| v != u64::MAX && v & exact.d1.foreign() != 0)
+            .count();
+        assert!(foreign > 0);
+        for index in [exact, inexact_index(&keys, &params), colliding_index(&keys, &params)] {
+            for key in keys.iter().take(150) {
+                let PlateOrPattern::Plate(read) = key else { continue };
+                let (rc, rn) = codes_of(*read);
+                let (look, edits) = probe(&index, &params.confusion, *read, 1);
+                let mut got: Vec<u32> = look
+                    .iter()
+                    .map(|&(id, p)| (id, p))
+                    .chain(edits.iter().map(|&(id, p, _)| (id, p)))
+                    .filter(|&(id, p)| {
+                        assert_eq!(keys[id as usize], PlateOrPattern::Plate(p));
+                        let (pc, pn) = codes_of(p);
+                        lev(&rc[..rn], &pc[..pn]) <= 1
+                    })
+                    .map(|(id, _)| id)
+                    .collect();
+                got.sort_unstable();
+                got.dedup();
+                let want: Vec<u32> = (0..keys.len() as u32)
+                    .filter(|&id| {
+                        let PlateOrPattern::Plate(p) = &keys[id as usize] else { return false };
+                        let (pc, pn) = codes_of(*p);
+                        lev(&rc[..rn], &pc[..pn]) <= 1
+                    })
+                    .collect();
+                assert_eq!(got, want, "{read}");
+            }
+        }
     }
 
     /// Dense plates (one format, few characters): most entries sharing a deletion string with a
@@ -1936,7 +2111,7 @@ mod tests {
                     lev(&rc[..rn], &pc[..pn]) <= 1
                 })
                 .collect();
-            for index in [colliding_index(&keys, &params), Index::build(&keys, params.clone())] {
+            for index in [colliding_index(&keys, &params), inexact_index(&keys, &params), Index::build(&keys, params.clone())] {
                 let (look, edits) = probe(&index, &params.confusion, read, 1);
                 for &(id, p, _) in &edits {
                     proptest::prop_assert_eq!(keys[id as usize].clone(), PlateOrPattern::Plate(p));
@@ -1955,6 +2130,27 @@ mod tests {
                 hits.dedup();
                 proptest::prop_assert_eq!(&hits, &want);
             }
+        }
+
+        /// The depth-1 probe's strings are numbered one to one: the value of the plate without
+        /// character `i` (and of the plate itself) is the bijective base-36 number of those codes,
+        /// within [`d1_value_bits`] of its length, and [`mix_bits`] is undone by its inverse.
+        #[test]
+        fn depth1_values_and_hash_are_one_to_one(text in "[A-Z0-9]{1,10}", v in proptest::prelude::any::<u64>(), bits in 2u32..=64) {
+            let plate: Plate = text.parse().unwrap();
+            let (codes, n) = codes_of(plate);
+            let values = d1_values(plate.packed(), n);
+            for (i, &value) in values.iter().enumerate().take(n + 1) {
+                let mut want = codes[..n].to_vec();
+                if i < n {
+                    want.remove(i);
+                }
+                proptest::prop_assert!(value >> d1_value_bits(want.len()) == 0);
+                proptest::prop_assert_eq!(b36_string(value), want);
+            }
+            let v = v & u64::MAX >> (64 - bits);
+            proptest::prop_assert!(mix_bits(v, bits) & !(u64::MAX >> (64 - bits)) == 0);
+            proptest::prop_assert_eq!(unmix(mix_bits(v, bits), bits), v);
         }
 
         /// A single deletion computed on the packed plate is the packing of the codes with that
