@@ -596,7 +596,7 @@ impl Index {
     #[allow(clippy::many_single_char_names)] // Slot arithmetic: i, h, v are the usual names.
     pub(crate) fn lookalikes_and_edits(&self, read_key: u64, read: Plate, max_edits: u8, mut f: impl FnMut(Candidate)) {
         if self.has_edits1() {
-            self.edits1(read_key, read, f);
+            self.edits1(read_key, read, true, f);
             return;
         }
         let look_home = (!self.members.is_empty()).then(|| (mix(read_key) >> (64 - self.bits)) as usize);
@@ -705,10 +705,11 @@ impl Index {
     }
 
     /// [`Index::lookalikes_and_edits`] on a depth-1 deletion table ([`build_deletions1`]): the
-    /// steps of [`Probe1`] in a row.
+    /// steps of [`Probe1`] in a row; the look-alike candidates only when `lookalikes` (see
+    /// [`Index::probe1`]).
     #[inline]
-    fn edits1(&self, read_key: u64, read: Plate, f: impl FnMut(Candidate)) {
-        let mut probe = self.probe1(read_key, read);
+    pub(crate) fn edits1(&self, read_key: u64, read: Plate, lookalikes: bool, f: impl FnMut(Candidate)) {
+        let mut probe = self.probe1(read_key, read, lookalikes);
         self.probe1_load(&mut probe);
         self.probe1_walk(&mut probe);
         self.probe1_words(&mut probe);
@@ -724,9 +725,12 @@ impl Index {
     }
 
     /// A read's depth-1 probe, its first step: the probe strings and their hashes, computed
-    /// without any load (see [`Probe1`]). Only for an index with [`Index::has_edits1`].
+    /// without any load (see [`Probe1`]). Only for an index with [`Index::has_edits1`]. Without
+    /// `lookalikes` the look-alike table is not probed: every plate within one edit of the read
+    /// is an edit candidate, its exact and one-substitution look-alike ones included, so a
+    /// policy that allows at most one confusable position finds them all there.
     #[inline]
-    pub(crate) fn probe1(&self, read_key: u64, read: Plate) -> Probe1 {
+    pub(crate) fn probe1(&self, read_key: u64, read: Plate, lookalikes: bool) -> Probe1 {
         let packed = read.packed();
         let n = read.len();
         let mut p = Probe1 {
@@ -744,7 +748,7 @@ impl Index {
             ids: [0; PROBE1_IDS],
             words: [0; PROBE1_IDS],
         };
-        if !self.members.is_empty() {
+        if lookalikes && !self.members.is_empty() {
             p.look_home = (mix(read_key) >> (64 - self.bits)) as usize;
         }
         for (i, s) in p.strs.iter_mut().enumerate().take(n) {
@@ -2010,7 +2014,9 @@ mod tests {
                 got.dedup();
                 let want: Vec<u32> = (0..keys.len() as u32)
                     .filter(|&id| {
-                        let PlateOrPattern::Plate(p) = &keys[id as usize] else { return false };
+                        let PlateOrPattern::Plate(p) = &keys[id as usize] else {
+                            return false;
+                        };
                         let (pc, pn) = codes_of(*p);
                         lev(&rc[..rn], &pc[..pn]) <= 1
                     })
