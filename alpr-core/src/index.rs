@@ -77,8 +77,11 @@ pub(crate) const ATTR_JURISDICTION: u8 = 2;
 pub(crate) const ATTR_PLATE_TYPE: u8 = 4;
 /// Attributes not known (an index built from keys alone): every one may be set.
 const ATTR_UNKNOWN: u8 = ATTR_EXPIRES | ATTR_JURISDICTION | ATTR_PLATE_TYPE;
-/// Where the attribute flags sit in the by-id plate words (above the plate's 60 bits).
+/// Where the attribute flags sit in the by-id plate words and the look-alike members (above
+/// the plate's 60 bits).
 const ATTR_SHIFT: u32 = 60;
+/// The plate's bits in those words.
+const PLATE_BITS: u64 = (1 << ATTR_SHIFT) - 1;
 
 /// What the index takes of one list item: its key and which of its attributes can change a hit
 /// ([`ATTR_EXPIRES`] and the others). From a bare key the attributes are unknown, so matching
@@ -111,8 +114,8 @@ impl<'a> IndexKey<'a> for &'a PlateOrPattern {
 /// A candidate entry of a read (see [`Index::lookalikes_and_edits`]).
 #[derive(Clone, Copy, Debug)]
 pub(crate) enum Candidate {
-    /// An entry with the read's confusion key: entry id and plate.
-    Lookalike(u32, Plate),
+    /// An entry with the read's confusion key: entry id, plate and attribute flags.
+    Lookalike(u32, Plate, u8),
     /// An entry sharing a deletion string with the read: entry id, plate and attribute flags.
     Edit(u32, Plate, u8),
 }
@@ -388,8 +391,8 @@ struct Slot {
     start: u32,
 }
 
-/// One member of a look-alike group: the plate (with [`LAST`] on the group's last member) and
-/// the entry id.
+/// One member of a look-alike group: the plate (with the entry's attribute flags above it, at
+/// [`ATTR_SHIFT`], and [`LAST`] on the group's last member) and the entry id.
 #[derive(Clone, Copy, Default)]
 #[repr(C, packed)]
 struct Member {
@@ -478,8 +481,16 @@ impl Index {
             .collect();
         let lengths = plates.iter().fold(0u16, |m, (_, p)| m | 1 << p.len());
         let bits = slot_bits(plates.len());
-        let (tags, slots, members) = lookalike_table(&plates, &params.confusion, bits, threads);
+        let (tags, slots, mut members) = lookalike_table(&plates, &params.confusion, bits, threads);
         drop(plates);
+        // Each member's attribute flags above its plate, so that a hit reads its entry only when
+        // one of them can change it (as an edit hit).
+        let attrs: Vec<u8> = items.clone().map(|k| k.attrs() & ATTR_UNKNOWN).collect();
+        for m in &mut members {
+            let id = m.id as usize;
+            m.plate |= u64::from(attrs[id]) << ATTR_SHIFT;
+        }
+        drop(attrs);
 
         let (mut deep, mut depth1) = ((0, Vec::new()), (D1Layout::default(), Vec::new()));
         let by_id = if params.max_edits > 0 {
@@ -531,10 +542,10 @@ impl Index {
             + self.patterns.heap_bytes()
     }
 
-    /// Calls `f(entry id, entry plate)` for every plate entry with the same confusion key as the
-    /// read (every exact and every confusable candidate, and more).
+    /// Calls `f(entry id, entry plate, attribute flags)` for every plate entry with the same
+    /// confusion key as the read (every exact and every confusable candidate, and more).
     #[inline]
-    pub(crate) fn lookalikes(&self, read_key: u64, f: impl FnMut(u32, Plate)) {
+    pub(crate) fn lookalikes(&self, read_key: u64, f: impl FnMut(u32, Plate, u8)) {
         if self.members.is_empty() {
             return;
         }
@@ -557,7 +568,7 @@ impl Index {
 
     /// The look-alike probe from home slot `s`, whose tag `first` the caller loaded.
     #[inline]
-    fn lookalikes_from(&self, read_key: u64, mut s: usize, first: u8, mut f: impl FnMut(u32, Plate)) {
+    fn lookalikes_from(&self, read_key: u64, mut s: usize, first: u8, mut f: impl FnMut(u32, Plate, u8)) {
         let mask = (1usize << self.bits) - 1;
         let tag = tag_of(mix(read_key));
         let mut t = first;
@@ -569,7 +580,11 @@ impl Index {
                     loop {
                         let member = self.members[m];
                         let packed = member.plate;
-                        f(member.id, Plate::from_packed_trusted(packed & !LAST));
+                        f(
+                            member.id,
+                            Plate::from_packed_trusted(packed & PLATE_BITS),
+                            ((packed & !LAST) >> ATTR_SHIFT) as u8,
+                        );
                         if packed & LAST != 0 {
                             return;
                         }
@@ -602,7 +617,7 @@ impl Index {
         let look_home = (!self.members.is_empty()).then(|| (mix(read_key) >> (64 - self.bits)) as usize);
         if self.del.is_empty() {
             if let Some(s) = look_home {
-                self.lookalikes_from(read_key, s, self.tags[s], |id, p| f(Candidate::Lookalike(id, p)));
+                self.lookalikes_from(read_key, s, self.tags[s], |id, p, a| f(Candidate::Lookalike(id, p, a)));
             }
             return;
         }
@@ -644,7 +659,7 @@ impl Index {
             firsts[k] = self.del[(hashes[k] >> (64 - self.del_bits)) as usize];
         }
         if let (Some(s), Some(t)) = (look_home, look_first) {
-            self.lookalikes_from(read_key, s, t, |id, p| f(Candidate::Lookalike(id, p)));
+            self.lookalikes_from(read_key, s, t, |id, p, a| f(Candidate::Lookalike(id, p, a)));
         }
         let mut ids = [0u32; 64];
         let mut n_ids = 0usize;
@@ -902,8 +917,8 @@ impl Index {
     #[inline]
     pub(crate) fn probe1_finish(&self, p: &Probe1, mut f: impl FnMut(Candidate)) {
         if p.look_home != usize::MAX {
-            self.lookalikes_from(p.read_key, p.look_home, p.look_first, |id, q| {
-                f(Candidate::Lookalike(id, q));
+            self.lookalikes_from(p.read_key, p.look_home, p.look_first, |id, q, a| {
+                f(Candidate::Lookalike(id, q, a));
             });
         }
         let kept = usize::from(p.n_ids).min(PROBE1_IDS);
@@ -1736,12 +1751,12 @@ mod tests {
                     .filter(|&(_, q)| confusion.key(q) == key)
                     .collect();
                 let mut got = Vec::new();
-                index.lookalikes(key, |id, q| got.push((id, q)));
+                index.lookalikes(key, |id, q, _| got.push((id, q)));
                 assert_eq!(got, want, "n = {n}");
             }
             // A key that is not there finds nothing (and the probe stops).
             let mut none = 0;
-            index.lookalikes(confusion.key(Plate::from_canonical(b"QQQQQQQ").unwrap()), |_, _| {
+            index.lookalikes(confusion.key(Plate::from_canonical(b"QQQQQQQ").unwrap()), |_, _, _| {
                 none += 1;
             });
             assert_eq!(none, 0);
@@ -1810,7 +1825,7 @@ mod tests {
     fn probe(index: &Index, confusion: &Confusion, read: Plate, k: u8) -> (Vec<(u32, Plate)>, Vec<(u32, Plate, u8)>) {
         let (mut look, mut edits) = (Vec::new(), Vec::new());
         index.lookalikes_and_edits(confusion.key(read), read, k, |c| match c {
-            Candidate::Lookalike(id, p) => look.push((id, p)),
+            Candidate::Lookalike(id, p, _) => look.push((id, p)),
             Candidate::Edit(id, p, a) => edits.push((id, p, a)),
         });
         (look, edits)
@@ -2191,7 +2206,7 @@ mod tests {
             for (from_entries, index) in [(true, Index::build(flagged.iter().copied(), params.clone())), (false, Index::build(&keys, params.clone()))] {
                 let (look, edits) = probe(&index, &params.confusion, read, k);
                 let mut want_look = Vec::new();
-                index.lookalikes(params.confusion.key(read), |id, p| want_look.push((id, p)));
+                index.lookalikes(params.confusion.key(read), |id, p, _| want_look.push((id, p)));
                 proptest::prop_assert_eq!(&look, &want_look);
                 for (id, key) in keys.iter().enumerate() {
                     let PlateOrPattern::Plate(p) = key else { continue };

@@ -815,30 +815,30 @@ impl Matcher {
             keys.push(plate);
         };
         let p = &self.policy;
+        // The attributes that can change a plate hit for this read: an expiry always, a
+        // jurisdiction or plate type only when the read has one to compare.
+        let relevant = index::ATTR_EXPIRES
+            | if ctx.read.jurisdiction.is_some() {
+                index::ATTR_JURISDICTION
+            } else {
+                0
+            }
+            | if ctx.read.plate_type.is_some() {
+                index::ATTR_PLATE_TYPE
+            } else {
+                0
+            };
         if p.max_edits > 0 && ctx.codes.len() >= usize::from(p.min_edit_length) {
-            // The attributes that can change an edit hit for this read: an expiry always, a
-            // jurisdiction or plate type only when the read has one to compare.
-            let relevant = index::ATTR_EXPIRES
-                | if ctx.read.jurisdiction.is_some() {
-                    index::ATTR_JURISDICTION
-                } else {
-                    0
-                }
-                | if ctx.read.plate_type.is_some() {
-                    index::ATTR_PLATE_TYPE
-                } else {
-                    0
-                };
             // Exact and confusable candidates (the look-alike group of the read's confusion
             // key) come first, then the deletion-neighbourhood ones, which skip entries already hit;
             // or, when those hold every exact and confusable hit, only the latter, classified fully.
             let via_edits1 = self.lookalikes_via_edits1(index);
             let on_candidate = |cand| match cand {
-                index::Candidate::Lookalike(id, entry_plate) => {
+                index::Candidate::Lookalike(id, entry_plate, attrs) => {
                     if let Some(c) = self.classify(entry_plate, ctx.plate, ctx.codes)
                         && c.kind != MatchKind::Edit
                     {
-                        emit(id, c, true, entry_plate.packed(), out);
+                        emit(id, c, attrs & relevant != 0, entry_plate.packed(), out);
                     }
                 }
                 index::Candidate::Edit(id, entry_plate, attrs) => {
@@ -864,11 +864,11 @@ impl Matcher {
             }
         } else {
             // Exact and confusable: the look-alike group of the read's confusion key.
-            index.lookalikes(ctx.key, |id, entry_plate| {
+            index.lookalikes(ctx.key, |id, entry_plate, attrs| {
                 if let Some(c) = self.classify(entry_plate, ctx.plate, ctx.codes)
                     && c.kind != MatchKind::Edit
                 {
-                    emit(id, c, true, entry_plate.packed(), out);
+                    emit(id, c, attrs & relevant != 0, entry_plate.packed(), out);
                 }
             });
         }
