@@ -19,10 +19,11 @@
 //!   included); a read within `max_edits` of an entry shares at least one such string with it.
 //!   Slots hold a 32-bit fingerprint of the string and the entry id (8 bytes): a fingerprint
 //!   collision only costs a verification. Candidates are verified against a dense array of the
-//!   entries' packed plates (8 bytes an entry), not against the entries themselves; the 4 bits
-//!   above each 60-bit plate record which of the entry's attributes can change a hit (expiry,
-//!   jurisdiction, plate type; all "maybe" for an index built from bare keys), so that an edit
-//!   hit reads its 200-byte entry only when one of them matters to the read.
+//!   entries' packed plates (8 bytes an entry), not against the entries themselves; the bits
+//!   above each 60-bit plate (there and in the look-alike members) record which of the entry's
+//!   attributes can change a hit (expiry, jurisdiction, plate type; all "maybe" for an index
+//!   built from bare keys), so that a hit reads its entry only when one of them matters to the
+//!   read.
 //!
 //!   A read's probe ([`Index::lookalikes_and_edits`]) is built for memory-level parallelism,
 //!   the table being far larger than any cache: first the hashes of the read and its
@@ -31,15 +32,20 @@
 //!   the look-alike home tag and every deletion string's first slot loaded together (one memory
 //!   latency, not nine), then the walks, then the candidates' plates loaded together.
 //!
-//!   Under `max_edits = 1` (the common setting) the table is laid out for verifying without a
+//!   Under `max_edits = 1` (the common setting) the table is laid out so that a hit costs no
 //!   second memory round trip (`Probe1`): a slot also holds the position and the 6-bit code of
 //!   the character deleted from its entry, so a read rebuilds each candidate from its own
-//!   deletion string in registers and loads the plate of only those within one edit (the true
-//!   hits, to confirm them: a fingerprint collision costs a load, never a wrong hit). Its
-//!   fingerprint (22 bits) is taken from hash bits disjoint from the slot number's. Slots come in
-//!   64-byte lines and a probe starts at its home line's first slot, so a string's run is
-//!   nearly always one cache line, scanned without a branch a slot. A batch runs each step of
-//!   the probe for a block of reads before the next step, so that the misses of several reads
+//!   deletion string in registers and keeps only those within one edit; and a slot is exact in
+//!   its string's home line (`D1Layout`: the string's bijective number, hashed by a bijection,
+//!   its high bits the home line and all the bits below them the fingerprint), so a candidate
+//!   found there is the entry, with the entry's attribute flags from the slot. Only candidates
+//!   found in a later line (a full home line) or under a layout whose fingerprint cannot hold
+//!   every bit load their plate from the by-id array to confirm it (a fingerprint collision costs
+//!   a load, never a wrong hit). Slots come in 64-byte lines and a probe starts at its home
+//!   line's first slot, so a string's run is nearly always one cache line, scanned without a
+//!   branch a slot. Under `max_confusable <= 1` the matcher skips the look-alike table for such
+//!   reads (every exact and confusable hit is within one edit). A batch runs each step of the
+//!   probe for a block of reads before the next step, so that the misses of several reads
 //!   overlap (the matcher's `match_batch`).
 //! - **Pattern table**: each pattern is filed under an *anchor*, its literals at places fixed
 //!   from the start or from the end of the plate (and its length when it has no `*`): a read
