@@ -786,8 +786,8 @@ impl Index {
             n
         };
         let values = d1_values(packed, n);
-        for k in 0..count {
-            p.hashes[k] = self.d1.hash(values[k]);
+        for (h, &value) in p.hashes.iter_mut().zip(&values).take(count) {
+            *h = self.d1.hash(value);
         }
         p.count = count as u8;
         p
