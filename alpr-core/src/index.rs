@@ -19,10 +19,11 @@
 //!   included); a read within `max_edits` of an entry shares at least one such string with it.
 //!   Slots hold a 32-bit fingerprint of the string and the entry id (8 bytes): a fingerprint
 //!   collision only costs a verification. Candidates are verified against a dense array of the
-//!   entries' packed plates (8 bytes an entry), not against the entries themselves; the 4 bits
-//!   above each 60-bit plate record which of the entry's attributes can change a hit (expiry,
-//!   jurisdiction, plate type; all "maybe" for an index built from bare keys), so that an edit
-//!   hit reads its 200-byte entry only when one of them matters to the read.
+//!   entries' packed plates (8 bytes an entry), not against the entries themselves; the bits
+//!   above each 60-bit plate (there and in the look-alike members) record which of the entry's
+//!   attributes can change a hit (expiry, jurisdiction, plate type; all "maybe" for an index
+//!   built from bare keys), so that a hit reads its entry only when one of them matters to the
+//!   read.
 //!
 //!   A read's probe (`Index::lookalikes_and_edits`) is built for memory-level parallelism,
 //!   the table being far larger than any cache: first the hashes of the read and its
@@ -31,15 +32,20 @@
 //!   the look-alike home tag and every deletion string's first slot loaded together (one memory
 //!   latency, not nine), then the walks, then the candidates' plates loaded together.
 //!
-//!   Under `max_edits = 1` (the common setting) the table is laid out for verifying without a
+//!   Under `max_edits = 1` (the common setting) the table is laid out so that a hit costs no
 //!   second memory round trip (`Probe1`): a slot also holds the position and the 6-bit code of
 //!   the character deleted from its entry, so a read rebuilds each candidate from its own
-//!   deletion string in registers and loads the plate of only those within one edit (the true
-//!   hits, to confirm them: a fingerprint collision costs a load, never a wrong hit). Its
-//!   fingerprint (22 bits) is taken from hash bits disjoint from the slot number's. Slots come in
-//!   64-byte lines and a probe starts at its home line's first slot, so a string's run is
-//!   nearly always one cache line, scanned without a branch a slot. A batch runs each step of
-//!   the probe for a block of reads before the next step, so that the misses of several reads
+//!   deletion string in registers and keeps only those within one edit; and a slot is exact in
+//!   its string's home line (`D1Layout`: the string's bijective number, hashed by a bijection,
+//!   its high bits the home line and all the bits below them the fingerprint), so a candidate
+//!   found there is the entry, with the entry's attribute flags from the slot. Only candidates
+//!   found in a later line (a full home line) or under a layout whose fingerprint cannot hold
+//!   every bit load their plate from the by-id array to confirm it (a fingerprint collision costs
+//!   a load, never a wrong hit). Slots come in 64-byte lines and a probe starts at its home
+//!   line's first slot, so a string's run is nearly always one cache line, scanned without a
+//!   branch a slot. Under `max_confusable <= 1` the matcher skips the look-alike table for such
+//!   reads (every exact and confusable hit is within one edit). A batch runs each step of the
+//!   probe for a block of reads before the next step, so that the misses of several reads
 //!   overlap (the matcher's `match_batch`).
 //! - **Pattern table**: each pattern is filed under an *anchor*, its literals at places fixed
 //!   from the start or from the end of the plate (and its length when it has no `*`): a read
@@ -77,8 +83,11 @@ pub(crate) const ATTR_JURISDICTION: u8 = 2;
 pub(crate) const ATTR_PLATE_TYPE: u8 = 4;
 /// Attributes not known (an index built from keys alone): every one may be set.
 const ATTR_UNKNOWN: u8 = ATTR_EXPIRES | ATTR_JURISDICTION | ATTR_PLATE_TYPE;
-/// Where the attribute flags sit in the by-id plate words (above the plate's 60 bits).
+/// Where the attribute flags sit in the by-id plate words and the look-alike members (above
+/// the plate's 60 bits).
 const ATTR_SHIFT: u32 = 60;
+/// The plate's bits in those words.
+const PLATE_BITS: u64 = (1 << ATTR_SHIFT) - 1;
 
 /// What the index takes of one list item: its key and which of its attributes can change a hit
 /// (`ATTR_EXPIRES` and the others). From a bare key the attributes are unknown, so matching
@@ -111,8 +120,8 @@ impl<'a> IndexKey<'a> for &'a PlateOrPattern {
 /// A candidate entry of a read (see [`Index::lookalikes_and_edits`]).
 #[derive(Clone, Copy, Debug)]
 pub(crate) enum Candidate {
-    /// An entry with the read's confusion key: entry id and plate.
-    Lookalike(u32, Plate),
+    /// An entry with the read's confusion key: entry id, plate and attribute flags.
+    Lookalike(u32, Plate, u8),
     /// An entry sharing a deletion string with the read: entry id, plate and attribute flags.
     Edit(u32, Plate, u8),
 }
@@ -388,8 +397,8 @@ struct Slot {
     start: u32,
 }
 
-/// One member of a look-alike group: the plate (with [`LAST`] on the group's last member) and
-/// the entry id.
+/// One member of a look-alike group: the plate (with the entry's attribute flags above it, at
+/// [`ATTR_SHIFT`], and [`LAST`] on the group's last member) and the entry id.
 #[derive(Clone, Copy, Default)]
 #[repr(C, packed)]
 struct Member {
@@ -413,15 +422,13 @@ pub struct Index {
     del_bits: u32,
     del: Vec<u64>,
     /// Deletion table under `max_edits = 1`, in cache lines ([`build_deletions1`]: fingerprint,
-    /// deleted position and character, entry id; `u64::MAX` = empty), `2^del1_bits` of them.
-    del1_bits: u32,
+    /// foreign bit, attribute flags, deleted position and character, entry id; `u64::MAX` =
+    /// empty), packed as `d1` says.
     del1: Vec<Line>,
-    /// The fingerprint bits a depth-1 probe takes from its string's hash: all of them
-    /// ([`D1_FP_MASK`]); none in a test whose table files every slot with fingerprint 0, so that
-    /// every fingerprint collides.
-    del_fp: u64,
+    d1: D1Layout,
     /// With a deletion table: each entry's packed plate by entry id (0 for a pattern), so that an
-    /// edit candidate is verified from an 8-byte array instead of its entry.
+    /// edit candidate is verified from an 8-byte array instead of its entry (on a depth-1 table
+    /// with an exact layout, only a candidate found outside its string's home line).
     plates: Vec<u64>,
     /// Bit `l` set when some plate entry has `l` characters.
     lengths: u16,
@@ -480,13 +487,22 @@ impl Index {
             .collect();
         let lengths = plates.iter().fold(0u16, |m, (_, p)| m | 1 << p.len());
         let bits = slot_bits(plates.len());
-        let (tags, slots, members) = lookalike_table(&plates, &params.confusion, bits, threads);
+        let (tags, slots, mut members) = lookalike_table(&plates, &params.confusion, bits, threads);
         drop(plates);
+        // Each member's attribute flags above its plate, so that a hit reads its entry only when
+        // one of them can change it (as an edit hit).
+        let attrs: Vec<u8> = items.clone().map(|k| k.attrs() & ATTR_UNKNOWN).collect();
+        for m in &mut members {
+            let id = m.id as usize;
+            m.plate |= u64::from(attrs[id]) << ATTR_SHIFT;
+        }
+        drop(attrs);
 
-        let (mut deep, mut depth1) = ((0, Vec::new()), (0, Vec::new()));
+        let (mut deep, mut depth1) = ((0, Vec::new()), (D1Layout::default(), Vec::new()));
         let by_id = if params.max_edits > 0 {
             if params.max_edits == 1 {
-                depth1 = build_deletions1(keys.clone(), D1_FP_MASK);
+                let n_keys = keys.clone().count();
+                depth1 = build_deletions1(items.clone().map(|k| (k.key(), k.attrs())), n_keys, D1_FP_ALL);
             } else {
                 deep = build_deletions(keys.clone(), params.max_edits);
             }
@@ -508,9 +524,8 @@ impl Index {
             members,
             del_bits: deep.0,
             del: deep.1,
-            del1_bits: depth1.0,
             del1: depth1.1,
-            del_fp: D1_FP_MASK,
+            d1: depth1.0,
             plates: by_id,
             lengths,
             patterns,
@@ -533,10 +548,10 @@ impl Index {
             + self.patterns.heap_bytes()
     }
 
-    /// Calls `f(entry id, entry plate)` for every plate entry with the same confusion key as the
-    /// read (every exact and every confusable candidate, and more).
+    /// Calls `f(entry id, entry plate, attribute flags)` for every plate entry with the same
+    /// confusion key as the read (every exact and every confusable candidate, and more).
     #[inline]
-    pub(crate) fn lookalikes(&self, read_key: u64, f: impl FnMut(u32, Plate)) {
+    pub(crate) fn lookalikes(&self, read_key: u64, f: impl FnMut(u32, Plate, u8)) {
         if self.members.is_empty() {
             return;
         }
@@ -559,7 +574,7 @@ impl Index {
 
     /// The look-alike probe from home slot `s`, whose tag `first` the caller loaded.
     #[inline]
-    fn lookalikes_from(&self, read_key: u64, mut s: usize, first: u8, mut f: impl FnMut(u32, Plate)) {
+    fn lookalikes_from(&self, read_key: u64, mut s: usize, first: u8, mut f: impl FnMut(u32, Plate, u8)) {
         let mask = (1usize << self.bits) - 1;
         let tag = tag_of(mix(read_key));
         let mut t = first;
@@ -571,7 +586,11 @@ impl Index {
                     loop {
                         let member = self.members[m];
                         let packed = member.plate;
-                        f(member.id, Plate::from_packed_trusted(packed & !LAST));
+                        f(
+                            member.id,
+                            Plate::from_packed_trusted(packed & PLATE_BITS),
+                            ((packed & !LAST) >> ATTR_SHIFT) as u8,
+                        );
                         if packed & LAST != 0 {
                             return;
                         }
@@ -598,13 +617,13 @@ impl Index {
     #[allow(clippy::many_single_char_names)] // Slot arithmetic: i, h, v are the usual names.
     pub(crate) fn lookalikes_and_edits(&self, read_key: u64, read: Plate, max_edits: u8, mut f: impl FnMut(Candidate)) {
         if self.has_edits1() {
-            self.edits1(read_key, read, f);
+            self.edits1(read_key, read, true, f);
             return;
         }
         let look_home = (!self.members.is_empty()).then(|| (mix(read_key) >> (64 - self.bits)) as usize);
         if self.del.is_empty() {
             if let Some(s) = look_home {
-                self.lookalikes_from(read_key, s, self.tags[s], |id, p| f(Candidate::Lookalike(id, p)));
+                self.lookalikes_from(read_key, s, self.tags[s], |id, p, a| f(Candidate::Lookalike(id, p, a)));
             }
             return;
         }
@@ -646,7 +665,7 @@ impl Index {
             firsts[k] = self.del[(hashes[k] >> (64 - self.del_bits)) as usize];
         }
         if let (Some(s), Some(t)) = (look_home, look_first) {
-            self.lookalikes_from(read_key, s, t, |id, p| f(Candidate::Lookalike(id, p)));
+            self.lookalikes_from(read_key, s, t, |id, p, a| f(Candidate::Lookalike(id, p, a)));
         }
         let mut ids = [0u32; 64];
         let mut n_ids = 0usize;
@@ -707,10 +726,11 @@ impl Index {
     }
 
     /// [`Index::lookalikes_and_edits`] on a depth-1 deletion table ([`build_deletions1`]): the
-    /// steps of [`Probe1`] in a row.
+    /// steps of [`Probe1`] in a row; the look-alike candidates only when `lookalikes` (see
+    /// [`Index::probe1`]).
     #[inline]
-    fn edits1(&self, read_key: u64, read: Plate, f: impl FnMut(Candidate)) {
-        let mut probe = self.probe1(read_key, read);
+    pub(crate) fn edits1(&self, read_key: u64, read: Plate, lookalikes: bool, f: impl FnMut(Candidate)) {
+        let mut probe = self.probe1(read_key, read, lookalikes);
         self.probe1_load(&mut probe);
         self.probe1_walk(&mut probe);
         self.probe1_words(&mut probe);
@@ -726,9 +746,12 @@ impl Index {
     }
 
     /// A read's depth-1 probe, its first step: the probe strings and their hashes, computed
-    /// without any load (see [`Probe1`]). Only for an index with [`Index::has_edits1`].
+    /// without any load (see [`Probe1`]). Only for an index with [`Index::has_edits1`]. Without
+    /// `lookalikes` the look-alike table is not probed: every plate within one edit of the read
+    /// is an edit candidate, its exact and one-substitution look-alike ones included, so a
+    /// policy that allows at most one confusable position finds them all there.
     #[inline]
-    pub(crate) fn probe1(&self, read_key: u64, read: Plate) -> Probe1 {
+    pub(crate) fn probe1(&self, read_key: u64, read: Plate, lookalikes: bool) -> Probe1 {
         let packed = read.packed();
         let n = read.len();
         let mut p = Probe1 {
@@ -739,31 +762,35 @@ impl Index {
             look_home: usize::MAX,
             look_first: 0,
             n_ids: 0,
+            unverified: 0,
             strs: [0; PROBES1],
             hashes: [0; PROBES1],
             touched: 0,
             ids: [0; PROBE1_IDS],
             words: [0; PROBE1_IDS],
         };
-        if !self.members.is_empty() {
+        if lookalikes && !self.members.is_empty() {
             p.look_home = (mix(read_key) >> (64 - self.bits)) as usize;
         }
         for (i, s) in p.strs.iter_mut().enumerate().take(n) {
             *s = delete_packed(packed, i);
         }
         p.strs[n] = packed;
-        let count = if self.lengths >> (n + 1) & 1 == 1 { n + 1 } else { n };
-        for k in 0..count {
-            p.hashes[k] = mix(p.strs[k]);
+        // A read two or more characters longer than every plate has no string in the table
+        // (and its strings' values may not fit the table's hash).
+        let count = if n > self.d1.max_len + 1 {
+            0
+        } else if self.lengths >> (n + 1) & 1 == 1 {
+            n + 1
+        } else {
+            n
+        };
+        let values = d1_values(packed, n);
+        for (h, &value) in p.hashes.iter_mut().zip(&values).take(count) {
+            *h = self.d1.hash(value);
         }
         p.count = count as u8;
         p
-    }
-
-    /// The first slot of the cache line where the depth-1 probe of hash `h` starts.
-    #[inline]
-    fn d1_home(&self, h: u64) -> usize {
-        ((h >> (64 - self.del1_bits)) as usize) << 3
     }
 
     /// The depth-1 slot `i` (line `i / 8`, place `i % 8`).
@@ -783,90 +810,121 @@ impl Index {
         }
         let mut touched = 0;
         for k in 0..usize::from(p.count) {
-            touched ^= self.d1_slot(self.d1_home(p.hashes[k]));
+            touched ^= self.d1_slot(self.d1.home(p.hashes[k]));
         }
         p.touched = touched;
     }
 
-    /// Calls `f(id)` for every slot of the probe's strings whose entry may be within one edit
-    /// of the read.
+    /// Calls `f(id, word, verified)` for every slot of the probe's strings whose entry may be
+    /// within one edit of the read: `word` is the entry's by-id word as rebuilt from the slot
+    /// (plate and attribute flags), `verified` whether it is certainly the entry's (else only
+    /// the by-id array says).
     ///
     /// A slot whose fingerprint agrees names the deleted position and character of its entry,
     /// so the entry is rebuilt from the probe string in registers and kept only when it is
     /// within one edit of the read ([`d1_within_one`]): the many entries sharing a deletion
     /// string at distance 2 (dense plate formats) cost no load. A probe starts at the first
     /// slot of its home line, which nearly always holds its whole run (3.6 slots of 8 filled
-    /// on average): one cache line a string.
+    /// on average): one cache line a string. In the home line only slots placed at home can be
+    /// the string's; in the lines after it (a full home line), only foreign ones. With an exact
+    /// layout a home slot whose fingerprint agrees is the string's, so its rebuilt entry is
+    /// verified; a foreign one is not (its home line is not known).
     #[inline]
     #[allow(clippy::many_single_char_names)] // p, f, n, k, s, m: probe, callback, lengths, masks.
-    fn d1_walk(&self, p: &Probe1, mut f: impl FnMut(u32)) {
+    fn d1_walk(&self, p: &Probe1, mut f: impl FnMut(u32, u64, bool)) {
         let last_line = self.del1.len() - 1;
         let n = usize::from(p.n);
+        let d1 = self.d1;
+        let key_mask = d1.key_mask();
         for k in 0..usize::from(p.count) {
-            let fp = d1_fingerprint(p.hashes[k]) & self.del_fp;
             let s = p.strs[k];
-            let mut line = (p.hashes[k] >> (64 - self.del1_bits)) as usize;
+            let mut line = d1.home(p.hashes[k]) >> 3;
+            // Home line: the string's key with the foreign bit clear (never an empty slot's:
+            // its foreign bit is set).
+            let mut want = d1.key(p.hashes[k]);
+            let mut verified = d1.exact;
             loop {
-                // A whole line at once, without a branch a slot: which slots have the string's
-                // fingerprint (never an empty one). A line's filled slots are a prefix of it
-                // (every insertion goes to the first empty slot from some line's start), so the
-                // run goes on into the next line only when the last slot is filled.
+                // A whole line at once, without a branch a slot: which slots have the key. A
+                // line's filled slots are a prefix of it (every insertion goes to the first empty
+                // slot from some line's start), so the run goes on into the next line only when
+                // the last slot is filled.
                 let slots = &self.del1[line].0;
                 let mut m = 0u32;
                 for (j, &v) in slots.iter().enumerate() {
-                    m |= u32::from(v & D1_FP_MASK == fp) << j;
+                    m |= u32::from(v & key_mask == want) << j;
                 }
                 while m != 0 {
                     let v = slots[m.trailing_zeros() as usize];
-                    if k == n || d1_within_one(p.packed, s, v) {
-                        f(v as u32);
-                    }
                     m &= m - 1;
+                    if v == u64::MAX {
+                        continue; // an empty slot, whose bits are all ones (past the home line)
+                    }
+                    let (entry, inserted) = d1.rebuild(s, v);
+                    if k == n || !inserted || d1_within_one(p.packed, entry) {
+                        f(d1.id(v), entry | d1.attrs(v) << ATTR_SHIFT, verified);
+                    }
                 }
                 if slots[7] == u64::MAX {
                     break;
                 }
                 line = (line + 1) & last_line;
+                want = d1.key(p.hashes[k]) | d1.foreign();
+                verified = false;
             }
         }
     }
 
     /// A probe's third step: the walks ([`Index::d1_walk`]), the distinct candidates' ids kept
-    /// in the probe (the first [`PROBE1_IDS`]; all are counted).
+    /// in the probe (the first [`PROBE1_IDS`]; all are counted), with their by-id words when
+    /// the walk verified them.
     #[inline]
     pub(crate) fn probe1_walk(&self, p: &mut Probe1) {
-        let (mut ids, mut n_ids) = ([0u32; PROBE1_IDS], 0usize);
-        self.d1_walk(p, |id| {
-            if !ids[..n_ids.min(PROBE1_IDS)].contains(&id) {
-                if let Some(slot) = ids.get_mut(n_ids) {
-                    *slot = id;
+        let (mut ids, mut words, mut n_ids, mut unverified) = ([0u32; PROBE1_IDS], [0u64; PROBE1_IDS], 0usize, 0u32);
+        self.d1_walk(p, |id, word, verified| {
+            if let Some(at) = ids[..n_ids.min(PROBE1_IDS)].iter().position(|&x| x == id) {
+                if verified {
+                    words[at] = word;
+                    unverified &= !(1 << at);
                 }
-                n_ids += 1;
+                return;
             }
+            if n_ids < PROBE1_IDS {
+                ids[n_ids] = id;
+                words[n_ids] = word;
+                unverified |= u32::from(!verified) << n_ids;
+            }
+            n_ids += 1;
         });
         p.ids = ids;
+        p.words = words;
+        p.unverified = unverified as u16;
         p.n_ids = n_ids.min(usize::from(u8::MAX)) as u8;
     }
 
-    /// A probe's fourth step: the candidates' by-id words (plate and attribute flags), the
-    /// first [`PROBE1_IDS`] of them, loaded into the probe (independent loads again; a batch
-    /// runs this step for a block of reads before finishing any).
+    /// A probe's fourth step: the by-id words (plate and attribute flags) of the candidates the
+    /// walk could not verify, loaded into the probe (independent loads again; a batch runs this
+    /// step for a block of reads before finishing any). With an exact layout nearly every
+    /// candidate is verified, so nearly no read loads anything here.
     #[inline]
     pub(crate) fn probe1_words(&self, p: &mut Probe1) {
-        for k in 0..usize::from(p.n_ids).min(PROBE1_IDS) {
+        let mut m = p.unverified;
+        while m != 0 {
+            let k = m.trailing_zeros() as usize;
             p.words[k] = self.plates[p.ids[k] as usize];
+            m &= m - 1;
         }
     }
 
     /// A probe's last step: reports the look-alike candidates, then the edit candidates, as
     /// [`Index::lookalikes_and_edits`] does. Each edit candidate is reported with its true
-    /// plate from the by-id array: a fingerprint collision costs that load, and the caller's
-    /// classification of the true plate decides, so it can never make a wrong hit.
+    /// plate: verified by an exact layout, or from the by-id array, so a fingerprint collision
+    /// costs that load and the caller's classification of the true plate decides: it can never
+    /// make a wrong hit.
     #[inline]
     pub(crate) fn probe1_finish(&self, p: &Probe1, mut f: impl FnMut(Candidate)) {
         if p.look_home != usize::MAX {
-            self.lookalikes_from(p.read_key, p.look_home, p.look_first, |id, q| {
-                f(Candidate::Lookalike(id, q));
+            self.lookalikes_from(p.read_key, p.look_home, p.look_first, |id, q, a| {
+                f(Candidate::Lookalike(id, q, a));
             });
         }
         let kept = usize::from(p.n_ids).min(PROBE1_IDS);
@@ -876,7 +934,7 @@ impl Index {
         if usize::from(p.n_ids) > PROBE1_IDS {
             // More candidates than the probe holds (rare: a read within one edit of many
             // entries): walk again and report the others (some may come twice).
-            self.d1_walk(p, |id| {
+            self.d1_walk(p, |id, _, _| {
                 if !p.ids.contains(&id) {
                     f(self.edit_candidate(id));
                 }
@@ -920,6 +978,9 @@ pub(crate) struct Probe1 {
     /// The number of distinct edit candidates the walk found (the first [`PROBE1_IDS`] in
     /// `ids`, their by-id words in `words`).
     n_ids: u8,
+    /// Bit `k`: the word of candidate `k` is not verified yet (loaded by
+    /// [`Index::probe1_words`]).
+    unverified: u16,
     strs: [u64; PROBES1],
     hashes: [u64; PROBES1],
     /// The xor of the first slot of each string's home line and of the look-alike home tag: the
@@ -948,37 +1009,192 @@ fn edit_candidate_of(id: u32, word: u64) -> Candidate {
     )
 }
 
-/// Depth-1 deletion slot: where the deleted character's 6-bit code sits (above the 32-bit id).
-const D1_CODE_SHIFT: u32 = 32;
-/// Depth-1 deletion slot: where the deleted position sits (4 bits).
-const D1_POS_SHIFT: u32 = 38;
-/// Depth-1 deletion slot: the fingerprint, the low 22 bits of the string's hash (the slot number
-/// is taken from its high bits, so the two never overlap: 22 more bits tell strings apart).
-const D1_FP_SHIFT: u32 = 42;
-/// The fingerprint bits of a depth-1 slot.
-const D1_FP_MASK: u64 = !0 << D1_FP_SHIFT;
-/// The deleted position of an entry filed under its own plate (positions are 0..10).
-const D1_NONE: u64 = 15;
+/// A depth-1 slot's deleted position and character, `position * 37 + code` (9 bits, at most
+/// [`D1_PC_NONE`], so never all ones).
+const D1_PC_BITS: u32 = 9;
+/// The position-and-character of an entry filed under its own plate (position 10, code 0).
+const D1_PC_NONE: u64 = 10 * CODES as u64;
+/// The bits of a depth-1 slot below its fingerprint besides the id: position and character,
+/// attribute flags (3), and the foreign bit (1).
+const D1_LOW_BITS: u32 = D1_PC_BITS + 3 + 1;
+/// No limit on a depth-1 table's fingerprint bits but the slot's room.
+const D1_FP_ALL: u32 = 64;
 
-/// The fingerprint bits of a depth-1 slot for a string of hash `h`: its low 22 bits, never all
-/// ones (those of an empty slot, so that no empty slot matches a fingerprint).
+/// 36^i.
+const POW36: [u64; PLATE_MAX_LEN + 1] = {
+    let mut t = [1u64; PLATE_MAX_LEN + 1];
+    let mut i = 1;
+    while i <= PLATE_MAX_LEN {
+        t[i] = t[i - 1] * 36;
+        i += 1;
+    }
+    t
+};
+
+/// The values of a depth-1 probe's strings for a packed plate of `n` characters: `[i]` for
+/// `i < n` the plate without character `i`, `[n]` the plate itself. A string's value is its
+/// number in bijective base 36 (codes 1..=36 are the digits, the first character the most
+/// significant): distinct strings of up to 10 characters have distinct values, all below
+/// 36·(36^10 − 1)/35 < 2^52.
 #[inline]
-fn d1_fingerprint(h: u64) -> u64 {
-    let fp = h << D1_FP_SHIFT;
-    fp ^ u64::from(fp == D1_FP_MASK) << D1_FP_SHIFT
+fn d1_values(packed: u64, n: usize) -> [u64; PROBES1] {
+    let code = |i: usize| (packed >> (6 * (PLATE_MAX_LEN - 1 - i))) & 0x3F;
+    let mut prefix = [0u64; PROBES1]; // prefix[i]: the value of the first i characters
+    for i in 0..n {
+        prefix[i + 1] = prefix[i] * 36 + code(i);
+    }
+    let mut out = [0u64; PROBES1];
+    let mut suffix = 0u64; // the value of the characters after i
+    for i in (0..n).rev() {
+        out[i] = prefix[i] * POW36[n - 1 - i] + suffix;
+        suffix += code(i) * POW36[n - 1 - i];
+    }
+    out[n] = prefix[n];
+    out
 }
 
-/// Whether the entry of depth-1 slot `v`, rebuilt from the probe string `s` (the read `read`
-/// without one character), may be within one edit of the read: an entry filed under its own
-/// plate is `s`, one edit away; otherwise the entry is `s` with the slot's character put back at
-/// the slot's position, the read's length, checked as the matcher's `within_one_packed` does. Garbage in a colliding slot only rebuilds some other string (never a panic).
+/// The bits of the values of strings of up to `max_len` characters ([`d1_values`]: at most
+/// 36·(36^max_len − 1)/35; 52 bits for 10 characters, 37 for 7).
+fn d1_value_bits(max_len: usize) -> u32 {
+    let top = (1..=max_len).map(|m| POW36[m]).sum::<u64>();
+    u64::BITS - top.leading_zeros()
+}
+
+/// A bijection of `[0, 2^bits)` (odd multipliers and xor-shifts by at least half the width,
+/// modulo `2^bits`; `2 <= bits <= 64`): the depth-1 table's hash of a string's value, so that
+/// the hash's high bits (the home line) and its low bits (the fingerprint) together name exactly
+/// one string.
 #[inline]
-fn d1_within_one(read: u64, s: u64, v: u64) -> bool {
-    let at = (v >> D1_POS_SHIFT) & 0xF;
-    if at >= PLATE_MAX_LEN as u64 {
-        return true;
+fn mix_bits(v: u64, bits: u32) -> u64 {
+    let m = u64::MAX >> (64 - bits);
+    let shift = bits.div_ceil(2);
+    let v = v.wrapping_mul(0x9E37_79B9_7F4A_7C15) & m;
+    let v = v ^ (v >> shift);
+    let v = v.wrapping_mul(0xD6E8_FEB8_6659_FD93) & m;
+    v ^ (v >> shift)
+}
+
+/// How a depth-1 table packs its slots (see [`build_deletions1`]): from the low bits, the entry
+/// id (`id_bits`), the deleted position and character ([`D1_PC_BITS`]), the entry's attribute
+/// flags (3), the foreign bit (the slot is not in its string's home line), and the fingerprint
+/// above them, the low bits of the string's hash, as many as fit.
+#[derive(Clone, Copy, Debug, Default)]
+struct D1Layout {
+    /// The width of the strings' values and hashes ([`mix_bits`]).
+    value_bits: u32,
+    /// The longest plate filed: a read longer by two or more has no string in the table.
+    max_len: usize,
+    /// The table has `2^line_bits` lines; a hash's high `line_bits` bits are its home line.
+    line_bits: u32,
+    id_bits: u32,
+    /// The hash bits kept as fingerprint (all the bits below the home line's when `exact`).
+    fp_mask: u64,
+    /// The fingerprint is all of the hash below the home line's bits: a slot in its home line
+    /// whose fingerprint equals a string's is that string's (the hash is a bijection), so its
+    /// rebuilt entry is the entry's plate and needs no check against the by-id array.
+    exact: bool,
+}
+
+impl D1Layout {
+    /// The layout of a table of `2^line_bits` lines for `keys` entry ids whose plates have at
+    /// most `max_len` characters, with at most `fp_max` fingerprint bits ([`D1_FP_ALL`]; fewer
+    /// only in tests: 0 for a table in which every fingerprint collides).
+    fn new(line_bits: u32, keys: usize, max_len: usize, fp_max: u32) -> D1Layout {
+        let value_bits = d1_value_bits(max_len).max(line_bits).max(2);
+        let id_bits = (usize::BITS - keys.saturating_sub(1).leading_zeros()).max(1);
+        let below_line = value_bits - line_bits;
+        let fp_bits = (64 - D1_LOW_BITS - id_bits).min(below_line).min(fp_max);
+        D1Layout {
+            value_bits,
+            max_len,
+            line_bits,
+            id_bits,
+            fp_mask: (1u64 << fp_bits) - 1,
+            exact: fp_max > 0 && fp_bits == below_line,
+        }
     }
-    let entry = insert_packed(s, at as usize, (v >> D1_CODE_SHIFT) & 0x3F);
+
+    /// Where the fingerprint starts.
+    #[inline]
+    fn fp_shift(self) -> u32 {
+        self.id_bits + D1_LOW_BITS
+    }
+
+    /// The foreign bit.
+    #[inline]
+    fn foreign(self) -> u64 {
+        1 << (self.fp_shift() - 1)
+    }
+
+    /// The first slot of the home line of a string of hash `h`.
+    #[inline]
+    fn home(self, h: u64) -> usize {
+        ((h >> (self.value_bits - self.line_bits)) as usize) << 3
+    }
+
+    /// The hash of a string's value.
+    #[inline]
+    fn hash(self, value: u64) -> u64 {
+        mix_bits(value, self.value_bits)
+    }
+
+    /// The slot bits of a string of hash `h`, as found in its home line: its fingerprint, the
+    /// foreign bit clear.
+    #[inline]
+    fn key(self, h: u64) -> u64 {
+        (h & self.fp_mask) << self.fp_shift()
+    }
+
+    /// The bits of a slot a probe compares: fingerprint and foreign bit.
+    #[inline]
+    fn key_mask(self) -> u64 {
+        !0 << (self.fp_shift() - 1)
+    }
+
+    /// A slot: the string of hash `h` (placed foreign or not), entry `id` with attribute flags
+    /// `attrs`, its deleted position-and-character `pc`.
+    #[inline]
+    fn slot(self, h: u64, foreign: bool, attrs: u8, pc: u64, id: u32) -> u64 {
+        self.key(h)
+            | if foreign { self.foreign() } else { 0 }
+            | u64::from(attrs & ATTR_UNKNOWN) << (self.id_bits + D1_PC_BITS)
+            | pc << self.id_bits
+            | u64::from(id)
+    }
+
+    /// The entry id of slot `v`.
+    #[inline]
+    fn id(self, v: u64) -> u32 {
+        (v & ((1 << self.id_bits) - 1)) as u32
+    }
+
+    /// The attribute flags of slot `v`.
+    #[inline]
+    fn attrs(self, v: u64) -> u64 {
+        (v >> (self.id_bits + D1_PC_BITS)) & u64::from(ATTR_UNKNOWN)
+    }
+
+    /// The entry of slot `v`, rebuilt from the probe string `s` it was found under (packed): `s`
+    /// with the slot's character put back at the slot's position, and true; or `s` itself and
+    /// false for an entry filed under its own plate. Garbage in a colliding slot only rebuilds
+    /// some other string (never a panic).
+    #[inline]
+    fn rebuild(self, s: u64, v: u64) -> (u64, bool) {
+        let pc = (v >> self.id_bits) & ((1 << D1_PC_BITS) - 1);
+        let (at, code) = (pc / CODES as u64, pc % CODES as u64);
+        if at >= PLATE_MAX_LEN as u64 {
+            (s, false)
+        } else {
+            (insert_packed(s, at as usize, code), true)
+        }
+    }
+}
+
+/// Whether `entry`, a packed plate of the read's length (rebuilt by [`D1Layout::rebuild`] from
+/// one of the read's single deletions), is within one edit of `read`, as the matcher's
+/// `within_one_packed` checks it: one substitution at most.
+#[inline]
+fn d1_within_one(read: u64, entry: u64) -> bool {
     let diff = read ^ entry;
     if diff == 0 {
         return true;
@@ -1055,48 +1271,69 @@ fn deletions_from(s: &[u8], k: u8, from: usize, f: &mut impl FnMut(&[u8])) {
     }
 }
 
-/// Builds the depth-1 deletion table of the plate keys (`max_edits = 1`): each plate is filed
-/// under itself and under each of its single deletions (equal deletions, from a run of one
-/// character, once: the run's first position). A slot holds `fingerprint | position << 38 |
-/// code << 32 | entry id`: the string's hash fingerprint ([`d1_fingerprint`], masked by
-/// `fp_mask`), the deleted position ([`D1_NONE`] for the plate itself) and character's 6-bit
-/// code, so that a probe rebuilds the entry ([`d1_within_one`]). Never `u64::MAX` (a code is at
-/// most 36). Slots come in 64-byte lines: a string's probe starts at the first slot of the line
-/// numbered by the high bits of its hash (its fingerprint is the low bits) and goes on, linear
-/// probing, to the first empty slot; at 3/4 of the slots filled at most, nearly every run ends
-/// in its home line.
-fn build_deletions1<'a>(keys: impl Iterator<Item = &'a PlateOrPattern>, fp_mask: u64) -> (u32, Vec<Line>) {
+/// Builds the depth-1 deletion table of the plate keys (`max_edits = 1`), from each key with
+/// its attribute flags (`keys` ids in all): each plate is filed under itself and under each of
+/// its single deletions (equal deletions, from a run of one character, once: the run's first
+/// position). A string's hash is [`mix_bits`] of its value ([`d1_values`]) over the width of
+/// the longest plate's values; its home line is the
+/// hash's high bits, and its slot the first empty one from that line's start on (linear probing;
+/// at 3/4 of the slots filled at most, nearly every run ends in its home line). A slot holds
+/// ([`D1Layout`]) the string's fingerprint, whether the slot is foreign (not in the string's home
+/// line), the entry's attribute flags, the deleted position and character (so that a probe
+/// rebuilds the entry, [`D1Layout::rebuild`]) and the entry id; never `u64::MAX` (the
+/// position-and-character is at most [`D1_PC_NONE`]). At most `fp_max` fingerprint bits are
+/// kept ([`D1_FP_ALL`]; fewer in tests).
+fn build_deletions1<'a>(
+    keys: impl Iterator<Item = (&'a PlateOrPattern, u8)>,
+    n_keys: usize,
+    fp_max: u32,
+) -> (D1Layout, Vec<Line>) {
+    // (hash, attrs << 41 | position-and-character << 32 | id)
     let mut items: Vec<(u64, u64)> = Vec::new();
-    for (id, key) in keys.enumerate() {
+    let keys: Vec<(&PlateOrPattern, u8)> = keys.collect();
+    let max_len = keys
+        .iter()
+        .map(|(k, _)| match k {
+            PlateOrPattern::Plate(p) => p.len(),
+            PlateOrPattern::Pattern(_) => 0,
+        })
+        .max()
+        .unwrap_or(0);
+    let value_bits = d1_value_bits(max_len);
+    for (id, &(key, attrs)) in keys.iter().enumerate() {
         let PlateOrPattern::Plate(p) = key else { continue };
         let packed = p.packed();
-        let id = u64::from(id as u32);
-        let h = mix(packed);
-        items.push((h, d1_fingerprint(h) & fp_mask | D1_NONE << D1_POS_SHIFT | id));
+        let n = p.len();
+        let values = d1_values(packed, n);
+        let rest = u64::from(attrs & ATTR_UNKNOWN) << 41 | u64::from(id as u32);
+        items.push((values[n], rest | D1_PC_NONE << 32));
         let mut prev = u8::MAX;
-        for j in 0..p.len() {
+        for (j, &value) in values.iter().enumerate().take(n) {
             let c = p.code_at(j);
             if c != prev {
-                let h = mix(delete_packed(packed, j));
-                let slot =
-                    d1_fingerprint(h) & fp_mask | (j as u64) << D1_POS_SHIFT | u64::from(c) << D1_CODE_SHIFT | id;
-                items.push((h, slot));
+                let pc = j as u64 * CODES as u64 + u64::from(c);
+                items.push((value, rest | pc << 32));
             }
             prev = c;
         }
     }
     // Lines: 8 slots each, at least 2, at most 3/4 of the slots filled.
     let line_bits = slot_bits(items.len()).max(4) - 3;
+    let layout = D1Layout::new(line_bits, n_keys, max_len, fp_max);
+    debug_assert!(layout.value_bits >= value_bits);
     let mask = (8usize << line_bits) - 1;
     let mut table = vec![Line([u64::MAX; 8]); 1 << line_bits];
-    for (h, slot) in items {
-        let mut i = ((h >> (64 - line_bits)) as usize) << 3;
+    for (value, rest) in items {
+        let h = layout.hash(value);
+        let home = layout.home(h);
+        let mut i = home;
         while table[i >> 3].0[i & 7] != u64::MAX {
             i = (i + 1) & mask;
         }
-        table[i >> 3].0[i & 7] = slot;
+        let (attrs, pc, id) = ((rest >> 41) as u8, (rest >> 32) & 0x1FF, rest as u32);
+        table[i >> 3].0[i & 7] = layout.slot(h, i >> 3 != home >> 3, attrs, pc, id);
     }
-    (line_bits, table)
+    (layout, table)
 }
 
 /// Builds the deletion table of the plate keys.
@@ -1506,9 +1743,8 @@ mod tests {
                 members,
                 del_bits: 0,
                 del: Vec::new(),
-                del1_bits: 0,
                 del1: Vec::new(),
-                del_fp: D1_FP_MASK,
+                d1: D1Layout::default(),
                 plates: Vec::new(),
                 lengths: 0,
                 patterns: PatternIndex::build(std::iter::empty()),
@@ -1521,12 +1757,12 @@ mod tests {
                     .filter(|&(_, q)| confusion.key(q) == key)
                     .collect();
                 let mut got = Vec::new();
-                index.lookalikes(key, |id, q| got.push((id, q)));
+                index.lookalikes(key, |id, q, _| got.push((id, q)));
                 assert_eq!(got, want, "n = {n}");
             }
             // A key that is not there finds nothing (and the probe stops).
             let mut none = 0;
-            index.lookalikes(confusion.key(Plate::from_canonical(b"QQQQQQQ").unwrap()), |_, _| {
+            index.lookalikes(confusion.key(Plate::from_canonical(b"QQQQQQQ").unwrap()), |_, _, _| {
                 none += 1;
             });
             assert_eq!(none, 0);
@@ -1595,7 +1831,7 @@ mod tests {
     fn probe(index: &Index, confusion: &Confusion, read: Plate, k: u8) -> (Vec<(u32, Plate)>, Vec<(u32, Plate, u8)>) {
         let (mut look, mut edits) = (Vec::new(), Vec::new());
         index.lookalikes_and_edits(confusion.key(read), read, k, |c| match c {
-            Candidate::Lookalike(id, p) => look.push((id, p)),
+            Candidate::Lookalike(id, p, _) => look.push((id, p)),
             Candidate::Edit(id, p, a) => edits.push((id, p, a)),
         });
         (look, edits)
@@ -1668,11 +1904,147 @@ mod tests {
     /// collision and a hit.
     fn colliding_index(keys: &[PlateOrPattern], params: &IndexParams) -> Index {
         let mut index = Index::build(keys, params.clone());
-        let (bits, del) = build_deletions1(keys.iter(), 0);
-        index.del1_bits = bits;
+        let (layout, del) = build_deletions1(keys.iter().map(|k| (k, ATTR_UNKNOWN)), keys.len(), 0);
+        assert!(!layout.exact && layout.fp_mask == 0);
+        index.d1 = layout;
         index.del1 = del;
-        index.del_fp = 0;
         index
+    }
+
+    /// An index whose depth-1 table keeps 3 fingerprint bits: not exact, so every candidate is
+    /// checked against the by-id array, and many collide.
+    fn inexact_index(keys: &[PlateOrPattern], params: &IndexParams) -> Index {
+        let mut index = Index::build(keys, params.clone());
+        let (layout, del) = build_deletions1(keys.iter().map(|k| (k, ATTR_UNKNOWN)), keys.len(), 3);
+        assert!(!layout.exact && layout.fp_mask != 0);
+        index.d1 = layout;
+        index.del1 = del;
+        index
+    }
+
+    /// The string of bijective base-36 value `v` (the inverse of [`d1_values`]' numbering).
+    fn b36_string(mut v: u64) -> Vec<u8> {
+        let mut out = Vec::new();
+        while v > 0 {
+            let d = (v - 1) % 36 + 1;
+            out.push(d as u8);
+            v = (v - d) / 36;
+        }
+        out.reverse();
+        out
+    }
+
+    /// The inverse of [`mix_bits`] over `bits`.
+    fn unmix(h: u64, bits: u32) -> u64 {
+        let m = u64::MAX >> (64 - bits);
+        let shift = bits.div_ceil(2);
+        let inverse = |c: u64| {
+            let mut x = c; // Newton: each step doubles the correct low bits (3 to start).
+            for _ in 0..6 {
+                x = x.wrapping_mul(2u64.wrapping_sub(c.wrapping_mul(x)));
+            }
+            x
+        };
+        let v = h ^ (h >> shift);
+        let v = v.wrapping_mul(inverse(0xD6E8_FEB8_6659_FD93)) & m;
+        let v = v ^ (v >> shift);
+        v.wrapping_mul(inverse(0x9E37_79B9_7F4A_7C15)) & m
+    }
+
+    /// At the bench's size (1,000,000 entries, 2^21 lines) the depth-1 layout is exact for
+    /// plates of up to 10 characters: a slot's home line and fingerprint give back its string's
+    /// whole hash, so (the hash being a bijection of the values, and the values of the strings)
+    /// exactly one string. For plates of up to 9 characters it is exact whenever the table has
+    /// as many lines as entries (it has more for plates of 3 characters or more).
+    #[test]
+    fn the_depth1_layout_is_exact_at_a_million_entries() {
+        assert_eq!((d1_value_bits(10), d1_value_bits(7), d1_value_bits(1)), (52, 37, 6));
+        let layout = D1Layout::new(21, 1_000_000, 10, D1_FP_ALL);
+        assert!(layout.exact);
+        assert_eq!(layout.id_bits, 20);
+        let below = layout.value_bits - layout.line_bits;
+        let mut x = 0x9E37_79B9_7F4A_7C15u64;
+        for _ in 0..1000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let h = x >> 12; // a 52-bit hash
+            let slot = layout.slot(h, false, 5, D1_PC_NONE, 999_999);
+            let line = (layout.home(h) >> 3) as u64;
+            let back = line << below | (slot & layout.key_mask()) >> layout.fp_shift();
+            assert_eq!(back, h);
+            assert_eq!((layout.id(slot), layout.attrs(slot)), (999_999, 5));
+            assert_eq!(slot & layout.foreign(), 0);
+        }
+        // More entries than the lines allow: the fingerprint is cut, checked by the by-id array.
+        assert!(!D1Layout::new(21, 1 << 21, 10, D1_FP_ALL).exact);
+        for line_bits in 1..=32 {
+            assert!(D1Layout::new(line_bits, 1 << line_bits, 9, D1_FP_ALL).exact);
+        }
+    }
+
+    /// A table dense enough that runs leave their home line (foreign slots): every probe still
+    /// reports exactly the plates within one edit, from the exact layout, the inexact one and
+    /// the colliding one.
+    #[test]
+    fn foreign_slots_are_found_and_checked() {
+        let policy = Policy {
+            max_edits: 1,
+            ..Policy::sacramento()
+        };
+        let params = IndexParams::of(&policy);
+        let mut x = 0x1234_5678_9ABC_DEF1u64;
+        let mut keys = Vec::new();
+        let alphabet = b"AB12O0XY";
+        for _ in 0..600 {
+            let mut text = String::new();
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            for i in 0..(4 + x % 3) {
+                text.push(alphabet[(x >> (8 + 3 * i)) as usize & 7] as char);
+            }
+            keys.push(PlateOrPattern::Plate(text.parse().unwrap()));
+        }
+        let exact = Index::build(&keys, params.clone());
+        assert!(exact.d1.exact);
+        let foreign = exact
+            .del1
+            .iter()
+            .flat_map(|l| l.0)
+            .filter(|&v| v != u64::MAX && v & exact.d1.foreign() != 0)
+            .count();
+        assert!(foreign > 0);
+        for index in [exact, inexact_index(&keys, &params), colliding_index(&keys, &params)] {
+            for key in keys.iter().take(150) {
+                let PlateOrPattern::Plate(read) = key else { continue };
+                let (rc, rn) = codes_of(*read);
+                let (look, edits) = probe(&index, &params.confusion, *read, 1);
+                let mut got: Vec<u32> = look
+                    .iter()
+                    .map(|&(id, p)| (id, p))
+                    .chain(edits.iter().map(|&(id, p, _)| (id, p)))
+                    .filter(|&(id, p)| {
+                        assert_eq!(keys[id as usize], PlateOrPattern::Plate(p));
+                        let (pc, pn) = codes_of(p);
+                        lev(&rc[..rn], &pc[..pn]) <= 1
+                    })
+                    .map(|(id, _)| id)
+                    .collect();
+                got.sort_unstable();
+                got.dedup();
+                let want: Vec<u32> = (0..keys.len() as u32)
+                    .filter(|&id| {
+                        let PlateOrPattern::Plate(p) = &keys[id as usize] else {
+                            return false;
+                        };
+                        let (pc, pn) = codes_of(*p);
+                        lev(&rc[..rn], &pc[..pn]) <= 1
+                    })
+                    .collect();
+                assert_eq!(got, want, "{read}");
+            }
+        }
     }
 
     /// Dense plates (one format, few characters): most entries sharing a deletion string with a
@@ -1766,7 +2138,7 @@ mod tests {
                     lev(&rc[..rn], &pc[..pn]) <= 1
                 })
                 .collect();
-            for index in [colliding_index(&keys, &params), Index::build(&keys, params.clone())] {
+            for index in [colliding_index(&keys, &params), inexact_index(&keys, &params), Index::build(&keys, params.clone())] {
                 let (look, edits) = probe(&index, &params.confusion, read, 1);
                 for &(id, p, _) in &edits {
                     proptest::prop_assert_eq!(keys[id as usize].clone(), PlateOrPattern::Plate(p));
@@ -1785,6 +2157,27 @@ mod tests {
                 hits.dedup();
                 proptest::prop_assert_eq!(&hits, &want);
             }
+        }
+
+        /// The depth-1 probe's strings are numbered one to one: the value of the plate without
+        /// character `i` (and of the plate itself) is the bijective base-36 number of those codes,
+        /// within [`d1_value_bits`] of its length, and [`mix_bits`] is undone by its inverse.
+        #[test]
+        fn depth1_values_and_hash_are_one_to_one(text in "[A-Z0-9]{1,10}", v in proptest::prelude::any::<u64>(), bits in 2u32..=64) {
+            let plate: Plate = text.parse().unwrap();
+            let (codes, n) = codes_of(plate);
+            let values = d1_values(plate.packed(), n);
+            for (i, &value) in values.iter().enumerate().take(n + 1) {
+                let mut want = codes[..n].to_vec();
+                if i < n {
+                    want.remove(i);
+                }
+                proptest::prop_assert!(value >> d1_value_bits(want.len()) == 0);
+                proptest::prop_assert_eq!(b36_string(value), want);
+            }
+            let v = v & u64::MAX >> (64 - bits);
+            proptest::prop_assert!(mix_bits(v, bits) & !(u64::MAX >> (64 - bits)) == 0);
+            proptest::prop_assert_eq!(unmix(mix_bits(v, bits), bits), v);
         }
 
         /// A single deletion computed on the packed plate is the packing of the codes with that
@@ -1819,7 +2212,7 @@ mod tests {
             for (from_entries, index) in [(true, Index::build(flagged.iter().copied(), params.clone())), (false, Index::build(&keys, params.clone()))] {
                 let (look, edits) = probe(&index, &params.confusion, read, k);
                 let mut want_look = Vec::new();
-                index.lookalikes(params.confusion.key(read), |id, p| want_look.push((id, p)));
+                index.lookalikes(params.confusion.key(read), |id, p, _| want_look.push((id, p)));
                 proptest::prop_assert_eq!(&look, &want_look);
                 for (id, key) in keys.iter().enumerate() {
                     let PlateOrPattern::Plate(p) = key else { continue };

@@ -432,26 +432,49 @@ impl Matcher {
         None
     }
 
-    /// [`Matcher::classify`] of an edit candidate under `max_edits = 1` when its kind is
-    /// [`MatchKind::Edit`], else `None`, from the packed plates alone (the caller has checked
-    /// the read's length against `min_edit_length`).
+    /// [`Matcher::classify`] of a candidate within one edit of the read, under `max_edits = 1`
+    /// and `max_confusable <= 1`, from the packed plates alone (the caller has checked the
+    /// read's length against `min_edit_length`): exact, one look-alike substitution
+    /// (confusable, when the policy allows one), or an edit; `None` beyond one edit.
     #[inline]
-    fn classify_edit1(&self, entry: Plate, read: Plate) -> Option<Classified> {
+    fn classify1(&self, entry: Plate, read: Plate) -> Option<Classified> {
         let positions = within_one_packed(read, entry)?;
         if entry == read {
-            return None; // exact
+            return Some(Classified {
+                kind: MatchKind::Exact,
+                positions: Positions::EMPTY,
+            });
         }
         if self.policy.max_confusable > 0 && entry.len() == read.len() {
             // One substitution: confusable when its two characters are look-alikes.
             let i = positions.0.trailing_zeros() as usize;
             if self.params.confusion.pair(read.code_at(i), entry.code_at(i)) {
-                return None;
+                return Some(Classified {
+                    kind: MatchKind::Confusable,
+                    positions,
+                });
             }
         }
         Some(Classified {
             kind: MatchKind::Edit,
             positions,
         })
+    }
+
+    /// [`Matcher::classify`] of an edit candidate under `max_edits = 1` when its kind is
+    /// [`MatchKind::Edit`], else `None` (see [`Matcher::classify1`]).
+    #[inline]
+    fn classify_edit1(&self, entry: Plate, read: Plate) -> Option<Classified> {
+        self.classify1(entry, read).filter(|c| c.kind == MatchKind::Edit)
+    }
+
+    /// Whether a read that takes the edit path finds every exact and confusable hit of `index`
+    /// among its depth-1 edit candidates, so that the look-alike table need not be probed:
+    /// under `max_edits = 1` with at most one confusable position, every such hit is within
+    /// one edit ([`Index::probe1`]).
+    #[inline]
+    fn lookalikes_via_edits1(&self, index: &Index) -> bool {
+        self.policy.max_edits == 1 && self.policy.max_confusable <= 1 && index.has_edits1()
     }
 
     /// Matches one read against every list of `snapshot` at `now` (R-MATCH-1…10).
@@ -666,7 +689,7 @@ impl Matcher {
                 for (_, index) in lists {
                     probes.push(
                         (index.has_edits1() && prepared.n >= min_len)
-                            .then(|| index.probe1(prepared.key, prepared.plate)),
+                            .then(|| index.probe1(prepared.key, prepared.plate, !self.lookalikes_via_edits1(index))),
                     );
                 }
             }
@@ -792,32 +815,36 @@ impl Matcher {
             keys.push(plate);
         };
         let p = &self.policy;
+        // The attributes that can change a plate hit for this read: an expiry always, a
+        // jurisdiction or plate type only when the read has one to compare.
+        let relevant = index::ATTR_EXPIRES
+            | if ctx.read.jurisdiction.is_some() {
+                index::ATTR_JURISDICTION
+            } else {
+                0
+            }
+            | if ctx.read.plate_type.is_some() {
+                index::ATTR_PLATE_TYPE
+            } else {
+                0
+            };
         if p.max_edits > 0 && ctx.codes.len() >= usize::from(p.min_edit_length) {
-            // The attributes that can change an edit hit for this read: an expiry always, a
-            // jurisdiction or plate type only when the read has one to compare.
-            let relevant = index::ATTR_EXPIRES
-                | if ctx.read.jurisdiction.is_some() {
-                    index::ATTR_JURISDICTION
-                } else {
-                    0
-                }
-                | if ctx.read.plate_type.is_some() {
-                    index::ATTR_PLATE_TYPE
-                } else {
-                    0
-                };
             // Exact and confusable candidates (the look-alike group of the read's confusion
-            // key) come first, then the deletion-neighbourhood ones, which skip entries already hit.
+            // key) come first, then the deletion-neighbourhood ones, which skip entries already hit;
+            // or, when those hold every exact and confusable hit, only the latter, classified fully.
+            let via_edits1 = self.lookalikes_via_edits1(index);
             let on_candidate = |cand| match cand {
-                index::Candidate::Lookalike(id, entry_plate) => {
+                index::Candidate::Lookalike(id, entry_plate, attrs) => {
                     if let Some(c) = self.classify(entry_plate, ctx.plate, ctx.codes)
                         && c.kind != MatchKind::Edit
                     {
-                        emit(id, c, true, entry_plate.packed(), out);
+                        emit(id, c, attrs & relevant != 0, entry_plate.packed(), out);
                     }
                 }
                 index::Candidate::Edit(id, entry_plate, attrs) => {
-                    let classified = if p.max_edits == 1 {
+                    let classified = if via_edits1 {
+                        self.classify1(entry_plate, ctx.plate)
+                    } else if p.max_edits == 1 {
                         self.classify_edit1(entry_plate, ctx.plate)
                     } else {
                         self.classify(entry_plate, ctx.plate, ctx.codes)
@@ -832,15 +859,16 @@ impl Matcher {
             };
             match ctx.probe {
                 Some(probe) => index.probe1_finish(probe, on_candidate),
+                None if index.has_edits1() => index.edits1(ctx.key, ctx.plate, !via_edits1, on_candidate),
                 None => index.lookalikes_and_edits(ctx.key, ctx.plate, p.max_edits, on_candidate),
             }
         } else {
             // Exact and confusable: the look-alike group of the read's confusion key.
-            index.lookalikes(ctx.key, |id, entry_plate| {
+            index.lookalikes(ctx.key, |id, entry_plate, attrs| {
                 if let Some(c) = self.classify(entry_plate, ctx.plate, ctx.codes)
                     && c.kind != MatchKind::Edit
                 {
-                    emit(id, c, true, entry_plate.packed(), out);
+                    emit(id, c, attrs & relevant != 0, entry_plate.packed(), out);
                 }
             });
         }

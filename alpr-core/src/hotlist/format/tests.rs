@@ -476,7 +476,7 @@ fn index_print(v: &ListVersion) -> String {
     let mut out = format!("{index:?}");
     for e in v.entries() {
         if let crate::pattern::PlateOrPattern::Plate(p) = &e.key {
-            index.lookalikes(index.params().confusion.key(*p), |id, q| {
+            index.lookalikes(index.params().confusion.key(*p), |id, q, _| {
                 let _ = write!(out, " {id}:{}", q.packed());
             });
             out.push(';');
