@@ -287,50 +287,76 @@ fn lookalike_table(
     } else {
         vec![sort_filings(plates.iter().map(file).collect())]
     };
-    sweep(&buckets, confusion, bits, plates.len())
+    sweep(buckets.iter().flatten().copied(), confusion, bits, plates.len())
 }
 
-/// The look-alike table of filings sorted by (hash, id) (the concatenation of `runs`), in
-/// `2^bits` slots: see [`lookalike_table`].
-fn sweep(runs: &[Vec<Filing>], confusion: &Confusion, bits: u32, n: usize) -> (Vec<u8>, Vec<Slot>, Vec<Member>) {
+/// The look-alike table of `n` filings in (hash, id) order, in `2^bits` slots: see
+/// [`lookalike_table`].
+fn sweep(
+    filings: impl Iterator<Item = Filing>,
+    confusion: &Confusion,
+    bits: u32,
+    n: usize,
+) -> (Vec<u8>, Vec<Slot>, Vec<Member>) {
     let n_slots = 1usize << bits;
     let mask = n_slots - 1;
     let mut tags = vec![0u8; n_slots];
     let mut slots = vec![Slot::default(); n_slots];
     let mut members: Vec<Member> = Vec::with_capacity(n);
+    // A group's members are contiguous, so a group's last member is the one before the next
+    // group's first (and the very last one).
+    let key_of = |f: &Filing| confusion.key(Plate::from_packed_trusted(f.plate));
+    let place = |tags: &mut [u8], slots: &mut [Slot], members: &mut Vec<Member>, at: usize, f: &Filing| {
+        if let Some(last) = members.last_mut() {
+            last.plate |= LAST;
+        }
+        tags[at] = tag_of(f.hash);
+        slots[at] = Slot {
+            key: key_of(f),
+            start: members.len() as u32,
+        };
+    };
     let mut next = 0usize; // the first slot the sweep has not used
     let mut wrapped: Vec<Filing> = Vec::new();
-    let key_of = |f: &Filing| confusion.key(Plate::from_packed_trusted(f.plate));
-    for order in runs {
-        for group in order.chunk_by(|a, b| a.hash == b.hash) {
-            let hash = group[0].hash;
-            let at = next.max((hash >> (64 - bits)) as usize);
-            if at >= n_slots {
-                wrapped.extend_from_slice(group);
-            } else {
-                tags[at] = tag_of(hash);
-                slots[at] = Slot {
-                    key: key_of(&group[0]),
-                    start: members.len() as u32,
-                };
-                push_group(&mut members, group);
-                next = at + 1;
+    // The hash of the group being read, and whether it ran past the last slot.
+    let mut group: Option<(u64, bool)> = None;
+    for f in filings {
+        let wraps = match group {
+            Some((hash, wraps)) if hash == f.hash => wraps,
+            _ => {
+                let at = next.max((f.hash >> (64 - bits)) as usize);
+                let wraps = at >= n_slots;
+                if !wraps {
+                    place(&mut tags, &mut slots, &mut members, at, &f);
+                    next = at + 1;
+                }
+                group = Some((f.hash, wraps));
+                wraps
             }
+        };
+        if wraps {
+            wrapped.push(f);
+        } else {
+            members.push(Member {
+                plate: f.plate,
+                id: f.id,
+            });
         }
     }
     // Groups that ran past the end, still grouped and in id order: probe from their home slot.
-    for group in wrapped.chunk_by(|a, b| a.hash == b.hash) {
-        let hash = group[0].hash;
-        let mut s = (hash >> (64 - bits)) as usize;
+    for g in wrapped.chunk_by(|a, b| a.hash == b.hash) {
+        let mut s = (g[0].hash >> (64 - bits)) as usize;
         while tags[s] != 0 {
             s = (s + 1) & mask;
         }
-        tags[s] = tag_of(hash);
-        slots[s] = Slot {
-            key: key_of(&group[0]),
-            start: members.len() as u32,
-        };
-        push_group(&mut members, group);
+        place(&mut tags, &mut slots, &mut members, s, &g[0]);
+        members.extend(g.iter().map(|f| Member {
+            plate: f.plate,
+            id: f.id,
+        }));
+    }
+    if let Some(last) = members.last_mut() {
+        last.plate |= LAST;
     }
     (tags, slots, members)
 }
@@ -346,6 +372,73 @@ struct Filing {
     hash: u64,
     id: u32,
     plate: u64,
+}
+
+/// The look-alike filing of one part of a list's entries (a chunk of a parallel load), made on
+/// the part's own thread: its plates filed and sorted ([`sort_filings`]), its patterns, the
+/// lengths of its plates. Ids are the part's own until [`IndexPart::place`].
+pub(crate) struct IndexPart {
+    filings: Vec<Filing>,
+    patterns: Vec<(u32, Pattern)>,
+    lengths: u16,
+}
+
+impl IndexPart {
+    /// The filing of a part's `n` keys, in the part's order.
+    pub(crate) fn of<'a>(keys: impl Iterator<Item = &'a PlateOrPattern>, n: usize, confusion: &Confusion) -> IndexPart {
+        let mut filings = Vec::with_capacity(n);
+        let mut patterns = Vec::new();
+        let mut lengths = 0u16;
+        for (id, key) in keys.enumerate() {
+            match key {
+                PlateOrPattern::Plate(p) => {
+                    lengths |= 1 << p.len();
+                    filings.push(Filing {
+                        hash: mix(confusion.key(*p)),
+                        id: id as u32,
+                        plate: p.packed(),
+                    });
+                }
+                PlateOrPattern::Pattern(p) => patterns.push((id as u32, p.clone())),
+            }
+        }
+        IndexPart {
+            filings: sort_filings(filings),
+            patterns,
+            lengths,
+        }
+    }
+
+    /// Gives the part's entries their ids in the whole list: the part's entry `j` lands at
+    /// `base` plus the number of entries before `j` not `dropped` (folded into an earlier part's
+    /// entry, and so not in the list; `dropped` empty when none is); a dropped entry leaves the
+    /// index. The order (hash, id) is kept.
+    pub(crate) fn place(&mut self, base: u32, dropped: &[bool]) {
+        if dropped.contains(&true) {
+            let mut new_index = Vec::with_capacity(dropped.len());
+            let mut n = base;
+            for &d in dropped {
+                new_index.push(n);
+                n = n.saturating_add(u32::from(!d));
+            }
+            let kept = |id: u32| !dropped[id as usize];
+            self.filings.retain(|f| kept(f.id));
+            self.patterns.retain(|(id, _)| kept(*id));
+            for f in &mut self.filings {
+                f.id = new_index[f.id as usize];
+            }
+            for (id, _) in &mut self.patterns {
+                *id = new_index[*id as usize];
+            }
+        } else if base > 0 {
+            for f in &mut self.filings {
+                f.id += base;
+            }
+            for (id, _) in &mut self.patterns {
+                *id += base;
+            }
+        }
+    }
 }
 
 /// Sorts filings by (hash, id): one counting pass distributes them into 4,096 buckets by the
@@ -406,17 +499,6 @@ fn sorted_buckets(
 #[inline]
 fn tag_of(h: u64) -> u8 {
     ((h >> 24) as u8).max(1)
-}
-
-/// Appends one group's members, `LAST` set on the final one.
-fn push_group(members: &mut Vec<Member>, group: &[Filing]) {
-    members.extend(group.iter().map(|f| Member {
-        plate: f.plate,
-        id: f.id,
-    }));
-    if let Some(last) = members.last_mut() {
-        last.plate |= LAST;
-    }
 }
 
 /// One slot of the look-alike table: a confusion key (0 = empty) and the first member of its
@@ -554,6 +636,55 @@ impl Index {
             plates: by_id,
             lengths,
             patterns,
+        }
+    }
+
+    /// The index of a list whose entries were gathered from parts (the chunks of a parallel
+    /// load), each part's keys filed on its own thread ([`IndexPart::of`]) and then given their
+    /// final entry ids ([`IndexPart::place`]): the index [`Index::build`] gives of the entries'
+    /// keys in their final order. Without a deletion table only (`params.max_edits` 0: a
+    /// deletion table records each entry's attributes, which the parts do not know); the parts
+    /// are in entry order.
+    pub(crate) fn from_parts(parts: &[IndexPart], params: IndexParams) -> Index {
+        debug_assert_eq!(params.max_edits, 0, "a deletion table is built from the entries");
+        let n: usize = parts.iter().map(|p| p.filings.len()).sum();
+        let bits = slot_bits(n);
+        let lengths = parts.iter().fold(0u16, |m, p| m | p.lengths);
+        // Each part is sorted by (hash, id) and every id of a part is above the previous
+        // parts': merged by (hash, part).
+        let mut at = vec![0usize; parts.len()];
+        let merged = std::iter::from_fn(|| {
+            let mut best: Option<(usize, Filing)> = None;
+            for (i, p) in parts.iter().enumerate() {
+                if let Some(&f) = p.filings.get(at[i])
+                    && best.is_none_or(|(_, b)| f.hash < b.hash)
+                {
+                    best = Some((i, f));
+                }
+            }
+            let (i, f) = best?;
+            at[i] += 1;
+            Some(f)
+        });
+        let (tags, slots, members) = sweep(merged, &params.confusion, bits, n);
+        let patterns: Vec<(u32, &Pattern)> = parts
+            .iter()
+            .flat_map(|p| p.patterns.iter().map(|(id, pattern)| (*id, pattern)))
+            .collect();
+        Index {
+            bits,
+            tags,
+            slots,
+            members,
+            del_bits: 0,
+            del: Vec::new(),
+            del1_bits: 0,
+            del1: Vec::new(),
+            del_fp: D1_FP_MASK,
+            plates: Vec::new(),
+            lengths,
+            patterns: PatternIndex::of_patterns(&patterns, MAX_FULL_SHAPES),
+            params,
         }
     }
 
@@ -1304,6 +1435,11 @@ impl PatternIndex {
                 PlateOrPattern::Plate(_) => None,
             })
             .collect();
+        PatternIndex::of_patterns(&patterns, max_full)
+    }
+
+    /// [`PatternIndex::build_with`] of the patterns with their entry ids, in id order.
+    fn of_patterns(patterns: &[(u32, &Pattern)], max_full: usize) -> PatternIndex {
         // The most common full shapes (ties by shape, so the index does not depend on the
         // hasher) keep all their literals in the key.
         let full: Vec<Option<(Shape, u64)>> = patterns.iter().map(|(_, p)| full_anchor_of(p)).collect();
