@@ -361,8 +361,7 @@ pub(super) fn record<'f>(line: u32, roles: &'f [Role], fields: &'f mut Vec<Cow<'
         }
     }
     let mut raw = RawFields::default();
-    // Made only when a vehicle column has a value (a plate-only file builds and drops none).
-    let mut vehicle: Option<Vehicle> = None;
+    let mut vehicle = Vehicle::default();
     for (i, c) in fields.iter().enumerate() {
         let Some(v) = cell(c) else { continue };
         match &roles[i] {
@@ -372,11 +371,11 @@ pub(super) fn record<'f>(line: u32, roles: &'f [Role], fields: &'f mut Vec<Cow<'
             Role::Type => raw.plate_type = Some(v),
             Role::Category => raw.category = Some(v),
             Role::RecordId => raw.record_id = Some(Cow::Borrowed(v)),
-            Role::Make => vehicle.get_or_insert_default().make = Some(v.to_owned()),
-            Role::Model => vehicle.get_or_insert_default().model = Some(v.to_owned()),
-            Role::Color => vehicle.get_or_insert_default().color = Some(v.to_owned()),
+            Role::Make => vehicle.make = Some(v.to_owned()),
+            Role::Model => vehicle.model = Some(v.to_owned()),
+            Role::Color => vehicle.color = Some(v.to_owned()),
             Role::Year => match parse_year(v) {
-                Some(y) => vehicle.get_or_insert_default().year = Some(y),
+                Some(y) => vehicle.year = Some(y),
                 None => return reject(line, i as u32 + 1, Code::InvalidField),
             },
             Role::ExpiresAt => raw.expires_at = Some(v),
@@ -385,6 +384,6 @@ pub(super) fn record<'f>(line: u32, roles: &'f [Role], fields: &'f mut Vec<Cow<'
             }
         }
     }
-    raw.vehicle = vehicle.and_then(Vehicle::boxed);
+    raw.vehicle = Vehicle::boxed(vehicle);
     Record::Fields(raw, line)
 }
