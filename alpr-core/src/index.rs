@@ -268,78 +268,107 @@ fn slot_bits(n: usize) -> u32 {
 /// Lays out the look-alike table of `plates` (entry id, plate) in `2^bits` slots with linear
 /// probing: one slot a confusion key, its members contiguous and in entry order.
 ///
-/// Built in order of home slot rather than in entry order: the plates sorted by (home slot,
-/// key, id) are placed by one forward sweep, so slots and members are written sequentially
+/// Built in order of key hash rather than in entry order: the plates filed by (hash of their
+/// confusion key, id) ([`Filing`]; the home slot is the hash's top bits, so this is also home
+/// slot order) are placed by one forward sweep, so slots and members are written sequentially
 /// instead of at random (a cache miss per plate, most of the build on a million entries). Keys
 /// whose probe runs past the last slot wrap around: they are inserted by ordinary probing after
 /// the sweep. Lookups do not depend on the insertion order: every key sits at or after its home
 /// slot with no empty slot in between.
 ///
-/// With `threads` > 1 (a large list), the plates are filed by home-slot range into one bucket a
-/// thread (a bucket holds a contiguous range of home slots, so the buckets in order are the
-/// sorted order), the keys computed and the buckets sorted on scoped threads; the sweep is the
-/// same, bucket after bucket, and so is the table.
+/// With `threads` > 1 (a large list), the plates are filed by hash range into one bucket a
+/// thread (the buckets in order are the sorted order), filed and sorted ([`sort_filings`]) on
+/// scoped threads; the sweep is the same, bucket after bucket, and so is the table.
 fn lookalike_table(
     plates: &[(u32, Plate)],
     confusion: &Confusion,
     bits: u32,
     threads: usize,
 ) -> (Vec<u8>, Vec<Slot>, Vec<Member>) {
-    let n_slots = 1usize << bits;
-    let mask = n_slots - 1;
-    let file = |&(id, p): &(u32, Plate)| {
-        let key = confusion.key(p);
-        ((mix(key) >> (64 - bits)) as u32, key, id, p.packed())
+    let file = |&(id, p): &(u32, Plate)| Filing {
+        hash: mix(confusion.key(p)),
+        id,
+        plate: p.packed(),
     };
     let buckets = if threads > 1 && plates.len() >= PARALLEL_BUILD {
-        sorted_buckets(plates, &file, bits, threads)
+        sorted_buckets(plates, &file, threads)
     } else {
-        let mut order: Vec<(u32, u64, u32, u64)> = plates.iter().map(file).collect();
-        order.sort_unstable();
-        vec![order]
+        // In place on one thread: the bucket sort's second buffer (24 MB a million plates) cost
+        // more than it saved on a 9-column load's fragmented heap (Session 8).
+        let mut v: Vec<Filing> = plates.iter().map(file).collect();
+        v.sort_unstable();
+        vec![v]
     };
+    sweep(buckets.iter().flatten().copied(), confusion, bits, plates.len())
+}
+
+/// The look-alike table of `n` filings in (hash, id) order, in `2^bits` slots: see
+/// [`lookalike_table`].
+fn sweep(
+    filings: impl Iterator<Item = Filing>,
+    confusion: &Confusion,
+    bits: u32,
+    n: usize,
+) -> (Vec<u8>, Vec<Slot>, Vec<Member>) {
+    let n_slots = 1usize << bits;
+    let mask = n_slots - 1;
     let mut tags = vec![0u8; n_slots];
     let mut slots = vec![Slot::default(); n_slots];
-    let mut members: Vec<Member> = Vec::with_capacity(plates.len());
+    let mut members: Vec<Member> = Vec::with_capacity(n);
+    // A group's members are contiguous, so a group's last member is the one before the next
+    // group's first (and the very last one).
+    let key_of = |f: &Filing| confusion.key(Plate::from_packed_trusted(f.plate));
+    let place = |tags: &mut [u8], slots: &mut [Slot], members: &mut Vec<Member>, at: usize, f: &Filing| {
+        if let Some(last) = members.last_mut() {
+            last.plate |= LAST;
+        }
+        tags[at] = tag_of(f.hash);
+        slots[at] = Slot {
+            key: key_of(f),
+            start: members.len() as u32,
+        };
+    };
     let mut next = 0usize; // the first slot the sweep has not used
-    let mut wrapped: Vec<(u64, u32, u64)> = Vec::new();
-    for order in &buckets {
-        let mut i = 0;
-        while i < order.len() {
-            let (home, key, _, _) = order[i];
-            let end = i + order[i..].iter().take_while(|o| o.1 == key && o.0 == home).count();
-            let at = next.max(home as usize);
-            if at >= n_slots {
-                wrapped.extend(order[i..end].iter().map(|&(_, k, id, p)| (k, id, p)));
-            } else {
-                tags[at] = tag_of(mix(key));
-                slots[at] = Slot {
-                    key,
-                    start: members.len() as u32,
-                };
-                push_group(&mut members, order[i..end].iter().map(|&(_, _, id, plate)| (id, plate)));
-                next = at + 1;
+    let mut wrapped: Vec<Filing> = Vec::new();
+    // The hash of the group being read, and whether it ran past the last slot.
+    let mut group: Option<(u64, bool)> = None;
+    for f in filings {
+        let wraps = match group {
+            Some((hash, wraps)) if hash == f.hash => wraps,
+            _ => {
+                let at = next.max((f.hash >> (64 - bits)) as usize);
+                let wraps = at >= n_slots;
+                if !wraps {
+                    place(&mut tags, &mut slots, &mut members, at, &f);
+                    next = at + 1;
+                }
+                group = Some((f.hash, wraps));
+                wraps
             }
-            i = end;
+        };
+        if wraps {
+            wrapped.push(f);
+        } else {
+            members.push(Member {
+                plate: f.plate,
+                id: f.id,
+            });
         }
     }
-    drop(buckets);
     // Groups that ran past the end, still grouped and in id order: probe from their home slot.
-    let mut j = 0;
-    while j < wrapped.len() {
-        let key = wrapped[j].0;
-        let end = j + wrapped[j..].iter().take_while(|w| w.0 == key).count();
-        let mut s = (mix(key) >> (64 - bits)) as usize;
+    for g in wrapped.chunk_by(|a, b| a.hash == b.hash) {
+        let mut s = (g[0].hash >> (64 - bits)) as usize;
         while tags[s] != 0 {
             s = (s + 1) & mask;
         }
-        tags[s] = tag_of(mix(key));
-        slots[s] = Slot {
-            key,
-            start: members.len() as u32,
-        };
-        push_group(&mut members, wrapped[j..end].iter().map(|&(_, id, plate)| (id, plate)));
-        j = end;
+        place(&mut tags, &mut slots, &mut members, s, &g[0]);
+        members.extend(g.iter().map(|f| Member {
+            plate: f.plate,
+            id: f.id,
+        }));
+    }
+    if let Some(last) = members.last_mut() {
+        last.plate |= LAST;
     }
     (tags, slots, members)
 }
@@ -347,27 +376,131 @@ fn lookalike_table(
 /// The fewest plates for which the look-alike table is built on several threads.
 const PARALLEL_BUILD: usize = 1 << 16;
 
-/// A plate filed for the look-alike table: (home slot, confusion key, entry id, packed plate).
-type LookalikeFiling = (u32, u64, u32, u64);
+/// A plate filed for the look-alike table: the [`mix`] of its confusion key (a bijection, so
+/// equal hashes are equal keys; its top bits are the home slot), its entry id and packed plate.
+/// Ordered by (hash, id): by home slot, a key's plates together and in entry order.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord)]
+struct Filing {
+    hash: u64,
+    id: u32,
+    plate: u64,
+}
 
-/// The plates filed by `file` into `threads` buckets of contiguous home-slot ranges, each
-/// sorted: their concatenation is the sorted filing of every plate. Thread `b` files every plate
-/// and keeps those of bucket `b` (filing is a few table lookups; reading the plates twice costs
+/// The look-alike filing of one part of a list's entries (a chunk of a parallel load), made on
+/// the part's own thread: its plates filed and sorted ([`sort_filings`]), its patterns, the
+/// lengths of its plates. Ids are the part's own until [`IndexPart::place`].
+pub(crate) struct IndexPart {
+    filings: Vec<Filing>,
+    patterns: Vec<(u32, Pattern)>,
+    lengths: u16,
+}
+
+impl IndexPart {
+    /// The filing of a part's `n` keys, in the part's order.
+    pub(crate) fn of<'a>(keys: impl Iterator<Item = &'a PlateOrPattern>, n: usize, confusion: &Confusion) -> IndexPart {
+        let mut filings = Vec::with_capacity(n);
+        let mut patterns = Vec::new();
+        let mut lengths = 0u16;
+        for (id, key) in keys.enumerate() {
+            match key {
+                PlateOrPattern::Plate(p) => {
+                    lengths |= 1 << p.len();
+                    filings.push(Filing {
+                        hash: mix(confusion.key(*p)),
+                        id: id as u32,
+                        plate: p.packed(),
+                    });
+                }
+                PlateOrPattern::Pattern(p) => patterns.push((id as u32, p.clone())),
+            }
+        }
+        IndexPart {
+            filings: sort_filings(filings),
+            patterns,
+            lengths,
+        }
+    }
+
+    /// Gives the part's entries their ids in the whole list: the part's entry `j` lands at
+    /// `base` plus the number of entries before `j` not `dropped` (folded into an earlier part's
+    /// entry, and so not in the list; `dropped` empty when none is); a dropped entry leaves the
+    /// index. The order (hash, id) is kept.
+    pub(crate) fn place(&mut self, base: u32, dropped: &[bool]) {
+        if dropped.contains(&true) {
+            let mut new_index = Vec::with_capacity(dropped.len());
+            let mut n = base;
+            for &d in dropped {
+                new_index.push(n);
+                n = n.saturating_add(u32::from(!d));
+            }
+            let kept = |id: u32| !dropped[id as usize];
+            self.filings.retain(|f| kept(f.id));
+            self.patterns.retain(|(id, _)| kept(*id));
+            for f in &mut self.filings {
+                f.id = new_index[f.id as usize];
+            }
+            for (id, _) in &mut self.patterns {
+                *id = new_index[*id as usize];
+            }
+        } else if base > 0 {
+            for f in &mut self.filings {
+                f.id += base;
+            }
+            for (id, _) in &mut self.patterns {
+                *id += base;
+            }
+        }
+    }
+}
+
+/// Sorts filings by (hash, id): one counting pass distributes them into 4,096 buckets by the
+/// hash's top 12 bits (uniform: the hash is a mix), then each bucket (a few hundred filings for
+/// a million plates, in cache) is sorted on its own. Filings in id order stay so within a key
+/// even before the small sorts (the distribution is stable).
+fn sort_filings(mut v: Vec<Filing>) -> Vec<Filing> {
+    const BITS: u32 = 12;
+    if v.len() < 1 << BITS {
+        v.sort_unstable();
+        return v;
+    }
+    let bucket = |f: &Filing| (f.hash >> (64 - BITS)) as usize;
+    let mut start = vec![0usize; (1 << BITS) + 1];
+    for f in &v {
+        start[bucket(f) + 1] += 1;
+    }
+    for i in 1..start.len() {
+        start[i] += start[i - 1];
+    }
+    let mut next = start.clone();
+    let mut out = vec![Filing::default(); v.len()];
+    for f in &v {
+        let b = bucket(f);
+        out[next[b]] = *f;
+        next[b] += 1;
+    }
+    drop(v);
+    for w in start.windows(2) {
+        out[w[0]..w[1]].sort_unstable();
+    }
+    out
+}
+
+/// The plates filed by `file` into `threads` buckets of contiguous hash ranges, each sorted:
+/// their concatenation is the sorted filing of every plate. Thread `b` files every plate and
+/// keeps those of bucket `b` (filing is a few table lookups; reading the plates twice costs
 /// less than gathering parts filed apart).
 fn sorted_buckets(
     plates: &[(u32, Plate)],
-    file: &(impl Fn(&(u32, Plate)) -> LookalikeFiling + Sync),
-    bits: u32,
+    file: &(impl Fn(&(u32, Plate)) -> Filing + Sync),
     threads: usize,
-) -> Vec<Vec<LookalikeFiling>> {
+) -> Vec<Vec<Filing>> {
     let k = threads;
-    // Bucket of a home slot: `home * k >> bits`, monotonic in the home slot.
-    let bucket = move |home: u32| ((u64::from(home) * k as u64) >> bits) as usize;
+    // Bucket of a hash: `hash * k >> 64`, monotonic in the hash.
+    let bucket = move |hash: u64| ((u128::from(hash) * k as u128) >> 64) as usize;
     let one = move |b: usize| {
-        let mut v: Vec<LookalikeFiling> = Vec::with_capacity(plates.len() / k + plates.len() / 64);
-        v.extend(plates.iter().map(file).filter(|f| bucket(f.0) == b));
-        v.sort_unstable();
-        v
+        let mut v: Vec<Filing> = Vec::with_capacity(plates.len() / k + plates.len() / 64);
+        v.extend(plates.iter().map(file).filter(|f| bucket(f.hash) == b));
+        sort_filings(v)
     };
     crate::threads::map_parts(k, one)
 }
@@ -378,14 +511,6 @@ fn sorted_buckets(
 #[inline]
 fn tag_of(h: u64) -> u8 {
     ((h >> 24) as u8).max(1)
-}
-
-/// Appends one group's members, `LAST` set on the final one.
-fn push_group(members: &mut Vec<Member>, group: impl Iterator<Item = (u32, u64)>) {
-    members.extend(group.map(|(id, plate)| Member { plate, id }));
-    if let Some(last) = members.last_mut() {
-        last.plate |= LAST;
-    }
 }
 
 /// One slot of the look-alike table: a confusion key (0 = empty) and the first member of its
@@ -529,6 +654,55 @@ impl Index {
             plates: by_id,
             lengths,
             patterns,
+        }
+    }
+
+    /// The index of a list whose entries were gathered from parts (the chunks of a parallel
+    /// load), each part's keys filed on its own thread ([`IndexPart::of`]) and then given their
+    /// final entry ids ([`IndexPart::place`]): the index [`Index::build`] gives of the entries'
+    /// keys in their final order. Without a deletion table only (`params.max_edits` 0: a
+    /// deletion table records each entry's attributes, which the parts do not know); the parts
+    /// are in entry order.
+    pub(crate) fn from_parts(parts: &[IndexPart], params: IndexParams) -> Index {
+        debug_assert_eq!(params.max_edits, 0, "a deletion table is built from the entries");
+        let n: usize = parts.iter().map(|p| p.filings.len()).sum();
+        let bits = slot_bits(n);
+        let lengths = parts.iter().fold(0u16, |m, p| m | p.lengths);
+        // Each part is sorted by (hash, id) and every id of a part is above the previous
+        // parts': merged by (hash, part).
+        let mut at = vec![0usize; parts.len()];
+        let merged = std::iter::from_fn(|| {
+            let mut best: Option<(usize, Filing)> = None;
+            for (i, p) in parts.iter().enumerate() {
+                if let Some(&f) = p.filings.get(at[i])
+                    && best.is_none_or(|(_, b)| f.hash < b.hash)
+                {
+                    best = Some((i, f));
+                }
+            }
+            let (i, f) = best?;
+            at[i] += 1;
+            Some(f)
+        });
+        let (tags, slots, members) = sweep(merged, &params.confusion, bits, n);
+        let patterns: Vec<(u32, &Pattern)> = parts
+            .iter()
+            .flat_map(|p| p.patterns.iter().map(|(id, pattern)| (*id, pattern)))
+            .collect();
+        Index {
+            bits,
+            tags,
+            slots,
+            members,
+            del_bits: 0,
+            del: Vec::new(),
+            del1_bits: 0,
+            del1: Vec::new(),
+            del_fp: D1_FP_MASK,
+            plates: Vec::new(),
+            lengths,
+            patterns: PatternIndex::of_patterns(&patterns, MAX_FULL_SHAPES),
+            params,
         }
     }
 
@@ -1501,6 +1675,11 @@ impl PatternIndex {
                 PlateOrPattern::Plate(_) => None,
             })
             .collect();
+        PatternIndex::of_patterns(&patterns, max_full)
+    }
+
+    /// [`PatternIndex::build_with`] of the patterns with their entry ids, in id order.
+    fn of_patterns(patterns: &[(u32, &Pattern)], max_full: usize) -> PatternIndex {
         // The most common full shapes (ties by shape, so the index does not depend on the
         // hasher) keep all their literals in the key.
         let full: Vec<Option<(Shape, u64)>> = patterns.iter().map(|(_, p)| full_anchor_of(p)).collect();
@@ -1716,22 +1895,13 @@ mod tests {
             // Filed and sorted in buckets on threads (forced below the size that uses them):
             // the same table.
             for threads in [2, 3] {
-                let buckets = sorted_buckets(
-                    &plates,
-                    &|&(id, p): &(u32, Plate)| {
-                        let key = confusion.key(p);
-                        ((mix(key) >> (64 - bits)) as u32, key, id, p.packed())
-                    },
-                    bits,
-                    threads,
-                );
-                let mut all: Vec<LookalikeFiling> = plates
-                    .iter()
-                    .map(|&(id, p)| {
-                        let key = confusion.key(p);
-                        ((mix(key) >> (64 - bits)) as u32, key, id, p.packed())
-                    })
-                    .collect();
+                let file = |&(id, p): &(u32, Plate)| Filing {
+                    hash: mix(confusion.key(p)),
+                    id,
+                    plate: p.packed(),
+                };
+                let buckets = sorted_buckets(&plates, &file, threads);
+                let mut all: Vec<Filing> = plates.iter().map(file).collect();
                 all.sort_unstable();
                 assert_eq!(buckets.concat(), all, "n = {n}, threads = {threads}");
             }
@@ -1766,6 +1936,28 @@ mod tests {
                 none += 1;
             });
             assert_eq!(none, 0);
+        }
+    }
+
+    /// The bucket sort of filings is the sort, at sizes past its bucket count, with keys shared
+    /// by many plates (skewed buckets) and ids out of order.
+    #[test]
+    fn filings_sort_as_a_sort_does() {
+        for n in [4095usize, 4096, 20_000, 100_003] {
+            let v: Vec<Filing> = (0..n as u64)
+                .map(|i| {
+                    let x = i.wrapping_mul(0x9E37_79B9_7F4A_7C15);
+                    Filing {
+                        // A few hot keys among many, and hashes sharing their top bits.
+                        hash: if i % 7 == 0 { mix(i % 5) } else { mix(x >> 40) },
+                        id: (x >> 33) as u32,
+                        plate: x,
+                    }
+                })
+                .collect();
+            let mut want = v.clone();
+            want.sort_unstable();
+            assert_eq!(sort_filings(v), want, "n = {n}");
         }
     }
 

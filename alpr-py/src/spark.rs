@@ -160,7 +160,7 @@ impl PyShippedLists {
         for v in self.inner.lists.values() {
             r.install(alpr_core::hotlist::ListVersion::clone(v));
         }
-        PyRegistry { inner: Arc::new(r) }
+        PyRegistry::of(r)
     }
 
     fn __len__(&self) -> usize {

@@ -290,7 +290,7 @@ impl PyRegistry {
         })?;
         match validated {
             Ok((version, inner)) => {
-                py.detach(|| reg.install(version));
+                crate::registry::install(py, &reg, version);
                 progress.finish(py)?;
                 Ok(PyLoadReport { inner })
             }

@@ -72,6 +72,27 @@ def test_csv_load_on_threads_is_the_serial_load():
         load(alpr.Registry(), data, "csv", threads=0)
 
 
+def test_a_large_list_reloaded_and_dropped_stays_whole():
+    # 70,000 entries: past the size whose replaced version, and whose registry, are freed on a
+    # thread of their own. Matching sees the whole new version at once, and dropping one
+    # registry leaves another's lists whole.
+    def plates(prefix: str) -> bytes:
+        return ("plate\n" + "".join(f"{prefix}{i:06d}\n" for i in range(70_000))).encode()
+
+    now = LOADED + timedelta(hours=1)
+    reg, other = alpr.Registry(), alpr.Registry()
+    load(reg, plates("A"), "csv")
+    load(other, plates("B"), "csv")
+    assert load(reg, plates("C"), "csv").accepted == 70_000
+    assert "C069999" in [h.entry for h in reg.match("C069999", observed_at=now, now=now)]
+    assert reg.match("A000123", observed_at=now, now=now) == []
+    del reg
+    for _ in range(3):
+        load(alpr.Registry(), plates("D"), "csv")
+    assert "B000123" in [h.entry for h in other.match("B000123", observed_at=now, now=now)]
+    assert len(other.entries("SVS")) == 70_000
+
+
 def test_csv_rejections_have_line_column_and_code():
     reg = alpr.Registry(alpr.Policy().with_overrides('{"max_rejected_fraction": 1.0}'))
     data = b"plate,state,make\n7ABC123,CA,=CMD()\nUNK,CA,\n8XYZ999,CA,Ford\n"

@@ -260,8 +260,14 @@ pub(crate) fn validate_fields(
         }
     };
     if let PlateOrPattern::Plate(p) = &key {
-        let (buf, n) = p.to_bytes();
-        if policy.placeholder_plates.iter().any(|s| s.as_bytes() == &buf[..n]) {
+        // A placeholder of the plate's length that packs to the same plate has its characters
+        // (packing is one-to-one on canonical text): no text of the plate is built.
+        let n = p.len();
+        if policy
+            .placeholder_plates
+            .iter()
+            .any(|s| s.len() == n && crate::plate::Plate::from_canonical(s.as_bytes()) == Some(*p))
+        {
             return Err(Error::new(Code::PlaceholderPlate));
         }
     }
@@ -624,9 +630,14 @@ impl<'p> Validator<'p> {
         dropped
     }
 
-    /// The keys of the entries so far, in order (a chunk's, for the index of a parallel load).
-    pub(crate) fn keys(&self) -> Vec<PlateOrPattern> {
-        self.entries.iter().map(|e| e.key.clone()).collect()
+    /// The look-alike filing of the entries so far (a chunk's, for the index of a parallel load).
+    pub(crate) fn index_part(&self, confusion: &index::Confusion) -> index::IndexPart {
+        index::IndexPart::of(self.entries.iter().map(|e| &e.key), self.entries.len(), confusion)
+    }
+
+    /// The id the next entry gets (the number of entries so far).
+    pub(crate) fn entry_id(&self) -> u32 {
+        u32::try_from(self.entries.len()).unwrap_or(u32::MAX)
     }
 }
 

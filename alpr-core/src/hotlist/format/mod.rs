@@ -29,8 +29,7 @@ use std::fmt;
 
 use crate::hotlist::validate::{RawFields, Validator};
 use crate::hotlist::{ListMeta, ListVersion, LoadReport, RawEntry, Rejection};
-use crate::index::{Index, IndexParams};
-use crate::pattern::PlateOrPattern;
+use crate::index::{Index, IndexParams, IndexPart};
 use crate::policy::Policy;
 use crate::time::Instant;
 use crate::vocab::{Category, ListKind, vocab};
@@ -434,11 +433,13 @@ fn feed(v: &mut Validator<'_>, mut r: Record<'_>) {
 /// where the serial read has a record start, and so read what the serial read reads there.
 /// Otherwise (a quoted line end across a cut) the file is read again on the calling thread.
 /// The chunks' validators are then absorbed in file order, their lines shifted by the lines
-/// before them. Each chunk also hands over its entries' keys, so that the index (of the keys
-/// in their final order, known once the last chunk is paired with the others) is built on a
-/// scoped thread while the calling thread appends the last chunk's entries; it is returned
-/// with the validator (`None` when the file was read serially, and under a policy with edits,
-/// whose index records the final entries' attributes and is built from them afterwards).
+/// before them. Each chunk also files its entries' keys for the look-alike table on its own
+/// thread ([`IndexPart`]: filed and sorted, the largest part of an index build), so that the
+/// index (the parts given their final entry ids, known once the last chunk is paired with the
+/// others, merged and laid out) is built on a scoped thread while the calling thread appends
+/// the last chunk's entries; it is returned with the validator (`None` when the file was read
+/// serially, when no thread could be had, and under a policy with edits, whose index records
+/// the final entries' attributes and is built from them afterwards).
 fn validate_csv_parallel<'p>(
     text: &str,
     kind: ListKind,
@@ -466,16 +467,19 @@ fn validate_csv_parallel<'p>(
     }
     bounds.push(text.len());
     let roles = &h.roles;
+    let params = IndexParams::of(policy);
+    // A deletion table records each entry's attributes (`Index::build`), which folding may still
+    // change: under a policy with edits the index is built from the final entries afterwards.
+    let filed = params.max_edits == 0;
     let chunk = |i: usize| {
         let (start, stop) = (bounds[i], bounds[i + 1]);
         let mut v = Validator::new(kind, default_category, policy, (stop - start) / 12);
         let run = csv::records(text, start, stop, 0, roles, &mut |r| feed(&mut v, r));
         v.fold();
-        let keys = v.keys();
-        (v, run, keys)
+        let part = filed.then(|| v.index_part(&params.confusion));
+        (v, run, part)
     };
-    let chunks: Vec<(Validator<'p>, csv::Run, Vec<PlateOrPattern>)> =
-        crate::threads::map_parts(bounds.len() - 1, chunk);
+    let chunks: Vec<(Validator<'p>, csv::Run, Option<IndexPart>)> = crate::threads::map_parts(bounds.len() - 1, chunk);
     if chunks.iter().zip(&bounds[1..]).any(|((_, run, _), &b)| run.end != b) {
         drop(chunks);
         return serial();
@@ -490,51 +494,63 @@ fn validate_csv_parallel<'p>(
         columns: h.columns,
     };
     let mut line = h.start_line;
-    let mut chunks = chunks.into_iter().map(|(mut v, run, keys)| {
+    let mut chunks = chunks.into_iter().map(|(mut v, run, part)| {
         for r in v.rejected_mut() {
             r.position.line = r.position.line.map(|l| l.wrapping_add(line));
         }
         line = line.wrapping_add(run.line);
-        (v, keys)
+        (v, part)
     });
-    let Some((mut merged, mut keys)) = chunks.next() else {
+    let Some((mut merged, first)) = chunks.next() else {
         return serial();
     };
-    let mut rest: Vec<(Validator<'p>, Vec<PlateOrPattern>)> = chunks.collect();
-    let Some((last, last_keys)) = rest.pop() else {
+    let mut rest: Vec<(Validator<'p>, Option<IndexPart>)> = chunks.collect();
+    let Some((last, last_part)) = rest.pop() else {
         return Ok((merged, info, None));
     };
-    for (v, k) in rest {
+    // Each part's entries placed at their ids in the whole list (its entries folded into an
+    // earlier chunk's leave it).
+    let mut parts: Vec<(IndexPart, u32, Vec<bool>)> = Vec::with_capacity(rest.len() + 2);
+    parts.extend(first.map(|p| (p, 0, Vec::new())));
+    for (v, part) in rest {
+        let base = merged.entry_id();
         let dropped = merged.absorb(v, false);
-        extend_kept(&mut keys, k, &dropped);
+        parts.extend(part.map(|p| (p, base, dropped)));
     }
     let plan = merged.plan(last);
-    let params = IndexParams::of(policy);
-    if params.max_edits > 0 {
-        // A deletion table records each entry's attributes (`Index::build`), which folding may
-        // still change: its index is built from the final entries, after the append.
+    let Some(last_part) = last_part.filter(|_| filed) else {
         merged.apply(plan, true);
         return Ok((merged, info, None));
-    }
-    extend_kept(&mut keys, last_keys, plan.dropped());
-    let index_threads = threads.saturating_sub(1).max(1);
-    let build = move || Index::build_on(keys.iter(), params, index_threads);
+    };
+    let dropped = plan.dropped();
+    let dropped = if dropped.contains(&true) {
+        dropped.to_vec()
+    } else {
+        Vec::new()
+    };
+    parts.push((last_part, merged.entry_id(), dropped));
+    // The index (the parts placed, merged and laid out) on a scoped thread while the calling
+    // thread appends the last chunk's entries.
+    let build = move || {
+        let parts: Vec<IndexPart> = parts
+            .into_iter()
+            .map(|(mut p, base, dropped)| {
+                p.place(base, &dropped);
+                p
+            })
+            .collect();
+        Index::from_parts(&parts, params)
+    };
     let index = std::thread::scope(|s| {
-        if let Ok(h) = std::thread::Builder::new().spawn_scoped(s, build) {
-            merged.apply(plan, true);
-            h.join().unwrap_or_else(|p| std::panic::resume_unwind(p))
-        } else {
-            // No thread to be had: the index of the gathered entries, built here.
-            merged.apply(plan, true);
-            Index::build_on(merged.keys().iter(), IndexParams::of(policy), threads)
-        }
+        let handle = std::thread::Builder::new().spawn_scoped(s, build);
+        merged.apply(plan, true);
+        // No thread to be had (`build` went with the failed spawn): `None`, and the index is
+        // built from the gathered entries afterwards.
+        handle
+            .ok()
+            .map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
     });
-    Ok((merged, info, Some(index)))
-}
-
-/// Appends the keys whose entries were not folded (`dropped[i]` false) to `into`.
-fn extend_kept(into: &mut Vec<PlateOrPattern>, keys: Vec<PlateOrPattern>, dropped: &[bool]) {
-    into.extend(keys.into_iter().zip(dropped).filter(|&(_, &d)| !d).map(|(k, _)| k));
+    Ok((merged, info, index))
 }
 
 /// The number of `\n` bytes (the compiler vectorizes this loop; no extra crate needed).
