@@ -302,6 +302,22 @@ fn lookalike_table(
     sweep(buckets.iter().flatten().copied(), confusion, bits, plates.len())
 }
 
+/// Sets each member's attribute flags (above its plate, below [`LAST`]) to those of its entry in
+/// `items` (in entry order), so that a hit reads its entry only when one of them can change it
+/// (as an edit hit). A member whose id has no item gets every flag (its entry is read).
+fn flag_members<'a, K>(members: &mut [Member], items: K)
+where
+    K: IntoIterator,
+    K::Item: IndexKey<'a>,
+{
+    let attrs: Vec<u8> = items.into_iter().map(|k| k.attrs() & ATTR_UNKNOWN).collect();
+    let mask = u64::from(ATTR_UNKNOWN) << ATTR_SHIFT;
+    for m in members {
+        let a = attrs.get(m.id as usize).copied().unwrap_or(ATTR_UNKNOWN);
+        m.plate = (m.plate & !mask) | u64::from(a) << ATTR_SHIFT;
+    }
+}
+
 /// The look-alike table of `n` filings in (hash, id) order, in `2^bits` slots: see
 /// [`lookalike_table`].
 fn sweep(
@@ -614,14 +630,7 @@ impl Index {
         let bits = slot_bits(plates.len());
         let (tags, slots, mut members) = lookalike_table(&plates, &params.confusion, bits, threads);
         drop(plates);
-        // Each member's attribute flags above its plate, so that a hit reads its entry only when
-        // one of them can change it (as an edit hit).
-        let attrs: Vec<u8> = items.clone().map(|k| k.attrs() & ATTR_UNKNOWN).collect();
-        for m in &mut members {
-            let id = m.id as usize;
-            m.plate |= u64::from(attrs[id]) << ATTR_SHIFT;
-        }
-        drop(attrs);
+        flag_members(&mut members, items.clone());
 
         let (mut deep, mut depth1) = ((0, Vec::new()), (D1Layout::default(), Vec::new()));
         let by_id = if params.max_edits > 0 {
@@ -696,14 +705,24 @@ impl Index {
             members,
             del_bits: 0,
             del: Vec::new(),
-            del1_bits: 0,
             del1: Vec::new(),
-            del_fp: D1_FP_MASK,
+            d1: D1Layout::default(),
             plates: Vec::new(),
             lengths,
             patterns: PatternIndex::of_patterns(&patterns, MAX_FULL_SHAPES),
             params,
         }
+    }
+
+    /// Gives each look-alike member the attribute flags of its entry in `items` (the list's
+    /// entries in entry order), as [`Index::build`] does: an index made by
+    /// [`Index::from_parts`], whose parts know only keys, gets them once the entries are final.
+    pub(crate) fn flag_lookalikes<'a, K>(&mut self, items: K)
+    where
+        K: IntoIterator,
+        K::Item: IndexKey<'a>,
+    {
+        flag_members(&mut self.members, items);
     }
 
     /// The parameters the index was built with.

@@ -881,9 +881,11 @@ impl ListVersion {
 
     /// A version of validated entries with their index, built apart from the entries' keys in
     /// order under `policy` (a parallel load builds it while the entries are gathered). Such an
-    /// index knows no entry's attributes, which is exact only without a deletion table (the
-    /// parallel load builds it so only then; see `Index::build`).
-    pub(crate) fn with_index(meta: ListMeta, entries: Vec<Entry>, index: Index) -> ListVersion {
+    /// index knows no entry's attributes until it is given them here (its look-alike members'
+    /// flags, `Index::flag_lookalikes`); it is built so only without a deletion table, which
+    /// records them as it is built (see `Index::build`).
+    pub(crate) fn with_index(meta: ListMeta, entries: Vec<Entry>, mut index: Index) -> ListVersion {
+        index.flag_lookalikes(&entries);
         ListVersion {
             meta,
             entries,

@@ -469,15 +469,15 @@ fn outcome(
 }
 
 /// What a version's index says: its sizes, and for every plate entry the look-alike group its
-/// key finds (entry ids and plates, in order).
+/// key finds (entry ids, plates and attribute flags, in order).
 fn index_print(v: &ListVersion) -> String {
     use std::fmt::Write;
     let index = v.index();
     let mut out = format!("{index:?}");
     for e in v.entries() {
         if let crate::pattern::PlateOrPattern::Plate(p) = &e.key {
-            index.lookalikes(index.params().confusion.key(*p), |id, q, _| {
-                let _ = write!(out, " {id}:{}", q.packed());
+            index.lookalikes(index.params().confusion.key(*p), |id, q, attrs| {
+                let _ = write!(out, " {id}:{}:{attrs}", q.packed());
             });
             out.push(';');
         }
