@@ -328,6 +328,19 @@ fn main() {
         paired(4, 0),
         paired(9, 0)
     );
+    // Means over all rounds: a round's CPU time is counted in 4 ms ticks, so one round's value
+    // (and a median of them) moves in steps of several percent, while the mean of many rounds
+    // is not quantised (benches/README.md, C ABI session 8).
+    let mean = |v: usize| times[v].iter().sum::<f64>() / times[v].len() as f64;
+    println!(
+        "means: single Rust {:.2} ns, C {:.2} ns, C/Rust {:.3}; batch Rust {:.2} ns, C {:.2} ns, C/Rust {:.3}",
+        mean(5),
+        mean(6),
+        mean(6) / mean(5),
+        mean(7),
+        mean(8),
+        mean(8) / mean(7)
+    );
     // Per round: what the pattern list adds, in probes of the same round.
     let mut add: Vec<f64> = (0..times[0].len())
         .map(|r| (times[3][r] - times[1][r]) / times[0][r])
