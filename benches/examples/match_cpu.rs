@@ -11,6 +11,8 @@
 //! `cargo run --profile bench -p alpr-benches --example match_cpu [rounds]`; `ALPR_BENCH_ENTRIES`
 //! scales the list down, `ALPR_ONLY=<n>` runs only the n-th variant (0 = the probe; for `perf`),
 //! `ALPR_ONLY=5,6,7,8` only the C ABI pairs, `ALPR_ONLY=0,4,9` the edit-distance ones.
+//! `ALPR_CLOCK=wall` times the rounds by the monotonic clock instead (not quantised, but a
+//! round in which the thread was descheduled counts that time: read the paired medians).
 
 #![allow(dead_code, clippy::cast_precision_loss)]
 
@@ -40,8 +42,15 @@ const EDITS_PER_ROUND: usize = PER_ROUND / 2;
 /// scheduler ticks (4 ms here), so a round must last many of them (≈ 110 ms at 34 ns a read).
 const PROBE_PASSES: usize = 4;
 
-/// CPU time of this thread, nanoseconds (first field of schedstat).
+/// CPU time of this thread, nanoseconds (first field of schedstat); with `ALPR_CLOCK=wall`, the
+/// monotonic time since the first call.
 fn cpu_ns() -> u64 {
+    static WALL: std::sync::OnceLock<Option<std::time::Instant>> = std::sync::OnceLock::new();
+    if let Some(t0) =
+        WALL.get_or_init(|| (std::env::var("ALPR_CLOCK").as_deref() == Ok("wall")).then(std::time::Instant::now))
+    {
+        return u64::try_from(t0.elapsed().as_nanos()).unwrap_or(u64::MAX);
+    }
     std::fs::read_to_string("/proc/thread-self/schedstat")
         .ok()
         .and_then(|s| s.split_whitespace().next().and_then(|v| v.parse().ok()))
