@@ -169,6 +169,61 @@ impl<'a> Read<'a> {
     }
 }
 
+/// The fields of a read that matching looks at: its plate text, jurisdiction, plate type and
+/// time. [`Read`] has them; a binding that converts reads from another form hands the batch
+/// matcher ([`Matcher::match_batch_indexed`]) a value of its own with these, so that no whole
+/// [`Read`] is put together and moved a read (the C batch call, benches/README.md, C ABI session
+/// 8). Every rule stays in the matcher: an implementation only gives the values.
+pub trait MatchFields {
+    /// Raw plate text.
+    fn plate(&self) -> &str;
+    /// The read's jurisdiction, when known.
+    fn jurisdiction(&self) -> Option<Jurisdiction>;
+    /// The read's plate type, when known.
+    fn plate_type(&self) -> Option<PlateType>;
+    /// When the plate was seen. Asked only when an entry has an expiry to compare it with
+    /// (R-MATCH-5), so an implementation may build it then.
+    fn observed_at(&self) -> Instant;
+}
+
+impl MatchFields for Read<'_> {
+    #[inline]
+    fn plate(&self) -> &str {
+        self.plate
+    }
+    #[inline]
+    fn jurisdiction(&self) -> Option<Jurisdiction> {
+        self.jurisdiction
+    }
+    #[inline]
+    fn plate_type(&self) -> Option<PlateType> {
+        self.plate_type
+    }
+    #[inline]
+    fn observed_at(&self) -> Instant {
+        self.observed_at
+    }
+}
+
+impl<T: MatchFields + ?Sized> MatchFields for &T {
+    #[inline]
+    fn plate(&self) -> &str {
+        (**self).plate()
+    }
+    #[inline]
+    fn jurisdiction(&self) -> Option<Jurisdiction> {
+        (**self).jurisdiction()
+    }
+    #[inline]
+    fn plate_type(&self) -> Option<PlateType> {
+        (**self).plate_type()
+    }
+    #[inline]
+    fn observed_at(&self) -> Instant {
+        (**self).observed_at()
+    }
+}
+
 /// One hit: an entry of a list that a read matched, with its explanation (R-MATCH-2).
 #[derive(Clone, Debug)]
 pub struct Hit {
@@ -494,7 +549,7 @@ impl Matcher {
     /// # Errors
     /// As [`Matcher::match_read`]; `out` is unchanged then.
     pub fn match_into(&self, snapshot: &Snapshot, read: &Read<'_>, now: Instant, out: &mut Vec<Hit>) -> Result<()> {
-        let prepared = self.prepare(read)?;
+        let prepared = self.prepare(read.plate)?;
         let start = out.len();
         let mut keys = HitKeys::default();
         for list in snapshot.values() {
@@ -512,8 +567,9 @@ impl Matcher {
     /// back as one wide copy, which store forwarding cannot serve (a stall on every read).
     #[inline(always)]
     #[allow(clippy::inline_always)] // Measured: `#[inline]` alone leaves it a call.
-    fn prepare(&self, read: &Read<'_>) -> Result<Prepared> {
-        let bytes = read.plate.as_bytes();
+    fn prepare(&self, plate: &str) -> Result<Prepared> {
+        let raw = plate;
+        let bytes = raw.as_bytes();
         let n = bytes.len();
         if (1..=PLATE_MAX_LEN).contains(&n) {
             let mut codes = [0u8; PLATE_MAX_LEN];
@@ -536,7 +592,7 @@ impl Matcher {
                 });
             }
         }
-        let plate = plate::normalize(read.plate)?.plate;
+        let plate = plate::normalize(raw)?.plate;
         let (codes, n) = index::codes_of(plate);
         Ok(Prepared {
             plate,
@@ -581,11 +637,12 @@ impl Matcher {
     /// its index. The hits of every read are appended to `hits`, tagged with its index, grouped
     /// by read in input order and exactly those of [`Matcher::match_read`] on it; every read that
     /// failed (its own error, or its normalization error) is appended to `errors` with its index,
-    /// in input order. Each plate is normalized once, and nothing is allocated per read.
-    pub fn match_batch_indexed<'r, E: From<Error>>(
+    /// in input order. Each plate is normalized once, and nothing is allocated per read. A read
+    /// is a [`Read`] or any other [`MatchFields`] (a binding's own converted form).
+    pub fn match_batch_indexed<R: MatchFields, E: From<Error>>(
         &self,
         snapshot: &Snapshot,
-        reads: impl IntoIterator<Item = std::result::Result<Read<'r>, E>>,
+        reads: impl IntoIterator<Item = std::result::Result<R, E>>,
         now: Instant,
         hits: &mut Vec<BatchHit>,
         errors: &mut Vec<(u32, E)>,
@@ -594,7 +651,7 @@ impl Matcher {
     }
 
     /// [`Matcher::match_batch_indexed`] over reads given by value or by reference.
-    fn batch<'r, R: std::borrow::Borrow<Read<'r>>, E: From<Error>>(
+    fn batch<R: MatchFields, E: From<Error>>(
         &self,
         snapshot: &Snapshot,
         reads: impl IntoIterator<Item = std::result::Result<R, E>>,
@@ -637,7 +694,6 @@ impl Matcher {
                 more = fill(&mut ahead);
             }
             for (i, read, prepared) in &cur {
-                let read: &Read<'r> = read.borrow();
                 let ctx = prepared.ctx(read, now);
                 keys.len = 0;
                 for (list, index) in &lists {
@@ -665,7 +721,7 @@ impl Matcher {
     /// together, then each read finished and its hits appended. The loads of one read are already issued
     /// together; this overlaps those of several reads, so that a block waits for memory about
     /// twice instead of twice a read. Same hits, same order.
-    fn batch_edits1<'r, R: std::borrow::Borrow<Read<'r>>, E: From<Error>>(
+    fn batch_edits1<R: MatchFields, E: From<Error>>(
         &self,
         lists: &[(&Arc<ListVersion>, Cow<'_, Index>)],
         reads: impl IntoIterator<Item = std::result::Result<R, E>>,
@@ -709,7 +765,7 @@ impl Matcher {
                 }
             }
             for (b, (i, read, prepared)) in block.iter().enumerate() {
-                let mut ctx = prepared.ctx(read.borrow(), now);
+                let mut ctx = prepared.ctx(read, now);
                 keys.len = 0;
                 for (l, (list, index)) in lists.iter().enumerate() {
                     ctx.probe = probes[b * lists.len() + l].as_ref();
@@ -727,7 +783,7 @@ impl Matcher {
     /// Refills `block` with up to `size` prepared reads from `reads` (the caller's iterator, with
     /// each read's index in the batch), appending every read that fails (its own error or its
     /// normalization's) to `errors`; false when the reads ran out.
-    fn fill_block<'r, R: std::borrow::Borrow<Read<'r>>, E: From<Error>>(
+    fn fill_block<R: MatchFields, E: From<Error>>(
         &self,
         reads: &mut impl Iterator<Item = (usize, std::result::Result<R, E>)>,
         block: &mut Vec<(u32, R, Prepared)>,
@@ -741,7 +797,7 @@ impl Matcher {
             };
             let i = i as u32;
             match read {
-                Ok(read) => match self.prepare(read.borrow()) {
+                Ok(read) => match self.prepare(read.plate()) {
                     Ok(p) => block.push((i, read, p)),
                     Err(e) => errors.push((i, E::from(e))),
                 },
@@ -770,7 +826,7 @@ impl Matcher {
         let mut emit = |id: u32, c: Classified, read_entry: bool, plate: u64, out: &mut Vec<Hit>| {
             let (entry_jurisdiction, entry_plate_type) = if read_entry {
                 let Some(entry) = entries.get(id as usize) else { return };
-                if entry.expires_at.is_some_and(|t| t <= ctx.read.observed_at) {
+                if entry.expires_at.is_some_and(|t| t <= ctx.read.observed_at()) {
                     return;
                 }
                 (entry.jurisdiction, entry.plate_type)
@@ -780,7 +836,7 @@ impl Matcher {
                 }
                 (None, None)
             };
-            let jurisdiction = match (ctx.read.jurisdiction, entry_jurisdiction) {
+            let jurisdiction = match (ctx.jurisdiction, entry_jurisdiction) {
                 (Some(a), Some(b)) if a == b => JurisdictionOutcome::Match,
                 (Some(_), Some(_)) => JurisdictionOutcome::Mismatch,
                 _ => JurisdictionOutcome::Unknown,
@@ -790,7 +846,7 @@ impl Matcher {
             {
                 return;
             }
-            let plate_type_mismatch = matches!((ctx.read.plate_type, entry_plate_type), (Some(a), Some(b)) if a != b);
+            let plate_type_mismatch = matches!((ctx.plate_type, entry_plate_type), (Some(a), Some(b)) if a != b);
             let base = match (c.kind, jurisdiction) {
                 _ if plate_type_mismatch => Tier::Weak,
                 (MatchKind::Exact, JurisdictionOutcome::Match) => Tier::Strong,
@@ -818,12 +874,12 @@ impl Matcher {
         // The attributes that can change a plate hit for this read: an expiry always, a
         // jurisdiction or plate type only when the read has one to compare.
         let relevant = index::ATTR_EXPIRES
-            | if ctx.read.jurisdiction.is_some() {
+            | if ctx.jurisdiction.is_some() {
                 index::ATTR_JURISDICTION
             } else {
                 0
             }
-            | if ctx.read.plate_type.is_some() {
+            | if ctx.plate_type.is_some() {
                 index::ATTR_PLATE_TYPE
             } else {
                 0
@@ -969,8 +1025,10 @@ struct Prepared {
 }
 
 impl Prepared {
-    fn ctx<'a>(&'a self, read: &'a Read<'a>, now: Instant) -> Ctx<'a> {
+    fn ctx<'a, R: MatchFields>(&'a self, read: &'a R, now: Instant) -> Ctx<'a> {
         Ctx {
+            jurisdiction: read.jurisdiction(),
+            plate_type: read.plate_type(),
             read,
             plate: self.plate,
             codes: &self.codes[..self.n],
@@ -983,7 +1041,11 @@ impl Prepared {
 
 /// What every list of one read's match shares.
 struct Ctx<'a> {
-    read: &'a Read<'a>,
+    /// The read's jurisdiction and plate type, asked once.
+    jurisdiction: Option<Jurisdiction>,
+    plate_type: Option<PlateType>,
+    /// The read, for its time (asked only on an entry with an expiry).
+    read: &'a dyn MatchFields,
     plate: Plate,
     codes: &'a [u8],
     key: u64,
@@ -1096,8 +1158,8 @@ mod tests {
 
     /// `Matcher::prepare` gives what `normalize` does: the same plate, codes and confusion key, or
     /// the same error code.
-    fn prepare_is_normalize(m: &Matcher, raw: &str, now: Instant) -> Result<(), proptest::test_runner::TestCaseError> {
-        let got = m.prepare(&Read::new(raw, now));
+    fn prepare_is_normalize(m: &Matcher, raw: &str) -> Result<(), proptest::test_runner::TestCaseError> {
+        let got = m.prepare(raw);
         match plate::normalize(raw) {
             Ok(n) => {
                 let p = got.unwrap();
@@ -1708,16 +1770,14 @@ mod tests {
                 ..Policy::sacramento()
             };
             let m = Matcher::new(Arc::new(policy));
-            let now = t("2026-11-28T12:00:00-08:00");
-            prepare_is_normalize(&m, &raw, now)?;
+            prepare_is_normalize(&m, &raw)?;
         }
 
         /// The same for any text (bytes outside ASCII, control characters, any length).
         #[test]
         fn prepare_agrees_with_normalize_on_any_text(raw in "\\PC{0,12}|[A-Z0-9]{1,11}") {
             let m = Matcher::new(Arc::new(Policy::sacramento()));
-            let now = t("2026-11-28T12:00:00-08:00");
-            prepare_is_normalize(&m, &raw, now)?;
+            prepare_is_normalize(&m, &raw)?;
         }
     }
 

@@ -12,7 +12,7 @@ use std::sync::{Arc, RwLock};
 
 use crate::error::{Code, Error, Result};
 use crate::hotlist::{Format, ListHealth, ListMeta, ListVersion, LoadReport, RawEntry, Snapshot};
-use crate::matching::{BatchHit, BatchOutput, Hit, Matcher, Read};
+use crate::matching::{BatchHit, BatchOutput, Hit, MatchFields, Matcher, Read};
 use crate::policy::Policy;
 use crate::time::Instant;
 use crate::vocab::{Category, ListKind};
@@ -261,9 +261,9 @@ impl Registry {
 
     /// [`Matcher::match_batch_indexed`] over one snapshot of the lists in force, without the hits
     /// of `covert` lists (as [`Registry::match_read`]): what the C and Python batch calls use.
-    pub fn match_batch_indexed<'r, E: From<Error>>(
+    pub fn match_batch_indexed<R: MatchFields, E: From<Error>>(
         &self,
-        reads: impl IntoIterator<Item = std::result::Result<Read<'r>, E>>,
+        reads: impl IntoIterator<Item = std::result::Result<R, E>>,
         now: Instant,
         hits: &mut Vec<BatchHit>,
         errors: &mut Vec<(u32, E)>,
@@ -274,10 +274,10 @@ impl Registry {
     /// [`Registry::match_batch_indexed`] over a snapshot the caller took: a batch matched in
     /// chunks (the Python binding, which checks Ctrl-C between them) sees one set of lists for
     /// all its chunks, whatever loads happen meanwhile. Covert hits are withheld as there.
-    pub fn match_batch_in<'r, E: From<Error>>(
+    pub fn match_batch_in<R: MatchFields, E: From<Error>>(
         &self,
         snapshot: &Snapshot,
-        reads: impl IntoIterator<Item = std::result::Result<Read<'r>, E>>,
+        reads: impl IntoIterator<Item = std::result::Result<R, E>>,
         now: Instant,
         hits: &mut Vec<BatchHit>,
         errors: &mut Vec<(u32, E)>,

@@ -315,6 +315,14 @@ impl Instants {
     /// The instant of `ms`, or `invalid_date` naming `what`.
     #[inline]
     pub(crate) fn get(&mut self, ms: i64, what: &str) -> Result<alpr_core::time::Instant, crate::hit::ReadError> {
+        self.day_time(ms, what).map(DayTime::instant)
+    }
+
+    /// `ms` checked as [`Instants::get`] (the same errors), as its UTC date and time of day,
+    /// without building the instant (a batch read's time is needed only on an entry with an
+    /// expiry: [`DayTime::instant`] then).
+    #[inline]
+    pub(crate) fn day_time(&mut self, ms: i64, what: &str) -> Result<DayTime, crate::hit::ReadError> {
         // The milliseconds since the remembered day's start, when `ms` is on that day: one
         // subtraction and one unsigned comparison, no division by the day (the reads of a batch,
         // and a read and the call's `now`, mostly share a day). The wrapping difference is below
@@ -326,24 +334,50 @@ impl Instants {
             // 9999-12-31T23:59:59.999Z): every time on it does too. `in_day` < 86,400,000 fits a
             // `u32`.
             #[allow(clippy::cast_possible_truncation)]
-            let t = time_of_day(in_day as u32);
-            // Always `Some`: `secs` < 86,400 and the nanoseconds < 10^9.
-            #[allow(clippy::cast_possible_truncation)]
-            if let Some(t) = chrono::NaiveTime::from_num_seconds_from_midnight_opt(t as u32, (t >> 32) as u32) {
-                return Ok(self.date.and_time(t).and_utc());
-            }
+            return Ok(DayTime {
+                date: self.date,
+                in_day: in_day as u32,
+            });
         }
-        self.get_new_day(ms, what)
+        self.new_day(ms, what)
     }
 
-    /// [`Instants::get`] for a time on another day than the last: the full conversion.
+    /// [`Instants::day_time`] for a time on another day than the last: the full check and
+    /// calendar conversion.
     #[cold]
-    fn get_new_day(&mut self, ms: i64, what: &str) -> Result<alpr_core::time::Instant, crate::hit::ReadError> {
+    fn new_day(&mut self, ms: i64, what: &str) -> Result<DayTime, crate::hit::ReadError> {
         let t = instant_in(ms, what)?;
         self.start = ms.div_euclid(DAY_MS) * DAY_MS;
         self.date = t.date_naive();
         LAST_DAY.with(|c| c.set((self.start, self.date)));
-        Ok(t)
+        // Below `DAY_MS`: `start` is the start of `ms`'s day.
+        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+        Ok(DayTime {
+            date: self.date,
+            in_day: (ms - self.start) as u32,
+        })
+    }
+}
+
+/// A time checked by [`Instants`], not yet an instant: its UTC date and the milliseconds since
+/// that day's midnight (below 86,400,000).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct DayTime {
+    date: chrono::NaiveDate,
+    in_day: u32,
+}
+
+impl DayTime {
+    /// The instant.
+    #[inline]
+    pub(crate) fn instant(self) -> alpr_core::time::Instant {
+        let t = time_of_day(self.in_day);
+        // Always `Some`: `in_day` < 86,400,000, so the seconds are < 86,400 and the nanoseconds
+        // < 10^9 (midnight otherwise, never reached).
+        #[allow(clippy::cast_possible_truncation)]
+        let time =
+            chrono::NaiveTime::from_num_seconds_from_midnight_opt(t as u32, (t >> 32) as u32).unwrap_or_default();
+        self.date.and_time(time).and_utc()
     }
 }
 

@@ -1,10 +1,10 @@
 //! `alpr_read` and `alpr_hit`: the value structs of matching, and their conversions.
 
-use alpr_core::matching::{Hit, Location, Read};
+use alpr_core::matching::{Hit, Location, MatchFields, Read};
 use alpr_core::vocab::Origin;
 use alpr_core::{Code, Error, Jurisdiction, PlateOrPattern, PlateType};
 
-use crate::boundary::{Instants, str_in};
+use crate::boundary::{DayTime, Instants, str_in};
 use crate::error::FfiError;
 
 /// `alpr_hit.flags`: the list is stale (R-LIST-5).
@@ -306,14 +306,101 @@ impl From<ReadError> for FfiError {
 #[allow(clippy::inline_always)]
 #[inline(always)]
 pub(crate) unsafe fn read_in_at<'a>(r: &'a alpr_read, times: &mut Instants) -> Result<Read<'a>, ReadError> {
-    // The time first, its error checked in its place below (the same first error as before): built
-    // this early, chrono's time of day (written as two 32-bit halves) has left the store buffer
-    // by the time the read is put together and copied as 64-bit words, instead of stalling that
-    // copy (benches/README.md, C ABI, session 6).
-    let observed_at = times.get(r.observed_at_ms, "observed_at_ms");
+    // The instant is built first (`read_parts_at` calls `time` before converting the rest): this
+    // early, chrono's time of day has left the store buffer by the time the read is put together
+    // and copied as 64-bit words, instead of stalling that copy (benches/README.md, C ABI,
+    // session 6).
+    // SAFETY: passed on from the caller.
+    let p = unsafe { read_parts_at(r, |ms| times.get(ms, "observed_at_ms"))? };
+    Ok(Read {
+        plate: p.plate,
+        jurisdiction: p.jurisdiction,
+        plate_type: p.plate_type,
+        observed_at: p.observed_at,
+        origin: p.origin,
+        device_id: p.device_id,
+        location: p.location,
+        confidence: p.confidence,
+    })
+}
+
+/// A C read converted for the batch matcher: the fields matching looks at ([`MatchFields`]),
+/// every other field checked as [`read_in_at`] does (the same errors, in the same order) and not
+/// kept, and the time checked but not built into an instant until an entry's expiry asks for it.
+/// A block of these is a quarter of the size of one of `Read`s, and no time of day is computed a
+/// read (benches/README.md, C ABI session 8).
+pub(crate) struct BatchRead<'a> {
+    plate: &'a str,
+    jurisdiction: Option<Jurisdiction>,
+    plate_type: Option<PlateType>,
+    observed_at: DayTime,
+}
+
+impl MatchFields for BatchRead<'_> {
+    #[inline]
+    fn plate(&self) -> &str {
+        self.plate
+    }
+    #[inline]
+    fn jurisdiction(&self) -> Option<Jurisdiction> {
+        self.jurisdiction
+    }
+    #[inline]
+    fn plate_type(&self) -> Option<PlateType> {
+        self.plate_type
+    }
+    fn observed_at(&self) -> alpr_core::time::Instant {
+        self.observed_at.instant()
+    }
+}
+
+/// Converts a C read for the batch matcher: the same checks and errors as [`read_in_at`].
+///
+/// # Safety
+/// The pointers of `r` must be valid as documented on `alpr_read`.
+// Always inlined, as `read_in_at`: the fields are then written straight into the batch's block.
+#[allow(clippy::inline_always)]
+#[inline(always)]
+pub(crate) unsafe fn batch_read_at<'a>(r: &'a alpr_read, times: &mut Instants) -> Result<BatchRead<'a>, ReadError> {
+    // SAFETY: passed on from the caller.
+    let p = unsafe { read_parts_at(r, |ms| times.day_time(ms, "observed_at_ms"))? };
+    Ok(BatchRead {
+        plate: p.plate,
+        jurisdiction: p.jurisdiction,
+        plate_type: p.plate_type,
+        observed_at: p.observed_at,
+    })
+}
+
+/// A C read's fields, converted and checked; the time as `time` gives it.
+struct ReadParts<'a, T> {
+    plate: &'a str,
+    jurisdiction: Option<Jurisdiction>,
+    plate_type: Option<PlateType>,
+    observed_at: T,
+    origin: Origin,
+    device_id: Option<&'a str>,
+    location: Option<Location>,
+    confidence: Option<f32>,
+}
+
+/// The one conversion of a C read's fields, and the order in which their errors are reported:
+/// plate, device, jurisdiction, plate type, origin, time, location, confidence. The time is
+/// converted first by `time` (for the codegen reason in [`read_in_at`]) and its error checked in
+/// its place.
+///
+/// # Safety
+/// The pointers of `r` must be valid as documented on `alpr_read`.
+#[allow(clippy::inline_always)]
+#[inline(always)]
+unsafe fn read_parts_at<T>(
+    r: &alpr_read,
+    time: impl FnOnce(i64) -> Result<T, ReadError>,
+) -> Result<ReadParts<'_, T>, ReadError> {
+    let observed_at = time(r.observed_at_ms);
     // SAFETY: passed on from the caller.
     let plate = unsafe { text_in(r.plate, r.plate_len)? };
-    let device = if r.device_id_len == 0 {
+    let device_id = if r.device_id_len == 0 {
         None
     } else {
         // SAFETY: passed on from the caller.
@@ -330,13 +417,13 @@ pub(crate) unsafe fn read_in_at<'a>(r: &'a alpr_read, times: &mut Instants) -> R
     let Some(origin) = Origin::from_number(r.origin) else {
         return Err(unknown_origin());
     };
-    Ok(Read {
+    Ok(ReadParts {
         plate,
         jurisdiction,
         plate_type,
         observed_at: observed_at?,
         origin,
-        device_id: device,
+        device_id,
         location: location(r.lat, r.lon)?,
         confidence: confidence(r.confidence)?,
     })
@@ -497,6 +584,38 @@ mod tests {
         }
     }
 
+    /// A batch read gives the matcher the same plate, jurisdiction, plate type and time as the
+    /// `Read` of the single call, also for a time on another day than the converter's last and
+    /// before the epoch.
+    #[test]
+    fn batch_read_gives_the_fields_of_the_read() {
+        let plate = b"7ABC123";
+        let mut r = alpr_read_init();
+        r.plate = plate.as_ptr();
+        r.plate_len = plate.len();
+        r.origin = crate::vocab::ALPR_ORIGIN_VEHICLE;
+        r.jurisdiction = *b"CA";
+        r.plate_type = *b"PC";
+        let mut times = Instants::new();
+        for ms in [
+            1_764_000_000_000,
+            1_764_000_000_001,
+            1_764_086_399_999,
+            -1,
+            0,
+            -86_400_001,
+        ] {
+            r.observed_at_ms = ms;
+            // SAFETY: the plate pointer points to a live array of its length.
+            let (read, batch) = unsafe { (read_in_at(&r, &mut Instants::new()), batch_read_at(&r, &mut times)) };
+            let (read, batch) = (read.expect("a valid read"), batch.expect("a valid read"));
+            assert_eq!(batch.plate(), read.plate);
+            assert_eq!(batch.jurisdiction(), read.jurisdiction);
+            assert_eq!(batch.plate_type(), read.plate_type);
+            assert_eq!(batch.observed_at(), read.observed_at, "ms {ms}");
+        }
+    }
+
     /// The first bad field in `read_in_at`'s order is the one reported, although the time is
     /// converted before the others (for speed): a bad plate, device, jurisdiction, plate type or
     /// origin still wins over a bad time, and a bad time over a bad location or confidence.
@@ -504,9 +623,15 @@ mod tests {
     fn the_first_bad_field_wins_whatever_is_converted_first() {
         let bad_utf8 = [0xFFu8, 0x41];
         let plate = b"7ABC123";
+        // The single call's conversion and the batch's give the same status.
         let status = |r: &alpr_read| {
             // SAFETY: every pointer set below points to a live array of the given length.
-            unsafe { read_in_at(r, &mut Instants::new()) }.map_or_else(|e| e.status(), |_| alpr_status::Ok)
+            let one = unsafe { read_in_at(r, &mut Instants::new()) }.map_or_else(|e| e.status(), |_| alpr_status::Ok);
+            // SAFETY: as above.
+            let batch =
+                unsafe { batch_read_at(r, &mut Instants::new()) }.map_or_else(|e| e.status(), |_| alpr_status::Ok);
+            assert_eq!(one, batch, "the batch conversion reports what the single one does");
+            one
         };
         let mut r = alpr_read_init();
         r.plate = plate.as_ptr();

@@ -12,7 +12,9 @@ use crate::alpr_status;
 use crate::boundary::{Instants, bytes_in, ffi_boundary, instant_in, need, need_buf, str_in, str_out, write_out};
 use crate::error::FfiError;
 use crate::handle::{Castable, arc_free, arc_into_ptr, arc_ref, box_into_ptr};
-use crate::hit::{ReadError, alpr_hit, alpr_read, hit_to_c, hits_out_write, prefetch_entries, read_in, read_in_at};
+use crate::hit::{
+    ReadError, alpr_hit, alpr_read, batch_read_at, hit_to_c, hits_out_write, prefetch_entries, read_in, read_in_at,
+};
 use crate::load_report::alpr_load_report;
 use crate::policy::alpr_policy;
 
@@ -539,7 +541,7 @@ pub unsafe extern "C" fn alpr_registry_match_batch(
         let (mut hits, mut errors) = (Vec::new(), Vec::<(u32, ReadError)>::new());
         reg.match_batch_indexed(
             // SAFETY: each read's pointers are valid per the contract.
-            reads.iter().map(|r| unsafe { read_in_at(r, &mut times) }),
+            reads.iter().map(|r| unsafe { batch_read_at(r, &mut times) }),
             now,
             &mut hits,
             &mut errors,

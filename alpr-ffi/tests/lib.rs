@@ -2,6 +2,7 @@
 
 mod abi;
 mod agency;
+mod batch;
 mod conformance;
 mod errors;
 mod header_vocab;

@@ -11,6 +11,8 @@
 //! `cargo run --profile bench -p alpr-benches --example match_cpu [rounds]`; `ALPR_BENCH_ENTRIES`
 //! scales the list down, `ALPR_ONLY=<n>` runs only the n-th variant (0 = the probe; for `perf`),
 //! `ALPR_ONLY=5,6,7,8` only the C ABI pairs, `ALPR_ONLY=0,4,9` the edit-distance ones.
+//! `ALPR_CLOCK=wall` times the rounds by the monotonic clock instead (not quantised, but a
+//! round in which the thread was descheduled counts that time: read the paired medians).
 
 #![allow(dead_code, clippy::cast_precision_loss)]
 
@@ -40,8 +42,15 @@ const EDITS_PER_ROUND: usize = PER_ROUND / 2;
 /// scheduler ticks (4 ms here), so a round must last many of them (≈ 110 ms at 34 ns a read).
 const PROBE_PASSES: usize = 4;
 
-/// CPU time of this thread, nanoseconds (first field of schedstat).
+/// CPU time of this thread, nanoseconds (first field of schedstat); with `ALPR_CLOCK=wall`, the
+/// monotonic time since the first call.
 fn cpu_ns() -> u64 {
+    static WALL: std::sync::OnceLock<Option<std::time::Instant>> = std::sync::OnceLock::new();
+    if let Some(t0) =
+        WALL.get_or_init(|| (std::env::var("ALPR_CLOCK").as_deref() == Ok("wall")).then(std::time::Instant::now))
+    {
+        return u64::try_from(t0.elapsed().as_nanos()).unwrap_or(u64::MAX);
+    }
     std::fs::read_to_string("/proc/thread-self/schedstat")
         .ok()
         .and_then(|s| s.split_whitespace().next().and_then(|v| v.parse().ok()))
@@ -327,6 +336,19 @@ fn main() {
         paired(2, 0),
         paired(4, 0),
         paired(9, 0)
+    );
+    // Means over all rounds: a round's CPU time is counted in 4 ms ticks, so one round's value
+    // (and a median of them) moves in steps of several percent, while the mean of many rounds
+    // is not quantised (benches/README.md, C ABI session 8).
+    let mean = |v: usize| times[v].iter().sum::<f64>() / times[v].len() as f64;
+    println!(
+        "means: single Rust {:.2} ns, C {:.2} ns, C/Rust {:.3}; batch Rust {:.2} ns, C {:.2} ns, C/Rust {:.3}",
+        mean(5),
+        mean(6),
+        mean(6) / mean(5),
+        mean(7),
+        mean(8),
+        mean(8) / mean(7)
     );
     // Per round: what the pattern list adds, in probes of the same round.
     let mut add: Vec<f64> = (0..times[0].len())

@@ -25,7 +25,7 @@ use crate::analytics::unaudited::{RetroHit, query_terms, retro_hits};
 use crate::audit::AuditStore;
 use crate::error::{Code, Error, Result};
 use crate::hotlist::bytes::{ShippedLists, encode};
-use crate::matching::{BatchHit, Matcher, Read};
+use crate::matching::{BatchHit, MatchFields, Matcher};
 use crate::policy::Policy;
 use crate::registry::Registry;
 use crate::search::{DetectionQuery, DetectionStore, Near, Retention};
@@ -276,10 +276,10 @@ impl ExternalGrant {
     ///
     /// # Errors
     /// `invalid_argument` for a grant of another read or lists other than those recorded.
-    pub fn match_batch<'r, E: From<Error>>(
+    pub fn match_batch<R: MatchFields, E: From<Error>>(
         &self,
         lists: &ShippedLists,
-        reads: impl IntoIterator<Item = std::result::Result<Read<'r>, E>>,
+        reads: impl IntoIterator<Item = std::result::Result<R, E>>,
         hits: &mut Vec<BatchHit>,
         errors: &mut Vec<(u32, E)>,
     ) -> Result<()> {
@@ -589,6 +589,7 @@ mod tests {
     use crate::audit::{AuditRecord, MemoryStore, Outcome};
     use crate::hotlist::Format;
     use crate::hotlist::bytes::decode;
+    use crate::matching::Read;
     use crate::retention::HoldKind;
     use crate::time::parse_instant;
 
