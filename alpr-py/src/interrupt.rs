@@ -46,7 +46,9 @@ const POLL: std::time::Duration = std::time::Duration::from_millis(100);
 /// index build) on a worker thread, while the calling thread waits without the GIL and checks
 /// for Ctrl-C every 100 ms. On `KeyboardInterrupt` the call returns at once; the worker finishes
 /// in the background and its result is dropped, so `f` must change nothing that outlives it
-/// (a load validates there and is put in force by the caller only after it returns).
+/// (a load validates there and is put in force by the caller only after it returns). A signal
+/// that arrived while the work ran wins over its result, even when the result came first: an
+/// interrupted load is never put in force.
 ///
 /// # Errors
 /// `KeyboardInterrupt` (or another signal handler's exception); a `RuntimeError` when the worker
@@ -69,7 +71,10 @@ pub(crate) fn watch<T: Send + 'static>(py: Python<'_>, f: impl FnOnce() -> T + S
         let (got, back) = py.detach(move || (rx.recv_timeout(POLL), rx));
         rx = back;
         match got {
-            Ok(v) => return Ok(v),
+            Ok(v) => {
+                py.check_signals()?;
+                return Ok(v);
+            }
             Err(RecvTimeoutError::Timeout) => py.check_signals()?,
             Err(RecvTimeoutError::Disconnected) => {
                 return Err(pyo3::exceptions::PyRuntimeError::new_err(
