@@ -2021,6 +2021,20 @@ mod tests {
         prev[b.len()]
     }
 
+    /// The oracle: the ids of the plate entries of `keys` within one edit of the read whose
+    /// codes are `read`.
+    fn within_one_of(keys: &[PlateOrPattern], read: &[u8]) -> Vec<u32> {
+        (0..keys.len() as u32)
+            .filter(|&id| {
+                let PlateOrPattern::Plate(p) = &keys[id as usize] else {
+                    return false;
+                };
+                let (pc, pn) = codes_of(*p);
+                lev(read, &pc[..pn]) <= 1
+            })
+            .collect()
+    }
+
     /// A key with given attribute flags (as an entry would give them).
     #[derive(Clone, Copy)]
     struct Flagged<'a>(&'a PlateOrPattern, u8);
@@ -2244,15 +2258,7 @@ mod tests {
                     .collect();
                 got.sort_unstable();
                 got.dedup();
-                let want: Vec<u32> = (0..keys.len() as u32)
-                    .filter(|&id| {
-                        let PlateOrPattern::Plate(p) = &keys[id as usize] else {
-                            return false;
-                        };
-                        let (pc, pn) = codes_of(*p);
-                        lev(&rc[..rn], &pc[..pn]) <= 1
-                    })
-                    .collect();
+                let want = within_one_of(&keys, &rc[..rn]);
                 assert_eq!(got, want, "{read}");
             }
         }
@@ -2286,15 +2292,7 @@ mod tests {
             let mut got: Vec<u32> = edits.iter().map(|e| e.0).collect();
             got.sort_unstable();
             got.dedup();
-            let want: Vec<u32> = (0..keys.len() as u32)
-                .filter(|&id| {
-                    let PlateOrPattern::Plate(p) = &keys[id as usize] else {
-                        return false;
-                    };
-                    let (pc, pn) = codes_of(*p);
-                    lev(&rc[..rn], &pc[..pn]) <= 1
-                })
-                .collect();
+            let want = within_one_of(&keys, &rc[..rn]);
             assert_eq!(got, want, "{read}");
         }
         // A read within one edit of more entries than a probe holds: every one is reported.
@@ -2342,13 +2340,7 @@ mod tests {
             let keys: Vec<PlateOrPattern> = plates.iter().map(|p| PlateOrPattern::Plate(p.parse().unwrap())).collect();
             let read: Plate = read.parse().unwrap();
             let (rc, rn) = codes_of(read);
-            let want: Vec<u32> = (0..keys.len() as u32)
-                .filter(|&id| {
-                    let PlateOrPattern::Plate(p) = &keys[id as usize] else { return false };
-                    let (pc, pn) = codes_of(*p);
-                    lev(&rc[..rn], &pc[..pn]) <= 1
-                })
-                .collect();
+            let want = within_one_of(&keys, &rc[..rn]);
             for index in [colliding_index(&keys, &params), inexact_index(&keys, &params), Index::build(&keys, params.clone())] {
                 let (look, edits) = probe(&index, &params.confusion, read, 1);
                 for &(id, p, _) in &edits {
