@@ -25,7 +25,7 @@ use pyo3::exceptions::{PyKeyError, PyRuntimeError, PyTypeError};
 use pyo3::prelude::*;
 use pyo3::types::{PyByteArray, PyBytes, PyString};
 
-use alpr_core::hotlist::{ListMeta, TableRow, load_table};
+use alpr_core::hotlist::{ListMeta, TableRow, load_table, load_table_with};
 use alpr_core::search::{DetectionStore, DetectionStoreBuilder};
 use alpr_core::vocab::{Category, ListKind};
 use alpr_core::{Code, Error, Jurisdiction, normalize};
@@ -209,6 +209,9 @@ impl PyRegistry {
     ///         ``{"plate": "PlateNumber", "state": "St"}``.
     ///     progress: ``True`` for a tqdm bar (when tqdm is installed) or a callable
     ///         ``f(done, total)``; a load is one step, reported when it ends.
+    ///     threads: the most threads the index of a large list is built on; ``None`` (the
+    ///         default) for the machine's cores, ``1`` for one thread. The rows are validated in
+    ///         order on one thread; the result is the same whatever the count.
     ///
     /// Returns:
     ///     LoadReport: every rejected row with its 0-based ``index`` (the row), ``column``
@@ -224,7 +227,7 @@ impl PyRegistry {
     ///         :meth:`load_file`); the previous version stays in force.
     ///     KeyboardInterrupt: Ctrl-C while the rows are validated; nothing is put in force.
     ///     InvalidArgumentError: an unknown kind or category, or an empty id.
-    #[pyo3(signature = (data, *, id, kind, priority, loaded_at, category=None, source=String::new(), columns=None, progress=None))]
+    #[pyo3(signature = (data, *, id, kind, priority, loaded_at, category=None, source=String::new(), columns=None, progress=None, threads=None))]
     #[allow(clippy::too_many_arguments)]
     fn load_table(
         &self,
@@ -238,8 +241,10 @@ impl PyRegistry {
         source: String,
         columns: Option<HashMap<String, String>>,
         progress: Option<&Bound<'_, PyAny>>,
+        threads: Option<usize>,
     ) -> PyResult<PyLoadReport> {
         let kind: ListKind = crate::errors::choice(py, "kind", kind)?;
+        let options = crate::hotlist::load_options(py, threads)?;
         let category = category
             .filter(|c| !c.is_empty())
             .map(Category::parse)
@@ -286,7 +291,7 @@ impl PyRegistry {
         let (policy, m) = (reg.policy(), meta.clone());
         let validated = crate::interrupt::watch_scoped(py, |cancel| {
             let rows = table_rows(&texts, rows).take_while(|_| !cancel.load(std::sync::atomic::Ordering::Relaxed));
-            load_table(&names, rows, m, category, policy)
+            load_table_with(&names, rows, m, category, policy, options)
         })?;
         match validated {
             Ok((version, inner)) => {

@@ -59,6 +59,29 @@ def test_load_table_is_the_csv_load_with_rows_for_lines() -> None:
     assert all("line" not in r for r in t.rejected)
 
 
+def test_load_table_on_threads_is_the_one_thread_load() -> None:
+    """A large table's index built on threads (None: the machine's cores) gives the same list,
+    the same report and the same matches; 0 threads is refused."""
+    n = 70_000
+    table = pa.table({
+        "plate": [f"{chr(65 + i % 26)}{i:05d}" for i in range(n)],
+        "state": [("CA", None, "NV")[i % 3] for i in range(n)],
+    })
+    reads = [f"{chr(65 + i % 26)}{i:05d}" for i in range(0, n, 997)] + ["A0000O", "ZZZZZZ"]
+    results = []
+    for threads in (1, None, 2):
+        reg = alpr.Registry()
+        report = _load_table(reg, table, threads=threads)
+        hits = [[(h.entry_index, h.kind, h.jurisdiction) for h in reg.match(r, observed_at=NOW, jurisdiction="CA", now=NOW)]
+                for r in reads]
+        results.append((report.accepted, report.rejected, reg.entries("L"), hits))
+    assert results[0][0] == n and any(results[0][3])
+    assert results[1] == results[0]
+    assert results[2] == results[0]
+    with pytest.raises(alpr.InvalidArgumentError):
+        _load_table(alpr.Registry(), table, threads=0)
+
+
 def test_load_table_from_polars_pandas_and_a_column_mapping() -> None:
     pl = pytest.importorskip("polars")
     pd = pytest.importorskip("pandas")

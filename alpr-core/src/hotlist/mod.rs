@@ -13,7 +13,7 @@ mod validate;
 
 #[doc(hidden)]
 pub use format::tokenize_csv;
-pub use format::{Format, LoadOptions, TableRow, load_bytes, load_bytes_with, load_table};
+pub use format::{Format, LoadOptions, TableRow, load_bytes, load_bytes_with, load_table, load_table_with};
 pub use health::ListHealth;
 pub use model::{Attributes, Caution, Entry, ListMeta, Vehicle};
 pub use validate::{

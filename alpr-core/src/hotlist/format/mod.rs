@@ -34,7 +34,7 @@ use crate::policy::Policy;
 use crate::time::Instant;
 use crate::vocab::{Category, ListKind, vocab};
 
-pub use table::{TableRow, load_table};
+pub use table::{TableRow, load_table, load_table_with};
 
 vocab! {
     /// A hot-list file format (R-LIST-7).

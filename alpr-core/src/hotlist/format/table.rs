@@ -13,7 +13,7 @@
 use std::borrow::Cow;
 
 use super::csv::{self, Role};
-use super::{Columns, MAX_CSV_RECORD, Record};
+use super::{Columns, LoadOptions, MAX_CSV_RECORD, Record};
 use crate::error::{Code, Error, Position, Result};
 use crate::hotlist::validate::Validator;
 use crate::hotlist::{ListMeta, ListVersion, LoadReport, Rejection};
@@ -57,6 +57,23 @@ pub fn load_table<'a>(
     meta: ListMeta,
     default_category: Option<Category>,
     policy: &Policy,
+) -> Result<(ListVersion, LoadReport)> {
+    load_table_with(names, rows, meta, default_category, policy, LoadOptions::default())
+}
+
+/// [`load_table`] with [`LoadOptions`]: the rows are validated in order on the calling thread,
+/// and the index of a large list is built on up to `options.threads` scoped threads
+/// ([`ListVersion::build_on`]), with the same result.
+///
+/// # Errors
+/// As [`load_table`].
+pub fn load_table_with<'a>(
+    names: &[&str],
+    rows: impl IntoIterator<Item = TableRow<'a>>,
+    meta: ListMeta,
+    default_category: Option<Category>,
+    policy: &Policy,
+    options: LoadOptions,
 ) -> Result<(ListVersion, LoadReport)> {
     let mut roles: Vec<Role> = Vec::with_capacity(names.len());
     for (i, name) in names.iter().enumerate() {
@@ -133,7 +150,7 @@ pub fn load_table<'a>(
     }
     let (entries, mut report) = v.finish()?;
     report.generated_at = meta.generated_at;
-    Ok((ListVersion::build(meta, entries, policy), report))
+    Ok((ListVersion::build_on(meta, entries, policy, options.threads), report))
 }
 
 /// The 1-based column at which a row's cells pass [`MAX_CSV_RECORD`] bytes, if they do.
@@ -265,5 +282,53 @@ mod tests {
         assert_eq!(report.rejected[0].position.index, Some(1));
         assert_eq!(report.rejected[0].position.column, Some(2));
         assert_eq!(report.rejected[0].code, Code::LineTooLong);
+    }
+
+    /// Threads build the index of a large table's list, only when asked, and change nothing:
+    /// the same entries, report and look-alike groups (with their attribute flags).
+    #[test]
+    fn a_table_indexed_on_threads_is_the_one_thread_load() {
+        let plates: Vec<String> = (0..70_000u32)
+            .map(|i| format!("{}{:05}", char::from(b'A' + (i % 26) as u8), i))
+            .collect();
+        let states = ["CA", "", "NV"];
+        let load = |threads: usize| {
+            let rows = plates
+                .iter()
+                .enumerate()
+                .map(|(i, p)| -> TableRow<'_> { Ok(vec![Cow::Borrowed(p.as_str()), Cow::Borrowed(states[i % 3])]) });
+            let splits = crate::threads::splits_on_this_thread();
+            let (version, report) = load_table_with(
+                &["plate", "state"],
+                rows,
+                meta(),
+                None,
+                &lenient(),
+                LoadOptions::with_threads(threads),
+            )
+            .expect("loads");
+            assert_eq!(
+                crate::threads::splits_on_this_thread() > splits,
+                threads > 1,
+                "split exactly when asked"
+            );
+            let index = version.index();
+            let mut groups = Vec::new();
+            for e in version.entries() {
+                if let crate::pattern::PlateOrPattern::Plate(p) = &e.key {
+                    index.lookalikes(index.params().confusion.key(*p), |id, q, attrs| {
+                        groups.push((id, q, attrs));
+                    });
+                }
+            }
+            (version.entries().to_vec(), report, groups)
+        };
+        let (one, two) = (load(1), load(2));
+        assert_eq!(one.0.len(), 70_000);
+        assert!(
+            one.2.iter().any(|g| g.2 != 0) && one.2.iter().any(|g| g.2 == 0),
+            "flags both ways"
+        );
+        assert!(one == two, "the same entries, report and groups");
     }
 }
