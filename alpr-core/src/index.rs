@@ -278,7 +278,10 @@ fn slot_bits(n: usize) -> u32 {
 ///
 /// With `threads` > 1 (a large list), the plates are filed by hash range into one bucket a
 /// thread (the buckets in order are the sorted order), filed and sorted ([`sort_filings`]) on
-/// scoped threads; the sweep is the same, bucket after bucket, and so is the table.
+/// scoped threads; the sweep is the same, bucket after bucket, and so is the table. Each thread
+/// takes at least half of [`PARALLEL_BUILD`] plates, so that the count a caller asks for (a C
+/// `threads` field, a Python argument: any number) never starts more threads than the list
+/// has work for; each bucket reads every plate once.
 fn lookalike_table(
     plates: &[(u32, Plate)],
     confusion: &Confusion,
@@ -290,6 +293,7 @@ fn lookalike_table(
         id,
         plate: p.packed(),
     };
+    let threads = threads.min(plates.len() / (PARALLEL_BUILD / 2));
     let buckets = if threads > 1 && plates.len() >= PARALLEL_BUILD {
         sorted_buckets(plates, &file, threads)
     } else {
@@ -2003,7 +2007,8 @@ mod tests {
             (tags, slots, members)
         };
         let serial = flat(lookalike_table(&plates, &confusion, bits, 1));
-        for threads in [2, 3] {
+        // usize::MAX: any count a caller gives is bounded by the list's work, not started.
+        for threads in [2, 3, usize::MAX] {
             assert!(flat(lookalike_table(&plates, &confusion, bits, threads)) == serial);
         }
     }
