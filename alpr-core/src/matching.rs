@@ -537,7 +537,10 @@ impl Matcher {
     /// # Errors
     /// The normalization codes (`invalid_character`, `empty`, `too_long`) when the read's plate
     /// cannot be normalized: an unreadable read is an error, never an empty result.
-    pub fn match_read(&self, snapshot: &Snapshot, read: &Read<'_>, now: Instant) -> Result<Vec<Hit>> {
+    ///
+    /// `read` is a [`Read`] or any other [`MatchFields`] (a skin's own read type, whose time is
+    /// then built only when an entry's expiry asks for it).
+    pub fn match_read<R: MatchFields>(&self, snapshot: &Snapshot, read: &R, now: Instant) -> Result<Vec<Hit>> {
         let mut out = Vec::new();
         self.match_into(snapshot, read, now, &mut out)?;
         Ok(out)
@@ -548,8 +551,14 @@ impl Matcher {
     ///
     /// # Errors
     /// As [`Matcher::match_read`]; `out` is unchanged then.
-    pub fn match_into(&self, snapshot: &Snapshot, read: &Read<'_>, now: Instant, out: &mut Vec<Hit>) -> Result<()> {
-        let prepared = self.prepare(read.plate)?;
+    pub fn match_into<R: MatchFields>(
+        &self,
+        snapshot: &Snapshot,
+        read: &R,
+        now: Instant,
+        out: &mut Vec<Hit>,
+    ) -> Result<()> {
+        let prepared = self.prepare(read.plate())?;
         let start = out.len();
         let mut keys = HitKeys::default();
         for list in snapshot.values() {

@@ -243,12 +243,31 @@ impl Registry {
     /// [`crate::agency::Agency::match_read`] does. [`Matcher::match_read`] over
     /// [`Registry::snapshot`] is the pure engine, for a caller that keeps its own audit.
     ///
+    /// `read` is a [`Read`] or any other [`MatchFields`] (see [`Matcher::match_read`]).
+    ///
     /// # Errors
     /// The normalization codes when the read's plate cannot be normalized.
-    pub fn match_read(&self, read: &Read<'_>, now: Instant) -> Result<Vec<Hit>> {
-        let mut hits = self.matcher.match_read(&self.snapshot(), read, now)?;
-        withhold_covert(&mut hits, |h| h);
+    pub fn match_read<R: MatchFields>(&self, read: &R, now: Instant) -> Result<Vec<Hit>> {
+        let mut hits = Vec::new();
+        self.match_into(read, now, &mut hits)?;
         Ok(hits)
+    }
+
+    /// As [`Registry::match_read`], appending the hits to `out` (no allocation when the read has
+    /// no hit and `out` has room). A caller that matches one read at a time keeps its hits in
+    /// place instead of receiving them through a returned `Result` (the C single-read call).
+    ///
+    /// # Errors
+    /// As [`Registry::match_read`]; `out` is unchanged then.
+    pub fn match_into<R: MatchFields>(&self, read: &R, now: Instant, out: &mut Vec<Hit>) -> Result<()> {
+        let start = out.len();
+        self.matcher.match_into(&self.snapshot(), read, now, out)?;
+        if out[start..].iter().any(|h| h.list_kind() == ListKind::Covert) {
+            let mut tail = out.split_off(start);
+            withhold_covert(&mut tail, |h| h);
+            out.append(&mut tail);
+        }
+        Ok(())
     }
 
     /// Matches many reads against one snapshot of the lists in force (see

@@ -315,7 +315,9 @@ impl Instants {
     /// The instant of `ms`, or `invalid_date` naming `what`.
     #[inline]
     pub(crate) fn get(&mut self, ms: i64, what: &str) -> Result<alpr_core::time::Instant, crate::hit::ReadError> {
-        self.day_time(ms, what).map(DayTime::instant)
+        let t = self.day_time(ms, what)?;
+        // `day_time` leaves `date` at `ms`'s day.
+        Ok(instant_at(self.date, t.in_day()))
     }
 
     /// `ms` checked as [`Instants::get`] (the same errors), as its UTC date and time of day,
@@ -334,10 +336,7 @@ impl Instants {
             // 9999-12-31T23:59:59.999Z): every time on it does too. `in_day` < 86,400,000 fits a
             // `u32`.
             #[allow(clippy::cast_possible_truncation)]
-            return Ok(DayTime {
-                date: self.date,
-                in_day: in_day as u32,
-            });
+            return Ok(DayTime::new(self.start, in_day as u32));
         }
         self.new_day(ms, what)
     }
@@ -352,33 +351,65 @@ impl Instants {
         LAST_DAY.with(|c| c.set((self.start, self.date)));
         // Below `DAY_MS`: `start` is the start of `ms`'s day.
         #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-        Ok(DayTime {
-            date: self.date,
-            in_day: (ms - self.start) as u32,
-        })
+        Ok(DayTime::new(self.start, (ms - self.start) as u32))
     }
 }
 
-/// A time checked by [`Instants`], not yet an instant: its UTC date and the milliseconds since
-/// that day's midnight (below 86,400,000).
+/// A time checked by [`Instants`], not yet an instant: the number of its UTC day since
+/// 1970-01-01 in the high half, the milliseconds since that day's midnight (below 86,400,000) in
+/// the low half.
+///
+/// One word, built in a register: as a struct of a date and a time of day it was stored as two
+/// 32-bit fields and read back as one 64-bit word when the read was put together, a
+/// store-forwarding stall on every single-read call (benches/README.md, C ABI, session 9).
 #[derive(Clone, Copy, Debug)]
-pub(crate) struct DayTime {
-    date: chrono::NaiveDate,
-    in_day: u32,
-}
+pub(crate) struct DayTime(u64);
+
+/// Days from 0001-01-01 (chrono's day 1) to 1970-01-01.
+const EPOCH_DAYS_FROM_CE: i32 = 719_163;
 
 impl DayTime {
-    /// The instant.
+    /// The time `in_day` ms after the midnight of the day starting at `start` (Unix ms, a multiple
+    /// of `DAY_MS` in the accepted range).
+    #[inline]
+    fn new(start: i64, in_day: u32) -> DayTime {
+        // The day number fits 32 bits: the accepted years 0001–9999 are within ±2.9 million days.
+        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+        let day = (start.div_euclid(DAY_MS) as i32) as u32;
+        DayTime(u64::from(day) << 32 | u64::from(in_day))
+    }
+
+    /// The milliseconds since midnight.
+    #[inline]
+    fn in_day(self) -> u32 {
+        // The low half, by construction.
+        #[allow(clippy::cast_possible_truncation)]
+        let ms = self.0 as u32;
+        ms
+    }
+
+    /// The instant (the date is computed here: a batch read's time is asked only on an entry
+    /// with an expiry).
     #[inline]
     pub(crate) fn instant(self) -> alpr_core::time::Instant {
-        let t = time_of_day(self.in_day);
-        // Always `Some`: `in_day` < 86,400,000, so the seconds are < 86,400 and the nanoseconds
-        // < 10^9 (midnight otherwise, never reached).
-        #[allow(clippy::cast_possible_truncation)]
-        let time =
-            chrono::NaiveTime::from_num_seconds_from_midnight_opt(t as u32, (t >> 32) as u32).unwrap_or_default();
-        self.date.and_time(time).and_utc()
+        // The high half is the day number `new` stored, a day of the accepted range, so the date
+        // always exists (the default is never reached).
+        #[allow(clippy::cast_possible_truncation, clippy::cast_possible_wrap)]
+        let day = (self.0 >> 32) as u32 as i32;
+        let date = chrono::NaiveDate::from_num_days_from_ce_opt(day + EPOCH_DAYS_FROM_CE).unwrap_or_default();
+        instant_at(date, self.in_day())
     }
+}
+
+/// The instant `in_day` ms (below 86,400,000) after midnight UTC on `date`.
+#[inline]
+fn instant_at(date: chrono::NaiveDate, in_day: u32) -> alpr_core::time::Instant {
+    let t = time_of_day(in_day);
+    // Always `Some`: `in_day` < 86,400,000, so the seconds are < 86,400 and the nanoseconds
+    // < 10^9 (midnight otherwise, never reached).
+    #[allow(clippy::cast_possible_truncation)]
+    let time = chrono::NaiveTime::from_num_seconds_from_midnight_opt(t as u32, (t >> 32) as u32).unwrap_or_default();
+    date.and_time(time).and_utc()
 }
 
 pub(crate) fn ms(t: alpr_core::time::Instant) -> i64 {

@@ -506,29 +506,41 @@ fn two_chars<'a>(b: &'a [u8; 2], what: &str) -> Result<&'a str, ReadError> {
 }
 
 /// NaN latitude is "unknown"; otherwise both coordinates must be finite and in range.
+#[inline]
 fn location(lat: f64, lon: f64) -> Result<Option<Location>, ReadError> {
     if lat.is_nan() {
         return Ok(None);
     }
     if !alpr_core::geo::valid_lat_lon(lat, lon) {
-        return Err(Error::new(Code::InvalidArgument)
-            .with_detail("read location outside -90..90 latitude or -180..180 longitude")
-            .into());
+        return Err(bad_location());
     }
     Ok(Some(Location { lat, lon }))
 }
 
+#[cold]
+fn bad_location() -> ReadError {
+    Error::new(Code::InvalidArgument)
+        .with_detail("read location outside -90..90 latitude or -180..180 longitude")
+        .into()
+}
+
 /// A negative or NaN confidence is "unknown"; otherwise it must be at most 1.
+#[inline]
 fn confidence(c: f32) -> Result<Option<f32>, ReadError> {
     if c.is_nan() || c < 0.0 {
         return Ok(None);
     }
     if c > 1.0 {
-        return Err(Error::new(Code::InvalidArgument)
-            .with_detail("read confidence above 1")
-            .into());
+        return Err(confidence_above_one());
     }
     Ok(Some(c))
+}
+
+#[cold]
+fn confidence_above_one() -> ReadError {
+    Error::new(Code::InvalidArgument)
+        .with_detail("read confidence above 1")
+        .into()
 }
 
 /// Copies hits into the caller's array, or reports the count needed.
@@ -536,6 +548,7 @@ fn confidence(c: f32) -> Result<Option<f32>, ReadError> {
 /// # Safety
 /// `hits_out` must be NULL (with `hits_cap` 0) or valid for `hits_cap` writes; `hits_n` valid
 /// for writes.
+#[inline]
 pub(crate) unsafe fn hits_out_write(
     rows: impl ExactSizeIterator<Item = alpr_hit>,
     hits_out: *mut alpr_hit,
@@ -548,6 +561,10 @@ pub(crate) unsafe fn hits_out_write(
     let needed = rows.len();
     // SAFETY: checked non-NULL; valid for writes per the contract.
     unsafe { hits_n.write(needed) };
+    // Most reads have no hit: nothing to check or copy then (any `hits_out` and `hits_cap` do).
+    if needed == 0 {
+        return Ok(());
+    }
     if needed > hits_cap {
         let mut e = FfiError::insufficient(needed);
         e.message = format!("insufficient_size: {needed} hits, room for {hits_cap}");

@@ -12,9 +12,7 @@ use crate::alpr_status;
 use crate::boundary::{Instants, bytes_in, ffi_boundary, instant_in, need, need_buf, str_in, str_out, write_out};
 use crate::error::FfiError;
 use crate::handle::{Castable, arc_free, arc_into_ptr, arc_ref, box_into_ptr};
-use crate::hit::{
-    ReadError, alpr_hit, alpr_read, batch_read_at, hit_to_c, hits_out_write, prefetch_entries, read_in, read_in_at,
-};
+use crate::hit::{ReadError, alpr_hit, alpr_read, batch_read_at, hit_to_c, hits_out_write, prefetch_entries, read_in};
 use crate::load_report::alpr_load_report;
 use crate::policy::alpr_policy;
 
@@ -477,11 +475,13 @@ pub unsafe extern "C" fn alpr_registry_match(
         need(read, "read")?;
         need_buf(hits_out, hits_cap, hits_n, "hits_out", "hits_n")?;
         let mut times = Instants::new();
-        // SAFETY: non-NULL and valid per the contract.
-        let r = unsafe { read_in_at(&*read, &mut times)? };
+        // SAFETY: non-NULL and valid per the contract. Every field is checked, as for the
+        // batch; the read's time is built only if an entry's expiry asks for it.
+        let r = unsafe { batch_read_at(&*read, &mut times)? };
         // Usually the read's own day: no second calendar conversion.
         let now = times.get(now_ms, "now_ms")?;
-        let hits = reg.match_read(&r, now)?;
+        let mut hits = Vec::new();
+        reg.match_into(&r, now, &mut hits)?;
         // SAFETY: the caller's guarantees on hits_out/hits_n are passed on.
         unsafe { hits_out_write(hits.iter().map(|h| hit_to_c(0, h)), hits_out, hits_cap, hits_n) }
     })

@@ -1042,6 +1042,22 @@ fn the_registry_alone_withholds_covert_hits() {
         .match_read(&a.registry().snapshot(), &read, t(NOON))
         .unwrap();
     assert_eq!(all.len(), 2);
+    // Appending: what `out` held before stays, covert hits among them included (they are the
+    // caller's); of the new hits the covert one is withheld.
+    let mut out = all.clone();
+    a.registry().match_into(&read, t(NOON), &mut out).unwrap();
+    let ids = |hits: &[Hit]| hits.iter().map(Hit::list_id).map(str::to_owned).collect::<Vec<_>>();
+    let mut expected = ids(&all);
+    expected.push("SVS".to_owned());
+    assert_eq!(ids(&out), expected);
+    // An unreadable plate leaves `out` as it was.
+    let before = ids(&out);
+    assert!(
+        a.registry()
+            .match_into(&Read::new("7A#C", t(NOON)), t(NOON), &mut out)
+            .is_err()
+    );
+    assert_eq!(ids(&out), before);
 }
 
 #[test]
