@@ -621,6 +621,9 @@ mod tests {
             -1,
             0,
             -86_400_001,
+            // The first and the last accepted milliseconds (0001-01-01T00:00Z, 9999-12-31T23:59:59.999Z).
+            -62_135_596_800_000,
+            253_402_300_799_999,
         ] {
             r.observed_at_ms = ms;
             // SAFETY: the plate pointer points to a live array of its length.
