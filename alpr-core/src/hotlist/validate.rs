@@ -645,7 +645,7 @@ impl<'p> Validator<'p> {
 
     /// The look-alike filing of the entries so far (a chunk's, for the index of a parallel load).
     pub(crate) fn index_part(&self, confusion: &index::Confusion) -> index::IndexPart {
-        index::IndexPart::of(self.entries.iter().map(|e| &e.key), self.entries.len(), confusion)
+        index::IndexPart::of(self.entries.iter().map(|e| &e.key), confusion)
     }
 
     /// The id the next entry gets (the number of entries so far).
@@ -707,8 +707,8 @@ impl Validator<'_> {
                     (batch[start].index as usize, start + 1)
                 }
             };
-            for r in rest..end {
-                let i = batch[r].index as usize;
+            for k in &batch[rest..end] {
+                let i = k.index as usize;
                 let expires_at = self.entries[i].expires_at;
                 merge_expiry(&mut self.entries[kept], expires_at);
                 if dropped.is_empty() {
