@@ -417,18 +417,25 @@ pub(crate) struct IndexPart {
 
 impl IndexPart {
     /// The filing of a part's `n` keys, in the part's order.
-    pub(crate) fn of<'a>(keys: impl Iterator<Item = &'a PlateOrPattern> + Clone, confusion: &Confusion) -> IndexPart {
-        let patterns = keys
-            .clone()
-            .enumerate()
-            .filter_map(|(id, key)| match key {
-                PlateOrPattern::Pattern(p) => Some((id as u32, p.clone())),
-                PlateOrPattern::Plate(_) => None,
-            })
-            .collect();
-        let (filings, lengths) = filed_sorted(plates_of(keys), confusion);
+    pub(crate) fn of<'a>(keys: impl Iterator<Item = &'a PlateOrPattern>, n: usize, confusion: &Confusion) -> IndexPart {
+        let mut filings = Vec::with_capacity(n);
+        let mut patterns = Vec::new();
+        let mut lengths = 0u16;
+        for (id, key) in keys.enumerate() {
+            match key {
+                PlateOrPattern::Plate(p) => {
+                    lengths |= 1 << p.len();
+                    filings.push(Filing {
+                        hash: mix(confusion.key(*p)),
+                        id: id as u32,
+                        plate: p.packed(),
+                    });
+                }
+                PlateOrPattern::Pattern(p) => patterns.push((id as u32, p.clone())),
+            }
+        }
         IndexPart {
-            filings,
+            filings: sort_filings(filings),
             patterns,
             lengths,
         }
@@ -496,52 +503,6 @@ fn sort_filings(mut v: Vec<Filing>) -> Vec<Filing> {
         out[w[0]..w[1]].sort_unstable();
     }
     out
-}
-
-/// The plates of `keys` with their ids (positions in `keys`), patterns left out.
-fn plates_of<'a>(keys: impl Iterator<Item = &'a PlateOrPattern> + Clone) -> impl Iterator<Item = (u32, Plate)> + Clone {
-    keys.enumerate().filter_map(|(id, key)| match key {
-        PlateOrPattern::Plate(p) => Some((id as u32, *p)),
-        PlateOrPattern::Pattern(_) => None,
-    })
-}
-
-/// The filings of `plates` sorted by (hash, id), and the set of their lengths ([`Index`]'s
-/// `lengths`), made in place: a first pass over the plates counts them into 4,096 buckets by
-/// the hash's top 12 bits, a second files each straight into its bucket's place (the plates in
-/// id order, so each bucket is in id order within a key), then each bucket (a few hundred
-/// filings for a million plates, in cache) is sorted on its own. The confusion key and its hash
-/// are computed twice rather than kept: no list of unsorted filings is written and read back
-/// (the 24 bytes a plate that [`sort_filings`] scatters from, fresh memory to fault in).
-fn filed_sorted(plates: impl Iterator<Item = (u32, Plate)> + Clone, confusion: &Confusion) -> (Vec<Filing>, u16) {
-    const BITS: u32 = 12;
-    let bucket = |hash: u64| (hash >> (64 - BITS)) as usize;
-    let mut start = vec![0usize; (1 << BITS) + 1];
-    let mut lengths = 0u16;
-    for (_, p) in plates.clone() {
-        lengths |= 1 << p.len();
-        start[bucket(mix(confusion.key(p))) + 1] += 1;
-    }
-    for i in 1..start.len() {
-        start[i] += start[i - 1];
-    }
-    let n = start[1 << BITS];
-    let mut out = vec![Filing::default(); n];
-    let mut next = start.clone();
-    for (id, p) in plates {
-        let hash = mix(confusion.key(p));
-        let b = bucket(hash);
-        out[next[b]] = Filing {
-            hash,
-            id,
-            plate: p.packed(),
-        };
-        next[b] += 1;
-    }
-    for w in start.windows(2) {
-        out[w[0]..w[1]].sort_unstable();
-    }
-    (out, lengths)
 }
 
 /// The plates filed by `file` into `threads` buckets of contiguous hash ranges, each sorted:
@@ -661,21 +622,18 @@ impl Index {
         // Look-alike table, in three linear passes (no sort): file every plate's key and count
         // its group, lay the groups out in slot order, then place the members. Members of a
         // group keep entry order; matching sorts its hits, so that order never shows.
-        let plates = plates_of(keys.clone());
+        let plates = keys.clone().enumerate().filter_map(|(id, key)| match key {
+            PlateOrPattern::Plate(p) => Some((id as u32, *p)),
+            PlateOrPattern::Pattern(_) => None,
+        });
         let (bits, lengths, (tags, slots, mut members)) = if threads > 1 {
             let plates: Vec<(u32, Plate)> = plates.collect();
             let lengths = plates.iter().fold(0u16, |m, (_, p)| m | 1 << p.len());
             let bits = slot_bits(plates.len());
-            (
-                bits,
-                lengths,
-                lookalike_table(&plates, &params.confusion, bits, threads),
-            )
+            (bits, lengths, lookalike_table(&plates, &params.confusion, bits, threads))
         } else {
             // On one thread the plates are filed as they are read: no list of them first (16 MB
-            // a million plates, written and faulted in for one pass). Sorted in place: filing
-            // them straight into sorted buckets ([`filed_sorted`], as a chunk's part is) made a
-            // serial load slower (Session 9).
+            // a million plates, written and faulted in for one pass).
             let mut lengths = 0u16;
             let mut filings: Vec<Filing> = plates
                 .map(|(id, p)| {
@@ -2039,51 +1997,6 @@ mod tests {
             let mut want = v.clone();
             want.sort_unstable();
             assert_eq!(sort_filings(v), want, "n = {n}");
-        }
-    }
-
-    /// Plates filed straight into sorted buckets (a chunk's part) give the filings sorted, with
-    /// look-alike plates sharing keys (many per bucket and per key), patterns left out with
-    /// their ids kept, and the lengths seen.
-    #[test]
-    fn plates_filed_in_buckets_are_the_sorted_filings() {
-        let confusion = IndexParams::of(&Policy::sacramento()).confusion;
-        let alphabet = b"0O8B1I5S2Z7TAXK";
-        for n in [0usize, 1, 4095, 4096, 30_000] {
-            let keys: Vec<PlateOrPattern> = (0..n)
-                .map(|i| {
-                    if i % 97 == 3 {
-                        return PlateOrPattern::parse("7AB*", Policy::sacramento().pattern_limits()).unwrap();
-                    }
-                    let len = 5 + i % 4;
-                    let mut x = (i as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 20;
-                    let text: Vec<u8> = (0..len)
-                        .map(|_| {
-                            let c = alphabet[(x % alphabet.len() as u64) as usize];
-                            x /= alphabet.len() as u64;
-                            c
-                        })
-                        .collect();
-                    PlateOrPattern::Plate(Plate::from_canonical(&text).unwrap())
-                })
-                .collect();
-            let mut want: Vec<Filing> = plates_of(keys.iter())
-                .map(|(id, p)| Filing {
-                    hash: mix(confusion.key(p)),
-                    id,
-                    plate: p.packed(),
-                })
-                .collect();
-            want.sort_unstable();
-            let want_lengths = plates_of(keys.iter()).fold(0u16, |m, (_, p)| m | 1 << p.len());
-            let (got, lengths) = filed_sorted(plates_of(keys.iter()), &confusion);
-            assert!(got == want, "n = {n}");
-            assert_eq!(lengths, want_lengths, "n = {n}");
-            let part = IndexPart::of(keys.iter(), &confusion);
-            assert!(part.filings == want && part.lengths == want_lengths, "n = {n}");
-            let patterns: Vec<u32> = part.patterns.iter().map(|(id, _)| *id).collect();
-            let want_patterns: Vec<u32> = (0..n as u32).filter(|i| i % 97 == 3).collect();
-            assert_eq!(patterns, want_patterns, "n = {n}");
         }
     }
 

@@ -645,7 +645,7 @@ impl<'p> Validator<'p> {
 
     /// The look-alike filing of the entries so far (a chunk's, for the index of a parallel load).
     pub(crate) fn index_part(&self, confusion: &index::Confusion) -> index::IndexPart {
-        index::IndexPart::of(self.entries.iter().map(|e| &e.key), confusion)
+        index::IndexPart::of(self.entries.iter().map(|e| &e.key), self.entries.len(), confusion)
     }
 
     /// The id the next entry gets (the number of entries so far).
