@@ -630,7 +630,11 @@ impl Index {
             let plates: Vec<(u32, Plate)> = plates.collect();
             let lengths = plates.iter().fold(0u16, |m, (_, p)| m | 1 << p.len());
             let bits = slot_bits(plates.len());
-            (bits, lengths, lookalike_table(&plates, &params.confusion, bits, threads))
+            (
+                bits,
+                lengths,
+                lookalike_table(&plates, &params.confusion, bits, threads),
+            )
         } else {
             // On one thread the plates are filed as they are read: no list of them first (16 MB
             // a million plates, written and faulted in for one pass).
