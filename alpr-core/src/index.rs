@@ -622,18 +622,38 @@ impl Index {
         // Look-alike table, in three linear passes (no sort): file every plate's key and count
         // its group, lay the groups out in slot order, then place the members. Members of a
         // group keep entry order; matching sorts its hits, so that order never shows.
-        let plates: Vec<(u32, Plate)> = keys
-            .clone()
-            .enumerate()
-            .filter_map(|(id, key)| match key {
-                PlateOrPattern::Plate(p) => Some((id as u32, *p)),
-                PlateOrPattern::Pattern(_) => None,
-            })
-            .collect();
-        let lengths = plates.iter().fold(0u16, |m, (_, p)| m | 1 << p.len());
-        let bits = slot_bits(plates.len());
-        let (tags, slots, mut members) = lookalike_table(&plates, &params.confusion, bits, threads);
-        drop(plates);
+        let plates = keys.clone().enumerate().filter_map(|(id, key)| match key {
+            PlateOrPattern::Plate(p) => Some((id as u32, *p)),
+            PlateOrPattern::Pattern(_) => None,
+        });
+        let (bits, lengths, (tags, slots, mut members)) = if threads > 1 {
+            let plates: Vec<(u32, Plate)> = plates.collect();
+            let lengths = plates.iter().fold(0u16, |m, (_, p)| m | 1 << p.len());
+            let bits = slot_bits(plates.len());
+            (
+                bits,
+                lengths,
+                lookalike_table(&plates, &params.confusion, bits, threads),
+            )
+        } else {
+            // On one thread the plates are filed as they are read: no list of them first (16 MB
+            // a million plates, written and faulted in for one pass).
+            let mut lengths = 0u16;
+            let mut filings: Vec<Filing> = plates
+                .map(|(id, p)| {
+                    lengths |= 1 << p.len();
+                    Filing {
+                        hash: mix(params.confusion.key(p)),
+                        id,
+                        plate: p.packed(),
+                    }
+                })
+                .collect();
+            filings.sort_unstable();
+            let bits = slot_bits(filings.len());
+            let n = filings.len();
+            (bits, lengths, sweep(filings.into_iter(), &params.confusion, bits, n))
+        };
         flag_members(&mut members, items.clone());
 
         let (mut deep, mut depth1) = ((0, Vec::new()), (D1Layout::default(), Vec::new()));

@@ -51,9 +51,12 @@ pub enum Token {
 
 /// A compiled pattern. Immutable; matching a plate is a bounded backtracking walk over at most
 /// 10 characters and 12 tokens.
+///
+/// The tokens are a boxed slice (16 bytes, not a `Vec`'s 24), so that a [`PlateOrPattern`], which
+/// every hot-list entry holds, takes 16 bytes: the plate variant fits beside the slice's pointer.
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Pattern {
-    tokens: Vec<Token>,
+    tokens: Box<[Token]>,
 }
 
 /// What a hot-list key or search term parses to: a plain plate (no wildcard) or a pattern.
@@ -114,7 +117,9 @@ impl PlateOrPattern {
             return Err(Error::new(Code::PatternTooBroad)
                 .with_detail(format!("fewer than {} literal characters", limits.min_literals)));
         }
-        Ok(PlateOrPattern::Pattern(Pattern { tokens }))
+        Ok(PlateOrPattern::Pattern(Pattern {
+            tokens: tokens.into_boxed_slice(),
+        }))
     }
 }
 

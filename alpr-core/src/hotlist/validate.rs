@@ -189,7 +189,18 @@ pub fn validate_entry(
     default_category: Option<Category>,
     policy: &Policy,
 ) -> Result<Entry> {
-    validate_owned(raw.clone(), kind, default_category, policy)
+    validate_owned(raw.clone(), kind, default_category, policy, &placeholders(policy))
+}
+
+/// The policy's placeholder plates packed (those that are plates: another text cannot equal a
+/// normalized plate), for the placeholder check of [`validate_fields`]: packed once a load
+/// instead of once a record.
+fn placeholders(policy: &Policy) -> Vec<crate::plate::Plate> {
+    policy
+        .placeholder_plates
+        .iter()
+        .filter_map(|s| crate::plate::Plate::from_canonical(s.as_bytes()))
+        .collect()
 }
 
 /// [`validate_entry`] on an owned raw entry: the strings an entry keeps move into it.
@@ -198,6 +209,7 @@ pub(crate) fn validate_owned(
     kind: ListKind,
     default_category: Option<Category>,
     policy: &Policy,
+    placeholders: &[crate::plate::Plate],
 ) -> Result<Entry> {
     let RawEntry {
         plate,
@@ -232,6 +244,7 @@ pub(crate) fn validate_owned(
         kind,
         default_category,
         policy,
+        placeholders,
     )
 }
 
@@ -240,11 +253,13 @@ pub(crate) fn validate_owned(
 ///
 /// By reference (the record stays where the parser built it, a ~190-byte struct not copied
 /// through each call); the text the entry keeps (record id, vehicle, attributes) is taken out.
+/// `placeholders`: the policy's placeholder plates, packed ([`placeholders`]).
 pub(crate) fn validate_fields(
     raw: &mut RawFields<'_>,
     kind: ListKind,
     default_category: Option<Category>,
     policy: &Policy,
+    placeholders: &[crate::plate::Plate],
 ) -> Result<Entry> {
     let key = match (trimmed(raw.plate), trimmed(raw.pattern)) {
         (Some(_), Some(_)) => {
@@ -260,14 +275,9 @@ pub(crate) fn validate_fields(
         }
     };
     if let PlateOrPattern::Plate(p) = &key {
-        // A placeholder of the plate's length that packs to the same plate has its characters
-        // (packing is one-to-one on canonical text): no text of the plate is built.
-        let n = p.len();
-        if policy
-            .placeholder_plates
-            .iter()
-            .any(|s| s.len() == n && crate::plate::Plate::from_canonical(s.as_bytes()) == Some(*p))
-        {
+        // A placeholder that packs to the same plate has its characters (packing is one-to-one
+        // on canonical text): no text of the plate is built.
+        if placeholders.contains(p) {
             return Err(Error::new(Code::PlaceholderPlate));
         }
     }
@@ -383,6 +393,8 @@ pub(crate) struct Validator<'p> {
     kind: ListKind,
     default_category: Option<Category>,
     policy: &'p Policy,
+    /// The policy's placeholder plates, packed once ([`placeholders`]).
+    placeholders: Vec<crate::plate::Plate>,
     entries: Vec<Entry>,
     /// The keys of the distinct plate entries before `folded_to`, sorted, with the entry index.
     distinct: Vec<Keyed>,
@@ -418,6 +430,7 @@ impl<'p> Validator<'p> {
             kind,
             default_category,
             policy,
+            placeholders: placeholders(policy),
             entries: Vec::with_capacity(capacity.min(MIN_BATCH)),
             distinct: Vec::new(),
             pending: Vec::with_capacity(capacity.min(MIN_BATCH)),
@@ -431,13 +444,13 @@ impl<'p> Validator<'p> {
 
     /// One record and where it came from.
     pub(crate) fn push(&mut self, raw: RawEntry, position: Position) {
-        let result = validate_owned(raw, self.kind, self.default_category, self.policy);
+        let result = validate_owned(raw, self.kind, self.default_category, self.policy, &self.placeholders);
         self.push_result(result, position);
     }
 
     /// One record's fields (from a file parser) and where they came from.
     pub(crate) fn push_fields(&mut self, raw: &mut RawFields<'_>, position: Position) {
-        let result = validate_fields(raw, self.kind, self.default_category, self.policy);
+        let result = validate_fields(raw, self.kind, self.default_category, self.policy, &self.placeholders);
         self.push_result(result, position);
     }
 
@@ -671,31 +684,43 @@ impl Validator<'_> {
         // Sorted by (key, index): a group's first index is its earliest record.
         sort_batch(&mut batch, &mut self.scratch);
         let base = self.folded_to;
-        let mut dropped = vec![false; self.entries.len() - base];
-        let mut fresh: Vec<Keyed> = Vec::new();
+        // `dropped[j]`: the tail's entry `j` repeats an earlier one (allocated at the first
+        // repeat: a batch without one, most of a list's, allocates nothing).
+        let mut dropped: Vec<bool> = Vec::new();
+        // The batch's new keys (each group's first) are moved to its front, `fresh` of them.
+        let mut fresh = 0;
         let mut cursor = 0;
-        for group in batch.chunk_by(|a, b| a.key() == b.key()) {
-            let key = group[0].key();
+        let mut start = 0;
+        while start < batch.len() {
+            let key = batch[start].key();
+            let end = start + batch[start..].iter().take_while(|k| k.key() == key).count();
             // The distinct keys are sorted and so are the groups: one forward pass finds them
             // (sequential reads; a binary search a group missed the cache at every probe).
             while self.distinct.get(cursor).is_some_and(|k| k.key() < key) {
                 cursor += 1;
             }
             let (kept, rest) = match self.distinct.get(cursor) {
-                Some(k) if k.key() == key => (k.index as usize, group),
+                Some(k) if k.key() == key => (k.index as usize, start),
                 _ => {
-                    fresh.push(group[0]);
-                    (group[0].index as usize, &group[1..])
+                    batch[fresh] = batch[start];
+                    fresh += 1;
+                    (batch[start].index as usize, start + 1)
                 }
             };
-            for &Keyed { index: i, .. } in rest {
-                let expires_at = self.entries[i as usize].expires_at;
+            for k in &batch[rest..end] {
+                let i = k.index as usize;
+                let expires_at = self.entries[i].expires_at;
                 merge_expiry(&mut self.entries[kept], expires_at);
-                dropped[i as usize - base] = true;
+                if dropped.is_empty() {
+                    dropped.resize(self.entries.len() - base, false);
+                }
+                dropped[i - base] = true;
                 self.report.merged += 1;
             }
+            start = end;
         }
-        if dropped.contains(&true) {
+        batch.truncate(fresh);
+        if !dropped.is_empty() {
             // `new_index[j]`: where the tail's entry `j` goes once the dropped ones are removed.
             let mut new_index = Vec::with_capacity(dropped.len());
             let mut n = base as u32;
@@ -708,7 +733,7 @@ impl Validator<'_> {
                 j += 1;
                 j <= base || !dropped[j - 1 - base]
             });
-            for f in &mut fresh {
+            for f in &mut batch {
                 f.index = new_index[f.index as usize - base];
             }
             for i in self.patterns.values_mut() {
@@ -720,7 +745,7 @@ impl Validator<'_> {
         if last {
             self.distinct = Vec::new();
         } else {
-            merge_sorted(&mut self.distinct, &fresh);
+            merge_sorted(&mut self.distinct, &batch);
         }
         self.folded_to = self.entries.len();
         batch.clear();
