@@ -303,13 +303,20 @@ pub(crate) struct Instants {
     start: i64,
     /// The UTC date the remembered day is.
     date: chrono::NaiveDate,
+    /// That day as the high half of its [`DayTime`]s (derived from `start` once a day, not once
+    /// a read).
+    day: u64,
 }
 
 impl Instants {
     /// A converter that remembers the thread's last day.
     pub(crate) fn new() -> Instants {
         let (start, date) = LAST_DAY.with(std::cell::Cell::get);
-        Instants { start, date }
+        Instants {
+            start,
+            date,
+            day: DayTime::day_bits(start),
+        }
     }
 
     /// The instant of `ms`, or `invalid_date` naming `what`.
@@ -333,10 +340,9 @@ impl Instants {
         let in_day = ms.wrapping_sub(self.start) as u64;
         if in_day < DAY_MS as u64 {
             // That day lies in the accepted range, which is whole days (0001-01-01T00:00Z ..=
-            // 9999-12-31T23:59:59.999Z): every time on it does too. `in_day` < 86,400,000 fits a
-            // `u32`.
-            #[allow(clippy::cast_possible_truncation)]
-            return Ok(DayTime::new(self.start, in_day as u32));
+            // 9999-12-31T23:59:59.999Z): every time on it does too. `in_day` < 86,400,000 fits
+            // the low half.
+            return Ok(DayTime(self.day | in_day));
         }
         self.new_day(ms, what)
     }
@@ -348,10 +354,11 @@ impl Instants {
         let t = instant_in(ms, what)?;
         self.start = ms.div_euclid(DAY_MS) * DAY_MS;
         self.date = t.date_naive();
+        self.day = DayTime::day_bits(self.start);
         LAST_DAY.with(|c| c.set((self.start, self.date)));
         // Below `DAY_MS`: `start` is the start of `ms`'s day.
-        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-        Ok(DayTime::new(self.start, (ms - self.start) as u32))
+        #[allow(clippy::cast_sign_loss)]
+        Ok(DayTime(self.day | (ms - self.start) as u64))
     }
 }
 
@@ -369,14 +376,13 @@ pub(crate) struct DayTime(u64);
 const EPOCH_DAYS_FROM_CE: i32 = 719_163;
 
 impl DayTime {
-    /// The time `in_day` ms after the midnight of the day starting at `start` (Unix ms, a multiple
-    /// of `DAY_MS` in the accepted range).
-    #[inline]
-    fn new(start: i64, in_day: u32) -> DayTime {
+    /// The high half of the `DayTime`s on the day starting at `start` (Unix ms, a multiple of
+    /// `DAY_MS` in the accepted range): its day number; a time on it is this `|` its ms in the day.
+    fn day_bits(start: i64) -> u64 {
         // The day number fits 32 bits: the accepted years 0001–9999 are within ±2.9 million days.
         #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
         let day = (start.div_euclid(DAY_MS) as i32) as u32;
-        DayTime(u64::from(day) << 32 | u64::from(in_day))
+        u64::from(day) << 32
     }
 
     /// The milliseconds since midnight.
