@@ -8,11 +8,17 @@
 //! cache-line loads issued together. The bare probe of the benchmark, by contrast, is one load a
 //! read whose next read does not wait for it, so the core overlaps several reads' misses.
 //!
-//! This prints, for tables of 32, 64 and 128 MiB (plain `Vec<u64>`, no huge pages):
+//! This prints, for tables of 8 to 128 MiB (plain `Vec<u64>`, no huge pages):
 //! - `throughput, 1 line`: one random line a step, steps independent (the probe's pattern);
 //! - `latency, 1 line`: one random line a step, each step's address depending on the last;
 //! - `latency, 8 lines`: 8 independent random lines a step, the next step depending on all 8
 //!   (one read of `edits1`, with no hashing, no verification and no hits built).
+//!
+//! And the floor of the one layout that would skip most of those lines, a small filter in front of
+//! the table (`filter first`): 8 independent loads in an 8 MiB array (which this host's 32 MiB L3
+//! keeps), then, for the share of reads that does have a string in the table, 2 independent lines
+//! of the 128 MiB table after them (a read of the bench finds 1.92 of its 7 strings there, and
+//! 74 % of its reads find at least one: `benches/examples/edits_presence.rs`).
 //!
 //! `cargo run --release -p alpr-benches --example line_floor [million_steps]`
 
@@ -54,15 +60,52 @@ fn run(table: &[u64], k: usize, dependent: bool, steps: usize) -> f64 {
     t0.elapsed().as_nanos() as f64 / steps as f64
 }
 
+/// Nanoseconds a step of the filter-first layout: `k` independent loads in `filter`, then, for
+/// `share_pct` % of the steps, `lines` independent loads in `table` that wait for the filter's;
+/// the next step waits for all of them.
+fn filtered(filter: &[u64], table: &[u64], k: usize, share_pct: u64, lines: usize, steps: usize) -> f64 {
+    let (f_lines, t_lines) = (filter.len() / 8, table.len() / 8);
+    let mut s = 0x9E37_79B9_7F4A_7C15u64;
+    let mut carry = 0u64;
+    let mut total = 0u64;
+    let t0 = Instant::now();
+    for _ in 0..steps {
+        let mut sum = 0u64;
+        for _ in 0..k {
+            let line = (next(&mut s) ^ carry) as usize % f_lines;
+            sum = sum.wrapping_add(filter[line * 8]);
+        }
+        if next(&mut s) % 100 < share_pct {
+            // The lines' addresses depend on the filter's answer (`sum`, always 0).
+            let mut more = 0u64;
+            for _ in 0..lines {
+                let line = (next(&mut s) ^ sum) as usize % t_lines;
+                more = more.wrapping_add(table[line * 8]);
+            }
+            sum = sum.wrapping_add(more);
+        }
+        total = total.wrapping_add(sum);
+        carry = sum;
+    }
+    black_box(total);
+    t0.elapsed().as_nanos() as f64 / steps as f64
+}
+
+/// A zeroed table of `mib` MiB with every page written, so that all of it is there before timing.
+fn table_of(mib: usize) -> Vec<u64> {
+    let mut table = vec![0u64; mib << 17];
+    for i in (0..table.len()).step_by(512) {
+        table[i] = black_box(0);
+    }
+    table
+}
+
 fn main() {
     let millions: usize = std::env::args().nth(1).and_then(|s| s.parse().ok()).unwrap_or(2);
     let steps = millions * 1_000_000;
-    for mib in [32usize, 64, 128] {
-        // Zeroed and then written, so that every page is really there before timing.
-        let mut table = vec![0u64; mib << 17];
-        for i in (0..table.len()).step_by(512) {
-            table[i] = black_box(0);
-        }
+    let mut probe128 = 0.0;
+    for mib in [8usize, 16, 32, 64, 128] {
+        let table = table_of(mib);
         let probe = run(&table, 1, false, steps);
         let one = run(&table, 1, true, steps);
         let eight = run(&table, 8, true, steps / 2);
@@ -70,6 +113,16 @@ fn main() {
             "{mib:>4} MiB: throughput, 1 line {probe:6.1} ns; latency, 1 line {one:6.1} ns; latency, 8 lines \
              {eight:6.1} ns = {:.1}x the throughput step",
             eight / probe
+        );
+        probe128 = probe;
+    }
+    let (filter, table) = (table_of(8), table_of(128));
+    for share in [0u64, 26, 74, 100] {
+        let t = filtered(&filter, &table, 8, share, 2, steps / 2);
+        println!(
+            "filter first: 8 lines in 8 MiB, then 2 lines in 128 MiB for {share:>3} % of the steps: {t:6.1} ns = \
+             {:.1}x the 128 MiB throughput step",
+            t / probe128
         );
     }
 }
