@@ -157,6 +157,7 @@ fn minimal(text: &[u8]) {
 /// index's sweep); the filings (hash, id) distributed by one counting pass on the hash's top 12
 /// bits and each bucket (a few hundred, in cache) sorted on its own, then swept into 2^21 slots.
 fn lean(text: &[u8]) {
+    const BITS: u32 = 12;
     let t = Instant::now();
     let mut plates: Vec<u64> = Vec::new();
     let mut categories: Vec<u8> = Vec::new();
@@ -177,7 +178,6 @@ fn lean(text: &[u8]) {
     }
     let parsed = ms(t);
     let t = Instant::now();
-    const BITS: u32 = 12;
     let mut start = vec![0usize; (1 << BITS) + 1];
     let hashes: Vec<u64> = plates.iter().map(|&p| mix(p)).collect();
     for &h in &hashes {

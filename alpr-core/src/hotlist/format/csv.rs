@@ -107,20 +107,27 @@ fn split<'a>(text: &'a str, start: usize, fields: &mut Vec<Cow<'a, str>>) -> Res
                 Some(_) => return Err((Code::InvalidField, col)),
             }
         } else {
-            let end = b[i..]
-                .iter()
-                .position(|&c| c == b',' || c == b'\n')
-                .map_or(b.len(), |e| e + i);
+            // The field ends at the first `,` or line end; a quote before it is an error, found
+            // by the same scan (the field's end is still looked for, so that a line too long is
+            // reported as such first).
+            let mut end = next_special(b, i);
+            let quote = b.get(end) == Some(&b'"');
+            if quote {
+                end = b[end..]
+                    .iter()
+                    .position(|&c| c == b',' || c == b'\n')
+                    .map_or(b.len(), |e| e + end);
+            }
             if end - start > MAX_CSV_RECORD {
                 return Err((Code::LineTooLong, col));
+            }
+            if quote {
+                return Err((Code::InvalidField, col));
             }
             let at_line_end = end == b.len() || b[end] == b'\n';
             let mut cell = &text[i..end];
             if at_line_end {
                 cell = cell.strip_suffix('\r').unwrap_or(cell);
-            }
-            if cell.contains('"') {
-                return Err((Code::InvalidField, col));
             }
             fields.push(Cow::Borrowed(cell));
             if at_line_end {
@@ -129,6 +136,67 @@ fn split<'a>(text: &'a str, start: usize, fields: &mut Vec<Cow<'a, str>>) -> Res
             i = end + 1;
         }
     }
+}
+
+/// Every byte of a word set to `0x01`.
+const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
+/// Every byte of a word set to `0x80`.
+const HIGHS: u64 = u64::from_ne_bytes([0x80; 8]);
+
+/// The high bit of each byte of `w` equal to the byte broadcast in `c` (`c` = `ONES * byte`).
+/// The lowest such bit is exact; bytes above a match may be marked too (the subtraction's
+/// borrow), so only the first match's position may be read from it.
+#[inline]
+fn bytes_equal(w: u64, c: u64) -> u64 {
+    let x = w ^ c;
+    x.wrapping_sub(ONES) & !x & HIGHS
+}
+
+/// The offset of the first `,`, `\n` or `"` at or after `i` in `b`, or `b.len()`: eight bytes a
+/// step (a record's fields are a few bytes to a few dozen, where `memchr`'s set-up and a byte
+/// loop cost more than the scan). Each byte set marks its first match exactly, so the lowest mark
+/// of the three is the first special byte.
+#[inline]
+fn next_special(b: &[u8], mut i: usize) -> usize {
+    const COMMA: u64 = ONES * b',' as u64;
+    const LF: u64 = ONES * b'\n' as u64;
+    const QUOTE: u64 = ONES * b'"' as u64;
+    while let Some(chunk) = b.get(i..i + 8) {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let w = u64::from_le_bytes(word);
+        let m = bytes_equal(w, COMMA) | bytes_equal(w, LF) | bytes_equal(w, QUOTE);
+        if m != 0 {
+            return i + (m.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
+    b[i.min(b.len())..]
+        .iter()
+        .position(|&c| matches!(c, b',' | b'\n' | b'"'))
+        .map_or(b.len(), |p| i + p)
+}
+
+/// Whether `s` holds a NUL byte, eight bytes a step (see [`next_special`]).
+#[inline]
+fn has_nul(s: &str) -> bool {
+    let b = s.as_bytes();
+    let mut words = b.chunks_exact(8);
+    for chunk in &mut words {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        if bytes_equal(u64::from_le_bytes(word), 0) != 0 {
+            return true;
+        }
+    }
+    // The last bytes one at a time (`contains` calls `memchr`, whose set-up costs more than a
+    // field's few bytes).
+    for &c in words.remainder() {
+        if c == 0 {
+            return true;
+        }
+    }
+    false
 }
 
 /// The offset after the physical line starting at `start`.
@@ -353,7 +421,7 @@ pub(super) fn record<'f>(line: u32, roles: &'f [Role], fields: &'f mut Vec<Cow<'
     }
     for (i, f) in fields.iter().enumerate() {
         let col = i as u32 + 1;
-        if f.contains('\0') {
+        if has_nul(f) {
             return reject(line, col, Code::InvalidField);
         }
         if roles[i].is_free_text() && looks_like_formula(f) {
@@ -361,7 +429,8 @@ pub(super) fn record<'f>(line: u32, roles: &'f [Role], fields: &'f mut Vec<Cow<'
         }
     }
     let mut raw = RawFields::default();
-    let mut vehicle = Vehicle::default();
+    // Built only when a vehicle column has a value (most lists have none).
+    let mut vehicle: Option<Vehicle> = None;
     for (i, c) in fields.iter().enumerate() {
         let Some(v) = cell(c) else { continue };
         match &roles[i] {
@@ -371,11 +440,11 @@ pub(super) fn record<'f>(line: u32, roles: &'f [Role], fields: &'f mut Vec<Cow<'
             Role::Type => raw.plate_type = Some(v),
             Role::Category => raw.category = Some(v),
             Role::RecordId => raw.record_id = Some(Cow::Borrowed(v)),
-            Role::Make => vehicle.make = Some(v.to_owned()),
-            Role::Model => vehicle.model = Some(v.to_owned()),
-            Role::Color => vehicle.color = Some(v.to_owned()),
+            Role::Make => vehicle.get_or_insert_default().make = Some(v.to_owned()),
+            Role::Model => vehicle.get_or_insert_default().model = Some(v.to_owned()),
+            Role::Color => vehicle.get_or_insert_default().color = Some(v.to_owned()),
             Role::Year => match parse_year(v) {
-                Some(y) => vehicle.year = Some(y),
+                Some(y) => vehicle.get_or_insert_default().year = Some(y),
                 None => return reject(line, i as u32 + 1, Code::InvalidField),
             },
             Role::ExpiresAt => raw.expires_at = Some(v),
@@ -384,6 +453,102 @@ pub(super) fn record<'f>(line: u32, roles: &'f [Role], fields: &'f mut Vec<Cow<'
             }
         }
     }
-    raw.vehicle = Vehicle::boxed(vehicle);
+    raw.vehicle = vehicle.and_then(Vehicle::boxed);
     Record::Fields(raw, line)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// The unquoted-field scan as it was before [`next_special`] (a byte loop to the field's end,
+    /// then a search for a quote in it): the oracle of the word-at-a-time one.
+    fn split_bytewise<'a>(
+        text: &'a str,
+        start: usize,
+        fields: &mut Vec<Cow<'a, str>>,
+    ) -> std::result::Result<(usize, u32), SplitError> {
+        fields.clear();
+        let b = text.as_bytes();
+        let mut i = start;
+        loop {
+            let col = fields.len() as u32 + 1;
+            if b.get(i) == Some(&b'"') {
+                // Quoted fields take the same path in both: compare through `split` itself.
+                return split(text, start, fields);
+            }
+            let end = b[i..]
+                .iter()
+                .position(|&c| c == b',' || c == b'\n')
+                .map_or(b.len(), |e| e + i);
+            if end - start > MAX_CSV_RECORD {
+                return Err((Code::LineTooLong, col));
+            }
+            let at_line_end = end == b.len() || b[end] == b'\n';
+            let mut cell = &text[i..end];
+            if at_line_end {
+                cell = cell.strip_suffix('\r').unwrap_or(cell);
+            }
+            if cell.contains('"') {
+                return Err((Code::InvalidField, col));
+            }
+            fields.push(Cow::Borrowed(cell));
+            if at_line_end {
+                return Ok(((end + 1).min(b.len()), 0));
+            }
+            i = end + 1;
+        }
+    }
+
+    #[test]
+    fn a_record_longer_than_the_limit_with_a_quote_in_it_is_too_long() {
+        let long = format!("{}\"x,y\n", "a".repeat(MAX_CSV_RECORD + 5));
+        let mut fields = Vec::new();
+        assert_eq!(split(&long, 0, &mut fields), Err((Code::LineTooLong, 1)));
+        let short = "ab\"c,d\n";
+        assert_eq!(split(short, 0, &mut fields), Err((Code::InvalidField, 1)));
+        assert_eq!(split("ab,c\"d\n", 0, &mut fields), Err((Code::InvalidField, 2)));
+    }
+
+    proptest! {
+        /// The word-at-a-time scan finds the first `,`, line end or quote a byte loop finds, at
+        /// every offset and length (the 8-byte steps and the tail), with multi-byte characters
+        /// and bytes whose subtraction borrows (`\0`, `\x01`) around.
+        #[test]
+        fn the_word_scan_is_the_byte_scan(
+            s in "[a,\n\"\r\u{0}\u{1}\u{7f}\u{e9}\u{2c}\u{ac}]{0,40}",
+            from in 0usize..48,
+        ) {
+            let b = s.as_bytes();
+            let from = from.min(b.len());
+            let want = b[from..]
+                .iter()
+                .position(|&c| matches!(c, b',' | b'\n' | b'"'))
+                .map_or(b.len(), |p| from + p);
+            prop_assert_eq!(next_special(b, from), want);
+            prop_assert_eq!(has_nul(&s), s.contains('\0'));
+        }
+
+        /// `split` gives the fields, ends and errors the byte loop gave, on records of unquoted
+        /// and badly quoted fields.
+        #[test]
+        fn split_is_the_bytewise_split(
+            lines in proptest::collection::vec("[a-z0-9 ,\"\r\u{0}\u{e9}]{0,30}", 1..4),
+        ) {
+            let text = lines.join("\n");
+            let mut start = 0;
+            while start < text.len() {
+                let (mut got, mut want) = (Vec::new(), Vec::new());
+                let g = split(&text, start, &mut got);
+                let w = split_bytewise(&text, start, &mut want);
+                prop_assert_eq!(&g, &w);
+                prop_assert_eq!(&got, &want);
+                start = match g {
+                    Ok((next, _)) if next > start => next,
+                    _ => next_line(&text, start),
+                };
+            }
+        }
+    }
 }
