@@ -35,20 +35,28 @@ fn next(s: &mut u64) -> u64 {
     s.wrapping_mul(0x2545_F491_4F6C_DD1D)
 }
 
+/// The sum of `k` independent loads of random lines of `table` (the first word of each), their
+/// addresses from the stream `s` xor `carry` (so that they wait for whatever `carry` came from).
+#[inline]
+fn loads(table: &[u64], k: usize, s: &mut u64, carry: u64) -> u64 {
+    let lines = table.len() / 8;
+    let mut sum = 0u64;
+    for _ in 0..k {
+        let line = (next(s) ^ carry) as usize % lines;
+        sum = sum.wrapping_add(table[line * 8]);
+    }
+    sum
+}
+
 /// Nanoseconds a step: `k` random line loads, the next step's addresses depending on the sum
 /// when `dependent`.
 fn run(table: &[u64], k: usize, dependent: bool, steps: usize) -> f64 {
-    let lines = table.len() / 8;
     let mut s = 0x9E37_79B9_7F4A_7C15u64;
     let mut carry = 0u64;
     let mut total = 0u64;
     let t0 = Instant::now();
     for _ in 0..steps {
-        let mut sum = 0u64;
-        for _ in 0..k {
-            let line = (next(&mut s) ^ carry) as usize % lines;
-            sum = sum.wrapping_add(table[line * 8]);
-        }
+        let sum = loads(table, k, &mut s, carry);
         total = total.wrapping_add(sum);
         // Every value in the table is 0: `carry` stays 0 but the compiler and the core cannot
         // know it, so the next step's addresses wait for this step's loads.
@@ -64,25 +72,15 @@ fn run(table: &[u64], k: usize, dependent: bool, steps: usize) -> f64 {
 /// `share_pct` % of the steps, `lines` independent loads in `table` that wait for the filter's;
 /// the next step waits for all of them.
 fn filtered(filter: &[u64], table: &[u64], k: usize, share_pct: u64, lines: usize, steps: usize) -> f64 {
-    let (f_lines, t_lines) = (filter.len() / 8, table.len() / 8);
     let mut s = 0x9E37_79B9_7F4A_7C15u64;
     let mut carry = 0u64;
     let mut total = 0u64;
     let t0 = Instant::now();
     for _ in 0..steps {
-        let mut sum = 0u64;
-        for _ in 0..k {
-            let line = (next(&mut s) ^ carry) as usize % f_lines;
-            sum = sum.wrapping_add(filter[line * 8]);
-        }
+        let mut sum = loads(filter, k, &mut s, carry);
         if next(&mut s) % 100 < share_pct {
             // The lines' addresses depend on the filter's answer (`sum`, always 0).
-            let mut more = 0u64;
-            for _ in 0..lines {
-                let line = (next(&mut s) ^ sum) as usize % t_lines;
-                more = more.wrapping_add(table[line * 8]);
-            }
-            sum = sum.wrapping_add(more);
+            sum = sum.wrapping_add(loads(table, lines, &mut s, sum));
         }
         total = total.wrapping_add(sum);
         carry = sum;

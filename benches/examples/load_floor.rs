@@ -94,11 +94,43 @@ fn memory(n: usize) {
     );
 }
 
-/// The minimal load of `text` (header, then `plate,category` lines).
-fn minimal(text: &[u8]) {
-    let t = Instant::now();
-    let mut entries: Vec<E> = Vec::new();
-    let mut keys: Vec<(u64, u32)> = Vec::new();
+/// A look-alike table of the library's shape: 2^21 one-byte tags and slots, and the members.
+struct Table {
+    tags: Vec<u8>,
+    slots: Vec<(u64, u32)>,
+    members: Vec<(u64, u32)>,
+    /// The first slot the sweep has not used.
+    next: usize,
+}
+
+impl Table {
+    const BITS: u32 = 21;
+
+    fn new(n: usize) -> Table {
+        Table {
+            tags: vec![0u8; 1 << Self::BITS],
+            slots: vec![(0u64, 0u32); 1 << Self::BITS],
+            members: Vec::with_capacity(n),
+            next: 0,
+        }
+    }
+
+    /// Places plate `p` of entry `id`, whose hash is `h`, in the sweep (filings in hash order).
+    fn place(&mut self, h: u64, p: u64, id: u32) {
+        let at = self
+            .next
+            .max((h >> (64 - Self::BITS)) as usize)
+            .min(self.slots.len() - 1);
+        self.tags[at] = 1;
+        self.slots[at] = (p, self.members.len() as u32);
+        self.next = at + 1;
+        self.members.push((p, id));
+    }
+}
+
+/// Calls `keep(packed plate)` for each `plate,stolen_vehicle` line of `text` after its header:
+/// each line split at its comma, the plate packed 6 bits a character, the category compared.
+fn for_each_record(text: &[u8], mut keep: impl FnMut(u64)) {
     let b = &text[text.iter().position(|&c| c == b'\n').map_or(text.len(), |i| i + 1)..];
     let mut i = 0;
     while i < b.len() {
@@ -109,14 +141,24 @@ fn minimal(text: &[u8]) {
             .map_or(b.len(), |c| c + comma);
         let plate = b[i..comma].iter().fold(0u64, |p, &c| p << 6 | code(c));
         if b.get(comma + 1..nl) == Some(b"stolen_vehicle".as_slice()) {
-            keys.push((plate, entries.len() as u32));
-            entries.push(E {
-                key: plate,
-                pad: [0; PAD],
-            });
+            keep(plate);
         }
         i = nl + 1;
     }
+}
+
+/// The minimal load of `text` (header, then `plate,category` lines).
+fn minimal(text: &[u8]) {
+    let t = Instant::now();
+    let mut entries: Vec<E> = Vec::new();
+    let mut keys: Vec<(u64, u32)> = Vec::new();
+    for_each_record(text, |plate| {
+        keys.push((plate, entries.len() as u32));
+        entries.push(E {
+            key: plate,
+            pad: [0; PAD],
+        });
+    });
     let parsed = ms(t);
     let t = Instant::now();
     keys.sort_unstable();
@@ -129,21 +171,12 @@ fn minimal(text: &[u8]) {
         .map(|(id, e)| (mix(e.key), id as u32, e.key))
         .collect();
     filings.sort_unstable();
-    let bits = 21;
-    let n_slots = 1usize << bits;
-    let mut tags = vec![0u8; n_slots];
-    let mut slots = vec![(0u64, 0u32); n_slots];
-    let mut members: Vec<(u64, u32)> = Vec::with_capacity(filings.len());
-    let mut next = 0usize;
+    let mut table = Table::new(filings.len());
     for &(h, id, p) in &filings {
-        let at = next.max((h >> (64 - bits)) as usize).min(n_slots - 1);
-        tags[at] = 1;
-        slots[at] = (p, members.len() as u32);
-        next = at + 1;
-        members.push((p, id));
+        table.place(h, p, id);
     }
     let indexed = ms(t);
-    std::hint::black_box((&tags, &slots, &members, repeats));
+    std::hint::black_box((&table, repeats));
     println!(
         "minimal load: split, pack, compare, write {parsed:.1} ms | one sort of the keys {folded:.1} ms | \
          filings sorted and swept {indexed:.1} ms | total {:.1} ms",
@@ -161,21 +194,10 @@ fn lean(text: &[u8]) {
     let t = Instant::now();
     let mut plates: Vec<u64> = Vec::new();
     let mut categories: Vec<u8> = Vec::new();
-    let b = &text[text.iter().position(|&c| c == b'\n').map_or(text.len(), |i| i + 1)..];
-    let mut i = 0;
-    while i < b.len() {
-        let comma = b[i..].iter().position(|&c| c == b',').map_or(b.len(), |c| c + i);
-        let nl = b[comma..]
-            .iter()
-            .position(|&c| c == b'\n')
-            .map_or(b.len(), |c| c + comma);
-        let plate = b[i..comma].iter().fold(0u64, |p, &c| p << 6 | code(c));
-        if b.get(comma + 1..nl) == Some(b"stolen_vehicle".as_slice()) {
-            plates.push(plate);
-            categories.push(1);
-        }
-        i = nl + 1;
-    }
+    for_each_record(text, |plate| {
+        plates.push(plate);
+        categories.push(1);
+    });
     let parsed = ms(t);
     let t = Instant::now();
     let mut start = vec![0usize; (1 << BITS) + 1];
@@ -199,27 +221,18 @@ fn lean(text: &[u8]) {
     }
     let distributed = ms(t);
     let t = Instant::now();
-    let bits = 21;
-    let n_slots = 1usize << bits;
-    let mut tags = vec![0u8; n_slots];
-    let mut slots = vec![(0u64, 0u32); n_slots];
-    let mut members: Vec<(u64, u32)> = Vec::with_capacity(filings.len());
-    let (mut at_next, mut repeats, mut last) = (0usize, 0usize, None);
+    let mut table = Table::new(filings.len());
+    let (mut repeats, mut last) = (0usize, None);
     for &(h, id) in &filings {
-        let p = plates[id as usize];
         if last == Some(h) {
             repeats += 1; // a duplicate (same plate): folded, not placed
             continue;
         }
         last = Some(h);
-        let at = at_next.max((h >> (64 - bits)) as usize).min(n_slots - 1);
-        tags[at] = 1;
-        slots[at] = (p, members.len() as u32);
-        at_next = at + 1;
-        members.push((p, id));
+        table.place(h, plates[id as usize], id);
     }
     let swept = ms(t);
-    std::hint::black_box((&tags, &slots, &members, &categories, repeats));
+    std::hint::black_box((&table, &categories, repeats));
     println!(
         "lean load: split, pack, compare, two columns {parsed:.1} ms | filings distributed and sorted {distributed:.1} ms | \
          swept, duplicates folded {swept:.1} ms | total {:.1} ms",
