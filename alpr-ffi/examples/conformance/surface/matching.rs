@@ -32,7 +32,8 @@ fn c_str(buf: &[u8]) -> String {
 }
 
 fn two(v: Option<&str>) -> [u8; 2] {
-    match v.map(str::as_bytes) {
+    // The C read holds two bytes: the text is trimmed here, as `Jurisdiction::parse` trims it.
+    match v.map(|s| s.trim().as_bytes()) {
         Some([a, b]) => [*a, *b],
         Some(_) => [b'?', b'?'],
         None => [0, 0],
