@@ -23,9 +23,11 @@ pub(crate) fn match_case(case: &Value) -> Result<Value, String> {
     };
     let reg = Registry::new(Arc::new(policy));
     for list in case.get("lists").and_then(Value::as_array).into_iter().flatten() {
-        let raw: RawList = RawList::from_json(&list.to_string()).map_err(|e| e.to_string())?;
-        reg.load(raw.meta, &raw.entries)
-            .map_err(|e| format!("list load failed: {e}"))?;
+        // A version that fails to load leaves the previous one in force (R-LIST-4): the match
+        // goes on without it.
+        if let Ok(raw) = RawList::from_json(&list.to_string()) {
+            let _ = reg.load(raw.meta, &raw.entries);
+        }
     }
     let now = instant(case, "now")?;
     let r = case.get("read").ok_or("case has no read")?;
