@@ -79,10 +79,14 @@ impl PlateOrPattern {
             return Err(Error::new(Code::TooLong).with_detail(format!("raw input longer than {RAW_MAX_BYTES} bytes")));
         }
         let mut tokens = Vec::with_capacity(raw.len().min(16));
+        // Every `*` written counts toward the limit (R-MATCH-6: "at most 2 `*`"), adjacent ones
+        // too, though `**` matches what `*` does and is kept as one token.
+        let mut stars = 0usize;
         for (i, c) in raw.chars().enumerate() {
             match c {
                 '?' => tokens.push(Token::One),
                 '*' => {
+                    stars += 1;
                     // `**` means the same as `*`.
                     if tokens.last() != Some(&Token::Star) {
                         tokens.push(Token::Star);
@@ -103,8 +107,7 @@ impl PlateOrPattern {
             return plate::normalize(raw).map(|n| PlateOrPattern::Plate(n.plate));
         }
         let literals = tokens.iter().filter(|t| matches!(t, Token::Literal(_))).count();
-        let stars = tokens.iter().filter(|t| **t == Token::Star).count();
-        let positions = tokens.len() - stars;
+        let positions = tokens.len() - tokens.iter().filter(|t| **t == Token::Star).count();
         if stars > usize::from(limits.max_stars) {
             return Err(Error::new(Code::InvalidPattern).with_detail(format!("more than {} '*'", limits.max_stars)));
         }
@@ -386,6 +389,11 @@ mod tests {
         assert_eq!(code("7*"), Code::PatternTooBroad);
         assert_eq!(code("7A?"), Code::PatternTooBroad);
         assert_eq!(code("A*B*C*1"), Code::InvalidPattern);
+        // R-MATCH-6 counts every `*` written: adjacent stars are still stars.
+        assert_eq!(code("7AB***"), Code::InvalidPattern);
+        assert_eq!(code("*7AB**"), Code::InvalidPattern);
+        assert_eq!(code("7A**B*C"), Code::InvalidPattern);
+        assert_eq!(pat("*7AB*").to_string(), "*7AB*");
         assert_eq!(code("ABC????????"), Code::InvalidPattern);
         assert_eq!(code("AB/*"), Code::InvalidCharacter);
         assert!(matches!(

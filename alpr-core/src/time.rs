@@ -100,7 +100,8 @@ impl CalendarSpan {
 /// `t + span`, counted in local time of `tz`, mapped back to an instant.
 ///
 /// A local time that happens twice (fall back) takes the earlier instant; one that does not happen
-/// (spring forward) moves forward by the gap, as a wall clock would. In the first hours of
+/// (spring forward) moves forward to the end of the gap (the first minute that exists: 02:30 on a
+/// 02:00→03:00 night is 03:00 daylight time). In the first hours of
 /// chrono's range, where the local time of `t` is itself not representable, the span is counted
 /// in UTC.
 ///

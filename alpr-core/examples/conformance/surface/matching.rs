@@ -23,22 +23,28 @@ pub(crate) fn match_case(case: &Value) -> Result<Value, String> {
     };
     let reg = Registry::new(Arc::new(policy));
     for list in case.get("lists").and_then(Value::as_array).into_iter().flatten() {
-        let raw: RawList = RawList::from_json(&list.to_string()).map_err(|e| e.to_string())?;
-        reg.load(raw.meta, &raw.entries)
-            .map_err(|e| format!("list load failed: {e}"))?;
+        // A version that fails to load leaves the previous one in force (R-LIST-4): the match
+        // goes on without it.
+        if let Ok(raw) = RawList::from_json(&list.to_string()) {
+            let _ = reg.load(raw.meta, &raw.entries);
+        }
     }
     let now = instant(case, "now")?;
     let r = case.get("read").ok_or("case has no read")?;
     let opt = |k: &str| r.get(k).and_then(Value::as_str);
+    // A read whose state or plate type does not parse cannot be matched: its error is the
+    // answer, as the C and Python surfaces give it.
+    let jurisdiction = match opt("jurisdiction").map(Jurisdiction::parse).transpose() {
+        Ok(j) => j,
+        Err(e) => return Ok(error_answer(&e)),
+    };
+    let plate_type = match opt("plate_type").map(PlateType::parse).transpose() {
+        Ok(t) => t,
+        Err(e) => return Ok(error_answer(&e)),
+    };
     let read = Read {
-        jurisdiction: opt("jurisdiction")
-            .map(Jurisdiction::parse)
-            .transpose()
-            .map_err(|e| e.to_string())?,
-        plate_type: opt("plate_type")
-            .map(PlateType::parse)
-            .transpose()
-            .map_err(|e| e.to_string())?,
+        jurisdiction,
+        plate_type,
         origin: opt("origin")
             .map_or(Ok(Origin::Vehicle), Origin::parse)
             .map_err(|e| e.to_string())?,

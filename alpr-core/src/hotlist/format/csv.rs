@@ -204,9 +204,11 @@ fn next_line(text: &str, start: usize) -> usize {
     text[start..].find('\n').map_or(text.len(), |i| start + i + 1)
 }
 
-/// Whether a split record is a blank line.
-fn is_blank(fields: &[Cow<'_, str>]) -> bool {
-    fields.len() == 1 && fields[0].trim().is_empty()
+/// Whether a split record is a blank line: one field, blank, and no quotes on the line (`raw`,
+/// the record's text as written). A quoted blank field (`""`, `"   "`) is a record whose plate
+/// is empty, rejected as such, not a blank line skipped in silence.
+fn is_blank(fields: &[Cow<'_, str>], raw: &str) -> bool {
+    fields.len() == 1 && fields[0].trim().is_empty() && raw.trim().is_empty()
 }
 
 /// A cell's text, trimmed; `None` when blank.
@@ -248,8 +250,9 @@ pub(super) fn header(text: &str) -> Result<Header> {
             Err((Code::LineTooLong, _)) => return Err(file_error(Code::LineTooLong, line, "header line too long")),
             Err(_) => return Err(file_error(Code::InvalidHeader, line, "header row has bad quoting")),
             Ok((next, nl)) => {
+                let raw = &text[pos..next];
                 pos = next;
-                if !is_blank(&fields) {
+                if !is_blank(&fields, raw) {
                     header_nl = nl;
                     break;
                 }
@@ -341,9 +344,10 @@ pub(super) fn records(
                 line = line.wrapping_add(1);
             }
             Ok((next, nl)) => {
+                let raw = &text[pos..next];
                 pos = next;
                 line = line.wrapping_add(1).wrapping_add(nl);
-                if is_blank(&fields) {
+                if is_blank(&fields, raw) {
                     continue;
                 }
                 records += 1;

@@ -272,6 +272,21 @@ fn csv_multiline_records_keep_their_first_line() {
     assert_eq!(rejections(Format::Csv, text), vec![(5, 1, Code::PlaceholderPlate)]);
 }
 
+/// A quoted blank plate is a record with an empty plate (R-NORM-6), rejected on its line; only a
+/// line with nothing but white space is a blank line, skipped.
+#[test]
+fn csv_quoted_blank_field_is_a_record_not_a_blank_line() {
+    let text = "plate\n\"   \"\n7ABC123\n\"\"\r\n  \t\n8XYZ999\n";
+    assert_eq!(
+        rejections(Format::Csv, text),
+        vec![(2, 1, Code::Empty), (4, 1, Code::Empty)]
+    );
+    let (v, r) = load(Format::Csv, text.as_bytes()).unwrap();
+    assert_eq!((v.entries().len(), r.rejected.len()), (2, 2));
+    // A quoted blank header cell names no plate column: not a blank line before the header.
+    assert_eq!(whole(Format::Csv, b"\"\"\nplate\n7ABC123\n").0, Code::MissingColumn);
+}
+
 #[test]
 fn csv_patterns_follow_the_kind() {
     let text = b"pattern,category\n7AB*,investigation\n";

@@ -32,7 +32,8 @@ fn c_str(buf: &[u8]) -> String {
 }
 
 fn two(v: Option<&str>) -> [u8; 2] {
-    match v.map(str::as_bytes) {
+    // The C read holds two bytes: the text is trimmed here, as `Jurisdiction::parse` trims it.
+    match v.map(|s| s.trim().as_bytes()) {
         Some([a, b]) => [*a, *b],
         Some(_) => [b'?', b'?'],
         None => [0, 0],
@@ -77,11 +78,10 @@ pub(crate) fn match_case(case: &Value) -> Result<Value, String> {
         }
         for list in case.get("lists").and_then(Value::as_array).into_iter().flatten() {
             let text = list.to_string();
-            let st =
+            // A version that fails to load leaves the previous one in force (R-LIST-4): the
+            // match goes on without it.
+            let _ =
                 alpr::registry::alpr_registry_load_json(h.registry, text.as_ptr(), text.len(), std::ptr::null_mut());
-            if st != alpr_status::Ok {
-                return Err(format!("list load failed: {st:?}"));
-            }
         }
     }
     let now = ms(str_field(case, "now")?)?;
