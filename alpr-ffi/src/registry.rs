@@ -12,7 +12,7 @@ use crate::alpr_status;
 use crate::boundary::{Instants, bytes_in, ffi_boundary, instant_in, need, need_buf, str_in, str_out, write_out};
 use crate::error::FfiError;
 use crate::handle::{Castable, arc_free, arc_into_ptr, arc_ref, box_into_ptr};
-use crate::hit::{ReadError, alpr_hit, alpr_read, batch_read_at, hit_to_c, hits_out_write, prefetch_entries, read_in};
+use crate::hit::{ReadError, alpr_hit, alpr_read, batch_read_at, hit_to_c, hits_out_write, prefetch_entries};
 use crate::load_report::alpr_load_report;
 use crate::policy::alpr_policy;
 
@@ -566,36 +566,6 @@ pub unsafe extern "C" fn alpr_registry_match_batch(
             }
         }
         Ok(())
-    })
-}
-
-/// For the conformance runner only (not `no_mangle`: not exported, not in `alpr.h`): `alpr_registry_match` with
-/// the hits of `covert` lists left in, as the `match` vectors state the matcher (R-MATCH) alone.
-/// A C caller gets covert hits only through `alpr_agency_match`.
-///
-/// # Safety
-/// As `alpr_registry_match`.
-#[doc(hidden)]
-pub unsafe extern "C" fn conformance_registry_match_with_covert(
-    registry: *const alpr_registry,
-    read: *const alpr_read,
-    now_ms: i64,
-    hits_out: *mut alpr_hit,
-    hits_cap: usize,
-    hits_n: *mut usize,
-) -> alpr_status {
-    ffi_boundary!({
-        // SAFETY: the caller's guarantees are passed on.
-        let reg = unsafe { arc_ref(registry, "registry")? };
-        need(read, "read")?;
-        need_buf(hits_out, hits_cap, hits_n, "hits_out", "hits_n")?;
-        // SAFETY: non-NULL and valid per the contract.
-        let r = unsafe { read_in(&*read)? };
-        let hits = reg
-            .matcher()
-            .match_read(&reg.snapshot(), &r, instant_in(now_ms, "now_ms")?)?;
-        // SAFETY: the caller's guarantees on hits_out/hits_n are passed on.
-        unsafe { hits_out_write(hits.iter().map(|h| hit_to_c(0, h)), hits_out, hits_cap, hits_n) }
     })
 }
 

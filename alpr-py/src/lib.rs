@@ -64,7 +64,7 @@ mod _alpr {
     use crate::agency::{PyAgency, PyHitCase};
 
     #[pymodule_export]
-    use crate::matching::{PyMatchHit, conformance_match_with_covert};
+    use crate::matching::PyMatchHit;
 
     #[pymodule_export]
     use crate::spark::{PyExternalGrant, PyShippedLists};

@@ -201,35 +201,6 @@ fn attrs(py: Python<'_>, jurisdiction: Option<&str>, plate_type: Option<&str>, o
     })
 }
 
-/// For the conformance runner only: ``Registry.match`` with the hits of ``covert`` lists left
-/// in, as the ``match`` vectors state the matcher (R-MATCH) alone. Covert hits reach a Python
-/// caller only through ``Agency.match``.
-#[pyfunction]
-#[pyo3(name = "_match_with_covert_for_conformance", signature = (registry, plate, *, jurisdiction=None, plate_type=None, observed_at, origin="vehicle", now))]
-#[allow(clippy::too_many_arguments)]
-pub(crate) fn conformance_match_with_covert(
-    py: Python<'_>,
-    registry: &PyRegistry,
-    plate: &str,
-    jurisdiction: Option<&str>,
-    plate_type: Option<&str>,
-    observed_at: &Bound<'_, PyAny>,
-    origin: &str,
-    now: &Bound<'_, PyAny>,
-) -> PyResult<Vec<PyMatchHit>> {
-    let a = attrs(py, jurisdiction, plate_type, origin)?;
-    let (observed_at, now) = (to_utc("observed_at", observed_at)?, to_utc("now", now)?);
-    let read = Read {
-        jurisdiction: a.jurisdiction,
-        plate_type: a.plate_type,
-        origin: a.origin,
-        ..Read::new(plate, observed_at)
-    };
-    let reg = &registry.inner;
-    let hits = reg.matcher().match_read(&reg.snapshot(), &read, now).py_err(py)?;
-    Ok(hits.into_iter().map(|inner| PyMatchHit::new(inner, None)).collect())
-}
-
 #[pymethods]
 impl PyRegistry {
     /// Matches one read against the lists in force (SPEC §3).

@@ -14,7 +14,6 @@ import pyarrow as pa
 import pytest
 
 import alpr
-from alpr import _alpr
 
 PT = dt.timezone(dt.timedelta(hours=-8))
 NOW = dt.datetime(2026, 11, 28, 12, 0, tzinfo=PT)
@@ -503,9 +502,6 @@ def test_registry_withholds_covert_hits() -> None:
     assert [(r["read"], r["list"]) for r in rows] == [(0, "SVS"), (1, "SVS")]
     t = reg.match_batch(["6COV123"], observed_at=NOW, now=NOW, as_table=True)
     assert t.column("list").to_pylist() == ["SVS"]
-    # The conformance runner's helper states the matcher alone (covert included).
-    both = _alpr._match_with_covert_for_conformance(reg, "6COV123", observed_at=NOW, now=NOW)
-    assert sorted(h.list for h in both) == ["COVERT", "SVS"]
 
 
 def test_reading_the_agency_while_a_head_callback_runs_does_not_deadlock() -> None:

@@ -132,7 +132,6 @@ __all__ = [
     "DetectionStore",
     "ExternalGrant",
     "ShippedLists",
-    "_match_with_covert_for_conformance",
     "Agency",
     "HitCase",
     "MatchHit",
@@ -584,17 +583,6 @@ class AuditLog:
         shifts: Mapping[str, tuple[datetime.time, datetime.time]] | None = None,
     ) -> AuditReport: ...
     def __len__(self) -> int: ...
-
-def _match_with_covert_for_conformance(
-    registry: Registry,
-    plate: str,
-    *,
-    jurisdiction: str | None = None,
-    plate_type: str | None = None,
-    observed_at: datetime.datetime,
-    origin: str = "vehicle",
-    now: datetime.datetime,
-) -> list[MatchHit]: ...
 
 @final
 class Agency:

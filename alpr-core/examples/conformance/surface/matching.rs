@@ -50,9 +50,10 @@ pub(crate) fn match_case(case: &Value) -> Result<Value, String> {
             .map_err(|e| e.to_string())?,
         ..Read::new(str_field(r, "plate")?, instant(r, "observed_at")?)
     };
-    // The matcher itself (covert lists included, as the vectors state R-MATCH alone): a
-    // `Registry` withholds covert hits, which go to a viewer only through an `Agency`.
-    Ok(match reg.matcher().match_read(&reg.snapshot(), &read, now) {
+    // A `match` case has no viewer (R-LIST-2: a match made without one does not return covert
+    // hits): the registry's own match, which withholds them; a viewer gets them through an
+    // `Agency`.
+    Ok(match reg.match_read(&read, now) {
         Ok(hits) => {
             let hits: Vec<Value> = hits
                 .iter()

@@ -101,22 +101,14 @@ pub(crate) fn match_case(case: &Value) -> Result<Value, String> {
         observed_at_ms: ms(str_field(r, "observed_at")?)?,
         ..alpr::alpr_read_init()
     };
-    // `alpr_registry_match` withholds covert hits (R-LIST-2: they go to a viewer only through an
-    // agency); a case with a covert list states the matcher alone, so it goes through the
-    // crate's unexported conformance helper, which leaves them in.
-    let covert = case.get("lists").and_then(Value::as_array).is_some_and(|ls| {
-        ls.iter()
-            .any(|l| l.get("kind").and_then(Value::as_str) == Some("covert"))
-    });
-    let matcher = if covert {
-        alpr::registry::conformance_registry_match_with_covert
-    } else {
-        alpr::alpr_registry_match
-    };
+    // A `match` case has no viewer (R-LIST-2: a match made without one does not return covert
+    // hits): `alpr_registry_match`, which withholds them; a viewer gets them through
+    // `alpr_agency_match`.
     // First with no room, to learn the count, then with exactly that many slots.
     let mut n = 0usize;
     // SAFETY: valid pointers; no room is NULL with capacity 0.
-    let st = unsafe { matcher(h.registry, &raw const read, now, std::ptr::null_mut(), 0, &raw mut n) };
+    let st =
+        unsafe { alpr::alpr_registry_match(h.registry, &raw const read, now, std::ptr::null_mut(), 0, &raw mut n) };
     if st != alpr_status::Ok && st != alpr_status::InsufficientSize {
         return Ok(error_answer(st));
     }
@@ -124,7 +116,7 @@ pub(crate) fn match_case(case: &Value) -> Result<Value, String> {
     let mut hits: Vec<alpr_hit> = vec![unsafe { std::mem::zeroed() }; n];
     // SAFETY: hits has n writable slots.
     let st = unsafe {
-        matcher(
+        alpr::alpr_registry_match(
             h.registry,
             &raw const read,
             now,

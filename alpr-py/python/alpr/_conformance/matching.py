@@ -8,7 +8,6 @@ from datetime import datetime
 from typing import Any
 
 import alpr
-from alpr import _alpr
 from alpr._conformance.plate import error_answer
 
 
@@ -23,14 +22,10 @@ def match_case(case: dict[str, Any]) -> dict[str, Any]:
         except alpr.AlprError:
             pass
     read = case["read"]
-    # ``Registry.match`` withholds covert hits (R-LIST-2: a viewer gets them only through an
-    # ``Agency``); a case with a covert list states the matcher alone.
-    covert = any(lst.get("kind") == "covert" for lst in case.get("lists", []))
-    match = (
-        (lambda plate, **kw: _alpr._match_with_covert_for_conformance(reg, plate, **kw)) if covert else reg.match
-    )
+    # A ``match`` case has no viewer (R-LIST-2: a match made without one does not return covert
+    # hits): ``Registry.match``, which withholds them; a viewer gets them through an ``Agency``.
     try:
-        hits = match(
+        hits = reg.match(
             read["plate"],
             jurisdiction=read.get("jurisdiction"),
             plate_type=read.get("plate_type"),
