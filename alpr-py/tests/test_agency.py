@@ -14,6 +14,7 @@ import pyarrow as pa
 import pytest
 
 import alpr
+from alpr import _alpr
 
 PT = dt.timezone(dt.timedelta(hours=-8))
 NOW = dt.datetime(2026, 11, 28, 12, 0, tzinfo=PT)
