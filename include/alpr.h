@@ -1517,6 +1517,19 @@ alpr_status alpr_hit_case_packet_json(const struct alpr_agency *agency,
                                       size_t buf_len,
                                       size_t *out_n);
 
+// Sets the heading of the case's read (R-HIT-10: "heading when known"), in degrees clockwise
+// from north in `[0, 360)`, as the camera or the officer knows it; the packet of
+// `alpr_hit_case_packet_json` then carries it as `read.heading`. `alpr_read` has no heading, so
+// this is how a C caller gives one. Not a workflow event: nothing is recorded.
+//
+// # Returns
+// `ALPR_STATUS_OK`; `ALPR_STATUS_INVALID_ARGUMENT` (NaN, infinite, negative or 360 and more; the
+// case unchanged); `ALPR_STATUS_NULL_PARAMETER`.
+//
+// # Safety
+// `case` must be a live case, not used concurrently.
+alpr_status alpr_hit_case_set_heading(struct alpr_hit_case *case_, double degrees);
+
 // Releases a case; NULL is a no-op. Its record stays in the agency's log.
 //
 // # Safety
@@ -1981,7 +1994,9 @@ alpr_status alpr_policy_from_json(const uint8_t *text,
                                   size_t text_len,
                                   const struct alpr_policy **policy_out);
 
-// A new profile: `policy` with the fields of a JSON object replaced (`{"max_edits": 1}`).
+// A new profile: `policy` with the fields of a JSON object replaced (`{"max_edits": 1}`); an
+// object merges field by field (`{"retention": {"pod_video": {"keep_at_least": "30d"}}}` keeps
+// the other classes), any other value replaces.
 //
 // # Returns
 // `ALPR_STATUS_OK`; `ALPR_STATUS_INVALID_POLICY`; `ALPR_STATUS_INVALID_UTF8`;

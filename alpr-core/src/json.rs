@@ -70,11 +70,12 @@ pub(crate) fn parse_list<T: DeserializeOwned + Serialize>(
 /// Turns an already parsed value into `T`, with the same messages as [`parse`].
 pub(crate) fn typed<T: DeserializeOwned + Serialize>(value: &Value, what: &str, code: Code, base: &T) -> Result<T> {
     T::deserialize(value)
-        .map_err(|e| Error::new(code).with_detail(format!("{what}: {}", data_problem(&e, value, base))))
+        .map_err(|e| Error::new(code).with_detail(format!("{what}: {}", data_problem(&e, value, base, false))))
 }
 
-/// `base` with the fields of the JSON object `over` replaced, as a new `T`; a failure names the
-/// field of `over` that does not fit.
+/// `base` with the fields of the JSON object `over` put in, as a new `T`: objects merge field by
+/// field (see `merge_into`), any other value replaces; a failure names the field of `over` that
+/// does not fit.
 pub(crate) fn overlay<T: DeserializeOwned + Serialize>(base: &T, over: &Value, what: &str, code: Code) -> Result<T> {
     let invalid = |m: &str| Error::new(code).with_detail(format!("{what}: {m}"));
     let Value::Object(over_map) = over else {
@@ -83,10 +84,22 @@ pub(crate) fn overlay<T: DeserializeOwned + Serialize>(base: &T, over: &Value, w
     let Ok(Value::Object(mut merged)) = serde_json::to_value(base) else {
         return Err(invalid("base cannot be represented as JSON"));
     };
-    for (k, v) in over_map {
-        merged.insert(k.clone(), v.clone());
+    merge_into(&mut merged, over_map);
+    serde_json::from_value::<T>(Value::Object(merged)).map_err(|e| invalid(&data_problem(&e, over, base, true)))
+}
+
+/// Puts the fields of `over` into `base`, object into object: a field whose value is an object
+/// in both is merged the same way (so `{"retention": {"pod_video": {"keep_at_least": "30d"}}}`
+/// changes that one span and keeps every other class and field); any other value replaces.
+fn merge_into(base: &mut Map<String, Value>, over: &Map<String, Value>) {
+    for (k, v) in over {
+        match (base.get_mut(k), v) {
+            (Some(Value::Object(inner)), Value::Object(over_inner)) => merge_into(inner, over_inner),
+            _ => {
+                base.insert(k.clone(), v.clone());
+            }
+        }
     }
-    serde_json::from_value::<T>(Value::Object(merged)).map_err(|e| invalid(&data_problem(&e, over, base)))
 }
 
 /// A syntax error: its category and place, never the text around it.
@@ -108,8 +121,14 @@ fn syntax(e: &serde_json::Error, what: &str, code: Code) -> Error {
         })
 }
 
-/// What went wrong in a well-formed value, naming the field and never quoting a value.
-fn data_problem<T: DeserializeOwned + Serialize>(e: &serde_json::Error, value: &Value, base: &T) -> String {
+/// What went wrong in a well-formed value, naming the field and never quoting a value. With
+/// `merge`, the value is an overlay ([`overlay`]): its objects are tried merged into the base's.
+fn data_problem<T: DeserializeOwned + Serialize>(
+    e: &serde_json::Error,
+    value: &Value,
+    base: &T,
+    merge: bool,
+) -> String {
     let Value::Object(given) = value else {
         return "expected a JSON object".to_owned();
     };
@@ -120,7 +139,7 @@ fn data_problem<T: DeserializeOwned + Serialize>(e: &serde_json::Error, value: &
     if !accepts(&Value::Object(base.clone())) {
         return "invalid value".to_owned();
     }
-    if let Some(place) = locate(&base, given, &accepts) {
+    if let Some(place) = locate(&base, given, &accepts, merge) {
         return place;
     }
     // Every field is fine on its own: what is left is a field that must be given. serde's message
@@ -135,11 +154,21 @@ fn data_problem<T: DeserializeOwned + Serialize>(e: &serde_json::Error, value: &
     }
 }
 
-/// The first field of `given` that `accepts` rejects when put alone over `base`, as a message.
-fn locate(base: &Map<String, Value>, given: &Map<String, Value>, accepts: &dyn Fn(&Value) -> bool) -> Option<String> {
+/// The first field of `given` that `accepts` rejects when put alone over `base` (merged into it,
+/// object into object, with `merge`), as a message.
+fn locate(
+    base: &Map<String, Value>,
+    given: &Map<String, Value>,
+    accepts: &dyn Fn(&Value) -> bool,
+    merge: bool,
+) -> Option<String> {
     for (n, (key, v)) in given.iter().enumerate() {
         let mut trial = base.clone();
-        trial.insert(key.clone(), v.clone());
+        if merge {
+            merge_into(&mut trial, &Map::from_iter([(key.clone(), v.clone())]));
+        } else {
+            trial.insert(key.clone(), v.clone());
+        }
         if accepts(&Value::Object(trial)) {
             continue;
         }
@@ -153,7 +182,7 @@ fn locate(base: &Map<String, Value>, given: &Map<String, Value>, accepts: &dyn F
                 t.insert(key.clone(), candidate.clone());
                 accepts(&Value::Object(t))
             };
-            if let Some(inner_place) = locate(inner_base, inner, &nested) {
+            if let Some(inner_place) = locate(inner_base, inner, &nested, merge) {
                 return Some(match inner_place.strip_prefix("field `") {
                     Some(rest) => format!("field `{key}.{rest}"),
                     None => format!("{inner_place} in field `{key}`"),

@@ -340,7 +340,10 @@ impl Policy {
     }
 
     /// This policy with some fields replaced by those of a JSON object (as the conformance vectors'
-    /// `policy` does).
+    /// `policy` does). Objects merge field by field — `{"retention": {"pod_video":
+    /// {"keep_at_least": "30d"}}}` changes one span and keeps the other classes, `{"roles":
+    /// {"analyst": […]}}` adds a role to the others, `{"clerk": {"email": …}}` one channel —
+    /// and any other value (a number, a list, `null`) replaces.
     ///
     /// # Errors
     /// `invalid_policy` for an unknown field or a value of the wrong shape.
@@ -395,5 +398,64 @@ mod tests {
         assert_eq!(e.code(), Code::InvalidPolicy);
         assert_eq!(Policy::from_toml("max_edits = 2\n").unwrap().max_edits, 2);
         assert!(Policy::from_toml("time_zone = \"Mars/Olympus\"\n").is_err());
+    }
+
+    #[test]
+    fn overrides_merge_objects_field_by_field() {
+        let base = Policy::sacramento();
+        // One span of one retention class: the other classes and fields stay.
+        let p = base
+            .with_overrides(&serde_json::json!({"retention": {"pod_video": {"keep_at_least": "30d"}}}))
+            .unwrap();
+        assert_eq!(p.retention["pod_video"].keep_at_least, CalendarSpan::days(30));
+        assert_eq!(p.retention["pod_video"].delete_after, None);
+        assert_eq!(p.retention["detection"], base.retention["detection"]);
+        assert_eq!(p.retention.len(), base.retention.len());
+        // null clears an optional field.
+        let p = base
+            .with_overrides(&serde_json::json!({"retention": {"detection": {"delete_after": null}}}))
+            .unwrap();
+        assert_eq!(p.retention["detection"].delete_after, None);
+        assert_eq!(p.retention["detection"].keep_at_least, CalendarSpan::years(2));
+        // A new role joins the others; a role's list of actions is replaced as a whole.
+        let p = base
+            .with_overrides(
+                &serde_json::json!({"roles": {"covert_analyst": ["view_covert"], "operator": ["view_hits"]}}),
+            )
+            .unwrap();
+        assert_eq!(p.roles["covert_analyst"], ["view_covert"]);
+        assert_eq!(p.roles["operator"], ["view_hits"]);
+        assert_eq!(p.roles["investigator"], base.roles["investigator"]);
+        // One of the clerk's channels; one maximum age.
+        let p = base
+            .with_overrides(
+                &serde_json::json!({"clerk": {"email": "clerk@example.gov"}, "max_age_hours": {"standard": 6}}),
+            )
+            .unwrap();
+        assert_eq!(p.clerk.email, "clerk@example.gov");
+        assert_eq!(p.clerk.phone, base.clerk.phone);
+        assert_eq!(p.max_age_hours.standard, Some(6));
+        assert_eq!(p.max_age_hours.special, base.max_age_hours.special);
+        // Lists replace; unknown nested fields and bad nested values are still errors, named.
+        let p = base
+            .with_overrides(&serde_json::json!({"shift_checks": ["gps_green"]}))
+            .unwrap();
+        assert_eq!(p.shift_checks, ["gps_green"]);
+        let e = base
+            .with_overrides(&serde_json::json!({"clerk": {"fax": "1"}}))
+            .unwrap_err();
+        assert_eq!(e.code(), Code::InvalidPolicy);
+        let e = base
+            .with_overrides(&serde_json::json!({"retention": {"detection": {"delete_after": "1y"}}, "max_edits": "x"}))
+            .unwrap_err();
+        assert!(e.detail().contains("max_edits"), "{}", e.detail());
+        let e = base
+            .with_overrides(&serde_json::json!({"retention": {"pod_video": {"keep_at_least": "soon"}}}))
+            .unwrap_err();
+        assert!(
+            e.detail().contains("retention.pod_video.keep_at_least"),
+            "{}",
+            e.detail()
+        );
     }
 }

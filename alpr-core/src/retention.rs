@@ -366,11 +366,13 @@ impl LegalHolds {
     }
 
     /// Releases every active hold of `case_number` on `record_id`; returns how many were released.
-    /// An overdue record becomes due at the next plan (R-RET-3).
+    /// An overdue record becomes due at the next plan (R-RET-3). Case numbers compare without
+    /// surrounding white space, as a placed hold's case must not be blank by the same measure.
     pub fn release(&mut self, record_id: u64, case_number: &str, at: Instant) -> usize {
+        let case_number = case_number.trim();
         let mut n = 0;
         for h in &mut self.holds {
-            if h.record_id == record_id && h.case_number == case_number && h.released_at.is_none() {
+            if h.record_id == record_id && h.case_number.trim() == case_number && h.released_at.is_none() {
                 h.released_at = Some(at);
                 n += 1;
             }
@@ -531,6 +533,28 @@ mod tests {
         assert_eq!(holds.release(9, "26-1", now), 1);
         let p = rules.plan(&recs, &holds.active(), now);
         assert!(p.due.contains(9) && p.held.is_empty());
+    }
+
+    #[test]
+    fn a_hold_is_released_by_its_case_number_as_typed() {
+        // A case number is compared without surrounding white space, on placing (blank is
+        // refused) and on releasing: a hold placed as " 26-1" is released by "26-1 ".
+        let mut holds = LegalHolds::new();
+        let now = t("2026-01-01T00:00:00Z");
+        holds
+            .place(LegalHold {
+                record_id: 9,
+                case_number: " 26-1".into(),
+                kind: HoldKind::Civil,
+                placed_by: "sup".into(),
+                placed_at: now,
+                released_at: None,
+            })
+            .unwrap();
+        assert_eq!(holds.release(9, "26-2", now), 0);
+        assert!(holds.active().contains(9));
+        assert_eq!(holds.release(9, "26-1 ", now), 1);
+        assert!(holds.active().is_empty());
     }
 
     /// The plan by the letter of R-RET-4, record by record.

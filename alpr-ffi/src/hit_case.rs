@@ -218,6 +218,27 @@ pub unsafe extern "C" fn alpr_hit_case_packet_json(
     })
 }
 
+/// Sets the heading of the case's read (R-HIT-10: "heading when known"), in degrees clockwise
+/// from north in `[0, 360)`, as the camera or the officer knows it; the packet of
+/// `alpr_hit_case_packet_json` then carries it as `read.heading`. `alpr_read` has no heading, so
+/// this is how a C caller gives one. Not a workflow event: nothing is recorded.
+///
+/// # Returns
+/// `ALPR_STATUS_OK`; `ALPR_STATUS_INVALID_ARGUMENT` (NaN, infinite, negative or 360 and more; the
+/// case unchanged); `ALPR_STATUS_NULL_PARAMETER`.
+///
+/// # Safety
+/// `case` must be a live case, not used concurrently.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn alpr_hit_case_set_heading(case: *mut alpr_hit_case, degrees: f64) -> alpr_status {
+    ffi_boundary!({
+        // SAFETY: `case`: live and not used concurrently as the `# Safety` section requires.
+        let c = unsafe { box_mut(case, "case")? };
+        c.set_heading(degrees)?;
+        Ok(())
+    })
+}
+
 /// Releases a case; NULL is a no-op. Its record stays in the agency's log.
 ///
 /// # Safety

@@ -84,7 +84,9 @@ pub unsafe extern "C" fn alpr_policy_from_json(
     })
 }
 
-/// A new profile: `policy` with the fields of a JSON object replaced (`{"max_edits": 1}`).
+/// A new profile: `policy` with the fields of a JSON object replaced (`{"max_edits": 1}`); an
+/// object merges field by field (`{"retention": {"pod_video": {"keep_at_least": "30d"}}}` keeps
+/// the other classes), any other value replaces.
 ///
 /// # Returns
 /// `ALPR_STATUS_OK`; `ALPR_STATUS_INVALID_POLICY`; `ALPR_STATUS_INVALID_UTF8`;

@@ -53,7 +53,9 @@ impl PyPolicy {
         })
     }
 
-    /// A new profile with some fields replaced, given as JSON text (``'{"max_edits": 1}'``).
+    /// A new profile with some fields replaced, given as JSON text (``'{"max_edits": 1}'``). An
+    /// object merges field by field (``'{"retention": {"pod_video": {"keep_at_least": "30d"}}}'``
+    /// keeps the other classes), any other value replaces.
     ///
     /// Raises:
     ///     InvalidPolicyError: for an unknown field or a value of the wrong shape.

@@ -3,6 +3,7 @@
  * special lists need their approver (R-LIST-9), covert hits are withheld (R-LIST-2), and the
  * quarterly report and access review are reachable (R-AUDIT-4, R-ACCESS-5). */
 #define _POSIX_C_SOURCE 200809L
+#include <math.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -396,6 +397,19 @@ static bool test_hit_case_timed_events(void) {
   CHECK(alpr_hit_case_id(c, &id) == ALPR_STATUS_OK && id == 1);
   CHECK(alpr_hit_case_packet_json(a, c, buf, sizeof buf, &n) == ALPR_STATUS_OK);
   CHECK(strstr((const char *)buf, "\"read\"") != NULL && strstr((const char *)buf, "\"plate_read\":\"7ABC123\"") != NULL);
+  /* The read's heading when known (R-HIT-10): in [0, 360), else refused and the case unchanged. */
+  CHECK(strstr((const char *)buf, "\"heading\"") == NULL);
+  before = records(a);
+  CHECK(alpr_hit_case_set_heading(c, 360.0) == ALPR_STATUS_INVALID_ARGUMENT);
+  CHECK(alpr_hit_case_set_heading(c, -0.5) == ALPR_STATUS_INVALID_ARGUMENT);
+  CHECK(alpr_hit_case_set_heading(c, NAN) == ALPR_STATUS_INVALID_ARGUMENT);
+  CHECK(alpr_hit_case_set_heading(NULL, 90.0) == ALPR_STATUS_NULL_PARAMETER);
+  CHECK(alpr_hit_case_packet_json(a, c, buf, sizeof buf, &n) == ALPR_STATUS_OK);
+  CHECK(strstr((const char *)buf, "\"heading\"") == NULL);
+  CHECK(alpr_hit_case_set_heading(c, 270.5) == ALPR_STATUS_OK);
+  CHECK(alpr_hit_case_packet_json(a, c, buf, sizeof buf, &n) == ALPR_STATUS_OK);
+  CHECK(strstr((const char *)buf, "\"heading\":270.5") != NULL);
+  CHECK(records(a) == before);
 
   /* Events at their time, by their actor, with a reference; the clock has moved on. */
   CHECK(alpr_agency_set_clock_for_tests_and_replays(a, NOW_MS + 10 * MINUTE_MS) == ALPR_STATUS_OK);

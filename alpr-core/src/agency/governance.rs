@@ -416,6 +416,8 @@ impl<S: AuditStore> Agency<S> {
     /// `access_denied`; `invalid_argument` when no such hold is active (recorded);
     /// `audit_write_failed`; `time_regression`.
     pub fn release_legal_hold(&mut self, user: &str, record_id: u64, case_number: &str) -> Result<usize> {
+        // The case number as `place_legal_hold` recorded and registered it.
+        let case_number = case_number.trim();
         let now = self.now()?;
         let (u, d, _) = self.decide_action(user, "place_legal_hold", now);
         let mut r = self.record(&u, "legal_hold_release", d.outcome(), now);
@@ -430,7 +432,7 @@ impl<S: AuditStore> Agency<S> {
             .holds
             .all()
             .iter()
-            .filter(|h| h.record_id == record_id && h.case_number == case_number && h.released_at.is_none())
+            .filter(|h| h.record_id == record_id && h.case_number.trim() == case_number && h.released_at.is_none())
             .count();
         r.details.insert("released".to_owned(), n.to_string());
         if n == 0 {

@@ -697,6 +697,12 @@ fn legal_holds_and_approvals_are_records_and_come_back_on_reopen() {
     assert_eq!(a.release_legal_hold("s1", 4, "26-2").unwrap(), 1);
     let r = last(&a);
     assert_eq!((r.action.as_str(), d(&r, "released")), ("legal_hold_release", "1"));
+    // A hold placed with white space around its case number (recorded trimmed) is released by
+    // the same text, and the release records the case as the placement did (R-RET-3).
+    a.place_legal_hold("s1", 5, " 26-3 ", HoldKind::Administrative).unwrap();
+    assert_eq!(last(&a).case_number.as_deref(), Some("26-3"));
+    assert_eq!(a.release_legal_hold("s1", 5, " 26-3 ").unwrap(), 1);
+    assert_eq!(last(&a).case_number.as_deref(), Some("26-3"));
 
     // Other use: a request must reference an approval on record.
     let other = |reference: &str| {

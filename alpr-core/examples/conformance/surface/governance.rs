@@ -43,12 +43,17 @@ pub(crate) fn retention(case: &Value) -> Result<Value, String> {
             captured_at,
         });
     }
+    // A hold is an id, or an object naming its record (`id`), case and kind (R-RET-3), as in `search`.
     let holds = case["holds"]
         .as_array()
         .into_iter()
         .flatten()
-        .filter_map(Value::as_u64)
-        .collect();
+        .map(|h| {
+            h.as_u64()
+                .or_else(|| h.get("id").and_then(Value::as_u64))
+                .ok_or("hold without id")
+        })
+        .collect::<Result<_, _>>()?;
     let plan = rules.plan(&records, &holds, now);
     let ids = |b: &roaring::RoaringTreemap| b.iter().collect::<Vec<u64>>();
     Ok(json!({

@@ -70,12 +70,17 @@ fn retention_with(case: &Value, p: *const alpr_policy) -> Result<Value, String> 
             captured_at_ms: ms(str_field(r, "captured_at")?)?,
         });
     }
+    // A hold is an id, or an object naming its record (`id`), case and kind (R-RET-3), as in `search`.
     let holds: Vec<u64> = case["holds"]
         .as_array()
         .into_iter()
         .flatten()
-        .filter_map(Value::as_u64)
-        .collect();
+        .map(|h| {
+            h.as_u64()
+                .or_else(|| h.get("id").and_then(Value::as_u64))
+                .ok_or("hold without id")
+        })
+        .collect::<Result<_, _>>()?;
     let mut plan: *const g::alpr_purge_plan = std::ptr::null();
     // SAFETY: live policy; slices valid for their lengths; valid out-pointer.
     let st = unsafe {

@@ -25,7 +25,8 @@ def retention_case(case: dict[str, Any]) -> dict[str, Any]:
     try:
         plan = alpr.purge_plan(
             [(r["id"], r["class"], _t(r["captured_at"])) for r in case["records"]],
-            case.get("holds", []),
+            # A hold is an id, or an object naming its record (``id``), case and kind (R-RET-3).
+            [h["id"] if isinstance(h, dict) else h for h in case.get("holds", [])],
             _t(case["now"]),
             _policy(case),
         )
