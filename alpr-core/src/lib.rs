@@ -38,8 +38,9 @@
 //!    R-RET), [`access`] (deny-by-default decisions, R-ACCESS), [`audit`] (the hash-chained log
 //!    and the quarterly report, R-AUDIT), [`sharing`] (R-SHARE with the California overlay),
 //!    [`search`] (partial-plate search over stored detections, [`search::DetectionStore`]).
-//! 8. [`analytics`]: guarded searches and retro-hits, recorded before they run;
-//!    [`analytics::unaudited`] holds the building blocks for engines that keep their own audit.
+//! 8. [`analytics`]: retro-hits' result type; its building blocks are crate-private, composed
+//!    only by the agency (R-AUDIT-1: no read of stored detections without the access decision
+//!    and the audit record).
 //! 9. [`agency`]: the agency context ([`agency::Agency`]): policy, roster, legal holds, clock and
 //!    audit log bound together; every guarded operation recorded first.
 #![forbid(unsafe_code)]

@@ -1,14 +1,20 @@
 //! `search/*`: partial-plate search (R-SEARCH-1) over 10,000,000 stored detections of 4,000,000
 //! distinct synthetic US-style plates (deterministic seed), one core, returning sorted row ids.
+//! Every search goes through an agency, as every read of stored detections must (R-AUDIT-1): a
+//! figure is the access decision, its audit record and the search.
 //!
 //! Sizes are fixed; set `ALPR_BENCH_SEARCH_ROWS` / `ALPR_BENCH_SEARCH_PLATES` only for a quick
 //! local look (the figures in `benches/README.md` are at the full size).
 
 use std::collections::HashSet;
 use std::hint::black_box;
+use std::sync::Arc;
 use std::time::{Duration, Instant as Clock};
 
-use alpr_core::search::{DetectionQuery, DetectionStore, DetectionStoreBuilder, Retention};
+use alpr_core::access::{AccessRequest, User};
+use alpr_core::agency::{Agency, Clock as AgencyClock};
+use alpr_core::audit::MemoryStore;
+use alpr_core::search::{DetectionQuery, DetectionStore, DetectionStoreBuilder};
 use alpr_core::{Plate, PlateOrPattern, Policy};
 use criterion::Criterion;
 
@@ -89,6 +95,30 @@ pub(crate) fn store(rows: usize, plates: usize) -> DetectionStore {
     b.build().expect("unique ids")
 }
 
+/// An agency opened for tests at `now` whose roster has an investigator `c1` (who searches) and
+/// an administrator `admin` (who loads lists).
+pub(crate) fn agency(policy: &Policy, now: alpr_core::time::Instant) -> Agency<MemoryStore> {
+    let roster: Vec<User> = serde_json::from_value(serde_json::json!([
+        {"id": "c1", "agency": "SPD", "roles": ["investigator"], "account": "active",
+         "trained_on": "2026-06-01", "clearance": true},
+        {"id": "admin", "agency": "SPD", "roles": ["administrator"], "account": "active",
+         "trained_on": "2026-06-01", "clearance": true},
+    ]))
+    .expect("a valid roster");
+    let clock = AgencyClock::fixed_for_tests_and_replays(now);
+    Agency::for_tests_and_replays("SPD", Arc::new(policy.clone()), MemoryStore::new(), roster, clock)
+        .expect("an agency opens")
+}
+
+/// The investigator's request: a `query_detections` for a stolen vehicle.
+fn request() -> AccessRequest {
+    serde_json::from_str(r#"{"action": "query_detections", "purpose": "stolen_vehicle"}"#).expect("a valid request")
+}
+
+/// Searches made by one agency before the next is opened: its in-memory audit log grows by one
+/// record a search, and criterion may run millions.
+const SEARCHES_AN_AGENCY: u64 = 4096;
+
 pub(crate) fn define(c: &mut Criterion) {
     let rows = env_or("ALPR_BENCH_SEARCH_ROWS", 10_000_000);
     let plates = env_or("ALPR_BENCH_SEARCH_PLATES", 4_000_000);
@@ -107,14 +137,15 @@ pub(crate) fn define(c: &mut Criterion) {
     );
     let policy = Policy::sacramento();
     let now = alpr_core::time::instant_of_ms(NOW_MS).expect("valid time");
-    let retention = Retention::for_detections(&policy, now, HashSet::new());
     let month_from = alpr_core::time::instant_of_ms(NOW_MS - 30 * 86_400_000);
+    let request = request();
     let mut g = c.benchmark_group("search");
     g.sample_size(50)
         .warm_up_time(Duration::from_secs(1))
         .measurement_time(Duration::from_secs(3));
     // An exact search for a plate that is stored (row 1234 of the generated data).
     let stored = s.row(1234).plate.to_string();
+    let mut counting = agency(&policy, now);
     for (name, pat) in [
         ("literal_prefix", "7AB?1?3"),
         ("leading_wildcard", "?ABC12?"),
@@ -127,17 +158,29 @@ pub(crate) fn define(c: &mut Criterion) {
         let mut win = DetectionQuery::new(term);
         win.from = month_from;
         win.to = Some(now);
+        let mut rows = |q: &DetectionQuery| counting.search(&s, "c1", &request, q).expect("allowed").len();
         eprintln!(
             "search: {name}: {} rows; {} in the last 30 days",
-            s.search(&all, &retention).expect("valid query").len(),
-            s.search(&win, &retention).expect("valid query").len()
+            rows(&all),
+            rows(&win)
         );
-        g.bench_function(name, |b| {
-            b.iter(|| s.search(black_box(&all), &retention).expect("valid query"));
-        });
-        g.bench_function(format!("{name}_window_30d"), |b| {
-            b.iter(|| s.search(black_box(&win), &retention).expect("valid query"));
-        });
+        for (bench, q) in [(name.to_owned(), &all), (format!("{name}_window_30d"), &win)] {
+            g.bench_function(bench, |b| {
+                b.iter_custom(|iters| {
+                    let mut spent = Duration::ZERO;
+                    let mut searcher = agency(&policy, now);
+                    for i in 0..iters {
+                        if i > 0 && i % SEARCHES_AN_AGENCY == 0 {
+                            searcher = agency(&policy, now);
+                        }
+                        let t = Clock::now();
+                        black_box(searcher.search(&s, "c1", &request, black_box(q)).expect("allowed"));
+                        spent += t.elapsed();
+                    }
+                    spent
+                });
+            });
+        }
     }
     g.finish();
     retro_hits(c, &s, &policy, now);
@@ -145,57 +188,61 @@ pub(crate) fn define(c: &mut Criterion) {
 
 /// `retro_hits/*` (R-SEARCH-2): a new version of a 100,000-entry standard list (1,000 of its
 /// plates are stored plates, the rest drawn like them) against the detections of the last 7 and
-/// 30 days of the same store, one core, with the live matcher's default rules. The window's
-/// plates come from the store's time index, so these cost in proportion to the window.
+/// 30 days of the same store, one core, with the live matcher's default rules, run through an
+/// agency (the list loaded as a CSV file by an administrator; each run decided and recorded
+/// first). The window's plates come from the store's time index, so these cost in proportion to
+/// the window.
 fn retro_hits(c: &mut Criterion, s: &DetectionStore, policy: &Policy, now: alpr_core::time::Instant) {
-    use alpr_core::hotlist::ListVersion;
-    use alpr_core::vocab::ListKind;
-    use std::sync::Arc;
+    use alpr_core::agency::ListLoad;
+    use alpr_core::hotlist::{Format, LoadOptions};
+    use alpr_core::vocab::{Category, ListKind};
+    use std::fmt::Write as _;
     let mut rng = Rng(0xB0B5_1DE5_0000_0001);
-    let stride = (s.distinct_plates() / 1000).max(1);
-    let stored: Vec<Plate> = s
-        .rows_by_plate(i64::MIN, i64::MAX)
-        .map(|(p, _)| p)
+    // 1,000 stored plates: those of evenly spaced rows (the generator's rows are in no order).
+    let stride = (s.len() / 1000).max(1);
+    let mut seen: HashSet<Plate> = HashSet::new();
+    let mut plates: Vec<Plate> = (0..s.len())
         .step_by(stride)
+        .map(|r| s.row(u32::try_from(r).expect("rows fit u32")).plate)
+        .filter(|p| seen.insert(*p))
         .take(1000)
         .collect();
-    let mut entries: Vec<_> = stored
-        .iter()
-        .map(|&p| crate::matching::entry(PlateOrPattern::Plate(p)))
-        .collect();
-    let mut seen: HashSet<Plate> = stored.into_iter().collect();
-    while entries.len() < 100_000 {
+    while plates.len() < 100_000 {
         let p = plate(&mut rng);
         if seen.insert(p) {
-            entries.push(crate::matching::entry(PlateOrPattern::Plate(p)));
+            plates.push(p);
         }
     }
-    let list = Arc::new(ListVersion::build(
-        crate::matching::meta("SVS-NEW", ListKind::Standard, now),
-        entries,
-        policy,
-    ));
-    let policy = Arc::new(policy.clone());
+    let mut csv = String::from("plate,category\n");
+    for p in &plates {
+        // Writing to a String cannot fail.
+        let _ = writeln!(csv, "{p},stolen_vehicle");
+    }
+    let mut ag = agency(policy, now);
+    let load = ListLoad {
+        id: "SVS-NEW",
+        kind: ListKind::Standard,
+        priority: 10,
+        source: "bench",
+        format: Format::Csv,
+        bytes: csv.as_bytes(),
+        default_category: Some(Category::StolenVehicle),
+        approver: None,
+        options: LoadOptions::default(),
+    };
+    ag.load_list("admin", &load).expect("the list loads");
+    let request = request();
     let mut g = c.benchmark_group("retro_hits");
     g.sample_size(10)
         .warm_up_time(Duration::from_secs(1))
         .measurement_time(Duration::from_secs(10));
     for days in [7u32, 30] {
-        let hits = alpr_core::analytics::retro_hits(s, Arc::clone(&list), days, HashSet::new(), now, &policy)
-            .expect("valid store");
-        let since = alpr_core::time::floor_ms(now) - i64::from(days) * 86_400_000;
-        let rows: usize = s
-            .rows_by_plate(since, alpr_core::time::floor_ms(now))
-            .map(|(_, r)| r.len())
-            .sum();
-        eprintln!(
-            "retro_hits: {days} days: {rows} detections matched, {} hits",
-            hits.len()
-        );
+        let hits = ag.retro_hits(s, "c1", &request, "SVS-NEW", days).expect("allowed");
+        eprintln!("retro_hits: {days} days: {} hits", hits.len());
         g.bench_function(format!("list_100k_{days}d"), |b| {
             b.iter(|| {
-                alpr_core::analytics::retro_hits(s, Arc::clone(&list), black_box(days), HashSet::new(), now, &policy)
-                    .expect("valid store")
+                ag.retro_hits(s, "c1", &request, "SVS-NEW", black_box(days))
+                    .expect("allowed")
             });
         });
     }

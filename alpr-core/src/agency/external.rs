@@ -21,7 +21,8 @@ use sha2::{Digest, Sha256};
 
 use super::{Agency, active_holds};
 use crate::access::AccessRequest;
-use crate::analytics::unaudited::{RetroHit, query_terms, retro_hits};
+use crate::analytics::RetroHit;
+use crate::analytics::unaudited::{query_terms, retro_hits};
 use crate::audit::AuditStore;
 use crate::error::{Code, Error, Result};
 use crate::hotlist::bytes::{ShippedLists, encode};
@@ -228,8 +229,8 @@ impl ExternalGrant {
         }
     }
 
-    /// Runs a granted search over one batch of detections: rows ascending, as
-    /// [`DetectionStore::search`] under the recorded time, policy and holds.
+    /// Runs a granted search over one batch of detections: the rows matching the recorded query,
+    /// ascending, under the recorded time, policy and holds.
     ///
     /// # Errors
     /// `invalid_argument` for a grant of another read; the search's own errors.

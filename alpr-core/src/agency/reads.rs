@@ -8,7 +8,8 @@ use std::sync::Arc;
 
 use super::{Agency, active_holds, ids_sha256};
 use crate::access::AccessRequest;
-use crate::analytics::unaudited::{RetroHit, query_terms, retro_hits, retro_terms};
+use crate::analytics::RetroHit;
+use crate::analytics::unaudited::{query_terms, retro_hits, retro_terms};
 use crate::audit::AuditStore;
 use crate::error::{Code, Error, Result};
 use crate::hotlist::ListVersion;
@@ -29,8 +30,8 @@ pub struct SearchGrant {
 }
 
 impl SearchGrant {
-    /// Runs the recorded search: rows ascending, as [`DetectionStore::search`] returns them,
-    /// under the recorded time, policy and holds. A `query_own_detections` keeps only the rows
+    /// Runs the recorded search: the rows matching the recorded query, ascending, under the
+    /// recorded time, policy and holds. A `query_own_detections` keeps only the rows
     /// read by the user's devices (the roster's `devices`, as recorded).
     ///
     /// # Errors
@@ -60,11 +61,13 @@ pub struct RetroHitsGrant {
 }
 
 impl RetroHitsGrant {
-    /// Runs the recorded retro-hits (as [`retro_hits`]); a `query_own_detections` run keeps only
+    /// Runs the recorded retro-hits (R-SEARCH-2: every detection of the recorded days, not due for
+    /// purge unless held, matched by the recorded list version's live rules, ordered by detection
+    /// id, then hit order); a `query_own_detections` run keeps only
     /// the hits of detections read by the user's devices.
     ///
     /// # Errors
-    /// As [`retro_hits`].
+    /// None today for well-formed stores (every stored plate normalizes).
     pub fn run(self, store: &DetectionStore) -> Result<Vec<RetroHit>> {
         let mut hits = retro_hits(store, self.list, self.days, self.held, self.now, &self.policy)?;
         if let Some(devices) = &self.devices {

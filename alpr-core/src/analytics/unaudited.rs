@@ -1,24 +1,19 @@
-//! Unaudited building blocks of detection analytics: they trust their caller for the user, the
-//! time (`now`), the legal holds and the policy. A deployment reads detections through
-//! [`crate::agency::Agency`], which supplies those from its roster, clock, hold register and
-//! profile and records every read first; these functions are for engines that keep their own
-//! audit and for the conformance runners.
-//!
-//! A partial-plate search preceded by its access decision and audit record (R-SEARCH-1,
-//! R-AUDIT-3), and retro-hits of a new list version against stored detections (R-SEARCH-2). Both
-//! compose the modules that own the rules — [`crate::access`], [`crate::audit`],
-//! [`crate::retention`] (through [`Retention`]), [`crate::search`] and [`crate::matching`] — and
-//! add none of their own.
+//! The crate-private building blocks of detection analytics, which trust their caller for the
+//! user, the time (`now`), the legal holds and the policy: the terms a search's or a retro-hits
+//! run's audit record names, and retro-hits of a new list version against stored detections
+//! (R-SEARCH-2). [`crate::agency::Agency`] composes them, supplying those from its roster, clock,
+//! hold register and profile and recording every read first; nothing outside the crate reaches
+//! them (R-AUDIT-1: no surface reads stored detections without the access decision and the
+//! audit record).
 
 use std::collections::{BTreeMap, HashSet};
 use std::sync::Arc;
 
-use crate::access::{AccessRequest, User, authorize};
-use crate::audit::{AuditLog, AuditStore};
-use crate::error::{Code, Error, Result};
+use super::RetroHit;
+use crate::error::Result;
 use crate::hotlist::ListVersion;
 use crate::index::IndexParams;
-use crate::matching::{Hit, Matcher, Read};
+use crate::matching::{Matcher, Read};
 use crate::pattern::PlateOrPattern;
 use crate::plate::Plate;
 use crate::policy::Policy;
@@ -44,114 +39,20 @@ pub(crate) fn query_terms(query: &DetectionQuery) -> String {
     s
 }
 
-/// A partial-plate search as R-SEARCH-1 requires it: the access decision for `request` (a
-/// `query_detections` or `query_own_detections` action with its purpose) is made and written to
-/// the audit log with the query terms first; only an allowed and recorded request searches, and
-/// detections due for purge stay invisible unless held (R-RET-6). Returns the rows, ascending, as
-/// [`DetectionStore::search`] does (`store.row(r).id` is a row's detection id).
-///
-/// For `query_own_detections` the caller restricts the result to the user's own devices (the
-/// store keeps each detection's `device_id`); the library does not know which devices are whose.
-///
-/// # Errors
-/// `invalid_argument` for any other action; `audit_write_failed` (nothing searched, R-AUDIT-3);
-/// `access_denied` with every failed check in the detail (the denial itself is audited); the
-/// search's own `invalid_argument` for a malformed window.
-#[allow(clippy::too_many_arguments, clippy::implicit_hasher)] // Distinct inputs the order names; holds are ids.
-pub fn search_audited<S: AuditStore>(
-    store: &DetectionStore,
-    log: &mut AuditLog<S>,
-    user: &User,
-    request: &AccessRequest,
-    query: &DetectionQuery,
-    held: HashSet<u64>,
-    now: Instant,
-    policy: &Policy,
-) -> Result<Vec<u32>> {
-    record_search(log, user, request, query, now, policy)?.run(store, held)
-}
-
-/// A partial-plate search that was decided, allowed and written to the audit log, and may now
-/// run — exactly the query that was recorded, at the recorded time, under the recorded policy.
-/// Only [`record_search`] makes one. Splitting [`search_audited`] this way lets a caller that
-/// shares the log between threads release it once the record is written, before the read.
-#[must_use = "a recorded search that does not run still stands in the audit log"]
-#[derive(Debug)]
-pub struct RecordedSearch<'a> {
-    query: &'a DetectionQuery,
-    now: Instant,
-    policy: &'a Policy,
-}
-
-impl RecordedSearch<'_> {
-    /// Runs the recorded search: rows as [`search_audited`] returns them.
-    ///
-    /// # Errors
-    /// The search's own `invalid_argument` for a malformed window.
-    #[allow(clippy::implicit_hasher)] // Holds are a plain set of ids, as `Retention` keeps them.
-    pub fn run(self, store: &DetectionStore, held: HashSet<u64>) -> Result<Vec<u32>> {
-        store.search(self.query, &Retention::for_detections(self.policy, self.now, held))
-    }
-}
-
-/// The first step of [`search_audited`]: the access decision, written to the log with the query
-/// terms. The returned grant runs the search.
-///
-/// # Errors
-/// As [`search_audited`] for the decision and its record.
-pub fn record_search<'a, S: AuditStore>(
-    log: &mut AuditLog<S>,
-    user: &User,
-    request: &AccessRequest,
-    query: &'a DetectionQuery,
-    now: Instant,
-    policy: &'a Policy,
-) -> Result<RecordedSearch<'a>> {
-    authorize_detection_query(log, user, request, query_terms(query), now, policy)?;
-    Ok(RecordedSearch { query, now, policy })
-}
-
-/// The access decision for a read of stored detections, written to the audit log with what was
-/// looked for before anything is read (R-SEARCH-1, R-AUDIT-3).
-fn authorize_detection_query<S: AuditStore>(
-    log: &mut AuditLog<S>,
-    user: &User,
-    request: &AccessRequest,
-    terms: String,
-    now: Instant,
-    policy: &Policy,
-) -> Result<()> {
-    if !matches!(request.action.as_str(), "query_detections" | "query_own_detections") {
-        return Err(Error::new(Code::InvalidArgument)
-            .with_detail("a detection search is a query_detections or query_own_detections request"));
-    }
-    let mut audited = request.clone();
-    audited.query_terms = Some(terms);
-    authorize(log, user, &audited, now, policy).map(|_| ())
-}
-
-/// One retro-hit: a stored detection that an entry of a new list version hits.
-#[derive(Clone, Debug)]
-pub struct RetroHit {
-    /// The detection's id.
-    pub detection_id: u64,
-    /// The hit, explained as a live hit would be.
-    pub hit: Hit,
-}
-
 /// Retro-hits (R-SEARCH-2): every stored detection observed in the `days` 24-hour days before
 /// `now` (and not due for purge, unless held) matched against one list version with the same
 /// rules as live matching — each detection is a read with its own plate, jurisdiction, time and
 /// device, so expiries and staleness apply as they would have. Ordered by detection id, then by
 /// the hit order of R-MATCH-9.
 ///
-/// This is the pure building block; [`retro_hits_audited`] is the run R-SEARCH-1 allows.
+/// This is the pure building block; [`crate::agency::Agency::retro_hits`] is the run R-SEARCH-1
+/// allows.
 ///
 /// # Errors
 /// None today for well-formed stores (every stored plate normalizes); the `Result` is kept for a
 /// store whose rows fail to read.
 #[allow(clippy::implicit_hasher)] // Holds are a plain set of ids, as `Retention` keeps them.
-pub fn retro_hits(
+pub(crate) fn retro_hits(
     store: &DetectionStore,
     list: Arc<ListVersion>,
     days: u32,
@@ -297,78 +198,9 @@ pub(crate) fn retro_terms(list: &ListVersion, days: u32) -> String {
     )
 }
 
-/// Retro-hits as R-SEARCH-1 requires any read of stored detections to run: the access decision
-/// for `request` (`query_detections` or `query_own_detections`, with its purpose) is written to
-/// the audit log with the list, its load time and the number of days first; only then
-/// [`retro_hits`] runs.
-///
-/// # Errors
-/// As [`search_audited`] for the decision and its record; then as [`retro_hits`].
-#[allow(clippy::too_many_arguments, clippy::implicit_hasher)] // Distinct inputs the order names.
-pub fn retro_hits_audited<S: AuditStore>(
-    store: &DetectionStore,
-    log: &mut AuditLog<S>,
-    user: &User,
-    request: &AccessRequest,
-    list: Arc<ListVersion>,
-    days: u32,
-    held: HashSet<u64>,
-    now: Instant,
-    policy: &Arc<Policy>,
-) -> Result<Vec<RetroHit>> {
-    record_retro_hits(log, user, request, list, days, now, policy)?.run(store, held)
-}
-
-/// A retro-hits run that was decided, allowed and written to the audit log, and may now run —
-/// the recorded list version over the recorded days. Only [`record_retro_hits`] makes one; see
-/// [`RecordedSearch`] for why the two steps are apart.
-#[must_use = "a recorded run that does not run still stands in the audit log"]
-#[derive(Debug)]
-pub struct RecordedRetroHits<'a> {
-    list: Arc<ListVersion>,
-    days: u32,
-    now: Instant,
-    policy: &'a Arc<Policy>,
-}
-
-impl RecordedRetroHits<'_> {
-    /// Runs the recorded retro-hits: as [`retro_hits`].
-    ///
-    /// # Errors
-    /// As [`retro_hits`].
-    #[allow(clippy::implicit_hasher)] // Holds are a plain set of ids, as `Retention` keeps them.
-    pub fn run(self, store: &DetectionStore, held: HashSet<u64>) -> Result<Vec<RetroHit>> {
-        retro_hits(store, self.list, self.days, held, self.now, self.policy)
-    }
-}
-
-/// The first step of [`retro_hits_audited`]: the access decision, written to the log with the
-/// list, its load time and the days. The returned grant runs the match.
-///
-/// # Errors
-/// As [`search_audited`] for the decision and its record.
-pub fn record_retro_hits<'a, S: AuditStore>(
-    log: &mut AuditLog<S>,
-    user: &User,
-    request: &AccessRequest,
-    list: Arc<ListVersion>,
-    days: u32,
-    now: Instant,
-    policy: &'a Arc<Policy>,
-) -> Result<RecordedRetroHits<'a>> {
-    authorize_detection_query(log, user, request, retro_terms(&list, days), now, policy)?;
-    Ok(RecordedRetroHits {
-        list,
-        days,
-        now,
-        policy,
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::audit::MemoryStore;
     use crate::registry::RawList;
     use crate::time::parse_instant;
 
@@ -384,117 +216,6 @@ mod tests {
                 {"id": 4, "plate": "8XYZ999", "observed_at": "2026-11-27T11:00:00-08:00", "lat": 38.58, "lon": -121.49}]"#,
         )
         .unwrap()
-    }
-
-    fn investigator() -> User {
-        serde_json::from_str(
-            r#"{"id": "u1", "agency": "SPD", "roles": ["investigator"], "account": "active",
-                "trained_on": "2025-06-01", "clearance": true}"#,
-        )
-        .unwrap()
-    }
-
-    #[test]
-    fn search_is_authorized_and_audited_first() {
-        let policy = Policy::sacramento();
-        let now = t("2026-11-28T12:00:00-08:00");
-        let mut log = AuditLog::open(MemoryStore::new()).unwrap();
-        let query = DetectionQuery::new(crate::PlateOrPattern::parse("7AB?123", policy.pattern_limits()).unwrap());
-        let ok: AccessRequest =
-            serde_json::from_str(r#"{"action": "query_detections", "purpose": "stolen_vehicle"}"#).unwrap();
-        // Detection 3 is past the 2-year retention: invisible unless held.
-        assert_eq!(
-            search_audited(
-                &store(),
-                &mut log,
-                &investigator(),
-                &ok,
-                &query,
-                HashSet::new(),
-                now,
-                &policy
-            )
-            .unwrap(),
-            vec![0] // row 0: id 1
-        );
-        assert_eq!(
-            search_audited(
-                &store(),
-                &mut log,
-                &investigator(),
-                &ok,
-                &query,
-                HashSet::from([3]),
-                now,
-                &policy
-            )
-            .unwrap(),
-            vec![0, 2] // ids 1 and 3
-        );
-        let no_purpose: AccessRequest = serde_json::from_str(r#"{"action": "query_detections"}"#).unwrap();
-        let e = search_audited(
-            &store(),
-            &mut log,
-            &investigator(),
-            &no_purpose,
-            &query,
-            HashSet::new(),
-            now,
-            &policy,
-        )
-        .unwrap_err();
-        assert_eq!(e.code(), Code::AccessDenied);
-        // Three decisions, three records, each with the query terms; the chain verifies.
-        assert_eq!(log.store().entries().len(), 3);
-        assert!(
-            log.store()
-                .entries()
-                .iter()
-                .all(|e| e.record.query_terms.as_deref() == Some("term=7AB?123"))
-        );
-        log.verify(None).unwrap();
-        let other: AccessRequest = serde_json::from_str(r#"{"action": "view_hits"}"#).unwrap();
-        assert_eq!(
-            search_audited(
-                &store(),
-                &mut log,
-                &investigator(),
-                &other,
-                &query,
-                HashSet::new(),
-                now,
-                &policy
-            )
-            .unwrap_err()
-            .code(),
-            Code::InvalidArgument
-        );
-    }
-
-    #[test]
-    fn recorded_operations_run_after_the_log_is_free_again() {
-        let policy = Arc::new(Policy::sacramento());
-        let now = t("2026-11-28T12:00:00-08:00");
-        let mut log = AuditLog::open(MemoryStore::new()).unwrap();
-        let ok: AccessRequest =
-            serde_json::from_str(r#"{"action": "query_detections", "purpose": "stolen_vehicle"}"#).unwrap();
-        let query = DetectionQuery::new(crate::PlateOrPattern::parse("7AB?123", policy.pattern_limits()).unwrap());
-        let search = record_search(&mut log, &investigator(), &ok, &query, now, &policy).unwrap();
-        // The log is not borrowed by the grant: other records go in before the read.
-        let retro = record_retro_hits(&mut log, &investigator(), &ok, svs(&policy), 30, now, &policy).unwrap();
-        assert_eq!(log.store().entries().len(), 2);
-        assert_eq!(search.run(&store(), HashSet::new()).unwrap(), vec![0]);
-        assert_eq!(retro.run(&store(), HashSet::new()).unwrap().len(), 2);
-        // A refused request makes no grant, and is recorded.
-        let mut untrained = investigator();
-        untrained.trained_on = None;
-        assert_eq!(
-            record_search(&mut log, &untrained, &ok, &query, now, &policy)
-                .unwrap_err()
-                .code(),
-            Code::AccessDenied
-        );
-        assert_eq!(log.store().entries().len(), 3);
     }
 
     /// A stolen-vehicle list of one plate, `7ABC123`.
@@ -551,57 +272,6 @@ mod tests {
             assert_eq!(hits.len(), 2);
             assert_eq!(count() - before, builds);
         }
-    }
-
-    #[test]
-    fn retro_hits_audited_records_the_run_first() {
-        let policy = Arc::new(Policy::sacramento());
-        let now = t("2026-11-28T12:00:00-08:00");
-        let list = svs(&policy);
-        let mut log = AuditLog::open(MemoryStore::new()).unwrap();
-        let ok: AccessRequest =
-            serde_json::from_str(r#"{"action": "query_detections", "purpose": "stolen_vehicle"}"#).unwrap();
-        let hits = retro_hits_audited(
-            &store(),
-            &mut log,
-            &investigator(),
-            &ok,
-            Arc::clone(&list),
-            30,
-            HashSet::new(),
-            now,
-            &policy,
-        )
-        .unwrap();
-        assert_eq!(hits.len(), 2);
-        let mut untrained = investigator();
-        untrained.trained_on = None;
-        let e = retro_hits_audited(
-            &store(),
-            &mut log,
-            &untrained,
-            &ok,
-            list,
-            30,
-            HashSet::new(),
-            now,
-            &policy,
-        )
-        .unwrap_err();
-        assert_eq!(e.code(), Code::AccessDenied);
-        let terms: Vec<_> = log
-            .store()
-            .entries()
-            .iter()
-            .map(|e| e.record.query_terms.clone().unwrap())
-            .collect();
-        assert_eq!(terms.len(), 2);
-        assert!(
-            terms
-                .iter()
-                .all(|t| t.starts_with("retro_hits list=SVS loaded_at=2026-11-28T16:00:00") && t.ends_with(" days=30"))
-        );
-        log.verify(None).unwrap();
     }
 
     mod differential {

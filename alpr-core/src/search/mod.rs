@@ -5,12 +5,14 @@
 //! [`DetectionStoreBuilder`] (like a list version: a new batch gives a new store). A
 //! [`DetectionQuery`] names a plate or a `?`/`*` pattern (§3.4), an optional time window (`from`
 //! inclusive, `to` exclusive) and an optional radius around a point (great-circle distance on a
-//! sphere of radius [`EARTH_RADIUS_M`](crate::geo::EARTH_RADIUS_M)). [`DetectionStore::search`] returns the matching row
-//! numbers in ascending order; [`DetectionStore::search_ids`] the detection ids.
+//! sphere of radius [`EARTH_RADIUS_M`](crate::geo::EARTH_RADIUS_M)).
 //!
-//! This module is the pure search: it does not decide access and writes no audit record. The
-//! guarded entry point (R-SEARCH-1: access decision and audit record first, R-AUDIT-3) wraps it.
-//!
+//! This module is the pure search, and it is crate-private: it decides no access and writes no
+//! record, and R-AUDIT-1 allows no read of stored detections without both. A store is searched
+//! through an agency ([`crate::agency::Agency::search`]: the access decision and the audit record
+//! first, R-SEARCH-1, R-AUDIT-3), whose rows [`DetectionStore::row`] and
+//! [`DetectionStore::ids_of`] then read.
+
 //! # Index
 //!
 //! Distinct plates are dictionary-encoded in sorted order. Candidates for a pattern come from the
@@ -23,15 +25,30 @@
 //! time within each plate, so a time window or the retention boundary is a binary search a plate.
 //!
 //! ```
-//! use alpr_core::search::{DetectionQuery, DetectionStoreBuilder, Retention};
-//! use alpr_core::{PatternLimits, PlateOrPattern};
+//! use std::sync::Arc;
+//! use alpr_core::access::AccessRequest;
+//! use alpr_core::agency::{Agency, Clock};
+//! use alpr_core::audit::MemoryStore;
+//! use alpr_core::search::{DetectionQuery, DetectionStoreBuilder};
+//! use alpr_core::{PlateOrPattern, Policy};
 //! let mut b = DetectionStoreBuilder::new();
-//! b.push_ms(1, "7ABC123".parse()?, None, 1_000, 38.58, -121.49, None)?;
-//! b.push_ms(2, "8XYZ999".parse()?, None, 2_000, 38.58, -121.49, None)?;
+//! let now = alpr_core::time::parse_instant("2026-11-28T12:00:00-08:00")?;
+//! b.push(1, "7ABC123".parse()?, None, now, 38.58, -121.49, None)?;
+//! b.push(2, "8XYZ999".parse()?, None, now, 38.58, -121.49, None)?;
 //! let store = b.build()?;
-//! let q = DetectionQuery::new(PlateOrPattern::parse("?ABC1*", PatternLimits::default())?);
-//! assert_eq!(store.search_ids(&q, &Retention::keep_all())?, vec![1]);
-//! # Ok::<(), alpr_core::Error>(())
+//! let roster = serde_json::from_str(
+//!     r#"[{"id": "c1", "agency": "SPD", "roles": ["investigator"], "account": "active",
+//!          "trained_on": "2026-06-01", "clearance": true}]"#,
+//! )?;
+//! let clock = Clock::fixed_for_tests_and_replays(now);
+//! let mut agency = Agency::for_tests_and_replays("SPD", Arc::new(Policy::sacramento()), MemoryStore::new(), roster, clock)?;
+//! let request: AccessRequest = serde_json::from_str(r#"{"action": "query_detections", "purpose": "stolen_vehicle"}"#)?;
+//! let q = DetectionQuery::new(PlateOrPattern::parse("?ABC1*", Policy::sacramento().pattern_limits())?);
+//! let rows = agency.search(&store, "c1", &request, &q)?; // decided and recorded first
+//! assert_eq!(store.ids_of(&rows), vec![1]);
+//! let last = agency.log().store().entries().last().map(|e| e.record.action.clone());
+//! assert_eq!(last.as_deref(), Some("query_detections")); // the search's own record
+//! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
 //!

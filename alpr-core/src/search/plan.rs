@@ -42,7 +42,7 @@ impl DetectionStore {
     /// # Errors
     /// `invalid_argument` for a window whose `to` is before its `from`, or a `near` point or
     /// radius outside its domain.
-    pub fn search(&self, query: &DetectionQuery, retention: &Retention) -> Result<Vec<u32>> {
+    pub(crate) fn search(&self, query: &DetectionQuery, retention: &Retention) -> Result<Vec<u32>> {
         let mut rows: Vec<u32> = self
             .search_positions(query, retention)?
             .into_iter()
@@ -56,7 +56,8 @@ impl DetectionStore {
     ///
     /// # Errors
     /// As [`Self::search`].
-    pub fn search_ids(&self, query: &DetectionQuery, retention: &Retention) -> Result<Vec<u64>> {
+    #[cfg(test)]
+    pub(crate) fn search_ids(&self, query: &DetectionQuery, retention: &Retention) -> Result<Vec<u64>> {
         let mut ids: Vec<u64> = self
             .search_positions(query, retention)?
             .into_iter()

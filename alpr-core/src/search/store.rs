@@ -366,14 +366,9 @@ impl DetectionStore {
         }
     }
 
-    /// Every distinct plate with a detection observed in `[from_ms, to_ms)`, in plate order, with
-    /// the rows of those detections, oldest first (for retro-hits, R-SEARCH-2).
-    ///
-    /// The plates come from the time index: the detections of the window, read in time order,
-    /// mark their plates in a bitset, so a short window costs in proportion to its detections,
-    /// not to every distinct plate of the store; each marked plate's rows are then one binary
-    /// search in its time-sorted rows.
-    pub fn rows_by_plate(
+    /// [`Self::rows_by_plate_where`] for every plate (the tests).
+    #[cfg(test)]
+    pub(crate) fn rows_by_plate(
         &self,
         from_ms: i64,
         to_ms: i64,
@@ -381,10 +376,16 @@ impl DetectionStore {
         self.rows_by_plate_where(from_ms, to_ms, |_| true)
     }
 
-    /// As [`Self::rows_by_plate`], for the plates `keep` accepts: `keep` sees every plate of
-    /// the window, in plate order, before any plate's rows are looked up, so a plate it refuses
-    /// costs no search in its rows.
-    pub fn rows_by_plate_where(
+    /// Every distinct plate with a detection observed in `[from_ms, to_ms)` that `keep`
+    /// accepts, in plate order, with the rows of those detections, oldest first (for retro-hits,
+    /// R-SEARCH-2). `keep` sees every plate of the window, in plate order, before any plate's rows
+    /// are looked up, so a plate it refuses costs no search in its rows.
+    ///
+    /// The plates come from the time index: the detections of the window, read in time order,
+    /// mark their plates in a bitset, so a short window costs in proportion to its detections,
+    /// not to every distinct plate of the store; each marked plate's rows are then one binary
+    /// search in its time-sorted rows.
+    pub(crate) fn rows_by_plate_where(
         &self,
         from_ms: i64,
         to_ms: i64,
@@ -433,7 +434,7 @@ impl DetectionStore {
         start + a..start + b
     }
 
-    /// The detection ids of `rows` (as [`Self::search`] returns them), ascending.
+    /// The detection ids of `rows` (as [`crate::agency::Agency::search`] returns them), ascending.
     pub fn ids_of(&self, rows: &[u32]) -> Vec<u64> {
         let mut ids: Vec<u64> = rows
             .iter()

@@ -1,10 +1,16 @@
-//! Suite `search` (R-SEARCH-1, R-RET-6).
+//! Suite `search` (R-SEARCH-1, R-RET-6), through an agency as every read of stored detections
+//! goes (R-AUDIT-1): an agency opened for tests at the case's `now`, with an investigator who
+//! searches and a supervisor who places the case's legal holds, as the C and Python runners do.
 
-use std::collections::HashSet;
+use std::sync::Arc;
 
 use serde_json::{Value, json};
 
-use alpr_core::search::{DetectionQuery, DetectionStoreBuilder, Near, Retention};
+use alpr_core::access::{AccessRequest, User};
+use alpr_core::agency::{Agency, Clock};
+use alpr_core::audit::MemoryStore;
+use alpr_core::retention::HoldKind;
+use alpr_core::search::{DetectionQuery, DetectionStoreBuilder, Near};
 use alpr_core::time::parse_instant;
 use alpr_core::{Error, PlateOrPattern, Policy, normalize};
 
@@ -69,15 +75,6 @@ fn run(case: &Value) -> Result<Result<Vec<u64>, Error>, String> {
             return Ok(Err(e));
         }
     }
-    let held: HashSet<u64> = case
-        .get("holds")
-        .and_then(Value::as_array)
-        .map(|a| {
-            a.iter()
-                .filter_map(|h| h.as_u64().or_else(|| h.get("id").and_then(Value::as_u64)))
-                .collect()
-        })
-        .unwrap_or_default();
     let q = case.get("query").ok_or("no query")?;
     let query = || -> Result<DetectionQuery, Error> {
         let term = PlateOrPattern::parse(
@@ -103,5 +100,37 @@ fn run(case: &Value) -> Result<Result<Vec<u64>, Error>, String> {
         Ok(s) => s,
         Err(e) => return Ok(Err(e)),
     };
-    Ok(store.search_ids(&query, &Retention::for_detections(&policy, now, held)))
+    let today = str_field(case, "now")?.get(..10).ok_or("bad now")?;
+    let roster: Vec<User> = serde_json::from_value(json!([
+        {"id": "c1", "agency": "SPD", "roles": ["investigator"], "account": "active",
+         "trained_on": today, "clearance": true},
+        {"id": "s1", "agency": "SPD", "roles": ["supervisor"], "account": "active",
+         "trained_on": today, "clearance": true},
+    ]))
+    .map_err(|e| e.to_string())?;
+    let clock = Clock::fixed_for_tests_and_replays(now);
+    let mut agency = match Agency::for_tests_and_replays("SPD", Arc::new(policy), MemoryStore::new(), roster, clock) {
+        Ok(a) => a,
+        Err(e) => return Ok(Err(e)),
+    };
+    for hold in case.get("holds").and_then(Value::as_array).into_iter().flatten() {
+        let id = hold
+            .as_u64()
+            .or_else(|| hold.get("id").and_then(Value::as_u64))
+            .ok_or("hold without id")?;
+        let case_no = hold.get("case").and_then(Value::as_str).unwrap_or("conformance");
+        let kind = match HoldKind::parse(hold.get("kind").and_then(Value::as_str).unwrap_or("criminal")) {
+            Ok(k) => k,
+            Err(e) => return Ok(Err(e)),
+        };
+        if let Err(e) = agency.place_legal_hold("s1", id, case_no, kind) {
+            return Ok(Err(e));
+        }
+    }
+    let request: AccessRequest =
+        serde_json::from_value(json!({"action": "query_detections", "purpose": "stolen_vehicle"}))
+            .map_err(|e| e.to_string())?;
+    Ok(agency
+        .search(&store, "c1", &request, &query)
+        .map(|rows| store.ids_of(&rows)))
 }
