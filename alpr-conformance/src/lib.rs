@@ -418,3 +418,40 @@ mod tests {
         assert!(check("hit_workflow", &case, &json!({"steps": []})).is_err());
     }
 }
+
+/// A legal hold a `search` or `retention` case names: a detection id alone, or an object with its
+/// `id` and, where given, its `case` number and `kind` (defaults `conformance` and `criminal`).
+/// A helper for the runners, not a comparison rule.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CaseHold {
+    /// The held record's id.
+    pub id: u64,
+    /// The hold's case number.
+    pub case_number: String,
+    /// The hold's kind, as the spec names it.
+    pub kind: String,
+}
+
+/// The legal holds of a case's `holds` (none when absent).
+///
+/// # Errors
+/// A hold with no id.
+pub fn case_holds(case: &Value) -> Result<Vec<CaseHold>, String> {
+    case.get("holds")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .map(|h| {
+            let id = h
+                .as_u64()
+                .or_else(|| h.get("id").and_then(Value::as_u64))
+                .ok_or("hold without id")?;
+            let text = |key: &str, default: &str| h.get(key).and_then(Value::as_str).unwrap_or(default).to_owned();
+            Ok(CaseHold {
+                id,
+                case_number: text("case", "conformance"),
+                kind: text("kind", "criminal"),
+            })
+        })
+        .collect()
+}

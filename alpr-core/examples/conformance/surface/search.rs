@@ -113,17 +113,12 @@ fn run(case: &Value) -> Result<Result<Vec<u64>, Error>, String> {
         Ok(a) => a,
         Err(e) => return Ok(Err(e)),
     };
-    for hold in case.get("holds").and_then(Value::as_array).into_iter().flatten() {
-        let id = hold
-            .as_u64()
-            .or_else(|| hold.get("id").and_then(Value::as_u64))
-            .ok_or("hold without id")?;
-        let case_no = hold.get("case").and_then(Value::as_str).unwrap_or("conformance");
-        let kind = match HoldKind::parse(hold.get("kind").and_then(Value::as_str).unwrap_or("criminal")) {
+    for hold in alpr_conformance::case_holds(case)? {
+        let kind = match HoldKind::parse(&hold.kind) {
             Ok(k) => k,
             Err(e) => return Ok(Err(e)),
         };
-        if let Err(e) = agency.place_legal_hold("s1", id, case_no, kind) {
+        if let Err(e) = agency.place_legal_hold("s1", hold.id, &hold.case_number, kind) {
             return Ok(Err(e));
         }
     }

@@ -130,13 +130,8 @@ pub(crate) fn search(case: &Value) -> Result<Value, String> {
     if st != alpr_status::Ok {
         return Ok(error_answer(st));
     }
-    for hold in case.get("holds").and_then(Value::as_array).into_iter().flatten() {
-        let id = hold
-            .as_u64()
-            .or_else(|| hold.get("id").and_then(Value::as_u64))
-            .ok_or("hold without id")?;
-        let case_no = hold.get("case").and_then(Value::as_str).unwrap_or("conformance");
-        let kind = hold.get("kind").and_then(Value::as_str).unwrap_or("criminal");
+    for hold in alpr_conformance::case_holds(case)? {
+        let (id, case_no, kind) = (hold.id, hold.case_number.as_str(), hold.kind.as_str());
         let user = "s1";
         // SAFETY: the agency is live; the strings are valid for their lengths.
         let st = unsafe {
