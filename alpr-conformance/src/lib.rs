@@ -455,3 +455,23 @@ pub fn case_holds(case: &Value) -> Result<Vec<CaseHold>, String> {
         })
         .collect()
 }
+
+/// The roster of the agency a `search` case runs under, trained on the case's day (`now`'s
+/// date): `c1`, an investigator who searches, and `s1`, a supervisor who places the case's holds.
+/// A helper for the runners, not a comparison rule.
+///
+/// # Errors
+/// A case without a `now` of at least a date.
+pub fn search_roster(case: &Value) -> Result<Value, String> {
+    let today = case
+        .get("now")
+        .and_then(Value::as_str)
+        .and_then(|n| n.get(..10))
+        .ok_or("case has no now")?;
+    Ok(serde_json::json!([
+        {"id": "c1", "agency": "SPD", "roles": ["investigator"], "account": "active",
+         "trained_on": today, "clearance": true},
+        {"id": "s1", "agency": "SPD", "roles": ["supervisor"], "account": "active",
+         "trained_on": today, "clearance": true},
+    ]))
+}

@@ -100,14 +100,8 @@ fn run(case: &Value) -> Result<Result<Vec<u64>, Error>, String> {
         Ok(s) => s,
         Err(e) => return Ok(Err(e)),
     };
-    let today = str_field(case, "now")?.get(..10).ok_or("bad now")?;
-    let roster: Vec<User> = serde_json::from_value(json!([
-        {"id": "c1", "agency": "SPD", "roles": ["investigator"], "account": "active",
-         "trained_on": today, "clearance": true},
-        {"id": "s1", "agency": "SPD", "roles": ["supervisor"], "account": "active",
-         "trained_on": today, "clearance": true},
-    ]))
-    .map_err(|e| e.to_string())?;
+    let roster: Vec<User> =
+        serde_json::from_value(alpr_conformance::search_roster(case)?).map_err(|e| e.to_string())?;
     let clock = Clock::fixed_for_tests_and_replays(now);
     let mut agency = match Agency::for_tests_and_replays("SPD", Arc::new(policy), MemoryStore::new(), roster, clock) {
         Ok(a) => a,

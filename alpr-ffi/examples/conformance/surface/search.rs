@@ -104,14 +104,7 @@ pub(crate) fn search(case: &Value) -> Result<Value, String> {
     }
     let now_text = str_field(case, "now")?;
     let now = ms(now_text)?;
-    let today = now_text.get(..10).ok_or("bad now")?;
-    let roster = json!([
-        {"id": "c1", "agency": "SPD", "roles": ["investigator"], "account": "active",
-         "trained_on": today, "clearance": true},
-        {"id": "s1", "agency": "SPD", "roles": ["supervisor"], "account": "active",
-         "trained_on": today, "clearance": true},
-    ])
-    .to_string();
+    let roster = alpr_conformance::search_roster(case)?.to_string();
     let name = "SPD";
     // SAFETY: the strings are valid for their lengths; the policy NULL or live; valid out-pointer.
     let st = unsafe {
