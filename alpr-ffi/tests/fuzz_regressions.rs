@@ -12,14 +12,22 @@ use std::path::{Path, PathBuf};
 
 /// Every file under `fuzz/regressions/`, as `<target>/<file>`, with what it broke (and how it
 /// was fixed). A file without a line here fails the test.
-const REGRESSIONS: &[(&str, &str)] = &[(
-    "matcher/double_star_pattern",
-    "oracle disagreement, not a core bug: the hot-plate pattern `**BBB` hit read `BBB` as the \
-     entry `*BBB` while the oracle expected the entry text `**BBB` (and, in the unminimized input, \
-     rejected `**BBB*` as 3 stars). The core folds a run of `*` into one (`**` means `*`, \
-     pattern.rs) and counts runs against the 2-star limit; the SPEC does not say. The oracle now \
-     folds runs the same way.",
-)];
+const REGRESSIONS: &[(&str, &str)] = &[
+    (
+        "matcher/double_star_pattern",
+        "oracle disagreement, not a core bug: the hot-plate pattern `**BBB` hit read `BBB` as the \
+         entry `*BBB` while the oracle expected the entry text `**BBB`. The core folds a run of `*` \
+         into one (`**` means `*`, pattern.rs); the oracle now folds runs the same way. (It then \
+         also counted runs against the 2-star limit, as the core did until session 10.)",
+    ),
+    (
+        "matcher/stars_written",
+        "oracle disagreement after a core fix, not a core bug: since session 10 every `*` written \
+         counts toward R-MATCH-6's limit of two (`O**OO*` is `invalid_pattern`, rejected at load), \
+         while the oracle still counted runs and expected the entry `O*OO*` to hit read `OOO`. \
+         The oracle now counts the stars written.",
+    ),
+];
 
 fn fuzz_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../fuzz")

@@ -97,8 +97,9 @@ pub(crate) fn run(data: &[u8]) {
     for (codes, j, t) in input.entries.iter().take(12) {
         let is_pattern = codes.first().is_some_and(|c| c % 2 == 1);
         let raw = text(codes.get(1..).unwrap_or_default(), is_pattern);
-        // `**` means `*` (the core folds a run of stars into one, pattern.rs; the SPEC's "at
-        // most 2 `*`" is read as 2 runs). Found by this target: fuzz/regressions/matcher/.
+        // `**` means `*` (the core folds a run of stars into one, pattern.rs), but every `*`
+        // written counts toward the SPEC's "at most 2 `*`" (R-MATCH-6, session 10: `O**OO*` is
+        // `invalid_pattern`). Found by this target: fuzz/regressions/matcher/.
         let mut key = String::new();
         for c in raw.chars() {
             if !(c == '*' && key.ends_with('*')) {
@@ -110,7 +111,7 @@ pub(crate) fn run(data: &[u8]) {
         let wild = key.contains(['?', '*']);
         let literals = key.bytes().filter(u8::is_ascii_alphanumeric).count();
         let positions = key.bytes().filter(|&b| b != b'*').count();
-        let stars = key.bytes().filter(|&b| b == b'*').count();
+        let stars = raw.bytes().filter(|&b| b == b'*').count();
         // R-MATCH-6: a pattern needs 3 literals, at most 2 stars and 10 positions.
         let ok = if wild {
             literals >= 3 && stars <= 2 && positions <= 10
