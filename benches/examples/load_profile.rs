@@ -2,6 +2,8 @@
 //! load_profile`. `ALPR_FILE=2` loads the 2-column list of `benches/peers/py_peers.py`
 //! (`plate,category`), otherwise the 9-column file of the other hot-list benches; `ALPR_THREADS`
 //! (default 1) as `LoadOptions::with_threads`; `ALPR_LOADS` loads (default 5), each timed.
+//! `ALPR_PATH=<file>` loads that CSV file instead (read once, before the loads), to set a Rust
+//! load beside a Python `load_file` of the same bytes.
 
 use std::time::Instant;
 
@@ -18,7 +20,9 @@ fn main() {
     let threads = env("ALPR_THREADS", 1);
     let loads = env("ALPR_LOADS", 5);
     let n = 1_000_000;
-    let bytes = if env("ALPR_FILE", 9) == 2 {
+    let bytes = if let Ok(path) = std::env::var("ALPR_PATH") {
+        std::fs::read(path).expect("the file reads")
+    } else if env("ALPR_FILE", 9) == 2 {
         data::csv2(n)
     } else {
         data::csv(n)
