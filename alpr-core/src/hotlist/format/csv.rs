@@ -152,6 +152,14 @@ fn bytes_equal(w: u64, c: u64) -> u64 {
     x.wrapping_sub(ONES) & !x & HIGHS
 }
 
+/// Eight bytes as a little-endian word (the first byte lowest).
+#[inline]
+fn le_word(chunk: &[u8]) -> u64 {
+    let mut word = [0u8; 8];
+    word.copy_from_slice(chunk);
+    u64::from_le_bytes(word)
+}
+
 /// The offset of the first `,`, `\n` or `"` at or after `i` in `b`, or `b.len()`: eight bytes a
 /// step (a record's fields are a few bytes to a few dozen, where `memchr`'s set-up and a byte
 /// loop cost more than the scan). Each byte set marks its first match exactly, so the lowest mark
@@ -162,9 +170,7 @@ fn next_special(b: &[u8], mut i: usize) -> usize {
     const LF: u64 = ONES * b'\n' as u64;
     const QUOTE: u64 = ONES * b'"' as u64;
     while let Some(chunk) = b.get(i..i + 8) {
-        let mut word = [0u8; 8];
-        word.copy_from_slice(chunk);
-        let w = u64::from_le_bytes(word);
+        let w = le_word(chunk);
         let m = bytes_equal(w, COMMA) | bytes_equal(w, LF) | bytes_equal(w, QUOTE);
         if m != 0 {
             return i + (m.trailing_zeros() / 8) as usize;
@@ -183,9 +189,7 @@ fn has_nul(s: &str) -> bool {
     let b = s.as_bytes();
     let mut words = b.chunks_exact(8);
     for chunk in &mut words {
-        let mut word = [0u8; 8];
-        word.copy_from_slice(chunk);
-        if bytes_equal(u64::from_le_bytes(word), 0) != 0 {
+        if bytes_equal(le_word(chunk), 0) != 0 {
             return true;
         }
     }
