@@ -48,10 +48,8 @@ from typing import Any as _Any, Iterator as _Iterator, Mapping as _Mapping, Sequ
 
 from alpr import _alpr
 from alpr._alpr import (
-    AccessError,
     Agency,
     HitCase,
-    AlprError,
     Hit,
     DetectionStore,
     ExternalGrant,
@@ -60,14 +58,9 @@ from alpr._alpr import (
     AuditReport,
     PurgePlan,
     purge_plan,
-    HitWorkflowError,
-    HotListError,
-    InvalidPlateError,
     LoadReport,
     MatchHit,
     Policy,
-    PolicyError,
-    RecordsError,
     Registry,
     __version__,
     damaged_equipment,

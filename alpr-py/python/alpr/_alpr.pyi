@@ -806,6 +806,15 @@ class Agency:
         end: datetime.datetime | None = None,
         as_table: Literal[True],
     ) -> Any: ...
+    @overload
+    def audit_records(
+        self,
+        user: str,
+        *,
+        start: datetime.datetime | None = None,
+        end: datetime.datetime | None = None,
+        as_table: bool,
+    ) -> list[dict[str, Any]] | Any: ...
 
 @final
 class HitCase:
