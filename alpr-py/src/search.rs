@@ -216,8 +216,8 @@ pub(crate) fn query_of(
     let term = PlateOrPattern::parse(pattern, policy.pattern_limits()).py_err(py)?;
     Ok(DetectionQuery {
         term,
-        from: start.map(|t| t.to_utc()),
-        to: end.map(|t| t.to_utc()),
+        from: start.map(Aware::to_utc),
+        to: end.map(Aware::to_utc),
         near: near.map(|(lat, lon, radius_m)| Near { lat, lon, radius_m }),
     })
 }

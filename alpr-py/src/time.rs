@@ -161,7 +161,7 @@ pub(crate) fn from_arrow(arg: &str, col: &arrow::Column) -> PyResult<Vec<Option<
 /// A scalar time, or a column of them.
 pub(crate) fn one_or_column(arg: &str, t: &Bound<'_, PyAny>) -> PyResult<Times> {
     // A scalar (a datetime, or a number or numpy datetime64 refused with how to pass it).
-    let numpy_scalar = t.get_type().name().is_ok_and(|n| n.to_string() == "datetime64");
+    let numpy_scalar = t.get_type().name().is_ok_and(|n| n == "datetime64");
     if t.is_instance_of::<PyDateTime>() || t.is_instance_of::<PyInt>() || t.is_instance_of::<PyFloat>() || numpy_scalar
     {
         return to_utc(arg, t).map(Times::One);
