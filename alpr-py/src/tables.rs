@@ -9,7 +9,7 @@
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use arrow_array::builder::{
     Float64Builder, ListBuilder, MapBuilder, StringBuilder, TimestampMillisecondBuilder, UInt64Builder,
@@ -295,16 +295,22 @@ impl PyRegistry {
         // them without the GIL.
         let (cols, names) = (Arc::new(cols), Arc::new(names));
         let cancel = Arc::new(AtomicBool::new(false));
+        // Rows handed to the validator so far, reported as progress while the worker runs.
+        let read = Arc::new(AtomicUsize::new(0));
         // Read and validated on a worker thread while Ctrl-C is watched, as a file load is: on an
         // interrupt the call returns at once, the worker stops reading rows (the flag) and its
         // half-read table is dropped, never put in force.
         let validated = {
             let (cols, names, stop) = (Arc::clone(&cols), Arc::clone(&names), Arc::clone(&cancel));
-            let (policy, m) = (Arc::clone(reg.policy()), meta.clone());
-            crate::interrupt::watch(py, move || -> PyResult<_> {
+            let (policy, m, count) = (Arc::clone(reg.policy()), meta.clone(), Arc::clone(&read));
+            crate::interrupt::watch_counting(py, Some((&progress, &read)), move || -> PyResult<_> {
                 let texts = texts_of(&cols, &names)?;
                 let names: Vec<&str> = names.iter().map(String::as_str).collect();
-                let rows = table_rows(&texts, rows).take_while(|_| !stop.load(Ordering::Relaxed));
+                let rows = table_rows(&texts, rows)
+                    .take_while(|_| !stop.load(Ordering::Relaxed))
+                    .inspect(|_| {
+                        count.fetch_add(1, Ordering::Relaxed);
+                    });
                 Ok(load_table_with(&names, rows, m, category, &policy, options))
             })
         };

@@ -254,6 +254,20 @@ def test_progress_true_draws_a_tqdm_bar_to_the_total(reg: alpr.Registry, capsys:
     assert "match_batch" in err and "100%" in err and "150k/150k" in err, err[-300:]
 
 
+def test_load_table_reports_rows_while_it_reads() -> None:
+    """A table load reports the rows read so far every 100 ms while its worker runs (it reported
+    only the end: a bar at 0% until done)."""
+    n = 1_000_000
+    plates = [f"{i % 10}{chr(65 + i % 26)}{chr(65 + i // 26 % 26)}{i // 676 % 10000:04d}" for i in range(n)]
+    table = pa.table({"plate": plates, "state": ["CA"] * n})
+    calls: list[tuple[int, int]] = []
+    alpr.Registry().load_table(table, id="BIG", kind="standard", priority=10, loaded_at=NOW,
+                               progress=lambda done, total: calls.append((done, total)))
+    assert calls[-1] == (n, n)
+    assert any(0 < done < n for done, _ in calls), calls
+    assert [d for d, _ in calls] == sorted(d for d, _ in calls)
+
+
 def test_progress_exception_ends_the_call(reg: alpr.Registry) -> None:
     def stop(done: int, total: int) -> None:
         raise RuntimeError("stop here")
