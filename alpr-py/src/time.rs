@@ -22,6 +22,12 @@ const FROM_EPOCH: &str = "convert it with an explicit unit and timezone, e.g. \
 /// (without the argument's name) for a value that is not a timezone-aware `datetime` or pandas
 /// `Timestamp`. The outer error is a Python error raised while reading `t`.
 fn aware(t: &Bound<'_, PyAny>) -> PyResult<Result<DateTime<FixedOffset>, String>> {
+    // pandas' missing time subclasses datetime but has no offset (its utcoffset() raises).
+    if t.get_type().name().is_ok_and(|n| n == "NaTType") {
+        return Ok(Err(
+            "a missing time (pandas NaT) is not a time; pass a timezone-aware datetime".to_owned(),
+        ));
+    }
     if t.is_instance_of::<PyDateTime>() {
         // A fixed-offset tzinfo (`timezone.utc`, `timezone(timedelta(...))`) is read directly.
         if let Ok(fixed) = t.extract::<DateTime<FixedOffset>>() {

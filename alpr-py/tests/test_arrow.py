@@ -415,6 +415,8 @@ def test_every_time_argument_takes_any_aware_zone_and_says_how_to_pass_the_rest(
             with pytest.raises(TypeError, match="unit") as e:
                 f(number)
             assert "timezone" in str(e.value), (name, str(e.value))
+        with pytest.raises(TypeError, match="NaT"):
+            f(pd.NaT)
 
 
 def test_a_zone_time_is_its_instant_and_keeps_its_offset() -> None:
