@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
-use chrono::{DateTime, FixedOffset, NaiveTime, Utc};
+use chrono::{DateTime, NaiveTime, Utc};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
 
@@ -32,6 +32,7 @@ use crate::matching::PyMatchHit;
 use crate::policy::{PyPolicy, policy_or_builtin};
 use crate::registry::PyLoadReport;
 use crate::search::PyDetectionStore;
+use crate::time::Aware;
 
 type Store = Box<dyn AuditStore + Send>;
 type Inner = Agency<Store>;
@@ -64,7 +65,7 @@ pub(crate) fn lock(a: &Mutex<Inner>) -> MutexGuard<'_, Inner> {
     a.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
-fn utc(t: DateTime<FixedOffset>) -> DateTime<Utc> {
+fn utc(t: Aware) -> DateTime<Utc> {
     t.to_utc()
 }
 
@@ -113,7 +114,7 @@ impl ReadArgs {
         plate: &str,
         jurisdiction: Option<&str>,
         plate_type: Option<&str>,
-        observed_at: DateTime<FixedOffset>,
+        observed_at: Aware,
         origin: &str,
         device_id: Option<&str>,
         location: Option<(f64, f64)>,
@@ -125,7 +126,7 @@ impl ReadArgs {
             observed_at: alpr_core::time::check_input_instant(utc(observed_at))
                 .map_err(|e| e.with_detail("observed_at outside the years 0001 to 9999 (UTC)"))
                 .py_err(py)?,
-            origin: Origin::parse(origin).py_err(py)?,
+            origin: crate::errors::choice(py, "origin", origin)?,
             device_id: device_id.map(str::to_owned),
             location: location.map(|(lat, lon)| Location { lat, lon }),
         })
@@ -270,7 +271,7 @@ impl PyAgency {
         name: &str,
         audit: &Bound<'_, PyAny>,
         roster: &Bound<'_, PyAny>,
-        now: DateTime<FixedOffset>,
+        now: Aware,
         policy: Option<&PyPolicy>,
     ) -> PyResult<PyAgency> {
         PyAgency::build(
@@ -288,7 +289,7 @@ impl PyAgency {
     ///
     /// Raises:
     ///     InvalidArgumentError: the agency runs on the system clock.
-    fn set_clock_for_tests_and_replays(&self, py: Python<'_>, now: DateTime<FixedOffset>) -> PyResult<()> {
+    fn set_clock_for_tests_and_replays(&self, py: Python<'_>, now: Aware) -> PyResult<()> {
         self.with(py, move |a| a.clock().set_for_tests_and_replays(utc(now)))
     }
 
@@ -449,8 +450,8 @@ impl PyAgency {
         pattern: &str,
         user: &str,
         request: &Bound<'py, PyAny>,
-        start: Option<DateTime<FixedOffset>>,
-        end: Option<DateTime<FixedOffset>>,
+        start: Option<Aware>,
+        end: Option<Aware>,
         near: Option<(f64, f64, f64)>,
         ids_only: bool,
     ) -> PyResult<Bound<'py, PyAny>> {
@@ -500,10 +501,11 @@ impl PyAgency {
         list_id: &str,
         user: &str,
         request: &Bound<'py, PyAny>,
-        days: u32,
+        days: i64,
         as_table: bool,
         progress: Option<&Bound<'py, PyAny>>,
     ) -> PyResult<Bound<'py, PyAny>> {
+        let days: u32 = crate::errors::int_arg(py, "days", days, 0, i64::from(u32::MAX))?;
         let request = request_of(py, request)?;
         let (inner, data) = (Arc::clone(&self.inner), Arc::clone(&store.inner));
         let (user, list_id) = (user.to_owned(), list_id.to_owned());
@@ -534,7 +536,8 @@ impl PyAgency {
     ///
     /// Args:
     ///     user: the loader's id.
-    ///     path_or_bytes: the file: ``bytes``, a binary file object (with ``.read()``) or a path.
+    ///     path_or_bytes: the file: ``bytes``, a file object (with ``.read()``, binary or text)
+    ///         or a path.
     ///     format: ``"csv"``, ``"ca_doj_clew"`` or ``"ncic_extract"``.
     ///     id, kind, priority, category, source: as ``Registry.load_file``.
     ///     approver: for a special list, the approver's id.
@@ -558,21 +561,21 @@ impl PyAgency {
         format: &str,
         id: String,
         kind: &str,
-        priority: u8,
+        priority: i64,
         category: Option<&str>,
         source: String,
         approver: Option<String>,
         progress: Option<&Bound<'_, PyAny>>,
-        threads: Option<usize>,
+        threads: Option<i64>,
     ) -> PyResult<PyLoadReport> {
-        let format = Format::parse(format).py_err(py)?;
+        let format: Format = crate::errors::choice(py, "format", format)?;
         let options = crate::hotlist::load_options(py, threads)?;
-        let kind = ListKind::parse(kind).py_err(py)?;
+        let kind: ListKind = crate::errors::choice(py, "kind", kind)?;
+        let priority: u8 = crate::errors::int_arg(py, "priority", priority, 0, 255)?;
         let category = category
             .filter(|c| !c.is_empty())
-            .map(Category::parse)
-            .transpose()
-            .py_err(py)?;
+            .map(|c| crate::errors::choice::<Category>(py, "category", c))
+            .transpose()?;
         if id.trim().is_empty() {
             return Err(to_py(py, &invalid("empty list id")));
         }
@@ -638,7 +641,7 @@ impl PyAgency {
         viewer: Option<String>,
         jurisdiction: Option<&str>,
         plate_type: Option<&str>,
-        observed_at: DateTime<FixedOffset>,
+        observed_at: Aware,
         origin: &str,
         device_id: Option<&str>,
         location: Option<(f64, f64)>,
@@ -665,13 +668,7 @@ impl PyAgency {
     ///
     /// Raises:
     ///     AccessDeniedError: not allowed (recorded).
-    fn covert_hits<'py>(
-        &self,
-        py: Python<'py>,
-        user: &str,
-        start: DateTime<FixedOffset>,
-        end: DateTime<FixedOffset>,
-    ) -> PyResult<Bound<'py, PyAny>> {
+    fn covert_hits<'py>(&self, py: Python<'py>, user: &str, start: Aware, end: Aware) -> PyResult<Bound<'py, PyAny>> {
         let user = user.to_owned();
         let found = self.with(py, move |a| a.covert_hits(&user, utc(start), utc(end)))?;
         to_python(py, &found)
@@ -699,7 +696,7 @@ impl PyAgency {
         py: Python<'_>,
         hit: &PyMatchHit,
         plate: &str,
-        observed_at: DateTime<FixedOffset>,
+        observed_at: Aware,
         jurisdiction: Option<&str>,
         plate_type: Option<&str>,
         origin: &str,
@@ -755,7 +752,7 @@ impl PyAgency {
         user: &str,
         plate: String,
         jurisdiction: String,
-        expires_at: DateTime<FixedOffset>,
+        expires_at: Aware,
         distribution: Option<&Bound<'_, PyAny>>,
         also_entered_in: Option<Vec<String>>,
         officer_name: Option<String>,
@@ -779,7 +776,7 @@ impl PyAgency {
             plate_type,
             category,
             entered_at: None,
-            expires_at: Some(expires_at.to_rfc3339()),
+            expires_at: Some(expires_at.0.to_rfc3339()),
             distribution,
             also_entered_in: also_entered_in.unwrap_or_default(),
             officer_name,
@@ -822,7 +819,7 @@ impl PyAgency {
         case_number: &str,
         kind: &str,
     ) -> PyResult<()> {
-        let kind = HoldKind::parse(kind).py_err(py)?;
+        let kind: HoldKind = crate::errors::choice(py, "kind", kind)?;
         let (user, case) = (user.to_owned(), case_number.to_owned());
         self.with(py, move |a| a.place_legal_hold(&user, record_id, &case, kind))
     }
@@ -966,7 +963,7 @@ impl PyAgency {
         &self,
         py: Python<'py>,
         user: &str,
-        records: Vec<(u64, String, DateTime<FixedOffset>)>,
+        records: Vec<(u64, String, Aware)>,
     ) -> PyResult<(PyPurgePlan, Bound<'py, PyAny>)> {
         let rules = RetentionRules::from_policy(&self.policy);
         let mut recs = Vec::with_capacity(records.len());
@@ -997,12 +994,7 @@ impl PyAgency {
     /// Raises:
     ///     AccessDeniedError: an operator not on the roster (recorded).
     ///     InvalidArgumentError: a shift starting after the clock's time.
-    fn shift_end<'py>(
-        &self,
-        py: Python<'py>,
-        operator: &str,
-        shift_started_at: DateTime<FixedOffset>,
-    ) -> PyResult<Bound<'py, PyAny>> {
+    fn shift_end<'py>(&self, py: Python<'py>, operator: &str, shift_started_at: Aware) -> PyResult<Bound<'py, PyAny>> {
         let operator = operator.to_owned();
         let end = self.with(py, move |a| a.shift_end(&operator, utc(shift_started_at)))?;
         to_python(py, &end)
@@ -1043,12 +1035,13 @@ impl PyAgency {
         &self,
         py: Python<'_>,
         user: &str,
-        start: Option<DateTime<FixedOffset>>,
-        end: Option<DateTime<FixedOffset>>,
+        start: Option<Aware>,
+        end: Option<Aware>,
         seed: u64,
-        sample_size: usize,
+        sample_size: i64,
         shifts: Option<BTreeMap<String, (NaiveTime, NaiveTime)>>,
     ) -> PyResult<PyAuditReport> {
+        let sample_size: usize = crate::errors::int_arg(py, "sample_size", sample_size, 0, i64::MAX)?;
         let options = ReportOptions {
             from: start.map(utc),
             to: end.map(utc),
@@ -1089,11 +1082,11 @@ impl PyAgency {
         &self,
         py: Python<'py>,
         user: &str,
-        start: Option<DateTime<FixedOffset>>,
-        end: Option<DateTime<FixedOffset>>,
+        start: Option<Aware>,
+        end: Option<Aware>,
         as_table: bool,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let fmt = |t: Option<DateTime<FixedOffset>>| t.map(|t| utc(t).to_rfc3339()).unwrap_or_default();
+        let fmt = |t: Option<Aware>| t.map(|t| utc(t).to_rfc3339()).unwrap_or_default();
         let request = AccessRequest {
             action: "audit_queries".to_owned(),
             query_terms: Some(format!("audit_records from={} to={}", fmt(start), fmt(end))),
@@ -1171,14 +1164,7 @@ impl PyHitCase {
         self.case.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    fn event(
-        &self,
-        py: Python<'_>,
-        event: Event,
-        at: DateTime<FixedOffset>,
-        actor: &str,
-        reference: Option<String>,
-    ) -> PyResult<()> {
+    fn event(&self, py: Python<'_>, event: Event, at: Aware, actor: &str, reference: Option<String>) -> PyResult<()> {
         let timed = TimedEvent {
             event,
             at: utc(at),
@@ -1197,26 +1183,14 @@ impl PyHitCase {
 impl PyHitCase {
     /// ``acknowledge``: ``alerted`` → ``acknowledged``.
     #[pyo3(signature = (*, at, actor, reference=None))]
-    fn acknowledge(
-        &self,
-        py: Python<'_>,
-        at: DateTime<FixedOffset>,
-        actor: &str,
-        reference: Option<String>,
-    ) -> PyResult<()> {
+    fn acknowledge(&self, py: Python<'_>, at: Aware, actor: &str, reference: Option<String>) -> PyResult<()> {
         self.event(py, Event::Acknowledge, at, actor, reference)
     }
 
     /// ``mdc_query``: the plate was run on the car's MDC (a violation for a car before any
     /// broadcast, recorded, not refused).
     #[pyo3(signature = (*, at, actor, reference=None))]
-    fn mdc_query(
-        &self,
-        py: Python<'_>,
-        at: DateTime<FixedOffset>,
-        actor: &str,
-        reference: Option<String>,
-    ) -> PyResult<()> {
+    fn mdc_query(&self, py: Python<'_>, at: Aware, actor: &str, reference: Option<String>) -> PyResult<()> {
         self.event(py, Event::MdcQuery, at, actor, reference)
     }
 
@@ -1226,13 +1200,7 @@ impl PyHitCase {
     ///     InformationalOnlyError: a special or covert hit.
     ///     NotAcknowledgedError, ConfirmationRequiredError, InvalidTransitionError.
     #[pyo3(signature = (*, at, actor, reference=None))]
-    fn broadcast(
-        &self,
-        py: Python<'_>,
-        at: DateTime<FixedOffset>,
-        actor: &str,
-        reference: Option<String>,
-    ) -> PyResult<()> {
+    fn broadcast(&self, py: Python<'_>, at: Aware, actor: &str, reference: Option<String>) -> PyResult<()> {
         self.event(py, Event::Broadcast, at, actor, reference)
     }
 
@@ -1246,7 +1214,7 @@ impl PyHitCase {
         plate_verified: bool,
         jurisdiction_verified: bool,
         occupied: bool,
-        at: DateTime<FixedOffset>,
+        at: Aware,
         actor: &str,
         reference: Option<String>,
     ) -> PyResult<()> {
@@ -1265,23 +1233,17 @@ impl PyHitCase {
         &self,
         py: Python<'_>,
         disposition: &str,
-        at: DateTime<FixedOffset>,
+        at: Aware,
         actor: &str,
         reference: Option<String>,
     ) -> PyResult<()> {
-        let disposition = Disposition::parse(disposition).py_err(py)?;
+        let disposition: Disposition = crate::errors::choice(py, "disposition", disposition)?;
         self.event(py, Event::Reject { disposition }, at, actor, reference)
     }
 
     /// ``record_basis``: an independent reasonable suspicion or probable cause.
     #[pyo3(signature = (*, at, actor, reference=None))]
-    fn record_basis(
-        &self,
-        py: Python<'_>,
-        at: DateTime<FixedOffset>,
-        actor: &str,
-        reference: Option<String>,
-    ) -> PyResult<()> {
+    fn record_basis(&self, py: Python<'_>, at: Aware, actor: &str, reference: Option<String>) -> PyResult<()> {
         self.event(py, Event::RecordBasis, at, actor, reference)
     }
 
@@ -1290,21 +1252,14 @@ impl PyHitCase {
     /// Raises:
     ///     ConfirmationRequiredError, IndependentBasisRequiredError.
     #[pyo3(signature = (*, at, actor, reference=None))]
-    fn stop(&self, py: Python<'_>, at: DateTime<FixedOffset>, actor: &str, reference: Option<String>) -> PyResult<()> {
+    fn stop(&self, py: Python<'_>, at: Aware, actor: &str, reference: Option<String>) -> PyResult<()> {
         self.event(py, Event::Stop, at, actor, reference)
     }
 
     /// ``close`` with an outcome (``recovered``, ``not_recovered``, ``other``).
     #[pyo3(signature = (outcome, *, at, actor, reference=None))]
-    fn close(
-        &self,
-        py: Python<'_>,
-        outcome: &str,
-        at: DateTime<FixedOffset>,
-        actor: &str,
-        reference: Option<String>,
-    ) -> PyResult<()> {
-        let outcome = Outcome::parse(outcome).py_err(py)?;
+    fn close(&self, py: Python<'_>, outcome: &str, at: Aware, actor: &str, reference: Option<String>) -> PyResult<()> {
+        let outcome: Outcome = crate::errors::choice(py, "outcome", outcome)?;
         self.event(py, Event::Close { outcome }, at, actor, reference)
     }
 

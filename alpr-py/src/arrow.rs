@@ -43,7 +43,29 @@ fn import_failed(arg: &str) -> PyErr {
 
 /// Imports `obj` through its `__arrow_c_stream__` (preferred) or `__arrow_c_array__`; `None`
 /// when it has neither.
+///
+/// A stream whose layout the Arrow crates refuse although pyarrow reads it (polars exports a
+/// column of Arrow type `null`, all missing values, with a validity buffer the null type does
+/// not have) is read once more through ``pyarrow.chunked_array``, which exports it in the
+/// standard layout.
 pub(crate) fn import(arg: &str, obj: &Bound<'_, PyAny>) -> PyResult<Option<Imported>> {
+    match import_as_is(arg, obj) {
+        Err(e) if e.is_instance_of::<PyValueError>(obj.py()) && obj.hasattr("__arrow_c_stream__")? => {
+            let Ok(via) = obj
+                .py()
+                .import("pyarrow")
+                .and_then(|pa| pa.call_method1("chunked_array", (obj,)))
+            else {
+                return Err(e);
+            };
+            import_as_is(arg, &via).map_err(|_| e)
+        }
+        other => other,
+    }
+}
+
+/// [`import`] without the second reading through pyarrow.
+fn import_as_is(arg: &str, obj: &Bound<'_, PyAny>) -> PyResult<Option<Imported>> {
     if obj.hasattr("__arrow_c_stream__")? {
         let capsule = obj.call_method0("__arrow_c_stream__")?;
         let capsule = capsule.cast::<PyCapsule>()?;
@@ -156,10 +178,12 @@ pub(crate) enum Cell<'a> {
     Bad(Code),
 }
 
-/// Whether `t` is a text type [`Column::cells`] reads.
+/// Whether `t` is a text type [`Column::cells`] reads. A column of Arrow type `null` (what
+/// pandas and polars make of a column holding only missing values) is text whose every value
+/// is missing.
 pub(crate) fn is_text(t: &DataType) -> bool {
     match t {
-        DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View => true,
+        DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View | DataType::Null => true,
         DataType::Dictionary(_, v) => matches!(**v, DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View),
         _ => false,
     }
@@ -176,8 +200,8 @@ impl Column {
         &self.chunks
     }
 
-    /// Checks that this is a text column (string, large string, string view, or a dictionary
-    /// of one of them), else a `TypeError` naming the argument and its type.
+    /// Checks that this is a text column (string, large string, string view, a dictionary of
+    /// one of them, or a column of nulls), else a `TypeError` naming the argument and its type.
     pub(crate) fn check_text(&self, arg: &str) -> PyResult<()> {
         if is_text(&self.data_type) {
             Ok(())
@@ -213,6 +237,8 @@ impl Column {
     pub(crate) fn utc_micros(&self, arg: &str) -> PyResult<Vec<Option<i64>>> {
         let unit = match &self.data_type {
             DataType::Timestamp(unit, Some(_)) => *unit,
+            // A column of nulls (no time known for any row): each row's time is missing.
+            DataType::Null => return Ok(vec![None; self.len()]),
             DataType::Timestamp(_, None) => {
                 return Err(PyTypeError::new_err(format!(
                     "{arg}: a timestamp column without a timezone is ambiguous; give it one \
@@ -322,6 +348,8 @@ enum ChunkCells<'a> {
     View(ViewCells<'a>),
     /// A dictionary's rows, looked up.
     Listed(std::vec::IntoIter<Cell<'a>>),
+    /// Rows of a column of nulls (Arrow type `null`).
+    Nulls(usize),
     /// Rows of a type that is not text.
     Bad(usize),
 }
@@ -338,6 +366,7 @@ impl<'a> ChunkCells<'a> {
                 end: from + take,
             }),
             DataType::Dictionary(_, _) => ChunkCells::Listed(dictionary_cells(a, from, take).into_iter()),
+            DataType::Null => ChunkCells::Nulls(take),
             _ => ChunkCells::Bad(take),
         }
     }
@@ -350,6 +379,10 @@ impl<'a> ChunkCells<'a> {
             ChunkCells::LargeUtf8(c) => c.next(),
             ChunkCells::View(c) => c.next(),
             ChunkCells::Listed(c) => c.next(),
+            ChunkCells::Nulls(left) => {
+                *left = left.checked_sub(1)?;
+                Some(Cell::Null)
+            }
             ChunkCells::Bad(left) => {
                 *left = left.checked_sub(1)?;
                 Some(Cell::Bad(Code::InvalidUtf8))

@@ -262,6 +262,7 @@ choices!(
     alpr_core::workflow::Disposition,
     alpr_core::workflow::Outcome,
     alpr_core::audit::Outcome,
+    alpr_core::retention::HoldKind,
 );
 
 /// Parses argument `arg` as one of the names of `T`; the error (the core's code) names the
@@ -272,6 +273,19 @@ pub(crate) fn choice<T: Choice>(py: Python<'_>, arg: &str, value: &str) -> PyRes
         to_py(
             py,
             &e.with_detail(format!("{arg}: expected one of {}", accepted.join(", "))),
+        )
+    })
+}
+
+/// Integer argument `arg` as a `T`, or an `InvalidArgumentError` naming it and the accepted
+/// range `lo..=hi` (those of `T`): a negative or too large number, which pyo3 would refuse with
+/// a bare `OverflowError` naming neither.
+pub(crate) fn int_arg<T: TryFrom<i64>>(py: Python<'_>, arg: &str, value: i64, lo: i64, hi: i64) -> PyResult<T> {
+    T::try_from(value).map_err(|_| {
+        to_py(
+            py,
+            &alpr_core::Error::new(Code::InvalidArgument)
+                .with_detail(format!("{arg}: expected an integer from {lo} to {hi}")),
         )
     })
 }

@@ -5,7 +5,7 @@
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
-use chrono::{DateTime, FixedOffset, Utc};
+use chrono::{DateTime, Utc};
 use pyo3::prelude::*;
 
 use alpr_core::audit::{
@@ -16,8 +16,9 @@ use alpr_core::{Code, Error, Policy};
 
 use crate::errors::{IntoPy, to_py};
 use crate::policy::{PyPolicy, policy_or_builtin};
+use crate::time::Aware;
 
-fn utc(t: DateTime<FixedOffset>) -> DateTime<Utc> {
+fn utc(t: Aware) -> DateTime<Utc> {
     t.to_utc()
 }
 
@@ -74,7 +75,7 @@ impl PyPurgePlan {
 
     /// The purge receipt (R-RET-5) for purging the ``due`` set at ``purged_at``, as a dict
     /// ``{count, policy_version, purged_at, ids_sha256}``.
-    fn receipt(&self, py: Python<'_>, purged_at: DateTime<FixedOffset>) -> PyResult<Py<PyAny>> {
+    fn receipt(&self, py: Python<'_>, purged_at: Aware) -> PyResult<Py<PyAny>> {
         let r = PurgeReceipt::new(&self.inner.due, &self.policy.version, utc(purged_at));
         json_loads(py, &to_json(&r))
     }
@@ -113,9 +114,9 @@ fn json_loads(py: Python<'_>, text: &str) -> PyResult<Py<PyAny>> {
 #[pyo3(signature = (records, holds, now, policy=None))]
 pub(crate) fn purge_plan(
     py: Python<'_>,
-    records: Vec<(u64, String, DateTime<FixedOffset>)>,
+    records: Vec<(u64, String, Aware)>,
     holds: Vec<u64>,
-    now: DateTime<FixedOffset>,
+    now: Aware,
     policy: Option<&PyPolicy>,
 ) -> PyResult<PyPurgePlan> {
     let policy = policy_or_builtin(policy);
@@ -149,7 +150,7 @@ pub(crate) fn decide_access_json(
     py: Python<'_>,
     user_json: &str,
     request_json: &str,
-    now: DateTime<FixedOffset>,
+    now: Aware,
     policy: Option<&PyPolicy>,
 ) -> PyResult<String> {
     let user = alpr_core::access::User::from_json(user_json).py_err(py)?;
@@ -167,7 +168,7 @@ pub(crate) fn decide_access_json(
 pub(crate) fn access_review_json(
     py: Python<'_>,
     users_json: &str,
-    now: DateTime<FixedOffset>,
+    now: Aware,
     policy: Option<&PyPolicy>,
 ) -> PyResult<String> {
     let users = alpr_core::access::User::list_from_json(users_json).py_err(py)?;
@@ -325,7 +326,7 @@ impl PyAuditLog {
     fn append(
         &self,
         py: Python<'_>,
-        time: DateTime<FixedOffset>,
+        time: Aware,
         user: &str,
         agency: &str,
         action: &str,
@@ -385,7 +386,7 @@ impl PyAuditLog {
         &self,
         py: Python<'_>,
         plan: &PyPurgePlan,
-        purged_at: DateTime<FixedOffset>,
+        purged_at: Aware,
         user: &str,
         agency: &str,
     ) -> PyResult<Py<PyAny>> {
@@ -415,12 +416,13 @@ impl PyAuditLog {
         &self,
         py: Python<'_>,
         policy: Option<&PyPolicy>,
-        start: Option<DateTime<FixedOffset>>,
-        end: Option<DateTime<FixedOffset>>,
+        start: Option<Aware>,
+        end: Option<Aware>,
         seed: u64,
-        sample_size: usize,
+        sample_size: i64,
         shifts: Option<std::collections::BTreeMap<String, (chrono::NaiveTime, chrono::NaiveTime)>>,
     ) -> PyResult<PyAuditReport> {
+        let sample_size: usize = crate::errors::int_arg(py, "sample_size", sample_size, 0, i64::MAX)?;
         let options = ReportOptions {
             from: start.map(utc),
             to: end.map(utc),
@@ -468,7 +470,7 @@ impl PyAuditLog {
     fn recover_file(
         py: Python<'_>,
         path: std::path::PathBuf,
-        time: DateTime<FixedOffset>,
+        time: Aware,
         user: String,
         agency: String,
         key: Option<Vec<u8>>,

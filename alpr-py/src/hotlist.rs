@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use chrono::{DateTime, FixedOffset, Utc};
+use chrono::{DateTime, Utc};
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
@@ -12,6 +12,7 @@ use alpr_core::{Code, Error};
 
 use crate::errors::IntoPy;
 use crate::registry::{PyLoadReport, PyRegistry};
+use crate::time::Aware;
 
 /// A JSON value as the equivalent Python object (through the `json` module).
 fn to_py<'py>(py: Python<'py>, v: &serde_json::Value) -> PyResult<Bound<'py, PyAny>> {
@@ -24,9 +25,10 @@ impl PyRegistry {
     /// previous version, atomically for concurrent matches (R-LIST-4).
     ///
     /// Args:
-    ///     path_or_bytes: the file's contents (``bytes``, ``bytearray``, ``memoryview``), a binary
-    ///         file object (anything with ``.read()``: ``open(p, "rb")``, ``io.BytesIO``, an S3 or
-    ///         HTTP stream) or a path (``str`` or ``os.PathLike``).
+    ///     path_or_bytes: the file's contents (``bytes``, ``bytearray``, ``memoryview``), a file
+    ///         object (anything with ``.read()``: ``open(p, "rb")``, ``io.BytesIO``, an S3 or
+    ///         HTTP stream; or a text one, ``open(p)``, ``io.StringIO``, whose text is read as
+    ///         UTF-8) or a path (``str`` or ``os.PathLike``).
     ///     format: ``"csv"``, ``"ca_doj_clew"`` or ``"ncic_extract"``.
     ///     id: the list id (``SVS``, ``NCIC``, ``SPECIAL-OOI``, …).
     ///     kind: ``"standard"``, ``"special"``, ``"hot_plate"`` or ``"covert"``.
@@ -64,21 +66,21 @@ impl PyRegistry {
         format: &str,
         id: String,
         kind: &str,
-        priority: u8,
-        loaded_at: DateTime<FixedOffset>,
+        priority: i64,
+        loaded_at: Aware,
         category: Option<&str>,
         source: String,
         progress: Option<&Bound<'_, PyAny>>,
-        threads: Option<usize>,
+        threads: Option<i64>,
     ) -> PyResult<PyLoadReport> {
         let format: Format = crate::errors::choice(py, "format", format)?;
         let options = load_options(py, threads)?;
         let kind: ListKind = crate::errors::choice(py, "kind", kind)?;
+        let priority: u8 = crate::errors::int_arg(py, "priority", priority, 0, 255)?;
         let category = category
             .filter(|c| !c.is_empty())
-            .map(Category::parse)
-            .transpose()
-            .py_err(py)?;
+            .map(|c| crate::errors::choice::<Category>(py, "category", c))
+            .transpose()?;
         if id.trim().is_empty() {
             return Err(Error::new(Code::InvalidArgument).with_detail("empty list id")).py_err(py);
         }
@@ -147,7 +149,7 @@ impl PyRegistry {
     ///     list[dict]: per list ``id``, ``kind``, ``priority``, ``entries``, ``loaded_at``,
     ///     ``generated_at`` (or ``None``), ``age_seconds``, ``max_age_hours`` (or ``None``) and
     ///     ``stale``; times are ``datetime`` objects in UTC.
-    fn health<'py>(&self, py: Python<'py>, now: DateTime<FixedOffset>) -> PyResult<Vec<Bound<'py, PyDict>>> {
+    fn health<'py>(&self, py: Python<'py>, now: Aware) -> PyResult<Vec<Bound<'py, PyDict>>> {
         self.inner
             .health(now.to_utc())
             .into_iter()
@@ -220,10 +222,15 @@ pub(crate) fn health_dict(py: Python<'_>, h: alpr_core::hotlist::ListHealth) -> 
 
 /// The load options of a Python call: `threads=None` is the machine's cores (an analyst's
 /// load uses the machine, as polars does); `0` is refused.
-pub(crate) fn load_options(py: Python<'_>, threads: Option<usize>) -> PyResult<alpr_core::hotlist::LoadOptions> {
+pub(crate) fn load_options(py: Python<'_>, threads: Option<i64>) -> PyResult<alpr_core::hotlist::LoadOptions> {
+    let threads = threads
+        .map(|t| crate::errors::int_arg::<usize>(py, "threads", t, 1, i64::MAX))
+        .transpose()?;
     let threads = match threads {
         Some(0) => {
-            return Err(Error::new(Code::InvalidArgument).with_detail("threads must be at least 1")).py_err(py);
+            return Err(Error::new(Code::InvalidArgument)
+                .with_detail("threads: expected an integer from 1 to 9223372036854775807"))
+            .py_err(py);
         }
         Some(t) => t,
         None => std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get),

@@ -54,7 +54,21 @@ const POLL: std::time::Duration = std::time::Duration::from_millis(100);
 /// `KeyboardInterrupt` (or another signal handler's exception); a `RuntimeError` when the worker
 /// thread cannot start or ends without a result.
 pub(crate) fn watch<T: Send + 'static>(py: Python<'_>, f: impl FnOnce() -> T + Send + 'static) -> PyResult<T> {
+    watch_counting(py, None, f)
+}
+
+/// As [`watch`], reporting `progress` every 100 ms with the count the worker keeps in `done`
+/// (when it changed).
+///
+/// # Errors
+/// As [`watch`], and an exception of the progress callable (the worker's result is dropped).
+pub(crate) fn watch_counting<T: Send + 'static>(
+    py: Python<'_>,
+    progress: Option<(&Progress, &std::sync::atomic::AtomicUsize)>,
+    f: impl FnOnce() -> T + Send + 'static,
+) -> PyResult<T> {
     use std::sync::mpsc::{RecvTimeoutError, channel};
+    let mut reported = 0;
     let (tx, rx) = channel();
     std::thread::Builder::new()
         .name("alpr-worker".to_owned())
@@ -75,7 +89,16 @@ pub(crate) fn watch<T: Send + 'static>(py: Python<'_>, f: impl FnOnce() -> T + S
                 py.check_signals()?;
                 return Ok(v);
             }
-            Err(RecvTimeoutError::Timeout) => py.check_signals()?,
+            Err(RecvTimeoutError::Timeout) => {
+                py.check_signals()?;
+                if let Some((progress, done)) = progress {
+                    let now = done.load(std::sync::atomic::Ordering::Relaxed);
+                    if progress.is_on() && now != reported {
+                        progress.update(py, now)?;
+                        reported = now;
+                    }
+                }
+            }
             Err(RecvTimeoutError::Disconnected) => {
                 return Err(pyo3::exceptions::PyRuntimeError::new_err(
                     "the worker thread ended without a result",
@@ -83,50 +106,4 @@ pub(crate) fn watch<T: Send + 'static>(py: Python<'_>, f: impl FnOnce() -> T + S
             }
         }
     }
-}
-
-/// As [`watch`], for work that borrows what the caller holds (the Arrow buffers of a table): the
-/// worker runs in a thread scope and is given a flag. On Ctrl-C the flag is set, the worker is
-/// awaited without the GIL (it must end soon after the flag is set; its result is dropped), and
-/// the interrupt is raised.
-pub(crate) fn watch_scoped<T: Send>(
-    py: Python<'_>,
-    f: impl FnOnce(&std::sync::atomic::AtomicBool) -> T + Send,
-) -> PyResult<T> {
-    use std::sync::atomic::{AtomicBool, Ordering};
-    use std::sync::mpsc::{RecvTimeoutError, channel};
-    let cancel = AtomicBool::new(false);
-    std::thread::scope(|s| {
-        let (tx, rx) = channel();
-        let flag = &cancel;
-        std::thread::Builder::new()
-            .name("alpr-worker".to_owned())
-            .spawn_scoped(s, move || {
-                let _ = tx.send(f(flag));
-            })
-            .map_err(|e| {
-                pyo3::exceptions::PyRuntimeError::new_err(format!("cannot start a worker thread: {}", e.kind()))
-            })?;
-        let mut rx = rx;
-        loop {
-            let (got, back) = py.detach(move || (rx.recv_timeout(POLL), rx));
-            rx = back;
-            match got {
-                Ok(v) => return Ok(v),
-                Err(RecvTimeoutError::Timeout) => {
-                    if let Err(interrupt) = py.check_signals() {
-                        cancel.store(true, Ordering::Relaxed);
-                        // The worker sees the flag and ends; its result is dropped.
-                        py.detach(move || drop(rx.recv()));
-                        return Err(interrupt);
-                    }
-                }
-                Err(RecvTimeoutError::Disconnected) => {
-                    return Err(pyo3::exceptions::PyRuntimeError::new_err(
-                        "the worker thread ended without a result",
-                    ));
-                }
-            }
-        }
-    })
 }

@@ -1,5 +1,5 @@
 //! Pickling of `DetectionStore` and of result objects (`MatchHit`, `LoadReport`,
-//! `AuditReport`), so they reach worker processes (multiprocessing, Dask). Each pickles as
+//! `AuditReport`, `PurgePlan`), so they reach worker processes (multiprocessing, Dask). Each pickles as
 //! `(Class._from_state, (bytes,))`; a state that does not decode is an
 //! `InvalidArgumentError`, never a panic. (`Registry`, `ListVersion` and `Policy` pickle in
 //! `registry.rs` / `policy.rs`. `HitCase` does not pickle: it is bound to its agency's audit
@@ -13,13 +13,14 @@ use std::sync::Arc;
 use alpr_core::audit::{AuditReport, SampleItem, UserSummary};
 use alpr_core::hotlist::{ListMeta, ListVersion, LoadReport, RawEntry, Rejection};
 use alpr_core::matching::{Hit, JurisdictionOutcome, MatchKind, Positions, Tier};
+use alpr_core::retention::PurgePlan;
 use alpr_core::search::{DetectionStore, DetectionStoreBuilder};
 use alpr_core::{Code, Error, Jurisdiction, Plate, Position};
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyTuple};
 
 use crate::errors::IntoPy;
-use crate::governance::PyAuditReport;
+use crate::governance::{PyAuditReport, PyPurgePlan};
 use crate::matching::PyMatchHit;
 use crate::registry::PyLoadReport;
 use crate::search::PyDetectionStore;
@@ -376,5 +377,52 @@ impl PyAuditReport {
         Ok(PyAuditReport {
             inner: Arc::new(report),
         })
+    }
+}
+
+// PurgePlan: its id sets, next due time and policy as JSON.
+
+#[derive(serde::Serialize, serde::Deserialize)]
+struct PurgePlanState {
+    /// The policy's JSON (for the receipt's policy version).
+    policy: String,
+    due: Vec<u64>,
+    held: Vec<u64>,
+    eligible: Vec<u64>,
+    next_due_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+#[pymethods]
+impl PyPurgePlan {
+    /// Pickles as its id sets, next due time and policy.
+    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyTuple>> {
+        let p = slf.get();
+        let state = PurgePlanState {
+            policy: serde_json::to_string(&*p.policy).unwrap_or_default(),
+            due: p.inner.due.iter().collect(),
+            held: p.inner.held.iter().collect(),
+            eligible: p.inner.eligible.iter().collect(),
+            next_due_at: p.inner.next_due_at,
+        };
+        reduce(slf.get_type().as_any(), &serde_json::to_vec(&state).unwrap_or_default())
+    }
+
+    /// Rebuilds a pickled plan (for ``pickle``).
+    #[staticmethod]
+    fn _from_state(py: Python<'_>, state: &[u8]) -> PyResult<PyPurgePlan> {
+        let decode = || -> Option<PyPurgePlan> {
+            let s: PurgePlanState = serde_json::from_slice(state).ok()?;
+            let policy = alpr_core::Policy::from_json(&s.policy).ok()?;
+            let mut plan = PurgePlan::default();
+            plan.due.extend(s.due);
+            plan.held.extend(s.held);
+            plan.eligible.extend(s.eligible);
+            plan.next_due_at = s.next_due_at;
+            Some(PyPurgePlan {
+                inner: Arc::new(plan),
+                policy: Arc::new(policy),
+            })
+        };
+        decode().ok_or_else(|| bad_state("PurgePlan")).py_err(py)
     }
 }

@@ -8,10 +8,10 @@ use std::sync::Arc;
 use alpr_core::search::{DetectionQuery, DetectionStore, DetectionStoreBuilder, Near};
 use alpr_core::time::floor_ms;
 use alpr_core::{Code, Error, Jurisdiction, PlateOrPattern, normalize};
-use chrono::{DateTime, FixedOffset};
 use pyo3::prelude::*;
 
 use crate::errors::{IntoPy, to_py};
+use crate::time::Aware;
 
 /// An immutable, indexed set of stored detections. Safe to share between threads. It is read
 /// only through an :class:`Agency` (``Agency.search``, ``Agency.retro_hits``), which decides
@@ -208,16 +208,16 @@ pub(crate) fn rows_table<'py>(py: Python<'py>, store: &DetectionStore, rows: &[u
 pub(crate) fn query_of(
     py: Python<'_>,
     pattern: &str,
-    start: Option<DateTime<FixedOffset>>,
-    end: Option<DateTime<FixedOffset>>,
+    start: Option<Aware>,
+    end: Option<Aware>,
     near: Option<(f64, f64, f64)>,
     policy: &alpr_core::Policy,
 ) -> PyResult<DetectionQuery> {
     let term = PlateOrPattern::parse(pattern, policy.pattern_limits()).py_err(py)?;
     Ok(DetectionQuery {
         term,
-        from: start.map(|t| t.to_utc()),
-        to: end.map(|t| t.to_utc()),
+        from: start.map(Aware::to_utc),
+        to: end.map(Aware::to_utc),
         near: near.map(|(lat, lon, radius_m)| Near { lat, lon, radius_m }),
     })
 }

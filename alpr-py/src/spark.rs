@@ -9,7 +9,7 @@ use arrow_array::Array;
 use arrow_array::cast::AsArray;
 use arrow_array::types::{Int32Type, Int64Type, UInt32Type, UInt64Type};
 use arrow_schema::DataType;
-use chrono::{DateTime, FixedOffset, Utc};
+use chrono::{DateTime, Utc};
 use pyo3::exceptions::{PyRuntimeError, PyTypeError};
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyTuple};
@@ -29,6 +29,7 @@ use crate::errors::{IntoPy, to_py};
 use crate::policy::PyPolicy;
 use crate::registry::PyRegistry;
 use crate::tables::DetectionColumns;
+use crate::time::Aware;
 
 fn invalid(detail: String) -> Error {
     Error::new(Code::InvalidArgument).with_detail(detail)
@@ -500,12 +501,15 @@ impl PyAgency {
         engine: &str,
         lists: Option<&PyRegistry>,
         list_id: Option<String>,
-        days: Option<u32>,
+        days: Option<i64>,
         pattern: Option<&str>,
-        start: Option<DateTime<FixedOffset>>,
-        end: Option<DateTime<FixedOffset>>,
+        start: Option<Aware>,
+        end: Option<Aware>,
         near: Option<(f64, f64, f64)>,
     ) -> PyResult<Bound<'py, PyTuple>> {
+        let days: Option<u32> = days
+            .map(|d| crate::errors::int_arg(py, "days", d, 0, i64::from(u32::MAX)))
+            .transpose()?;
         let request = crate::agency::request_of(py, request)?;
         let missing = |what: &str| to_py(py, &invalid(format!("read={read:?} needs {what}")));
         let query = match read {

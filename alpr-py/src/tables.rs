@@ -9,6 +9,7 @@
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use arrow_array::builder::{
     Float64Builder, ListBuilder, MapBuilder, StringBuilder, TimestampMillisecondBuilder, UInt64Builder,
@@ -20,7 +21,7 @@ use arrow_array::types::{
 };
 use arrow_array::{Array, ArrayRef, RecordBatch};
 use arrow_schema::{ArrowError, DataType, Field, Schema, TimeUnit};
-use chrono::{DateTime, FixedOffset};
+use chrono::DateTime;
 use pyo3::exceptions::{PyKeyError, PyRuntimeError, PyTypeError};
 use pyo3::prelude::*;
 use pyo3::types::{PyByteArray, PyBytes, PyString};
@@ -34,9 +35,11 @@ use crate::arrow::{self, Cell, Column};
 use crate::errors::{IntoPy, to_py};
 use crate::registry::{PyLoadReport, PyRegistry};
 use crate::search::PyDetectionStore;
+use crate::time::Aware;
 
-/// The bytes of a hot-list file given as ``bytes``/``bytearray``/``memoryview``, a binary file
-/// object (anything with ``.read()`` returning bytes), or a path (``str``/``os.PathLike``).
+/// The bytes of a hot-list file given as ``bytes``/``bytearray``/``memoryview``, a file object
+/// (anything with ``.read()``: binary, or text such as ``io.StringIO`` or ``open(path)``, whose
+/// text is taken as UTF-8), or a path (``str``/``os.PathLike``).
 pub(crate) fn file_bytes(py: Python<'_>, arg: &str, obj: &Bound<'_, PyAny>) -> PyResult<Vec<u8>> {
     if let Ok(b) = obj.cast::<PyBytes>() {
         return Ok(b.as_bytes().to_vec());
@@ -46,10 +49,19 @@ pub(crate) fn file_bytes(py: Python<'_>, arg: &str, obj: &Bound<'_, PyAny>) -> P
     }
     if !obj.is_instance_of::<PyString>() && obj.hasattr("read")? {
         let data = obj.call_method0("read")?;
-        if data.is_instance_of::<PyString>() {
-            return Err(PyTypeError::new_err(format!(
-                "{arg}: the file object returned str; open it in binary mode (open(path, \"rb\"))"
-            )));
+        if let Ok(text) = data.cast::<PyString>() {
+            // A text file object (open(path), io.StringIO): its text as UTF-8, which is what the
+            // file formats are read as. Text with lone surrogates (bytes that were not UTF-8,
+            // decoded with errors="surrogateescape") has no UTF-8 form.
+            return text.to_str().map(|t| t.as_bytes().to_vec()).map_err(|_| {
+                to_py(
+                    py,
+                    &Error::new(Code::InvalidUtf8).with_detail(format!(
+                        "{arg}: the text file object's text is not valid Unicode; open the file in \
+                         binary mode (open(path, \"rb\"))"
+                    )),
+                )
+            });
         }
         if let Ok(b) = data.cast::<PyBytes>() {
             return Ok(b.as_bytes().to_vec());
@@ -66,7 +78,7 @@ pub(crate) fn file_bytes(py: Python<'_>, arg: &str, obj: &Bound<'_, PyAny>) -> P
     }
     let path: std::path::PathBuf = obj.extract().map_err(|_| {
         PyTypeError::new_err(format!(
-            "{arg}: expected bytes, a binary file object (with .read()) or a path (str or os.PathLike)"
+            "{arg}: expected bytes, a file object (with .read()) or a path (str or os.PathLike)"
         ))
     })?;
     py.detach(|| std::fs::read(&path))
@@ -122,7 +134,6 @@ fn text_cells<'a>(name: &str, col: &'a Column) -> PyResult<Vec<Text<'a>>> {
             Cell::Null => Text::Null,
             Cell::Bad(code) => Text::Bad(code),
         })),
-        DataType::Null => out.extend((0..col.len()).map(|_| Text::Null)),
         DataType::Int8 => each::<Int8Type>(chunks, |v| number(&v), &mut out),
         DataType::Int16 => each::<Int16Type>(chunks, |v| number(&v), &mut out),
         DataType::Int32 => each::<Int32Type>(chunks, |v| number(&v), &mut out),
@@ -235,21 +246,21 @@ impl PyRegistry {
         data: &Bound<'_, PyAny>,
         id: String,
         kind: &str,
-        priority: u8,
-        loaded_at: DateTime<FixedOffset>,
+        priority: i64,
+        loaded_at: Aware,
         category: Option<&str>,
         source: String,
         columns: Option<HashMap<String, String>>,
         progress: Option<&Bound<'_, PyAny>>,
-        threads: Option<usize>,
+        threads: Option<i64>,
     ) -> PyResult<PyLoadReport> {
         let kind: ListKind = crate::errors::choice(py, "kind", kind)?;
         let options = crate::hotlist::load_options(py, threads)?;
+        let priority: u8 = crate::errors::int_arg(py, "priority", priority, 0, 255)?;
         let category = category
             .filter(|c| !c.is_empty())
-            .map(Category::parse)
-            .transpose()
-            .py_err(py)?;
+            .map(|c| crate::errors::choice::<Category>(py, "category", c))
+            .transpose()?;
         if id.trim().is_empty() {
             return Err(Error::new(Code::InvalidArgument).with_detail("empty list id")).py_err(py);
         }
@@ -269,11 +280,6 @@ impl PyRegistry {
             .iter()
             .map(|n| table.column("data", n))
             .collect::<PyResult<_>>()?;
-        let texts: Vec<Vec<Text<'_>>> = cols
-            .iter()
-            .zip(&names)
-            .map(|(c, n)| text_cells(n, c))
-            .collect::<PyResult<_>>()?;
         let meta = ListMeta {
             id,
             kind,
@@ -285,14 +291,36 @@ impl PyRegistry {
         let rows = table.rows();
         let reg = Arc::clone(&self.inner);
         let progress = crate::progress::Progress::new(py, progress, rows, "load_table", "rows")?;
-        let names: Vec<&str> = names.iter().map(String::as_str).collect();
-        // Validated on a worker thread while Ctrl-C is watched: an interrupt stops the rows and
-        // the half-read table is dropped, never put in force.
-        let (policy, m) = (reg.policy(), meta.clone());
-        let validated = crate::interrupt::watch_scoped(py, |cancel| {
-            let rows = table_rows(&texts, rows).take_while(|_| !cancel.load(std::sync::atomic::Ordering::Relaxed));
-            load_table_with(&names, rows, m, category, policy, options)
-        })?;
+        // The columns hold the producer's Arrow buffers (reference-counted): the worker reads
+        // them without the GIL.
+        let (cols, names) = (Arc::new(cols), Arc::new(names));
+        let cancel = Arc::new(AtomicBool::new(false));
+        // Rows handed to the validator so far, reported as progress while the worker runs.
+        let read = Arc::new(AtomicUsize::new(0));
+        // Read and validated on a worker thread while Ctrl-C is watched, as a file load is: on an
+        // interrupt the call returns at once, the worker stops reading rows (the flag) and its
+        // half-read table is dropped, never put in force.
+        let validated = {
+            let (cols, names, stop) = (Arc::clone(&cols), Arc::clone(&names), Arc::clone(&cancel));
+            let (policy, m, count) = (Arc::clone(reg.policy()), meta.clone(), Arc::clone(&read));
+            crate::interrupt::watch_counting(py, Some((&progress, &read)), move || -> PyResult<_> {
+                let texts = texts_of(&cols, &names)?;
+                let names: Vec<&str> = names.iter().map(String::as_str).collect();
+                let rows = table_rows(&texts, rows)
+                    .take_while(|_| !stop.load(Ordering::Relaxed))
+                    .inspect(|_| {
+                        count.fetch_add(1, Ordering::Relaxed);
+                    });
+                Ok(load_table_with(&names, rows, m, category, &policy, options))
+            })
+        };
+        let validated = match validated {
+            Ok(v) => v?,
+            Err(interrupt) => {
+                cancel.store(true, Ordering::Relaxed);
+                return Err(interrupt);
+            }
+        };
         match validated {
             Ok((version, inner)) => {
                 crate::registry::install(py, &reg, version);
@@ -302,12 +330,19 @@ impl PyRegistry {
             // too_many_rejected carries every rejection (the same validation, limit off).
             Err(e) => Err(crate::errors::load_error(py, &e, || {
                 let policy = crate::errors::lenient(reg.policy());
+                let texts = texts_of(&cols, &names).ok()?;
+                let names: Vec<&str> = names.iter().map(String::as_str).collect();
                 load_table(&names, table_rows(&texts, rows), meta, category, &policy)
                     .ok()
                     .map(|(_, r)| r)
             })),
         }
     }
+}
+
+/// The cells of every column as text ([`text_cells`]), each under its name for messages.
+fn texts_of<'a>(cols: &'a [Column], names: &[String]) -> PyResult<Vec<Vec<Text<'a>>>> {
+    cols.iter().zip(names).map(|(c, n)| text_cells(n, c)).collect()
 }
 
 /// `obj` imported as a table, or a `TypeError` naming `arg` and what is accepted.

@@ -7,10 +7,10 @@
 //! naive datetimes and timestamp columns (their zone is unknown), bare integers and integer
 //! columns (their unit is unknown), numpy `datetime64` (always naive).
 
-use chrono::{DateTime, FixedOffset, Utc};
+use chrono::{DateTime, FixedOffset, Offset, Utc};
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
-use pyo3::types::{PyDateTime, PyInt, PyList, PyTuple};
+use pyo3::types::{PyDateTime, PyFloat, PyInt, PyList, PyTuple};
 
 use crate::arrow;
 
@@ -18,38 +18,86 @@ use crate::arrow;
 const FROM_EPOCH: &str = "convert it with an explicit unit and timezone, e.g. \
      datetime.fromtimestamp(seconds, tz=timezone.utc) or pandas.Timestamp(ms, unit=\"ms\", tz=\"UTC\")";
 
-/// `t` as UTC: a timezone-aware `datetime` or pandas `Timestamp`; anything else is a
-/// `TypeError` naming `arg` and saying what to pass.
-pub(crate) fn to_utc(arg: &str, t: &Bound<'_, PyAny>) -> PyResult<DateTime<Utc>> {
-    if t.is_instance_of::<PyDateTime>() {
-        // pyo3 reads the UTC offset of any aware datetime through its `utcoffset()`.
-        if let Ok(fixed) = t.extract::<DateTime<FixedOffset>>() {
-            return Ok(fixed.with_timezone(&Utc));
-        }
-        if t.call_method0("utcoffset")?.is_none() {
-            return Err(PyTypeError::new_err(format!(
-                "{arg}: a naive datetime is ambiguous; give it a timezone, e.g. \
-                 dt.replace(tzinfo=timezone.utc) or dt.astimezone() for local time"
-            )));
-        }
-        let utc = t.py().import("datetime")?.getattr("timezone")?.getattr("utc")?;
-        return t.call_method1("astimezone", (utc,))?.extract();
+/// `t` as an aware time with the UTC offset it has at that instant, or the refusal's message
+/// (without the argument's name) for a value that is not a timezone-aware `datetime` or pandas
+/// `Timestamp`. The outer error is a Python error raised while reading `t`.
+fn aware(t: &Bound<'_, PyAny>) -> PyResult<Result<DateTime<FixedOffset>, String>> {
+    // pandas' missing time subclasses datetime but has no offset (its utcoffset() raises).
+    if t.get_type().name().is_ok_and(|n| n == "NaTType") {
+        return Ok(Err(
+            "a missing time (pandas NaT) is not a time; pass a timezone-aware datetime".to_owned(),
+        ));
     }
-    if t.is_instance_of::<PyInt>() || t.is_instance_of::<pyo3::types::PyFloat>() {
-        return Err(PyTypeError::new_err(format!(
-            "{arg}: a bare number is not a time (its unit is unknown); {FROM_EPOCH}"
+    if t.is_instance_of::<PyDateTime>() {
+        // A fixed-offset tzinfo (`timezone.utc`, `timezone(timedelta(...))`) is read directly.
+        if let Ok(fixed) = t.extract::<DateTime<FixedOffset>>() {
+            return Ok(Ok(fixed));
+        }
+        // Any other tzinfo (zoneinfo, pytz, dateutil, pandas'): its offset at this instant.
+        let offset = t.call_method0("utcoffset")?;
+        if offset.is_none() {
+            return Ok(Err("a naive datetime is ambiguous; give it a timezone, e.g. \
+                 dt.replace(tzinfo=timezone.utc) or dt.astimezone() for local time"
+                .to_owned()));
+        }
+        let seconds: f64 = offset.call_method0("total_seconds")?.extract()?;
+        let utc_zone = t.py().import("datetime")?.getattr("timezone")?.getattr("utc")?;
+        let utc: DateTime<Utc> = t.call_method1("astimezone", (utc_zone,))?.extract()?;
+        // An offset is less than a day, so the conversion cannot fail; UTC if it somehow does.
+        #[allow(clippy::cast_possible_truncation)] // |seconds| < 86,400
+        let fixed = FixedOffset::east_opt(seconds.round() as i32).unwrap_or_else(|| Utc.fix());
+        return Ok(Ok(utc.with_timezone(&fixed)));
+    }
+    if t.is_instance_of::<PyInt>() || t.is_instance_of::<PyFloat>() {
+        return Ok(Err(format!(
+            "a bare number is not a time (its unit is unknown); {FROM_EPOCH}"
         )));
     }
     let ty = t.get_type().name().map(|n| n.to_string()).unwrap_or_default();
     if ty == "datetime64" {
-        return Err(PyTypeError::new_err(format!(
-            "{arg}: numpy datetime64 has no timezone; pass pandas.Timestamp(value, tz=\"UTC\") \
+        return Ok(Err(
+            "numpy datetime64 has no timezone; pass pandas.Timestamp(value, tz=\"UTC\") \
              or a timezone-aware datetime"
-        )));
+                .to_owned(),
+        ));
     }
-    Err(PyTypeError::new_err(format!(
-        "{arg}: expected a timezone-aware datetime or pandas.Timestamp, got {ty}"
+    Ok(Err(format!(
+        "expected a timezone-aware datetime or pandas.Timestamp, got {ty}"
     )))
+}
+
+/// `t` as UTC: a timezone-aware `datetime` or pandas `Timestamp`; anything else is a
+/// `TypeError` naming `arg` and saying what to pass.
+pub(crate) fn to_utc(arg: &str, t: &Bound<'_, PyAny>) -> PyResult<DateTime<Utc>> {
+    to_aware(arg, t).map(|t| t.to_utc())
+}
+
+/// `t` as an aware time with its UTC offset at that instant (as [`to_utc`] reads it), or a
+/// `TypeError` naming `arg` and saying what to pass.
+pub(crate) fn to_aware(arg: &str, t: &Bound<'_, PyAny>) -> PyResult<DateTime<FixedOffset>> {
+    aware(t)?.map_err(|msg| PyTypeError::new_err(format!("{arg}: {msg}")))
+}
+
+/// A time argument read by the one converter ([`to_utc`]'s rules): a timezone-aware
+/// `datetime` (any `tzinfo`) or pandas `Timestamp`, kept with its UTC offset at that instant.
+/// A naive datetime, a number or anything else is a `TypeError` saying how to pass it (pyo3
+/// puts the argument's name in front).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Aware(pub(crate) DateTime<FixedOffset>);
+
+impl Aware {
+    /// The instant in UTC.
+    pub(crate) fn to_utc(self) -> DateTime<Utc> {
+        self.0.to_utc()
+    }
+}
+
+impl FromPyObject<'_, '_> for Aware {
+    type Error = PyErr;
+
+    fn extract(obj: pyo3::Borrowed<'_, '_, PyAny>) -> PyResult<Self> {
+        aware(&obj)?.map(Aware).map_err(PyTypeError::new_err)
+    }
 }
 
 /// One time for every row, or one per row (`None` where a row's time is null).
@@ -118,7 +166,10 @@ pub(crate) fn from_arrow(arg: &str, col: &arrow::Column) -> PyResult<Vec<Option<
 
 /// A scalar time, or a column of them.
 pub(crate) fn one_or_column(arg: &str, t: &Bound<'_, PyAny>) -> PyResult<Times> {
-    if t.is_instance_of::<PyDateTime>() || t.is_instance_of::<PyInt>() {
+    // A scalar (a datetime, or a number or numpy datetime64 refused with how to pass it).
+    let numpy_scalar = t.get_type().name().is_ok_and(|n| n == "datetime64");
+    if t.is_instance_of::<PyDateTime>() || t.is_instance_of::<PyInt>() || t.is_instance_of::<PyFloat>() || numpy_scalar
+    {
         return to_utc(arg, t).map(Times::One);
     }
     column(arg, t).map(Times::Each)

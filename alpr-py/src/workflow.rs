@@ -12,7 +12,7 @@ use alpr_core::vocab::{Category, ListKind, Origin};
 use alpr_core::workflow::{self, ClearsResponse, DispatchInput, Disposition, Event, HitWorkflow, Outcome};
 use alpr_core::{Policy, hotplate, json, ops, records, time};
 
-use crate::errors::{IntoPy, to_py};
+use crate::errors::IntoPy;
 use crate::policy::{PyPolicy, policy_or_builtin};
 
 /// A serde value as a Python object (through JSON, so the shapes are exactly the core's).
@@ -30,26 +30,15 @@ fn to_json_text(py: Python<'_>, value: &Bound<'_, PyAny>) -> PyResult<String> {
         .extract()
 }
 
-/// A time argument: an aware ``datetime`` (any ``tzinfo``) or RFC 3339 text, as RFC 3339 text.
-fn time_text(py: Python<'_>, value: Option<&Bound<'_, PyAny>>) -> PyResult<Option<String>> {
+/// A time argument: RFC 3339 text as it is, or an aware ``datetime`` / pandas ``Timestamp`` (any
+/// ``tzinfo``, read by the one converter) as RFC 3339 text. A naive datetime, a number or another
+/// type is a ``TypeError`` naming `arg` and saying how to pass it.
+fn time_text(arg: &str, value: Option<&Bound<'_, PyAny>>) -> PyResult<Option<String>> {
     let Some(v) = value else { return Ok(None) };
     if let Ok(s) = v.extract::<String>() {
         return Ok(Some(s));
     }
-    if v.is_instance_of::<pyo3::types::PyDateTime>() {
-        if v.call_method0("utcoffset")?.is_none() {
-            return Err(to_py(
-                py,
-                &alpr_core::Error::new(alpr_core::Code::InvalidDate).with_detail("a naive datetime has no time zone"),
-            ));
-        }
-        return Ok(Some(v.call_method0("isoformat")?.extract()?));
-    }
-    Err(to_py(
-        py,
-        &alpr_core::Error::new(alpr_core::Code::InvalidArgument)
-            .with_detail("a time is an aware datetime or RFC 3339 text"),
-    ))
+    Ok(Some(crate::time::to_aware(arg, v)?.to_rfc3339()))
 }
 
 /// A date argument: a ``date`` or ``YYYY-MM-DD`` text.
@@ -375,8 +364,8 @@ pub(crate) fn validate_hot_plate(
         jurisdiction,
         plate_type,
         category,
-        entered_at: time_text(py, entered_at)?,
-        expires_at: time_text(py, expires_at)?,
+        entered_at: time_text("entered_at", entered_at)?,
+        expires_at: time_text("expires_at", expires_at)?,
         distribution,
         also_entered_in: also_entered_in.unwrap_or_default(),
         officer_name,

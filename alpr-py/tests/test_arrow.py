@@ -338,3 +338,164 @@ def test_batches_across_chunks_as_table_and_dicts(reg: alpr.Registry) -> None:
     with pytest.raises(alpr.AlprError) as e:
         reg.match_batch(table, jurisdiction="state", observed_at=NOW, now=NOW, as_table=True)
     assert e.value.position["index"] == first_bad["read"]
+
+
+# Review of issue 13 (session 11): what a notebook user tried that did not hold.
+
+ROSTER = [
+    {"id": u, "agency": "SPD", "roles": [r], "account": "active", "trained_on": "2025-06-01", "clearance": True}
+    for u, r in (("a1", "administrator"), ("i1", "investigator"), ("o1", "officer"))
+]
+
+
+def time_takers(reg: alpr.Registry) -> dict[str, Any]:
+    """Every public function that takes a time, as `f(t)` (one argument varied, the rest valid)."""
+    query = {"action": "query_detections", "purpose": "stolen_vehicle", "case_number": "26-1"}
+    store = alpr.DetectionStore([1], ["7ABC123"], [NOW], [38.5], [-121.5])
+    plan = alpr.purge_plan([(1, "detection", NOW - timedelta(days=400))], [], NOW)
+    (hit,) = reg.match("7ABC123", jurisdiction="CA", observed_at=NOW, now=NOW)[:1]
+
+    def agency(now: Any = NOW) -> alpr.Agency:
+        return alpr.Agency.for_tests_and_replays("SPD", audit=alpr.AuditLog(), roster=ROSTER, now=now)
+
+    def case() -> alpr.HitCase:
+        a = agency()
+        a.load_list("a1", b"plate,state\n7ABC123,CA\n", "csv", id="L", kind="standard", priority=1)
+        return a.open_hit(a.match("7ABC123", observed_at=NOW)[0], plate="7ABC123", observed_at=NOW)
+
+    csv = b"plate,state\n7ABC123,CA\n"
+    return {
+        "Registry.load_file": lambda t: alpr.Registry().load_file(csv, "csv", id="L", kind="standard", priority=1, loaded_at=t),
+        "Registry.load_table": lambda t: alpr.Registry().load_table(
+            pa.table({"plate": ["7ABC123"]}), id="L", kind="standard", priority=1, loaded_at=t
+        ),
+        "Registry.health": lambda t: reg.health(t),
+        "Registry.match": lambda t: reg.match("7ABC123", observed_at=t, now=t),
+        "Registry.match_batch": lambda t: reg.match_batch(["7ABC123"], observed_at=t, now=t),
+        "MatchHit.workflow": lambda t: hit.workflow(observed_at=t),
+        "DetectionStore": lambda t: alpr.DetectionStore([1], ["7ABC123"], [t], [38.5], [-121.5]),
+        "purge_plan": lambda t: alpr.purge_plan([(1, "detection", t)], [], t),
+        "PurgePlan.receipt": lambda t: plan.receipt(t),
+        "decide_access": lambda t: alpr.decide_access(ROSTER[1], query, t),
+        "AuditLog.append": lambda t: alpr.AuditLog().append(t, "u", "SPD", "query_detections", "allow"),
+        "AuditLog.report": lambda t: alpr.AuditLog().report(start=t, end=t),
+        "AuditLog.record_purge": lambda t: alpr.AuditLog().record_purge(plan, t, "a1", "SPD"),
+        "Agency.for_tests_and_replays": agency,
+        "Agency.set_clock_for_tests_and_replays": lambda t: agency().set_clock_for_tests_and_replays(t),
+        "Agency.search": lambda t: agency().search(store, "7ABC12?", user="i1", request=query, start=t, end=t),
+        "Agency.match": lambda t: agency().match("7ABC123", observed_at=t),
+        "Agency.covert_hits": lambda t: agency().covert_hits("a1", t, t),
+        "Agency.purge": lambda t: agency().purge("a1", [(1, "detection", t)]),
+        "Agency.shift_end": lambda t: agency().shift_end("o1", t),
+        "Agency.quarterly_report": lambda t: agency().quarterly_report("a1", start=t, end=t),
+        "Agency.audit_records": lambda t: agency().audit_records("a1", start=t, end=t),
+        "HitCase.acknowledge": lambda t: case().acknowledge(at=t, actor="o1"),
+        "validate_hot_plate": lambda t: alpr.validate_hot_plate("7ABC123", "CA", t, NOW + timedelta(days=1)),
+    }
+
+
+def test_every_time_argument_takes_any_aware_zone_and_says_how_to_pass_the_rest(reg: alpr.Registry) -> None:
+    """The one converter everywhere: a zoneinfo datetime or a tz-aware pandas Timestamp is the
+    instant it names (they were refused as "not a fixed offset timezone" by most functions);
+    a naive datetime or a number is a TypeError that says how to pass it."""
+    pd = pytest.importorskip("pandas")
+    aware = [NOW.astimezone(ZoneInfo("America/Los_Angeles")), pd.Timestamp(NOW).tz_convert("Europe/Paris")]
+    for name, f in time_takers(reg).items():
+        for t in aware:
+            try:
+                f(t)
+            except TypeError as e:
+                raise AssertionError(f"{name} refused {t!r}: {e}") from e
+            except alpr.AccessError:
+                pass  # the roster's decision, not the time's
+        with pytest.raises(TypeError, match="timezone") as e:
+            f(NOW.replace(tzinfo=None))
+        assert "naive" in str(e.value), (name, str(e.value))
+        for number in (1_700_000_000, 1.7e9):
+            with pytest.raises(TypeError, match="unit") as e:
+                f(number)
+            assert "timezone" in str(e.value), (name, str(e.value))
+        with pytest.raises(TypeError, match="NaT"):
+            f(pd.NaT)
+
+
+def test_a_zone_time_is_its_instant_and_keeps_its_offset() -> None:
+    """Across a fall-back change, fold picks the instant (zoneinfo's offset at that instant)."""
+    la = ZoneInfo("America/Los_Angeles")
+    first, second = (datetime(2026, 11, 1, 1, 30, tzinfo=la, fold=f) for f in (0, 1))
+    assert second.astimezone(timezone.utc) - first.astimezone(timezone.utc) == timedelta(hours=1)
+    for t in (first, second):
+        a = alpr.Agency.for_tests_and_replays("SPD", audit=alpr.AuditLog(), roster=[], now=t)
+        assert a.now == t.astimezone(timezone.utc)
+    # The offset the caller's zone has at that instant is kept where a time is written out.
+    assert alpr.validate_hot_plate("7ABC123", "CA", first, first + timedelta(hours=2)) == []
+
+
+def test_a_column_of_nulls_is_rows_of_empty_not_a_type_error(reg: alpr.Registry) -> None:
+    """pandas and polars make a column holding only missing values (and an empty object column)
+    Arrow type ``null``: each row is that row's ``empty``, as a null string is."""
+    pd = pytest.importorskip("pandas")
+    pl = pytest.importorskip("polars")
+    n = 1000
+    for data in (
+        pa.nulls(n),
+        pa.table({"plate": pa.nulls(n)}),
+        pd.DataFrame({"plate": [None] * n}),
+        pl.DataFrame({"plate": [None] * n}),
+        pl.Series([None] * n),
+    ):
+        t = report(reg, data, as_table=True)
+        assert t.column("error").to_pylist() == ["empty"] * n, type(data)
+        with pytest.raises(alpr.EmptyError) as e:
+            reg.match_batch(data, observed_at=NOW, now=NOW)
+        assert e.value.position == {"index": 0}
+    empty = report(reg, pd.DataFrame({"plate": pd.Series([], dtype=object)}), as_table=True)
+    assert empty.num_rows == 0 and "error" in empty.column_names
+    # A null time column is each row's missing time; in a store, a null plate column names row 0.
+    t = reg.match_batch(pa.table({"plate": ["7ABC123"] * 2, "seen": pa.nulls(2)}), observed_at="seen", now=NOW,
+                        on_error="report", as_table=True)
+    assert t.column("error").to_pylist() == ["invalid_date"] * 2
+    rows = pa.table({"id": pa.array([1, 2], pa.uint64()), "plate": pa.nulls(2),
+                     "observed_at": pa.array([NOW] * 2, pa.timestamp("us", tz="UTC")), "lat": [1.0] * 2, "lon": [1.0] * 2})
+    with pytest.raises(alpr.EmptyError) as e:
+        alpr.DetectionStore.from_arrow(rows)
+    assert e.value.position == {"index": 0}
+
+
+def test_vocabulary_and_range_messages_name_the_argument_and_the_accepted_values(reg: alpr.Registry) -> None:
+    """Every argument from a closed set lists its choices (category, a hold's kind, the agency's
+    load and hit events spoke only of "argument outside its domain" or "unknown category");
+    a number out of range is an InvalidArgumentError naming it (it was a bare OverflowError)."""
+    agency = alpr.Agency.for_tests_and_replays("SPD", audit=alpr.AuditLog(), roster=ROSTER, now=NOW)
+    csv = b"plate\n7ABC123\n"
+    cases: list[tuple[Any, type[Exception], str]] = [
+        (lambda: alpr.Registry().load_file(csv, "csv", id="L", kind="standard", priority=1, loaded_at=NOW, category="car"),
+         alpr.InvalidCategoryError, 'category: expected one of category="stolen_vehicle", '),
+        (lambda: alpr.Registry().load_table(pa.table({"plate": ["7ABC123"]}), id="L", kind="standard", priority=1,
+                                            loaded_at=NOW, category="car"),
+         alpr.InvalidCategoryError, 'category="stolen_plate"'),
+        (lambda: agency.load_list("a1", csv, "CSV", id="L", kind="standard", priority=1),
+         alpr.InvalidArgumentError, 'format: expected one of format="csv"'),
+        (lambda: agency.load_list("a1", csv, "csv", id="L", kind="normal", priority=1),
+         alpr.InvalidArgumentError, 'kind: expected one of kind="standard"'),
+        (lambda: agency.load_list("a1", csv, "csv", id="L", kind="standard", priority=1, category="car"),
+         alpr.InvalidCategoryError, 'category: expected one of'),
+        (lambda: agency.place_legal_hold("a1", 1, "26-1", kind="federal"),
+         alpr.InvalidArgumentError, 'kind: expected one of kind="criminal", kind="civil"'),
+        (lambda: agency.match("7ABC123", observed_at=NOW, origin="drone"),
+         alpr.InvalidArgumentError, 'origin: expected one of origin="vehicle"'),
+        (lambda: alpr.Registry().load_file(csv, "csv", id="L", kind="standard", priority=-1, loaded_at=NOW),
+         alpr.InvalidArgumentError, "priority: expected an integer from 0 to 255"),
+        (lambda: alpr.Registry().load_table(pa.table({"plate": ["7ABC123"]}), id="L", kind="standard", priority=256,
+                                            loaded_at=NOW),
+         alpr.InvalidArgumentError, "priority: expected an integer from 0 to 255"),
+        (lambda: alpr.Registry().load_file(csv, "csv", id="L", kind="standard", priority=1, loaded_at=NOW, threads=0),
+         alpr.InvalidArgumentError, "threads: expected an integer from 1"),
+        (lambda: agency.retro_hits(alpr.DetectionStore([], [], [], [], []), "L", user="i1", request={}, days=-1),
+         alpr.InvalidArgumentError, "days: expected an integer from 0"),
+        (lambda: alpr.AuditLog().report(sample_size=-5), alpr.InvalidArgumentError, "sample_size: expected an integer"),
+    ]
+    for f, cls, text in cases:
+        with pytest.raises(cls) as e:
+            f()
+        assert isinstance(e.value, ValueError) and text in str(e.value), str(e.value)

@@ -166,6 +166,13 @@ def test_store_and_results_pickle(reg: alpr.Registry) -> None:
     assert pickle.loads(pickle.dumps(r)).to_dict() == r.to_dict()
     table = reg.match_batch(["7ABC123"], observed_at=NOW, now=NOW, as_table=True)
     assert pickle.loads(pickle.dumps(table)).equals(table)
+    plan = alpr.purge_plan(
+        [(1, "detection", NOW - timedelta(days=400)), (2, "detection", NOW - timedelta(days=400)),
+         (3, "detection", NOW - timedelta(days=10))], [2], NOW)
+    c = pickle.loads(pickle.dumps(plan))
+    assert (c.due, c.held, c.eligible, c.next_due_at, repr(c)) == (
+        plan.due, plan.held, plan.eligible, plan.next_due_at, repr(plan))
+    assert c.receipt(NOW) == plan.receipt(NOW)
 
 
 def test_bad_pickled_state_is_an_error_not_a_crash() -> None:
@@ -245,6 +252,20 @@ def test_progress_true_draws_a_tqdm_bar_to_the_total(reg: alpr.Registry, capsys:
     reg.match_batch(many_plates(n), observed_at=NOW, now=NOW, progress=True)
     err = capsys.readouterr().err
     assert "match_batch" in err and "100%" in err and "150k/150k" in err, err[-300:]
+
+
+def test_load_table_reports_rows_while_it_reads() -> None:
+    """A table load reports the rows read so far every 100 ms while its worker runs (it reported
+    only the end: a bar at 0% until done)."""
+    n = 1_000_000
+    plates = [f"{i % 10}{chr(65 + i % 26)}{chr(65 + i // 26 % 26)}{i // 676 % 10000:04d}" for i in range(n)]
+    table = pa.table({"plate": plates, "state": ["CA"] * n})
+    calls: list[tuple[int, int]] = []
+    alpr.Registry().load_table(table, id="BIG", kind="standard", priority=10, loaded_at=NOW,
+                               progress=lambda done, total: calls.append((done, total)))
+    assert calls[-1] == (n, n)
+    assert any(0 < done < n for done, _ in calls), calls
+    assert [d for d, _ in calls] == sorted(d for d, _ in calls)
 
 
 def test_progress_exception_ends_the_call(reg: alpr.Registry) -> None:
@@ -397,9 +418,10 @@ TABLE_CHILD = textwrap.dedent(
     import pyarrow as pa
     import alpr
     now = datetime(2026, 11, 28, 20, 0, tzinfo=timezone.utc)
-    plates = [f"{i % 10}{chr(65 + i % 26)}{chr(65 + i // 26 % 26)}{i // 676 % 10000:04d}" for i in range(3_000_000)]
+    plates = [f"{i % 10}{chr(65 + i % 26)}{chr(65 + i // 26 % 26)}{i // 676 % 10000:04d}" for i in range(2_000_000)]
     table = pa.table({"plate": plates, "state": ["CA"] * len(plates)})
-    reg = alpr.Registry()
+    # Indexed for one edit: the build after the rows is long too, and Ctrl-C must not wait for it.
+    reg = alpr.Registry(alpr.Policy().with_overrides('{"max_edits": 1}'))
     print("ready", flush=True)
     t = time.monotonic()
     try:
@@ -414,8 +436,9 @@ TABLE_CHILD = textwrap.dedent(
 
 @pytest.mark.skipif(sys.platform == "win32", reason="SIGINT")
 def test_ctrl_c_interrupts_a_table_load_and_nothing_is_put_in_force() -> None:
-    """A table load borrows the Arrow buffers: its worker stops reading rows on Ctrl-C and the
-    half-read table is dropped, never put in force."""
+    """A table load reads the Arrow buffers on a worker, as a file load does: on Ctrl-C the call
+    returns at once (it waited for the worker's index build before: 1.8 s), the worker stops
+    reading rows and the half-read table is dropped, never put in force."""
     with subprocess.Popen([sys.executable, "-c", TABLE_CHILD], stdout=subprocess.PIPE, text=True) as p:
         assert p.stdout is not None
         assert p.stdout.readline().strip() == "ready"
@@ -427,5 +450,5 @@ def test_ctrl_c_interrupts_a_table_load_and_nothing_is_put_in_force() -> None:
         lists = p.stdout.readline().strip()
         p.wait(timeout=60)
     assert out.startswith("interrupted"), out
-    assert waited < 1.5, waited
+    assert waited < 1.0, waited
     assert lists == "lists []"

@@ -190,7 +190,7 @@ def test_load_table_equals_the_csv_load(rows: list[tuple[str | None, str | None,
     ]
 
 
-def test_load_file_takes_binary_file_objects(tmp_path: Any) -> None:
+def test_load_file_takes_binary_and_text_file_objects(tmp_path: Any) -> None:
     text = b"plate,state\n7ABC123,CA\n8XYZ999,NV\n"
     path = tmp_path / "list.csv"
     path.write_bytes(text)
@@ -201,8 +201,18 @@ def test_load_file_takes_binary_file_objects(tmp_path: Any) -> None:
             reports.append(reg.load_file(source, "csv", id="L", kind="standard", priority=1, loaded_at=NOW))
             assert len(reg.entries("L")) == 2
     assert {(r.accepted, len(r.rejected)) for r in reports} == {(2, 0)}
-    with open(path, encoding="utf-8") as text_mode, pytest.raises(TypeError, match="binary mode"):
-        alpr.Registry().load_file(text_mode, "csv", id="L", kind="standard", priority=1, loaded_at=NOW)
+    # Text file objects (open(path), io.StringIO, a TextIOWrapper): their text is read as UTF-8.
+    from_bytes = alpr.Registry()
+    from_bytes.load_file(text, "csv", id="L", kind="standard", priority=1, loaded_at=NOW)
+    with open(path, encoding="utf-8") as text_mode:
+        for source in (text_mode, io.StringIO(text.decode()), io.TextIOWrapper(io.BytesIO(text), encoding="utf-8")):
+            reg = alpr.Registry()
+            assert reg.load_file(source, "csv", id="L", kind="standard", priority=1, loaded_at=NOW).accepted == 2
+            assert reg.entries("L") == from_bytes.entries("L")
+    # Text that has no UTF-8 form (bytes decoded with surrogateescape) is the file's invalid_utf8.
+    bad = io.StringIO(b"plate,state\n7AB\xff123,CA\n".decode("utf-8", "surrogateescape"))
+    with pytest.raises(alpr.InvalidUtf8Error, match="binary mode"):
+        alpr.Registry().load_file(bad, "csv", id="L", kind="standard", priority=1, loaded_at=NOW)
     class Views:
         def read(self) -> memoryview:
             return memoryview(text)

@@ -53,3 +53,37 @@ def test_every_code_is_exported_statically_with_its_builtin() -> None:
 def test_top_level_exports() -> None:
     for name in ("codes", "set_display", "get_display", "display", "mask_plate", "HitList"):
         assert name in alpr.__all__ and hasattr(alpr, name)
+
+
+def test_strict_type_checkers_see_the_family_classes_and_every_as_table_form(tmp_path: Path) -> None:
+    """``mypy --strict`` (no implicit re-export) on an analyst's snippet: ``alpr.AlprError`` and
+    the family classes were imported into ``alpr`` without being exported (``except
+    alpr.AlprError`` failed to type-check), and ``audit_records(as_table=flag)`` with a ``bool``
+    matched no overload."""
+    import subprocess
+    import sys
+
+    pytest = __import__("pytest")
+    pytest.importorskip("mypy")
+    snippet = tmp_path / "snippet.py"
+    snippet.write_text(
+        "from datetime import datetime, timezone\n"
+        "import alpr\n"
+        "NOW = datetime(2026, 11, 28, tzinfo=timezone.utc)\n"
+        "def f(agency: alpr.Agency, flag: bool) -> None:\n"
+        "    try:\n"
+        "        alpr.normalize('AB/1')\n"
+        "    except (alpr.AlprError, alpr.InvalidPlateError, alpr.HotListError, alpr.HitWorkflowError,\n"
+        "            alpr.AccessError, alpr.RecordsError, alpr.PolicyError) as e:\n"
+        "        code: str = e.code\n"
+        "        print(code)\n"
+        "    records = agency.audit_records('a1', as_table=flag)\n"
+        "    rows: list[dict[str, object]] = agency.audit_records('a1')\n"
+        "    print(records, rows)\n"
+    )
+    run = subprocess.run(
+        [sys.executable, "-m", "mypy", "--strict", "--no-incremental", "--cache-dir", str(tmp_path / "cache"), str(snippet)],
+        capture_output=True,
+        text=True,
+    )
+    assert run.returncode == 0, run.stdout + run.stderr

@@ -32,9 +32,9 @@ take ``progress=True`` (a tqdm bar when tqdm is installed) or ``progress=f(done,
 honour Ctrl-C between chunks of about 65,000 rows (a call that is one core step, such as a
 list's validation or a retro-hit run, runs on a worker thread while the caller checks Ctrl-C
 every 100 ms; an interrupted load is never put in force). ``DetectionStore`` and the result
-objects (``MatchHit``, ``LoadReport``, ``AuditReport``, ``HitList``, Arrow tables) pickle;
-``Agency``, ``AuditLog``, ``HitCase`` and ``Hit`` do not (they hold a live log or a workflow in
-progress).
+objects (``MatchHit``, ``LoadReport``, ``AuditReport``, ``PurgePlan``, ``HitList``, Arrow
+tables) pickle; ``Agency``, ``AuditLog``, ``HitCase`` and ``Hit`` do not (they hold a live log or
+a workflow in progress).
 
 Times: every argument that takes a time accepts a timezone-aware ``datetime`` (any zone) or
 pandas ``Timestamp``, and columns of them as timezone-aware Arrow timestamps; naive times and
@@ -48,10 +48,8 @@ from typing import Any as _Any, Iterator as _Iterator, Mapping as _Mapping, Sequ
 
 from alpr import _alpr
 from alpr._alpr import (
-    AccessError,
     Agency,
     HitCase,
-    AlprError,
     Hit,
     DetectionStore,
     ExternalGrant,
@@ -60,14 +58,9 @@ from alpr._alpr import (
     AuditReport,
     PurgePlan,
     purge_plan,
-    HitWorkflowError,
-    HotListError,
-    InvalidPlateError,
     LoadReport,
     MatchHit,
     Policy,
-    PolicyError,
-    RecordsError,
     Registry,
     __version__,
     damaged_equipment,

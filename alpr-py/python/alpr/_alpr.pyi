@@ -18,7 +18,10 @@ __version__: str
 class _BinaryReader(Protocol):
     def read(self, /) -> bytes: ...
 
-_FileSource = bytes | bytearray | memoryview | _BinaryReader | str | os.PathLike[str]
+class _TextReader(Protocol):
+    def read(self, /) -> str: ...
+
+_FileSource = bytes | bytearray | memoryview | _BinaryReader | _TextReader | str | os.PathLike[str]
 
 class AlprError(Exception):
     code: str
@@ -514,6 +517,9 @@ class PurgePlan:
     @property
     def next_due_at(self) -> datetime.datetime | None: ...
     def receipt(self, purged_at: datetime.datetime) -> dict[str, Any]: ...
+    def __reduce__(self) -> tuple[Any, ...]: ...
+    @staticmethod
+    def _from_state(state: bytes) -> PurgePlan: ...
 
 def purge_plan(
     records: Sequence[tuple[int, str, datetime.datetime]],
@@ -800,6 +806,15 @@ class Agency:
         end: datetime.datetime | None = None,
         as_table: Literal[True],
     ) -> Any: ...
+    @overload
+    def audit_records(
+        self,
+        user: str,
+        *,
+        start: datetime.datetime | None = None,
+        end: datetime.datetime | None = None,
+        as_table: bool,
+    ) -> list[dict[str, Any]] | Any: ...
 
 @final
 class HitCase:
