@@ -192,7 +192,7 @@ impl Registry {
         bytes: &[u8],
         meta: ListMeta,
         default_category: Option<Category>,
-        options: crate::hotlist::LoadOptions,
+        options: crate::hotlist::LoadOptions<'_>,
     ) -> Result<LoadReport> {
         let (version, report) =
             crate::hotlist::load_bytes_with(format, bytes, meta, default_category, &self.policy, options)?;

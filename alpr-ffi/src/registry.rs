@@ -112,7 +112,7 @@ fn invalid(detail: &'static str) -> FfiError {
 pub(crate) unsafe fn load_args(
     o: &alpr_load_options,
     loaded_at: Option<alpr_core::time::Instant>,
-) -> Result<(Format, ListMeta, Option<Category>, LoadOptions), FfiError> {
+) -> Result<(Format, ListMeta, Option<Category>, LoadOptions<'static>), FfiError> {
     let format = Format::from_number(o.format).ok_or_else(|| invalid("unknown or unset format"))?;
     let kind = ListKind::from_number(o.kind).ok_or_else(|| invalid("unknown or unset list kind"))?;
     let priority = u8::try_from(o.priority).map_err(|_| invalid("priority above 255"))?;
@@ -155,7 +155,7 @@ unsafe fn load_and_report(
     bytes: &[u8],
     meta: ListMeta,
     category: Option<Category>,
-    options: LoadOptions,
+    options: LoadOptions<'_>,
     report_out: *mut *mut alpr_load_report,
 ) -> Result<(), FfiError> {
     let id = meta.id.clone();

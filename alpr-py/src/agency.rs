@@ -541,7 +541,8 @@ impl PyAgency {
     ///     format: ``"csv"``, ``"ca_doj_clew"`` or ``"ncic_extract"``.
     ///     id, kind, priority, category, source: as ``Registry.load_file``.
     ///     approver: for a special list, the approver's id.
-    ///     progress: as ``Registry.load_file``.
+    ///     progress: as ``Registry.load_file``. Ctrl-C does not stop an agency's load: it
+    ///         is raised once the load has ended, its record written.
     ///     threads: as ``Registry.load_file``: ``None`` (the default) for the machine's cores,
     ///         ``1`` for the calling thread only; the result and the record are the same.
     ///
@@ -581,7 +582,9 @@ impl PyAgency {
         }
         let bytes = crate::tables::file_bytes(py, "path_or_bytes", path_or_bytes)?;
         let user = user.to_owned();
-        let progress = crate::progress::Progress::new(py, progress, bytes.len(), "load_list", "B")?;
+        let progress =
+            crate::progress::Progress::new(py, progress, crate::hotlist::line_count(&bytes), "load_list", "lines")?;
+        let parsed = std::sync::atomic::AtomicUsize::new(0);
         let (inner, policy) = (Arc::clone(&self.inner), Arc::clone(&self.policy));
         let load = ListLoad {
             id: &id,
@@ -592,9 +595,12 @@ impl PyAgency {
             bytes: &bytes,
             default_category: category,
             approver: approver.as_deref(),
-            options,
+            options: options.counting(&parsed),
         };
-        let report = py.detach(|| lock(&inner).load_list(&user, &load)).map_err(|e| {
+        // Run to its end (the record and the version in force are the agency's), with progress.
+        let loaded =
+            crate::interrupt::to_the_end_counting(py, &progress, &parsed, || lock(&inner).load_list(&user, &load))?;
+        let report = loaded.map_err(|e| {
             // too_many_rejected carries every rejection (the same validation, limit off).
             crate::errors::load_error(py, &e, || {
                 let meta = alpr_core::hotlist::ListMeta {

@@ -107,3 +107,57 @@ pub(crate) fn watch_counting<T: Send + 'static>(
         }
     }
 }
+
+/// Runs one core call that changes state which outlives it (an audited load: its record is
+/// written and its version put in force inside the call) and so must run to its end: on a scoped
+/// worker thread while the calling thread, without the GIL, reports `progress` every 100 ms from
+/// the count the worker keeps in `done`. Ctrl-C is not checked meanwhile: the signal stays
+/// pending and Python raises it once the call has returned, after what it did is on the record.
+/// With progress off, or when no thread can be had, `f` runs on the calling thread without the
+/// GIL.
+///
+/// # Errors
+/// An exception of the progress callable, raised once `f` has finished (its result is dropped,
+/// what it did stands).
+pub(crate) fn to_the_end_counting<T: Send>(
+    py: Python<'_>,
+    progress: &Progress,
+    done: &std::sync::atomic::AtomicUsize,
+    f: impl FnOnce() -> T + Send,
+) -> PyResult<T> {
+    if !progress.is_on() {
+        return Ok(py.detach(f));
+    }
+    // `f` taken by whichever thread runs it: the worker, or the caller when no worker starts.
+    let work = std::sync::Mutex::new(Some(f));
+    let take = || work.lock().unwrap_or_else(std::sync::PoisonError::into_inner).take();
+    std::thread::scope(|s| {
+        let worker = std::thread::Builder::new()
+            .name("alpr-worker".to_owned())
+            .spawn_scoped(s, || take().map(|f| f()));
+        let Ok(worker) = worker else {
+            let f = take().ok_or_else(|| pyo3::exceptions::PyRuntimeError::new_err("the work was lost"))?;
+            return Ok(py.detach(f));
+        };
+        let mut reported = 0;
+        let mut failed = None;
+        while !worker.is_finished() {
+            py.detach(|| {
+                let until = std::time::Instant::now() + POLL;
+                while !worker.is_finished() && std::time::Instant::now() < until {
+                    std::thread::sleep(std::time::Duration::from_millis(5));
+                }
+            });
+            let now = done.load(std::sync::atomic::Ordering::Relaxed);
+            if failed.is_none() && now != reported {
+                reported = now;
+                failed = progress.update(py, now).err();
+            }
+        }
+        let out = py
+            .detach(|| worker.join())
+            .unwrap_or_else(|p| std::panic::resume_unwind(p))
+            .ok_or_else(|| pyo3::exceptions::PyRuntimeError::new_err("the work was lost"))?;
+        failed.map_or(Ok(out), Err)
+    })
+}

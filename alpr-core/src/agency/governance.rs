@@ -41,7 +41,7 @@ pub struct ListLoad<'a> {
     /// For a `special` list: the user id of the OOI captain or designee who approved it.
     pub approver: Option<&'a str>,
     /// How the file is loaded (threads); never what the load gives.
-    pub options: crate::hotlist::LoadOptions,
+    pub options: crate::hotlist::LoadOptions<'a>,
 }
 
 /// An approval of another use of ALPR data (G.O. §C.1.c), as recorded: the record is the

@@ -26,6 +26,7 @@ pub use csv::tokenize as tokenize_csv;
 
 use crate::error::{Code, Error, Position, Result};
 use std::fmt;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::hotlist::validate::{RawFields, Validator};
 use crate::hotlist::{ListMeta, ListVersion, LoadReport, RawEntry, Rejection};
@@ -282,29 +283,108 @@ pub fn parse_bytes(format: Format, bytes: &[u8], policy: &Policy) -> Result<Pars
 
 /// How a file is loaded. No option changes what a load gives: the version, its entries in their
 /// order, the folded duplicates, the report and every failure are the same whatever the options;
-/// they change only how the work is done.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// they change only how the work is done, and what a caller on another thread can watch.
+#[derive(Clone, Copy, Debug)]
 #[non_exhaustive]
-pub struct LoadOptions {
+pub struct LoadOptions<'a> {
     /// The most threads a load may use (1: the calling thread only, the default; a library in a
     /// camera process does not start threads unasked). A CSV file of at least two
     /// [`MIN_CHUNK`]s is cut at line starts into up to this many chunks, parsed and validated
     /// on scoped threads and merged in file order; other formats load on the calling thread.
+    /// 0 is taken as 1.
     pub threads: usize,
+    /// A count the load raises as it parses, for a progress display on another thread (the
+    /// Python binding's `progress=`): the records parsed so far, a record being a line that holds
+    /// one, kept or rejected (a header, a footer and blank lines are not). Raised every
+    /// [`COUNT_EVERY`] records and at the end of the parse, before the index is built; added
+    /// to, never reset, so one counter can follow several loads. `None`: nothing counted.
+    pub records_parsed: Option<&'a AtomicUsize>,
 }
 
-impl Default for LoadOptions {
-    fn default() -> LoadOptions {
-        LoadOptions { threads: 1 }
+/// How many records a load parses between two raises of [`LoadOptions::records_parsed`] (one
+/// shared cache line written every few hundred microseconds, not once a record).
+pub const COUNT_EVERY: usize = 4096;
+
+impl PartialEq for LoadOptions<'_> {
+    /// The same thread count and the same counter (the same `AtomicUsize`, not an equal count).
+    fn eq(&self, other: &LoadOptions<'_>) -> bool {
+        self.threads.max(1) == other.threads.max(1)
+            && match (self.records_parsed, other.records_parsed) {
+                (None, None) => true,
+                (Some(a), Some(b)) => std::ptr::eq(a, b),
+                _ => false,
+            }
     }
 }
 
-impl LoadOptions {
+impl Eq for LoadOptions<'_> {}
+
+impl Default for LoadOptions<'_> {
+    /// One thread, nothing counted.
+    fn default() -> Self {
+        LoadOptions::with_threads(1)
+    }
+}
+
+impl<'a> LoadOptions<'a> {
     /// Options with at most `threads` threads (0 is taken as 1).
     #[must_use]
-    pub fn with_threads(threads: usize) -> LoadOptions {
+    pub fn with_threads(threads: usize) -> LoadOptions<'a> {
         LoadOptions {
             threads: threads.max(1),
+            records_parsed: None,
+        }
+    }
+
+    /// These options, counting the records parsed into `counter` (see
+    /// [`LoadOptions::records_parsed`]).
+    #[must_use]
+    pub fn counting(self, counter: &'a AtomicUsize) -> LoadOptions<'a> {
+        LoadOptions {
+            records_parsed: Some(counter),
+            ..self
+        }
+    }
+}
+
+/// Counts a parser's records into a [`LoadOptions::records_parsed`] counter, [`COUNT_EVERY`] at
+/// a time.
+struct Tally<'a> {
+    counter: Option<&'a AtomicUsize>,
+    /// Records not yet added to the counter.
+    pending: usize,
+    /// Records counted in all.
+    counted: usize,
+}
+
+impl<'a> Tally<'a> {
+    fn new(counter: Option<&'a AtomicUsize>) -> Tally<'a> {
+        Tally {
+            counter,
+            pending: 0,
+            counted: 0,
+        }
+    }
+
+    /// One more record.
+    #[inline]
+    fn one(&mut self) {
+        if let Some(c) = self.counter {
+            self.counted += 1;
+            self.pending += 1;
+            if self.pending == COUNT_EVERY {
+                c.fetch_add(COUNT_EVERY, Ordering::Relaxed);
+                self.pending = 0;
+            }
+        }
+    }
+}
+
+impl Drop for Tally<'_> {
+    /// The records not yet added.
+    fn drop(&mut self) {
+        if let Some(c) = self.counter {
+            c.fetch_add(self.pending, Ordering::Relaxed);
         }
     }
 }
@@ -346,17 +426,9 @@ pub fn load_bytes_with(
     meta: ListMeta,
     default_category: Option<Category>,
     policy: &Policy,
-    options: LoadOptions,
+    options: LoadOptions<'_>,
 ) -> Result<(ListVersion, LoadReport)> {
-    load_in_chunks(
-        format,
-        bytes,
-        meta,
-        default_category,
-        policy,
-        options.threads,
-        MIN_CHUNK,
-    )
+    load_in_chunks(format, bytes, meta, default_category, policy, options, MIN_CHUNK)
 }
 
 /// [`load_bytes_with`] with the smallest chunk given (tests cut tiny files into many chunks).
@@ -366,14 +438,16 @@ fn load_in_chunks(
     mut meta: ListMeta,
     default_category: Option<Category>,
     policy: &Policy,
-    threads: usize,
+    options: LoadOptions<'_>,
     min_chunk: usize,
 ) -> Result<(ListVersion, LoadReport)> {
     let text = decode(bytes)?;
+    let threads = options.threads.max(1);
+    let counter = options.records_parsed;
     let (mut v, info, index) = if format == Format::Csv && threads > 1 {
-        validate_csv_parallel(text, meta.kind, default_category, policy, threads, min_chunk)?
+        validate_csv_parallel(text, meta.kind, default_category, policy, threads, min_chunk, counter)?
     } else {
-        let (v, info) = validate_serial(format, text, meta.kind, default_category, policy)?;
+        let (v, info) = validate_serial(format, text, meta.kind, default_category, policy, counter)?;
         (v, info, None)
     };
     let rejected = v.rejected_mut();
@@ -403,12 +477,17 @@ fn validate_serial<'p>(
     kind: ListKind,
     default_category: Option<Category>,
     policy: &'p Policy,
+    counter: Option<&AtomicUsize>,
 ) -> Result<(Validator<'p>, FileInfo)> {
     // Nothing is reserved in proportion to the file: the entries grow with what is kept (a file
     // of blank lines or of one record repeated holds next to nothing). A record is at least a
     // dozen bytes; the validator caps the hint at one batch.
     let mut v = Validator::new(kind, default_category, policy, text.len() / 12);
-    let info = run(format, text, policy.time_zone, &mut |r| feed(&mut v, r))?;
+    let mut tally = Tally::new(counter);
+    let info = run(format, text, policy.time_zone, &mut |r| {
+        tally.one();
+        feed(&mut v, r);
+    })?;
     Ok((v, info))
 }
 
@@ -447,9 +526,10 @@ fn validate_csv_parallel<'p>(
     policy: &'p Policy,
     threads: usize,
     min_chunk: usize,
+    counter: Option<&AtomicUsize>,
 ) -> Result<(Validator<'p>, FileInfo, Option<Index>)> {
     let serial = || {
-        let (v, info) = validate_serial(Format::Csv, text, kind, default_category, policy)?;
+        let (v, info) = validate_serial(Format::Csv, text, kind, default_category, policy, counter)?;
         Ok((v, info, None))
     };
     let h = csv::header(text)?;
@@ -474,19 +554,30 @@ fn validate_csv_parallel<'p>(
     let chunk = |i: usize| {
         let (start, stop) = (bounds[i], bounds[i + 1]);
         let mut v = Validator::new(kind, default_category, policy, (stop - start) / 12);
-        let run = csv::records(text, start, stop, 0, roles, &mut |r| feed(&mut v, r));
+        let mut tally = Tally::new(counter);
+        let run = csv::records(text, start, stop, 0, roles, &mut |r| {
+            tally.one();
+            feed(&mut v, r);
+        });
+        let tallied = tally.counted;
+        drop(tally);
         v.fold();
         let part = filed.then(|| v.index_part(&params.confusion));
-        (v, run, part)
+        (v, run, part, tallied)
     };
-    let chunks: Vec<(Validator<'p>, csv::Run, Option<IndexPart>)> = crate::threads::map_parts(bounds.len() - 1, chunk);
-    if chunks.iter().zip(&bounds[1..]).any(|((_, run, _), &b)| run.end != b) {
+    let chunks: Vec<(Validator<'p>, csv::Run, Option<IndexPart>, usize)> =
+        crate::threads::map_parts(bounds.len() - 1, chunk);
+    if chunks.iter().zip(&bounds[1..]).any(|((_, run, _, _), &b)| run.end != b) {
+        // Read again from the start: what the chunks counted is taken back first.
+        if let Some(c) = counter {
+            c.fetch_sub(chunks.iter().map(|ch| ch.3).sum::<usize>(), Ordering::Relaxed);
+        }
         drop(chunks);
         return serial();
     }
     #[cfg(test)]
     tests::PARALLEL_LOADS.with(|c| c.set(c.get() + 1));
-    if chunks.iter().map(|(_, run, _)| run.records).sum::<usize>() == 0 {
+    if chunks.iter().map(|(_, run, _, _)| run.records).sum::<usize>() == 0 {
         return Err(csv::no_records(h.line));
     }
     let info = FileInfo {
@@ -494,7 +585,7 @@ fn validate_csv_parallel<'p>(
         columns: h.columns,
     };
     let mut line = h.start_line;
-    let mut chunks = chunks.into_iter().map(|(mut v, run, part)| {
+    let mut chunks = chunks.into_iter().map(|(mut v, run, part, _)| {
         for r in v.rejected_mut() {
             r.position.line = r.position.line.map(|l| l.wrapping_add(line));
         }

@@ -73,7 +73,7 @@ pub fn load_table_with<'a>(
     meta: ListMeta,
     default_category: Option<Category>,
     policy: &Policy,
-    options: LoadOptions,
+    options: LoadOptions<'_>,
 ) -> Result<(ListVersion, LoadReport)> {
     let mut roles: Vec<Role> = Vec::with_capacity(names.len());
     for (i, name) in names.iter().enumerate() {
@@ -106,7 +106,9 @@ pub fn load_table_with<'a>(
     let rows = rows.into_iter();
     let mut v = Validator::new(meta.kind, default_category, policy, rows.size_hint().0);
     let mut records = 0usize;
+    let mut tally = super::Tally::new(options.records_parsed);
     for (row, cells) in rows.enumerate() {
+        tally.one();
         let mut fields = match cells {
             Ok(fields) => fields,
             Err((column, code)) => {
@@ -140,6 +142,7 @@ pub fn load_table_with<'a>(
             Record::Rejected(r) => v.reject(rejection(row, r.position.column, r.code)),
         }
     }
+    drop(tally);
     if records == 0 {
         return Err(table_error(Code::NoRecords, "a table without rows"));
     }
@@ -150,7 +153,10 @@ pub fn load_table_with<'a>(
     }
     let (entries, mut report) = v.finish()?;
     report.generated_at = meta.generated_at;
-    Ok((ListVersion::build_on(meta, entries, policy, options.threads), report))
+    Ok((
+        ListVersion::build_on(meta, entries, policy, options.threads.max(1)),
+        report,
+    ))
 }
 
 /// The 1-based column at which a row's cells pass [`MAX_CSV_RECORD`] bytes, if they do.

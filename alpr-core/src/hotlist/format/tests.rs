@@ -501,15 +501,27 @@ fn index_print(v: &ListVersion) -> String {
 }
 
 fn load_chunked(text: &[u8], policy: &Policy, threads: usize, min_chunk: usize) -> Result<(ListVersion, LoadReport)> {
-    load_in_chunks(
+    load_counted(text, policy, threads, min_chunk).0
+}
+
+/// [`load_chunked`], and the records its counter saw.
+fn load_counted(
+    text: &[u8],
+    policy: &Policy,
+    threads: usize,
+    min_chunk: usize,
+) -> (Result<(ListVersion, LoadReport)>, usize) {
+    let counter = std::sync::atomic::AtomicUsize::new(0);
+    let loaded = load_in_chunks(
         Format::Csv,
         text,
         meta(ListKind::HotPlate),
         Some(Category::StolenVehicle),
         policy,
-        threads,
+        LoadOptions::with_threads(threads).counting(&counter),
         min_chunk,
-    )
+    );
+    (loaded, counter.into_inner())
 }
 
 /// One CSV record line of the equivalence test (no line end): good rows from a few plates (so
@@ -569,10 +581,54 @@ proptest! {
             text.push_str(end);
         }
         let policy = if strict { Policy { max_rejected_fraction: 0.2, ..Policy::sacramento() } } else { lenient() };
-        let serial = outcome(load_chunked(text.as_bytes(), &policy, 1, min_chunk));
-        let parallel = outcome(load_chunked(text.as_bytes(), &policy, threads, min_chunk));
-        prop_assert_eq!(parallel, serial);
+        let (serial, serial_count) = load_counted(text.as_bytes(), &policy, 1, min_chunk);
+        let (parallel, parallel_count) = load_counted(text.as_bytes(), &policy, threads, min_chunk);
+        prop_assert_eq!(outcome(parallel), outcome(serial));
+        // Chunks read again serially (a quoted line end across a cut) are not counted twice.
+        prop_assert_eq!(parallel_count, serial_count);
     }
+}
+
+#[test]
+fn a_load_counts_its_records_for_progress() {
+    use std::fmt::Write as _;
+    // 10,000 records (more than two rounds of COUNT_EVERY), blank lines and a rejected record
+    // among them: every record counts, kept or rejected; the header and blank lines do not.
+    let mut text = String::from("plate,category\n");
+    for i in 0..10_000u32 {
+        if i % 1000 == 0 {
+            text.push('\n');
+        }
+        if i == 5 {
+            text.push_str("NOPLATE,stolen_vehicle\n");
+        } else {
+            let _ = writeln!(text, "{}AB{:04},stolen_vehicle", i % 10, i);
+        }
+    }
+    for threads in [1, 2, 3] {
+        let (loaded, counted) = load_counted(text.as_bytes(), &lenient(), threads, 4096);
+        let (_, report) = loaded.unwrap();
+        assert_eq!((report.rejected.len(), counted), (1, 10_000), "{threads} threads");
+    }
+    // The public path: the counter is only added to, so one counter follows two loads.
+    let counter = std::sync::atomic::AtomicUsize::new(7);
+    for _ in 0..2 {
+        load_bytes_with(
+            Format::Csv,
+            text.as_bytes(),
+            meta(ListKind::HotPlate),
+            None,
+            &lenient(),
+            LoadOptions::default().counting(&counter),
+        )
+        .unwrap();
+    }
+    assert_eq!(counter.into_inner(), 7 + 20_000);
+    assert_eq!(LoadOptions::default(), LoadOptions::with_threads(0));
+    assert_ne!(
+        LoadOptions::default(),
+        LoadOptions::default().counting(&std::sync::atomic::AtomicUsize::new(0))
+    );
 }
 
 #[test]
