@@ -1,7 +1,8 @@
 //! The hit workflow (R-HIT-6, R-HIT-8) against an independent model written from the SPEC text:
 //! arbitrary sequences of events on a hit of any list kind, category and origin; after every
 //! event the code's answer (applied, or the refusal's code) and the hit's state must equal the
-//! model's. Close is final: every event after it is refused.
+//! model's. After a close the hit stays closed: every event R-HIT-6 ties to a status is refused;
+//! `record_basis` and `stop`, which it gives no status condition, are decided as anywhere else.
 
 use alpr_core::Code;
 use alpr_core::Policy;
@@ -180,20 +181,13 @@ pub(crate) fn run(data: &[u8]) {
                 };
                 (Event::Reject { disposition }, r)
             }
-            Ev::RecordBasis => (
-                Event::RecordBasis,
-                if closed {
-                    Err(Code::InvalidTransition)
-                } else {
-                    next.basis = true;
-                    Ok(())
-                },
-            ),
+            Ev::RecordBasis => (Event::RecordBasis, {
+                next.basis = true;
+                Ok(())
+            }),
             Ev::Stop => (
                 Event::Stop,
-                if closed {
-                    Err(Code::InvalidTransition)
-                } else if !m.confirmed_once || m.rejected_once {
+                if !m.confirmed_once || m.rejected_once {
                     Err(Code::ConfirmationRequired)
                 } else if !m.basis {
                     Err(Code::IndependentBasisRequired)

@@ -444,8 +444,12 @@ csv_case("formula_attribute", "plate,notes", ["8ABC123,@cmd"], [(3, 2, None, "fo
 for n, row, col in [("year_letters", "8ABC123,CA,19x9", 3), ("year_five_digits", "8ABC123,CA,20001", 3),
                     ("year_negative", "8ABC123,CA,-1", 3), ("year_decimal", "8ABC123,CA,2001.5", 3)]:
     csv_case(f"field_{n}", "plate,state,year", [row], [(3, col, None, "invalid_field")])
-for n, row, col in [("nul_in_state", "8ABC123,C\0A", 2), ("nul_in_plate", "8AB\0C123,CA", 1),
-                    ("surplus_field", "8ABC123,CA,,x", 4), ("unclosed_quote", '"8ABC123,CA', 1),
+# A NUL in a field with a rule fails that rule (R-LIST-6): R-NORM-5 names NUL among the characters
+# a plate refuses; a NUL in a state is not a jurisdiction. Free-text cells give `invalid_field`.
+csv_case("field_nul_in_state", "plate,state", ["8ABC123,C\0A"], [(3, 2, None, "invalid_jurisdiction")])
+csv_case("field_nul_in_plate", "plate,state", ["8AB\0C123,CA"], [(3, 1, 3, "invalid_character")])
+csv_case("field_nul_in_notes", "plate,notes", ["8ABC123,a\0b"], [(3, 2, None, "invalid_field")])
+for n, row, col in [("surplus_field", "8ABC123,CA,,x", 4), ("unclosed_quote", '"8ABC123,CA', 1),
                     ("quote_inside", '8AB"C123,CA', 1), ("text_after_quote", '"8ABC123"x,CA', 1),
                     ("quote_in_second", '8ABC123,C"A', 2), ("plate_and_pattern", "8ABC123,CA,8AB*", 1)]:
     header = "plate,state,pattern" if n == "plate_and_pattern" else "plate,state"
@@ -499,7 +503,7 @@ hotlist("many_rejections", "csv",
         b"7ABC127,CA,2001,\n",
         "too_many_rejected",
         rejected=[(2, 3, None, "invalid_field"), (3, 4, None, "invalid_date"), (5, 1, None, "invalid_field"),
-                  (6, 2, None, "invalid_field"), (7, 6, None, "invalid_field"), (8, 1, 2, "invalid_character")])
+                  (6, 2, None, "invalid_jurisdiction"), (7, 6, None, "invalid_field"), (8, 1, 2, "invalid_character")])
 hotlist("quoted_newlines_shift_lines", "csv",
         b"plate,notes\n1GOOD01,\"a\nb\nc\"\n8A/B,x\n1GOOD02,\n", "too_many_rejected",
         rejected=[(5, 1, 2, "invalid_character")])
@@ -524,9 +528,13 @@ for n, county in [("equals", b"=1"), ("plus", b"+1"), ("minus", b"-1"), ("at", b
 clew_case("line_too_long", [b"7ABC124 CA3420181105" + b" " * 300 + b"X\n"], [(3, 257, None, "line_too_long")])
 clew_case("line_too_long_multibyte", [b"7ABC124 CA3420181105" + "\u00e9".encode() * 120 + b"\n"],
           [(3, 257, None, "line_too_long")])
-for n, rec, col in [("nul_in_plate", b"7ABC\x00124CA3420181105", 5), ("nul_first", b"\x00ABC124 CA3420181105", 1),
-                    ("nul_in_date", b"7ABC124 CA342018\x00105", 17)]:
-    clew_case(f"{n}", [rec + b"\n"], [(3, col, None, "invalid_field")])
+# A NUL fails the rule of the field it is in: the plate's (R-NORM-5), the date's; the county is
+# free text.
+for n, rec, rej in [("nul_in_plate", b"7ABC\x00124CA3420181105", (3, 1, 4, "invalid_character")),
+                    ("nul_first", b"\x00ABC124 CA3420181105", (3, 1, 0, "invalid_character")),
+                    ("nul_in_date", b"7ABC124 CA342018\x00105", (3, 13, None, "invalid_date")),
+                    ("nul_in_county", b"7ABC124 CA3\x0020181105", (3, 12, None, "invalid_field"))]:
+    clew_case(f"{n}", [rec + b"\n"], [rej])
 for n, plate, ch in [("slash", b"7AB/124 ", 3), ("star", b"7ABC12* ", 6), ("question", b"?ABC124 ", 0),
                      ("hash_leading_space", b" 7A#124 ", 2)]:
     clew_case(f"plate_invalid_{n}", [plate + b"CA3420181105\n"], [(3, 1, ch, "invalid_character")])
@@ -577,6 +585,8 @@ for n, start, text, col in [("ori", 10, "=LA057020", 11), ("liy", 39, "+009", 40
     ncic_case(f"formula_{n}", [ncic_set(NCIC, start, text)], [(2, col, None, "formula_injection")])
 ncic_case("line_too_long", [NCIC + "X" * 200], [(2, 257, None, "line_too_long")])
 ncic_case("nul_in_make", [ncic_set(NCIC, 50, "\0")], [(2, 51, None, "invalid_field")])
+ncic_case("nul_in_plate", [ncic_set(NCIC, 29, "\0")], [(2, 28, 2, "invalid_character")])
+ncic_case("nul_in_state", [ncic_set(NCIC, 38, "\0")], [(2, 38, None, "invalid_jurisdiction")])
 for n, plate, ch in [("slash", "AB/23456  ", 2), ("heart", "AB\u2665456   ", 2), ("star", "AB12*     ", 4),
                      ("inner_nbsp_then_hash", "AB\u00a01#    ", 4)]:
     ncic_case(f"plate_invalid_{n}", [ncic_set(NCIC, 27, plate)], [(2, 28, ch, "invalid_character")])

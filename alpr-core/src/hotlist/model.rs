@@ -41,8 +41,13 @@ pub struct Vehicle {
     /// Color (NCIC `VCO`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub color: Option<String>,
-    /// Model year (NCIC `VYR`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// Model year (NCIC `VYR`). Read from JSON as a number or as text of 1–4 digits (`2019`,
+    /// `"2019"`), as a CSV or NCIC file gives it; written as a number.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "year_number_or_text"
+    )]
     pub year: Option<u16>,
     /// Body style (NCIC `VST`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -60,15 +65,68 @@ impl Vehicle {
     }
 }
 
-/// Caution flags an officer must see before approaching (R-LIST-3).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+/// A vehicle year given as a number or as text of 1–4 digits (blank text is no year).
+fn year_number_or_text<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<u16>, D::Error> {
+    #[derive(serde::Deserialize)]
+    #[serde(untagged)]
+    enum Year {
+        Number(u16),
+        Text(String),
+    }
+    match <Option<Year> as serde::Deserialize>::deserialize(d)? {
+        None => Ok(None),
+        Some(Year::Number(y)) => Ok(Some(y)),
+        Some(Year::Text(t)) if t.trim().is_empty() => Ok(None),
+        Some(Year::Text(t)) => super::format::parse_year(t.trim())
+            .map(Some)
+            .ok_or_else(|| serde::de::Error::custom("vehicle year: a number or 1 to 4 digits")),
+    }
+}
+
+/// Caution flags an officer must see before approaching (R-LIST-3). Read from JSON as an object
+/// of booleans (`{"armed_dangerous": true}`, the form it is written in) or as the list of the
+/// flags that are set (`["armed_dangerous", "hold_for_prints"]`): SPEC names the flags, not their
+/// encoding, and a list given the second way must not fail as a whole.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, serde::Serialize)]
 pub struct Caution {
     /// Armed and dangerous.
-    #[serde(default)]
     pub armed_dangerous: bool,
     /// Hold for latent prints.
-    #[serde(default)]
     pub hold_for_prints: bool,
+}
+
+impl<'de> serde::Deserialize<'de> for Caution {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Caution, D::Error> {
+        #[derive(serde::Deserialize)]
+        #[serde(rename_all = "snake_case")]
+        enum Flag {
+            ArmedDangerous,
+            HoldForPrints,
+        }
+        #[derive(serde::Deserialize)]
+        struct Flags {
+            #[serde(default)]
+            armed_dangerous: bool,
+            #[serde(default)]
+            hold_for_prints: bool,
+        }
+        #[derive(serde::Deserialize)]
+        #[serde(untagged)]
+        enum Form {
+            List(Vec<Flag>),
+            Object(Flags),
+        }
+        Ok(match Form::deserialize(d)? {
+            Form::List(flags) => Caution {
+                armed_dangerous: flags.iter().any(|f| matches!(f, Flag::ArmedDangerous)),
+                hold_for_prints: flags.iter().any(|f| matches!(f, Flag::HoldForPrints)),
+            },
+            Form::Object(f) => Caution {
+                armed_dangerous: f.armed_dangerous,
+                hold_for_prints: f.hold_for_prints,
+            },
+        })
+    }
 }
 
 /// One validated entry of a list version (R-LIST-3).
@@ -242,6 +300,43 @@ impl serde::Serialize for Attributes {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// R-LIST-3 names the caution flags, not their encoding: an object of booleans and the list
+    /// of the flags set read alike; an unknown flag is an error, not a silent `false`.
+    #[test]
+    fn caution_reads_as_an_object_or_a_list_of_flags() {
+        let both = Caution {
+            armed_dangerous: true,
+            hold_for_prints: true,
+        };
+        let from = |j: &str| serde_json::from_str::<Caution>(j);
+        assert_eq!(from(r#"["armed_dangerous","hold_for_prints"]"#).unwrap(), both);
+        assert_eq!(
+            from(r#"{"armed_dangerous":true,"hold_for_prints":true}"#).unwrap(),
+            both
+        );
+        assert_eq!(from(r#"{"hold_for_prints":false}"#).unwrap(), Caution::default());
+        assert_eq!(from("[]").unwrap(), Caution::default());
+        assert!(from(r#"["armed"]"#).is_err());
+        assert!(from("true").is_err());
+        assert_eq!(
+            serde_json::to_string(&both).unwrap(),
+            r#"{"armed_dangerous":true,"hold_for_prints":true}"#
+        );
+    }
+
+    /// A vehicle year reads as a number or as 1–4 digits of text, as the files give it.
+    #[test]
+    fn vehicle_year_reads_as_a_number_or_digits() {
+        let year = |j: &str| serde_json::from_str::<Vehicle>(j).map(|v| v.year);
+        assert_eq!(year(r#"{"year":2019}"#).unwrap(), Some(2019));
+        assert_eq!(year(r#"{"year":"2019"}"#).unwrap(), Some(2019));
+        assert_eq!(year(r#"{"year":" "}"#).unwrap(), None);
+        assert_eq!(year(r#"{"year":null}"#).unwrap(), None);
+        assert_eq!(year("{}").unwrap(), None);
+        assert!(year(r#"{"year":"20x9"}"#).is_err());
+        assert!(year(r#"{"year":"20190"}"#).is_err());
+    }
 
     /// A list holds up to millions of entries, each written once on a load and copied when a
     /// threaded load appends its chunks: the rarely-set text (vehicle, record id) stays out of

@@ -11,7 +11,7 @@ use std::borrow::Cow;
 use chrono::{NaiveDate, NaiveTime};
 
 use super::{
-    Columns, FileInfo, Fixed, Lines, MAX_FIXED_LINE, Record, file_error, looks_like_formula, nul_column, reject,
+    Columns, FileInfo, Fixed, Lines, MAX_FIXED_LINE, Record, file_error, looks_like_formula, nul_in_spans, reject,
 };
 use crate::error::{Code, Result};
 use crate::hotlist::validate::RawFields;
@@ -118,12 +118,14 @@ fn record(n: u32, line: &str, sink: &mut dyn FnMut(Record<'_>)) {
     if line.len() > super::MAX_FIXED_LINE {
         return sink(reject(n, MAX_FIXED_LINE as u32 + 1, Code::LineTooLong));
     }
-    if let Some(c) = nul_column(line) {
-        return sink(reject(n, c, Code::InvalidField));
-    }
     let f = Fixed::new(line);
     if f.len() < RECORD_LEN {
         return sink(reject(n, f.len() as u32 + 1, Code::ShortRecord));
+    }
+    // The county is the one free-text cell; a NUL in the plate, state or date fails that field's
+    // own rule in validation.
+    if let Some(c) = nul_in_spans(&f, &[(10, 12)]) {
+        return sink(reject(n, c, Code::InvalidField));
     }
     let date = f.field(12, 20);
     if let Some(d) = date

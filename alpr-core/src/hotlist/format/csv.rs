@@ -427,13 +427,19 @@ pub(super) fn record<'f>(line: u32, roles: &'f [Role], fields: &'f mut Vec<Cow<'
         }
         fields.truncate(roles.len());
     }
+    // Free-text cells, which no rule of the spec checks, refuse a NUL here. A NUL in a field with
+    // a rule fails that rule in validation, with its code (R-LIST-6): the plate or pattern with
+    // R-NORM-5's `invalid_character`, the state `invalid_jurisdiction`, a date `invalid_date`,
+    // the year (below) `invalid_field`.
     for (i, f) in fields.iter().enumerate() {
         let col = i as u32 + 1;
-        if has_nul(f) {
-            return reject(line, col, Code::InvalidField);
-        }
-        if roles[i].is_free_text() && looks_like_formula(f) {
-            return reject(line, col, Code::FormulaInjection);
+        if roles[i].is_free_text() && (has_nul(f) || looks_like_formula(f)) {
+            let code = if has_nul(f) {
+                Code::InvalidField
+            } else {
+                Code::FormulaInjection
+            };
+            return reject(line, col, code);
         }
     }
     let mut raw = RawFields::default();

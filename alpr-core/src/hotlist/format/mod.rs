@@ -183,6 +183,17 @@ pub(crate) fn nul_column(line: &str) -> Option<u32> {
     Some(line[..i].chars().count() as u32 + 1)
 }
 
+/// The 1-based column of the first NUL in the free-text columns `spans` (0-based character
+/// columns, end exclusive) of a fixed-width record, if any. A NUL elsewhere is left to the
+/// field's own rule: in the plate it is R-NORM-5's `invalid_character`, in the state
+/// `invalid_jurisdiction`, in a date `invalid_date` (R-LIST-6: a field that fails its rule is
+/// rejected with that rule's code); only a free-text cell, which no rule checks, needs this one.
+pub(crate) fn nul_in_spans(f: &Fixed<'_>, spans: &[(usize, usize)]) -> Option<u32> {
+    spans
+        .iter()
+        .find_map(|&(s, e)| nul_column(f.get(s, e)).map(|c| s as u32 + c))
+}
+
 /// Whether a free-text cell starts like a spreadsheet formula (`=`, `+`, `-`, `@`, or a tab or
 /// carriage return before one): the OWASP CSV-injection prefixes.
 pub(crate) fn looks_like_formula(cell: &str) -> bool {

@@ -8,7 +8,7 @@
 use std::collections::BTreeMap;
 
 use super::{
-    Columns, FileInfo, Fixed, Lines, MAX_FIXED_LINE, Record, looks_like_formula, nul_column, parse_year, reject,
+    Columns, FileInfo, Fixed, Lines, MAX_FIXED_LINE, Record, looks_like_formula, nul_in_spans, parse_year, reject,
 };
 use crate::error::{Code, Result};
 use crate::hotlist::{RawEntry, Vehicle};
@@ -45,12 +45,16 @@ fn record(n: u32, line: &str, sink: &mut dyn FnMut(Record<'_>)) {
     if line.len() > MAX_FIXED_LINE {
         return sink(reject(n, MAX_FIXED_LINE as u32 + 1, Code::LineTooLong));
     }
-    if let Some(c) = nul_column(line) {
-        return sink(reject(n, c, Code::InvalidField));
-    }
     let f = Fixed::new(line);
     if f.len() < MIN_LEN {
         return sink(reject(n, f.len() as u32 + 1, Code::ShortRecord));
+    }
+    // Free-text cells: the NCIC number after its list code (the record id), ORI, LIY, make,
+    // model, style, color. A NUL in the list code, date, plate, state, type or year fails that
+    // field's own rule.
+    let free_text = [(1, 10), (10, 19), (39, 43), (49, usize::MAX)];
+    if let Some(c) = nul_in_spans(&f, &free_text) {
+        return sink(reject(n, c, Code::InvalidField));
     }
     let nic = f.field(0, 10);
     let Some(category) = nic.and_then(|s| Category::from_ncic_list_code(s.as_bytes()[0])) else {

@@ -140,6 +140,51 @@ fn clew_record_rejections() {
     );
 }
 
+/// A NUL fails the rule of the field it is in (R-LIST-6: a field that fails its rule is rejected
+/// with that rule's code): R-NORM-5 names NUL among the characters a plate refuses, a state with
+/// one is no jurisdiction, a date with one no date. Only a free-text cell, which no rule checks,
+/// gives `invalid_field`.
+#[test]
+fn nul_fails_the_rule_of_its_field() {
+    let csv = "plate,state,color,year\n7AB\u{0}C,CA,,\n7ABC124,C\u{0}A,,\n7ABC125,CA,R\u{0}D,\n7ABC126,CA,,2\u{0}19\n";
+    assert_eq!(
+        rejections(Format::Csv, csv),
+        vec![
+            (2, 1, Code::InvalidCharacter),
+            (3, 2, Code::InvalidJurisdiction),
+            (4, 3, Code::InvalidField),
+            (5, 4, Code::InvalidField),
+        ]
+    );
+    let clew = "DATE11/28/2026 06:00\n7A\u{0}C124 CA3420181105\n7ABC125 \u{0}A3420181105\n7ABC126 CA342018\u{0}105\n7ABC127 CA\u{0}420181105\nTOTAL RECORD 0000004\n";
+    assert_eq!(
+        rejections(Format::CaDojClew, clew),
+        vec![
+            (2, 1, Code::InvalidCharacter),
+            (3, 9, Code::InvalidJurisdiction),
+            (4, 13, Code::InvalidDate),
+            (5, 11, Code::InvalidField),
+        ]
+    );
+    let ncic = |at: usize| {
+        let mut r = "V123456789LA057020020190509AB123456  CA2009MC2009YAMACYLMCBLK".to_owned();
+        r.replace_range(at..=at, "\u{0}");
+        r
+    };
+    let text = [ncic(0), ncic(5), ncic(29), ncic(38), ncic(44), ncic(50)].join("\n");
+    assert_eq!(
+        rejections(Format::NcicExtract, &text),
+        vec![
+            (1, 1, Code::InvalidCategory),
+            (2, 6, Code::InvalidField),
+            (3, 28, Code::InvalidCharacter),
+            (4, 38, Code::InvalidJurisdiction),
+            (5, 44, Code::InvalidPlateType),
+            (6, 51, Code::InvalidField),
+        ]
+    );
+}
+
 #[test]
 fn too_many_rejected_counts_parser_rejections() {
     let text = "DATE11/28/2026 06:00\n7ABC123 CA3420181105\n7ABC124 CA3420260230\nTOTAL RECORD 0000002\n";
@@ -258,7 +303,8 @@ fn csv_record_rejections() {
             (6, 3, Code::InvalidField),
             (7, 1, Code::InvalidField),
             (8, 6, Code::LineTooLong),
-            (9, 2, Code::InvalidField),
+            // A NUL in the state fails the state's rule.
+            (9, 2, Code::InvalidJurisdiction),
             (10, 5, Code::InvalidDate),
             (11, 2, Code::InvalidJurisdiction),
             (12, 6, Code::InvalidField),
@@ -344,7 +390,8 @@ fn ncic_record_rejections() {
             (5, 46, Code::InvalidField),
             (6, 50, Code::FormulaInjection),
             (7, 257, Code::LineTooLong),
-            (8, 30, Code::InvalidField),
+            // A NUL in the plate is R-NORM-5's invalid character, on the plate's column.
+            (8, 28, Code::InvalidCharacter),
             (9, 38, Code::InvalidJurisdiction),
         ]
     );

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime
 from typing import Any
 
 import alpr
-from alpr._conformance.plate import error_answer
+from alpr._conformance.plate import error_answer, instant
 
 
 def _policy(case: dict[str, Any]) -> alpr.Policy:
@@ -17,17 +16,13 @@ def _policy(case: dict[str, Any]) -> alpr.Policy:
     return p
 
 
-def _t(s: str) -> datetime:
-    return datetime.fromisoformat(s.replace("Z", "+00:00"))
-
-
 def retention_case(case: dict[str, Any]) -> dict[str, Any]:
     try:
         plan = alpr.purge_plan(
-            [(r["id"], r["class"], _t(r["captured_at"])) for r in case["records"]],
+            [(r["id"], r["class"], instant(r["captured_at"])) for r in case["records"]],
             # A hold is an id, or an object naming its record (``id``), case and kind (R-RET-3).
             [h["id"] if isinstance(h, dict) else h for h in case.get("holds", [])],
-            _t(case["now"]),
+            instant(case["now"]),
             _policy(case),
         )
     except alpr.AlprError as e:
@@ -43,7 +38,7 @@ def retention_case(case: dict[str, Any]) -> dict[str, Any]:
 
 def access_case(case: dict[str, Any]) -> dict[str, Any]:
     try:
-        return alpr.decide_access(case["user"], case["request"], _t(case["now"]), _policy(case))
+        return alpr.decide_access(case["user"], case["request"], instant(case["now"]), _policy(case))
     except alpr.AlprError as e:
         return error_answer(e)
 

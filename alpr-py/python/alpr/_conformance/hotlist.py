@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import base64
 import json
-from datetime import datetime
 from typing import Any
 
 import alpr
-from alpr._conformance.plate import error_answer
+from alpr._conformance.plate import error_answer, instant
 
 
 def _registry(case: dict[str, Any]) -> alpr.Registry:
@@ -37,7 +36,7 @@ def file_case(case: dict[str, Any]) -> dict[str, Any]:
     else:
         data = base64.b64decode(case["bytes_base64"])
     list_id = case.get("id", "FILE")
-    loaded_at = datetime.fromisoformat(case.get("loaded_at", "2026-11-28T08:00:00-08:00"))
+    loaded_at = instant(case.get("loaded_at", "2026-11-28T08:00:00-08:00"))
     try:
         report = reg.load_file(
             data,

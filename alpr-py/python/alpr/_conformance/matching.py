@@ -4,11 +4,10 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime
 from typing import Any
 
 import alpr
-from alpr._conformance.plate import error_answer
+from alpr._conformance.plate import error_answer, instant
 
 
 def match_case(case: dict[str, Any]) -> dict[str, Any]:
@@ -29,9 +28,9 @@ def match_case(case: dict[str, Any]) -> dict[str, Any]:
             read["plate"],
             jurisdiction=read.get("jurisdiction"),
             plate_type=read.get("plate_type"),
-            observed_at=datetime.fromisoformat(read["observed_at"]),
+            observed_at=instant(read["observed_at"]),
             origin=read.get("origin", "vehicle"),
-            now=datetime.fromisoformat(case["now"]),
+            now=instant(case["now"]),
         )
     except alpr.AlprError as e:
         return error_answer(e)

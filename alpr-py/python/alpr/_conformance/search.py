@@ -13,15 +13,11 @@ import json
 from typing import Any
 
 import alpr
-from alpr._conformance.plate import error_answer
+from alpr._conformance.plate import error_answer, instant
 
 _USER = "conformance"
 _ROLE = "conformance_runner"
 _REQUEST = {"action": "query_detections", "purpose": "stolen_vehicle", "case_number": "CONFORMANCE-1"}
-
-
-def _time(text: str) -> datetime.datetime:
-    return datetime.datetime.fromisoformat(text.replace("Z", "+00:00"))
 
 
 def _agency(case: dict[str, Any], now: datetime.datetime) -> alpr.Agency:
@@ -45,7 +41,7 @@ def _agency(case: dict[str, Any], now: datetime.datetime) -> alpr.Agency:
 
 def search_case(case: dict[str, Any]) -> dict[str, Any]:
     try:
-        now = _time(case["now"])
+        now = instant(case["now"])
         agency = _agency(case, now)
         for h in case.get("holds", []):
             hold = h if isinstance(h, dict) else {"id": h}
@@ -56,7 +52,7 @@ def search_case(case: dict[str, Any]) -> dict[str, Any]:
         store = alpr.DetectionStore(
             [d["id"] for d in dets],
             [d["plate"] for d in dets],
-            [_time(d["observed_at"]) for d in dets],
+            [instant(d["observed_at"]) for d in dets],
             [d["lat"] for d in dets],
             [d["lon"] for d in dets],
             jurisdictions=[d.get("jurisdiction") for d in dets],
@@ -69,8 +65,8 @@ def search_case(case: dict[str, Any]) -> dict[str, Any]:
             q["pattern"],
             user=_USER,
             request=_REQUEST,
-            start=_time(q["from"]) if "from" in q else None,
-            end=_time(q["to"]) if "to" in q else None,
+            start=instant(q["from"]) if "from" in q else None,
+            end=instant(q["to"]) if "to" in q else None,
             near=(near["lat"], near["lon"], near["radius_m"]) if near else None,
             ids_only=True,
         )
