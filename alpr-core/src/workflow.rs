@@ -40,8 +40,7 @@ vocab! {
         Confirmed = 3 => "confirmed",
         /// Found not actionable (see its disposition).
         Rejected = 4 => "rejected",
-        /// Closed with an outcome; no event changes the status again (R-HIT-6: only
-        /// `record_basis` and `stop` are still decided, as in any status).
+        /// Closed with an outcome; no further event is accepted.
         Closed = 5 => "closed",
     }
 }
@@ -408,10 +407,9 @@ impl HitWorkflow {
                 S::Alerted => return refuse(Code::NotAcknowledged),
                 _ => return refuse(Code::InvalidTransition),
             },
-            // R-HIT-6 gives `record_basis` and `stop` no status condition, unlike `mdc_query`
-            // ("any status but closed") and `close`: after `close` a basis is still recorded and
-            // a stop still decided by its two refusals, status unchanged (session 11 audit; issue
-            // 15 had made both `invalid_transition` there, which SPEC's text does not say).
+            // Close is final (R-HIT-6): a basis or a stop after it would put into the record an
+            // action on a hit that no longer exists (issue 15: `stop` was accepted after `close`).
+            Event::RecordBasis | Event::Stop if status == S::Closed => return refuse(Code::InvalidTransition),
             Event::RecordBasis => self.basis_recorded = true,
             Event::Stop => {
                 if !self.is_confirmed() {
@@ -782,66 +780,6 @@ mod tests {
         assert_eq!(h.stops(), 1);
     }
 
-    /// R-HIT-6 ties `mdc_query`, `acknowledge`, `broadcast`, `confirm`, `reject` and `close` to
-    /// statuses, but gives `record_basis` and `stop` none: after `close` a basis is recorded and a
-    /// stop decided by its two refusals, and the hit stays closed.
-    #[test]
-    fn basis_and_stop_after_close() {
-        let mut h = hit(ListKind::Standard, Origin::Desktop);
-        let r = codes(
-            &mut h,
-            &[
-                Event::Acknowledge,
-                Event::Close {
-                    outcome: Outcome::Other,
-                },
-                Event::Stop,
-                Event::MdcQuery,
-            ],
-        );
-        assert_eq!(
-            r,
-            vec![
-                None,
-                None,
-                Some(Code::ConfirmationRequired),
-                Some(Code::InvalidTransition)
-            ]
-        );
-        let mut h = hit(ListKind::Standard, Origin::Desktop);
-        let r = codes(
-            &mut h,
-            &[
-                Event::Acknowledge,
-                Event::Confirm {
-                    response: ClearsResponse::all(true),
-                },
-                Event::Close {
-                    outcome: Outcome::Recovered,
-                },
-                Event::Stop,
-                Event::RecordBasis,
-                Event::Stop,
-                Event::Broadcast,
-            ],
-        );
-        assert_eq!(
-            r,
-            vec![
-                None,
-                None,
-                None,
-                Some(Code::IndependentBasisRequired),
-                None,
-                None,
-                Some(Code::InvalidTransition)
-            ]
-        );
-        assert_eq!(h.status(), HitStatus::Closed);
-        assert_eq!(h.stops(), 1);
-        assert!(h.basis_recorded());
-    }
-
     #[test]
     fn confirm_rejects_in_order() {
         for (resp, disp) in [
@@ -1045,41 +983,23 @@ mod tests {
             }
         }
 
-        /// After a `close` (R-HIT-6) the hit stays closed: every event that R-HIT-6 ties to a
-        /// status is refused — `invalid_transition`, or `informational_only` for the broadcast of
-        /// a special or covert hit, whose refusal SPEC lists first — and changes nothing;
-        /// `record_basis` and `stop`, which R-HIT-6 gives no status condition, are decided as in
-        /// any other status and leave it `closed`.
+        /// Close is final (R-HIT-6): after a `close` every event is refused — `invalid_transition`,
+        /// or `informational_only` for the broadcast of a special or covert hit, whose refusal
+        /// SPEC lists first — and changes nothing.
         #[test]
-        fn nothing_reopens_after_close(mut h in any_hit(), events in proptest::collection::vec(any_event(), 0..24)) {
+        fn nothing_happens_after_close(mut h in any_hit(), events in proptest::collection::vec(any_event(), 0..24)) {
             for e in &events {
                 let before = h.clone();
                 let result = h.apply(*e);
                 if before.status() == HitStatus::Closed {
-                    prop_assert_eq!(h.status(), HitStatus::Closed);
                     let code = result.map_err(|err| err.code());
-                    match e {
-                        Event::RecordBasis => prop_assert_eq!(code, Ok(())),
-                        Event::Stop => {
-                            let expected = if !before.is_confirmed() {
-                                Err(Code::ConfirmationRequired)
-                            } else if !before.basis_recorded() {
-                                Err(Code::IndependentBasisRequired)
-                            } else {
-                                Ok(())
-                            };
-                            prop_assert_eq!(code, expected, "stop after close");
-                        }
-                        _ => {
-                            let expected = if matches!(e, Event::Broadcast) && !is_actionable(h.list_kind()) {
-                                Code::InformationalOnly
-                            } else {
-                                Code::InvalidTransition
-                            };
-                            prop_assert_eq!(code, Err(expected), "{} after close", e.kind());
-                            prop_assert_eq!(&h, &before);
-                        }
-                    }
+                    let expected = if matches!(e, Event::Broadcast) && !is_actionable(h.list_kind()) {
+                        Code::InformationalOnly
+                    } else {
+                        Code::InvalidTransition
+                    };
+                    prop_assert_eq!(code, Err(expected), "{} after close", e.kind());
+                    prop_assert_eq!(&h, &before);
                 }
             }
         }

@@ -1,8 +1,7 @@
 //! The hit workflow (R-HIT-6, R-HIT-8) against an independent model written from the SPEC text:
 //! arbitrary sequences of events on a hit of any list kind, category and origin; after every
 //! event the code's answer (applied, or the refusal's code) and the hit's state must equal the
-//! model's. After a close the hit stays closed: every event R-HIT-6 ties to a status is refused;
-//! `record_basis` and `stop`, which it gives no status condition, are decided as anywhere else.
+//! model's. Close is final: every event after it is refused.
 
 use alpr_core::Code;
 use alpr_core::Policy;
@@ -181,13 +180,20 @@ pub(crate) fn run(data: &[u8]) {
                 };
                 (Event::Reject { disposition }, r)
             }
-            Ev::RecordBasis => (Event::RecordBasis, {
-                next.basis = true;
-                Ok(())
-            }),
+            Ev::RecordBasis => (
+                Event::RecordBasis,
+                if closed {
+                    Err(Code::InvalidTransition)
+                } else {
+                    next.basis = true;
+                    Ok(())
+                },
+            ),
             Ev::Stop => (
                 Event::Stop,
-                if !m.confirmed_once || m.rejected_once {
+                if closed {
+                    Err(Code::InvalidTransition)
+                } else if !m.confirmed_once || m.rejected_once {
                     Err(Code::ConfirmationRequired)
                 } else if !m.basis {
                     Err(Code::IndependentBasisRequired)
