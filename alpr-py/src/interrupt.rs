@@ -58,7 +58,8 @@ pub(crate) fn watch<T: Send + 'static>(py: Python<'_>, f: impl FnOnce() -> T + S
 }
 
 /// As [`watch`], reporting `progress` every 100 ms with the count the worker keeps in `done`
-/// (when it changed).
+/// (when it rose: a count taken back, as a load's chunks are when the file is read again on one
+/// thread, is not reported until it passes what was).
 ///
 /// # Errors
 /// As [`watch`], and an exception of the progress callable (the worker's result is dropped).
@@ -93,7 +94,7 @@ pub(crate) fn watch_counting<T: Send + 'static>(
                 py.check_signals()?;
                 if let Some((progress, done)) = progress {
                     let now = done.load(std::sync::atomic::Ordering::Relaxed);
-                    if progress.is_on() && now != reported {
+                    if progress.is_on() && now > reported {
                         progress.update(py, now)?;
                         reported = now;
                     }
@@ -149,7 +150,7 @@ pub(crate) fn to_the_end_counting<T: Send>(
                 }
             });
             let now = done.load(std::sync::atomic::Ordering::Relaxed);
-            if failed.is_none() && now != reported {
+            if failed.is_none() && now > reported {
                 reported = now;
                 failed = progress.update(py, now).err();
             }
