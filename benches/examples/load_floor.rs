@@ -193,13 +193,36 @@ fn minimal(text: &[u8]) {
     );
 }
 
+/// The filings (hash, index) of `hashes` distributed by one counting pass on the hash's top
+/// [`LEAN_BITS`] bits and each bucket (a few hundred, in cache) sorted on its own; with the
+/// buckets' starts (`start[k]..start[k + 1]` is bucket `k`).
+fn bucketed(hashes: &[u64]) -> (Vec<(u64, u32)>, Vec<usize>) {
+    let bucket = |h: u64| (h >> (64 - LEAN_BITS)) as usize;
+    let mut start = vec![0usize; (1 << LEAN_BITS) + 1];
+    for &h in hashes {
+        start[bucket(h) + 1] += 1;
+    }
+    for k in 1..start.len() {
+        start[k] += start[k - 1];
+    }
+    let mut next = start.clone();
+    let mut filings = vec![(0u64, 0u32); hashes.len()];
+    for (id, &h) in hashes.iter().enumerate() {
+        filings[next[bucket(h)]] = (h, id as u32);
+        next[bucket(h)] += 1;
+    }
+    for w in start.windows(2) {
+        filings[w[0]..w[1]].sort_unstable();
+    }
+    (filings, start)
+}
+
 /// The same load with the least memory and work conceivable, to see whether another design could
 /// reach the target: the entries as two columns (packed plate, category byte) instead of
 /// `Entry`s; no separate sort for duplicates (equal plates have equal hashes, so they meet in the
 /// index's sweep); the filings (hash, id) distributed by one counting pass on the hash's top 12
 /// bits and each bucket (a few hundred, in cache) sorted on its own, then swept into 2^21 slots.
 fn lean(text: &[u8]) {
-    const BITS: u32 = 12;
     let t = Instant::now();
     let mut plates: Vec<u64> = Vec::new();
     let mut categories: Vec<u8> = Vec::new();
@@ -209,25 +232,9 @@ fn lean(text: &[u8]) {
     });
     let parsed = ms(t);
     let t = Instant::now();
-    let mut start = vec![0usize; (1 << BITS) + 1];
     let hashes: Vec<u64> = plates.iter().map(|&p| mix(p)).collect();
-    for &h in &hashes {
-        start[(h >> (64 - BITS)) as usize + 1] += 1;
-    }
-    for k in 1..start.len() {
-        start[k] += start[k - 1];
-    }
-    let mut next = start.clone();
-    let mut filings = vec![(0u64, 0u32); plates.len()];
-    for (id, &h) in hashes.iter().enumerate() {
-        let bucket = (h >> (64 - BITS)) as usize;
-        filings[next[bucket]] = (h, id as u32);
-        next[bucket] += 1;
-    }
+    let (filings, _) = bucketed(&hashes);
     drop(hashes);
-    for w in start.windows(2) {
-        filings[w[0]..w[1]].sort_unstable();
-    }
     let distributed = ms(t);
     let t = Instant::now();
     let mut table = Table::new(filings.len());
@@ -317,23 +324,7 @@ fn half(text: &[u8]) -> Half {
             _ => rejected += 1,
         }
     }
-    let mut start = vec![0usize; (1 << LEAN_BITS) + 1];
-    for &h in &hashes {
-        start[(h >> (64 - LEAN_BITS)) as usize + 1] += 1;
-    }
-    for k in 1..start.len() {
-        start[k] += start[k - 1];
-    }
-    let mut next = start.clone();
-    let mut filings = vec![(0u64, 0u32); hashes.len()];
-    for (id, &h) in hashes.iter().enumerate() {
-        let bucket = (h >> (64 - LEAN_BITS)) as usize;
-        filings[next[bucket]] = (h, id as u32);
-        next[bucket] += 1;
-    }
-    for w in start.windows(2) {
-        filings[w[0]..w[1]].sort_unstable();
-    }
+    let (filings, start) = bucketed(&hashes);
     Half {
         plates,
         categories,
